@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "docket", targets: ["docket"]),
+        .library(name: "DocketCore", targets: ["DocketCore"]),
+        .library(name: "DocketStore", targets: ["DocketStore"]),
+        .library(name: "DocketAnalytics", targets: ["DocketAnalytics"]),
+        .library(name: "DocketInterop", targets: ["DocketInterop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // System zlib, for reading gzip-compressed event logs.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure domain: definitions, engine (decide/evolve), business calendars. No I/O.
+        .target(
+            name: "DocketCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // The event store: SQLite through GRDB, with a hash-chained, append-only log.
+        .target(
+            name: "DocketStore",
+            dependencies: [
+                "DocketCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Pure, streaming folds from events to figures.
+        .target(
+            name: "DocketAnalytics",
+            dependencies: ["DocketCore"]),
+
+        // Streaming XES / CSV readers and writers.
+        .target(
+            name: "DocketInterop",
+            dependencies: [
+                "DocketCore",
+                "CZlib",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
+
+        // The command-line interface: parse, call, print.
+        .executableTarget(
+            name: "docket",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"]),
+        .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"]),
+        .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
+        .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
+        .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
+    ]
+)

@@ -1,0 +1,104 @@
+/// What happened to a case: one entry of the event log, before the store gives it a position.
+///
+/// An event is a fact, never a request: the engine's `decide` produces events from a command and
+/// the current state, and `evolve` folds them back into state. The store appends them and never
+/// interprets the ``payload``; everything a projection or `verify` needs is in these fields.
+public struct CaseEvent: Hashable, Sendable, Codable {
+    /// The case this event belongs to.
+    public var caseID: String
+    /// What kind of fact this is.
+    public var type: CaseEventType
+    /// The workflow definition the case is pinned to.
+    public var workflowID: String
+    /// The version of that definition the case started on.
+    public var workflowVersion: Int
+    /// Who did it: a person's id, or `system` for timers.
+    public var actor: String
+    /// The role the actor acted in, as declared by the workflow.
+    public var role: String?
+    /// The party the actor acted for (assisted handling), if any.
+    public var onBehalfOf: String?
+    /// Business time: when it happened in the world (settable when back-filling).
+    public var occurredAt: Timestamp
+    /// The details of the fact; which fields are set depends on ``type``.
+    public var payload: EventPayload
+
+    public init(
+        caseID: String, type: CaseEventType, workflowID: String, workflowVersion: Int,
+        actor: String, role: String? = nil, onBehalfOf: String? = nil,
+        occurredAt: Timestamp, payload: EventPayload = EventPayload()
+    ) {
+        self.caseID = caseID
+        self.type = type
+        self.workflowID = workflowID
+        self.workflowVersion = workflowVersion
+        self.actor = actor
+        self.role = role
+        self.onBehalfOf = onBehalfOf
+        self.occurredAt = occurredAt
+        self.payload = payload
+    }
+}
+
+/// The kinds of fact the event log records. The raw values are stored in the database and are
+/// part of the event schema (`Docs/events.md`): never rename one.
+public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
+    /// A case was opened in the workflow's initial state.
+    case caseOpened = "case_opened"
+    /// A transition fired: the case (or one parallel branch of it) moved from one state to another.
+    case transitionFired = "transition_fired"
+    /// A panel member voted.
+    case voteCast = "vote_cast"
+    /// A state's or region's time limit passed; recorded once, by `tick`, with its due time.
+    case deadlineBreached = "deadline_breached"
+    /// The statutory clock stopped (waiting for the applicant).
+    case clockStopped = "clock_stopped"
+    /// The statutory clock resumed.
+    case clockResumed = "clock_resumed"
+}
+
+/// The details of an event. Every field is optional; `Docs/events.md` says which are set for each
+/// ``CaseEventType``. New fields may be added (old events simply lack them); none is ever renamed.
+public struct EventPayload: Hashable, Sendable, Codable {
+    /// The transition's event name, as declared in the workflow (`accept`, `approve`, ...).
+    public var transition: String?
+    /// The state the case (or branch) left.
+    public var from: String?
+    /// The state the case (or branch) entered.
+    public var to: String?
+    /// The parallel region the event happened in, if any.
+    public var region: String?
+    /// The branch of that region, if any (e.g. `health`, `fire`).
+    public var branch: String?
+    /// Documents supplied with the command.
+    public var documents: [String]?
+    /// Why: the reason given for a send-back, rejection or withdrawal.
+    public var reason: String?
+    /// A vote: `approve` or `reject`.
+    public var vote: String?
+    /// The outcome, when the case reached a final state (`approved`, `rejected`, ...).
+    public var outcome: String?
+    /// When a breached limit was due.
+    public var dueAt: Timestamp?
+    /// The case's attributes at opening (e.g. `channel: online`).
+    public var data: [String: String]?
+
+    public init(
+        transition: String? = nil, from: String? = nil, to: String? = nil,
+        region: String? = nil, branch: String? = nil, documents: [String]? = nil,
+        reason: String? = nil, vote: String? = nil, outcome: String? = nil,
+        dueAt: Timestamp? = nil, data: [String: String]? = nil
+    ) {
+        self.transition = transition
+        self.from = from
+        self.to = to
+        self.region = region
+        self.branch = branch
+        self.documents = documents
+        self.reason = reason
+        self.vote = vote
+        self.outcome = outcome
+        self.dueAt = dueAt
+        self.data = data
+    }
+}

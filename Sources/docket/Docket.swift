@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Docket: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Event-sourced approval workflows.")
+}
