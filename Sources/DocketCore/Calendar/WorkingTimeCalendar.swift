@@ -1,0 +1,91 @@
+/// Working-time arithmetic, the seam between the engine (deadlines) and business calendars.
+///
+/// The engine and the analytics ask a calendar only these questions; ``BusinessCalendar`` answers
+/// them from office hours, holidays and swapped working days, ``AlwaysWorkingCalendar`` counts every
+/// second (for imported logs and tests).
+public protocol WorkingTimeCalendar: Sendable {
+    /// Working time between two instants, in microseconds; 0 when `end <= start`.
+    func workingMicroseconds(from start: Timestamp, to end: Timestamp) -> Int64
+
+    /// The earliest instant at which `amount` microseconds of working time have elapsed since
+    /// `start` (`start` itself when `amount <= 0`).
+    func adding(workingMicroseconds amount: Int64, to start: Timestamp) -> Timestamp
+
+    /// The length of one working day, in microseconds (7 hours for `cn-2020`): the unit in which
+    /// "N working days" is counted.
+    var workingDayMicroseconds: Int64 { get }
+
+    /// The calendar's offset from UTC at `instant`, in seconds, for showing times in local time.
+    func utcOffsetSeconds(at instant: Timestamp) -> Int
+}
+
+/// A calendar on which every second is working time, at UTC; one working day is 24 hours.
+public struct AlwaysWorkingCalendar: WorkingTimeCalendar {
+    public init() {}
+    public func workingMicroseconds(from start: Timestamp, to end: Timestamp) -> Int64 {
+        max(0, end.microseconds - start.microseconds)
+    }
+    public func adding(workingMicroseconds amount: Int64, to start: Timestamp) -> Timestamp {
+        start.adding(microseconds: max(0, amount))
+    }
+    public var workingDayMicroseconds: Int64 { 86_400_000_000 }
+    public func utcOffsetSeconds(at instant: Timestamp) -> Int { 0 }
+}
+
+/// A time limit as definitions state it: `2 working days`, `0.5 working days`, `4 working hours`,
+/// `30 working minutes`, or wall-clock `3 days`, `12 hours`, `45 minutes`.
+public struct TimeLimit: Hashable, Sendable, CustomStringConvertible {
+    public enum Unit: String, Hashable, Sendable {
+        case workingDays = "working days"
+        case workingHours = "working hours"
+        case workingMinutes = "working minutes"
+        case days, hours, minutes
+    }
+
+    /// How many units; fractions allowed (half a working day is `0.5 working days`).
+    public var amount: Double
+    public var unit: Unit
+
+    public init(amount: Double, unit: Unit) {
+        self.amount = amount
+        self.unit = unit
+    }
+
+    /// Parses `2 working days`, `1 working day`, `0.5 working days`, `4 working hours`, `3 days`, ...
+    /// Returns `nil` for anything else (a negative or non-finite amount included).
+    public init?(parsing text: String) {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count == 2 || words.count == 3, let amount = Double(words[0]), amount.isFinite, amount >= 0 else { return nil }
+        var unitWords = words.dropFirst().map(String.init)
+        if let last = unitWords.last, last.hasSuffix("s") == false { unitWords[unitWords.count - 1] = last + "s" }
+        guard let unit = Unit(rawValue: unitWords.joined(separator: " ")) else { return nil }
+        self.init(amount: amount, unit: unit)
+    }
+
+    public var description: String {
+        let n = amount == amount.rounded() ? String(Int(amount)) : String(amount)
+        return "\(n) \(unit.rawValue)"
+    }
+
+    /// Whether the limit counts working time on the workflow's calendar (otherwise wall-clock time).
+    public var isWorkingTime: Bool { unit == .workingDays || unit == .workingHours || unit == .workingMinutes }
+
+    /// The limit in microseconds: of working time on `calendar` when ``isWorkingTime``, else wall-clock.
+    public func microseconds(on calendar: some WorkingTimeCalendar) -> Int64 {
+        let perUnit: Double
+        switch unit {
+        case .workingDays: perUnit = Double(calendar.workingDayMicroseconds)
+        case .workingHours, .hours: perUnit = 3_600_000_000
+        case .workingMinutes, .minutes: perUnit = 60_000_000
+        case .days: perUnit = 86_400_000_000
+        }
+        return Int64((amount * perUnit).rounded())
+    }
+
+    /// The instant the limit runs out for something that started at `start` and never paused.
+    public func due(from start: Timestamp, on calendar: some WorkingTimeCalendar) -> Timestamp {
+        isWorkingTime
+            ? calendar.adding(workingMicroseconds: microseconds(on: calendar), to: start)
+            : start.adding(microseconds: microseconds(on: calendar))
+    }
+}
