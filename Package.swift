@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "DocketStore", targets: ["DocketStore"]),
         .library(name: "DocketAnalytics", targets: ["DocketAnalytics"]),
         .library(name: "DocketInterop", targets: ["DocketInterop"]),
+        .library(name: "DocketService", targets: ["DocketService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -55,11 +56,19 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
 
+        // The application layer: runs commands against the store, keeps projections, demo, simulation.
+        .target(
+            name: "DocketService",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // The command-line interface: parse, call, print.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,6 +77,7 @@ let package = Package(
         .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
+        .testTarget(name: "DocketServiceTests", dependencies: ["DocketService", "DocketStore", "DocketCore"]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
     ]
 )
