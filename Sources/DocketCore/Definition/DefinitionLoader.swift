@@ -56,11 +56,31 @@ public enum DefinitionLoader {
                               message: "cannot read the text: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return Diagnostic(file: file, position: at(context.mark),
-                              message: "key \(keys) appears more than once in the same mapping; keep one")
+            let first = at(context.mark)
+            let repeated = duplicates.first.flatMap { repetition(of: $0, after: first, in: text) }
+            return Diagnostic(file: file, position: repeated ?? first,
+                              message: "key \(keys) appears more than once in the same mapping (first at line \(first.line)); keep one")
         default:
             return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(yamlError)")
         }
+    }
+
+    /// Where `key` is written again in the same block mapping as its first occurrence at `first`
+    /// (libyaml reports only the first; the second is the one to delete).
+    static func repetition(of key: String, after first: SourcePosition, in text: String) -> SourcePosition? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line < lines.count else { return nil }
+        for index in first.line..<lines.count {
+            let line = Array(lines[index].unicodeScalars)
+            let indent = line.prefix { $0 == " " }.count
+            if indent < first.column - 1, line.count > indent, line[indent] != "#" { return nil }  // the mapping ended
+            guard indent == first.column - 1 else { continue }
+            let rest = String(String.UnicodeScalarView(line[indent...]))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+                return SourcePosition(line: index + 1, column: first.column)
+            }
+        }
+        return nil
     }
 
     /// The line and column of the `offset`-th character of `text`.

@@ -64,7 +64,8 @@ public struct WorkflowDefinition: Hashable, Sendable {
     /// A one-line description for `docket validate`, e.g.
     /// `permit-check v1 "Simple permit check": 4 states, 3 transitions, roles applicant, clerk, approver`.
     public var summary: String {
-        var parts = ["\(states.count) states", "\(transitions.count) transitions"]
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var parts = [count(states.count, "state"), count(transitions.count, "transition")]
         let branchList = branches
         if !branchList.isEmpty {
             let regions = Set(branchList.map(\.region)).count
