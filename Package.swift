@@ -61,6 +61,7 @@ let package = Package(
             name: "DocketService",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -1,0 +1,178 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Yams
+
+/// One file given to `validate` or `deploy`: its path (as errors print it) and its text.
+public struct ArtifactFile: Sendable {
+    public enum Kind: String, Sendable {
+        case workflow
+        case calendar
+    }
+
+    public var path: String
+    public var text: String
+    public var kind: Kind
+
+    /// Reads `path`, deciding from its top-level keys whether it is a workflow (`workflow:`) or a
+    /// calendar (`calendar:` without `workflow:`).
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServiceError(.unreadableFile, "cannot read \(path): no such file, or not readable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ServiceError(.unreadableFile, "\(path) is not UTF-8 text")
+        }
+        self.path = path
+        self.text = text
+        self.kind = ArtifactFile.kind(of: text)
+    }
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        self.kind = ArtifactFile.kind(of: text)
+    }
+
+    /// Workflows say `workflow:` at the top level; calendars say `calendar:` and not `workflow:`.
+    /// Unparsable text counts as a workflow, so the definition loader reports the syntax error
+    /// with its position.
+    static func kind(of text: String) -> Kind {
+        guard let node = try? Yams.compose(yaml: text), let mapping = node.mapping else { return .workflow }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        return keys.contains("calendar") && !keys.contains("workflow") ? .calendar : .workflow
+    }
+
+    /// The files to read for `paths`: a file as given, a directory as every `.yaml`, `.yml` and
+    /// `.json` file below it, sorted.
+    public static func expand(_ paths: [String]) throws -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ServiceError(.unreadableFile, "cannot read \(path): no such file or directory")
+            }
+            if isDirectory.boolValue {
+                guard let walker = FileManager.default.enumerator(atPath: path) else {
+                    throw ServiceError(.unreadableFile, "cannot list directory \(path)")
+                }
+                let found = walker.compactMap { $0 as? String }
+                    .filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }
+                    .sorted()
+                    .map { (path as NSString).appendingPathComponent($0) }
+                result += found
+            } else {
+                result.append(path)
+            }
+        }
+        return result
+    }
+}
+
+/// A file that checked out, with its one-line summary.
+public struct ValidatedArtifact: Sendable {
+    public var file: ArtifactFile
+    /// The workflow or calendar id.
+    public var id: String
+    public var version: Int
+    /// `permit-check v1: 4 states, 3 transitions, 3 roles`, or the calendar's provenance.
+    public var summary: String
+}
+
+/// Every problem found in a set of files, each as `FILE:LINE:COLUMN: error: message`.
+public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+    public var lines: [String]
+    public var description: String { lines.joined(separator: "\n") }
+}
+
+/// What `deploy` did with one file.
+public struct DeploymentOutcome: Sendable {
+    public var artifact: ValidatedArtifact
+    /// False when the same content was already deployed under that id and version.
+    public var isNew: Bool
+}
+
+/// Validates and deploys workflow definitions and calendars.
+public struct Deployer: Sendable {
+    public let catalog: WorkflowCatalog
+
+    public init(catalog: WorkflowCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Checks every file and reports every problem in all of them, not just the first.
+    ///
+    /// Calendars are resolved against each other and against the calendars already deployed, and
+    /// a workflow's `calendar:` must name one of those (when `requireCalendars` is true, as for
+    /// `deploy`; `validate` on its own cannot know what a database holds).
+    public static func validate(_ files: [ArtifactFile], deployedCalendar: (String) -> BusinessCalendar? = { _ in nil },
+                                requireCalendars: Bool = false) -> Result<[ValidatedArtifact], ValidationFailure> {
+        var problems: [String] = []
+        var validated: [ValidatedArtifact] = []
+        // Calendars first, so workflows can be checked against them.
+        var calendars: [String: BusinessCalendar] = [:]
+        let calendarFiles = files.filter { $0.kind == .calendar }
+        var pending = calendarFiles
+        // Resolve in rounds so an override may come before its base in the list.
+        while !pending.isEmpty {
+            var next: [ArtifactFile] = []
+            var lastErrors: [String] = []
+            for file in pending {
+                do {
+                    let calendar = try CalendarLoader.load(text: file.text, file: file.path, base: { calendars[$0] ?? deployedCalendar($0) })
+                    calendars[calendar.name] = calendar
+                    validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)"))
+                } catch {
+                    next.append(file)
+                    lastErrors.append(error.description)
+                }
+            }
+            if next.count == pending.count {
+                problems += lastErrors
+                break
+            }
+            pending = next
+        }
+        for file in files where file.kind == .workflow {
+            switch DefinitionLoader.load(text: file.text, file: file.path) {
+            case let .success(definition):
+                if requireCalendars, let name = definition.calendar, calendars[name] == nil, deployedCalendar(name) == nil {
+                    problems.append("\(file.path): error: workflow '\(definition.id)' names calendar '\(name)', which is neither deployed nor among the files given; deploy Workflows/calendars/\(name).yaml with it")
+                    continue
+                }
+                validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary))
+            case let .failure(errors):
+                problems += errors.diagnostics.map(\.description)
+            }
+        }
+        return problems.isEmpty ? .success(validated) : .failure(ValidationFailure(lines: problems))
+    }
+
+    /// Validates all files, then deploys them (calendars first), each under its id and version.
+    ///
+    /// Nothing is deployed when any file has a problem. Deploying the same content again is
+    /// reported as unchanged; other content under a deployed id and version is refused by the store
+    /// (``DocketStore/StoreError`` `definition_changed`): bump `version:` instead.
+    public func deploy(_ files: [ArtifactFile]) throws -> [DeploymentOutcome] {
+        let catalog = self.catalog
+        let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) }, requireCalendars: true)
+        let artifacts = try result.get()
+        // Refuse the whole deployment before writing anything when one file would be refused.
+        for artifact in artifacts {
+            let kind: ArtifactKind = artifact.file.kind == .calendar ? .calendar : .workflow
+            if let existing = try catalog.store.deployment(kind, id: artifact.id, version: artifact.version), existing.content != artifact.file.text {
+                throw StoreError(
+                    .definitionChanged,
+                    "\(artifact.file.path): \(kind.rawValue) '\(artifact.id)' version \(artifact.version) is already deployed with other content; running cases are pinned to it, so give the changed file a new version: number")
+            }
+        }
+        var outcomes: [DeploymentOutcome] = []
+        for artifact in artifacts {
+            let kind: ArtifactKind = artifact.file.kind == .calendar ? .calendar : .workflow
+            let deployed = try catalog.store.deploy(kind, id: artifact.id, version: artifact.version, content: artifact.file.text)
+            outcomes.append(DeploymentOutcome(artifact: artifact, isNew: deployed.isNew))
+        }
+        catalog.invalidate()
+        return outcomes
+    }
+}

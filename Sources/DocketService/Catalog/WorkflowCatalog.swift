@@ -1,0 +1,92 @@
+import DocketCore
+import DocketStore
+import Foundation
+
+/// The workflow definitions and calendars deployed in a store, parsed once per process.
+///
+/// A case is pinned to the definition version it started on; a calendar is always used at its
+/// newest deployed version, because holidays are announced (and extended, as the Spring Festival of
+/// 2020 was on 27 January) while cases are running, and the statutory clock must follow them.
+public final class WorkflowCatalog: @unchecked Sendable {
+    public let store: any EventStore
+    private let lock = NSLock()
+    private var definitions: [String: WorkflowDefinition] = [:]
+    private var calendars: [String: BusinessCalendar] = [:]
+
+    public init(store: any EventStore) {
+        self.store = store
+    }
+
+    /// The definition `id` at `version`, or at its newest deployed version when `version` is nil.
+    ///
+    /// - Throws: ``DocketCore/Refusal`` `unknown_workflow` (listing what is deployed) when there is
+    ///   no such deployment; ``ServiceError`` `invalid_deployment` when the stored text no longer loads.
+    public func definition(_ id: String, version: Int? = nil) throws -> WorkflowDefinition {
+        let deployment: Deployment?
+        if let version {
+            if let cached = lock.withLock({ definitions["\(id)@\(version)"] }) { return cached }
+            deployment = try store.deployment(.workflow, id: id, version: version)
+        } else {
+            deployment = try store.latestDeployment(.workflow, id: id)
+        }
+        guard let deployment else {
+            let known = Set(try store.deployments(.workflow).map(\.id)).sorted()
+            throw Refusal.unknownWorkflow(id, version: version, known: known)
+        }
+        let key = "\(id)@\(deployment.version)"
+        if let cached = lock.withLock({ definitions[key] }) { return cached }
+        switch DefinitionLoader.load(text: deployment.content, file: "\(id) v\(deployment.version) (deployed)") {
+        case let .success(definition):
+            lock.withLock { definitions[key] = definition }
+            return definition
+        case let .failure(errors):
+            throw ServiceError(.invalidDeployment, "deployed workflow \(id) v\(deployment.version) no longer loads: \(errors)")
+        }
+    }
+
+    /// The newest deployed version of calendar `name`, with its base calendars resolved the same way.
+    ///
+    /// - Throws: ``ServiceError`` `unknown_calendar` when it is not deployed.
+    public func calendar(named name: String) throws -> BusinessCalendar {
+        if let cached = lock.withLock({ calendars[name] }) { return cached }
+        guard let deployment = try store.latestDeployment(.calendar, id: name) else {
+            throw ServiceError(.unknownCalendar, "calendar '\(name)' is not deployed: deploy its file from Workflows/calendars/ first")
+        }
+        var baseFailure: (any Error)?
+        let calendar: BusinessCalendar
+        do {
+            calendar = try CalendarLoader.load(
+                text: deployment.content, file: "calendar \(name) v\(deployment.version) (deployed)",
+                base: { [self] base in
+                    do { return try self.calendar(named: base) } catch {
+                        baseFailure = error
+                        return nil
+                    }
+                })
+        } catch {
+            if let baseFailure { throw baseFailure }
+            throw ServiceError(.invalidDeployment, "deployed calendar \(name) v\(deployment.version) no longer loads: \(error)")
+        }
+        lock.withLock { calendars[name] = calendar }
+        return calendar
+    }
+
+    /// The working-time calendar `definition` names, or every-second-counts when it names none.
+    public func workingCalendar(for definition: WorkflowDefinition) throws -> any WorkingTimeCalendar {
+        guard let name = definition.calendar else { return AlwaysWorkingCalendar() }
+        return try calendar(named: name)
+    }
+
+    /// What the engine needs to decide commands for cases of `definition`.
+    public func context(for definition: WorkflowDefinition) throws -> EngineContext {
+        EngineContext(definition: definition, calendar: try workingCalendar(for: definition))
+    }
+
+    /// Forgets what was parsed, after a deployment.
+    public func invalidate() {
+        lock.withLock {
+            definitions.removeAll()
+            calendars.removeAll()
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import DocketCore
+import DocketStore
+import Foundation
+
+/// A case as the log tells it: its recorded events, the state they fold to, and the definition
+/// and calendar it is pinned to.
+public struct LoadedCase: Sendable {
+    public var events: [RecordedEvent]
+    public var state: CaseState
+    public var definition: WorkflowDefinition
+    public var context: EngineContext
+}
+
+/// What a command did.
+public struct CommandOutcome: Sendable {
+    public var caseID: String
+    /// The events the command appended (or, for a retried idempotent command, appended the first time).
+    public var recorded: [RecordedEvent]
+    /// The case after the command.
+    public var state: CaseState
+    public var definition: WorkflowDefinition
+    /// True when an earlier command with the same idempotency key already did this: nothing new
+    /// was appended and ``recorded`` are the first time's events.
+    public var isReplay: Bool
+    /// How many times the command was decided (more than 1 after lost races with `retries`).
+    public var attempts: Int
+}
+
+/// Runs commands against the event log: read the case, decide, append with the version read as
+/// the expected version, all of a command's events in one transaction.
+///
+/// When another writer changed the case between the read and the append, the store refuses the
+/// append (``DocketStore/StoreError`` `conflict`) and nothing is written; with `retries > 0` the
+/// command is read and decided again, so each outcome is still decided exactly once.
+public final class CaseService: Sendable {
+    public let catalog: WorkflowCatalog
+    public var store: any EventStore { catalog.store }
+    private let clock: any Clock
+    private let newCaseID: @Sendable () -> String
+
+    /// - Parameters:
+    ///   - clock: "now", for commands without an explicit business time and for `tick`.
+    ///   - newCaseID: makes an id for a case opened without one.
+    public init(catalog: WorkflowCatalog, clock: any Clock = SystemClock(),
+                newCaseID: @escaping @Sendable () -> String = CaseService.randomCaseID) {
+        self.catalog = catalog
+        self.clock = clock
+        self.newCaseID = newCaseID
+    }
+
+    /// A short random case id such as `c-3f9a1b2c4d5e`.
+    public static func randomCaseID() -> String {
+        "c-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+    }
+
+    // MARK: Reading
+
+    /// The case's events, state and definition.
+    ///
+    /// - Throws: ``DocketCore/Refusal`` `unknown_case` when the log has no such case.
+    public func load(_ caseID: String) throws -> LoadedCase {
+        let events = try store.events(of: caseID)
+        guard let first = events.first, let state = CaseState.replay(events.map(\.event)) else {
+            throw Refusal.unknownCase(caseID)
+        }
+        let definition = try catalog.definition(first.event.workflowID, version: first.event.workflowVersion)
+        return LoadedCase(events: events, state: state, definition: definition, context: try catalog.context(for: definition))
+    }
+
+    // MARK: Commands
+
+    /// Opens a case of workflow `workflowID` at `version` (default: the newest deployed version).
+    public func open(
+        workflowID: String, version: Int? = nil, caseID: String? = nil,
+        actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
+        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+    ) throws -> CommandOutcome {
+        let caseID = caseID ?? newCaseID()
+        let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
+                                      actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+            if let loaded {
+                // Decide anyway, so the refusal is the engine's one (case already exists).
+                return (.open(OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at ?? self.clock.now())), loaded.context)
+            }
+            let definition = try self.catalog.definition(workflowID, version: version)
+            let command = OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at ?? self.clock.now())
+            return (.open(command), try self.catalog.context(for: definition))
+        }
+    }
+
+    /// Fires `event` on a case as `actor` in `role`.
+    public func fire(
+        caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
+        documents: [String] = [], reason: String? = nil, branch: String? = nil,
+        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+    ) throws -> CommandOutcome {
+        let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
+                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+            guard let loaded else { throw Refusal.unknownCase(caseID) }
+            let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
+                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
+            return (.fire(command), loaded.context)
+        }
+    }
+
+    /// Casts a panel member's vote on a case.
+    public func vote(
+        caseID: String, ballot: Ballot, actor: String, role: String, onBehalfOf: String? = nil,
+        reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+    ) throws -> CommandOutcome {
+        let fingerprint = Fingerprint(command: "vote", caseID: caseID, event: ballot.rawValue, actor: actor, role: role,
+                                      onBehalfOf: onBehalfOf, reason: reason, at: at)
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+            guard let loaded else { throw Refusal.unknownCase(caseID) }
+            let command = CastVote(caseID: caseID, ballot: ballot, actor: actor, role: role, onBehalfOf: onBehalfOf,
+                                   reason: reason, at: at ?? self.clock.now())
+            return (.vote(command), loaded.context)
+        }
+    }
+
+    /// Records every breach of a case's limits due by `now` (default: the clock), each once.
+    ///
+    /// Safe to run twice or from two processes at once: a breach already recorded is not due
+    /// again, and a racing tick loses the append and, re-deciding, finds nothing left to do.
+    public func tick(caseID: String, now: Timestamp? = nil) throws -> CommandOutcome {
+        let now = now ?? clock.now()
+        return try run(caseID: caseID, fingerprint: nil, key: nil, retries: 5) { loaded in
+            guard let loaded else { throw Refusal.unknownCase(caseID) }
+            return (.tick(Tick(caseID: caseID, now: now)), loaded.context)
+        }
+    }
+
+    /// Ticks every open case; returns the outcomes that recorded something.
+    public func tickAll(now: Timestamp? = nil) throws -> [CommandOutcome] {
+        let now = now ?? clock.now()
+        var outcomes: [CommandOutcome] = []
+        for header in try store.cases(workflowID: nil) {
+            let outcome = try tick(caseID: header.caseID, now: now)
+            if !outcome.recorded.isEmpty { outcomes.append(outcome) }
+        }
+        return outcomes
+    }
+
+    // MARK: The decide-append loop
+
+    private func run(
+        caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int,
+        command makeCommand: (LoadedCase?) throws -> (Command, EngineContext)
+    ) throws -> CommandOutcome {
+        let idempotency = try key.map { key in
+            try IdempotencyKey(key: key, command: fingerprint ?? Fingerprint(command: "tick", caseID: caseID))
+        }
+        if let idempotency, let earlier = try store.recordedResult(for: idempotency) {
+            return try outcome(caseID: caseID, recorded: earlier.events, isReplay: true, attempts: 0)
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let loaded = try store.header(of: caseID) == nil ? nil : try load(caseID)
+            let (command, context) = try makeCommand(loaded)
+            let events = try Engine.decide(loaded?.state, command, context)
+            if events.isEmpty {
+                guard let loaded else { throw Refusal.unknownCase(caseID) }
+                return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition, isReplay: false, attempts: attempt)
+            }
+            do {
+                let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0, idempotency: idempotency)
+                return try outcome(caseID: caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
+            } catch let error as StoreError where error.code == .conflict && attempt <= retries {
+                // Another writer got there first: back off a little, read again, decide again.
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 20)))))
+                continue
+            }
+        }
+    }
+
+    private func outcome(caseID: String, recorded: [RecordedEvent], isReplay: Bool, attempts: Int) throws -> CommandOutcome {
+        let loaded = try load(caseID)
+        return CommandOutcome(caseID: caseID, recorded: recorded, state: loaded.state, definition: loaded.definition,
+                              isReplay: isReplay, attempts: attempts)
+    }
+}
+
+/// What identifies a command for its idempotency key: everything the caller said, but not the
+/// time Docket filled in, so that a retry minutes later is still the same command.
+struct Fingerprint: Encodable {
+    var command: String
+    var caseID: String
+    var workflow: String?
+    var version: Int?
+    var event: String?
+    var actor: String?
+    var role: String?
+    var onBehalfOf: String?
+    var documents: [String]?
+    var reason: String?
+    var branch: String?
+    var data: [String: String]?
+    var at: Timestamp?
+}
