@@ -13,7 +13,10 @@ struct Docket: ParsableCommand {
             4 the database is unavailable (locked, read-only, full) or created by a newer docket; \
             64 usage error.
             """,
-        subcommands: [])
+        subcommands: [
+            Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
+            Show.self, History.self, Cases.self, Graph.self, Verify.self,
+        ])
 
     /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
     static func main() {

@@ -1,0 +1,73 @@
+import ArgumentParser
+import DocketCore
+import DocketService
+
+struct Cases: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List cases, with their workflow version, state and deadlines.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Only cases of this workflow.", valueName: "id"))
+    var workflow: String?
+
+    @Option(help: ArgumentHelp("Only cases in this state (case-level or branch state).", valueName: "state"))
+    var state: String?
+
+    @Flag(help: "Only open cases.")
+    var open = false
+
+    @Flag(help: "Only cases past a time limit now (or at --now), most overdue first.")
+    var overdue = false
+
+    @Option(help: ArgumentHelp("Judge deadlines as of this time, ISO 8601 (default: now).", valueName: "time"))
+    var now: String?
+
+    @Flag(help: "Print the cases as JSON.")
+    var json = false
+
+    struct Row: Encodable {
+        var caseID: String
+        var workflow: String
+        var workflowVersion: Int
+        var state: String
+        var outcome: String?
+        var openedAt: String
+        var overdue: Bool
+        var overdueSince: String?
+        enum CodingKeys: String, CodingKey {
+            case caseID = "case_id", workflow, workflowVersion = "workflow_version", state, outcome
+            case openedAt = "opened_at", overdue, overdueSince = "overdue_since"
+        }
+    }
+
+    func run() throws {
+        let session = try Session(store, create: false)
+        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemClock().now()
+        var rows: [(row: Row, due: Timestamp?)] = []
+        for header in try session.store.cases(workflowID: workflow) {
+            let loaded = try session.cases.load(header.caseID)
+            let s = loaded.state
+            if open, s.isClosed { continue }
+            if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
+            let late = s.deadlines(in: loaded.context).filter { $0.isOverdue(at: now) }
+            let earliestDue = late.compactMap(\.dueAt).min()
+            if overdue, late.isEmpty { continue }
+            let time = { (t: Timestamp) in session.time(t, calendar: loaded.context.calendar) }
+            rows.append((Row(caseID: s.caseID, workflow: s.workflowID, workflowVersion: s.workflowVersion,
+                             state: s.whereabouts, outcome: s.outcome, openedAt: time(s.openedAt),
+                             overdue: !late.isEmpty, overdueSince: earliestDue.map(time)), earliestDue))
+        }
+        if overdue { rows.sort { ($0.due ?? now) < ($1.due ?? now) } }
+        if json {
+            print(try Format.json(rows.map(\.row)))
+            return
+        }
+        var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
+        for (row, _) in rows {
+            table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? row.state,
+                          row.openedAt, row.overdueSince ?? ""])
+        }
+        print(table.render())
+        print("\(rows.count) case(s)")
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import DocketService
+
+struct Deploy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Store workflow definitions and calendars in the event log, each under its id and version.",
+        discussion: """
+            Every file is validated first; nothing is deployed when one has a problem. Deploying the same \
+            content again changes nothing. A changed file under an already deployed version is refused: \
+            running cases are pinned to the version they started on, so give the change a new version.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("Definition or calendar files, or directories of them (e.g. Workflows/).", valueName: "file"))
+    var files: [String]
+
+    func run() throws {
+        let session = try Session(store)
+        let artifacts = try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
+        for outcome in try Deployer(catalog: session.catalog).deploy(artifacts) {
+            let what = outcome.artifact.file.kind == .calendar ? "calendar" : "workflow"
+            print("\(outcome.isNew ? "deployed" : "unchanged") \(what) \(outcome.artifact.id) v\(outcome.artifact.version)  (\(outcome.artifact.file.path))")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DocketCore
+
+struct Fire: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fire an event on a case: move it (or one of its parallel branches) on.",
+        discussion: "A refused event (wrong state, wrong role, missing documents, closed case) appends nothing and exits 1; losing a race with another writer exits 3.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("The case id.", valueName: "case"))
+    var caseID: String
+
+    @Argument(help: ArgumentHelp("The event, as the workflow names it (e.g. approve).", valueName: "event"))
+    var event: String
+
+    @Option(help: ArgumentHelp("Who fires it.", valueName: "actor"))
+    var by: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    var role: String
+
+    @Option(help: ArgumentHelp("The party they act for (assisted handling).", valueName: "who"))
+    var onBehalfOf: String?
+
+    @Option(name: .customLong("doc"), help: ArgumentHelp("A document supplied with the event (repeatable).", valueName: "name"))
+    var documents: [String] = []
+
+    @Option(help: ArgumentHelp("Why (required for send-backs).", valueName: "text"))
+    var reason: String?
+
+    @Option(help: ArgumentHelp("The parallel branch, when the event is open in several.", valueName: "branch"))
+    var branch: String?
+
+    @OptionGroup var write: WriteOptions
+
+    func run() throws {
+        let session = try Session(store, create: false)
+        let outcome = try session.cases.fire(
+            caseID: caseID, event: event, actor: by, role: role, onBehalfOf: onBehalfOf, documents: documents,
+            reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
+            idempotencyKey: write.idempotencyKey, retries: write.retry)
+        try printOutcome(outcome, session: session, json: write.json)
+    }
+}

@@ -1,0 +1,41 @@
+import DocketCore
+import DocketService
+import DocketStore
+
+extension Refusal: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [message] }
+}
+
+extension StoreError: ReportableError {
+    var exitCode: Int32 {
+        switch code {
+        case .conflict: ExitStatus.conflict
+        case .locked, .readOnly, .diskFull, .schemaTooNew, .schemaOutdated, .cannotOpen, .ioError, .corrupt: ExitStatus.unavailable
+        default: ExitStatus.badInput
+        }
+    }
+    var reportLines: [String] {
+        code == .conflict ? [message + " (retry the command, or pass --retry N)"] : [message]
+    }
+}
+
+extension ServiceError: ReportableError {
+    var exitCode: Int32 { code == .retriesExhausted ? ExitStatus.conflict : ExitStatus.badInput }
+    var reportLines: [String] { [message] }
+}
+
+extension ValidationFailure: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { lines }
+}
+
+extension DefinitionErrors: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { diagnostics.map(\.description) }
+}
+
+extension CalendarError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [description] }
+}

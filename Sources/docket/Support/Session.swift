@@ -1,0 +1,47 @@
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+
+/// The objects a subcommand works with, opened from `--db`.
+struct Session {
+    let store: SQLiteEventStore
+    let catalog: WorkflowCatalog
+    let cases: CaseService
+
+    /// Opens the event log. Commands that only read refuse to create a database that is not there.
+    init(_ options: StoreOptions, create: Bool = true) throws {
+        if !create, !FileManager.default.fileExists(atPath: options.path) {
+            throw UsageFailure("no event log at \(options.path): deploy a workflow first (docket deploy Workflows/), or pass --db")
+        }
+        store = try SQLiteEventStore(path: options.path)
+        catalog = WorkflowCatalog(store: store)
+        cases = CaseService(catalog: catalog)
+    }
+
+    /// Formats `t` in the time zone of the workflow's calendar (UTC when it has none).
+    func time(_ t: Timestamp, calendar: (any WorkingTimeCalendar)?) -> String {
+        t.iso8601(offsetSeconds: calendar?.utcOffsetSeconds(at: t) ?? 0)
+    }
+}
+
+/// Parses a `--at` value: ISO 8601, with the offset of the local time zone when it names none.
+func parseTime(_ text: String, option: String = "--at") throws -> Timestamp {
+    let offset = TimeZone.current.secondsFromGMT()
+    guard let t = Timestamp.parse(iso8601: text, naiveOffsetSeconds: offset) else {
+        throw UsageFailure("\(option) '\(text)' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00")
+    }
+    return t
+}
+
+/// Parses `KEY=VALUE` pairs.
+func parsePairs(_ pairs: [String], option: String) throws -> [String: String] {
+    var result: [String: String] = [:]
+    for pair in pairs {
+        guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+            throw UsageFailure("\(option) '\(pair)' is not KEY=VALUE")
+        }
+        result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+    }
+    return result
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import DocketCore
+
+struct TickCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick",
+        abstract: "Record every deadline breach due by now, each exactly once, and fire the breach actions.",
+        discussion: "Safe to run twice, or from two processes at once: a breach already recorded is never recorded again.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Check deadlines as of this time, ISO 8601 (default: now).", valueName: "time"))
+    var now: String?
+
+    @Flag(help: "Print the recorded events as JSON.")
+    var json = false
+
+    func run() throws {
+        let session = try Session(store, create: false)
+        let outcomes = try session.cases.tickAll(now: try now.map { try parseTime($0, option: "--now") })
+        if json {
+            var events: [EventView] = []
+            for outcome in outcomes {
+                let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+                events += outcome.recorded.map { EventView($0, time: { session.time($0, calendar: calendar) }) }
+            }
+            print(try Format.json(events))
+            return
+        }
+        for outcome in outcomes {
+            let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+            for r in outcome.recorded {
+                print("\(outcome.caseID)  #\(r.position) \(describe(r.event))  due \(r.event.payload.dueAt.map { session.time($0, calendar: calendar) } ?? "-")")
+            }
+        }
+        print("\(outcomes.reduce(0) { $0 + $1.recorded.count }) event(s) recorded on \(outcomes.count) case(s)")
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DocketCore
+
+struct Vote: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cast a panel member's vote on a case in a voting state (one vote per member).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("The case id.", valueName: "case"))
+    var caseID: String
+
+    @Argument(help: ArgumentHelp("approve or reject.", valueName: "ballot"))
+    var ballot: String
+
+    @Option(help: ArgumentHelp("Who votes (or casts the vote for --on-behalf-of).", valueName: "actor"))
+    var by: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    var role: String
+
+    @Option(help: ArgumentHelp("The panel member the vote is cast for.", valueName: "who"))
+    var onBehalfOf: String?
+
+    @Option(help: ArgumentHelp("A reason kept with the vote.", valueName: "text"))
+    var reason: String?
+
+    @OptionGroup var write: WriteOptions
+
+    func run() throws {
+        guard let ballot = Ballot(rawValue: ballot) else {
+            throw UsageFailure("ballot '\(self.ballot)' is neither approve nor reject")
+        }
+        let session = try Session(store, create: false)
+        let outcome = try session.cases.vote(
+            caseID: caseID, ballot: ballot, actor: by, role: role, onBehalfOf: onBehalfOf, reason: reason,
+            at: try write.at.map { try parseTime($0) }, idempotencyKey: write.idempotencyKey, retries: write.retry)
+        try printOutcome(outcome, session: session, json: write.json)
+    }
+}
