@@ -53,13 +53,18 @@ public struct ArtifactFile: Sendable {
                 throw ServiceError(.unreadableFile, "cannot read \(path): no such file or directory")
             }
             if isDirectory.boolValue {
-                guard let walker = FileManager.default.enumerator(atPath: path) else {
+                // Resolve a symlinked folder first: the enumerator does not descend into a link.
+                let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                guard let walker = FileManager.default.enumerator(atPath: resolved) else {
                     throw ServiceError(.unreadableFile, "cannot list directory \(path)")
                 }
                 let found = walker.compactMap { $0 as? String }
                     .filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }
                     .sorted()
                     .map { (path as NSString).appendingPathComponent($0) }
+                guard !found.isEmpty else {
+                    throw ServiceError(.unreadableFile, "\(path) holds no .yaml, .yml or .json file")
+                }
                 result += found
             } else {
                 result.append(path)

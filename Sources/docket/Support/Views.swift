@@ -139,7 +139,7 @@ func describe(_ e: CaseEvent) -> String {
     case .transitionFired:
         text = "\(p.transition ?? "?"): \(p.from ?? "?") → \(p.to ?? "?")"
     case .voteCast: text = "vote \(p.vote ?? "?")" + (p.approvals.map { " (\($0) approve, \(p.rejections ?? 0) reject)" } ?? "")
-    case .deadlineBreached: text = "deadline breached: \(p.deadline ?? p.state ?? "?")"
+    case .deadlineBreached: text = "deadline breached: \(p.deadline == "statutory" ? "statutory limit" : p.state ?? "?")" + (p.limit.map { " (\($0))" } ?? "")
     default: text = e.type.rawValue.replacingOccurrences(of: "_", with: " ") + (p.state.map { " \($0)" } ?? "")
     }
     if let branch = p.branch { text = "[\(branch)] " + text }

@@ -1,0 +1,156 @@
+import DocketCore
+
+/// How a simulated population behaves. The defaults follow the Shandong service centres in
+/// February 2020: 82% of cases online, about 4% assisted by staff, 2.4% by mail, the rest at the
+/// window; applicants take days to supply materials, staff hours to act.
+public struct SimulationProfile: Sendable {
+    /// Share of cases per channel (a case attribute, `channel`).
+    public var channels: [(name: String, share: Double)] = [("online", 0.82), ("window", 0.117), ("assisted", 0.039), ("mail", 0.024)]
+    /// Median working time staff take for a step, in hours.
+    public var staffMedianHours = 3.0
+    /// Median working time an applicant takes to act (resubmit, supply materials), in hours.
+    public var applicantMedianHours = 14.0
+    /// Median share of a state's declared limit that a step in it takes.
+    public var shareOfLimit = 0.35
+    /// Spread of step durations (log-space standard deviation).
+    public var sigma = 0.9
+    /// Weight of a send-back against 1 for an ordinary step.
+    public var sendBackWeight = 0.15
+    /// Weight of a step that ends the case unfavourably (reject, withdraw, revoke) against 1.
+    public var unfavourableWeight = 0.08
+    /// Probability that a panel member approves.
+    public var approveProbability = 0.8
+    /// Most steps one case may take (guards against definitions that loop forever).
+    public var maxSteps = 200
+
+    public init() {}
+}
+
+/// Drives one case through a workflow with the real engine (`decide`/`evolve`), choosing among
+/// the actions the engine says are available, and records the resulting events. Pure: time,
+/// randomness and ids are inputs.
+public struct CaseSimulator: Sendable {
+    public let context: EngineContext
+    public let profile: SimulationProfile
+
+    public init(context: EngineContext, profile: SimulationProfile = SimulationProfile()) {
+        self.context = context
+        self.profile = profile
+    }
+
+    /// The events of one case opened at `arrival`, acted on until it closes or `horizon` passes
+    /// (later steps are not taken: the case stays open, and may be overdue).
+    public func simulate(caseID: String, arrival: Timestamp, horizon: Timestamp, channel: String,
+                         random: inout SeededRandom) throws -> [CaseEvent] {
+        let definition = context.definition
+        let applicant = "applicant-" + caseID
+        let assisted = channel == "assisted" && !definition.rolesActedFor(by: "clerk").isEmpty
+        var events: [CaseEvent] = []
+        var state: CaseState?
+        func apply(_ new: [CaseEvent]) {
+            for e in new { state = Engine.evolve(state, e) }
+            events += new
+        }
+        let opener = assisted ? ("clerk-\(staffNumber(&random))", "clerk", Optional(applicant)) : (applicant, definition.roles.contains("applicant") ? "applicant" : nil, nil)
+        apply(try Engine.decide(nil, .open(OpenCase(caseID: caseID, actor: opener.0, role: opener.1, onBehalfOf: opener.2,
+                                                    data: ["channel": channel], at: arrival)), context))
+        var now = arrival
+        var refused: Set<String> = []
+        for _ in 0..<profile.maxSteps {
+            guard let current = state, !current.isClosed else { break }
+            let actions = current.availableActions(in: definition).filter { !refused.contains($0.event + "/" + ($0.branch ?? "")) }
+            guard !actions.isEmpty else { break }
+            let weights = actions.map { weight(of: $0) }
+            let action = actions[random.pick(weights: weights)]
+            let byApplicant = action.roles.contains("applicant") && !action.isVote
+            let hours = random.logNormal(median: medianHours(for: action, byApplicant: byApplicant), sigma: profile.sigma)
+            let next = context.calendar.adding(workingMicroseconds: Int64(hours * 3_600_000_000), to: now)
+            // Deadlines that ran out before the step are recorded first, as `tick` would have.
+            apply(try Engine.decide(state, .tick(Tick(caseID: caseID, now: min(next, horizon))), context))
+            guard next <= horizon else { break }
+            now = max(next, state?.lastEventAt ?? next)
+            guard let afterTick = state, !afterTick.isClosed else { break }
+            if afterTick.version != current.version { continue }
+            let command: Command
+            if action.isVote {
+                guard let vote = definition.state(named: action.state)?.vote else { break }
+                let panel = vote.panel ?? (1...max(vote.seats, 1)).map { "\(vote.role)-\($0)" }
+                let voted = Set(afterTick.ballots.map(\.voter))
+                guard let voter = panel.first(where: { !voted.contains($0) }) else { break }
+                let ballot: Ballot = random.unit() < profile.approveProbability ? .approve : .reject
+                command = .vote(CastVote(caseID: caseID, ballot: ballot, actor: voter, role: vote.role, at: now))
+            } else {
+                var actor: String
+                var role = action.roles[0]
+                var onBehalfOf: String?
+                if byApplicant {
+                    role = "applicant"
+                    actor = applicant
+                    if assisted, definition.permits(action.roles, role: "clerk", onBehalfOf: applicant) {
+                        actor = "clerk-\(staffNumber(&random))"
+                        role = "clerk"
+                        onBehalfOf = applicant
+                    }
+                } else {
+                    actor = "\(role)-\(staffNumber(&random))"
+                }
+                command = .fire(FireEvent(caseID: caseID, event: action.event, actor: actor, role: role, onBehalfOf: onBehalfOf,
+                                          documents: action.requires, reason: action.needsReason ? reason(for: action, &random) : nil,
+                                          branch: action.branch, at: now))
+            }
+            do {
+                apply(try Engine.decide(state, command, context))
+                refused.removeAll()
+            } catch {
+                // The engine knows more than the list of actions (work already started, a vote
+                // seat taken): remember the refusal and choose again.
+                refused.insert(action.event + "/" + (action.branch ?? ""))
+            }
+        }
+        return events
+    }
+
+    /// A state's declared limit sets the pace of work in it: most steps take about a third of the
+    /// limit, so most cases keep it and some breach it, as in a real office. States without a limit
+    /// take the profile's default time.
+    private func medianHours(for action: AvailableAction, byApplicant: Bool) -> Double {
+        let definition = context.definition
+        let branchState = action.branch.flatMap { name in definition.branches.first { $0.branch.name == name }?.branch.state(named: action.state) }
+        let limit = branchState?.limit?.within
+            ?? (action.region.flatMap { definition.state(named: $0)?.limit?.within })
+            ?? definition.state(named: action.state)?.limit?.within
+        if let limit {
+            return Double(limit.microseconds(on: context.calendar)) / 3_600_000_000 * profile.shareOfLimit
+        }
+        return byApplicant ? profile.applicantMedianHours : profile.staffMedianHours
+    }
+
+    private func staffNumber(_ random: inout SeededRandom) -> String {
+        let n = Int(random.next() % 12) + 1
+        return n < 10 ? "0\(n)" : "\(n)"
+    }
+
+    private func weight(of action: AvailableAction) -> Double {
+        if action.isVote { return 1 }
+        let definition = context.definition
+        let transition = (action.branch.flatMap { name in definition.branches.first { $0.branch.name == name }?.branch.transitions }
+            ?? definition.transitions).first { $0.event == action.event && $0.from.contains(action.state) }
+        guard let transition else { return 1 }
+        if transition.sendsBack { return profile.sendBackWeight }
+        if transition.startsWork { return 4 }
+        let target = transition.to.flatMap { to in
+            action.branch.flatMap { name in definition.branches.first { $0.branch.name == name }?.branch.state(named: to) }
+                ?? definition.state(named: to)
+        }
+        if let target, target.isFinal, let outcome = target.outcome, !["approved", "passed", "issued", "granted", "licensed"].contains(outcome) {
+            return profile.unfavourableWeight
+        }
+        return 1
+    }
+
+    private func reason(for action: AvailableAction, _ random: inout SeededRandom) -> String {
+        let reasons = ["site photos unclear", "business licence copy missing a seal", "floor plan does not match the premises",
+                       "fire exits not marked", "ventilation report outdated", "signature missing on the commitment letter"]
+        return reasons[Int(random.next() % UInt64(reasons.count))]
+    }
+}

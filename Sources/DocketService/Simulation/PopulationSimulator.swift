@@ -1,0 +1,100 @@
+import DocketCore
+import DocketStore
+import Foundation
+
+/// What to simulate: which workflows, how many cases, from when, how fast they arrive.
+public struct SimulationPlan: Sendable {
+    /// Workflow ids (newest deployed version of each); cases are spread evenly over them.
+    public var workflows: [String]
+    public var cases: Int
+    public var seed: UInt64
+    /// The first arrival (default: 2020-02-03 00:00 +08:00, the first working Monday after the
+    /// extended Spring Festival holiday).
+    public var from: Timestamp
+    /// Cases arriving per calendar day, over all workflows (default: `cases` spread over 28 days).
+    public var arrivalsPerDay: Double?
+    /// Steps are not taken after this instant; cases still running then stay open (default: the
+    /// last arrival plus 7 days).
+    public var horizon: Timestamp?
+    /// Cases per append transaction.
+    public var batchSize: Int = 1_000
+    /// Prefix of the generated case ids.
+    public var caseIDPrefix: String = ""
+    public var profile = SimulationProfile()
+
+    public init(workflows: [String], cases: Int, seed: UInt64 = 1,
+                from: Timestamp = Timestamp.parse(iso8601: "2020-02-03T00:00:00+08:00")!, arrivalsPerDay: Double? = nil) {
+        self.workflows = workflows
+        self.cases = cases
+        self.seed = seed
+        self.from = from
+        self.arrivalsPerDay = arrivalsPerDay
+    }
+}
+
+/// What a simulation appended.
+public struct SimulationSummary: Sendable {
+    public var cases: Int
+    public var events: Int
+    public var firstArrival: Timestamp?
+    public var lastArrival: Timestamp?
+}
+
+/// Generates a population of cases through the real engine and appends them to the real store in
+/// batches (one transaction per batch). The same plan and seed give the same events.
+public struct PopulationSimulator: Sendable {
+    public let catalog: WorkflowCatalog
+
+    public init(catalog: WorkflowCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Runs the plan; `progress` is told how many cases are done after each batch.
+    public func run(_ plan: SimulationPlan, progress: (Int) -> Void = { _ in }) throws -> SimulationSummary {
+        guard !plan.workflows.isEmpty, plan.cases >= 0 else {
+            throw ServiceError(.unknownArtifact, "simulate needs at least one workflow and a non-negative number of cases")
+        }
+        let simulators = try plan.workflows.map { id in
+            CaseSimulator(context: try catalog.context(for: try catalog.definition(id)), profile: plan.profile)
+        }
+        var random = SeededRandom(seed: plan.seed)
+        let perDay = plan.arrivalsPerDay ?? max(Double(plan.cases) / 28, 1)
+        let meanGap = 86_400_000_000 / perDay
+        let lastArrival = plan.from.adding(microseconds: Int64(meanGap * Double(max(plan.cases - 1, 0))))
+        let horizon = plan.horizon ?? lastArrival.adding(seconds: 7 * 86_400)
+        var summary = SimulationSummary(cases: 0, events: 0, firstArrival: nil, lastArrival: nil)
+        var batch: [CaseAppend] = []
+        var arrival = plan.from
+        let width = String(plan.cases).count
+        for n in 0..<plan.cases {
+            // Arrivals form a Poisson process; online applications come at any hour (the Qingdao
+            // review was filed at 19:00 on a Sunday), the others when the offices are open.
+            arrival = arrival.adding(microseconds: Int64(-log(max(random.unit(), 1e-12)) * meanGap))
+            let simulator = simulators[n % simulators.count]
+            let channel = plan.profile.channels[random.pick(weights: plan.profile.channels.map(\.share))].name
+            var opened = arrival
+            if channel != "online" {
+                let calendar = simulator.context.calendar
+                opened = calendar.adding(workingMicroseconds: 1, to: arrival).adding(microseconds: -1)
+            }
+            let number = String(n + 1)
+            let caseID = plan.caseIDPrefix + simulator.context.definition.id + "-" + String(repeating: "0", count: width - number.count) + number
+            let events = try simulator.simulate(caseID: caseID, arrival: opened, horizon: horizon, channel: channel, random: &random)
+            summary.firstArrival = summary.firstArrival ?? opened
+            summary.lastArrival = opened
+            summary.cases += 1
+            summary.events += events.count
+            batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events))
+            if batch.count >= plan.batchSize {
+                _ = try catalog.store.append(batch: batch)
+                batch.removeAll(keepingCapacity: true)
+                progress(summary.cases)
+            }
+        }
+        if !batch.isEmpty {
+            _ = try catalog.store.append(batch: batch)
+            progress(summary.cases)
+        }
+        return summary
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import DocketCore
+import DocketService
+import Foundation
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the demo: a fresh event log, the authority's four flows, a few hundred cases, the report.",
+        discussion: """
+            Deploys Workflows/ into a fresh database, drives three showcase cases command by command (the \
+            Qingdao remote expert review of February 2020, a tolerant acceptance whose commitment lapses, a \
+            joint on-site verification by three departments), simulates a month of cases through the real \
+            engine and store, verifies the hash chain and prints the report.
+            """)
+
+    @Option(help: ArgumentHelp("The demo's own database; replaced on every run.", valueName: "path"))
+    var db: String = "docket-demo.sqlite"
+
+    @Option(help: ArgumentHelp("The folder of workflow definitions and calendars to deploy.", valueName: "dir"))
+    var workflows: String = "Workflows"
+
+    @Option(help: "How many cases to simulate.")
+    var cases: Int = 400
+
+    @Option(help: "Random seed of the simulation.")
+    var seed: UInt64 = 2020
+
+    func run() throws {
+        let started = Date()
+        guard FileManager.default.fileExists(atPath: workflows) else {
+            throw UsageFailure("no workflow folder at \(workflows): run the demo from the repository root, or pass --workflows")
+        }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
+            try FileManager.default.removeItem(atPath: db + suffix)
+        }
+        var options = StoreOptions()
+        options.db = db
+        let session = try Session(options)
+
+        section("1. Deploy the authority's workflows and calendars (\(workflows)/)")
+        let files = try ArtifactFile.expand([workflows]).map { try ArtifactFile(path: $0) }
+        for outcome in try Deployer(catalog: session.catalog).deploy(files) {
+            print("  \(outcome.artifact.file.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.artifact.summary)")
+        }
+
+        section("2. The Qingdao remote expert review, February 2020, command by command")
+        try qingdao(session)
+
+        section("3. Tolerant acceptance: the clock stops while the applicant owes materials")
+        try tolerantAcceptance(session)
+
+        section("4. Joint on-site verification: health, environment and fire in parallel")
+        try jointVerification(session)
+
+        section("5. A month of cases: \(cases) simulated through the real engine and store")
+        let ids = ["remote-video-inspection", "tolerant-acceptance", "joint-verification", "expert-review"]
+        let plan = SimulationPlan(workflows: ids, cases: cases, seed: seed)
+        let simulationStart = Date()
+        let summary = try PopulationSimulator(catalog: session.catalog).run(plan)
+        let simulationSeconds = Date().timeIntervalSince(simulationStart)
+        print("  \(summary.cases) cases, \(summary.events) events appended in \(String(format: "%.2f", simulationSeconds)) s")
+
+        section("6. Integrity")
+        let report = try session.store.verify()
+        print("  " + report.summary)
+
+        section("7. Report")
+        try DemoReport.print(session: session)
+
+        print("\ndemo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; the event log is \(db)")
+        print("try: docket history --db \(db) QD-2020-0209    docket cases --db \(db) --overdue --now 2020-03-09T00:00:00+08:00")
+    }
+
+    private func section(_ title: String) {
+        print("\n== \(title)")
+    }
+
+    private func at(_ text: String) -> Timestamp { Timestamp.parse(iso8601: text)! }
+
+    private func step(_ outcome: CommandOutcome, _ session: Session) throws {
+        let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+        for r in outcome.recorded {
+            let e = r.event
+            let who = e.actor + (e.role.map { " (\($0))" } ?? "") + (e.onBehalfOf.map { " for \($0)" } ?? "")
+            print("  \(session.time(e.occurredAt, calendar: calendar))  \(who.padding(toLength: 44, withPad: " ", startingAt: 0)) \(describe(e))")
+        }
+    }
+
+    private func qingdao(_ session: Session) throws {
+        let c = session.cases
+        let id = "QD-2020-0209"
+        try step(c.open(workflowID: "expert-review", caseID: id, actor: "applicant-qd", role: "applicant", data: ["channel": "online"], at: at("2020-02-09T18:40:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "accept", actor: "clerk-wang", role: "clerk", documents: ["application_form", "technical_dossier"], at: at("2020-02-09T19:00:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "convene_panel", actor: "clerk-wang", role: "clerk", at: at("2020-02-10T09:30:00+08:00")), session)
+        try step(c.vote(caseID: id, ballot: .approve, actor: "expert-li", role: "expert", at: at("2020-02-10T15:00:00+08:00")), session)
+        try step(c.vote(caseID: id, ballot: .approve, actor: "expert-zhao", role: "expert", at: at("2020-02-10T16:20:00+08:00")), session)
+        try step(c.vote(caseID: id, ballot: .reject, actor: "expert-sun", role: "expert", reason: "noise assessment thin", at: at("2020-02-11T10:05:00+08:00")), session)
+        try step(c.vote(caseID: id, ballot: .approve, actor: "secretary-zhou", role: "secretary", onBehalfOf: "expert-qian", at: at("2020-02-11T11:40:00+08:00")), session)
+        let done = try c.fire(caseID: id, event: "issue_certificate", actor: "approver-chen", role: "approver", documents: ["expert_opinion"], at: at("2020-02-12T09:00:00+08:00"))
+        try step(done, session)
+        let calendar = try session.catalog.workingCalendar(for: done.definition)
+        let accepted = at("2020-02-09T19:00:00+08:00")
+        let issued = at("2020-02-12T09:00:00+08:00")
+        let wall = Double(accepted.microseconds(to: issued)) / 3_600_000_000
+        let working = Double(calendar.workingMicroseconds(from: accepted, to: issued)) / Double(calendar.workingDayMicroseconds)
+        print("  accepted Sunday 19:00, certificate Wednesday 09:00: \(Int(wall)) wall-clock hours, \(String(format: "%g", working)) working days on \(calendar is BusinessCalendar ? (calendar as! BusinessCalendar).description : "its calendar")")
+    }
+
+    private func tolerantAcceptance(_ session: Session) throws {
+        let c = session.cases
+        let kept = "TA-2020-0001"
+        try step(c.open(workflowID: "tolerant-acceptance", caseID: kept, actor: "clerk-liu", role: "clerk", onBehalfOf: "applicant-ta1", data: ["channel": "assisted"], at: at("2020-02-17T09:10:00+08:00")), session)
+        try step(c.fire(caseID: kept, event: "accept_on_commitment", actor: "clerk-liu", role: "clerk", documents: ["application_form", "main_materials", "commitment_letter"], at: at("2020-02-17T09:40:00+08:00")), session)
+        try step(c.fire(caseID: kept, event: "supply_materials", actor: "clerk-liu", role: "clerk", onBehalfOf: "applicant-ta1", documents: ["missing_materials"], at: at("2020-02-19T15:00:00+08:00")), session)
+        let lapsed = "TA-2020-0002"
+        try step(c.open(workflowID: "tolerant-acceptance", caseID: lapsed, actor: "applicant-ta2", role: "applicant", data: ["channel": "online"], at: at("2020-02-17T10:00:00+08:00")), session)
+        try step(c.fire(caseID: lapsed, event: "accept_on_commitment", actor: "clerk-liu", role: "clerk", documents: ["application_form", "main_materials", "commitment_letter"], at: at("2020-02-17T10:30:00+08:00")), session)
+        print("  -- tick at 2020-02-25 09:00: the 5-working-day commitment of \(lapsed) has run out")
+        try step(c.tick(caseID: lapsed, now: at("2020-02-25T09:00:00+08:00")), session)
+        let again = try c.tick(caseID: lapsed, now: at("2020-02-25T09:00:00+08:00"))
+        print("  -- a second tick records \(again.recorded.count) event(s): each breach is recorded once")
+    }
+
+    private func jointVerification(_ session: Session) throws {
+        let c = session.cases
+        let id = "JV-2020-0001"
+        try step(c.open(workflowID: "joint-verification", caseID: id, actor: "applicant-jv1", role: "applicant", data: ["channel": "online"], at: at("2020-02-18T08:15:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "accept", actor: "clerk-wang", role: "clerk", documents: ["application_form", "site_plan"], at: at("2020-02-18T09:20:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "pass", actor: "inspector-he", role: "health_inspector", documents: ["health_report"], branch: "health", at: at("2020-02-18T14:00:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "pass", actor: "inspector-huang", role: "environment_inspector", documents: ["environment_report"], branch: "environment", at: at("2020-02-19T11:00:00+08:00")), session)
+        print("  -- tick at 2020-02-21 09:00: fire has not inspected within 2 working days")
+        try step(c.tick(caseID: id, now: at("2020-02-21T09:00:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "pass", actor: "inspector-feng", role: "fire_inspector", documents: ["fire_report"], branch: "fire", at: at("2020-02-21T10:30:00+08:00")), session)
+        try step(c.fire(caseID: id, event: "approve", actor: "approver-chen", role: "approver", at: at("2020-02-21T15:00:00+08:00")), session)
+    }
+}
