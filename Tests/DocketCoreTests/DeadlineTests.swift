@@ -159,6 +159,27 @@ import Testing
         #expect(deadline(.state, driver)?.dueAt == at("2020-03-03T15:00:00Z"))
     }
 
+    @Test func statutoryBreachFiresItsEventWhenTheCurrentStateHasIt() throws {
+        var driver = CaseDriver(try definition("""
+        workflow: promise
+        version: 1
+        roles: [clerk]
+        statutory_limit: { within: 4 hours, on_breach: escalate }
+        states:
+          review: { initial: true }
+          supervisor: {}
+          done: { final: true, outcome: approved }
+        transitions:
+          - { event: escalate, from: review, to: supervisor }
+          - { event: approve, from: [review, supervisor], to: done, roles: [clerk] }
+        """))
+        try driver.open(as: "clerk", at: "2020-03-02T00:00:00Z")
+        let events = try driver.tick(at: "2020-03-02T04:00:00Z")
+        #expect(events.map(\.payload.deadline) == ["statutory", nil])
+        #expect(events.last?.payload.transition == "escalate")
+        #expect(driver.state?.statutoryBreach?.dueAt == at("2020-03-02T04:00:00Z"))
+    }
+
     @Test func statutoryClockStartsOnTheNamedEvent() throws {
         var driver = CaseDriver(try definition("""
         workflow: promise
