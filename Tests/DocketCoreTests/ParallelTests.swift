@@ -134,4 +134,43 @@ import Testing
         #expect(actions.map(\.event) == ["pass", "fail"])
         #expect(actions.allSatisfy { $0.branch == "health" })
     }
+
+    @Test func branchStateDeadlineFiresItsActionInsideTheBranch() throws {
+        var driver = CaseDriver(try definition("""
+        workflow: joint
+        version: 1
+        roles: [clerk, inspector]
+        states:
+          received: { initial: true }
+          verification:
+            when_approved: verified
+            when_rejected: failed_verification
+            branches:
+              health:
+                roles: [inspector]
+                states:
+                  inspecting: { initial: true, within: 4 hours, on_breach: time_out }
+                  passed: { final: true, outcome: approved }
+                  timed_out: { final: true, outcome: rejected }
+                transitions:
+                  - { event: pass, from: inspecting, to: passed }
+                  - { event: time_out, from: inspecting, to: timed_out }
+          approved: { final: true, outcome: approved }
+          rejected: { final: true, outcome: rejected }
+        transitions:
+          - { event: verify, from: received, to: verification, roles: [clerk] }
+          - { event: verified, from: verification, to: approved }
+          - { event: failed_verification, from: verification, to: rejected }
+        """))
+        try driver.open(as: "clerk", at: "2020-03-02T00:00:00Z")
+        try driver.fire("verify", as: "clerk", at: "2020-03-02T00:00:00Z")
+        let events = try driver.tick(at: "2020-03-02T05:00:00Z")
+        #expect(events.map(\.type) == [.deadlineBreached, .transitionFired, .transitionFired])
+        #expect(events[0].payload.branch == "health")
+        #expect(events[1].payload.transition == "time_out")
+        #expect(events[1].payload.branch == "health")
+        #expect(events[2].payload.trigger == "join")
+        #expect(driver.state?.outcome == "rejected")
+    }
 }
+
