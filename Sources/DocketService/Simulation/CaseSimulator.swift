@@ -120,7 +120,10 @@ public struct CaseSimulator: Sendable {
             ?? (action.region.flatMap { definition.state(named: $0)?.limit?.within })
             ?? definition.state(named: action.state)?.limit?.within
         if let limit {
-            return Double(limit.microseconds(on: context.calendar)) / 3_600_000_000 * profile.shareOfLimit
+            var hours = Double(limit.microseconds(on: context.calendar)) / 3_600_000_000 * profile.shareOfLimit
+            // Panel members vote side by side, not one after another: each vote is a share of the pace.
+            if action.isVote, let vote = definition.state(named: action.state)?.vote { hours /= Double(max(vote.approveAt, 1)) }
+            return hours
         }
         return byApplicant ? profile.applicantMedianHours : profile.staffMedianHours
     }

@@ -1,0 +1,51 @@
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+
+/// A fresh SQLite event log in its own temporary directory.
+func temporaryDatabase() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-service-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("docket.sqlite").path
+}
+
+/// The repository's `Workflows/` folder.
+let workflowsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Workflows").path
+
+/// The issue-3 example, verbatim.
+let permitCheck = """
+workflow: permit-check
+version: 1
+title: Simple permit check
+roles: [applicant, clerk, approver]
+states:
+  submitted: { initial: true }
+  review:    { department: licensing }
+  approved:  { final: true, outcome: approved }
+  rejected:  { final: true, outcome: rejected }
+transitions:
+  - { event: accept,  from: submitted, to: review,   roles: [clerk] }
+  - { event: approve, from: review,    to: approved, roles: [approver], requires: [site_photos] }
+  - { event: reject,  from: review,    to: rejected, roles: [approver] }
+"""
+
+func at(_ text: String) -> Timestamp { Timestamp.parse(iso8601: text)! }
+
+/// A case service over a fresh SQLite file with `texts` deployed.
+func service(deploying texts: [String] = [permitCheck], path: String = temporaryDatabase()) throws -> CaseService {
+    let store = try SQLiteEventStore(path: path)
+    let catalog = WorkflowCatalog(store: store)
+    _ = try Deployer(catalog: catalog).deploy(texts.enumerated().map { ArtifactFile(path: "file\($0.offset).yaml", text: $0.element) })
+    return CaseService(catalog: catalog, clock: ManualClock(at("2020-02-10T09:00:00+08:00")))
+}
+
+/// The authority's workflows and calendars, deployed from `Workflows/`.
+func authorityService(path: String = temporaryDatabase()) throws -> CaseService {
+    let store = try SQLiteEventStore(path: path)
+    let catalog = WorkflowCatalog(store: store)
+    let files = try ArtifactFile.expand([workflowsFolder]).map { try ArtifactFile(path: $0) }
+    _ = try Deployer(catalog: catalog).deploy(files)
+    return CaseService(catalog: catalog, clock: ManualClock(at("2020-02-10T09:00:00+08:00")))
+}
