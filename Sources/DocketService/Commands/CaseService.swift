@@ -75,9 +75,11 @@ public final class CaseService: Sendable {
         actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
         at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
     ) throws -> CommandOutcome {
-        let caseID = caseID ?? newCaseID()
+        // A generated id is not part of the command: a retry with the same key generates another
+        // one, and must still be recognised as the same command.
         let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
                                       actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
+        let caseID = caseID ?? newCaseID()
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).
@@ -153,7 +155,7 @@ public final class CaseService: Sendable {
             try IdempotencyKey(key: key, command: fingerprint ?? Fingerprint(command: "tick", caseID: caseID))
         }
         if let idempotency, let earlier = try store.recordedResult(for: idempotency) {
-            return try outcome(caseID: caseID, recorded: earlier.events, isReplay: true, attempts: 0)
+            return try outcome(caseID: earlier.events.first?.event.caseID ?? caseID, recorded: earlier.events, isReplay: true, attempts: 0)
         }
         var attempt = 0
         while true {
@@ -167,7 +169,7 @@ public final class CaseService: Sendable {
             }
             do {
                 let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0, idempotency: idempotency)
-                return try outcome(caseID: caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
+                return try outcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
             } catch let error as StoreError where error.code == .conflict && attempt <= retries {
                 // Another writer got there first: back off a little, read again, decide again.
                 usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 20)))))
@@ -187,7 +189,8 @@ public final class CaseService: Sendable {
 /// time Docket filled in, so that a retry minutes later is still the same command.
 struct Fingerprint: Encodable {
     var command: String
-    var caseID: String
+    /// Nil for a case opened without an id (Docket generated one).
+    var caseID: String?
     var workflow: String?
     var version: Int?
     var event: String?
