@@ -33,6 +33,10 @@ struct Docket: ParsableCommand {
             exit(withError: error)
         } catch let error as CleanExit {
             exit(withError: error)
+        } catch where exitCode(for: error) == .success {
+            // `docket --help` and `docket help` parse to ArgumentParser's help command, whose run
+            // throws the help request: print the help, exit 0.
+            exit(withError: error)
         } catch {
             let failure = CLIFailure(error)
             Terminal.printError(failure.message)
