@@ -72,6 +72,11 @@ struct Bench: Sendable {
     /// Runs `docket arguments`, requiring success.
     @discardableResult
     func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        try ok(arguments, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
         let result = try docket(arguments)
         try #require(result.status == 0, "docket \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result
@@ -118,7 +123,9 @@ struct Bench: Sendable {
     func copy() throws -> Bench {
         var other = try Bench()
         other.environment = environment
-        try FileManager.default.copyItem(atPath: database, toPath: other.database)
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
+            try FileManager.default.copyItem(atPath: database + suffix, toPath: other.database + suffix)
+        }
         return other
     }
 
