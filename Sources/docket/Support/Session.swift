@@ -14,7 +14,7 @@ struct Session {
         if !create, !FileManager.default.fileExists(atPath: options.path) {
             throw UsageFailure("no event log at \(options.path): deploy a workflow first (docket deploy Workflows/), or pass --db")
         }
-        store = try SQLiteEventStore(path: options.path)
+        store = try SQLiteEventStore(path: options.path, options: .init(busyTimeout: try options.busyTimeout()))
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
     }
