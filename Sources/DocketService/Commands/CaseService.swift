@@ -154,15 +154,25 @@ public final class CaseService: Sendable {
         let idempotency = try key.map { key in
             try IdempotencyKey(key: key, command: fingerprint ?? Fingerprint(command: "tick", caseID: caseID))
         }
-        if let idempotency, let earlier = try store.recordedResult(for: idempotency) {
+        func earlierResult() throws -> CommandOutcome? {
+            guard let idempotency, let earlier = try store.recordedResult(for: idempotency) else { return nil }
             return try outcome(caseID: earlier.events.first?.event.caseID ?? caseID, recorded: earlier.events, isReplay: true, attempts: 0)
         }
+        if let earlier = try earlierResult() { return earlier }
         var attempt = 0
         while true {
             attempt += 1
             let loaded = try store.header(of: caseID) == nil ? nil : try load(caseID)
-            let (command, context) = try makeCommand(loaded)
-            let events = try Engine.decide(loaded?.state, command, context)
+            let events: [CaseEvent]
+            do {
+                let (command, context) = try makeCommand(loaded)
+                events = try Engine.decide(loaded?.state, command, context)
+            } catch let refusal as Refusal {
+                // The same keyed command, run by another process since we looked, may be what
+                // changed the case (closed it, opened it): then its result is the answer.
+                if let earlier = try earlierResult() { return earlier }
+                throw refusal
+            }
             if events.isEmpty {
                 guard let loaded else { throw Refusal.unknownCase(caseID) }
                 return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition, isReplay: false, attempts: attempt)
