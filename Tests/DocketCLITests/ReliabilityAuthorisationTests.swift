@@ -20,12 +20,7 @@ struct ReliabilityAuthorisationTests {
     let panelTime = "2020-02-10T15:00:00+08:00"
 
     /// The authority's flows, with expert review `Q-1` in panel review.
-    func panel() throws -> Bench {
-        let bench = try Bench()
-        try bench.deployWorkflows()
-        try bench.expertReviewInPanel("Q-1")
-        return bench
-    }
+    func panel() throws -> Bench { try Bench.panelInSession.get().copy() }
 
     @Test func aRoleTheWorkflowDoesNotDeclareIsRefused() throws {
         let bench = try panel()
@@ -87,8 +82,7 @@ struct ReliabilityAuthorisationTests {
     }
 
     @Test func aClerkMayWithdrawAnApplicationForTheApplicant() throws {
-        let bench = try Bench()
-        try bench.deployWorkflows()
+        let bench = try Bench.workflowsDeployed.get().copy()
         try bench.ok("start", "expert-review", "--case", "Q-2", "--by", "clerk-wang", "--as", "clerk", "--on-behalf-of", "applicant-7")
         try expectRefused(bench, ["fire", "Q-2", "withdraw", "--by", "clerk-wang", "--as", "clerk"], "give on-behalf-of")
         try bench.ok("fire", "Q-2", "withdraw", "--by", "clerk-wang", "--as", "clerk", "--on-behalf-of", "applicant-7")

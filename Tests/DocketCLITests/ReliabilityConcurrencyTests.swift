@@ -6,7 +6,7 @@ import Testing
 @Suite("Reliability: concurrent writers")
 struct ReliabilityConcurrencyTests {
     static let workers = 6
-    static let commandsPerWorker = 5
+    static let commandsPerWorker = 4
     static let cases = ["T-1", "T-2"]
 
     /// A register clerks annotate: `note` can be fired any number of times, so every racing
@@ -92,9 +92,7 @@ struct ReliabilityConcurrencyTests {
 
     /// Seven experts vote at once on a five-seat panel that approves at three.
     func panelRace(ballots: [String], retry: Bool) throws -> (bench: Bench, results: [Bench.Result]) {
-        let bench = try Bench()
-        try bench.deployWorkflows()
-        try bench.expertReviewInPanel("Q-1")
+        let bench = try Bench.panelInSession.get().copy()
         let results = try concurrently(ballots.count) { i in
             try bench.docket(["vote", "Q-1", ballots[i], "--by", "expert-\(i + 1)", "--as", "expert", "--at", "2020-02-10T15:00:00+08:00"]
                              + (retry ? ["--retry", "50"] : []))

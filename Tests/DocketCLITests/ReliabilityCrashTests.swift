@@ -36,8 +36,7 @@ struct ReliabilityCrashTests {
     // MARK: simulate
 
     @Test func aKilledSimulationLeavesWholeBatchesAndRunningItAgainCompletesIt() throws {
-        let bench = try Bench()
-        try bench.deployWorkflows()
+        let bench = try Bench.workflowsDeployed.get().copy()
         let reference = try bench.copy()
         let batchSize = 20
         let simulate = ["simulate", "expert-review", "joint-verification", "tolerant-acceptance", "--cases", "200",
@@ -96,8 +95,7 @@ struct ReliabilityCrashTests {
     }
 
     @Test func killedCommandsAreAllOrNothingAndRetryingThemWithTheirKeysCompletesTheWork() throws {
-        let bench = try Bench()
-        try bench.deployWorkflows()
+        let bench = try Bench.workflowsDeployed.get().copy()
         let reference = try bench.copy()
         let workload = Self.workload
         // The uninterrupted run, on another thread while this one kills.

@@ -147,8 +147,7 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aLogCutShortExitsFour() throws {
-        let bench = try Bench()
-        try bench.deployWorkflows()
+        let bench = try Bench.workflowsDeployed.get().copy()
         try bench.ok("simulate", "expert-review", "--cases", "150")
         let data = try Data(contentsOf: URL(fileURLWithPath: bench.database))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: bench.database))

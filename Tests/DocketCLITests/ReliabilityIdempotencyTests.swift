@@ -6,13 +6,7 @@ import Testing
 @Suite("Reliability: idempotent commands across processes")
 struct ReliabilityIdempotencyTests {
     /// A permit-check case `P1` in review.
-    func caseInReview() throws -> Bench {
-        let bench = try Bench()
-        try bench.ok("deploy", Bench.workflows + "/permit-check.yaml")
-        try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant")
-        try bench.ok("fire", "P1", "accept", "--by", "bob", "--as", "clerk")
-        return bench
-    }
+    func caseInReview() throws -> Bench { try Bench.permitInReview.get().copy() }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -143,6 +143,32 @@ struct Bench: Sendable {
     }
 }
 
+extension Bench {
+    /// Logs built once per test run, then copied by every test that starts from them: building a
+    /// log command by command is the slow part of these tests.
+    static let workflowsDeployed = Swift.Result<Bench, any Error> {
+        let bench = try Bench()
+        try bench.deployWorkflows()
+        return bench
+    }
+
+    /// `Workflows/` deployed, and expert review `Q-1` in panel review.
+    static let panelInSession = Swift.Result<Bench, any Error> {
+        let bench = try workflowsDeployed.get().copy()
+        try bench.expertReviewInPanel("Q-1")
+        return bench
+    }
+
+    /// Only `permit-check` deployed, and its case `P1` in review.
+    static let permitInReview = Swift.Result<Bench, any Error> {
+        let bench = try Bench()
+        try bench.ok("deploy", workflows + "/permit-check.yaml")
+        try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant")
+        try bench.ok("fire", "P1", "accept", "--by", "bob", "--as", "clerk")
+        return bench
+    }
+}
+
 /// Runs `body(i)` for `0..<count` on concurrent threads and returns the results in order.
 func concurrently<T: Sendable>(_ count: Int, _ body: @Sendable @escaping (Int) throws -> T) throws -> [T] {
     let results = Locked([Int: Swift.Result<T, any Error>]())

@@ -74,8 +74,7 @@ struct ReliabilityTamperingTests {
     }
 
     @Test func aChangedCalendarDecidesNothing() throws {
-        let bench = try Bench()
-        try bench.deployWorkflows()
+        let bench = try Bench.workflowsDeployed.get().copy()
         try bench.ok("start", "expert-review", "--case", "Q-1", "--by", "applicant-1", "--as", "applicant")
         try bench.tamper("DROP TRIGGER calendars_refuse_update; UPDATE calendars SET content = content || '# a forged holiday' WHERE name = 'cn-2020'")
         let accept = try bench.docket("fire", "Q-1", "accept", "--by", "clerk-wang", "--as", "clerk",
