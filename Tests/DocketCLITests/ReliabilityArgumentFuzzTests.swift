@@ -8,12 +8,12 @@ import Testing
 /// are run by the real binary on a temporary log: it exits with a documented code, a refused or
 /// failed command says why and appends nothing, and the log still verifies.
 ///
-/// `DOCKET_FUZZ_ITERATIONS` sets how many mutants are parsed (default 150) and
-/// `DOCKET_FUZZ_RUNS` how many of those that parse are run (default 15).
+/// `DOCKET_FUZZ_ITERATIONS` sets how many mutants are parsed (default 120) and
+/// `DOCKET_FUZZ_RUNS` how many of those that parse are run (default 12).
 @Suite("Reliability: hostile command lines", .timeLimit(.minutes(3)))
 struct ReliabilityArgumentFuzzTests {
-    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 150 }
-    static var runs: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_RUNS"].flatMap(Int.init) ?? 15 }
+    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 120 }
+    static var runs: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_RUNS"].flatMap(Int.init) ?? 12 }
 
     /// Real command lines, run from a folder holding (a link to) `Workflows/`, on a log where
     /// `P1` (permit-check) is in review and `Q-1` (expert-review) is in panel review.

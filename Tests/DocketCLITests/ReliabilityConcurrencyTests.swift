@@ -6,7 +6,7 @@ import Testing
 @Suite("Reliability: concurrent writers")
 struct ReliabilityConcurrencyTests {
     static let workers = 6
-    static let commandsPerWorker = 4
+    static let commandsPerWorker = 3
     static let cases = ["T-1", "T-2"]
 
     /// A register clerks annotate: `note` can be fired any number of times, so every racing
@@ -90,7 +90,7 @@ struct ReliabilityConcurrencyTests {
 
     // MARK: One panel, many voters
 
-    /// Seven experts vote at once on a five-seat panel that approves at three.
+    /// Six experts vote at once on a five-seat panel that approves at three.
     func panelRace(ballots: [String], retry: Bool) throws -> (bench: Bench, results: [Bench.Result]) {
         let bench = try Bench.panelInSession.get().copy()
         let results = try concurrently(ballots.count) { i in
@@ -101,8 +101,8 @@ struct ReliabilityConcurrencyTests {
         return (bench, results)
     }
 
-    @Test func sevenConcurrentApprovalsWithRetryRecordThreeVotesAndDecideThePanelOnce() throws {
-        let (bench, results) = try panelRace(ballots: Array(repeating: "approve", count: 7), retry: true)
+    @Test func sixConcurrentApprovalsWithRetryRecordThreeVotesAndDecideThePanelOnce() throws {
+        let (bench, results) = try panelRace(ballots: Array(repeating: "approve", count: 6), retry: true)
         #expect(results.filter { $0.status == 0 }.count == 3)
         let refused = results.filter { $0.status != 0 }
         #expect(refused.allSatisfy { $0.status == 1 && $0.stderr.contains("no vote is open") }, "\(refused.map(\.stderr))")
@@ -113,8 +113,8 @@ struct ReliabilityConcurrencyTests {
         try expectCaseIntact(bench, "Q-1")
     }
 
-    @Test func sevenConcurrentApprovalsWithoutRetryLoseOnlyToConflictsOrAClosedVote() throws {
-        let (bench, results) = try panelRace(ballots: Array(repeating: "approve", count: 7), retry: false)
+    @Test func sixConcurrentApprovalsWithoutRetryLoseOnlyToConflictsOrAClosedVote() throws {
+        let (bench, results) = try panelRace(ballots: Array(repeating: "approve", count: 6), retry: false)
         let votes = Int(try bench.sqlite("SELECT count(*) FROM events WHERE type = 'vote_cast'")) ?? -1
         #expect(results.filter { $0.status == 0 }.count == votes)
         #expect((1...3).contains(votes))
@@ -125,7 +125,7 @@ struct ReliabilityConcurrencyTests {
     }
 
     @Test func aSplitPanelVotingAtOnceIsDecidedExactlyOnce() throws {
-        let ballots = ["approve", "reject", "approve", "reject", "approve", "reject", "reject"]
+        let ballots = ["approve", "reject", "approve", "reject", "approve", "reject"]
         let (bench, results) = try panelRace(ballots: ballots, retry: true)
         #expect(Set(results.map(\.status)).isSubset(of: [0, 1]), "\(results.map(\.stderr))")
         let outcomes = try bench.sqlite("""

@@ -3,7 +3,7 @@ import Testing
 
 /// The log edited behind Docket's back with `sqlite3` (append-only triggers dropped first):
 /// `docket verify` exits 1 and its first error names the first bad position.
-@Suite("Reliability: tampering through the CLI", .serialized)
+@Suite("Reliability: tampering through the CLI")
 struct ReliabilityTamperingTests {
     /// Three permit-check cases, two events each: P1 at positions 1-2, P2 at 3-4, P3 at 5-6.
     /// Built once; each test tampers with its own copy.
@@ -14,12 +14,12 @@ struct ReliabilityTamperingTests {
             try bench.ok("start", "permit-check", "--case", id, "--by", "alice", "--as", "applicant", "--at", "2020-02-10T09:00:00+08:00")
             try bench.ok("fire", id, "accept", "--by", "bob", "--as", "clerk", "--at", "2020-02-10T10:00:00+08:00")
         }
+        try bench.ok("verify")
         return bench
     }
 
     func tampered(_ sql: String) throws -> Bench {
         let bench = try Self.original.get().copy()
-        #expect(try bench.docket("verify").status == 0)
         try bench.tamper(sql)
         return bench
     }
