@@ -20,23 +20,22 @@ struct Docket: ParsableCommand {
 
     /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
     static func main() {
-        let command: ParsableCommand
         do {
-            command = try parseAsRoot()
-        } catch {
-            exit(withError: error)
-        }
-        do {
-            var command = command
+            var command = try parseAsRoot()
             try command.run()
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch {
+        } catch let error as any ReportableError {
             let failure = CLIFailure(error)
             Terminal.printError(failure.message)
             Foundation.exit(failure.exitCode)
+        } catch {
+            // ArgumentParser's own outcomes (help, usage errors, ExitCode), in our `error:` style.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success || message.isEmpty || String(describing: error).contains("helpRequested") {
+                exit(withError: error)
+            }
+            Terminal.printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
+            Foundation.exit(code.rawValue)
         }
     }
 }
