@@ -2,5 +2,7 @@ import ArgumentParser
 
 @main
 struct Docket: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Event-sourced approval workflows.")
+    static let configuration = CommandConfiguration(
+        abstract: "Event-sourced approval workflows.",
+        subcommands: [Analyze.self])
 }
