@@ -121,6 +121,7 @@ public final class SQLiteEventStore: EventStore {
     @discardableResult
     public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
         let recordedAt = clock()
+        let encoder = CanonicalJSON.makeEncoder()
         var head = try Self.head(db)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
@@ -149,7 +150,7 @@ public final class SQLiteEventStore: EventStore {
             for (offset, event) in append.events.enumerated() {
                 let row = try EventRow(
                     event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash)
+                    recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
                 do {
                     try insert.execute(arguments: [
                         row.position, row.caseID, row.version, row.type, row.workflowID, row.workflowVersion,
@@ -248,9 +249,10 @@ public final class SQLiteEventStore: EventStore {
     private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
         var events: [RecordedEvent] = []
+        let decoder = JSONDecoder()
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
-            events.append(try eventRow(row).recordedEvent())
+            events.append(try eventRow(row).recordedEvent(decoder: decoder))
         }
         return events
     }
