@@ -143,7 +143,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
             // Positions are 1...n, so position p is at index p - 1.
             let start = Int(clamping: max(0, position))
             guard start < state.rows.count, limit > 0 else { return [] }
-            let end = min(state.rows.count, start + limit)
+            let end = start + min(limit, state.rows.count - start)
             return try state.rows[start..<end].map { try $0.recordedEvent() }
         }
     }

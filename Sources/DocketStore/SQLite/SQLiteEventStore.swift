@@ -167,12 +167,14 @@ public final class SQLiteEventStore: EventStore {
                     prevHash: row.prevHash, hash: row.hash, event: event))
             }
             if let key = append.idempotency {
-                try db.execute(
-                    sql: """
-                        INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [key.key, key.fingerprint, append.caseID, recorded.first?.position, recorded.last?.position, recordedAt.microseconds])
+                let insertKey = try db.cachedStatement(sql: """
+                    INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                try insertKey.execute(arguments: [
+                    key.key, key.fingerprint, append.caseID, recorded.first?.position, recorded.last?.position,
+                    recordedAt.microseconds,
+                ])
             }
             if !recorded.isEmpty {
                 logger.trace("appended", metadata: ["case": "\(append.caseID)", "events": "\(recorded.count)"])
@@ -187,10 +189,9 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func recordedResult(for key: IdempotencyKey, in db: Database) throws -> AppendResult? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ?",
-            arguments: [key.key])
-        else { return nil }
+        let lookup = try db.cachedStatement(
+            sql: "SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ?")
+        guard let row = try Row.fetchOne(lookup, arguments: [key.key]) else { return nil }
         let caseID: String = row[1]
         guard row[0] as String == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: caseID) }
         guard let first = row[2] as Int64?, let last = row[3] as Int64? else {
