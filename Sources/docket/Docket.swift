@@ -15,32 +15,27 @@ struct Docket: ParsableCommand {
             """,
         subcommands: [
             Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
-            Show.self, History.self, Cases.self, Graph.self, Verify.self, Simulate.self, Demo.self,
+            Show.self, History.self, Cases.self, Graph.self, Verify.self, Simulate.self, Demo.self, Analyze.self,
         ])
 
     /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
     static func main() {
-        let command: ParsableCommand
         do {
-            command = try parseAsRoot()
-        } catch {
-            exit(withError: error)
-        }
-        do {
-            var command = command
+            var command = try parseAsRoot()
             try command.run()
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch where exitCode(for: error) == .success {
-            // `docket --help` and `docket help` parse to ArgumentParser's help command, whose run
-            // throws the help request: print the help, exit 0.
-            exit(withError: error)
-        } catch {
+        } catch let error as any ReportableError {
             let failure = CLIFailure(error)
             Terminal.printError(failure.message)
             Foundation.exit(failure.exitCode)
+        } catch {
+            // ArgumentParser's own outcomes (help, usage errors, ExitCode), in our `error:` style.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success || message.isEmpty || String(describing: error).contains("helpRequested") {
+                exit(withError: error)
+            }
+            Terminal.printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -230,7 +230,7 @@ import Testing
             try $0.fire("supply", by: "ann", as: "applicant", documents: ["materials"], at: "2020-03-03T02:00:00Z")
         }
         #expect(refusal?.code == .caseClosed)
-        #expect(refusal?.message.contains("the limit of 'waiting', 1 days, ran out at 2020-03-03T01:00:00Z") == true)
+        #expect(refusal?.message.contains("the limit of 'waiting', 1 day, ran out at 2020-03-03T01:00:00Z") == true)
     }
 
     @Test func theBreachLogIsTheSameWhetherOrNotTickRan() throws {

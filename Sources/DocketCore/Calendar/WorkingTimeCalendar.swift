@@ -63,8 +63,9 @@ public struct TimeLimit: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let n = amount == amount.rounded() ? String(Int(amount)) : String(amount)
-        return "\(n) \(unit.rawValue)"
+        let n = amount == amount.rounded() && abs(amount) < 1e15 ? String(Int(amount)) : String(amount)
+        // "1 working day", "2 working days", "0.5 working days".
+        return "\(n) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)"
     }
 
     /// Whether the limit counts working time on the workflow's calendar (otherwise wall-clock time).

@@ -148,7 +148,8 @@ extension BinaryInteger {
 
 extension Timestamp {
     /// Parses an ISO 8601 / RFC 3339 date-time such as `2020-02-09T19:00:00+08:00`,
-    /// `2020-02-09 19:00:00.123456Z`, `2020-02-09T19:00` or `2020-02-09`.
+    /// `2020-02-09 19:00:00.123456Z`, `2020-02-09T19:00` or `2020-02-09`; `/` may stand for
+    /// `-` between the date parts (`2020/02/09 19:00:00`, as spreadsheets export).
     ///
     /// - Parameter naiveOffsetSeconds: the offset from UTC assumed when the text carries none.
     /// - Returns: the instant, or `nil` when the text is not such a date-time or names an impossible
@@ -182,7 +183,11 @@ extension Timestamp {
             i += 1
             return true
         }
-        guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2) else { return nil }
+        // '-' between date parts, or '/' as in CSV exports ("2014/10/22 11:15:41.000"), used consistently.
+        guard let year = digits(4), i < n, b[i] == 0x2D || b[i] == 0x2F else { return nil }
+        let dateSeparator = b[i]
+        i += 1
+        guard let month = digits(2), expect(dateSeparator), let day = digits(2) else { return nil }
         var civil = CivilDateTime(year: year, month: month, day: day)
         var offset = naiveOffsetSeconds
         if i < n, b[i] == 0x54 || b[i] == 0x74 || b[i] == 0x20 {  // 'T', 't' or ' '

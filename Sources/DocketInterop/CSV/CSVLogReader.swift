@@ -1,0 +1,273 @@
+import CSV
+import DocketCore
+import Foundation
+
+/// Reads an event log exported as CSV (one event per row, a header row naming the columns).
+///
+/// The delimiter is detected among `,` `;` tab and `|` from the header row. Columns are found by
+/// their pm4py or Disco names unless named explicitly; see ``Columns``. Like pm4py (which reads
+/// CSV with `keep_default_na=False`), every cell is text: a case id `NA` is the case `NA`.
+/// Rows whose timestamp cell is empty are skipped, as pm4py drops them; an unparsable timestamp
+/// is an error. Rows of a case need not be contiguous.
+///
+/// Parsing is done by yaslab/CSV.swift; gzip-compressed CSV is inflated in memory first.
+public struct CSVLogReader: Sendable {
+    /// Which column holds what. `nil` means "find it by its usual names".
+    public struct Columns: Sendable, Equatable {
+        public var caseID: String?
+        public var activity: String?
+        public var timestamp: String?
+        public var lifecycle: String?
+        public var resource: String?
+        public var group: String?
+        public var role: String?
+        public var instance: String?
+        public var startTimestamp: String?
+        /// Names tried, in order, for the start timestamp when ``startTimestamp`` is `nil`.
+        public var startTimestampCandidates: [String]
+
+        public init(
+            caseID: String? = nil, activity: String? = nil, timestamp: String? = nil, lifecycle: String? = nil,
+            resource: String? = nil, group: String? = nil, role: String? = nil, instance: String? = nil,
+            startTimestamp: String? = nil,
+            startTimestampCandidates: [String] = ["start_timestamp", "Start Timestamp"]
+        ) {
+            self.caseID = caseID
+            self.activity = activity
+            self.timestamp = timestamp
+            self.lifecycle = lifecycle
+            self.resource = resource
+            self.group = group
+            self.role = role
+            self.instance = instance
+            self.startTimestamp = startTimestamp
+            self.startTimestampCandidates = startTimestampCandidates
+        }
+
+        static let caseIDCandidates = ["case:concept:name", "Case ID", "case_id", "Case"]
+        static let activityCandidates = ["concept:name", "Activity", "activity"]
+        static let timestampCandidates = ["time:timestamp", "Complete Timestamp", "Timestamp", "timestamp"]
+        static let lifecycleCandidates = ["lifecycle:transition"]
+        static let resourceCandidates = ["org:resource", "Resource"]
+        static let groupCandidates = ["org:group"]
+        static let roleCandidates = ["org:role", "Role"]
+        static let instanceCandidates = ["concept:instance"]
+    }
+
+    public struct Options: Sendable {
+        public var naiveTimeZone: NaiveTimeZone
+        public var columns: Columns
+        /// The field separator; `nil` detects it from the header row.
+        public var delimiter: Character?
+        /// Whether to fill ``LogEvent/attributes`` with every other column.
+        public var collectsAttributes: Bool
+
+        public init(naiveTimeZone: NaiveTimeZone = .utc, columns: Columns = Columns(), delimiter: Character? = nil, collectsAttributes: Bool = false) {
+            self.naiveTimeZone = naiveTimeZone
+            self.columns = columns
+            self.delimiter = delimiter
+            self.collectsAttributes = collectsAttributes
+        }
+    }
+
+    /// What a read found besides the events.
+    public struct Summary: Sendable, Equatable {
+        /// Data rows read (not counting the header or blank lines).
+        public var rows: Int
+        /// Rows skipped because their timestamp, case or activity cell is missing.
+        public var skippedRows: Int
+        /// The header column chosen for each role, for messages.
+        public var caseColumn: String
+        public var activityColumn: String
+        public var timestampColumn: String
+    }
+
+    public let path: String
+    public let displayName: String
+    public let options: Options
+
+    public init(path: String, displayName: String? = nil, options: Options = Options()) {
+        self.path = path
+        self.displayName = displayName ?? path
+        self.options = options
+    }
+
+    /// Reads the whole file, calling `body` with consecutive batches of events in file order.
+    @discardableResult
+    public func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws -> Summary {
+        let source = try FileBytes(path: path, displayName: displayName)
+        let stream: InputStream
+        let headerLine: [UInt8]
+        if source.isCompressed {
+            let bytes = try FileBytes.readAll(path: path, displayName: displayName)
+            headerLine = Array(bytes.prefix { $0 != 0x0A && $0 != 0x0D }.prefix(1 << 20))
+            stream = InputStream(data: Data(bytes))
+        } else {
+            var head: [UInt8] = []
+            while let chunk = try source.nextChunk() {
+                if let newline = chunk.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+                    head.append(contentsOf: chunk[..<newline])
+                    break
+                }
+                head.append(contentsOf: chunk)
+                if head.count > 1 << 20 { break }
+            }
+            headerLine = head
+            guard let s = InputStream(fileAtPath: path) else {
+                throw LogReadError(.unreadableFile, file: displayName, message: "cannot open")
+            }
+            stream = s
+        }
+        let delimiter = options.delimiter.flatMap(\.unicodeScalars.first) ?? Self.detectDelimiter(headerLine)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(stream: stream, hasHeaderRow: true, delimiter: delimiter)
+        } catch {
+            throw LogReadError(.malformedCSV, file: displayName, line: 1, message: "cannot read the header row (\(error))")
+        }
+        var header = reader.headerRow ?? []
+        if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
+
+        let columns = try ColumnIndices(header: header, columns: options.columns, file: displayName)
+        let zone = options.naiveTimeZone
+        var batch: [LogEvent] = []
+        batch.reserveCapacity(4096)
+        var rows = 0, skipped = 0
+        var line = 1
+        var interner: [String: String] = [:]
+        func shared(_ s: String) -> String {
+            if let known = interner[s] { return known }
+            if interner.count < 1 << 16 { interner[s] = s }
+            return s
+        }
+        func time(_ text: String, column: String) throws -> Timestamp {
+            var text = text
+            let parsed = text.withUTF8 { bytes -> Timestamp? in
+                var lo = 0, hi = bytes.count
+                while lo < hi && (bytes[lo] == 0x20 || bytes[lo] == 0x09) { lo += 1 }
+                while hi > lo && (bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09) { hi -= 1 }
+                return zone.parse(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
+            }
+            guard let parsed else {
+                throw LogReadError(
+                    .unparsableTimestamp, file: displayName, line: line,
+                    message: "unparsable timestamp \"\(text)\" in column \"\(column)\" (expected ISO 8601, e.g. 2014-10-22 11:15:41.000 or 2014/10/22 11:15:41)")
+            }
+            return parsed
+        }
+
+        while let row = reader.next() {
+            line += 1
+            if row.count == 1 && row[0].isEmpty { continue }  // blank line
+            rows += 1
+            if row.count > header.count {
+                throw LogReadError(.malformedCSV, file: displayName, line: line, message: "\(row.count) fields where the header has \(header.count)")
+            }
+            func cell(_ index: Int?) -> String? {
+                guard let index, index < row.count else { return nil }
+                return row[index]
+            }
+            guard let caseID = cell(columns.caseID), let activity = cell(columns.activity),
+                let timeText = cell(columns.timestamp), !timeText.isEmpty
+            else {
+                skipped += 1
+                continue
+            }
+            var event = LogEvent(caseID: caseID, activity: shared(activity), timestamp: try time(timeText, column: header[columns.timestamp]))
+            if let v = cell(columns.lifecycle), !v.isEmpty { event.lifecycle = shared(v) }
+            if let v = cell(columns.resource), !v.isEmpty { event.resource = shared(v) }
+            if let v = cell(columns.group), !v.isEmpty { event.group = shared(v) }
+            if let v = cell(columns.role), !v.isEmpty { event.role = shared(v) }
+            if let v = cell(columns.instance), !v.isEmpty { event.instance = shared(v) }
+            if let index = columns.startTimestamp, let v = cell(index), !v.isEmpty {
+                event.startTimestamp = try time(v, column: header[index])
+            }
+            if options.collectsAttributes {
+                for (i, value) in row.enumerated() where !columns.used.contains(i) && !value.isEmpty {
+                    event.attributes[header[i]] = value
+                }
+            }
+            batch.append(event)
+            if batch.count == 4096 {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        // CSV.swift reports the end of a file stream as `cannotReadFile`; anything else is real.
+        if let error = reader.error {
+            if case CSVError.cannotReadFile = error {
+            } else if case CSVError.unicodeDecoding = error {
+                throw LogReadError(.malformedCSV, file: displayName, line: line + 1, message: "the file is not valid UTF-8")
+            } else {
+                throw LogReadError(.malformedCSV, file: displayName, line: line + 1, message: "cannot read the CSV (\(error))")
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
+        return Summary(
+            rows: rows, skippedRows: skipped, caseColumn: header[columns.caseID],
+            activityColumn: header[columns.activity], timestampColumn: header[columns.timestamp])
+    }
+
+    /// The most frequent of `,` `;` tab `|` outside quotes in the header line (`,` on ties).
+    static func detectDelimiter(_ header: [UInt8]) -> Unicode.Scalar {
+        let candidates: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var quoted = false
+        for b in header {
+            if b == 0x22 { quoted.toggle() }
+            if quoted { continue }
+            if let i = candidates.firstIndex(of: b) { counts[i] += 1 }
+        }
+        var best = 0
+        for i in 1..<candidates.count where counts[i] > counts[best] { best = i }
+        return Unicode.Scalar(candidates[best])
+    }
+
+    /// Header positions of the columns, found by name.
+    struct ColumnIndices {
+        var caseID: Int
+        var activity: Int
+        var timestamp: Int
+        var lifecycle: Int?
+        var resource: Int?
+        var group: Int?
+        var role: Int?
+        var instance: Int?
+        var startTimestamp: Int?
+        var used: Set<Int>
+
+        init(header: [String], columns: Columns, file: String) throws {
+            func named(_ name: String) throws -> Int {
+                guard let i = header.firstIndex(of: name) else {
+                    throw LogReadError(
+                        .unknownColumn, file: file, line: 1,
+                        message: "no column \"\(name)\"; the header has \(header.map { "\"\($0)\"" }.joined(separator: ", "))")
+                }
+                return i
+            }
+            func find(_ explicit: String?, _ candidates: [String]) throws -> Int? {
+                if let explicit { return try named(explicit) }
+                for name in candidates { if let i = header.firstIndex(of: name) { return i } }
+                return nil
+            }
+            func required(_ explicit: String?, _ candidates: [String], _ role: String, _ flag: String) throws -> Int {
+                guard let i = try find(explicit, candidates) else {
+                    throw LogReadError(
+                        .missingColumn, file: file, line: 1,
+                        message: "no \(role) column (looked for \(candidates.map { "\"\($0)\"" }.joined(separator: ", ")); name it with \(flag))")
+                }
+                return i
+            }
+            caseID = try required(columns.caseID, Columns.caseIDCandidates, "case id", "--case-column")
+            activity = try required(columns.activity, Columns.activityCandidates, "activity", "--activity-column")
+            timestamp = try required(columns.timestamp, Columns.timestampCandidates, "timestamp", "--timestamp-column")
+            lifecycle = try find(columns.lifecycle, Columns.lifecycleCandidates)
+            resource = try find(columns.resource, Columns.resourceCandidates)
+            group = try find(columns.group, Columns.groupCandidates)
+            role = try find(columns.role, Columns.roleCandidates)
+            instance = try find(columns.instance, Columns.instanceCandidates)
+            startTimestamp = try find(columns.startTimestamp, columns.startTimestampCandidates)
+            used = Set([caseID, activity, timestamp] + [lifecycle, resource, group, role, instance, startTimestamp].compactMap { $0 })
+        }
+    }
+}

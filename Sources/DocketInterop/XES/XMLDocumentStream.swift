@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs the scanner over a file's bytes chunk by chunk, checking the encoding ahead of it,
+/// carrying over items cut by a chunk boundary, and turning positions into lines.
+enum XMLDocumentStream {
+    /// Scans the whole document in `source` into `handler`, calling `afterChunk` after each
+    /// chunk so the caller can hand on what the handler has completed.
+    static func parse<H: XMLElementHandler>(
+        _ source: FileBytes, handler: inout H, afterChunk: (inout H) throws -> Void
+    ) throws {
+        var scanner = XMLScanner()
+        var capacity = FileBytes.chunkSize * 2
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var start = 0, end = 0, validated = 0
+        var base: Int64 = 0  // absolute offset of buffer[0]
+        var carried = 0
+
+        func failure(_ code: LogReadError.Code, _ message: String, at offset: Int, line: Int?) -> LogReadError {
+            LogReadError(code, file: source.path, line: line, byteOffset: base + Int64(offset), message: message)
+        }
+
+        while true {
+            // Read at least as much new data as was carried, so an item spanning many chunks
+            // is rescanned a logarithmic number of times, not once per chunk.
+            var appended = 0
+            var atEnd = false
+            repeat {
+                guard let chunk = try source.nextChunk() else {
+                    atEnd = true
+                    break
+                }
+                if start > 0 {
+                    (buffer + 0).update(from: buffer + start, count: end - start)
+                    base += Int64(start)
+                    end -= start
+                    validated -= start
+                    start = 0
+                }
+                if end + chunk.count > capacity {
+                    var bigger = capacity
+                    while end + chunk.count > bigger { bigger *= 2 }
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+                    grown.update(from: buffer, count: end)
+                    buffer.deallocate()
+                    buffer = grown
+                    capacity = bigger
+                }
+                (buffer + end).update(from: chunk.baseAddress!, count: chunk.count)
+                end += chunk.count
+                appended += chunk.count
+            } while appended < carried
+
+            let whole = UnsafeBufferPointer(start: buffer, count: end)
+            let (invalid, validUpTo) = XMLCharacterCheck.check(whole, from: validated)
+            validated = invalid ?? validUpTo
+            let isFinal = atEnd && invalid == nil && validated == end
+            let windowStart = start
+            let window = UnsafeBufferPointer(start: buffer + start, count: validated - start)
+            do {
+                let consumed = try scanner.scan(window, isFinal: isFinal, handler: &handler)
+                start += consumed
+            } catch {
+                throw failure(error.code, error.message, at: windowStart + error.offset, line: scanner.line(of: error.offset, in: window))
+            }
+            try afterChunk(&handler)
+            if let invalid {
+                throw failure(.malformedXML, "bytes that are not a UTF-8 encoded XML character", at: invalid,
+                              line: scanner.line(of: invalid - windowStart, in: window))
+            }
+            if atEnd {
+                if validated < end {
+                    throw failure(.malformedXML, "the document ends inside a UTF-8 sequence", at: validated, line: scanner.line(of: window.count, in: window))
+                }
+                do {
+                    try scanner.finish(at: end - start)
+                } catch {
+                    throw failure(error.code, error.message, at: end, line: scanner.line(of: window.count, in: window))
+                }
+                return
+            }
+            carried = end - start
+        }
+    }
+}
