@@ -20,12 +20,17 @@ struct ReliabilityCrashTests {
         return !result.exited
     }
 
-    /// What must hold after any crash: `verify` passes and no case has a gap in its versions.
+    /// What must hold after any crash: `verify` passes, no case has a gap in its versions, and
+    /// every case replays (`cases` folds each one).
     static func expectConsistent(_ bench: Bench, after what: String) throws {
         let verify = try bench.docket("verify")
         #expect(verify.status == 0, "after \(what): \(verify.stdout)\(verify.stderr)")
         let gaps = try bench.sqlite("SELECT case_id FROM events GROUP BY case_id HAVING count(*) != max(version) OR min(version) != 1")
         #expect(gaps.isEmpty, "after \(what): cases with missing versions: \(gaps)")
+        let cases = try bench.docket("cases", "--json")
+        let replayed = (try? JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [Any])?.count
+        let stored = Int(try bench.sqlite("SELECT count(DISTINCT case_id) FROM events"))
+        #expect(cases.status == 0 && replayed == stored, "after \(what): cases --json: \(cases.stderr)")
     }
 
     /// The lines of `contents()` grouped by case id.
