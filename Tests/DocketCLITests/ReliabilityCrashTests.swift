@@ -112,7 +112,7 @@ struct ReliabilityCrashTests {
         referenceRun.start()
 
         var random = SeededGenerator(seed: SeededGenerator.seed &+ 1)
-        let kills = killBudget(6)
+        let kills = killBudget(7)
         // Which commands get killed, and how often: spread over the workload.
         var plan = Array(repeating: 0, count: workload.count)
         for _ in 0..<kills { plan[Int.random(in: 0..<workload.count, using: &random)] += 1 }
