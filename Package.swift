@@ -74,7 +74,13 @@ let package = Package(
             ]),
 
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"]),
-        .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"]),
+        .testTarget(
+            name: "DocketStoreTests",
+            dependencies: [
+                "DocketStore", "DocketCore",
+                // Raw SQL for tampering and fault tests, behind the store's back.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketServiceTests", dependencies: ["DocketService", "DocketStore", "DocketCore"]),

@@ -89,3 +89,18 @@ public struct TimeLimit: Hashable, Sendable, CustomStringConvertible {
             : start.adding(microseconds: microseconds(on: calendar))
     }
 }
+
+extension WorkingTimeCalendar {
+    /// The earliest instant at which `days` working days (each ``workingDayMicroseconds`` of working
+    /// time) have elapsed since `start`; `start` itself when `days <= 0`.
+    public func adding(workingDays days: Int, to start: Timestamp) -> Timestamp {
+        let (amount, overflow) = Int64(days).multipliedReportingOverflow(by: workingDayMicroseconds)
+        return adding(workingMicroseconds: overflow ? Int64.max : amount, to: start)
+    }
+
+    /// Working time between two instants in working days (fractions included): 2.0 for a review
+    /// accepted on a Sunday evening and certified on the Wednesday morning on `cn-2020`.
+    public func workingDays(from start: Timestamp, to end: Timestamp) -> Double {
+        Double(workingMicroseconds(from: start, to: end)) / Double(workingDayMicroseconds)
+    }
+}

@@ -55,6 +55,13 @@ public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
     case clockStopped = "clock_stopped"
     /// The statutory clock resumed.
     case clockResumed = "clock_resumed"
+    /// Someone started working on the case in its current state (or branch state): dwell before it
+    /// is waiting, after it is work.
+    case workStarted = "work_started"
+    /// A parallel branch started in its initial state (the case entered the branch's region).
+    case branchStarted = "branch_started"
+    /// A parallel branch was stopped before it finished (its region ended early or was left).
+    case branchCancelled = "branch_cancelled"
 }
 
 /// The details of an event. Every field is optional; `Docs/events.md` says which are set for each
@@ -82,12 +89,34 @@ public struct EventPayload: Hashable, Sendable, Codable {
     public var dueAt: Timestamp?
     /// The case's attributes at opening (e.g. `channel: online`).
     public var data: [String: String]?
+    /// The department of the state entered (`case_opened`, `transition_fired`, `branch_started`).
+    public var department: String?
+    /// The state a deadline breach, clock stop or resume, work start or vote concerns.
+    public var state: String?
+    /// Set when Docket itself fired the transition, and why: `deadline`, `join` or `vote`.
+    public var trigger: String?
+    /// On a send-back: the case's send-back round this transition starts (1 for the first).
+    public var round: Int?
+    /// On a vote (and the transition it decides): approvals so far, this vote included.
+    public var approvals: Int?
+    /// On a vote (and the transition it decides): rejections so far, this vote included.
+    public var rejections: Int?
+    /// On a deadline breach: the limit as the definition states it (`2 working days`).
+    public var limit: String?
+    /// On a deadline breach: which limit, `state` (a state's or branch state's `within`) or
+    /// `statutory` (the case-level limit).
+    public var deadline: String?
+    /// On `case_opened`: the name of the business calendar the workflow counts working time on.
+    public var calendar: String?
 
     public init(
         transition: String? = nil, from: String? = nil, to: String? = nil,
         region: String? = nil, branch: String? = nil, documents: [String]? = nil,
         reason: String? = nil, vote: String? = nil, outcome: String? = nil,
-        dueAt: Timestamp? = nil, data: [String: String]? = nil
+        dueAt: Timestamp? = nil, data: [String: String]? = nil,
+        department: String? = nil, state: String? = nil, trigger: String? = nil, round: Int? = nil,
+        approvals: Int? = nil, rejections: Int? = nil, limit: String? = nil, deadline: String? = nil,
+        calendar: String? = nil
     ) {
         self.transition = transition
         self.from = from
@@ -100,5 +129,14 @@ public struct EventPayload: Hashable, Sendable, Codable {
         self.outcome = outcome
         self.dueAt = dueAt
         self.data = data
+        self.department = department
+        self.state = state
+        self.trigger = trigger
+        self.round = round
+        self.approvals = approvals
+        self.rejections = rejections
+        self.limit = limit
+        self.deadline = deadline
+        self.calendar = calendar
     }
 }

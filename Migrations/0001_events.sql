@@ -1,2 +1,0 @@
--- placeholder, replaced by the store work
-SELECT 1;

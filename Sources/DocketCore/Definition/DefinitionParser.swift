@@ -1,0 +1,553 @@
+import Yams
+
+// The first pass of loading: YAML nodes to the definition model, checking the shape of each value
+// (keys known, types right, time limits readable) and remembering where everything was written so
+// that the validator's semantic checks can point at the right line and column.
+
+/// Where the parts of one YAML mapping were written.
+struct MappingSource {
+    /// The mapping itself (for a state or branch: its name key).
+    var position: SourcePosition
+    /// Each key's position.
+    var keys: [String: SourcePosition] = [:]
+    /// Each value's position.
+    var values: [String: SourcePosition] = [:]
+    /// For list values: each item's position.
+    var items: [String: [SourcePosition]] = [:]
+
+    /// Where the value of `key` was written, else the key, else the mapping.
+    func value(_ key: String) -> SourcePosition { values[key] ?? keys[key] ?? position }
+
+    /// Where the `index`-th item of the list under `key` was written.
+    func item(_ key: String, _ index: Int) -> SourcePosition {
+        if let list = items[key], index < list.count { return list[index] }
+        return value(key)
+    }
+}
+
+struct ParsedState {
+    var definition: StateDefinition
+    var source: MappingSource
+    var branches: [ParsedBranch]
+    /// Where the vote's keys were written, when the state holds a vote.
+    var voteSource: MappingSource?
+}
+
+struct ParsedTransition {
+    var definition: TransitionDefinition
+    var source: MappingSource
+}
+
+/// The states and transitions of the workflow or of one branch.
+struct ParsedMachine {
+    /// Where `states:` was written (the place to report "no initial state").
+    var statesPosition: SourcePosition
+    var states: [ParsedState]
+    var transitions: [ParsedTransition]
+}
+
+struct ParsedBranch {
+    var name: String
+    var source: MappingSource
+    var definition: BranchDefinition
+    var machine: ParsedMachine
+}
+
+struct ParsedWorkflow {
+    /// The model, when every required top-level key was readable.
+    var definition: WorkflowDefinition?
+    var source: MappingSource
+    var roles: [String]
+    var machine: ParsedMachine
+    var assistedSource: MappingSource?
+    var statutorySource: MappingSource?
+}
+
+/// Known keys, per kind of mapping; also the vocabulary for "did you mean" suggestions.
+enum DefinitionKeys {
+    static let workflow = ["workflow", "version", "title", "calendar", "roles", "states", "transitions", "assisted_handling", "statutory_limit"]
+    static let state = ["initial", "final", "outcome", "department", "within", "on_breach", "stops_clock", "branches", "join", "vote", "when_approved", "when_rejected"]
+    static let branch = ["department", "roles", "states", "transitions"]
+    static let transition = ["event", "from", "to", "roles", "requires", "requires_reason", "sends_back", "starts_work"]
+    static let vote = ["role", "panel", "seats", "approve_at", "reject_at"]
+    static let statutoryLimit = ["within", "starts_on", "on_breach"]
+}
+
+struct DefinitionParser {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: Workflow
+
+    mutating func parseWorkflow(_ root: Node) -> ParsedWorkflow? {
+        guard let entries = mapping(root, allowed: DefinitionKeys.workflow, what: "a workflow definition") else { return nil }
+        var source = entries.source
+        let id = requiredName(entries, "workflow", what: "the workflow's id, e.g. 'workflow: permit-check'")
+        var version: Int?
+        if let node = entries["version"] {
+            if let v = node.scalarInt, v >= 1 {
+                version = v
+            } else {
+                error("'version' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+            }
+        } else {
+            error("missing 'version': add 'version: 1'", at: source.position)
+        }
+        let title = entries["title"].flatMap { name($0, what: "a title") }
+        let calendar = entries["calendar"].flatMap { name($0, what: "a calendar name such as 'cn-2020'") }
+        var roles: [String] = []
+        if let node = entries["roles"] {
+            roles = nameList(node, what: "role", source: &source, key: "roles")
+            reportDuplicates(roles, in: source, key: "roles", what: "role")
+            if roles.isEmpty, node.sequence != nil { error("'roles' is empty: declare who acts, e.g. 'roles: [applicant, clerk]'", at: node) }
+        } else {
+            error("missing 'roles': declare who acts, e.g. 'roles: [applicant, clerk, approver]'", at: source.position)
+        }
+        let machine = parseMachine(entries, where_: "the workflow", branch: false)
+
+        var assisted: [String: [String]] = [:]
+        var assistedSource: MappingSource?
+        if let node = entries["assisted_handling"], let inner = anyKeyMapping(node, what: "assisted handling, e.g. 'assisted_handling: { clerk: [applicant] }'") {
+            var src = MappingSource(position: position(of: node))
+            for (keyNode, valueNode) in inner {
+                guard let role = name(keyNode, what: "a role") else { continue }
+                src.keys[role] = position(of: keyNode)
+                src.values[role] = position(of: valueNode)
+                assisted[role] = nameList(valueNode, what: "role", source: &src, key: role)
+            }
+            assistedSource = src
+        }
+
+        var statutory: StatutoryLimit?
+        var statutorySource: MappingSource?
+        if let node = entries["statutory_limit"], let limit = mapping(node, allowed: DefinitionKeys.statutoryLimit, what: "a statutory limit") {
+            statutorySource = limit.source
+            let within = limit["within"].flatMap { timeLimit($0) }
+            if limit["within"] == nil { error("'statutory_limit' needs 'within', e.g. 'within: 20 working days'", at: limit.source.position) }
+            let startsOn = limit["starts_on"].flatMap { name($0, what: "an event name") }
+            let onBreach = limit["on_breach"].flatMap { name($0, what: "an event name") }
+            if let within { statutory = StatutoryLimit(within: within, startsOn: startsOn, onBreach: onBreach) }
+        }
+
+        var definition: WorkflowDefinition?
+        if let id, let version {
+            definition = WorkflowDefinition(
+                id: id, version: version, title: title, calendar: calendar, roles: roles,
+                states: machine.states.map(\.definition), transitions: machine.transitions.map(\.definition),
+                assistedHandling: assisted, statutoryLimit: statutory)
+        }
+        return ParsedWorkflow(definition: definition, source: source, roles: roles, machine: machine,
+                              assistedSource: assistedSource, statutorySource: statutorySource)
+    }
+
+    // MARK: Machines (the workflow's or a branch's states and transitions)
+
+    private mutating func parseMachine(_ entries: Entries, where_: String, branch: Bool) -> ParsedMachine {
+        var states: [ParsedState] = []
+        let statesPosition = entries.source.keys["states"] ?? entries.source.position
+        if let node = entries["states"] {
+            if let pairs = anyKeyMapping(node, what: "the states, e.g. 'states: { submitted: { initial: true } }'") {
+                var seen: Set<String> = []
+                for (keyNode, valueNode) in pairs {
+                    guard let stateName = name(keyNode, what: "a state name") else { continue }
+                    if !seen.insert(stateName).inserted {
+                        error("state '\(stateName)' is declared twice in \(where_)", at: keyNode)
+                        continue
+                    }
+                    if let state = parseState(stateName, keyNode: keyNode, valueNode, inBranch: branch) { states.append(state) }
+                }
+                if pairs.isEmpty { error("'states' is empty: declare at least an initial and a final state", at: node) }
+            }
+        } else {
+            error("missing 'states' in \(where_)", at: entries.source.position)
+        }
+        var transitions: [ParsedTransition] = []
+        if let node = entries["transitions"] {
+            if let sequence = node.sequence {
+                for item in sequence {
+                    if let transition = parseTransition(item) { transitions.append(transition) }
+                }
+            } else if !node.isNull {
+                error("'transitions' must be a list, e.g. '- { event: accept, from: submitted, to: review, roles: [clerk] }'", at: node)
+            }
+        } else {
+            error("missing 'transitions' in \(where_)", at: entries.source.position)
+        }
+        return ParsedMachine(statesPosition: statesPosition, states: states, transitions: transitions)
+    }
+
+    private mutating func parseState(_ stateName: String, keyNode: Node, _ node: Node, inBranch: Bool) -> ParsedState? {
+        let entries: Entries
+        if node.isNull {
+            entries = Entries(source: MappingSource(position: position(of: keyNode)), nodes: [:])
+        } else {
+            guard let e = mapping(node, allowed: DefinitionKeys.state, what: "state '\(stateName)'") else { return nil }
+            entries = e
+        }
+        var source = entries.source
+        source.position = position(of: keyNode)
+        var state = StateDefinition(name: stateName)
+        state.isInitial = entries["initial"].flatMap { flag($0, key: "initial") } ?? false
+        state.isFinal = entries["final"].flatMap { flag($0, key: "final") } ?? false
+        state.outcome = entries["outcome"].flatMap { name($0, what: "an outcome such as 'approved'") }
+        state.department = entries["department"].flatMap { name($0, what: "a department name") }
+        state.stopsClock = entries["stops_clock"].flatMap { flag($0, key: "stops_clock") } ?? false
+        if let within = entries["within"].flatMap({ timeLimit($0) }) {
+            state.limit = DeadlineRule(within: within, onBreach: entries["on_breach"].flatMap { name($0, what: "an event name") })
+        } else if let onBreach = entries["on_breach"], entries["within"] == nil {
+            error("'on_breach' needs a time limit: add 'within:' to state '\(stateName)'", at: onBreach)
+        }
+        state.whenApproved = entries["when_approved"].flatMap { name($0, what: "an event name") }
+        state.whenRejected = entries["when_rejected"].flatMap { name($0, what: "an event name") }
+
+        var branches: [ParsedBranch] = []
+        if let node = entries["branches"] {
+            if inBranch {
+                error("state '\(stateName)' is inside a branch: branches cannot be nested", at: entries.source.keys["branches"] ?? position(of: node))
+            } else if let pairs = anyKeyMapping(node, what: "the branches, e.g. 'branches: { health: { ... } }'") {
+                var seen: Set<String> = []
+                for (keyNode, valueNode) in pairs {
+                    guard let branchName = name(keyNode, what: "a branch name") else { continue }
+                    if !seen.insert(branchName).inserted {
+                        error("branch '\(branchName)' is declared twice in state '\(stateName)'", at: keyNode)
+                        continue
+                    }
+                    if let branch = parseBranch(branchName, keyNode: keyNode, valueNode) { branches.append(branch) }
+                }
+                if pairs.isEmpty { error("'branches' of state '\(stateName)' is empty", at: node) }
+            }
+        }
+        var join = JoinPolicy.all
+        if let node = entries["join"] {
+            if let raw = name(node, what: "a join policy") {
+                if let policy = JoinPolicy(rawValue: raw) {
+                    join = policy
+                } else {
+                    error("unknown join '\(raw)': use 'all' (wait for every branch) or 'first_rejection' (end when one branch rejects)", at: node)
+                }
+            }
+            if entries["branches"] == nil { error("'join' only applies to a state with 'branches'", at: entries.source.keys["join"] ?? position(of: node)) }
+        }
+        if entries["branches"] != nil {
+            state.parallel = ParallelRegion(join: join, branches: branches.map(\.definition))
+        }
+
+        var voteSource: MappingSource?
+        if let node = entries["vote"] {
+            if inBranch {
+                error("state '\(stateName)' is inside a branch: panel votes are held in case-level states", at: entries.source.keys["vote"] ?? position(of: node))
+            }
+            if let vote = mapping(node, allowed: DefinitionKeys.vote, what: "a vote") {
+                voteSource = vote.source
+                state.vote = parseVote(vote, stateName: stateName)
+            }
+        }
+        if inBranch, state.stopsClock {
+            error("state '\(stateName)' is inside a branch: only case-level states can stop the statutory clock", at: entries.source.keys["stops_clock"] ?? source.position)
+        }
+        return ParsedState(definition: state, source: source, branches: branches, voteSource: voteSource)
+    }
+
+    private mutating func parseVote(_ vote: Entries, stateName: String) -> VoteRule? {
+        var source = vote.source
+        let role = requiredName(vote, "role", what: "the role voters act in, e.g. 'role: expert'")
+        var panel: [String]?
+        var seats: Int?
+        if let node = vote["panel"] {
+            let names = nameList(node, what: "voter", source: &source, key: "panel")
+            reportDuplicates(names, in: source, key: "panel", what: "voter")
+            panel = names
+            seats = names.count
+            if names.isEmpty { error("the vote's 'panel' is empty: name its members", at: node) }
+        }
+        if let node = vote["seats"] {
+            if panel != nil {
+                error("give either 'panel' (named voters) or 'seats' (any voters of the role), not both", at: vote.source.keys["seats"] ?? position(of: node))
+            } else if let n = node.scalarInt, n >= 1 {
+                seats = n
+            } else {
+                error("'seats' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+            }
+        }
+        if vote["panel"] == nil, vote["seats"] == nil {
+            error("the vote in state '\(stateName)' needs 'seats: N' (any N voters of the role) or 'panel: [...]' (named voters)", at: vote.source.position)
+        }
+        var approveAt: Int?
+        if let node = vote["approve_at"] {
+            if let k = node.scalarInt, k >= 1 { approveAt = k } else {
+                error("'approve_at' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+            }
+        } else {
+            error("the vote in state '\(stateName)' needs 'approve_at: K' (approvals that approve)", at: vote.source.position)
+        }
+        var rejectAt: Int?
+        if let node = vote["reject_at"] {
+            if let r = node.scalarInt, r >= 1 { rejectAt = r } else {
+                error("'reject_at' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+            }
+        }
+        guard let role, let seats, let approveAt else { return nil }
+        return VoteRule(role: role, panel: panel, seats: seats, approveAt: approveAt, rejectAt: rejectAt)
+    }
+
+    private mutating func parseBranch(_ branchName: String, keyNode: Node, _ node: Node) -> ParsedBranch? {
+        guard var entries = mapping(node, allowed: DefinitionKeys.branch, what: "branch '\(branchName)'") else { return nil }
+        entries.source.position = position(of: keyNode)
+        var source = entries.source
+        let department = entries["department"].flatMap { name($0, what: "a department name") }
+        var roles: [String]?
+        if let node = entries["roles"] {
+            roles = nameList(node, what: "role", source: &source, key: "roles")
+        }
+        var machine = parseMachine(entries, where_: "branch '\(branchName)'", branch: true)
+        // A branch's states belong to the branch's department unless they say otherwise.
+        for index in machine.states.indices where machine.states[index].definition.department == nil {
+            machine.states[index].definition.department = department
+        }
+        let definition = BranchDefinition(
+            name: branchName, department: department, roles: roles,
+            states: machine.states.map(\.definition), transitions: machine.transitions.map(\.definition))
+        return ParsedBranch(name: branchName, source: source, definition: definition, machine: machine)
+    }
+
+    private mutating func parseTransition(_ node: Node) -> ParsedTransition? {
+        guard let entries = mapping(node, allowed: DefinitionKeys.transition, what: "a transition") else { return nil }
+        var source = entries.source
+        let event = requiredName(entries, "event", what: "the event's name, e.g. 'event: accept'")
+        var from: [String] = []
+        if let node = entries["from"] {
+            if node.sequence != nil {
+                from = nameList(node, what: "state", source: &source, key: "from")
+                if from.isEmpty { error("'from' is empty: name the state(s) the event may be fired in", at: node) }
+            } else if let one = name(node, what: "a state name or a list of state names") {
+                from = [one]
+                source.items["from"] = [position(of: node)]
+            }
+        } else {
+            error("a transition needs 'from': the state(s) the event may be fired in", at: source.position)
+        }
+        let to = entries["to"].flatMap { name($0, what: "a state name") }
+        var roles: [String]?
+        if let node = entries["roles"] { roles = nameList(node, what: "role", source: &source, key: "roles") }
+        var requires: [String] = []
+        if let node = entries["requires"] { requires = nameList(node, what: "document", source: &source, key: "requires") }
+        let requiresReason = entries["requires_reason"].flatMap { flag($0, key: "requires_reason") } ?? false
+        let sendsBack = entries["sends_back"].flatMap { flag($0, key: "sends_back") } ?? false
+        let startsWork = entries["starts_work"].flatMap { flag($0, key: "starts_work") } ?? false
+        if entries["to"] == nil, !startsWork {
+            error("a transition needs 'to': the state the event leads to", at: source.position)
+        }
+        guard let event, !from.isEmpty else { return nil }
+        let definition = TransitionDefinition(
+            event: event, from: from, to: to, roles: roles, requires: requires,
+            requiresReason: requiresReason, sendsBack: sendsBack, startsWork: startsWork)
+        return ParsedTransition(definition: definition, source: source)
+    }
+
+    // MARK: Values
+
+    /// A mapping's values by key, with where each was written.
+    struct Entries {
+        var source: MappingSource
+        var nodes: [String: Node]
+        subscript(key: String) -> Node? { nodes[key] }
+    }
+
+    /// Reads a mapping whose keys must come from `allowed`, reporting unknown and non-text keys.
+    private mutating func mapping(_ node: Node, allowed: [String], what: String) -> Entries? {
+        guard let pairs = node.mapping else {
+            error("expected \(what) as a mapping of keys to values, found \(node.kindDescription)", at: node)
+            return nil
+        }
+        var entries = Entries(source: MappingSource(position: position(of: node)), nodes: [:])
+        for (keyNode, valueNode) in pairs {
+            guard let key = keyNode.scalar?.string else {
+                error("expected a key name, found \(keyNode.kindDescription)", at: keyNode)
+                continue
+            }
+            guard allowed.contains(key) else {
+                var message = "unknown key '\(key)' in \(what)"
+                if let suggestion = nearest(to: key, in: allowed) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else {
+                    message += "; known keys: " + allowed.joined(separator: ", ")
+                }
+                error(message, at: keyNode)
+                continue
+            }
+            entries.nodes[key] = valueNode
+            entries.source.keys[key] = position(of: keyNode)
+            entries.source.values[key] = position(of: valueNode)
+        }
+        return entries
+    }
+
+    /// A mapping with free keys (state names, branch names, roles), in file order.
+    private mutating func anyKeyMapping(_ node: Node, what: String) -> [(Node, Node)]? {
+        if node.isNull { return [] }
+        guard let pairs = node.mapping else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        return pairs.map { ($0.key, $0.value) }
+    }
+
+    private mutating func requiredName(_ entries: Entries, _ key: String, what: String) -> String? {
+        guard let node = entries[key] else {
+            error("missing '\(key)': \(what)", at: entries.source.position)
+            return nil
+        }
+        return name(node, what: what)
+    }
+
+    /// A non-empty single-line text value.
+    private mutating func name(_ node: Node, what: String) -> String? {
+        guard let scalar = node.scalar, !node.isNull else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        let text = scalar.string.trimmingBlanks
+        guard !text.isEmpty else {
+            error("expected \(what), found an empty value", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// A list of names; each item's position is recorded under `key`.
+    private mutating func nameList(_ node: Node, what: String, source: inout MappingSource, key: String) -> [String] {
+        guard let sequence = node.sequence else {
+            if node.isNull { return [] }
+            let example = node.scalar.map { "[\($0.string)]" } ?? "[a, b]"
+            error("expected a list of \(what)s, e.g. \(example), found \(node.kindDescription)", at: node)
+            return []
+        }
+        var names: [String] = []
+        var positions: [SourcePosition] = []
+        for item in sequence {
+            if let n = name(item, what: "a \(what) name") {
+                names.append(n)
+                positions.append(position(of: item))
+            }
+        }
+        source.items[key] = positions
+        return names
+    }
+
+    private mutating func reportDuplicates(_ names: [String], in source: MappingSource, key: String, what: String) {
+        var seen: Set<String> = []
+        for (index, n) in names.enumerated() where !seen.insert(n).inserted {
+            error("\(what) '\(n)' is listed twice", at: source.item(key, index))
+        }
+    }
+
+    private mutating func flag(_ node: Node, key: String) -> Bool? {
+        guard let scalar = node.scalar, let value = Bool.construct(from: scalar) else {
+            error("'\(key)' must be true or false, found '\(node.describedValue)'", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A time limit such as `2 working days`; zero is refused, since a limit that is due on entry
+    /// could never be met.
+    private mutating func timeLimit(_ node: Node) -> TimeLimit? {
+        let text = node.scalar?.string ?? ""
+        guard let limit = TimeLimit(parsing: text) else {
+            error("cannot read the time limit '\(node.describedValue)': write e.g. '2 working days', '0.5 working days', '4 working hours' or '3 days'", at: node)
+            return nil
+        }
+        guard limit.amount > 0 else {
+            error("the time limit '\(text)' is zero: a limit must be longer than no time at all", at: node)
+            return nil
+        }
+        return limit
+    }
+
+    // MARK: Reporting
+
+    private mutating func error(_ message: String, at node: Node) {
+        error(message, at: position(of: node))
+    }
+
+    private mutating func error(_ message: String, at position: SourcePosition) {
+        diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+
+    private func position(of node: Node) -> SourcePosition {
+        guard let mark = node.mark else { return SourcePosition(line: 1, column: 1) }
+        return SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
+    }
+}
+
+extension Node {
+    var isNull: Bool {
+        guard let scalar else { return false }
+        return scalar.style == .plain && Node.nullSpellings.contains(scalar.string)
+    }
+
+    private static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+    /// A whole number written as a plain integer scalar.
+    var scalarInt: Int? {
+        guard let scalar, scalar.style == .plain || scalar.style == .any else { return nil }
+        return Int(scalar.string)
+    }
+
+    var kindDescription: String {
+        switch self {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            if isNull { return "nothing" }
+            return "'\(scalar.string)'"
+        }
+    }
+
+    var describedValue: String {
+        if let scalar { return scalar.string }
+        return kindDescription
+    }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+/// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
+func nearest(to word: String, in candidates: [String]) -> String? {
+    let best = candidates
+        .map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
+        .min { $0.distance < $1.distance }
+    guard let best else { return nil }
+    let tolerance = max(2, word.count / 3)
+    return best.distance <= tolerance ? best.candidate : nil
+}
+
+/// Levenshtein distance between two strings, by Unicode characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

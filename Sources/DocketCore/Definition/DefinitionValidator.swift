@@ -1,0 +1,291 @@
+// The second pass of loading: checks that need the whole definition (names resolve, the state
+// graph is sound, deadline, vote and join events exist), each reported where it must be fixed.
+
+struct DefinitionValidator {
+    let file: String
+    let parsed: ParsedWorkflow
+    private var diagnostics: [Diagnostic] = []
+
+    init(file: String, parsed: ParsedWorkflow) {
+        self.file = file
+        self.parsed = parsed
+    }
+
+    func validate() -> [Diagnostic] {
+        var copy = self
+        copy.run()
+        return copy.diagnostics
+    }
+
+    private mutating func run() {
+        let roles = parsed.roles
+        checkMachine(parsed.machine, scope: "the workflow", branch: nil)
+        for state in parsed.machine.states {
+            for branch in state.branches {
+                checkBranchRoles(branch, roles: roles)
+                checkMachine(branch.machine, scope: "branch '\(branch.name)' of state '\(state.definition.name)'", branch: branch)
+            }
+        }
+        checkAssistedHandling(roles: roles)
+        checkStatutoryLimit()
+    }
+
+    // MARK: One machine: the workflow's states and transitions, or a branch's
+
+    private mutating func checkMachine(_ machine: ParsedMachine, scope: String, branch: ParsedBranch?) {
+        let names = machine.states.map(\.definition.name)
+        let byName = Dictionary(machine.states.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        // Initial states: exactly one.
+        let initials = machine.states.filter(\.definition.isInitial)
+        if initials.isEmpty, !machine.states.isEmpty {
+            error("no initial state in \(scope): mark the state cases start in with 'initial: true'", at: machine.statesPosition)
+        }
+        for extra in initials.dropFirst() {
+            error("several initial states in \(scope): '\(initials[0].definition.name)' and '\(extra.definition.name)'; keep 'initial: true' on one",
+                  at: extra.source.keys["initial"] ?? extra.source.position)
+        }
+
+        for state in machine.states { checkState(state, in: machine, scope: scope, branch: branch) }
+
+        // Transitions: names resolve, no event twice from one state, finals have no way out.
+        var seen: [String: Set<String>] = [:]
+        var workStarts: Set<String> = []
+        for transition in machine.transitions {
+            let t = transition.definition
+            let src = transition.source
+            for (index, from) in t.from.enumerated() {
+                guard let state = byName[from] else {
+                    error(unknownState(from, in: names, scope: scope), at: src.item("from", index))
+                    continue
+                }
+                if state.definition.isFinal {
+                    error("final state '\(from)' cannot have outgoing transitions ('\(t.event)'); remove the transition or make the state non-final",
+                          at: src.item("from", index))
+                }
+                if !seen[from, default: []].insert(t.event).inserted {
+                    error("event '\(t.event)' is declared twice from state '\(from)'; one event leads to one place, so give the second a different name",
+                          at: src.value("event"))
+                }
+                if t.startsWork, !workStarts.insert(from).inserted {
+                    error("state '\(from)' already has a transition that starts work", at: src.keys["starts_work"] ?? src.position)
+                }
+            }
+            if let to = t.to, byName[to] == nil {
+                error(unknownState(to, in: names, scope: scope), at: src.value("to"))
+            }
+            for (index, role) in (t.roles ?? []).enumerated() where !parsed.roles.contains(role) {
+                error(unknownRole(role), at: src.item("roles", index))
+            }
+            if t.startsWork {
+                if t.to != nil {
+                    error("a transition that starts work keeps the case in its state: remove 'to' from '\(t.event)'", at: src.keys["to"] ?? src.position)
+                }
+                if t.sendsBack {
+                    error("'\(t.event)' cannot both start work and send back", at: src.keys["sends_back"] ?? src.position)
+                }
+            }
+            if t.sendsBack, let to = t.to, byName[to] != nil {
+                let ahead = reachable(from: [to], in: machine)
+                for from in t.from where byName[from] != nil && !ahead.contains(from) {
+                    error("'\(t.event)' sends back from '\(from)' to '\(to)', but '\(to)' is not an earlier state: no path leads from '\(to)' back to '\(from)'",
+                          at: src.value("to"))
+                }
+            }
+        }
+
+        // Who fires each transition: a role, or Docket itself (deadline, join, vote).
+        var firedByDocket: Set<String> = []  // "state\u{0}event"
+        for state in machine.states {
+            let s = state.definition
+            for event in [s.limit?.onBreach, s.whenApproved, s.whenRejected].compactMap({ $0 }) {
+                firedByDocket.insert(s.name + "\u{0}" + event)
+            }
+        }
+        let statutoryEvent = branch == nil ? parsed.definition?.statutoryLimit?.onBreach : nil
+        for transition in machine.transitions {
+            let t = transition.definition
+            guard t.effectiveRoles(branch: branch?.definition).isEmpty else { continue }
+            let fired = t.from.contains { firedByDocket.contains($0 + "\u{0}" + t.event) } || t.event == statutoryEvent
+            if !fired {
+                error("no one may fire '\(t.event)': add 'roles: [...]' (only events that 'on_breach', 'when_approved' or 'when_rejected' name may go without roles)",
+                      at: transition.source.value("event"))
+            }
+        }
+
+        checkGraph(machine, scope: scope)
+    }
+
+    private mutating func checkState(_ state: ParsedState, in machine: ParsedMachine, scope: String, branch: ParsedBranch?) {
+        let s = state.definition
+        let src = state.source
+        let outgoing = Set(machine.transitions.filter { $0.definition.from.contains(s.name) }.map(\.definition.event))
+
+        if s.isFinal {
+            if s.isInitial {
+                error("state '\(s.name)' is both initial and final: a case would close as it opens", at: src.keys["final"] ?? src.position)
+            }
+            if s.outcome == nil {
+                error("final state '\(s.name)' needs an 'outcome' (e.g. 'outcome: approved'): reports count cases by it", at: src.keys["final"] ?? src.position)
+            }
+            for key in ["within", "on_breach", "stops_clock", "branches", "vote", "when_approved", "when_rejected"] {
+                if let at = src.keys[key] { error("final state '\(s.name)' cannot have '\(key)': a case does not wait in a final state", at: at) }
+            }
+        } else if let at = src.keys["outcome"] {
+            error("'outcome' belongs on final states; mark '\(s.name)' 'final: true' or remove its outcome", at: at)
+        }
+        if branch != nil, let outcome = s.outcome, s.isFinal, outcome != "approved", outcome != "rejected" {
+            error("a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found '\(outcome)'", at: src.value("outcome"))
+        }
+
+        if let onBreach = s.limit?.onBreach, !outgoing.contains(onBreach) {
+            error(missingEvent(onBreach, from: s.name, key: "on_breach", outgoing: outgoing), at: src.value("on_breach"))
+        }
+
+        let decides = s.parallel != nil || s.vote != nil
+        if s.parallel != nil, s.vote != nil {
+            error("state '\(s.name)' has both 'branches' and 'vote': hold the vote in its own state", at: src.keys["vote"] ?? src.position)
+        }
+        if s.parallel != nil, s.stopsClock {
+            error("state '\(s.name)' runs branches and cannot also stop the clock", at: src.keys["stops_clock"] ?? src.position)
+        }
+        for key in ["when_approved", "when_rejected"] where !decides {
+            if let at = src.keys[key] { error("'\(key)' applies to a state with 'branches' or a 'vote'", at: at) }
+        }
+        if decides, !s.isFinal {
+            let canReject = s.vote != nil || state.branches.contains { $0.definition.states.contains { $0.isFinal && $0.outcome == "rejected" } }
+            if s.whenApproved == nil {
+                error("state '\(s.name)' needs 'when_approved': the event Docket fires when \(s.vote != nil ? "the vote approves" : "the branches approve")",
+                      at: src.position)
+            }
+            if s.whenRejected == nil, canReject {
+                error("state '\(s.name)' needs 'when_rejected': the event Docket fires when \(s.vote != nil ? "the vote rejects" : "a branch rejects")",
+                      at: src.position)
+            }
+        }
+        for (key, event) in [("when_approved", s.whenApproved), ("when_rejected", s.whenRejected)] {
+            if decides, let event, !outgoing.contains(event) {
+                error(missingEvent(event, from: s.name, key: key, outgoing: outgoing), at: src.value(key))
+            }
+        }
+
+        if let vote = s.vote, let vsrc = state.voteSource {
+            if !parsed.roles.contains(vote.role) { error(unknownRole(vote.role), at: vsrc.value("role")) }
+            if vote.approveAt > vote.seats {
+                error("'approve_at' is \(vote.approveAt) but the panel has only \(vote.seats) \(vote.seats == 1 ? "seat" : "seats"): the vote could never approve",
+                      at: vsrc.value("approve_at"))
+            }
+            if let rejectAt = vote.rejectAt, rejectAt > vote.seats {
+                error("'reject_at' is \(rejectAt) but the panel has only \(vote.seats) seats", at: vsrc.value("reject_at"))
+            }
+        }
+    }
+
+    private mutating func checkBranchRoles(_ branch: ParsedBranch, roles: [String]) {
+        for (index, role) in (branch.definition.roles ?? []).enumerated() where !roles.contains(role) {
+            error(unknownRole(role), at: branch.source.item("roles", index))
+        }
+        if !branch.machine.states.isEmpty, !branch.machine.states.contains(where: \.definition.isFinal) {
+            error("branch '\(branch.name)' has no final state: mark where it ends with 'final: true' and 'outcome: approved' or 'outcome: rejected'",
+                  at: branch.source.position)
+        }
+    }
+
+    /// Every state is reachable from the initial one, and every non-final state can still end.
+    private mutating func checkGraph(_ machine: ParsedMachine, scope: String) {
+        guard let initial = machine.states.first(where: \.definition.isInitial) else { return }
+        let forward = reachable(from: [initial.definition.name], in: machine)
+        for state in machine.states where !forward.contains(state.definition.name) {
+            error("no transition reaches state '\(state.definition.name)' from the initial state '\(initial.definition.name)'", at: state.source.position)
+        }
+        let finals = machine.states.filter(\.definition.isFinal).map(\.definition.name)
+        guard !finals.isEmpty else {
+            if machine.states.count > 0, scope == "the workflow" {
+                error("the workflow has no final state: mark where cases end with 'final: true' and an 'outcome'", at: machine.statesPosition)
+            }
+            return
+        }
+        // Walk edges backwards from the final states.
+        var canFinish = Set(finals)
+        var changed = true
+        while changed {
+            changed = false
+            for transition in machine.transitions {
+                guard let to = transition.definition.to, canFinish.contains(to) else { continue }
+                for from in transition.definition.from where canFinish.insert(from).inserted { changed = true }
+            }
+        }
+        for state in machine.states where !state.definition.isFinal && !canFinish.contains(state.definition.name) && forward.contains(state.definition.name) {
+            error("state '\(state.definition.name)' has no path to a final state: cases entering it could never end", at: state.source.position)
+        }
+    }
+
+    private func reachable(from start: [String], in machine: ParsedMachine) -> Set<String> {
+        var seen = Set(start)
+        var queue = start
+        while let state = queue.popLast() {
+            for transition in machine.transitions where transition.definition.from.contains(state) {
+                if let to = transition.definition.to, seen.insert(to).inserted { queue.append(to) }
+            }
+        }
+        return seen
+    }
+
+    // MARK: Workflow-wide rules
+
+    private mutating func checkAssistedHandling(roles: [String]) {
+        guard let src = parsed.assistedSource, let definition = parsed.definition else { return }
+        for (role, actedFor) in definition.assistedHandling {
+            if !roles.contains(role) { error(unknownRole(role), at: src.keys[role] ?? src.position) }
+            for (index, other) in actedFor.enumerated() {
+                if !roles.contains(other) {
+                    error(unknownRole(other), at: src.item(role, index))
+                } else if other == role {
+                    error("role '\(role)' acting on behalf of itself needs no assisted handling; remove it", at: src.item(role, index))
+                }
+            }
+        }
+    }
+
+    private mutating func checkStatutoryLimit() {
+        guard let limit = parsed.definition?.statutoryLimit, let src = parsed.statutorySource else { return }
+        let events = Set(parsed.machine.transitions.map(\.definition.event))
+        if let startsOn = limit.startsOn, !events.contains(startsOn) {
+            error("'starts_on' names event '\(startsOn)', which no transition of the workflow declares" + suggestion(startsOn, events), at: src.value("starts_on"))
+        }
+        if let onBreach = limit.onBreach, !events.contains(onBreach) {
+            error("'on_breach' names event '\(onBreach)', which no transition of the workflow declares" + suggestion(onBreach, events), at: src.value("on_breach"))
+        }
+    }
+
+    // MARK: Messages
+
+    private func unknownState(_ name: String, in names: [String], scope: String) -> String {
+        var message = "unknown state '\(name)' in \(scope)"
+        if let guess = nearest(to: name, in: names) { message += "; did you mean '\(guess)'?" } else if !names.isEmpty {
+            message += "; states: " + names.joined(separator: ", ")
+        }
+        return message
+    }
+
+    private func unknownRole(_ role: String) -> String {
+        var message = "unknown role '\(role)'"
+        if let guess = nearest(to: role, in: parsed.roles) { message += "; did you mean '\(guess)'?" } else {
+            message += "; add it to 'roles' (declared: \(parsed.roles.joined(separator: ", ")))"
+        }
+        return message
+    }
+
+    private func missingEvent(_ event: String, from state: String, key: String, outgoing: Set<String>) -> String {
+        "'\(key)' names event '\(event)', but no transition fires '\(event)' from state '\(state)'"
+            + suggestion(event, outgoing) + "; add '- { event: \(event), from: \(state), to: ... }'"
+    }
+
+    private func suggestion(_ name: String, _ candidates: Set<String>) -> String {
+        nearest(to: name, in: candidates.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    private mutating func error(_ message: String, at position: SourcePosition) {
+        diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+}

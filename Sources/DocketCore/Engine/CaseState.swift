@@ -1,0 +1,236 @@
+/// Everything known about one case, and nothing that is not in its events: a case's state is
+/// only ever the fold of its event log (``replay(_:)``), so it is the same after a restart, in
+/// another process, or when rebuilt by analytics.
+///
+/// Folding needs no definition: events carry their from/to, region and branch, outcome, clock
+/// stops and votes. Questions that need the definition or a calendar (deadlines, allowed events)
+/// take an ``EngineContext``.
+public struct CaseState: Hashable, Sendable {
+    public var caseID: String
+    public var workflowID: String
+    /// The workflow version the case is pinned to.
+    public var workflowVersion: Int
+    /// Number of events folded: the version the store expects the next append to follow.
+    public var version: Int
+    public var openedAt: Timestamp
+    /// Who opened the case.
+    public var openedBy: String
+    /// Case attributes given at opening (e.g. `channel`).
+    public var data: [String: String]
+    /// Business time of the latest event.
+    public var lastEventAt: Timestamp
+    /// The case-level state the case is in (its final state once closed).
+    public var current: StateVisit
+    /// The branches of the current state when it is a parallel state, in start order; empty
+    /// otherwise. Finished and cancelled branches stay listed until the case leaves the state.
+    public var branches: [BranchProgress]
+    /// The outcome of the final state reached; `nil` while the case is open.
+    public var outcome: String?
+    /// When the case reached its final state.
+    public var closedAt: Timestamp?
+    /// Every document supplied so far, in the order first supplied.
+    public var documents: [String]
+    /// How many times the case was sent back.
+    public var sendBackRounds: Int
+    /// Every interval the statutory clock was stopped, oldest first; the last may still be open.
+    public var clockStops: [ClockStop]
+    /// When each event name first fired (the statutory clock may start on one).
+    public var firstFired: [String: Timestamp]
+    /// Every deadline breach recorded, oldest first.
+    public var breaches: [BreachRecord]
+
+    /// Whether the case reached a final state.
+    public var isClosed: Bool { outcome != nil }
+
+    /// Whether the statutory clock is stopped now.
+    public var isClockStopped: Bool { clockStops.last.map { $0.resumedAt == nil } ?? false }
+
+    /// The branches still running.
+    public var activeBranches: [BranchProgress] { branches.filter(\.isActive) }
+
+    /// The panel votes cast in the current state so far.
+    public var ballots: [BallotRecord] { current.ballots }
+
+    /// Where the case is, for people: `review`, or `verification (health: inspecting, fire: passed)`.
+    public var whereabouts: String {
+        guard !branches.isEmpty else { return current.state }
+        let parts = branches.map { b in
+            "\(b.branch): \(b.visit.state)" + (b.cancelled ? " (cancelled)" : "")
+        }
+        return "\(current.state) (\(parts.joined(separator: ", ")))"
+    }
+
+    /// Folds a case's events, oldest first, into its state; `nil` when they do not start with
+    /// `case_opened` (no such case).
+    public static func replay(_ events: some Sequence<CaseEvent>) -> CaseState? {
+        var state: CaseState?
+        for event in events { state = Engine.evolve(state, event) }
+        return state
+    }
+
+    /// A case just opened by `event`.
+    init(opening event: CaseEvent) {
+        caseID = event.caseID
+        workflowID = event.workflowID
+        workflowVersion = event.workflowVersion
+        version = 1
+        openedAt = event.occurredAt
+        openedBy = event.actor
+        data = event.payload.data ?? [:]
+        lastEventAt = event.occurredAt
+        current = StateVisit(state: event.payload.to ?? "", enteredAt: event.occurredAt, department: event.payload.department)
+        branches = []
+        outcome = nil
+        closedAt = nil
+        documents = []
+        sendBackRounds = 0
+        clockStops = []
+        firstFired = [:]
+        breaches = []
+        supply(event.payload.documents)
+    }
+
+    /// Applies one event that follows the opening.
+    mutating func apply(_ event: CaseEvent) {
+        let p = event.payload
+        let at = event.occurredAt
+        version += 1
+        lastEventAt = max(lastEventAt, at)
+        supply(p.documents)
+        switch event.type {
+        case .caseOpened:
+            break  // a second opening is not a fact the engine produces; ignore it
+        case .transitionFired:
+            if let name = p.transition, firstFired[name] == nil { firstFired[name] = at }
+            if let round = p.round { sendBackRounds = max(sendBackRounds, round) }
+            let visit = StateVisit(state: p.to ?? "", enteredAt: at, department: p.department)
+            if let region = p.region, let branch = p.branch {
+                guard let index = branchIndex(region, branch) else { return }
+                branches[index].visit = visit
+                if let outcome = p.outcome { branches[index].outcome = outcome }
+            } else {
+                current = visit
+                branches = []
+                if let outcome = p.outcome {
+                    self.outcome = outcome
+                    closedAt = at
+                }
+            }
+        case .branchStarted:
+            guard let region = p.region, let branch = p.branch else { return }
+            branches.append(BranchProgress(region: region, branch: branch,
+                                           visit: StateVisit(state: p.to ?? "", enteredAt: at, department: p.department)))
+        case .branchCancelled:
+            guard let region = p.region, let branch = p.branch, let index = branchIndex(region, branch) else { return }
+            branches[index].cancelled = true
+        case .voteCast:
+            guard let vote = p.vote.flatMap(Ballot.init(rawValue:)) else { return }
+            current.ballots.append(BallotRecord(voter: event.onBehalfOf ?? event.actor, ballot: vote, actor: event.actor, at: at))
+        case .deadlineBreached:
+            let record = BreachRecord(deadline: p.deadline ?? "state", state: p.state, region: p.region, branch: p.branch,
+                                      dueAt: p.dueAt ?? at, recordedAt: at)
+            breaches.append(record)
+            if record.deadline == "state" {
+                updateVisit(region: p.region, branch: p.branch, state: p.state) { $0.breachDueAt = record.dueAt }
+            }
+        case .clockStopped:
+            if !isClockStopped { clockStops.append(ClockStop(state: p.state, stoppedAt: at)) }
+        case .clockResumed:
+            if isClockStopped { clockStops[clockStops.count - 1].resumedAt = at }
+        case .workStarted:
+            updateVisit(region: p.region, branch: p.branch, state: p.state) { $0.workStartedAt = at }
+        }
+    }
+
+    private mutating func supply(_ supplied: [String]?) {
+        for document in supplied ?? [] where !documents.contains(document) { documents.append(document) }
+    }
+
+    func branchIndex(_ region: String, _ branch: String) -> Int? {
+        branches.firstIndex { $0.region == region && $0.branch == branch }
+    }
+
+    /// Changes the visit an event concerns: a branch's, or the case-level one.
+    private mutating func updateVisit(region: String?, branch: String?, state: String?, _ change: (inout StateVisit) -> Void) {
+        if let region, let branch {
+            guard let index = branchIndex(region, branch), state == nil || branches[index].visit.state == state else { return }
+            change(&branches[index].visit)
+        } else if state == nil || current.state == state {
+            change(&current)
+        }
+    }
+
+    /// The breach recorded for the statutory limit, if any.
+    public var statutoryBreach: BreachRecord? { breaches.last { $0.deadline == "statutory" } }
+}
+
+/// One stay of a case (or branch) in a state: from entering to leaving.
+public struct StateVisit: Hashable, Sendable {
+    public var state: String
+    public var enteredAt: Timestamp
+    /// The department holding the case in this state, as recorded when it entered.
+    public var department: String?
+    /// When someone started working on it (a `starts_work` event); `nil` while it waits.
+    public var workStartedAt: Timestamp?
+    /// The due time of this visit's breached limit, once `tick` recorded the breach.
+    public var breachDueAt: Timestamp?
+    /// Votes cast during this visit.
+    public var ballots: [BallotRecord]
+
+    public init(state: String, enteredAt: Timestamp, department: String? = nil) {
+        self.state = state
+        self.enteredAt = enteredAt
+        self.department = department
+        self.workStartedAt = nil
+        self.breachDueAt = nil
+        self.ballots = []
+    }
+}
+
+/// One branch of the parallel state the case is in.
+public struct BranchProgress: Hashable, Sendable {
+    /// The parallel state the branch belongs to.
+    public var region: String
+    public var branch: String
+    /// The branch's current (or final) state.
+    public var visit: StateVisit
+    /// `approved` or `rejected` once the branch reached a final state.
+    public var outcome: String?
+    /// The branch was stopped before finishing.
+    public var cancelled: Bool = false
+
+    /// Still running: neither finished nor cancelled.
+    public var isActive: Bool { outcome == nil && !cancelled }
+}
+
+/// A vote as cast.
+public struct BallotRecord: Hashable, Sendable {
+    /// The panel member it counts for.
+    public var voter: String
+    public var ballot: Ballot
+    /// Who cast it (the voter, or someone acting for them).
+    public var actor: String
+    public var at: Timestamp
+}
+
+/// An interval during which the statutory clock was stopped.
+public struct ClockStop: Hashable, Sendable {
+    /// The state that stopped it.
+    public var state: String?
+    public var stoppedAt: Timestamp
+    /// `nil` while still stopped.
+    public var resumedAt: Timestamp?
+}
+
+/// A deadline breach as recorded by `tick`.
+public struct BreachRecord: Hashable, Sendable {
+    /// `state` or `statutory`.
+    public var deadline: String
+    public var state: String?
+    public var region: String?
+    public var branch: String?
+    /// When the limit ran out.
+    public var dueAt: Timestamp
+    /// Business time of the breach event.
+    public var recordedAt: Timestamp
+}

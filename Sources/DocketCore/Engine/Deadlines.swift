@@ -1,0 +1,118 @@
+/// What the engine needs besides a case's events: the definition the case is pinned to and the
+/// calendar its working time is counted on.
+public struct EngineContext: Sendable {
+    public var definition: WorkflowDefinition
+    /// The calendar the definition's `calendar:` names (``AlwaysWorkingCalendar`` when it names none).
+    public var calendar: any WorkingTimeCalendar
+
+    public init(definition: WorkflowDefinition, calendar: any WorkingTimeCalendar = AlwaysWorkingCalendar()) {
+        self.definition = definition
+        self.calendar = calendar
+    }
+}
+
+/// One time limit running on a case, derived from its log: entry time plus the limit (for the
+/// statutory limit, with stopped-clock time excluded).
+public struct Deadline: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        /// A state's (or branch state's) `within:`, counted from entering it.
+        case state
+        /// The workflow's `statutory_limit:`, counted in working time with stopped clocks excluded.
+        case statutory
+    }
+
+    public var kind: Kind
+    /// The state the limit belongs to (`nil` for the statutory limit).
+    public var state: String?
+    /// The parallel state and branch, for a limit inside a branch.
+    public var region: String?
+    public var branch: String?
+    public var limit: TimeLimit
+    /// When the clock started: entry into the state, or the statutory start.
+    public var startedAt: Timestamp
+    /// When it runs out; `nil` while the statutory clock is stopped (it cannot run out then).
+    public var dueAt: Timestamp?
+    /// The event Docket fires on breach, if any.
+    public var onBreach: String?
+    /// Whether `tick` already recorded the breach.
+    public var breachRecorded: Bool
+
+    /// Past due at `now` (recorded or not).
+    public func isOverdue(at now: Timestamp) -> Bool {
+        breachRecorded || (dueAt.map { $0 <= now } ?? false)
+    }
+}
+
+extension CaseState {
+    /// The limits running on the case now, statutory first, then case-level, then branches; empty
+    /// once the case is closed.
+    public func deadlines(in context: EngineContext) -> [Deadline] {
+        guard !isClosed else { return [] }
+        let definition = context.definition
+        var result: [Deadline] = []
+        if let statutory = definition.statutoryLimit {
+            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            if let start {
+                result.append(Deadline(
+                    kind: .statutory, limit: statutory.within, startedAt: start,
+                    dueAt: statutoryDue(statutory.within, from: start, calendar: context.calendar),
+                    onBreach: statutory.onBreach, breachRecorded: statutoryBreach != nil))
+            }
+        }
+        if let state = definition.state(named: current.state), let rule = state.limit {
+            result.append(Deadline(
+                kind: .state, state: state.name, limit: rule.within, startedAt: current.enteredAt,
+                dueAt: rule.within.due(from: current.enteredAt, on: context.calendar),
+                onBreach: rule.onBreach, breachRecorded: current.breachDueAt != nil))
+        }
+        if let region = definition.state(named: current.state)?.parallel {
+            for progress in activeBranches {
+                guard let branch = region.branch(named: progress.branch),
+                      let state = branch.state(named: progress.visit.state), let rule = state.limit else { continue }
+                result.append(Deadline(
+                    kind: .state, state: state.name, region: progress.region, branch: progress.branch,
+                    limit: rule.within, startedAt: progress.visit.enteredAt,
+                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.calendar),
+                    onBreach: rule.onBreach, breachRecorded: progress.visit.breachDueAt != nil))
+            }
+        }
+        return result
+    }
+
+    /// Whether any limit running on the case is past due at `now`.
+    public func isOverdue(at now: Timestamp, in context: EngineContext) -> Bool {
+        deadlines(in: context).contains { $0.isOverdue(at: now) }
+    }
+
+    /// Working time on `calendar` from opening to `end` (or to closing, if earlier), with the
+    /// stopped-clock intervals excluded: the case's statutory time.
+    public func statutoryMicroseconds(until end: Timestamp, calendar: some WorkingTimeCalendar) -> Int64 {
+        let stop = min(end, closedAt ?? end)
+        var total = calendar.workingMicroseconds(from: openedAt, to: stop)
+        for interval in clockStops {
+            let from = max(interval.stoppedAt, openedAt)
+            let to = min(interval.resumedAt ?? stop, stop)
+            if from < to { total -= calendar.workingMicroseconds(from: from, to: to) }
+        }
+        return max(0, total)
+    }
+
+    /// When `limit`, started at `start`, runs out with the stopped-clock intervals not counting;
+    /// `nil` when the clock is stopped before it runs out.
+    func statutoryDue(_ limit: TimeLimit, from start: Timestamp, calendar: any WorkingTimeCalendar) -> Timestamp? {
+        let counting: any WorkingTimeCalendar = limit.isWorkingTime ? calendar : AlwaysWorkingCalendar()
+        var remaining = limit.microseconds(on: calendar)
+        var t = start
+        for stop in clockStops {
+            if let resumed = stop.resumedAt, resumed <= t { continue }
+            if stop.stoppedAt > t {
+                let candidate = counting.adding(workingMicroseconds: remaining, to: t)
+                if candidate <= stop.stoppedAt { return candidate }
+                remaining -= counting.workingMicroseconds(from: t, to: stop.stoppedAt)
+            }
+            guard let resumed = stop.resumedAt else { return nil }
+            t = max(t, resumed)
+        }
+        return counting.adding(workingMicroseconds: remaining, to: t)
+    }
+}

@@ -1,0 +1,377 @@
+/// The workflow engine: `decide` turns a command into the events it causes, `evolve` folds an
+/// event into a case's state. Both are pure; the store appends what `decide` returns, all of it
+/// or none, with the case's ``CaseState/version`` as the expected version.
+public enum Engine {
+    /// The actor recorded on events Docket fires itself (deadline breaches, joins, vote outcomes).
+    public static let systemActor = "system"
+
+    /// The events `command` causes on a case, oldest first, or why it is refused.
+    ///
+    /// One command can cause several events, all returned together so they are appended
+    /// atomically: a branch finishing fires the join, a deciding vote fires its outcome, entering
+    /// a parallel state starts its branches, entering or leaving a clock-stopping state stops or
+    /// resumes the clock, a breach fires its action.
+    ///
+    /// - Parameters:
+    ///   - state: the case's state (``CaseState/replay(_:)`` of its events); `nil` when it has none.
+    ///   - command: what to do.
+    ///   - context: the definition the case is pinned to (for `open`: the one to pin it to) and
+    ///     the calendar that definition names.
+    /// - Returns: the events, possibly none (a `tick` with nothing due).
+    /// - Throws: a ``Refusal`` saying what is not allowed and what is.
+    public static func decide(_ state: CaseState?, _ command: Command, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
+        var decision = Decision(state: state, context: context, caseID: command.caseID)
+        switch command {
+        case let .open(open): try decision.open(open)
+        case let .fire(fire): try decision.fire(fire)
+        case let .vote(vote): try decision.vote(vote)
+        case let .tick(tick): try decision.tick(tick)
+        }
+        return decision.events
+    }
+
+    /// The case's state after `event`; `nil` only when there is no case yet and the event does not
+    /// open one. Never fails: an event is a fact, and facts the fold does not understand are
+    /// counted (``CaseState/version``) and otherwise ignored.
+    public static func evolve(_ state: CaseState?, _ event: CaseEvent) -> CaseState? {
+        guard var state else {
+            return event.type == .caseOpened ? CaseState(opening: event) : nil
+        }
+        state.apply(event)
+        return state
+    }
+}
+
+/// One `decide` call in progress: the events so far and the state they lead to.
+struct Decision {
+    var state: CaseState?
+    let context: EngineContext
+    let caseID: String
+    private(set) var events: [CaseEvent] = []
+
+    /// Guards against definitions whose breach actions loop (each step still needs a positive
+    /// limit, so this only bounds how far one tick catches up).
+    static let maxTickSteps = 1_000
+
+    init(state: CaseState?, context: EngineContext, caseID: String) {
+        self.state = state
+        self.context = context
+        self.caseID = caseID
+    }
+
+    var definition: WorkflowDefinition { context.definition }
+
+    // MARK: Commands
+
+    mutating func open(_ command: OpenCase) throws(Refusal) {
+        if let state {
+            throw Refusal(.caseAlreadyExists, "case '\(caseID)' already exists (opened \(state.openedAt) in workflow '\(state.workflowID)')", caseID: caseID)
+        }
+        if let role = command.role { try checkDeclared(role: role) }
+        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+        guard let initial = definition.initialState else {
+            throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: caseID)
+        }
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        emit(.caseOpened, actor, at: command.at, EventPayload(
+            to: initial.name, data: command.data.isEmpty ? nil : command.data,
+            department: initial.department, calendar: definition.calendar))
+        enter(initial, actor, at: command.at)
+    }
+
+    mutating func fire(_ command: FireEvent) throws(Refusal) {
+        let state = try openCase(at: command.at)
+        try checkDeclared(role: command.role)
+        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+
+        let matching = state.candidateTransitions(in: definition).filter { $0.transition.event == command.event }
+        guard !matching.isEmpty else {
+            let allowed = state.availableActions(in: definition)
+            let mine = allowed.filter { definition.permits($0.roles, role: command.role, onBehalfOf: command.onBehalfOf) }
+            var message = "event '\(command.event)' is not allowed in \(state.whereabouts)"
+            if allowed.isEmpty {
+                message += "; nothing can be fired now"
+            } else {
+                message += "; allowed here: " + allowed.map(\.description).joined(separator: ", ")
+            }
+            throw Refusal(.eventNotAllowed, message, caseID: caseID, allowedEvents: (mine.isEmpty ? allowed : mine).map(\.event))
+        }
+        var permitted = matching.filter {
+            definition.permits($0.transition.effectiveRoles(branch: $0.branch), role: command.role, onBehalfOf: command.onBehalfOf)
+        }
+        guard !permitted.isEmpty else {
+            let roles = orderedUnique(matching.flatMap { $0.transition.effectiveRoles(branch: $0.branch) })
+            var message = "role '\(command.role)' may not fire '\(command.event)'"
+            message += roles.isEmpty ? "; only Docket fires it (deadline, join or vote)" : "; it may be fired by: " + roles.joined(separator: ", ")
+            let represented = definition.rolesActedFor(by: command.role)
+            if command.onBehalfOf != nil, !represented.isEmpty {
+                message += " (role '\(command.role)' may act on behalf of: \(represented.joined(separator: ", ")))"
+            } else if command.onBehalfOf == nil, roles.contains(where: { represented.contains($0) }) {
+                message += " (role '\(command.role)' may fire it on behalf of someone: give on-behalf-of)"
+            }
+            throw Refusal(.roleNotAllowed, message, caseID: caseID, allowedRoles: roles)
+        }
+        if let branch = command.branch {
+            permitted = permitted.filter { $0.branch?.name == branch }
+            guard !permitted.isEmpty else {
+                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(state.whereabouts)",
+                              caseID: caseID, allowedEvents: [command.event])
+            }
+        }
+        guard permitted.count == 1, let chosen = permitted.first else {
+            let branches = permitted.compactMap { $0.branch?.name }
+            throw Refusal(.ambiguousEvent, "event '\(command.event)' is open in several branches (\(branches.joined(separator: ", "))); name the branch",
+                          caseID: caseID, allowedEvents: [command.event])
+        }
+        let transition = chosen.transition
+        if transition.needsReason, (command.reason ?? "").trimmingBlanks.isEmpty {
+            let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
+            throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
+        }
+        let supplied = Set(state.documents).union(command.documents)
+        let missing = transition.requires.filter { !supplied.contains($0) }
+        guard missing.isEmpty else {
+            throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
+                          caseID: caseID, missingDocuments: missing)
+        }
+        if transition.startsWork {
+            let visit = chosen.branch.flatMap { b in state.branches.first { $0.branch == b.name }?.visit } ?? state.current
+            if let started = visit.workStartedAt {
+                throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
+            }
+        }
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+    }
+
+    mutating func vote(_ command: CastVote) throws(Refusal) {
+        let state = try openCase(at: command.at)
+        guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
+            throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
+                          allowedEvents: state.availableActions(in: definition).map(\.event))
+        }
+        try checkDeclared(role: command.role)
+        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+        guard definition.permits([rule.role], role: command.role, onBehalfOf: command.onBehalfOf) else {
+            throw Refusal(.roleNotAllowed, "the vote in '\(stateDefinition.name)' is cast by role '\(rule.role)', not '\(command.role)'",
+                          caseID: caseID, allowedRoles: [rule.role])
+        }
+        let voter = command.voter
+        let ballots = state.current.ballots
+        if let earlier = ballots.first(where: { $0.voter == voter }) {
+            throw Refusal(.alreadyVoted, "'\(voter)' already voted \(earlier.ballot.rawValue) at \(earlier.at); one vote per panel member", caseID: caseID)
+        }
+        if let panel = rule.panel {
+            guard panel.contains(voter) else {
+                throw Refusal(.notOnPanel, "'\(voter)' is not on the panel of '\(stateDefinition.name)'; members: \(panel.joined(separator: ", "))", caseID: caseID)
+            }
+        } else if ballots.count >= rule.seats {
+            throw Refusal(.notOnPanel, "the panel of '\(stateDefinition.name)' has \(rule.seats) seats and all have voted", caseID: caseID)
+        }
+        let approvals = ballots.filter { $0.ballot == .approve }.count + (command.ballot == .approve ? 1 : 0)
+        let rejections = ballots.filter { $0.ballot == .reject }.count + (command.ballot == .reject ? 1 : 0)
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        emit(.voteCast, actor, at: command.at, EventPayload(
+            reason: command.reason, vote: command.ballot.rawValue, state: stateDefinition.name,
+            approvals: approvals, rejections: rejections))
+
+        let decided: String?
+        if approvals >= rule.approveAt {
+            decided = stateDefinition.whenApproved
+        } else if rejections >= rule.effectiveRejectAt {
+            decided = stateDefinition.whenRejected
+        } else {
+            decided = nil
+        }
+        if let event = decided {
+            fireByDocket(event, from: stateDefinition.name, at: command.at, trigger: "vote", tally: (approvals, rejections))
+        }
+    }
+
+    mutating func tick(_ command: Tick) throws(Refusal) {
+        guard state != nil else { throw Refusal.unknownCase(caseID) }
+        try checkWorkflow()
+        for _ in 0..<Decision.maxTickSteps {
+            guard let state, !state.isClosed else { return }
+            let due = state.deadlines(in: context)
+                .filter { !$0.breachRecorded && $0.dueAt.map { $0 <= command.now } == true }
+                .min { ($0.dueAt ?? command.now) < ($1.dueAt ?? command.now) }
+            guard let deadline = due, let dueAt = deadline.dueAt else { return }
+            breach(deadline, dueAt: dueAt)
+        }
+    }
+
+    // MARK: Steps
+
+    /// Records a breach and fires its action. The breach happened at its due time; it is recorded
+    /// no earlier than the case's last event, so the log's business time never runs backwards.
+    private mutating func breach(_ deadline: Deadline, dueAt: Timestamp) {
+        guard let state else { return }
+        let at = max(dueAt, state.lastEventAt)
+        let system = Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil)
+        emit(.deadlineBreached, system, at: at, EventPayload(
+            region: deadline.region, branch: deadline.branch, dueAt: dueAt, state: deadline.state,
+            limit: deadline.limit.description, deadline: deadline.kind.rawValue))
+        guard let event = deadline.onBreach else { return }
+        switch deadline.kind {
+        case .statutory:
+            fireByDocket(event, from: state.current.state, at: at, trigger: "deadline")
+        case .state:
+            if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
+               let branch = definition.state(named: region)?.parallel?.branch(named: branchName),
+               let transition = branch.transitions.first(where: { $0.event == event && $0.from.contains(stateName) }) {
+                take(TransitionCandidate(transition: transition, state: stateName, region: region, branch: branch),
+                     system, at: at, documents: [], reason: nil, trigger: "deadline")
+            } else if let stateName = deadline.state {
+                fireByDocket(event, from: stateName, at: at, trigger: "deadline")
+            }
+        }
+    }
+
+    /// Fires a case-level transition on Docket's behalf (a join, a vote outcome, a breach action),
+    /// if the case is still in `from` and the transition exists.
+    private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
+        guard let state, state.current.state == from,
+              let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
+        take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
+             Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
+             trigger: trigger, tally: tally)
+    }
+
+    /// Takes a transition and everything it sets off.
+    private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
+                               reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
+        guard let state else { return }
+        let transition = candidate.transition
+        let documents = documents.isEmpty ? nil : orderedUnique(documents)
+        let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
+        let round = transition.sendsBack ? state.sendBackRounds + 1 : nil
+
+        if let branch = candidate.branch, let region = candidate.region {
+            if transition.startsWork {
+                emit(.workStarted, actor, at: at, EventPayload(
+                    transition: transition.event, region: region, branch: branch.name, documents: documents, reason: reason,
+                    state: candidate.state, trigger: trigger))
+                return
+            }
+            guard let toName = transition.to, let to = branch.state(named: toName) else { return }
+            emit(.transitionFired, actor, at: at, EventPayload(
+                transition: transition.event, from: candidate.state, to: to.name, region: region, branch: branch.name,
+                documents: documents, reason: reason, outcome: to.isFinal ? to.outcome : nil,
+                department: to.department, trigger: trigger, round: round))
+            if to.isFinal { join(region, at: at) }
+            return
+        }
+
+        if transition.startsWork {
+            emit(.workStarted, actor, at: at, EventPayload(
+                transition: transition.event, documents: documents, reason: reason, state: candidate.state, trigger: trigger))
+            return
+        }
+        guard let toName = transition.to, let to = definition.state(named: toName) else { return }
+        let from = definition.state(named: candidate.state)
+        if from?.parallel != nil {
+            for progress in state.activeBranches {
+                emit(.branchCancelled, actor, at: at, EventPayload(
+                    from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
+            }
+        }
+        if from?.stopsClock == true, state.isClockStopped {
+            emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
+        }
+        emit(.transitionFired, actor, at: at, EventPayload(
+            transition: transition.event, from: candidate.state, to: to.name, documents: documents, reason: reason,
+            outcome: to.isFinal ? to.outcome : nil, department: to.department, trigger: trigger, round: round,
+            approvals: tally?.0, rejections: tally?.1))
+        enter(to, actor, at: at)
+    }
+
+    /// What entering a case-level state sets off: its branches start, its clock stops.
+    private mutating func enter(_ state: StateDefinition, _ actor: Actor, at: Timestamp) {
+        if let region = state.parallel {
+            for branch in region.branches {
+                guard let initial = branch.initialState else { continue }
+                emit(.branchStarted, actor, at: at, EventPayload(
+                    to: initial.name, region: state.name, branch: branch.name, department: initial.department))
+            }
+        }
+        if state.stopsClock, self.state?.isClockStopped == false {
+            emit(.clockStopped, actor, at: at, EventPayload(state: state.name))
+        }
+    }
+
+    /// After a branch finished: ends the region when its join policy says so.
+    private mutating func join(_ region: String, at: Timestamp) {
+        guard let state, let regionState = definition.state(named: region), let parallel = regionState.parallel else { return }
+        let branches = state.branches.filter { $0.region == region }
+        let rejected = branches.contains { $0.outcome == "rejected" }
+        let finished = branches.allSatisfy { !$0.isActive }
+        guard finished || (rejected && parallel.join == .firstRejection) else { return }
+        guard let event = rejected ? regionState.whenRejected : regionState.whenApproved else { return }
+        fireByDocket(event, from: region, at: at, trigger: "join")
+    }
+
+    // MARK: Checks
+
+    /// The case, open, pinned to this definition, and `at` not before its last event.
+    private func openCase(at: Timestamp) throws(Refusal) -> CaseState {
+        guard let state else { throw Refusal.unknownCase(caseID) }
+        try checkWorkflow()
+        if let outcome = state.outcome {
+            let when = state.closedAt.map { " at \($0)" } ?? ""
+            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state.current.state)'\(when)", caseID: caseID)
+        }
+        if at < state.lastEventAt {
+            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(state.lastEventAt)); events are recorded in order",
+                          caseID: caseID)
+        }
+        return state
+    }
+
+    private func checkWorkflow() throws(Refusal) {
+        guard let state else { return }
+        if state.workflowID != definition.id || state.workflowVersion != definition.version {
+            throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(state.workflowID)' version \(state.workflowVersion), not '\(definition.id)' version \(definition.version)",
+                          caseID: caseID)
+        }
+    }
+
+    private func checkDeclared(role: String) throws(Refusal) {
+        guard definition.roles.contains(role) else {
+            throw Refusal(.roleNotAllowed, "role '\(role)' is not declared in workflow '\(definition.id)'; roles: \(definition.roles.joined(separator: ", "))",
+                          caseID: caseID, allowedRoles: definition.roles)
+        }
+    }
+
+    private func checkMayActForOthers(role: String?) throws(Refusal) {
+        let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
+        guard let role, !definition.rolesActedFor(by: role).isEmpty else {
+            let who = role.map { "role '\($0)'" } ?? "an actor without a role"
+            let allowed = rules.isEmpty ? "this workflow allows no assisted handling" : "assisted handling allows: " + rules.joined(separator: "; ")
+            throw Refusal(.proxyNotAllowed, "\(who) may not act on behalf of others; \(allowed)", caseID: caseID)
+        }
+    }
+
+    // MARK: Emitting
+
+    struct Actor {
+        var id: String
+        var role: String?
+        var onBehalfOf: String?
+    }
+
+    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
+        let workflowID = state?.workflowID ?? definition.id
+        let version = state?.workflowVersion ?? definition.version
+        let event = CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
+                              actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                              occurredAt: at, payload: payload)
+        events.append(event)
+        state = Engine.evolve(state, event)
+    }
+}
+
+func orderedUnique(_ items: [String]) -> [String] {
+    var seen: Set<String> = []
+    return items.filter { seen.insert($0).inserted }
+}

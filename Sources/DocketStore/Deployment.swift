@@ -1,0 +1,55 @@
+import DocketCore
+
+/// What can be deployed into a store: workflow definitions and business calendars.
+public enum ArtifactKind: String, Hashable, Sendable, Codable, CaseIterable {
+    /// A workflow definition (YAML or JSON), keyed by workflow id and version.
+    case workflow
+    /// A business calendar, keyed by name and version.
+    case calendar
+}
+
+/// A deployed definition or calendar: its exact text, as deployed, and the SHA-256 of it.
+public struct Deployment: Hashable, Sendable, Codable {
+    public var kind: ArtifactKind
+    /// The workflow id or calendar name.
+    public var id: String
+    public var version: Int
+    /// The text exactly as deployed.
+    public var content: String
+    /// SHA-256 of `content`'s UTF-8 bytes, lowercase hex (what `sha256sum FILE` prints).
+    public var contentHash: String
+    /// When it was deployed (the store's clock).
+    public var deployedAt: Timestamp
+
+    public init(kind: ArtifactKind, id: String, version: Int, content: String, contentHash: String, deployedAt: Timestamp) {
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.content = content
+        self.contentHash = contentHash
+        self.deployedAt = deployedAt
+    }
+}
+
+/// What `deploy` did.
+public struct DeployResult: Hashable, Sendable, Codable {
+    /// The deployment now in the store (for an unchanged deploy: the one deployed before).
+    public var deployment: Deployment
+    /// False when the same content was already deployed under this id and version: a no-op.
+    public var isNew: Bool
+
+    public init(deployment: Deployment, isNew: Bool) {
+        self.deployment = deployment
+        self.isNew = isNew
+    }
+}
+
+extension StoreError {
+    static func definitionChanged(_ kind: ArtifactKind, id: String, version: Int, deployedHash: String) -> StoreError {
+        let what = kind == .workflow ? "workflow '\(id)'" : "calendar '\(id)'"
+        return StoreError(
+            .definitionChanged,
+            "\(what) version \(version) is already deployed with different content (sha256 \(deployedHash.prefix(12))...); "
+                + "a deployed version never changes: give the changed file a new version number.")
+    }
+}

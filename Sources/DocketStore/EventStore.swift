@@ -1,0 +1,133 @@
+import DocketCore
+
+/// The event log of a Docket installation: an append-only, hash-chained sequence of
+/// ``CaseEvent``s with optimistic concurrency per case, plus the deployed definitions and
+/// calendars the cases are pinned to.
+///
+/// This protocol is the seam between the engine and storage: ``SQLiteEventStore`` is the real
+/// store, ``InMemoryEventStore`` the one for tests, and a PostgreSQL store will follow. All
+/// three must pass the same contract suite (`Tests/DocketStoreTests/EventStoreContractTests`),
+/// which is the precise statement of what each requirement below means.
+///
+/// Promises every implementation keeps:
+/// - **All or nothing.** One call to ``append(_:to:expectedVersion:idempotency:)`` or
+///   ``append(batch:)`` records all its events or none.
+/// - **Optimistic concurrency.** An append names the version it expects the case at (0 for a
+///   new case); if another writer moved the case on, it fails with ``StoreError/Code/conflict``
+///   naming both versions, and appends nothing. At most one writer wins each version.
+/// - **Order.** Positions are 1, 2, 3, ... in append order; a case's versions are 1...n; a reader
+///   that has seen position p will never later see a new event at a position ≤ p.
+/// - **Idempotency.** A key with the same fingerprint returns the first result; with another
+///   fingerprint it is refused with ``StoreError/Code/idempotencyKeyReused``.
+/// - **Pinning.** All events of a case carry the workflow id and version of its first event.
+/// - **Immutable deployments.** A deployed (id, version) never changes content.
+public protocol EventStore: Sendable {
+    // MARK: Appending
+
+    /// Appends `events` to case `caseID`, which the writer expects at `expectedVersion` (0 for a
+    /// new case). The events get versions `expectedVersion + 1, ...` and the next positions.
+    ///
+    /// - Throws: ``StoreError/Code/conflict`` when the case is at another version;
+    ///   ``StoreError/Code/idempotencyKeyReused`` when the key was used for another command;
+    ///   ``StoreError/Code/invalidEvent`` when an event names another case, or a workflow other
+    ///   than the one the case is pinned to. Nothing is appended when it throws.
+    @discardableResult
+    func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult
+
+    /// Appends several cases' events in one transaction (import, simulate): all of the batch or
+    /// none of it. The same case may appear several times, each entry expecting the version the
+    /// previous one left. Returns one result per entry, in order.
+    @discardableResult
+    func append(batch: [CaseAppend]) throws -> [AppendResult]
+
+    /// The result recorded under `key`, if that key was used: what a retry would return.
+    /// Lets a caller answer a retried command before deciding it again.
+    ///
+    /// - Throws: ``StoreError/Code/idempotencyKeyReused`` when the key was used with another fingerprint.
+    func recordedResult(for key: IdempotencyKey) throws -> AppendResult?
+
+    // MARK: Reading
+
+    /// The events of case `caseID` in version order; empty when there is no such case.
+    func events(of caseID: String) throws -> [RecordedEvent]
+
+    /// The case's header (workflow, current version), or nil when there is no such case.
+    func header(of caseID: String) throws -> CaseHeader?
+
+    /// All cases, or those of one workflow, in the order they were opened.
+    func cases(workflowID: String?) throws -> [CaseHeader]
+
+    /// At most `limit` events with a position greater than `position`, in position order. The
+    /// page ``scan(after:batchSize:_:)`` is built on.
+    func events(after position: Int64, limit: Int) throws -> [RecordedEvent]
+
+    /// The position of the last event (0 when the log is empty).
+    func lastPosition() throws -> Int64
+
+    // MARK: Deploying
+
+    /// Stores `content` as `kind` `id` version `version`, with its SHA-256.
+    ///
+    /// Deploying the same content again is a no-op reported with `isNew == false`.
+    /// - Throws: ``StoreError/Code/definitionChanged`` when that id and version hold other content.
+    @discardableResult
+    func deploy(_ kind: ArtifactKind, id: String, version: Int, content: String) throws -> DeployResult
+
+    /// The deployment of `kind` `id` at `version`, if any.
+    func deployment(_ kind: ArtifactKind, id: String, version: Int) throws -> Deployment?
+
+    /// The highest deployed version of `kind` `id`, if any.
+    func latestDeployment(_ kind: ArtifactKind, id: String) throws -> Deployment?
+
+    /// Every deployment of `kind`, by id then version.
+    func deployments(_ kind: ArtifactKind) throws -> [Deployment]
+
+    // MARK: Projection checkpoints
+
+    /// The last position projection `name` has applied (0 when it never ran).
+    func checkpoint(named name: String) throws -> Int64
+
+    /// Records that projection `name` has applied every event up to `position`.
+    /// (On SQLite, projections write their tables and checkpoint in one transaction with
+    /// ``SQLiteEventStore/write(_:)`` and ``SQLiteEventStore/saveCheckpoint(named:position:in:)``.)
+    func saveCheckpoint(named name: String, position: Int64) throws
+
+    // MARK: Verifying
+
+    /// Walks the whole log in position order, recomputing every hash and checking each case's
+    /// versions run 1...n, then re-hashes every deployment. Reports the problems found, the
+    /// first bad position first; a report without problems means the log is intact.
+    func verify() throws -> VerifyReport
+}
+
+extension EventStore {
+    /// Appends without an idempotency key.
+    @discardableResult
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int) throws -> AppendResult {
+        try append(events, to: caseID, expectedVersion: expectedVersion, idempotency: nil)
+    }
+
+    /// All cases, in the order they were opened.
+    public func cases() throws -> [CaseHeader] {
+        try cases(workflowID: nil)
+    }
+
+    /// Calls `body` with every event after `position`, in position order, reading `batchSize`
+    /// events at a time: memory stays bounded however long the log is. Events appended while
+    /// the scan runs are included if they land before the scan reaches the end.
+    ///
+    /// Returns the position of the last event passed to `body` (`position` if none).
+    @discardableResult
+    public func scan(after position: Int64 = 0, batchSize: Int = 1000, _ body: (RecordedEvent) throws -> Void) throws -> Int64 {
+        let batchSize = max(1, batchSize)
+        var last = position
+        while true {
+            let page = try events(after: last, limit: batchSize)
+            for event in page {
+                try body(event)
+                last = event.position
+            }
+            if page.count < batchSize { return last }
+        }
+    }
+}

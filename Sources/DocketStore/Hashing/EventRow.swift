@@ -1,0 +1,145 @@
+import Crypto
+import DocketCore
+import Foundation
+
+/// One row of the events table, column for column, with the payload as the exact JSON text
+/// stored. This is what the hash covers and what `verify` re-hashes; ``RecordedEvent`` is the
+/// decoded view of it.
+struct EventRow: Hashable, Sendable {
+    var position: Int64
+    var caseID: String
+    var version: Int
+    var type: String
+    var workflowID: String
+    var workflowVersion: Int
+    var payload: String
+    var actor: String
+    var role: String?
+    var onBehalfOf: String?
+    var occurredAt: Int64
+    var recordedAt: Int64
+    var prevHash: String
+    var hash: String
+
+    /// The row for `event`, appended at `position` as the case's `version`, chained to
+    /// `prevHash`; its hash is computed here.
+    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String) throws {
+        self.position = position
+        self.caseID = event.caseID
+        self.version = version
+        self.type = event.type.rawValue
+        self.workflowID = event.workflowID
+        self.workflowVersion = event.workflowVersion
+        self.payload = try CanonicalJSON.string(event.payload)
+        self.actor = event.actor
+        self.role = event.role
+        self.onBehalfOf = event.onBehalfOf
+        self.occurredAt = event.occurredAt.microseconds
+        self.recordedAt = recordedAt.microseconds
+        self.prevHash = prevHash
+        self.hash = ""
+        self.hash = computedHash()
+    }
+
+    init(
+        position: Int64, caseID: String, version: Int, type: String, workflowID: String, workflowVersion: Int,
+        payload: String, actor: String, role: String?, onBehalfOf: String?, occurredAt: Int64, recordedAt: Int64,
+        prevHash: String, hash: String
+    ) {
+        self.position = position
+        self.caseID = caseID
+        self.version = version
+        self.type = type
+        self.workflowID = workflowID
+        self.workflowVersion = workflowVersion
+        self.payload = payload
+        self.actor = actor
+        self.role = role
+        self.onBehalfOf = onBehalfOf
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// The domain tag that starts every event's canonical encoding; a new encoding gets a new tag.
+    static let encodingTag = "docket.event.v1"
+
+    /// SHA-256 over the canonical encoding of this row as if it sat at `position` (by default
+    /// its own). Docs/store.md specifies the encoding byte for byte:
+    ///
+    ///     tag    = UTF-8 "docket.event.v1", then 0x00
+    ///     int    = 'i' (0x69), then 8 bytes big-endian two's complement
+    ///     text   = 's' (0x73), then the UTF-8 length as 8 bytes big-endian, then the UTF-8 bytes
+    ///     null   = 'n' (0x6E)
+    ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
+    ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
+    func computedHash(atPosition position: Int64? = nil) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(Self.encodingTag.utf8) + [0])
+        func int(_ value: Int64) {
+            var bytes = [UInt8](repeating: 0, count: 9)
+            bytes[0] = UInt8(ascii: "i")
+            let bits = UInt64(bitPattern: value)
+            for i in 0..<8 { bytes[1 + i] = UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64(i))) }
+            hasher.update(data: bytes)
+        }
+        func text(_ value: String?) {
+            guard var value else {
+                hasher.update(data: [UInt8(ascii: "n")])
+                return
+            }
+            value.withUTF8 { utf8 in
+                var header = [UInt8](repeating: 0, count: 9)
+                header[0] = UInt8(ascii: "s")
+                let count = UInt64(utf8.count)
+                for i in 0..<8 { header[1 + i] = UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64(i))) }
+                hasher.update(data: header)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+            }
+        }
+        int(position ?? self.position)
+        text(prevHash)
+        text(caseID)
+        int(Int64(version))
+        text(type)
+        text(workflowID)
+        int(Int64(workflowVersion))
+        text(actor)
+        text(role)
+        text(onBehalfOf)
+        int(occurredAt)
+        int(recordedAt)
+        text(payload)
+        return ContentHash.hex(hasher.finalize())
+    }
+
+    /// The decoded event; a row Docket did not write (unknown type, payload that is not an
+    /// ``EventPayload``) is reported as ``StoreError/Code/corrupt``.
+    func recordedEvent() throws -> RecordedEvent {
+        guard let eventType = CaseEventType(rawValue: type) else {
+            throw StoreError(
+                .corrupt,
+                "event at position \(position) has type '\(type)', which this docket does not know: "
+                    + "the database was written by a newer docket, or edited by hand (run `docket verify`).",
+                caseID: caseID)
+        }
+        let decodedPayload: EventPayload
+        do {
+            decodedPayload = try JSONDecoder().decode(EventPayload.self, from: Data(payload.utf8))
+        } catch {
+            throw StoreError(
+                .corrupt,
+                "event at position \(position) has a payload that is not a valid event payload (\(error)); "
+                    + "the database was edited by hand (run `docket verify`).",
+                caseID: caseID)
+        }
+        let event = CaseEvent(
+            caseID: caseID, type: eventType, workflowID: workflowID, workflowVersion: workflowVersion,
+            actor: actor, role: role, onBehalfOf: onBehalfOf,
+            occurredAt: Timestamp(microseconds: occurredAt), payload: decodedPayload)
+        return RecordedEvent(
+            position: position, version: version, recordedAt: Timestamp(microseconds: recordedAt),
+            prevHash: prevHash, hash: hash, event: event)
+    }
+}

@@ -1,0 +1,415 @@
+import DocketCore
+import Foundation
+import GRDB
+import Logging
+
+/// The event store on one SQLite file, through GRDB's `DatabasePool`: WAL journal with
+/// `synchronous=FULL` (a committed append survives power loss), a busy timeout, foreign keys on.
+///
+/// Any number of `SQLiteEventStore`s, in any number of processes, may share a file. Every
+/// write runs in a `BEGIN IMMEDIATE` transaction, so writers are serialised by SQLite's file
+/// lock: the expected-version check, the positions and the hash chain are decided under that
+/// lock, and `UNIQUE(case_id, version)` guards the versions once more. A writer that waits
+/// longer than the busy timeout gets ``StoreError/Code/locked``.
+///
+/// Projections (issue 5) keep their tables in the same file: ``write(_:)`` runs their updates
+/// and their checkpoint in one transaction, with ``events(after:limit:in:)``,
+/// ``checkpoint(named:in:)`` and ``saveCheckpoint(named:position:in:)``.
+public final class SQLiteEventStore: EventStore {
+    /// How the database is opened.
+    public struct Options: Sendable {
+        /// How long a writer waits for another one to finish before failing with
+        /// ``StoreError/Code/locked``, in seconds.
+        public var busyTimeout: Double
+        /// Open without writing anything: no migrations, every write fails with
+        /// ``StoreError/Code/readOnly``. The schema must be up to date.
+        public var readOnly: Bool
+
+        public init(busyTimeout: Double = 5, readOnly: Bool = false) {
+            self.busyTimeout = busyTimeout
+            self.readOnly = readOnly
+        }
+    }
+
+    /// The database file.
+    public let path: String
+    /// The options it was opened with.
+    public let options: Options
+    private let pool: DatabasePool
+    private let clock: @Sendable () -> Timestamp
+    private let logger = Logger(label: "docket.store")
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// - Parameter clock: where `recorded_at` and `deployed_at` come from.
+    /// - Throws: ``StoreError/Code/schemaTooNew`` when a newer docket wrote the database;
+    ///   ``StoreError/Code/cannotOpen``, ``StoreError/Code/corrupt``, ``StoreError/Code/readOnly``
+    ///   and the other mapped SQLite failures.
+    public init(path: String, options: Options = Options(), clock: @escaping @Sendable () -> Timestamp = SystemClock.now) throws {
+        self.path = path
+        self.options = options
+        self.clock = clock
+        var configuration = Configuration()
+        configuration.label = "docket"
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.readonly = options.readOnly
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if options.readOnly {
+                try SQLiteSchema.checkUpToDate(pool, path: path)
+            } else {
+                // DatabasePool lowers `synchronous` to NORMAL when it enables WAL; a committed
+                // event must survive a power cut, so raise it back on the (only) writer connection.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                }
+                try SQLiteSchema.migrate(pool, path: path)
+            }
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    // MARK: - Transactions for projections
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` write transaction, committed when `body` returns and
+    /// rolled back when it throws. For projections: update their tables and their checkpoint
+    /// together, so they never disagree after a crash.
+    ///
+    /// SQLite errors thrown inside are mapped to ``StoreError``s; `body`'s own errors pass through.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingErrors {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError(.database, "the write transaction did not complete.") }
+                return result
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction: a consistent snapshot of the database.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingErrors { try pool.read(body) }
+    }
+
+    // MARK: - Appending
+
+    @discardableResult
+
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
+        let append = CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency)
+        try AppendRules.checkArguments(append)
+        return try write { db in try self.append(batch: [append], in: db)[0] }
+    }
+
+    @discardableResult
+
+    public func append(batch: [CaseAppend]) throws -> [AppendResult] {
+        for append in batch { try AppendRules.checkArguments(append) }
+        return try write { db in try self.append(batch: batch, in: db) }
+    }
+
+    /// Appends `batch` inside the caller's write transaction (see ``write(_:)``), for a
+    /// caller that updates projections in the same transaction. Same rules and errors as
+    /// ``append(batch:)``; when it throws, the caller must let the transaction roll back.
+    @discardableResult
+    public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
+        let recordedAt = clock()
+        var head = try Self.head(db)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
+                                actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let current = try db.cachedStatement(sql: """
+            SELECT version, workflow_id, workflow_version FROM events
+            WHERE case_id = ? ORDER BY version DESC LIMIT 1
+            """)
+        var results: [AppendResult] = []
+        results.reserveCapacity(batch.count)
+        for append in batch {
+            try AppendRules.checkArguments(append)
+            if let key = append.idempotency, let recorded = try Self.recordedResult(for: key, in: db) {
+                results.append(recorded)
+                continue
+            }
+            let state = try Row.fetchOne(current, arguments: [append.caseID]).map {
+                (version: $0[0] as Int, workflowID: $0[1] as String, workflowVersion: $0[2] as Int)
+            }
+            try AppendRules.checkAgainstCase(append, current: state)
+
+            var recorded: [RecordedEvent] = []
+            recorded.reserveCapacity(append.events.count)
+            for (offset, event) in append.events.enumerated() {
+                let row = try EventRow(
+                    event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
+                    recordedAt: recordedAt, prevHash: head.hash)
+                do {
+                    try insert.execute(arguments: [
+                        row.position, row.caseID, row.version, row.type, row.workflowID, row.workflowVersion,
+                        row.payload, row.actor, row.role, row.onBehalfOf, row.occurredAt, row.recordedAt,
+                        row.prevHash, row.hash,
+                    ])
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    // Unreachable while every writer uses BEGIN IMMEDIATE; kept as the last guard.
+                    throw StoreError.conflict(caseID: append.caseID, expected: append.expectedVersion, actual: row.version)
+                }
+                head = (row.position, row.hash)
+                recorded.append(RecordedEvent(
+                    position: row.position, version: row.version, recordedAt: recordedAt,
+                    prevHash: row.prevHash, hash: row.hash, event: event))
+            }
+            if let key = append.idempotency {
+                try db.execute(
+                    sql: """
+                        INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [key.key, key.fingerprint, append.caseID, recorded.first?.position, recorded.last?.position, recordedAt.microseconds])
+            }
+            if !recorded.isEmpty {
+                logger.trace("appended", metadata: ["case": "\(append.caseID)", "events": "\(recorded.count)"])
+            }
+            results.append(AppendResult(events: recorded, isReplay: false))
+        }
+        return results
+    }
+
+    public func recordedResult(for key: IdempotencyKey) throws -> AppendResult? {
+        try read { db in try Self.recordedResult(for: key, in: db) }
+    }
+
+    private static func recordedResult(for key: IdempotencyKey, in db: Database) throws -> AppendResult? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ?",
+            arguments: [key.key])
+        else { return nil }
+        let caseID: String = row[1]
+        guard row[0] as String == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: caseID) }
+        guard let first = row[2] as Int64?, let last = row[3] as Int64? else {
+            return AppendResult(events: [], isReplay: true)
+        }
+        let events = try fetchEvents(db, sql: "WHERE position BETWEEN ? AND ? ORDER BY position", arguments: [first, last])
+        return AppendResult(events: events, isReplay: true)
+    }
+
+    // MARK: - Reading
+
+    public func events(of caseID: String) throws -> [RecordedEvent] {
+        try read { db in try Self.fetchEvents(db, sql: "WHERE case_id = ? ORDER BY version", arguments: [caseID]) }
+    }
+
+    public func header(of caseID: String) throws -> CaseHeader? {
+        try read { db in
+            try Self.fetchHeaders(db, sql: "AND o.case_id = ?", arguments: [caseID]).first
+        }
+    }
+
+    public func cases(workflowID: String?) throws -> [CaseHeader] {
+        try read { db in
+            if let workflowID {
+                return try Self.fetchHeaders(db, sql: "AND o.workflow_id = ? ORDER BY o.position", arguments: [workflowID])
+            }
+            return try Self.fetchHeaders(db, sql: "ORDER BY o.position", arguments: [])
+        }
+    }
+
+    public func events(after position: Int64, limit: Int) throws -> [RecordedEvent] {
+        try read { db in try events(after: position, limit: limit, in: db) }
+    }
+
+    /// ``events(after:limit:)`` inside the caller's transaction.
+    public func events(after position: Int64, limit: Int, in db: Database) throws -> [RecordedEvent] {
+        try Self.fetchEvents(db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)])
+    }
+
+    public func lastPosition() throws -> Int64 {
+        try read { db in try Self.head(db).position }
+    }
+
+    private static let eventColumns = """
+        position, case_id, version, type, workflow_id, workflow_version, payload,
+        actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash
+        """
+
+    private static func eventRow(_ row: Row) -> EventRow {
+        EventRow(
+            position: row[0], caseID: row[1], version: row[2], type: row[3], workflowID: row[4],
+            workflowVersion: row[5], payload: row[6], actor: row[7], role: row[8], onBehalfOf: row[9],
+            occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13])
+    }
+
+    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
+        let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
+        var events: [RecordedEvent] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            events.append(try eventRow(row).recordedEvent())
+        }
+        return events
+    }
+
+    private static func fetchHeaders(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseHeader] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.case_id, o.workflow_id, o.workflow_version,
+                       (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
+                FROM events o WHERE o.version = 1 \(sql)
+                """,
+            arguments: arguments
+        ).map { row in
+            CaseHeader(
+                caseID: row[0], workflowID: row[1], workflowVersion: row[2], version: row[3],
+                openedAt: Timestamp(microseconds: row[4]))
+        }
+    }
+
+    private static func head(_ db: Database) throws -> (position: Int64, hash: String) {
+        if let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
+            return (row[0], row[1])
+        }
+        return (0, ContentHash.genesis)
+    }
+
+    // MARK: - Deploying
+
+    private static func table(_ kind: ArtifactKind) -> (name: String, id: String) {
+        switch kind {
+        case .workflow: ("definitions", "workflow_id")
+        case .calendar: ("calendars", "name")
+        }
+    }
+
+    @discardableResult
+
+    public func deploy(_ kind: ArtifactKind, id: String, version: Int, content: String) throws -> DeployResult {
+        try AppendRules.checkDeploy(kind, id: id, version: version)
+        let hash = ContentHash.sha256Hex(content)
+        let table = Self.table(kind)
+        return try write { db in
+            if let existing = try Self.fetchDeployments(kind, db, sql: "WHERE \(table.id) = ? AND version = ?", arguments: [id, version]).first {
+                guard existing.content == content, existing.contentHash == hash else {
+                    throw StoreError.definitionChanged(kind, id: id, version: version, deployedHash: existing.contentHash)
+                }
+                return DeployResult(deployment: existing, isNew: false)
+            }
+            let deployment = Deployment(kind: kind, id: id, version: version, content: content, contentHash: hash, deployedAt: clock())
+            try db.execute(
+                sql: "INSERT INTO \(table.name) (\(table.id), version, content, content_hash, deployed_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, version, content, hash, deployment.deployedAt.microseconds])
+            logger.debug("deployed", metadata: ["kind": "\(kind.rawValue)", "id": "\(id)", "version": "\(version)"])
+            return DeployResult(deployment: deployment, isNew: true)
+        }
+    }
+
+    public func deployment(_ kind: ArtifactKind, id: String, version: Int) throws -> Deployment? {
+        try read { db in
+            try Self.fetchDeployments(kind, db, sql: "WHERE \(Self.table(kind).id) = ? AND version = ?", arguments: [id, version]).first
+        }
+    }
+
+    public func latestDeployment(_ kind: ArtifactKind, id: String) throws -> Deployment? {
+        try read { db in
+            try Self.fetchDeployments(kind, db, sql: "WHERE \(Self.table(kind).id) = ? ORDER BY version DESC LIMIT 1", arguments: [id]).first
+        }
+    }
+
+    public func deployments(_ kind: ArtifactKind) throws -> [Deployment] {
+        try read { db in
+            try Self.fetchDeployments(kind, db, sql: "ORDER BY \(Self.table(kind).id), version", arguments: [])
+        }
+    }
+
+    private static func fetchDeployments(_ kind: ArtifactKind, _ db: Database, sql: String, arguments: StatementArguments) throws -> [Deployment] {
+        let table = table(kind)
+        return try Row.fetchAll(
+            db, sql: "SELECT \(table.id), version, content, content_hash, deployed_at FROM \(table.name) \(sql)",
+            arguments: arguments
+        ).map { row in
+            Deployment(
+                kind: kind, id: row[0], version: row[1], content: row[2], contentHash: row[3],
+                deployedAt: Timestamp(microseconds: row[4]))
+        }
+    }
+
+    // MARK: - Projection checkpoints
+
+    public func checkpoint(named name: String) throws -> Int64 {
+        try read { db in try checkpoint(named: name, in: db) }
+    }
+
+    public func saveCheckpoint(named name: String, position: Int64) throws {
+        try write { db in try saveCheckpoint(named: name, position: position, in: db) }
+    }
+
+    /// The checkpoint of projection `name` inside the caller's transaction (0 when it never ran).
+    public func checkpoint(named name: String, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT position FROM projection_checkpoints WHERE projection = ?", arguments: [name]) ?? 0
+    }
+
+    /// Saves the checkpoint of projection `name` inside the caller's write transaction, so it
+    /// commits (or rolls back) with the projection's own table updates.
+    ///
+    /// - Throws: ``StoreError/Code/invalidArgument`` for a position beyond the end of the log.
+    public func saveCheckpoint(named name: String, position: Int64, in db: Database) throws {
+        let last = try Self.head(db).position
+        guard position >= 0, position <= last else {
+            throw StoreError(
+                .invalidArgument,
+                "checkpoint '\(name)' cannot be set to position \(position): the log holds positions 0...\(last).")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
+                ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+                """,
+            arguments: [name, position])
+    }
+
+    // MARK: - Verifying
+
+    public func verify() throws -> VerifyReport {
+        try read { db in
+            var verifier = ChainVerifier { hash in
+                try Int64.fetchOne(db, sql: "SELECT position FROM events WHERE hash = ? LIMIT 1", arguments: [hash])
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.eventColumns) FROM events ORDER BY position")
+            while let row = try rows.next() {
+                try verifier.consume(Self.eventRow(row))
+            }
+            var deploymentCount = 0
+            for kind in ArtifactKind.allCases {
+                for deployment in try Self.fetchDeployments(kind, db, sql: "", arguments: []) {
+                    deploymentCount += 1
+                    verifier.consume(deployment)
+                }
+            }
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT key, last_position FROM idempotency_keys WHERE last_position IS NOT NULL ORDER BY last_position DESC LIMIT 1")
+            {
+                verifier.consumeReference(row[1], from: "idempotency key '\(row[0] as String)'")
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT projection, position FROM projection_checkpoints ORDER BY position DESC LIMIT 1") {
+                verifier.consumeReference(row[1], from: "the checkpoint of projection '\(row[0] as String)'")
+            }
+            return verifier.report(deploymentCount: deploymentCount)
+        }
+    }
+
+    // MARK: - Errors
+
+    private func mappingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+}
