@@ -104,3 +104,43 @@ struct CaseDriver {
         }
     }
 }
+
+/// A test double for the calendar seam: working time is 09:00-17:00 UTC every day (one working
+/// day is 8 hours). Enough to tell working time from wall-clock time.
+struct NineToFiveCalendar: WorkingTimeCalendar {
+    static let hour: Int64 = 3_600_000_000
+    static let day: Int64 = 24 * hour
+
+    func window(ofDay day: Int64) -> (Int64, Int64) { (day * Self.day + 9 * Self.hour, day * Self.day + 17 * Self.hour) }
+
+    func workingMicroseconds(from start: Timestamp, to end: Timestamp) -> Int64 {
+        guard end > start else { return 0 }
+        var total: Int64 = 0
+        var day = start.microseconds.floorDivided(by: Self.day).quotient
+        while day * Self.day < end.microseconds {
+            let (open, close) = window(ofDay: day)
+            let from = max(open, start.microseconds), to = min(close, end.microseconds)
+            if to > from { total += to - from }
+            day += 1
+        }
+        return total
+    }
+
+    func adding(workingMicroseconds amount: Int64, to start: Timestamp) -> Timestamp {
+        guard amount > 0 else { return start }
+        var remaining = amount
+        var day = start.microseconds.floorDivided(by: Self.day).quotient
+        while true {
+            let (open, close) = window(ofDay: day)
+            let from = max(open, start.microseconds)
+            if close > from {
+                if remaining <= close - from { return Timestamp(microseconds: from + remaining) }
+                remaining -= close - from
+            }
+            day += 1
+        }
+    }
+
+    var workingDayMicroseconds: Int64 { 8 * Self.hour }
+    func utcOffsetSeconds(at instant: Timestamp) -> Int { 0 }
+}

@@ -7,12 +7,13 @@ import Foundation
 /// one and after the last one, the offset in force at that transition holds.
 ///
 /// Besides the offset, it answers two questions the arithmetic needs across daylight-saving changes:
-/// - ``localClock(at:)``: the local clock reading that has been reached at an instant. It is the
-///   offset local time, except during the hour repeated after a clock goes back, when it stays at the
-///   highest reading reached so far; so it never decreases.
-/// - ``instant(atLocal:)``: the first instant the local clock reaches a reading. A reading skipped when
-///   the clock goes forward maps to the instant of the change; a repeated reading to its first
-///   occurrence.
+/// - ``localClock(at:)``: the highest local clock reading shown up to an instant. It is the offset
+///   local time, except during the hour repeated after a clock goes back, when it stays at the last
+///   reading shown before the change; so it never decreases.
+/// - ``instant(atLocal:)``: the first instant the local clock shows a reading (or a later one). A
+///   reading skipped when the clock goes forward maps to the instant of the change; a repeated
+///   reading to its first occurrence; the reading at which the clock went back (03:00 in Berlin) to
+///   the moment it is shown after the repeated hour.
 /// The two are inverse in the sense the arithmetic relies on: `instant(atLocal: L) <= t` exactly when
 /// `localClock(at: t) >= L`.
 struct TimeZoneOffsets: Hashable, Sendable {
@@ -83,8 +84,9 @@ struct TimeZoneOffsets: Hashable, Sendable {
     func localClock(at t: Int64, period k: Int) -> Int64 {
         let reading = t + offsets[k]
         guard k > 0, offsets[k - 1] > offsets[k] else { return reading }
-        // After the clock went back, the readings already shown before the change are not reached anew.
-        return max(reading, transitions[k - 1] + offsets[k - 1])
+        // After the clock went back, the readings already shown before the change (the last one a
+        // microsecond before it) are not reached anew.
+        return max(reading, transitions[k - 1] - 1 + offsets[k - 1])
     }
 
     /// The highest local clock reading reached at or before instant `t`.
@@ -101,10 +103,11 @@ struct TimeZoneOffsets: Hashable, Sendable {
         }
         let k = low
         guard k > 0 else { return local - offsets[0] }
-        // The readings period k shows at its very start: skipped (clock forward) or already shown
-        // (clock back) readings up to here map to the instant of the change.
+        // A reading skipped when the clock went forward is first reached at the change; otherwise it
+        // is shown at `local - offset` (after a change back, the readings shown before it, up to a
+        // microsecond before the change, belong to the previous period).
         let change = transitions[k - 1]
-        return local <= change + max(offsets[k], offsets[k - 1]) ? change : local - offsets[k]
+        return local <= change + max(offsets[k], offsets[k - 1] - 1) ? change : local - offsets[k]
     }
 
     /// The local days (days since the local epoch) on which the mapping between local readings and
