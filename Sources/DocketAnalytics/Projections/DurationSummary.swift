@@ -1,0 +1,70 @@
+/// Percentiles as numpy computes them by default (`numpy.percentile(a, q)`, method `linear`):
+/// on the sorted values x₀ ≤ … ≤ xₙ₋₁, the q-quantile sits at rank h = (n − 1)·q and is
+/// x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋), linear interpolation between the two closest ranks.
+public enum Percentile {
+    /// The `q`-quantile (0 ≤ q ≤ 1) of `sorted`, which must be in ascending order; `nil` when
+    /// `sorted` is empty. `q` outside 0...1 is clamped.
+    public static func linear(sorted: [Double], _ q: Double) -> Double? {
+        guard let first = sorted.first else { return nil }
+        guard sorted.count > 1 else { return first }
+        let q = min(1, max(0, q))
+        let h = Double(sorted.count - 1) * q
+        let lower = Int(h.rounded(.down))
+        guard lower + 1 < sorted.count else { return sorted[sorted.count - 1] }
+        let fraction = h - Double(lower)
+        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
+    }
+}
+
+/// Count, total, mean, spread and percentiles of a set of durations, in seconds.
+///
+/// Built from exact integer microseconds: the total and the mean are computed on integers and only
+/// then converted, so that `mean` is the exact mean rounded once. Percentiles are
+/// ``Percentile/linear(sorted:_:)`` (numpy's default), `stdev` is the sample standard deviation
+/// (divisor n − 1, numpy's `std(ddof=1)`, pandas' `std()`). Every figure but `count` and `total` is
+/// `nil` when there is nothing to summarise (`stdev` also for a single value).
+public struct DurationSummary: Hashable, Sendable, Codable {
+    /// How many durations.
+    public var count: Int
+    /// Their sum, in seconds (0 when empty).
+    public var total: Double
+    public var mean: Double?
+    public var min: Double?
+    /// The median: the 0.5-quantile.
+    public var p50: Double?
+    public var p90: Double?
+    public var p95: Double?
+    public var max: Double?
+    /// The sample standard deviation (n − 1 in the divisor); `nil` for fewer than two values.
+    public var stdev: Double?
+
+    /// Summarises `microseconds` (in any order).
+    public init(microseconds: [Int64]) {
+        count = microseconds.count
+        var exact: Int64 = 0
+        var overflowed = false
+        for value in microseconds where !overflowed {
+            let (sum, overflow) = exact.addingReportingOverflow(value)
+            if overflow { overflowed = true } else { exact = sum }
+        }
+        let totalMicroseconds = overflowed ? microseconds.reduce(0.0) { $0 + Double($1) } : Double(exact)
+        total = totalMicroseconds / 1_000_000
+        guard count > 0 else { return }
+        let sorted = microseconds.sorted().map { Double($0) / 1_000_000 }
+        let mean = totalMicroseconds / Double(count) / 1_000_000
+        self.mean = mean
+        min = sorted.first
+        max = sorted.last
+        p50 = Percentile.linear(sorted: sorted, 0.5)
+        p90 = Percentile.linear(sorted: sorted, 0.9)
+        p95 = Percentile.linear(sorted: sorted, 0.95)
+        if count > 1 {
+            var squares = 0.0
+            for x in sorted { squares += (x - mean) * (x - mean) }
+            stdev = (squares / Double(count - 1)).squareRoot()
+        }
+    }
+
+    /// The summary of nothing.
+    public static let empty = DurationSummary(microseconds: [])
+}
