@@ -159,6 +159,27 @@ import Testing
         #expect(deadline(.state, driver)?.dueAt == at("2020-03-03T15:00:00Z"))
     }
 
+    @Test func statutoryBreachFiresItsEventWhenTheCurrentStateHasIt() throws {
+        var driver = CaseDriver(try definition("""
+        workflow: promise
+        version: 1
+        roles: [clerk]
+        statutory_limit: { within: 4 hours, on_breach: escalate }
+        states:
+          review: { initial: true }
+          supervisor: {}
+          done: { final: true, outcome: approved }
+        transitions:
+          - { event: escalate, from: review, to: supervisor }
+          - { event: approve, from: [review, supervisor], to: done, roles: [clerk] }
+        """))
+        try driver.open(as: "clerk", at: "2020-03-02T00:00:00Z")
+        let events = try driver.tick(at: "2020-03-02T04:00:00Z")
+        #expect(events.map(\.payload.deadline) == ["statutory", nil])
+        #expect(events.last?.payload.transition == "escalate")
+        #expect(driver.state?.statutoryBreach?.dueAt == at("2020-03-02T04:00:00Z"))
+    }
+
     @Test func statutoryClockStartsOnTheNamedEvent() throws {
         var driver = CaseDriver(try definition("""
         workflow: promise
@@ -177,5 +198,47 @@ import Testing
         #expect(deadline(.statutory, driver) == nil)
         try driver.fire("accept", as: "clerk", at: "2020-03-02T05:00:00Z")
         #expect(deadline(.statutory, driver)?.dueAt == at("2020-03-02T09:00:00Z"))
+    }
+}
+
+/// Deadlines do not depend on how often `tick` runs.
+@Suite struct DeadlineWithoutTickTests {
+    func opened() throws -> CaseDriver {
+        var driver = CaseDriver(try definition(DeadlineTests.yaml))
+        try driver.open(at: "2020-03-02T00:00:00Z")
+        return driver
+    }
+
+    @Test func actingAtTheDueInstantIsInTime() throws {
+        var driver = try opened()
+        let events = try driver.fire("approve", as: "clerk", at: "2020-03-02T02:00:00Z")
+        #expect(events.map(\.type) == [.transitionFired])
+    }
+
+    @Test func actingAfterAnUnrecordedDeadlineRecordsTheBreachFirst() throws {
+        var driver = try opened()
+        let events = try driver.fire("approve", as: "clerk", at: "2020-03-02T02:10:00Z")
+        #expect(events.map(\.type) == [.deadlineBreached, .transitionFired, .transitionFired])
+        #expect(events.map(\.payload.transition) == [nil, "escalate", "approve"])
+        #expect(events[0].occurredAt == at("2020-03-02T02:00:00Z"))
+    }
+
+    @Test func supplyingAfterTheCommitmentDeadlineIsRefusedAndSaysWhy() throws {
+        var driver = try opened()
+        try driver.fire("ask_materials", as: "clerk", at: "2020-03-02T01:00:00Z")
+        let refusal = driver.refusal {
+            try $0.fire("supply", by: "ann", as: "applicant", documents: ["materials"], at: "2020-03-03T02:00:00Z")
+        }
+        #expect(refusal?.code == .caseClosed)
+        #expect(refusal?.message.contains("the limit of 'waiting', 1 days, ran out at 2020-03-03T01:00:00Z") == true)
+    }
+
+    @Test func theBreachLogIsTheSameWhetherOrNotTickRan() throws {
+        var ticked = try opened()
+        try ticked.tick(at: "2020-03-02T02:05:00Z")
+        try ticked.fire("approve", as: "clerk", at: "2020-03-02T02:10:00Z")
+        var unticked = try opened()
+        try unticked.fire("approve", as: "clerk", at: "2020-03-02T02:10:00Z")
+        #expect(ticked.log == unticked.log)
     }
 }

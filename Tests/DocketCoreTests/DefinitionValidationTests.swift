@@ -253,4 +253,182 @@ import Testing
         """)
         #expect(d.transitions.count == 1)
     }
+
+    // MARK: Government-service features
+
+    @Test func approvalThresholdAbovePanelSizeIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [expert]
+        states:
+          a: { initial: true, vote: { role: expert, seats: 3, approve_at: 4 }, when_approved: yes_, when_rejected: no_ }
+          b: { final: true, outcome: approved }
+          c: { final: true, outcome: rejected }
+        transitions:
+          - { event: yes_, from: a, to: b }
+          - { event: no_, from: a, to: c }
+        """, at: "5:67", containing: "'approve_at' is 4 but the panel has only 3 seats")
+    }
+
+    @Test func voteWithoutWhenRejectedIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [expert]
+        states:
+          a: { initial: true, vote: { role: expert, seats: 3, approve_at: 2 }, when_approved: yes_ }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: yes_, from: a, to: b }
+        """, at: "5:3", containing: "needs 'when_rejected'")
+    }
+
+    @Test func undeclaredProxyRoleIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [clerk, applicant]
+        assisted_handling: { clerk: [aplicant] }
+        states:
+          a: { initial: true }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: go, from: a, to: b, roles: [applicant] }
+        """, at: "4:30", containing: "unknown role 'aplicant'; did you mean 'applicant'?")
+    }
+
+    @Test func branchWithoutFinalStateIsReportedAtTheBranch() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [inspector]
+        states:
+          a:
+            initial: true
+            when_approved: done
+            branches:
+              health:
+                roles: [inspector]
+                states:
+                  checking: { initial: true }
+                transitions: []
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: done, from: a, to: b }
+        """, at: "9:7", containing: "branch 'health' has no final state")
+    }
+
+    @Test func branchFinalOutcomeMustBeApprovedOrRejected() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [inspector]
+        states:
+          a:
+            initial: true
+            when_approved: done
+            branches:
+              health:
+                roles: [inspector]
+                states:
+                  checking: { initial: true }
+                  ok: { final: true, outcome: passed }
+                transitions:
+                  - { event: pass, from: checking, to: ok }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: done, from: a, to: b }
+        """, at: "13:39", containing: "outcome 'approved' or 'rejected'")
+    }
+
+    @Test func sendBackToALaterStateIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [clerk]
+        states:
+          a: { initial: true }
+          b: {}
+          c: { final: true, outcome: approved }
+        transitions:
+          - { event: go, from: a, to: b, roles: [clerk] }
+          - { event: finish, from: b, to: c, roles: [clerk] }
+          - { event: back, from: a, to: b, roles: [clerk], sends_back: true }
+        """, at: "11:33", containing: "'b' is not an earlier state")
+    }
+
+    @Test func voteInsideABranchIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [inspector]
+        states:
+          a:
+            initial: true
+            when_approved: done
+            branches:
+              health:
+                roles: [inspector]
+                states:
+                  checking: { initial: true, vote: { role: inspector, seats: 1, approve_at: 1 } }
+                  ok: { final: true, outcome: approved }
+                transitions:
+                  - { event: pass, from: checking, to: ok }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: done, from: a, to: b }
+        """, at: "12:38", containing: "panel votes are held in case-level states")
+    }
+
+    @Test func breachActionWithoutALimitIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [clerk]
+        states:
+          a: { initial: true, on_breach: go }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: go, from: a, to: b, roles: [clerk] }
+        """, at: "5:34", containing: "'on_breach' needs a time limit")
+    }
+
+    @Test func unknownJoinPolicyIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [inspector]
+        states:
+          a:
+            initial: true
+            join: any
+            when_approved: done
+            branches:
+              health:
+                roles: [inspector]
+                states:
+                  checking: { initial: true }
+                  ok: { final: true, outcome: approved }
+                transitions:
+                  - { event: pass, from: checking, to: ok }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: done, from: a, to: b }
+        """, at: "7:11", containing: "unknown join 'any'")
+    }
+
+    @Test func statutoryStartOnAnUndeclaredEventIsReported() {
+        hasProblem("""
+        workflow: x
+        version: 1
+        roles: [clerk]
+        statutory_limit: { within: 20 working days, starts_on: acept }
+        states:
+          a: { initial: true }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: accept, from: a, to: b, roles: [clerk] }
+        """, at: "4:56", containing: "did you mean 'accept'?")
+    }
 }

@@ -37,8 +37,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// The year, 1...9999 for dates built from text or components.
     public var year: Int { CivilDateTime.civilFromDays(daysSinceEpoch).year }
+    /// The month, 1 = January.
     public var month: Int { CivilDateTime.civilFromDays(daysSinceEpoch).month }
+    /// The day of the month, from 1.
     public var day: Int { CivilDateTime.civilFromDays(daysSinceEpoch).day }
 
     /// The day of the week this date falls on.
@@ -50,6 +53,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// The date `days` days later (earlier when negative).
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
+    /// Whether `lhs` is the earlier date.
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     /// `YYYY-MM-DD`.

@@ -31,6 +31,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
         case noWorkingTime
     }
 
+    /// What kind of problem it is.
     public var code: Code
     /// What is wrong and how to fix it, in a sentence.
     public var message: String
@@ -41,6 +42,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
     /// 1-based column of the offending node, 0 when the problem has no position.
     public var column: Int
 
+    /// An error of kind `code`, explained by `message`, at `file:line:column` (0 for no position).
     public init(_ code: Code, _ message: String, file: String = "<input>", line: Int = 0, column: Int = 0) {
         self.code = code
         self.message = message

@@ -7,9 +7,12 @@
 public enum CalendarLoader {
     /// The text of one calendar file and the name errors should print for it.
     public struct Source: Sendable {
+        /// The name errors print for the file, usually its path.
         public var file: String
+        /// The file's contents.
         public var text: String
 
+        /// The contents `text` of the file named `file`.
         public init(file: String, text: String) {
             self.file = file
             self.text = text

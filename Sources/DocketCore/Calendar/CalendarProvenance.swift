@@ -5,6 +5,7 @@ public struct CalendarVersion: Hashable, Sendable, Codable, CustomStringConverti
     /// The file's version (`version: 1`); a changed calendar is shipped under a new version.
     public var version: Int
 
+    /// Version `version` of calendar `name`.
     public init(name: String, version: Int) {
         self.name = name
         self.version = version
@@ -20,6 +21,7 @@ public struct CalendarProvenance: Hashable, Sendable, Codable, CustomStringConve
     /// The layers, the calendar itself first, then its base, then the base's base.
     public var layers: [CalendarVersion]
 
+    /// The provenance of a calendar made of `layers`, itself first.
     public init(_ layers: [CalendarVersion]) {
         self.layers = layers
     }

@@ -23,5 +23,6 @@ public enum Weekday: String, CaseIterable, Hashable, Sendable, Codable, CustomSt
         self = Weekday.allCases[isoNumber - 1]
     }
 
+    /// The lower-case English name, as calendar files spell it.
     public var description: String { rawValue }
 }

@@ -79,14 +79,16 @@ public struct TimeLimit: Hashable, Sendable, CustomStringConvertible {
         case .workingMinutes, .minutes: perUnit = 60_000_000
         case .days: perUnit = 86_400_000_000
         }
-        return Int64((amount * perUnit).rounded())
+        // Saturates instead of trapping: `1e30 working days` parses, and must not crash the engine.
+        let value = (amount * perUnit).rounded()
+        return value < 9.2e18 ? Int64(value) : Int64.max
     }
 
     /// The instant the limit runs out for something that started at `start` and never paused.
     public func due(from start: Timestamp, on calendar: some WorkingTimeCalendar) -> Timestamp {
-        isWorkingTime
-            ? calendar.adding(workingMicroseconds: microseconds(on: calendar), to: start)
-            : start.adding(microseconds: microseconds(on: calendar))
+        if isWorkingTime { return calendar.adding(workingMicroseconds: microseconds(on: calendar), to: start) }
+        let (due, overflow) = start.microseconds.addingReportingOverflow(microseconds(on: calendar))
+        return Timestamp(microseconds: overflow ? Int64.max : due)
     }
 }
 

@@ -243,7 +243,8 @@ struct DefinitionParser {
             }
             if let vote = mapping(node, allowed: DefinitionKeys.vote, what: "a vote") {
                 voteSource = vote.source
-                state.vote = parseVote(vote, stateName: stateName)
+                let rule = parseVote(vote, stateName: stateName)
+                if !inBranch { state.vote = rule }
             }
         }
         if inBranch, state.stopsClock {

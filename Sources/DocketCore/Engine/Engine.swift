@@ -12,6 +12,12 @@ public enum Engine {
     /// a parallel state starts its branches, entering or leaving a clock-stopping state stops or
     /// resumes the clock, a breach fires its action.
     ///
+    /// Deadlines do not wait for `tick`: a `fire` or `vote` at time `at` first records every
+    /// breach that ran out before `at` (and its action), then applies the command to the state
+    /// that results; a `tick` records those due at or before its `now`. So the log is the same
+    /// however often `tick` runs: an applicant supplying materials after the commitment deadline
+    /// finds the acceptance revoked, and an approval after a state's limit follows the breach.
+    ///
     /// - Parameters:
     ///   - state: the case's state (``CaseState/replay(_:)`` of its events); `nil` when it has none.
     ///   - command: what to do.
@@ -21,11 +27,21 @@ public enum Engine {
     /// - Throws: a ``Refusal`` saying what is not allowed and what is.
     public static func decide(_ state: CaseState?, _ command: Command, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
         var decision = Decision(state: state, context: context, caseID: command.caseID)
-        switch command {
-        case let .open(open): try decision.open(open)
-        case let .fire(fire): try decision.fire(fire)
-        case let .vote(vote): try decision.vote(vote)
-        case let .tick(tick): try decision.tick(tick)
+        do {
+            switch command {
+            case let .open(open): try decision.open(open)
+            case let .fire(fire): try decision.fire(fire)
+            case let .vote(vote): try decision.vote(vote)
+            case let .tick(tick): try decision.tick(tick)
+            }
+        } catch {
+            // A deadline that ran out before the command changes what the command finds; say so,
+            // since the refused command appends nothing (a `tick` records the breach).
+            guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
+            var refusal = error
+            let what = passed.kind == .statutory ? "the statutory limit" : "the limit of '\(passed.state ?? "")'"
+            refusal.message += " (\(what), \(passed.limit), ran out at \(due))"
+            throw refusal
         }
         return decision.events
     }
@@ -48,6 +64,8 @@ struct Decision {
     let context: EngineContext
     let caseID: String
     private(set) var events: [CaseEvent] = []
+    /// The deadlines this decision recorded as breached, in order.
+    private(set) var breached: [Deadline] = []
 
     /// Guards against definitions whose breach actions loop (each step still needs a positive
     /// limit, so this only bounds how far one tick catches up).
@@ -80,6 +98,8 @@ struct Decision {
     }
 
     mutating func fire(_ command: FireEvent) throws(Refusal) {
+        try openCase(at: command.at)
+        catchUp(until: command.at, inclusive: false)
         let state = try openCase(at: command.at)
         try checkDeclared(role: command.role)
         if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
@@ -145,6 +165,8 @@ struct Decision {
     }
 
     mutating func vote(_ command: CastVote) throws(Refusal) {
+        try openCase(at: command.at)
+        catchUp(until: command.at, inclusive: false)
         let state = try openCase(at: command.at)
         guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
             throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
@@ -191,12 +213,22 @@ struct Decision {
     mutating func tick(_ command: Tick) throws(Refusal) {
         guard state != nil else { throw Refusal.unknownCase(caseID) }
         try checkWorkflow()
+        catchUp(until: command.now, inclusive: true)
+    }
+
+    /// Records, earliest first, every breach due before `limit` (or at it, when `inclusive`),
+    /// including those of states the breach actions lead to.
+    mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
             guard let state, !state.isClosed else { return }
             let due = state.deadlines(in: context)
-                .filter { !$0.breachRecorded && $0.dueAt.map { $0 <= command.now } == true }
-                .min { ($0.dueAt ?? command.now) < ($1.dueAt ?? command.now) }
+                .filter { deadline in
+                    guard !deadline.breachRecorded, let dueAt = deadline.dueAt else { return false }
+                    return inclusive ? dueAt <= limit : dueAt < limit
+                }
+                .min { ($0.dueAt ?? limit) < ($1.dueAt ?? limit) }
             guard let deadline = due, let dueAt = deadline.dueAt else { return }
+            breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
     }
@@ -314,6 +346,7 @@ struct Decision {
     // MARK: Checks
 
     /// The case, open, pinned to this definition, and `at` not before its last event.
+    @discardableResult
     private func openCase(at: Timestamp) throws(Refusal) -> CaseState {
         guard let state else { throw Refusal.unknownCase(caseID) }
         try checkWorkflow()

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import DocketCore
+
+/// The authority's flows in `Workflows/` load, and drive end to end.
+@Suite struct WorkflowFilesTests {
+    static let workflowsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Workflows")
+
+    static var files: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: workflowsDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { workflowsDirectory.appendingPathComponent($0) }
+    }
+
+    static func load(_ name: String) throws -> WorkflowDefinition {
+        let url = workflowsDirectory.appendingPathComponent(name)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try DefinitionLoader.load(text: text, file: url.lastPathComponent).get()
+    }
+
+    @Test func theFiveFlowsArePresent() {
+        #expect(Self.files.map(\.lastPathComponent) == [
+            "expert-review.yaml", "joint-verification.yaml", "permit-check.yaml",
+            "remote-video-inspection.yaml", "tolerant-acceptance.yaml",
+        ])
+    }
+
+    @Test(arguments: files)
+    func everyWorkflowFileValidates(_ url: URL) throws {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        if case let .failure(errors) = DefinitionLoader.load(text: text, file: url.lastPathComponent) {
+            Issue.record("\(errors)")
+        }
+    }
+
+    @Test func permitCheckIsTheIssueExampleVerbatim() throws {
+        let url = Self.workflowsDirectory.appendingPathComponent("permit-check.yaml")
+        #expect(try String(contentsOf: url, encoding: .utf8) == permitCheckYAML + "\n")
+    }
+
+    @Test func authorityFlowsCountOnTheCN2020Calendar() throws {
+        for name in ["remote-video-inspection.yaml", "tolerant-acceptance.yaml", "joint-verification.yaml", "expert-review.yaml"] {
+            #expect(try Self.load(name).calendar == "cn-2020", "\(name)")
+        }
+    }
+
+    @Test func expertReviewHasAPanelOfFiveApprovingAtThree() throws {
+        let vote = try Self.load("expert-review.yaml").state(named: "panel_review")?.vote
+        #expect(vote?.seats == 5)
+        #expect(vote?.approveAt == 3)
+    }
+
+    @Test func jointVerificationRunsThreeDepartmentsWithinTwoWorkingDays() throws {
+        let state = try Self.load("joint-verification.yaml").state(named: "verification")
+        #expect(state?.parallel?.branches.map(\.department) == ["health", "environment", "fire"])
+        #expect(state?.limit?.within == TimeLimit(amount: 2, unit: .workingDays))
+    }
+
+    @Test func tolerantAcceptanceRevokesWhenTheCommitmentIsBroken() throws {
+        var driver = CaseDriver(try Self.load("tolerant-acceptance.yaml"))
+        try driver.open(data: ["channel": "window"])
+        try driver.fire("accept_on_commitment", by: "clerk-1", as: "clerk",
+                        documents: ["application_form", "main_materials", "commitment_letter"])
+        #expect(driver.state?.isClockStopped == true)
+        try driver.tick(at: "2020-03-20T00:00:00Z")
+        #expect(driver.state?.outcome == "revoked")
+    }
+
+    @Test func jointVerificationDrivesThroughAllThreeDepartments() throws {
+        var driver = CaseDriver(try Self.load("joint-verification.yaml"))
+        try driver.open()
+        try driver.fire("accept", as: "clerk", documents: ["application_form", "site_plan"])
+        for (role, report) in [("health_inspector", "health_report"), ("environment_inspector", "environment_report"), ("fire_inspector", "fire_report")] {
+            try driver.fire("pass", as: role, documents: [report])
+        }
+        #expect(driver.state?.current.state == "decision")
+        try driver.fire("approve", as: "approver")
+        #expect(driver.state?.outcome == "approved")
+    }
+
+    @Test func expertReviewEscalatesWhenThePanelIsLate() throws {
+        var driver = CaseDriver(try Self.load("expert-review.yaml"))
+        try driver.open()
+        try driver.fire("accept", as: "clerk", documents: ["application_form", "technical_dossier"])
+        try driver.fire("convene_panel", as: "clerk")
+        try driver.vote(.approve, by: "e1")
+        let events = try driver.tick(at: "2020-03-06T00:00:00Z")
+        #expect(events.map(\.payload.transition).contains("escalate"))
+        #expect(driver.state?.current.state == "escalated")
+    }
+
+    @Test func remoteVideoInspectionIssuesTheLicence() throws {
+        var driver = CaseDriver(try Self.load("remote-video-inspection.yaml"))
+        try driver.open(by: "clerk-2", as: "clerk", onBehalfOf: "shop-owner", data: ["channel": "assisted"])
+        try driver.fire("accept", as: "clerk", documents: ["application_form", "premises_floor_plan"])
+        try driver.fire("book_video", as: "inspector")
+        try driver.fire("start_video_call", as: "inspector")
+        try driver.fire("pass_inspection", as: "inspector", documents: ["video_record"])
+        try driver.fire("sign_commitment", by: "clerk-2", as: "clerk", onBehalfOf: "shop-owner", documents: ["commitment_letter"])
+        try driver.fire("issue_licence", as: "approver")
+        #expect(driver.state?.outcome == "approved")
+    }
+}
