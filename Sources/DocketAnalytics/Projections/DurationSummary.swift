@@ -1,6 +1,9 @@
 /// Percentiles as numpy computes them by default (`numpy.percentile(a, q)`, method `linear`):
 /// on the sorted values x₀ ≤ … ≤ xₙ₋₁, the q-quantile sits at rank h = (n − 1)·q and is
 /// x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋), linear interpolation between the two closest ranks.
+///
+/// The arithmetic follows numpy's `_lerp` step by step (for a fraction t ≥ 0.5 it interpolates
+/// back from the upper value, b − (b − a)(1 − t)), so results agree to the last bit.
 public enum Percentile {
     /// The `q`-quantile (0 ≤ q ≤ 1) of `sorted`, which must be in ascending order; `nil` when
     /// `sorted` is empty. `q` outside 0...1 is clamped.
@@ -11,8 +14,10 @@ public enum Percentile {
         let h = Double(sorted.count - 1) * q
         let lower = Int(h.rounded(.down))
         guard lower + 1 < sorted.count else { return sorted[sorted.count - 1] }
-        let fraction = h - Double(lower)
-        return sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower])
+        let t = h - Double(lower)
+        let a = sorted[lower], b = sorted[lower + 1]
+        let difference = b - a
+        return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
     }
 }
 

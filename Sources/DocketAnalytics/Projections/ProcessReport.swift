@@ -128,6 +128,29 @@ public struct WorkflowReport: Hashable, Sendable, Codable {
     /// Open cases, overdue first, then oldest in their current state first.
     public var openCases: [OpenCaseRow]
     public var channels: [ChannelRow]
+
+    public init(
+        workflow: String, version: Int?, calendar: String, workingDaySeconds: Double?, cases: CaseCounts,
+        timeToApproval: MeasuredSummaries, timeToDecision: MeasuredSummaries, dwell: [DwellRow], bottlenecks: Bottlenecks,
+        transitions: [TransitionRow], rework: Rework, breaches: [BreachRow], clockStops: ClockStopFigures,
+        openCases: [OpenCaseRow], channels: [ChannelRow]
+    ) {
+        self.workflow = workflow
+        self.version = version
+        self.calendar = calendar
+        self.workingDaySeconds = workingDaySeconds
+        self.cases = cases
+        self.timeToApproval = timeToApproval
+        self.timeToDecision = timeToDecision
+        self.dwell = dwell
+        self.bottlenecks = bottlenecks
+        self.transitions = transitions
+        self.rework = rework
+        self.breaches = breaches
+        self.clockStops = clockStops
+        self.openCases = openCases
+        self.channels = channels
+    }
 }
 
 /// How many cases were opened and how they ended.
@@ -157,6 +180,12 @@ public struct MeasuredSummaries: Hashable, Sendable, Codable {
     public var working: DurationSummary
     public var statutory: DurationSummary
 
+    public init(wall: DurationSummary, working: DurationSummary, statutory: DurationSummary) {
+        self.wall = wall
+        self.working = working
+        self.statutory = statutory
+    }
+
     public subscript(measure: TimeMeasure) -> DurationSummary {
         switch measure {
         case .wall: wall
@@ -179,6 +208,17 @@ public struct DwellRow: Hashable, Sendable, Codable {
     /// How many stays had a work start (the others are not split).
     public var splitStays: Int
 
+    public init(state: String, region: String? = nil, branch: String? = nil, summary: DurationSummary,
+                waiting: Double, work: Double, splitStays: Int) {
+        self.state = state
+        self.region = region
+        self.branch = branch
+        self.summary = summary
+        self.waiting = waiting
+        self.work = work
+        self.splitStays = splitStays
+    }
+
     /// `review`, or `verification/health/inspecting` for a branch state.
     public var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
 }
@@ -188,6 +228,12 @@ public struct Bottlenecks: Hashable, Sendable, Codable {
     public var states: [RankedRow]
     public var departments: [RankedRow]
     public var roles: [RankedRow]
+
+    public init(states: [RankedRow], departments: [RankedRow], roles: [RankedRow]) {
+        self.states = states
+        self.departments = departments
+        self.roles = roles
+    }
 }
 
 /// One entry of a bottleneck ranking.
@@ -200,6 +246,14 @@ public struct RankedRow: Hashable, Sendable, Codable {
     public var share: Double
     public var stays: Int
     public var mean: Double?
+
+    public init(name: String?, total: Double, share: Double, stays: Int, mean: Double?) {
+        self.name = name
+        self.total = total
+        self.share = share
+        self.stays = stays
+        self.mean = mean
+    }
 }
 
 /// Durations of one transition (from, to) — the stays in `from` that it ended.
@@ -210,6 +264,14 @@ public struct TransitionRow: Hashable, Sendable, Codable {
     public var branch: String?
     /// count, mean, p50 (the median), min, max, total (the sum), stdev (sample).
     public var summary: DurationSummary
+
+    public init(from: String, to: String, region: String? = nil, branch: String? = nil, summary: DurationSummary) {
+        self.from = from
+        self.to = to
+        self.region = region
+        self.branch = branch
+        self.summary = summary
+    }
 }
 
 /// Send-back rounds.
@@ -225,12 +287,28 @@ public struct Rework: Hashable, Sendable, Codable {
     public var maxRounds: Int
     /// How many cases had 0, 1, 2, ... rounds.
     public var histogram: [RoundCount]
+
+    public init(cases: Int, casesSentBack: Int, share: Double, rounds: Int, meanRounds: Double?, maxRounds: Int,
+                histogram: [RoundCount]) {
+        self.cases = cases
+        self.casesSentBack = casesSentBack
+        self.share = share
+        self.rounds = rounds
+        self.meanRounds = meanRounds
+        self.maxRounds = maxRounds
+        self.histogram = histogram
+    }
 }
 
 /// Cases with a given number of send-back rounds.
 public struct RoundCount: Hashable, Sendable, Codable {
     public var rounds: Int
     public var cases: Int
+
+    public init(rounds: Int, cases: Int) {
+        self.rounds = rounds
+        self.cases = cases
+    }
 }
 
 /// Deadline breaches of one state (or of the statutory limit while the case was in that state).
@@ -243,6 +321,15 @@ public struct BreachRow: Hashable, Sendable, Codable {
     public var breaches: Int
     public var cases: Int
 
+    public init(deadline: String, state: String, region: String? = nil, branch: String? = nil, breaches: Int, cases: Int) {
+        self.deadline = deadline
+        self.state = state
+        self.region = region
+        self.branch = branch
+        self.breaches = breaches
+        self.cases = cases
+    }
+
     public var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
 }
 
@@ -254,6 +341,14 @@ public struct ClockStopFigures: Hashable, Sendable, Codable {
     /// Per stopped case: the time it stood stopped, wall-clock and working.
     public var wall: DurationSummary
     public var working: DurationSummary
+
+    public init(decidedCases: Int, casesStopped: Int, stops: Int, wall: DurationSummary, working: DurationSummary) {
+        self.decidedCases = decidedCases
+        self.casesStopped = casesStopped
+        self.stops = stops
+        self.wall = wall
+        self.working = working
+    }
 }
 
 /// One open case.
@@ -338,4 +433,10 @@ public struct ChannelRow: Hashable, Sendable, Codable {
     public var cases: CaseCounts
     /// Time-to-decision on the scope's clock.
     public var timeToDecision: DurationSummary
+
+    public init(channel: String?, cases: CaseCounts, timeToDecision: DurationSummary) {
+        self.channel = channel
+        self.cases = cases
+        self.timeToDecision = timeToDecision
+    }
 }
