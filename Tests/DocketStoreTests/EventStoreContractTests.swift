@@ -271,6 +271,13 @@ struct EventStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aPageLimitBeyondTheLogReturnsTheRest(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.openAndAccept("C-1")
+        #expect(try store.events(after: 1, limit: Int.max).map(\.position) == [2])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func scanVisitsEveryLaterEventOnceInOrder(_ kind: StoreKind) throws {
         let store = try kind.make().store
         for i in 1...5 { try store.openAndAccept("C-\(i)") }

@@ -34,10 +34,15 @@ enum ContentHash {
 /// JSON with sorted keys and unescaped slashes: the same value always gives the same bytes, so
 /// payloads hash reproducibly and command fingerprints compare equal.
 enum CanonicalJSON {
-    static func encode(_ value: some Encodable) throws -> Data {
+    /// A new encoder producing canonical JSON (encoders are not shared between threads).
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        return encoder
+    }
+
+    static func encode(_ value: some Encodable) throws -> Data {
+        try makeEncoder().encode(value)
     }
 
     static func string(_ value: some Encodable) throws -> String {

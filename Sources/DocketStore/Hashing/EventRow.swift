@@ -23,14 +23,14 @@ struct EventRow: Hashable, Sendable {
 
     /// The row for `event`, appended at `position` as the case's `version`, chained to
     /// `prevHash`; its hash is computed here.
-    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String) throws {
+    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, encoder: JSONEncoder) throws {
         self.position = position
         self.caseID = event.caseID
         self.version = version
         self.type = event.type.rawValue
         self.workflowID = event.workflowID
         self.workflowVersion = event.workflowVersion
-        self.payload = try CanonicalJSON.string(event.payload)
+        self.payload = String(decoding: try encoder.encode(event.payload), as: UTF8.self)
         self.actor = event.actor
         self.role = event.role
         self.onBehalfOf = event.onBehalfOf
@@ -75,27 +75,26 @@ struct EventRow: Hashable, Sendable {
     ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
     ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
     func computedHash(atPosition position: Int64? = nil) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Array(Self.encodingTag.utf8) + [0])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.encodingTag.utf8.count + 200 + payload.utf8.count + caseID.utf8.count)
+        bytes.append(contentsOf: Self.encodingTag.utf8)
+        bytes.append(0)
         func int(_ value: Int64) {
-            var bytes = [UInt8](repeating: 0, count: 9)
-            bytes[0] = UInt8(ascii: "i")
-            let bits = UInt64(bitPattern: value)
-            for i in 0..<8 { bytes[1 + i] = UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64(i))) }
-            hasher.update(data: bytes)
+            bytes.append(UInt8(ascii: "i"))
+            bigEndian(UInt64(bitPattern: value))
         }
         func text(_ value: String?) {
-            guard var value else {
-                hasher.update(data: [UInt8(ascii: "n")])
+            guard let value else {
+                bytes.append(UInt8(ascii: "n"))
                 return
             }
-            value.withUTF8 { utf8 in
-                var header = [UInt8](repeating: 0, count: 9)
-                header[0] = UInt8(ascii: "s")
-                let count = UInt64(utf8.count)
-                for i in 0..<8 { header[1 + i] = UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64(i))) }
-                hasher.update(data: header)
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+            bytes.append(UInt8(ascii: "s"))
+            bigEndian(UInt64(value.utf8.count))
+            bytes.append(contentsOf: value.utf8)
+        }
+        func bigEndian(_ bits: UInt64) {
+            for shift in stride(from: 56, through: 0, by: -8) {
+                bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
             }
         }
         int(position ?? self.position)
@@ -111,12 +110,12 @@ struct EventRow: Hashable, Sendable {
         int(occurredAt)
         int(recordedAt)
         text(payload)
-        return ContentHash.hex(hasher.finalize())
+        return ContentHash.hex(SHA256.hash(data: bytes))
     }
 
     /// The decoded event; a row Docket did not write (unknown type, payload that is not an
     /// ``EventPayload``) is reported as ``StoreError/Code/corrupt``.
-    func recordedEvent() throws -> RecordedEvent {
+    func recordedEvent(decoder: JSONDecoder = JSONDecoder()) throws -> RecordedEvent {
         guard let eventType = CaseEventType(rawValue: type) else {
             throw StoreError(
                 .corrupt,
@@ -126,7 +125,7 @@ struct EventRow: Hashable, Sendable {
         }
         let decodedPayload: EventPayload
         do {
-            decodedPayload = try JSONDecoder().decode(EventPayload.self, from: Data(payload.utf8))
+            decodedPayload = try decoder.decode(EventPayload.self, from: Data(payload.utf8))
         } catch {
             throw StoreError(
                 .corrupt,

@@ -55,6 +55,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
             // Decide the whole batch against `state` plus what the batch itself added, then
             // commit it in one go: all or nothing, as in one SQLite transaction.
             let recordedAt = clock()
+            let encoder = CanonicalJSON.makeEncoder()
             var newRows: [EventRow] = []
             var newVersions: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
             var newKeys: [String: KeyRecord] = [:]
@@ -78,7 +79,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
                 for (offset, event) in append.events.enumerated() {
                     let row = try EventRow(
                         event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                        recordedAt: recordedAt, prevHash: head.hash)
+                        recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
                     head = (row.position, row.hash)
                     newRows.append(row)
                     newVersions[append.caseID] = (row.version, row.workflowID, row.workflowVersion)
@@ -142,7 +143,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
             // Positions are 1...n, so position p is at index p - 1.
             let start = Int(clamping: max(0, position))
             guard start < state.rows.count, limit > 0 else { return [] }
-            let end = min(state.rows.count, start + limit)
+            let end = start + min(limit, state.rows.count - start)
             return try state.rows[start..<end].map { try $0.recordedEvent() }
         }
     }

@@ -121,6 +121,7 @@ public final class SQLiteEventStore: EventStore {
     @discardableResult
     public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
         let recordedAt = clock()
+        let encoder = CanonicalJSON.makeEncoder()
         var head = try Self.head(db)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
@@ -149,7 +150,7 @@ public final class SQLiteEventStore: EventStore {
             for (offset, event) in append.events.enumerated() {
                 let row = try EventRow(
                     event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash)
+                    recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
                 do {
                     try insert.execute(arguments: [
                         row.position, row.caseID, row.version, row.type, row.workflowID, row.workflowVersion,
@@ -166,12 +167,14 @@ public final class SQLiteEventStore: EventStore {
                     prevHash: row.prevHash, hash: row.hash, event: event))
             }
             if let key = append.idempotency {
-                try db.execute(
-                    sql: """
-                        INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [key.key, key.fingerprint, append.caseID, recorded.first?.position, recorded.last?.position, recordedAt.microseconds])
+                let insertKey = try db.cachedStatement(sql: """
+                    INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                try insertKey.execute(arguments: [
+                    key.key, key.fingerprint, append.caseID, recorded.first?.position, recorded.last?.position,
+                    recordedAt.microseconds,
+                ])
             }
             if !recorded.isEmpty {
                 logger.trace("appended", metadata: ["case": "\(append.caseID)", "events": "\(recorded.count)"])
@@ -186,10 +189,9 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func recordedResult(for key: IdempotencyKey, in db: Database) throws -> AppendResult? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ?",
-            arguments: [key.key])
-        else { return nil }
+        let lookup = try db.cachedStatement(
+            sql: "SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ?")
+        guard let row = try Row.fetchOne(lookup, arguments: [key.key]) else { return nil }
         let caseID: String = row[1]
         guard row[0] as String == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: caseID) }
         guard let first = row[2] as Int64?, let last = row[3] as Int64? else {
@@ -248,9 +250,10 @@ public final class SQLiteEventStore: EventStore {
     private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
         var events: [RecordedEvent] = []
+        let decoder = JSONDecoder()
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
-            events.append(try eventRow(row).recordedEvent())
+            events.append(try eventRow(row).recordedEvent(decoder: decoder))
         }
         return events
     }

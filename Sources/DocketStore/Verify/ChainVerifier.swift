@@ -43,7 +43,7 @@ struct ChainVerifier {
         var rowHasProblem = false
         var gapBefore = false
 
-        if row.position != expectedPosition {
+        if row.position > expectedPosition {
             gapBefore = true
             let missing = row.position - expectedPosition
             let range = missing == 1 ? "position \(expectedPosition) is" : "positions \(expectedPosition)...\(row.position - 1) are"
@@ -51,7 +51,7 @@ struct ChainVerifier {
                 kind: .eventsDeleted, position: expectedPosition, caseID: nil,
                 message: "event \(range) missing from the log (the next event is at \(row.position)): rows were deleted."))
         }
-        expectedPosition = row.position + 1
+        expectedPosition = max(expectedPosition, row.position + 1)
 
         if row.computedHash() != row.hash {
             rowHasProblem = true

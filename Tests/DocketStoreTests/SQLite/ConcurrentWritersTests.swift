@@ -73,3 +73,75 @@ struct ConcurrentWritersTests {
         #expect(try stores[0].lastPosition() == 2)
     }
 }
+
+/// The same race between real processes: SQLite coordinates connections of one process
+/// through its own lock table, and only separate processes exercise the file locks themselves.
+/// The test binary runs copies of itself as the writers (on Linux, where `swift test` runs the
+/// `.xctest` executable directly).
+@Suite("Concurrent writer processes")
+struct ConcurrentWriterProcessesTests {
+    static let databaseKey = "DOCKET_STORE_WRITER_DB"
+    static let startSignalKey = "DOCKET_STORE_WRITER_GO"
+    static let winsPerProcess = 25
+    static let testBinary = CommandLine.arguments[0]
+    static let canRunItself = testBinary.hasSuffix(".xctest") && FileManager.default.isExecutableFile(atPath: testBinary)
+
+    @Test(.enabled(if: canRunItself, "needs the test binary as an executable"))
+    func writersInSeparateProcessesWinEachVersionExactlyOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("docket.sqlite")
+        let startSignal = directory.path("go")
+        let store = try SQLiteEventStore(path: path)
+        try store.append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
+
+        let processCount = 3
+        let writers = try (0..<processCount).map { index in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.testBinary)
+            process.arguments = ["--testing-library", "swift-testing", "--filter", "writerProcess"]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                [Self.databaseKey: path, Self.startSignalKey: startSignal]) { _, new in new }
+            let log = directory.path("writer-\(index).log")
+            FileManager.default.createFile(atPath: log, contents: nil)
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            return (process, log)
+        }
+        // Every writer waits for this file, so that they all start racing together.
+        FileManager.default.createFile(atPath: startSignal, contents: nil)
+        for (process, log) in writers {
+            process.waitUntilExit()
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 0, "writer failed:\n\(output)")
+        }
+
+        let total = 1 + processCount * Self.winsPerProcess
+        let events = try store.events(of: "C-1")
+        #expect(events.map(\.version) == Array(1...total))
+        #expect(Set(events.map(\.actor)).count == 1 + processCount)
+        #expect(try store.verify().isOK)
+    }
+
+    /// One writer process of the test above; runs only when started by it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[databaseKey] != nil))
+    func writerProcess() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = try #require(environment[Self.databaseKey])
+        let startSignal = try #require(environment[Self.startSignalKey])
+        let store = try SQLiteEventStore(path: path, options: .init(busyTimeout: 30))
+        while !FileManager.default.fileExists(atPath: startSignal) { usleep(1000) }
+        let actor = "clerk-\(ProcessInfo.processInfo.processIdentifier)"
+        var wins = 0
+        while wins < Self.winsPerProcess {
+            let version = try store.header(of: "C-1")?.version ?? 0
+            do {
+                try store.append([Sample.fired("C-1", "note", from: "review", to: "review", by: actor)], to: "C-1", expectedVersion: version)
+                wins += 1
+            } catch let error as StoreError where error.code == .conflict {
+                continue
+            }
+        }
+    }
+}

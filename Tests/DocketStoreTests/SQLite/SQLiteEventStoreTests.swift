@@ -134,24 +134,3 @@ struct SQLiteEventStoreTests {
         #expect(try store.checkpoint(named: "opened") == 1)
     }
 }
-
-/// A value shared between threads in tests.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-
-    func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        body(&stored)
-    }
-}
