@@ -5,10 +5,18 @@ public struct WorkflowCalendar: Sendable {
     public var calendar: any WorkingTimeCalendar
     /// `cn-2020 v1`, `rizhao-2020 v1 on cn-2020 v1`, or `always working (no calendar)`.
     public var label: String
+    /// The calendar files it is made of, override first (empty when no calendar file is used).
+    public var layers: [CalendarVersion]
 
-    public init(calendar: any WorkingTimeCalendar, label: String) {
+    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = []) {
         self.calendar = calendar
         self.label = label
+        self.layers = layers
+    }
+
+    /// A business calendar, named by its provenance.
+    public init(_ calendar: BusinessCalendar) {
+        self.init(calendar: calendar, label: calendar.provenance.description, layers: calendar.provenance.layers)
     }
 
     /// Every second counts: for imported workflows and workflows that name no calendar.
@@ -111,6 +119,9 @@ public struct WorkflowReport: Hashable, Sendable, Codable {
     public var version: Int?
     /// The calendar working time was counted on (`varies by version` when versions differ).
     public var calendar: String
+    /// The calendar files it is made of, override first; empty for no calendar file or when
+    /// versions differ.
+    public var calendarLayers: [CalendarVersion]
     /// Length of that calendar's working day, in seconds (`nil` when versions differ).
     public var workingDaySeconds: Double?
     public var cases: CaseCounts
@@ -130,7 +141,8 @@ public struct WorkflowReport: Hashable, Sendable, Codable {
     public var channels: [ChannelRow]
 
     public init(
-        workflow: String, version: Int?, calendar: String, workingDaySeconds: Double?, cases: CaseCounts,
+        workflow: String, version: Int?, calendar: String, calendarLayers: [CalendarVersion] = [],
+        workingDaySeconds: Double?, cases: CaseCounts,
         timeToApproval: MeasuredSummaries, timeToDecision: MeasuredSummaries, dwell: [DwellRow], bottlenecks: Bottlenecks,
         transitions: [TransitionRow], rework: Rework, breaches: [BreachRow], clockStops: ClockStopFigures,
         openCases: [OpenCaseRow], channels: [ChannelRow]
@@ -138,6 +150,7 @@ public struct WorkflowReport: Hashable, Sendable, Codable {
         self.workflow = workflow
         self.version = version
         self.calendar = calendar
+        self.calendarLayers = calendarLayers
         self.workingDaySeconds = workingDaySeconds
         self.cases = cases
         self.timeToApproval = timeToApproval

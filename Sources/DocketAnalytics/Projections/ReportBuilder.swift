@@ -62,18 +62,20 @@ public struct ReportBuilder {
         for (workflow, versionSet) in versions.sorted(by: { $0.key < $1.key }) {
             let sorted = versionSet.sorted()
             let labels = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).label })
+            let layers = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).layers })
             let days = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).calendar.workingDayMicroseconds })
             if sorted.count > 1, let all = sections[SectionKey(workflow: workflow, version: nil)] {
                 reports.append(all.report(
                     workflow: workflow, version: nil,
                     calendar: labels.count == 1 ? labels.first ?? "" : "varies by version",
+                    layers: layers.count == 1 ? layers.first ?? [] : [],
                     workingDay: days.count == 1 ? days.first : nil, measure: scope.measure))
             }
             for version in sorted {
                 guard let section = sections[SectionKey(workflow: workflow, version: version)] else { continue }
                 let calendar = calendars(WorkflowKey(id: workflow, version: version))
                 reports.append(section.report(
-                    workflow: workflow, version: version, calendar: calendar.label,
+                    workflow: workflow, version: version, calendar: calendar.label, layers: calendar.layers,
                     workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure))
             }
         }
@@ -218,7 +220,8 @@ private struct Section {
         channels[channel, default: CaseAccumulator()].addOpen()
     }
 
-    func report(workflow: String, version: Int?, calendar: String, workingDay: Int64?, measure: TimeMeasure) -> WorkflowReport {
+    func report(workflow: String, version: Int?, calendar: String, layers: [CalendarVersion], workingDay: Int64?,
+                measure: TimeMeasure) -> WorkflowReport {
         func summaries(_ values: [[Int64]]) -> MeasuredSummaries {
             MeasuredSummaries(
                 wall: DurationSummary(microseconds: values[0]), working: DurationSummary(microseconds: values[1]),
@@ -273,7 +276,7 @@ private struct Section {
         }.sorted { ($0.cases.opened, $1.channel ?? "") > ($1.cases.opened, $0.channel ?? "") }
 
         return WorkflowReport(
-            workflow: workflow, version: version, calendar: calendar,
+            workflow: workflow, version: version, calendar: calendar, calendarLayers: layers,
             workingDaySeconds: workingDay.map(seconds), cases: cases.counts,
             timeToApproval: summaries(approval), timeToDecision: summaries(decision),
             dwell: dwellRows,
