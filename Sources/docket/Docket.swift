@@ -13,7 +13,7 @@ struct Docket: ParsableCommand {
             4 the database is unavailable (locked, read-only, full) or created by a newer docket; \
             64 usage error.
             """,
-        subcommands: [])
+        subcommands: [Report.self, Replay.self])
 
     /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
     static func main() {

@@ -192,13 +192,19 @@ struct RandomHistory {
     var now = Timestamp(seconds: 1_583_107_200)  // 2020-03-02T00:00:00Z
     var opened = 0
 
+    /// A history over the three test workflows, on the test calendars.
     init(seed: UInt64) throws {
-        rng = SeededGenerator(seed: seed)
-        contexts = try [tolerantYAML, jointYAML, panelYAML].map { yaml in
+        let contexts = try [tolerantYAML, jointYAML, panelYAML].map { yaml in
             let definition = try definition(yaml)
             return EngineContext(definition: definition,
                                  calendar: testCalendars(WorkflowKey(id: definition.id, version: definition.version)).calendar)
         }
+        self.init(seed: seed, contexts: contexts)
+    }
+
+    init(seed: UInt64, contexts: [EngineContext]) {
+        rng = SeededGenerator(seed: seed)
+        self.contexts = contexts
     }
 
     /// The next command's events, as one append, or `nil` when the command was refused or did nothing.
@@ -221,7 +227,15 @@ struct RandomHistory {
             return decide(.tick(Tick(caseID: caseID, now: now)), context)
         }
         if action.isVote {
-            let voter = "expert-\(state.ballots.count + 1)"
+            let voted = Set(state.ballots.map(\.voter))
+            let panel = context.definition.state(named: state.current.state)?.vote?.panel
+            let voter: String
+            if let panel {
+                guard let next = panel.first(where: { !voted.contains($0) }) else { return nil }
+                voter = next
+            } else {
+                voter = "expert-\(state.ballots.count + 1)"
+            }
             let ballot: Ballot = Bool.random(using: &rng) ? .approve : .reject
             return decide(.vote(CastVote(caseID: caseID, ballot: ballot, actor: voter, role: role, at: now)), context)
         }
