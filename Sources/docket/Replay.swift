@@ -19,6 +19,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
+    @Option(help: .hidden)
+    var batchSize: Int = ProjectionUpdater.rebuildBatchSize
+
     struct Outcome: Encodable {
         var events: Int64
         var seconds: Double
@@ -32,7 +35,7 @@ struct Replay: ParsableCommand {
         let updater = ProjectionUpdater(store: store, calendars: try ProjectionCalendars.deployed(in: store))
         let bar = ProgressBar(label: "replaying", total: try store.lastPosition())
         let start = DispatchTime.now().uptimeNanoseconds
-        let run = try updater.rebuild { bar.update($0.done) }
+        let run = try updater.rebuild(batchSize: batchSize) { bar.update($0.done) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         bar.finish()
         let outcome = Outcome(

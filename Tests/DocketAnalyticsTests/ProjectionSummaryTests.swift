@@ -71,4 +71,10 @@ import Testing
         #expect(summary.total == 0.3)
         #expect(summary.mean == 0.15)
     }
+
+    @Test func totalsBeyondSixtyFourBitsCarryOnInFloatingPointInsteadOfTrapping() {
+        let summary = DurationSummary(microseconds: [Int64.max, Int64.max, 2])
+        #expect(summary.total == 2 * Double(Int64.max) / 1_000_000)
+        #expect(summary.max == Double(Int64.max) / 1_000_000)
+    }
 }

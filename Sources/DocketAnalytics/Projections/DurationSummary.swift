@@ -46,13 +46,9 @@ public struct DurationSummary: Hashable, Sendable, Codable {
     /// Summarises `microseconds` (in any order).
     public init(microseconds: [Int64]) {
         count = microseconds.count
-        var exact: Int64 = 0
-        var overflowed = false
-        for value in microseconds where !overflowed {
-            let (sum, overflow) = exact.addingReportingOverflow(value)
-            if overflow { overflowed = true } else { exact = sum }
-        }
-        let totalMicroseconds = overflowed ? microseconds.reduce(0.0) { $0 + Double($1) } : Double(exact)
+        var sum = MicrosecondSum()
+        for value in microseconds { sum.add(value) }
+        let totalMicroseconds = sum.microseconds
         total = totalMicroseconds / 1_000_000
         guard count > 0 else { return }
         let sorted = microseconds.sorted().map { Double($0) / 1_000_000 }
@@ -72,4 +68,28 @@ public struct DurationSummary: Hashable, Sendable, Codable {
 
     /// The summary of nothing.
     public static let empty = DurationSummary(microseconds: [])
+}
+
+/// A sum of microseconds that is exact while it fits in 64 bits (292,000 years) and carries on in
+/// floating point beyond, rather than trapping: a report must never crash on a large log.
+public struct MicrosecondSum: Hashable, Sendable {
+    private var exact: Int64 = 0
+    private var inexact: Double?
+
+    public init() {}
+
+    public mutating func add(_ value: Int64) {
+        if let inexact {
+            self.inexact = inexact + Double(value)
+            return
+        }
+        let (sum, overflow) = exact.addingReportingOverflow(value)
+        if overflow { inexact = Double(exact) + Double(value) } else { exact = sum }
+    }
+
+    /// The sum, in microseconds.
+    public var microseconds: Double { inexact ?? Double(exact) }
+
+    /// The sum, in seconds.
+    public var seconds: Double { microseconds / 1_000_000 }
 }

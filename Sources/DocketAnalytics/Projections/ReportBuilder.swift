@@ -120,13 +120,14 @@ private struct BreachKey: Hashable {
 /// Sums and samples of one dwell group.
 private struct DwellAccumulator {
     var values: [Int64] = []
-    var waiting: Int64 = 0
-    var work: Int64 = 0
+    var total = MicrosecondSum()
+    var waiting = MicrosecondSum()
+    var work = MicrosecondSum()
     var split = 0
 }
 
 private struct Ranked {
-    var total: Int64 = 0
+    var total = MicrosecondSum()
     var stays = 0
 }
 
@@ -190,15 +191,16 @@ private struct Section {
         let value = fact.durations[measure]
         let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
         dwell[key, default: DwellAccumulator()].values.append(value)
+        dwell[key]?.total.add(value)
         if let waiting = fact.waiting {
             let waited = min(waiting[measure], value)
-            dwell[key]?.waiting += waited
-            dwell[key]?.work += value - waited
+            dwell[key]?.waiting.add(waited)
+            dwell[key]?.work.add(value - waited)
             dwell[key]?.split += 1
         }
-        departments[fact.department, default: Ranked()].total += value
+        departments[fact.department, default: Ranked()].total.add(value)
         departments[fact.department]?.stays += 1
-        roles[fact.role, default: Ranked()].total += value
+        roles[fact.role, default: Ranked()].total.add(value)
         roles[fact.role]?.stays += 1
     }
 
@@ -229,20 +231,21 @@ private struct Section {
         }
         let dwellRows = dwell.sorted { $0.key < $1.key }.map { key, acc in
             DwellRow(state: key.state, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: acc.values),
-                     waiting: seconds(acc.waiting), work: seconds(acc.work), splitStays: acc.split)
+                     waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
         }
-        let grandTotal = dwell.values.reduce(Int64(0)) { $0 + $1.values.reduce(0, +) }
-        func share(_ total: Int64) -> Double { grandTotal > 0 ? Double(total) / Double(grandTotal) : 0 }
+        var all = MicrosecondSum()
+        for acc in dwell.values { for value in acc.values { all.add(value) } }
+        let grandTotal = all.microseconds
+        func share(_ total: MicrosecondSum) -> Double { grandTotal > 0 ? total.microseconds / grandTotal : 0 }
         func ranked(_ groups: [String?: Ranked]) -> [RankedRow] {
             groups.map { name, r in
-                RankedRow(name: name, total: seconds(r.total), share: share(r.total), stays: r.stays,
-                          mean: r.stays > 0 ? seconds(r.total) / Double(r.stays) : nil)
+                RankedRow(name: name, total: r.total.seconds, share: share(r.total), stays: r.stays,
+                          mean: r.stays > 0 ? r.total.seconds / Double(r.stays) : nil)
             }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
         }
         let stateRanking = dwell.map { key, acc -> RankedRow in
-            let total = acc.values.reduce(Int64(0), +)
-            return RankedRow(name: key.label, total: seconds(total), share: share(total), stays: acc.values.count,
-                             mean: acc.values.isEmpty ? nil : seconds(total) / Double(acc.values.count))
+            RankedRow(name: key.label, total: acc.total.seconds, share: share(acc.total), stays: acc.values.count,
+                      mean: acc.values.isEmpty ? nil : acc.total.seconds / Double(acc.values.count))
         }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
 
         let transitionRows = transitions.map { key, values in

@@ -215,6 +215,8 @@ struct AnalyticsWriter {
 
     init(_ db: Database) {
         self.db = db
+        // Sorted keys: the same progress is the same text on every run (JSONEncoder's own key order
+        // is not stable), so a caught-up projection and a rebuilt one compare equal row by row.
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
     }

@@ -74,9 +74,14 @@ public final class ProjectionUpdater {
         try run(rebuild: false, batchSize: batchSize, progress: progress)
     }
 
+    /// Events per transaction of ``rebuild(batchSize:progress:)``: large, because a case touched
+    /// several times in a batch has its progress written once, yet small enough that appenders
+    /// waiting for the write lock wait about a second, not their busy timeout.
+    public static let rebuildBatchSize = 50_000
+
     /// Drops the tables and folds the whole log again.
     @discardableResult
-    public func rebuild(batchSize: Int = 20_000, progress: (ProjectionProgress) -> Void = { _ in }) throws -> ProjectionRun {
+    public func rebuild(batchSize: Int = ProjectionUpdater.rebuildBatchSize, progress: (ProjectionProgress) -> Void = { _ in }) throws -> ProjectionRun {
         try run(rebuild: true, batchSize: batchSize, progress: progress)
     }
 
