@@ -1,6 +1,8 @@
 /// A place in a definition file: 1-based line and column (columns count Unicode scalars).
 public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// 1-based line.
     public var line: Int
+    /// 1-based column, in Unicode scalars.
     public var column: Int
 
     public init(line: Int, column: Int) {
@@ -38,6 +40,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 
 /// Every problem found in one definition file, in file order; never empty.
 public struct DefinitionErrors: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The problems, sorted by position.
     public var diagnostics: [Diagnostic]
 
     public init(diagnostics: [Diagnostic]) {

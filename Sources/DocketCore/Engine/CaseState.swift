@@ -6,12 +6,15 @@
 /// stops and votes. Questions that need the definition or a calendar (deadlines, allowed events)
 /// take an ``EngineContext``.
 public struct CaseState: Hashable, Sendable {
+    /// The case's id.
     public var caseID: String
+    /// The workflow the case runs on.
     public var workflowID: String
     /// The workflow version the case is pinned to.
     public var workflowVersion: Int
     /// Number of events folded: the version the store expects the next append to follow.
     public var version: Int
+    /// Business time of `case_opened`.
     public var openedAt: Timestamp
     /// Who opened the case.
     public var openedBy: String
@@ -166,7 +169,9 @@ public struct CaseState: Hashable, Sendable {
 
 /// One stay of a case (or branch) in a state: from entering to leaving.
 public struct StateVisit: Hashable, Sendable {
+    /// The state's name.
     public var state: String
+    /// When the case (or branch) entered it.
     public var enteredAt: Timestamp
     /// The department holding the case in this state, as recorded when it entered.
     public var department: String?
@@ -191,6 +196,7 @@ public struct StateVisit: Hashable, Sendable {
 public struct BranchProgress: Hashable, Sendable {
     /// The parallel state the branch belongs to.
     public var region: String
+    /// The branch's name.
     public var branch: String
     /// The branch's current (or final) state.
     public var visit: StateVisit
@@ -207,9 +213,11 @@ public struct BranchProgress: Hashable, Sendable {
 public struct BallotRecord: Hashable, Sendable {
     /// The panel member it counts for.
     public var voter: String
+    /// Approve or reject.
     public var ballot: Ballot
     /// Who cast it (the voter, or someone acting for them).
     public var actor: String
+    /// Business time of the vote.
     public var at: Timestamp
 }
 
@@ -217,8 +225,9 @@ public struct BallotRecord: Hashable, Sendable {
 public struct ClockStop: Hashable, Sendable {
     /// The state that stopped it.
     public var state: String?
+    /// When the clock stopped.
     public var stoppedAt: Timestamp
-    /// `nil` while still stopped.
+    /// When it resumed; `nil` while still stopped.
     public var resumedAt: Timestamp?
 }
 
@@ -226,6 +235,7 @@ public struct ClockStop: Hashable, Sendable {
 public struct BreachRecord: Hashable, Sendable {
     /// `state` or `statutory`.
     public var deadline: String
+    /// For a state limit: the state, and the region and branch when inside a branch.
     public var state: String?
     public var region: String?
     public var branch: String?

@@ -21,12 +21,14 @@ public struct Deadline: Hashable, Sendable {
         case statutory
     }
 
+    /// Which limit this is.
     public var kind: Kind
     /// The state the limit belongs to (`nil` for the statutory limit).
     public var state: String?
     /// The parallel state and branch, for a limit inside a branch.
     public var region: String?
     public var branch: String?
+    /// The limit as the definition states it.
     public var limit: TimeLimit
     /// When the clock started: entry into the state, or the statutory start.
     public var startedAt: Timestamp

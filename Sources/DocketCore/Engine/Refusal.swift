@@ -39,7 +39,9 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case timeBeforeLastEvent = "time_before_last_event"
     }
 
+    /// What kind of refusal, for programs (exit codes, JSON output).
     public var code: Code
+    /// What was refused and what to do instead, for people.
     public var message: String
     /// The case the command was about.
     public var caseID: String?
