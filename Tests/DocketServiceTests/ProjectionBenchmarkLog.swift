@@ -46,6 +46,8 @@ import Testing
             contexts.append(EngineContext(definition: definition, calendar: calendar))
         }
         var history = RandomHistory(seed: 2020, contexts: contexts)
+        // A command every 30 s on average: a million events span about a year of 2020-2021.
+        history.pace = 1...60
         var written = 0
         while written < target {
             let batch = history.appends(events: min(20_000, target - written))

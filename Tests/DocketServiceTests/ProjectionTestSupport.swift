@@ -191,6 +191,8 @@ struct RandomHistory {
     var open: [String] = []
     var now = Timestamp(seconds: 1_583_107_200)  // 2020-03-02T00:00:00Z
     var opened = 0
+    /// How far business time moves between two commands, in seconds.
+    var pace: ClosedRange<Int64> = 60...(4 * 3600)
 
     /// A history over the three test workflows, on the test calendars.
     init(seed: UInt64) throws {
@@ -209,7 +211,7 @@ struct RandomHistory {
 
     /// The next command's events, as one append, or `nil` when the command was refused or did nothing.
     mutating func step() -> CaseAppend? {
-        now = now.adding(seconds: Int64.random(in: 60...(4 * 3600), using: &rng))
+        now = now.adding(seconds: Int64.random(in: pace, using: &rng))
         if open.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 {
             opened += 1
             let caseID = "R-\(opened)"

@@ -33,12 +33,17 @@ public struct DurationSummary: Hashable, Sendable, Codable {
     public var count: Int
     /// Their sum, in seconds (0 when empty).
     public var total: Double
+    /// The mean, in seconds.
     public var mean: Double?
+    /// The shortest, in seconds.
     public var min: Double?
     /// The median: the 0.5-quantile.
     public var p50: Double?
+    /// The 0.9-quantile, in seconds.
     public var p90: Double?
+    /// The 0.95-quantile, in seconds.
     public var p95: Double?
+    /// The longest, in seconds.
     public var max: Double?
     /// The sample standard deviation (n − 1 in the divisor); `nil` for fewer than two values.
     public var stdev: Double?
@@ -76,8 +81,10 @@ public struct MicrosecondSum: Hashable, Sendable {
     private var exact: Int64 = 0
     private var inexact: Double?
 
+    /// Creates the value from its parts.
     public init() {}
 
+    /// Adds `value` microseconds.
     public mutating func add(_ value: Int64) {
         if let inexact {
             self.inexact = inexact + Double(value)

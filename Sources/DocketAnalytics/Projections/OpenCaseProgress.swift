@@ -4,8 +4,11 @@ import DocketCore
 /// clock stops, the counters and who took part. It is all a stay or case fact needs when it ends,
 /// and it is `Codable` so that a projection can persist it and resume later exactly where it was.
 public struct OpenCaseProgress: Hashable, Sendable, Codable {
+    /// The case's id.
     public var caseID: String
+    /// The workflow version the case is pinned to.
     public var workflow: WorkflowKey
+    /// When the case was opened.
     public var openedAt: Timestamp
     /// The case's `channel` attribute.
     public var channel: String?
@@ -25,7 +28,9 @@ public struct OpenCaseProgress: Hashable, Sendable, Codable {
     public var lastEventAt: Timestamp
     /// Departments, roles and assisted parties seen so far (sorted, each once).
     public var departments: [String]
+    /// Roles people acted in on the case (sorted, each once).
     public var roles: [String]
+    /// Parties someone acted for on the case (sorted, each once).
     public var onBehalfOf: [String]
 
     /// Whether a recorded breach is still current: the case-level stay's or a running branch's
@@ -49,10 +54,15 @@ public struct OpenCaseProgress: Hashable, Sendable, Codable {
 
 /// A stay in progress: a case or a branch entered `state` at `enteredAt`.
 public struct StayProgress: Hashable, Sendable, Codable {
+    /// The state's name.
     public var state: String
+    /// The parallel state (region) of a branch; `nil` at case level.
     public var region: String?
+    /// The branch; `nil` at case level.
     public var branch: String?
+    /// The department recorded when the state was entered.
     public var department: String?
+    /// When the stay began.
     public var enteredAt: Timestamp
     /// When someone started working on it, if recorded.
     public var workStartedAt: Timestamp?
@@ -61,6 +71,7 @@ public struct StayProgress: Hashable, Sendable, Codable {
     /// The last person who acted on this stay (vote, work start), for ``StayFact/role``.
     public var lastActor: ActorRef?
 
+    /// Creates the value from its parts.
     public init(state: String, region: String? = nil, branch: String? = nil, department: String? = nil, enteredAt: Timestamp) {
         self.state = state
         self.region = region
@@ -72,9 +83,12 @@ public struct StayProgress: Hashable, Sendable, Codable {
 
 /// A role and an assisted party, as an event records them.
 public struct ActorRef: Hashable, Sendable, Codable {
+    /// The role acted in, if any.
     public var role: String?
+    /// The party acted for, if any.
     public var onBehalfOf: String?
 
+    /// Creates the value from its parts.
     public init(role: String?, onBehalfOf: String?) {
         self.role = role
         self.onBehalfOf = onBehalfOf
@@ -83,10 +97,12 @@ public struct ActorRef: Hashable, Sendable, Codable {
 
 /// An interval during which the statutory clock stood stopped.
 public struct ClockStopInterval: Hashable, Sendable, Codable {
+    /// When the clock stopped.
     public var stoppedAt: Timestamp
     /// `nil` while still stopped.
     public var resumedAt: Timestamp?
 
+    /// Creates the value from its parts.
     public init(stoppedAt: Timestamp, resumedAt: Timestamp? = nil) {
         self.stoppedAt = stoppedAt
         self.resumedAt = resumedAt

@@ -2,9 +2,12 @@ import DocketCore
 
 /// A workflow definition as cases are pinned to it: its id and version.
 public struct WorkflowKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The workflow's id (`workflow:`).
     public var id: String
+    /// The definition's version (`version:`).
     public var version: Int
 
+    /// Creates the value from its parts.
     public init(id: String, version: Int) {
         self.id = id
         self.version = version
@@ -30,16 +33,21 @@ public enum TimeMeasure: String, Hashable, Sendable, Codable, CaseIterable {
 
 /// One interval, measured on the three clocks, in exact microseconds.
 public struct Durations: Hashable, Sendable, Codable {
+    /// On the wall clock, in microseconds.
     public var wall: Int64
+    /// Working time on the workflow's calendar, in microseconds.
     public var working: Int64
+    /// Working time without stopped-clock intervals, in microseconds.
     public var statutory: Int64
 
+    /// Creates the value from its parts.
     public init(wall: Int64, working: Int64, statutory: Int64) {
         self.wall = wall
         self.working = working
         self.statutory = statutory
     }
 
+    /// Nothing, on every clock.
     public static let zero = Durations(wall: 0, working: 0, statutory: 0)
 
     /// The duration on `measure`'s clock.
@@ -62,15 +70,19 @@ public struct Durations: Hashable, Sendable, Codable {
 public struct StayFact: Hashable, Sendable, Codable {
     /// Log position of the event that ended the stay.
     public var position: Int64
+    /// The case's id.
     public var caseID: String
+    /// The workflow version the case is pinned to.
     public var workflow: WorkflowKey
     /// When the case was opened (reports select cases by it).
     public var caseOpenedAt: Timestamp
     /// The case's `channel` attribute, if given at opening.
     public var channel: String?
+    /// The state's name.
     public var state: String
     /// The parallel state (region) and branch, for a branch's stay.
     public var region: String?
+    /// The branch; `nil` at case level.
     public var branch: String?
     /// The department recorded when the state was entered.
     public var department: String?
@@ -80,7 +92,9 @@ public struct StayFact: Hashable, Sendable, Codable {
     public var role: String?
     /// The party that person acted for, if any.
     public var onBehalfOf: String?
+    /// When the stay began.
     public var enteredAt: Timestamp
+    /// When the stay ended.
     public var leftAt: Timestamp
     /// The transition (event name) that ended the stay; `nil` when a branch was cancelled.
     public var exit: String?
@@ -94,6 +108,7 @@ public struct StayFact: Hashable, Sendable, Codable {
     /// the work part is `durations − waiting`. `nil` when no work start was recorded.
     public var waiting: Durations?
 
+    /// Creates the value from its parts.
     public init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         state: String, region: String?, branch: String?, department: String?, role: String?, onBehalfOf: String?,
@@ -126,21 +141,31 @@ public struct StayFact: Hashable, Sendable, Codable {
 public struct TransitionFact: Hashable, Sendable, Codable {
     /// Log position of the `transition_fired` event.
     public var position: Int64
+    /// The case's id.
     public var caseID: String
+    /// The workflow version the case is pinned to.
     public var workflow: WorkflowKey
+    /// When the case was opened (reports select cases by it).
     public var caseOpenedAt: Timestamp
+    /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     public var channel: String?
     /// The transition's event name (`accept`, `send_back`, ...).
     public var transition: String
+    /// The state left.
     public var from: String
+    /// The state entered.
     public var to: String
+    /// The parallel state (region) of a branch; `nil` at case level.
     public var region: String?
+    /// The branch; `nil` at case level.
     public var branch: String?
     /// The role of whoever fired it (`nil` when Docket fired it).
     public var role: String?
+    /// The party acted for (assisted handling), if any.
     public var onBehalfOf: String?
     /// The department of the state left.
     public var department: String?
+    /// Business time of the event.
     public var at: Timestamp
     /// The stay in `from` that the transition ended.
     public var durations: Durations
@@ -149,6 +174,7 @@ public struct TransitionFact: Hashable, Sendable, Codable {
     /// Why Docket fired it itself (`deadline`, `join`, `vote`); `nil` when a person did.
     public var trigger: String?
 
+    /// Creates the value from its parts.
     public init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         transition: String, from: String, to: String, region: String?, branch: String?, role: String?,
@@ -178,13 +204,19 @@ public struct TransitionFact: Hashable, Sendable, Codable {
 public struct CaseFact: Hashable, Sendable, Codable {
     /// Log position of the transition into the final state.
     public var position: Int64
+    /// The case's id.
     public var caseID: String
+    /// The workflow version the case is pinned to.
     public var workflow: WorkflowKey
+    /// When the case was opened.
     public var openedAt: Timestamp
+    /// When the case reached its final state.
     public var decidedAt: Timestamp
     /// The final state's outcome (`approved`, `rejected`, `withdrawn`, ...).
     public var outcome: String
+    /// The final state reached.
     public var finalState: String
+    /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     public var channel: String?
     /// Opened to decided, on each clock (time-to-decision; time-to-approval when approved).
     public var durations: Durations
@@ -197,8 +229,10 @@ public struct CaseFact: Hashable, Sendable, Codable {
     /// Time the clock stood stopped between opening and decision, wall-clock and working; the
     /// statutory time is the working time minus `clockStoppedWorking`.
     public var clockStoppedWall: Int64
+    /// Working time the clock stood stopped between opening and decision.
     public var clockStoppedWorking: Int64
 
+    /// Creates the value from its parts.
     public init(
         position: Int64, caseID: String, workflow: WorkflowKey, openedAt: Timestamp, decidedAt: Timestamp,
         outcome: String, finalState: String, channel: String?, durations: Durations, sendBackRounds: Int,
@@ -225,15 +259,21 @@ public struct CaseFact: Hashable, Sendable, Codable {
 public struct BreachFact: Hashable, Sendable, Codable {
     /// Log position of the `deadline_breached` event.
     public var position: Int64
+    /// The case's id.
     public var caseID: String
+    /// The workflow version the case is pinned to.
     public var workflow: WorkflowKey
+    /// When the case was opened (reports select cases by it).
     public var caseOpenedAt: Timestamp
+    /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     public var channel: String?
     /// `state` (a state's or branch state's limit) or `statutory` (the case-level limit).
     public var deadline: String
     /// The state whose limit ran out; for a statutory breach, the case-level state the case was in.
     public var state: String
+    /// The parallel state (region) of a branch; `nil` at case level.
     public var region: String?
+    /// The branch; `nil` at case level.
     public var branch: String?
     /// The department of that state.
     public var department: String?
@@ -244,6 +284,7 @@ public struct BreachFact: Hashable, Sendable, Codable {
     /// The limit as the definition states it (`2 working days`).
     public var limit: String?
 
+    /// Creates the value from its parts.
     public init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         deadline: String, state: String, region: String?, branch: String?, department: String?,
@@ -268,6 +309,7 @@ public struct BreachFact: Hashable, Sendable, Codable {
 /// Who took part in a case, for filtering case-level figures by department, role or assisted
 /// party. Emitted the first time each (case, kind, value) appears.
 public struct PartyFact: Hashable, Sendable, Codable {
+    /// What took part.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// A department whose state the case (or a branch) entered.
         case department
@@ -277,10 +319,14 @@ public struct PartyFact: Hashable, Sendable, Codable {
         case onBehalfOf = "on_behalf_of"
     }
 
+    /// The case's id.
     public var caseID: String
+    /// What took part.
     public var kind: Kind
+    /// The department, role or party.
     public var value: String
 
+    /// Creates the value from its parts.
     public init(caseID: String, kind: Kind, value: String) {
         self.caseID = caseID
         self.kind = kind

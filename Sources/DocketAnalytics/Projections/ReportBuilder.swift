@@ -6,6 +6,7 @@ import DocketCore
 /// party, channel) and feeds every one; the builder only groups and summarises. Memory holds one
 /// duration per fact fed, which percentiles need.
 public struct ReportBuilder {
+    /// What the report covers.
     public let scope: ReportScope
     private let calendars: (WorkflowKey) -> WorkflowCalendar
     private var sections: [SectionKey: Section] = [:]
@@ -18,21 +19,25 @@ public struct ReportBuilder {
         self.calendars = calendars
     }
 
+    /// Adds a decided case.
     public mutating func add(_ fact: CaseFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
+    /// Adds a finished stay.
     public mutating func add(_ fact: StayFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
+    /// Adds a transition.
     public mutating func add(_ fact: TransitionFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
+    /// Adds a deadline breach.
     public mutating func add(_ fact: BreachFact) {
         update(fact.workflow) { $0.add(fact) }
     }

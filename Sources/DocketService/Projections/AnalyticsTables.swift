@@ -249,12 +249,13 @@ struct AnalyticsWriter {
                 wall_us, working_us, statutory_us, waiting_wall_us, waiting_working_us, waiting_statutory_us)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [
+        statement.setUncheckedArguments([
             f.position, ordinal(0, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
             f.channel, f.state, f.region, f.branch, f.department, f.role, f.onBehalfOf, f.enteredAt.microseconds,
             f.leftAt.microseconds, f.exit, f.cancelled, f.breached, f.durations.wall, f.durations.working,
             f.durations.statutory, f.waiting?.wall, f.waiting?.working, f.waiting?.statutory,
         ])
+        try statement.execute()
     }
 
     private mutating func write(_ f: TransitionFact) throws {
@@ -264,11 +265,12 @@ struct AnalyticsWriter {
                 wall_us, working_us, statutory_us, send_back_round, trigger)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [
+        statement.setUncheckedArguments([
             f.position, ordinal(1, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
             f.channel, f.transition, f.from, f.to, f.region, f.branch, f.role, f.onBehalfOf, f.department, f.at.microseconds,
             f.durations.wall, f.durations.working, f.durations.statutory, f.sendBackRound, f.trigger,
         ])
+        try statement.execute()
     }
 
     private mutating func write(_ f: BreachFact) throws {
@@ -277,11 +279,12 @@ struct AnalyticsWriter {
                 deadline, state, region, branch, department, due_at, recorded_at, limit_text)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [
+        statement.setUncheckedArguments([
             f.position, ordinal(2, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
             f.channel, f.deadline, f.state, f.region, f.branch, f.department, f.dueAt.microseconds, f.recordedAt.microseconds,
             f.limit,
         ])
+        try statement.execute()
     }
 
     private func write(_ f: CaseFact) throws {
@@ -292,16 +295,18 @@ struct AnalyticsWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (case_id) DO NOTHING
             """)
-        try statement.execute(arguments: [
+        statement.setUncheckedArguments([
             f.caseID, f.position, f.workflow.id, f.workflow.version, f.openedAt.microseconds, f.decidedAt.microseconds,
             f.outcome, f.finalState, f.channel, f.durations.wall, f.durations.working, f.durations.statutory,
             f.sendBackRounds, f.breaches, f.clockStops, f.clockStoppedWall, f.clockStoppedWorking,
         ])
+        try statement.execute()
     }
 
     private func write(_ f: PartyFact) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value) VALUES (?, ?, ?)")
-        try statement.execute(arguments: [f.caseID, f.kind.rawValue, f.value])
+        statement.setUncheckedArguments([f.caseID, f.kind.rawValue, f.value])
+        try statement.execute()
     }
 
     /// Saves the progress of a case still open, or forgets a decided one.

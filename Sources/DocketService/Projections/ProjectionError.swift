@@ -2,6 +2,7 @@
 /// ``Code`` and a message a person can act on. Database failures arrive as the store's
 /// `StoreError` instead.
 public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of failure this is; the raw values are stable.
     public enum Code: String, Hashable, Sendable, CaseIterable, Codable {
         /// A deployed calendar does not load (for instance an override whose base moved on).
         case calendarUnreadable
@@ -9,9 +10,12 @@ public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertibl
         case progressUnreadable
     }
 
+    /// What kind of failure this is.
     public var code: Code
+    /// What went wrong and what to do about it.
     public var message: String
 
+    /// An error with its code and message.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -15,6 +15,7 @@ public struct ProjectionReporter {
     private let store: SQLiteEventStore
     private let calendars: ProjectionCalendars
 
+    /// A reporter on `store`'s analytics tables, naming the calendars `calendars` resolves.
     public init(store: SQLiteEventStore, calendars: ProjectionCalendars) {
         self.store = store
         self.calendars = calendars

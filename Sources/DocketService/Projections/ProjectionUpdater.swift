@@ -20,6 +20,7 @@ public struct ProjectionRun: Hashable, Sendable {
     public var batches: Int
     /// The checkpoint before and after the run.
     public var fromPosition: Int64
+    /// The checkpoint after the run.
     public var toPosition: Int64
     /// True when the run started from an empty projection: asked to (`rebuild`), or because the
     /// tables were missing, their schema version changed, or a workflow's calendar changed.
@@ -50,6 +51,7 @@ public final class ProjectionUpdater {
     private let store: SQLiteEventStore
     private let calendars: ProjectionCalendars
 
+    /// An updater for the analytics tables in `store`'s file, counting working time on `calendars`.
     public init(store: SQLiteEventStore, calendars: ProjectionCalendars) {
         self.store = store
         self.calendars = calendars
