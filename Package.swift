@@ -61,6 +61,7 @@ let package = Package(
             name: "DocketService",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,7 +85,12 @@ let package = Package(
             ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
-        .testTarget(name: "DocketServiceTests", dependencies: ["DocketService", "DocketStore", "DocketCore"]),
+        .testTarget(
+            name: "DocketServiceTests",
+            dependencies: [
+                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
     ]
 )
