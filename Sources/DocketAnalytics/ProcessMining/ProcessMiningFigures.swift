@@ -164,8 +164,8 @@ public struct ProcessMiningFigures {
                 cursor[c] += 1
             }
             caseOffsets = offsets
-            let ids = f.caseIDs
-            casesByID = (0..<Int32(caseCount)).sorted { codePointPrecedes(ids[Int($0)], ids[Int($1)]) }
+            let ids = f.caseIDs.map { Array($0.utf8) }
+            casesByID = (0..<Int32(caseCount)).sorted { ids[Int($0)].lexicographicallyPrecedes(ids[Int($1)]) }
 
             switch f.rowOrder {
             case .asRead:

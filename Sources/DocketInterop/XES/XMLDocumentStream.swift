@@ -9,8 +9,8 @@ import Darwin
 enum XMLDocumentStream {
     /// Scans the whole document in `source` into `handler`, calling `afterChunk` after each
     /// chunk so the caller can hand on what the handler has completed.
-    static func parse<H: XMLElementHandler>(
-        _ source: FileBytes, handler: inout H, afterChunk: (inout H) throws -> Void
+    static func parse<H: XMLElementHandler, Source: ByteChunkSource>(
+        _ source: Source, handler: inout H, afterChunk: (inout H) throws -> Void
     ) throws {
         var scanner = XMLScanner()
         var capacity = FileBytes.chunkSize * 2
@@ -21,7 +21,7 @@ enum XMLDocumentStream {
         var carried = 0
 
         func failure(_ code: LogReadError.Code, _ message: String, at offset: Int, line: Int?) -> LogReadError {
-            LogReadError(code, file: source.path, line: line, byteOffset: base + Int64(offset), message: message)
+            LogReadError(code, file: source.displayName, line: line, byteOffset: base + Int64(offset), message: message)
         }
 
         while true {

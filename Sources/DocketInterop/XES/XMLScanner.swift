@@ -140,6 +140,8 @@ struct XMLScanner: ~Copyable {
     private var namespaceURIs: [[UInt8]] = []
     private var namespaceCounts: [Int] = []
 
+    /// The character-class table, loaded once (reading the global each time costs a lazy-init check).
+    private let classes: UnsafeMutablePointer<UInt8> = byteClasses
     private var records: UnsafeMutablePointer<AttributeRecord>
     private var recordCapacity = 16
     private var scratch: UnsafeMutablePointer<UInt8>
@@ -233,7 +235,7 @@ struct XMLScanner: ~Copyable {
         // "<?xml" followed by whitespace starts the declaration ("<?xml-stylesheet" is a PI).
         guard n - p >= 6, b[p] == lt, b[p + 1] == question, b[p + 2] == UInt8(ascii: "x"),
             b[p + 3] == UInt8(ascii: "m"), b[p + 4] == UInt8(ascii: "l"),
-            byteClasses[Int(b[p + 5])] & classSpace != 0
+            classes[Int(b[p + 5])] & classSpace != 0
         else { return p }
         // Find "?>" (no quotes in the declaration may contain it).
         var end = p + 6
@@ -255,17 +257,17 @@ struct XMLScanner: ~Copyable {
             let save = i
             var j = i
             var spaces = 0
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1; spaces += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1; spaces += 1 }
             let len = name.utf8CodeUnitCount
             guard spaces > 0, j + len <= end, memcmp(b.baseAddress! + j, name.utf8Start, len) == 0 else {
                 i = save
                 return nil
             }
             j += len
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1 }
             guard j < end, b[j] == equals else { i = j; throw fail("malformed XML declaration: expected '=' after \(name)") }
             j += 1
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1 }
             guard j < end, b[j] == quote || b[j] == apostrophe else { i = j; throw fail("malformed XML declaration: \(name) needs a quoted value") }
             let q = b[j]
             j += 1
@@ -288,7 +290,7 @@ struct XMLScanner: ~Copyable {
         if let standalone = try pseudoAttribute("standalone") {
             guard bytesEqual(standalone, "yes") || bytesEqual(standalone, "no") else { throw fail("malformed XML declaration: standalone must be yes or no") }
         }
-        while i < end && byteClasses[Int(b[i])] & classSpace != 0 { i += 1 }
+        while i < end && classes[Int(b[i])] & classSpace != 0 { i += 1 }
         guard i == end else { throw fail("malformed XML declaration") }
     }
 
@@ -302,7 +304,7 @@ struct XMLScanner: ~Copyable {
         while p < n {
             let c = b[p]
             if c == lt { break }
-            if byteClasses[Int(c)] & classSpace == 0 { break }
+            if classes[Int(c)] & classSpace == 0 { break }
             if c == newline { newlines += 1 }
             p += 1
         }
@@ -325,7 +327,7 @@ struct XMLScanner: ~Copyable {
         if openNameOffsets.isEmpty { throw outsideRoot(p) }
         while p < end {
             let c = b[p]
-            if byteClasses[Int(c)] & classTextSpecial != 0 {
+            if classes[Int(c)] & classTextSpecial != 0 {
                 if c == amp {
                     p = try reference(b, p, limit: end).next
                     continue
@@ -404,7 +406,7 @@ struct XMLScanner: ~Copyable {
         var selfClosing = false
         while true {
             var spaces = 0
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
                 spaces += 1
@@ -426,14 +428,14 @@ struct XMLScanner: ~Copyable {
             guard let (attrNameEnd, attrColon) = try name(b, p) else { return .incomplete }
             let attrNameStart = p
             p = attrNameEnd
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
             }
             guard p < n else { return .incomplete }
             guard b[p] == equals else { throw XMLScanError(code: .malformedXML, message: "expected '=' after an attribute name", offset: p) }
             p += 1
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
             }
@@ -446,7 +448,7 @@ struct XMLScanner: ~Copyable {
             while p < n {
                 let v = b[p]
                 if v == q { break }
-                if byteClasses[Int(v)] & classAttributeSpecial != 0 {
+                if classes[Int(v)] & classAttributeSpecial != 0 {
                     if v == lt { throw XMLScanError(code: .malformedXML, message: "'<' is not allowed in an attribute value", offset: p) }
                     if v == newline { newlines += 1 }
                     special = true
@@ -554,7 +556,7 @@ struct XMLScanner: ~Copyable {
         guard let (nameEnd, _) = try name(b, start + 2) else { return .incomplete }
         var p = nameEnd
         var newlines = 0
-        while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+        while p < n && classes[Int(b[p])] & classSpace != 0 {
             if b[p] == newline { newlines += 1 }
             p += 1
         }
@@ -603,7 +605,7 @@ struct XMLScanner: ~Copyable {
             throw XMLScanError(code: .malformedXML, message: "colons are not allowed in processing instruction names", offset: start)
         }
         guard targetEnd + 1 < n else { return .incomplete }
-        if !(b[targetEnd] == question && b[targetEnd + 1] == gt) && byteClasses[Int(b[targetEnd])] & classSpace == 0 {
+        if !(b[targetEnd] == question && b[targetEnd + 1] == gt) && classes[Int(b[targetEnd])] & classSpace == 0 {
             throw XMLScanError(code: .malformedXML, message: "malformed processing instruction", offset: targetEnd)
         }
         guard let end = find(question, gt, in: b, from: targetEnd) else { return .incomplete }
@@ -655,7 +657,7 @@ struct XMLScanner: ~Copyable {
         var p = start + 9
         func spaces() -> Int {
             let s = p
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 { p += 1 }
+            while p < n && classes[Int(b[p])] & classSpace != 0 { p += 1 }
             return p - s
         }
         func literal(pubid: Bool) throws(XMLScanError) -> Bool? {
@@ -713,7 +715,7 @@ struct XMLScanner: ~Copyable {
         while p < n {
             let c = b[p]
             if c < 0x80 {
-                let cls = byteClasses[Int(c)]
+                let cls = classes[Int(c)]
                 let ok = p == start ? cls & classNameStart != 0 : cls & classNameChar != 0
                 if !ok { break }
                 if c == colon && firstColon == nil { firstColon = p }
@@ -807,7 +809,7 @@ struct XMLScanner: ~Copyable {
         let first = name[colon + 1]
         let startsName: Bool
         if first < 0x80 {
-            startsName = byteClasses[Int(first)] & classNameStart != 0
+            startsName = classes[Int(first)] & classNameStart != 0
         } else {
             startsName = decodeUTF8(name, colon + 1).map { isNameStartScalar($0.0) } ?? false
         }
