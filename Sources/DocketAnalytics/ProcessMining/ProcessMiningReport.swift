@@ -45,12 +45,22 @@ public struct ProcessMiningReport: Sendable {
     public struct CaseDuration: Sendable, Equatable {
         public var caseID: String
         public var seconds: Double
+
+        public init(caseID: String, seconds: Double) {
+            self.caseID = caseID
+            self.seconds = seconds
+        }
     }
 
     /// An activity and a number of cases.
     public struct ActivityCount: Sendable, Equatable {
         public var activity: String
         public var cases: Int
+
+        public init(activity: String, cases: Int) {
+            self.activity = activity
+            self.cases = cases
+        }
     }
 }
 
@@ -154,6 +164,12 @@ public struct ServiceTimes: Sendable, Equatable {
         public var activity: String
         public var mean: Double
         public var median: Double
+
+        public init(activity: String, mean: Double, median: Double) {
+            self.activity = activity
+            self.mean = mean
+            self.median = median
+        }
     }
 }
 
