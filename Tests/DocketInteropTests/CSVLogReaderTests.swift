@@ -56,4 +56,18 @@ struct CSVLogReaderTests {
         #expect(events.map(\.activity) == ["b"])
         #expect(summary.skippedRows == 1)
     }
+
+    @Test func rowsAcrossChunksWithQuotedLineBreaksAndCRLFAreReadWhole() throws {
+        // About a megabyte: more than one 512 KiB chunk, with a quoted CR LF in every tenth row.
+        var text = "Case ID,Activity,Complete Timestamp\r\n"
+        for i in 0..<20_000 {
+            let activity = i % 10 == 0 ? "\"Check \"\"\(i)\"\"\r\nagain\"" : "Step \(i)"
+            text += "case-\(i / 4),\(activity),2020-01-01 08:00:\(String(format: "%02d", i % 60))\r\n"
+        }
+        let (events, summary) = try readCSV(text)
+        #expect(summary.rows == 20_000 && summary.skippedRows == 0)
+        #expect(events.count == 20_000)
+        #expect(events[10].activity == "Check \"10\"\r\nagain")
+        #expect(events.last?.caseID == "case-4999")
+    }
 }
