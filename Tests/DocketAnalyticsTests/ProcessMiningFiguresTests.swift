@@ -151,3 +151,14 @@ struct ReferenceArithmeticTests {
         #expect(sum.sum == 2)
     }
 }
+
+@Suite("Medians by selection")
+struct MedianSelectionTests {
+    @Test(arguments: [1, 2, 3, 10, 101, 1000])
+    func selectionGivesTheMedianOfTheSortedValues(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        var values = (0..<count).map { _ in Double(Int.random(in: -50...50, using: &generator)) / 4 }
+        let expected = ReferenceArithmetic.median(sorted: values.sorted())
+        #expect(ReferenceArithmetic.median(selectingIn: &values) == expected)
+    }
+}

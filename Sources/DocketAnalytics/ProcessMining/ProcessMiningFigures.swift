@@ -318,11 +318,10 @@ public struct ProcessMiningFigures {
             var edges: [PerformanceDFG.Edge] = []
             edges.reserveCapacity(sources.count)
             for e in 0..<sources.count {
-                values[e].sort()
                 edges.append(PerformanceDFG.Edge(
                     source: names[Int(sources[e])], target: names[Int(targets[e])],
                     count: sums[e].count, mean: sums[e].mean!,
-                    median: ReferenceArithmetic.median(sorted: values[e])!,
+                    median: ReferenceArithmetic.median(selectingIn: &values[e])!,
                     max: maxima[e], min: minima[e], sum: sums[e].sum,
                     standardDeviation: variances[e].sampleStandardDeviation))
             }
@@ -417,10 +416,9 @@ public struct ProcessMiningFigures {
 
             var perActivity: [ServiceTimes.ActivityServiceTime] = []
             for a in 0..<activityCount where activitySums[a].count > 0 {
-                activityValues[a].sort()
                 perActivity.append(.init(
                     activity: f.activityNames[a], mean: activitySums[a].mean!,
-                    median: ReferenceArithmetic.median(sorted: activityValues[a])!))
+                    median: ReferenceArithmetic.median(selectingIn: &activityValues[a])!))
             }
             perActivity.sort { $0.mean != $1.mean ? $0.mean > $1.mean : codePointPrecedes($0.activity, $1.activity) }
 

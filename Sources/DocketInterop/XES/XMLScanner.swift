@@ -487,7 +487,15 @@ struct XMLScanner: ~Copyable {
         }
 
         let elementName = XMLBytes(start: b.baseAddress! + start + 1, count: nameEnd - start - 1)
-        let declared = try checkNamespaces(b, element: elementName, colon: nameColon.map { $0 - start - 1 }, attributeCount: count, at: start)
+        // Namespace rules only concern prefixed names and xmlns declarations: skip them otherwise.
+        var involvesNamespaces = nameColon != nil
+        for i in 0..<count where !involvesNamespaces {
+            let r = records[i]
+            involvesNamespaces = r.colon >= 0 || (r.nameLength == 5 && b[r.nameStart] == UInt8(ascii: "x") && b[r.nameStart + 4] == UInt8(ascii: "s"))
+        }
+        let declared = involvesNamespaces
+            ? try checkNamespaces(b, element: elementName, colon: nameColon.map { $0 - start - 1 }, attributeCount: count, at: start)
+            : 0
         sawRoot = true
         let attributes = XMLAttributeList(records: records, count: count, buffer: b.baseAddress!, scratch: scratch)
         do {
@@ -935,6 +943,12 @@ private func isPubidChar(_ c: UInt8) -> Bool {
 
 // MARK: - Encoding check
 
+/// High bit set in each zero byte of `x` (exact, no borrow between bytes).
+@inline(__always)
+private func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+}
+
 /// Finds the first byte that is not part of a valid UTF-8 encoding of an XML character.
 ///
 /// Runs ahead of the scanner over each new stretch of bytes; most logs are ASCII, so eight
@@ -947,12 +961,19 @@ enum XMLCharacterCheck {
         var i = start
         let base = UnsafeRawPointer(b.baseAddress!)
         while i < n {
-            // Eight ASCII bytes at a time: no high bit and no byte below 0x20.
+            // Eight ASCII bytes at a time: no high bit, and no byte below 0x20 other than tab,
+            // line feed and carriage return (which XES indentation puts in most words).
             while i + 8 <= n {
                 let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let high = word & 0x8080_8080_8080_8080
-                let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-                if high | control != 0 { break }
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                // High bit set in each byte that is at least 0x20 (exact for ASCII bytes).
+                let printable = (word &+ 0x6060_6060_6060_6060) & 0x8080_8080_8080_8080
+                let control = ~printable & 0x8080_8080_8080_8080
+                if control != 0 {
+                    let allowed = zeroBytes(word ^ 0x0909_0909_0909_0909) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                        | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+                    if control & ~allowed != 0 { break }
+                }
                 i += 8
             }
             guard i < n else { break }
