@@ -136,3 +136,14 @@ struct XESReaderTests {
         #expect(e.instance == "7" && e.role == "clerk" && e.lifecycle == "complete")
     }
 }
+
+@Suite("Reading XES in ISO-8859-1")
+struct Latin1XESTests {
+    @Test func aLatin1DocumentIsTranscoded() throws {
+        let text = xes("<string key=\"concept:name\" value=\"c\"/>" + event("Prüfung", "2020-01-01T00:00:00Z"))
+            .replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"ISO-8859-1\"")
+        let latin1 = text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        let dir = TemporaryDirectory()
+        #expect(try readXES(bytes: latin1, in: dir).map(\.activity) == ["Prüfung"])
+    }
+}

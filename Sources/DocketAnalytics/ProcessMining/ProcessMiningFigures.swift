@@ -36,6 +36,8 @@ public struct ProcessMiningFigures {
     private var activityNames: [String] = []
     private var instanceIndexByName: [String: Int32] = [:]
     private var lifecycleByText: [String: Lifecycle] = [:]
+    private var lastLifecycleText: String?
+    private var lastLifecycleCode = Lifecycle.absent
 
     // One entry per event, in file order.
     private var rowCase: [Int32] = []
@@ -93,7 +95,11 @@ public struct ProcessMiningFigures {
 
         var lifecycleCode = Lifecycle.absent
         if let lifecycle {
-            if let known = lifecycleByText[lifecycle] {
+            // Most logs use two or three spellings; readers hand out shared strings, which
+            // compare in constant time.
+            if lifecycle == lastLifecycleText {
+                lifecycleCode = lastLifecycleCode
+            } else if let known = lifecycleByText[lifecycle] {
                 lifecycleCode = known
             } else {
                 switch lifecycle.lowercased() {
@@ -103,6 +109,8 @@ public struct ProcessMiningFigures {
                 }
                 lifecycleByText[lifecycle] = lifecycleCode
             }
+            lastLifecycleText = lifecycle
+            lastLifecycleCode = lifecycleCode
         }
 
         var instanceIndex: Int32 = -1

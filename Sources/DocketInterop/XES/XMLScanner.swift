@@ -9,7 +9,8 @@
 // What it checks is what libxml2 (and so XMLParser) rejects: the tests run both on every log
 // and on fuzzed ones, and the scanner must either produce the same elements and attributes or
 // report an error. What it does not do: DTD internal subsets (rejected as unsupported),
-// encodings other than UTF-8 (rejected), external entities (never loaded).
+// encodings other than UTF-8 (ISO-8859-1 is transcoded before it; others are rejected),
+// external entities (never loaded).
 
 #if canImport(Glibc)
 import Glibc
@@ -282,9 +283,9 @@ struct XMLScanner: ~Copyable {
             throw XMLScanError(code: .unsupportedXML, message: "XML version \(String(decoding: version, as: UTF8.self)) is not supported", offset: i)
         }
         if let encoding = try pseudoAttribute("encoding") {
-            let name = String(decoding: encoding, as: UTF8.self).uppercased()
-            guard name == "UTF-8" || name == "UTF8" else {
-                throw XMLScanError(code: .unsupportedXML, message: "encoding \(String(decoding: encoding, as: UTF8.self)) is not supported (only UTF-8)", offset: i)
+            let name = String(decoding: encoding, as: UTF8.self)
+            guard XMLEncoding(declared: name) != nil else {
+                throw XMLScanError(code: .unsupportedXML, message: "encoding \(name) is not supported (UTF-8, US-ASCII or ISO-8859-1)", offset: i)
             }
         }
         if let standalone = try pseudoAttribute("standalone") {
@@ -942,6 +943,53 @@ private func isPubidChar(_ c: UInt8) -> Bool {
 }
 
 // MARK: - Encoding check
+
+/// The encodings a document may declare.
+enum XMLEncoding: Equatable {
+    /// UTF-8, or US-ASCII (a subset).
+    case utf8
+    /// ISO-8859-1 (Latin-1): each byte is the code point; transcoded to UTF-8 before scanning.
+    case latin1
+
+    /// The encoding a declaration names, or `nil` if unsupported.
+    init?(declared name: String) {
+        switch name.uppercased() {
+        case "UTF-8", "UTF8", "US-ASCII", "ASCII": self = .utf8
+        case "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "LATIN-1", "L1": self = .latin1
+        default: return nil
+        }
+    }
+
+    /// The encoding declared at the start of `b` (after an optional UTF-8 byte-order mark);
+    /// UTF-8 when there is no declaration or it names none.
+    static func sniff(_ b: XMLBytes) -> XMLEncoding {
+        var p = 0
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { p = 3 }
+        let head = Array(b[p..<min(b.count, p + 1024)])
+        guard head.starts(with: Array("<?xml".utf8)), let end = head.indices.first(where: { $0 + 1 < head.count && head[$0] == UInt8(ascii: "?") && head[$0 + 1] == UInt8(ascii: ">") }) else {
+            return .utf8
+        }
+        let declaration = String(decoding: head[..<end], as: UTF8.self)
+        guard let key = declaration.range(of: "encoding") else { return .utf8 }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return .utf8 }
+        let value = rest.dropFirst().prefix { $0 != quote }
+        return XMLEncoding(declared: String(value)) ?? .utf8
+    }
+}
+
+/// Appends `b` transcoded from ISO-8859-1 to UTF-8 to `out`.
+func appendLatin1AsUTF8(_ b: XMLBytes, to out: inout [UInt8]) {
+    out.reserveCapacity(out.count + b.count + b.count / 8)
+    for c in b {
+        if c < 0x80 {
+            out.append(c)
+        } else {
+            out.append(0xC0 | c >> 6)
+            out.append(0x80 | c & 0x3F)
+        }
+    }
+}
 
 /// High bit set in each zero byte of `x` (exact, no borrow between bytes).
 @inline(__always)
