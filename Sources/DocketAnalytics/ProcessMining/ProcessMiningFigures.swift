@@ -26,6 +26,7 @@ public struct ProcessMiningFigures {
         case absent = 0, start, complete, other
     }
 
+    /// The row order pm4py would use for this log.
     public let rowOrder: RowOrder
 
     private var caseIndexByID: [String: Int32] = [:]

@@ -185,10 +185,13 @@ public enum ReferenceArithmetic {
 
 /// A running sum with the Kahan compensation pandas' grouped `sum` and `mean` use.
 public struct KahanSum: Sendable {
+    /// The compensated sum so far.
     public private(set) var sum = 0.0
     private var compensation = 0.0
+    /// How many values were added.
     public private(set) var count = 0
 
+    /// An empty accumulator.
     public init() {}
 
     /// Adds `value`, in the order pandas would visit it.

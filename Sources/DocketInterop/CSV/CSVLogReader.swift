@@ -14,6 +14,7 @@ import DocketCore
 public struct CSVLogReader: Sendable {
     /// Which column holds what. `nil` means "find it by its usual names".
     public struct Columns: Sendable, Equatable {
+        /// Column names for each field; `nil` finds the column by its usual names.
         public var caseID: String?
         public var activity: String?
         public var timestamp: String?
@@ -26,6 +27,7 @@ public struct CSVLogReader: Sendable {
         /// Names tried, in order, for the start timestamp when ``startTimestamp`` is `nil`.
         public var startTimestampCandidates: [String]
 
+        /// Columns found by name, except those given.
         public init(
             caseID: String? = nil, activity: String? = nil, timestamp: String? = nil, lifecycle: String? = nil,
             resource: String? = nil, group: String? = nil, role: String? = nil, instance: String? = nil,
@@ -54,7 +56,9 @@ public struct CSVLogReader: Sendable {
         static let instanceCandidates = ["concept:instance"]
     }
 
+    /// How to read the file.
     public struct Options: Sendable {
+        /// How to read timestamps without an offset (pm4py: UTC).
         public var naiveTimeZone: NaiveTimeZone
         public var columns: Columns
         /// The field separator; `nil` detects it from the header row.
@@ -78,14 +82,18 @@ public struct CSVLogReader: Sendable {
         public var skippedRows: Int
         /// The header column chosen for each role, for messages.
         public var caseColumn: String
+        /// The header column chosen for the activity.
         public var activityColumn: String
+        /// The header column chosen for the timestamp.
         public var timestampColumn: String
     }
 
+    /// The file, the name errors use for it, and the reading options.
     public let path: String
     public let displayName: String
     public let options: Options
 
+    /// A reader of the CSV file at `path`; errors name it `displayName` (default: `path`).
     public init(path: String, displayName: String? = nil, options: Options = Options()) {
         self.path = path
         self.displayName = displayName ?? path
