@@ -65,6 +65,13 @@ struct BadInputTests {
         #expect(readError(bytes, name: "bad.xes")?.code == .malformedXML)
     }
 
+    @Test func controlCharactersXMLForbidsAreReportedAtTheirLine() throws {
+        let text = wellFormed.replacingOccurrences(of: "value=\"d\"", with: "value=\"d\u{1}\"")
+        let error = try #require(readError(Array(text.utf8), name: "bad.xes"))
+        #expect(error.code == .malformedXML)
+        #expect(error.line == 7)
+    }
+
     @Test func anUnknownCSVColumnIsReported() throws {
         let options = EventLogFile.ReadOptions(csvColumns: .init(caseID: "Ticket"))
         let error = try #require(readError(Array("Case ID,Activity,Complete Timestamp\n1,a,2020-01-01 08:00\n".utf8), name: "log.csv", options: options))
