@@ -49,6 +49,6 @@ struct AnalyzeCommandTests {
         let path = dir.file("log.csv", "Case ID,Activity,Complete Timestamp\n1,Submit,2020-01-01 08:00\n1,Approve,2020-01-03 10:00\n")
         let result = try run(["analyze", path])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("2d 2h  Submit -> Approve"))
+        #expect(result.stdout.contains("2 d 2 h  Submit -> Approve"))
     }
 }
