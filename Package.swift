@@ -63,6 +63,8 @@ let package = Package(
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of imported log files (their identity for idempotent imports).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // The command-line interface: parse, call, print.
