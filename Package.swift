@@ -86,7 +86,9 @@ let package = Package(
             ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
-        .testTarget(name: "DocketServiceTests", dependencies: ["DocketService", "DocketStore", "DocketCore"]),
+        .testTarget(
+            name: "DocketServiceTests",
+            dependencies: ["DocketService", "DocketStore", "DocketCore", "DocketInterop", "DocketAnalytics"]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
     ]
 )

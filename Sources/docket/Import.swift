@@ -51,7 +51,8 @@ struct Import: ParsableCommand {
             log event, the activity as the transition, times as business time, resource as actor, role \
             and group as role and department, lifecycle kept. With --workflow, each trace is replayed \
             through the engine against that deployed workflow (activities mapped to events by --map) \
-            and appended only if it fits; run 'docket conform' to see why others do not. \
+            and appended only if every event replays (a trace that stops early becomes an open case); \
+            run 'docket conform' to see why others do not. \
             The whole file is checked before anything is appended: a bad file imports nothing. Cases \
             go in batches, one transaction each; case ids are the log's, prefixed with the file's \
             SHA-256 (first 8 digits), so importing the same file again adds nothing, and an \
@@ -116,6 +117,9 @@ struct Import: ParsableCommand {
         if summary.alreadyImported > 0 {
             print("\(summary.alreadyImported) cases were already imported and were left as they are")
         }
+        if summary.openCases > 0 {
+            print("\(summary.openCases) of them are still open: their trace ends before a final state of \(summary.workflowID)")
+        }
         if !summary.notFitting.isEmpty {
             print("\(summary.notFitting.count) cases do not fit workflow \(summary.workflowID) and were not imported, e.g.:")
             for (caseID, deviation) in summary.notFitting.prefix(5) { print("  \(caseID): \(deviation)") }
@@ -135,6 +139,7 @@ struct ImportReport: Encodable {
     var appendedEvents: Int
     var alreadyImported: Int
     var notFitting: Int
+    var openCases: Int
     var transactions: Int
     var seconds: Double
     var eventsPerSecond: Double
@@ -149,6 +154,7 @@ struct ImportReport: Encodable {
         appendedEvents = s.appendedEvents
         alreadyImported = s.alreadyImported
         notFitting = s.notFitting.count
+        openCases = s.openCases
         transactions = s.batches
         self.seconds = seconds
         eventsPerSecond = seconds > 0 ? Double(s.appendedEvents) / seconds : 0
@@ -157,6 +163,6 @@ struct ImportReport: Encodable {
     enum CodingKeys: String, CodingKey {
         case source, workflow, workflowVersion = "workflow_version", logCases = "log_cases", logEvents = "log_events"
         case importedCases = "imported_cases", appendedEvents = "appended_events", alreadyImported = "already_imported"
-        case notFitting = "not_fitting", transactions, seconds, eventsPerSecond = "events_per_second"
+        case notFitting = "not_fitting", openCases = "open_cases", transactions, seconds, eventsPerSecond = "events_per_second"
     }
 }

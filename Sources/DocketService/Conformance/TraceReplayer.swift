@@ -94,6 +94,10 @@ public struct TraceReplay: Sendable {
 
     /// True when the trace replays without any deviation and ends in a final state.
     public var fits: Bool { deviations.isEmpty }
+
+    /// True when every event replays as recorded: the only deviation, if any, is that the case
+    /// is not finished (a case still running when the log was taken).
+    public var replaysCleanly: Bool { deviations.allSatisfy { $0.kind == .caseNotFinished } }
 }
 
 /// Replays the traces of a log against a workflow definition through the real engine

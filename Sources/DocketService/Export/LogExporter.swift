@@ -48,6 +48,7 @@ public final class LogExporter: Sendable {
 
     /// Writes the cases of `workflowID` (all cases when `nil`) to `sink` in `format`, and
     /// finishes the sink.
+    @discardableResult
     public func export(workflowID: String? = nil, format: ExportFormat, to sink: any LogSink, logName: String? = nil) throws -> LogExportSummary {
         let head = try store.lastPosition()
         switch format {

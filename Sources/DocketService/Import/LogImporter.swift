@@ -110,6 +110,9 @@ public struct LogImportSummary: Sendable {
     /// For a named workflow: cases whose trace does not fit the definition, not imported, with
     /// their first deviation (run `docket conform` for the full picture).
     public var notFitting: [(caseID: String, deviation: Deviation)]
+    /// For a named workflow: imported cases whose trace ends before a final state; they are
+    /// open in Docket and carry on from where the log left them.
+    public var openCases: Int
     /// Transactions committed.
     public var batches: Int
     /// Rows a CSV reader skipped (no timestamp, case or activity).
@@ -136,7 +139,8 @@ public struct LogImportSummary: Sendable {
 /// attributes as the log has them; the last carries outcome `ended`. The opening records the
 /// source file (`source`) and the log's case id (`data["concept:name"]`), which `export` writes
 /// back. Imported into a named workflow, each trace is replayed through the engine
-/// (``TraceReplayer``) and its events appended only if it fits.
+/// (``TraceReplayer``) and its events appended only if every event replays as recorded; a trace
+/// that stops before a final state becomes an open case, to be carried on in Docket.
 public final class LogImporter: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
@@ -151,6 +155,7 @@ public final class LogImporter: Sendable {
     ///   import there (the batches committed stay, and a new run resumes after them).
     /// - Throws: ``DocketInterop/LogReadError`` (nothing imported), ``ImportError``,
     ///   ``DocketCore/Refusal`` `unknown_workflow`, ``DocketStore/StoreError``.
+    @discardableResult
     public func run(path: String, displayName: String? = nil, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
@@ -162,6 +167,7 @@ public final class LogImporter: Sendable {
     }
 
     /// Imports a log already read.
+    @discardableResult
     public func run(_ log: LoadedLog, fileName: String, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
@@ -187,7 +193,7 @@ public final class LogImporter: Sendable {
         var summary = LogImportSummary(
             sha256: log.sha256, source: source, workflowID: definition.id, workflowVersion: definition.version,
             logCases: log.cases.count, logEvents: log.eventCount, importedCases: 0, appendedEvents: 0,
-            alreadyImported: 0, notFitting: [], batches: 0, skippedRows: log.csvSummary?.skippedRows ?? 0)
+            alreadyImported: 0, notFitting: [], openCases: 0, batches: 0, skippedRows: log.csvSummary?.skippedRows ?? 0)
         var batch: [CaseAppend] = []
         var batchEvents = 0
         var done = 0
@@ -228,10 +234,13 @@ public final class LogImporter: Sendable {
             var events: [CaseEvent]
             if let replayer {
                 let replay = replayer.replay(caseID: caseID, events: logCase.events, data: data)
-                guard replay.fits else {
-                    if let first = replay.deviations.first { summary.notFitting.append((logCase.id, first)) }
+                guard replay.replaysCleanly else {
+                    if let first = replay.deviations.first(where: { $0.kind != .caseNotFinished }) {
+                        summary.notFitting.append((logCase.id, first))
+                    }
                     continue
                 }
+                if replay.state?.isClosed == false { summary.openCases += 1 }
                 events = replay.events
             } else {
                 events = Self.importedEvents(caseID: caseID, of: logCase, workflowVersion: definition.version)
