@@ -117,6 +117,56 @@ import Testing
         #expect(abs(mean - reference) <= 1e-9 * reference)
     }
 
+    @Test func theReportOfAnImportShowsTheDurationsAnalyzeComputesOnTheFile() throws {
+        let store = try SQLiteEventStore(path: temporaryDatabase())
+        let path = ImportFixtures.sharedLog("receipt.xes.gz")
+        try LogImporter(catalog: WorkflowCatalog(store: store)).run(path: path, options: .init())
+        try ProjectionUpdater(store: store, calendars: .alwaysWorking).catchUp()
+        let report = try ProjectionReporter(store: store, calendars: .alwaysWorking)
+            .report(ReportScope(workflowID: "imported", measure: .wall, asOf: Timestamp(seconds: 2_000_000_000)))
+        let workflow = try #require(report.workflows.first)
+        let figures = try ImportFixtures.figures(path)
+        func number(_ value: JSONValue?) -> Double? {
+            switch value {
+            case let .double(d)?: d
+            case let .int(i)?: Double(i)
+            default: nil
+            }
+        }
+        func close(_ a: Double?, _ b: Double?) -> Bool {
+            guard let a, let b else { return false }
+            return abs(a - b) <= 1e-9 * max(1, abs(b))
+        }
+        // Case durations: decision time of the imported cases.
+        let decision = workflow.timeToDecision.wall
+        let durations = figures["case_duration_s"]
+        #expect(decision.count == 1_434)
+        #expect(close(decision.mean, number(durations?["mean"])))
+        #expect(close(decision.p50, number(durations?["median"])))
+        #expect(close(decision.p90, number(durations?["p90"])))
+        #expect(close(decision.max, number(durations?["max"])))
+        // Transitions between activities: the performance DFG, edge by edge.
+        guard case let .array(edges)? = figures["performance_dfg"]?["edges"] else {
+            Issue.record("no DFG edges")
+            return
+        }
+        var rows: [String: TransitionRow] = [:]
+        for row in workflow.transitions { rows[row.from + " -> " + row.to] = row }
+        #expect(rows.count == edges.count + 1)  // and started -> the first activity, in no time
+        for edge in edges {
+            guard case let .array(pair)? = edge["edge"], case let .string(from) = pair[0], case let .string(to) = pair[1],
+                  let row = rows[from + " -> " + to]
+            else {
+                Issue.record("edge \(String(describing: edge["edge"])) is not in the report")
+                continue
+            }
+            #expect(Double(row.summary.count) == number(edge["count"]))
+            #expect(close(row.summary.mean, number(edge["mean_s"])), "\(from) -> \(to)")
+            #expect(close(row.summary.p50, number(edge["median_s"])), "\(from) -> \(to)")
+            #expect(close(row.summary.max, number(edge["max_s"])), "\(from) -> \(to)")
+        }
+    }
+
     @Test func caseIDsCarryTheFilesHashUnlessAPrefixIsGiven() throws {
         let importer = try ImportFixtures.importer()
         let path = ImportFixtures.file(ImportFixtures.sixCases())
