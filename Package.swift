@@ -61,6 +61,7 @@ let package = Package(
             name: "DocketService",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of imported log files (their identity for idempotent imports).
@@ -88,7 +89,10 @@ let package = Package(
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
         .testTarget(
             name: "DocketServiceTests",
-            dependencies: ["DocketService", "DocketStore", "DocketCore", "DocketInterop", "DocketAnalytics"]),
+            dependencies: [
+                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
     ]
 )

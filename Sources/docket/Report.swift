@@ -100,10 +100,10 @@ struct Report: ParsableCommand {
     private func makeScope() throws -> ReportScope {
         if let version, version < 1 { throw UsageFailure("--version \(version) is not a version: versions are 1, 2, ...") }
         let scope = ReportScope(
-            workflowID: workflow, version: version, from: try from.map { try reportTime($0, option: "--from") },
-            to: try to.map { try reportTime($0, option: "--to") }, department: department, role: role,
+            workflowID: workflow, version: version, from: try from.map { try parseTime($0, option: "--from") },
+            to: try to.map { try parseTime($0, option: "--to") }, department: department, role: role,
             onBehalfOf: onBehalfOf, channel: channel, measure: time.measure,
-            asOf: try now.map { try reportTime($0, option: "--now") } ?? DocketService.SystemClock().now())
+            asOf: try now.map { try parseTime($0, option: "--now") } ?? DocketService.SystemClock().now())
         if let from = scope.from, let to = scope.to, to <= from {
             throw UsageFailure("--to (\(to)) must be after --from (\(from))")
         }
@@ -119,15 +119,6 @@ enum AnalyticsStore {
         }
         return try SQLiteEventStore(path: options.path)
     }
-}
-
-/// Parses a report time: ISO 8601, in the local time zone when it names no offset.
-func reportTime(_ text: String, option: String) throws -> Timestamp {
-    guard let utc = Timestamp.parse(iso8601: text) else {
-        throw UsageFailure("\(option) '\(text)' is not an ISO 8601 time such as 2020-03-01 or 2020-03-01T09:00:00+08:00")
-    }
-    let offset = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: utc.secondsSinceEpoch))
-    return Timestamp.parse(iso8601: text, naiveOffsetSeconds: offset) ?? utc
 }
 
 extension ProjectionError: ReportableError {

@@ -28,33 +28,23 @@ public struct ProjectionCalendars: Sendable {
     /// - Throws: ``ProjectionError/Code/calendarUnreadable`` when the newest deployed calendars do
     ///   not load together (an override written for another version of its base, a missing base).
     public static func deployed(in store: some EventStore) throws -> ProjectionCalendars {
-        var newest: [String: Deployment] = [:]
-        for deployment in try store.deployments(.calendar) where deployment.version >= (newest[deployment.id]?.version ?? 0) {
-            newest[deployment.id] = deployment
-        }
-        let sources = newest.values.sorted { $0.id < $1.id }.map {
-            CalendarLoader.Source(file: "deployed calendar \($0.id) v\($0.version)", text: $0.content)
-        }
-        let calendars: [String: BusinessCalendar]
-        do {
-            calendars = try CalendarLoader.loadAll(sources)
-        } catch {
-            throw ProjectionError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
-        }
-        var named: [WorkflowKey: String?] = [:]
-        for deployment in try store.deployments(.workflow) {
-            let key = WorkflowKey(id: deployment.id, version: deployment.version)
-            if case let .success(definition) = DefinitionLoader.load(text: deployment.content, file: "deployed workflow \(key)") {
-                named[key] = .some(definition.calendar)
+        // The catalog resolves definitions and calendars exactly as commands do (newest calendar
+        // version, bases included); load every calendar once here so a broken one is an error,
+        // not a silent switch to counting every second.
+        let catalog = WorkflowCatalog(store: store)
+        for name in Set(try store.deployments(.calendar).map(\.id)).sorted() {
+            do {
+                _ = try catalog.calendar(named: name)
+            } catch {
+                throw ProjectionError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
             }
         }
-        let resolved = named
         return ProjectionCalendars { key in
-            guard let entry = resolved[key] else {
+            guard let definition = try? catalog.definition(key.id, version: key.version) else {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (workflow not deployed)")
             }
-            guard let name = entry else { return .alwaysWorking }
-            guard let calendar = calendars[name] else {
+            guard let name = definition.calendar else { return .alwaysWorking }
+            guard let calendar = try? catalog.calendar(named: name) else {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (calendar '\(name)' is not deployed)")
             }
             return WorkflowCalendar(calendar)
