@@ -64,6 +64,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of imported log files (their identity for idempotent imports).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // The command-line interface: parse, call, print.
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "DocketServiceTests",
             dependencies: [
-                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics",
+                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
