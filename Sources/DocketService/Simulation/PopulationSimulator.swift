@@ -46,10 +46,18 @@ public struct SimulationSummary: Sendable {
     public var events: Int
     public var firstArrival: Timestamp?
     public var lastArrival: Timestamp?
+    /// Cases that an earlier, interrupted run of the same plan had already appended, with the
+    /// same events: skipped, so that running a plan again completes it.
+    public var alreadyInLog: Int = 0
 }
 
 /// Generates a population of cases through the real engine and appends them to the real store in
 /// batches (one transaction per batch). The same plan and seed give the same events.
+///
+/// A run that was interrupted (killed between two batches) left whole batches behind; running the
+/// same plan again skips the cases already in the log with exactly the events it generates, and
+/// appends the rest. A case id already in the log with other events is a conflict: nothing more
+/// is appended.
 public struct PopulationSimulator: Sendable {
     public let catalog: WorkflowCatalog
 
@@ -92,15 +100,44 @@ public struct PopulationSimulator: Sendable {
             summary.events += events.count
             batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events))
             if batch.count >= plan.batchSize {
-                _ = try catalog.store.append(batch: batch)
+                summary.alreadyInLog += try appendResuming(batch)
                 batch.removeAll(keepingCapacity: true)
                 progress(summary.cases)
             }
         }
         if !batch.isEmpty {
-            _ = try catalog.store.append(batch: batch)
+            summary.alreadyInLog += try appendResuming(batch)
             progress(summary.cases)
         }
         return summary
+    }
+
+    /// Appends `batch` in one transaction, leaving out the cases an earlier run of the same plan
+    /// appended; returns how many it left out. Batches are appended in order and whole, so the
+    /// cases already in the log are a prefix of the plan: when neither end of the batch is there,
+    /// none of it is (the common case costs two lookups).
+    private func appendResuming(_ batch: [CaseAppend]) throws -> Int {
+        let store = catalog.store
+        guard let first = batch.first, let last = batch.last,
+              try store.header(of: first.caseID) != nil || store.header(of: last.caseID) != nil
+        else {
+            _ = try store.append(batch: batch)
+            return 0
+        }
+        var missing: [CaseAppend] = []
+        for append in batch {
+            let recorded = try store.events(of: append.caseID)
+            if recorded.isEmpty {
+                missing.append(append)
+            } else if recorded.map(\.event) != append.events {
+                throw StoreError(
+                    .conflict,
+                    "case '\(append.caseID)' is already in the log with other events than this simulation generates: "
+                        + "nothing more was appended. Simulate into a fresh database, or pass another --prefix.",
+                    caseID: append.caseID)
+            }
+        }
+        if !missing.isEmpty { _ = try store.append(batch: missing) }
+        return batch.count - missing.count
     }
 }

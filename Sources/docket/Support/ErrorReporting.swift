@@ -22,7 +22,14 @@ extension StoreError: ReportableError {
 }
 
 extension ServiceError: ReportableError {
-    var exitCode: Int32 { code == .retriesExhausted ? ExitStatus.conflict : ExitStatus.badInput }
+    var exitCode: Int32 {
+        switch code {
+        case .retriesExhausted: ExitStatus.conflict
+        // The database itself is damaged (or from a newer docket): not the user's input.
+        case .invalidDeployment: ExitStatus.unavailable
+        default: ExitStatus.badInput
+        }
+    }
     var reportLines: [String] { [message] }
 }
 

@@ -14,7 +14,10 @@ struct Session {
         if !create, !FileManager.default.fileExists(atPath: options.path) {
             throw UsageFailure("no event log at \(options.path): deploy a workflow first (docket deploy Workflows/), or pass --db")
         }
-        store = try SQLiteEventStore(path: options.path)
+        // A log the user may not write to (a write-protected file, an auditor's copy) is opened
+        // read-only, so that showing and verifying it still work; a write then fails with exit 4.
+        let readOnly = !create && !FileManager.default.isWritableFile(atPath: options.path)
+        store = try SQLiteEventStore(path: options.path, options: .init(busyTimeout: try options.busyTimeout(), readOnly: readOnly))
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
     }
