@@ -22,6 +22,14 @@ public struct SimulationPlan: Sendable {
     public var caseIDPrefix: String = ""
     public var profile = SimulationProfile()
 
+    /// Mean time between two arrivals, in microseconds.
+    var meanArrivalGap: Double { 86_400_000_000 / (arrivalsPerDay ?? max(Double(cases) / 28, 1)) }
+
+    /// The instant after which no step is taken: ``horizon``, or the expected last arrival plus 7 days.
+    public var horizonOrDefault: Timestamp {
+        horizon ?? from.adding(microseconds: Int64(meanArrivalGap * Double(max(cases - 1, 0)))).adding(seconds: 7 * 86_400)
+    }
+
     public init(workflows: [String], cases: Int, seed: UInt64 = 1,
                 from: Timestamp = Timestamp.parse(iso8601: "2020-02-03T00:00:00+08:00")!, arrivalsPerDay: Double? = nil) {
         self.workflows = workflows
@@ -66,10 +74,8 @@ public struct PopulationSimulator: Sendable {
             CaseSimulator(context: try catalog.context(for: try catalog.definition(id)), profile: plan.profile)
         }
         var random = SeededRandom(seed: plan.seed)
-        let perDay = plan.arrivalsPerDay ?? max(Double(plan.cases) / 28, 1)
-        let meanGap = 86_400_000_000 / perDay
-        let lastArrival = plan.from.adding(microseconds: Int64(meanGap * Double(max(plan.cases - 1, 0))))
-        let horizon = plan.horizon ?? lastArrival.adding(seconds: 7 * 86_400)
+        let meanGap = plan.meanArrivalGap
+        let horizon = plan.horizonOrDefault
         var summary = SimulationSummary(cases: 0, events: 0, firstArrival: nil, lastArrival: nil)
         var batch: [CaseAppend] = []
         var arrival = plan.from

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketInterop
 import DocketService
 import DocketStore
 
@@ -45,4 +46,24 @@ extension DefinitionErrors: ReportableError {
 extension CalendarError: ReportableError {
     var exitCode: Int32 { ExitStatus.badInput }
     var reportLines: [String] { [description] }
+}
+
+extension LogReadError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [description] }
+}
+
+extension LogWriteError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [description] }
+}
+
+extension ImportError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [message] }
+}
+
+extension ActivityMapError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { diagnostics.map(\.description) }
 }
