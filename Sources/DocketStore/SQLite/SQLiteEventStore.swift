@@ -121,17 +121,17 @@ public final class SQLiteEventStore: EventStore {
     @discardableResult
     public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
         let recordedAt = clock()
-        let encoder = CanonicalJSON.makeEncoder()
+        var coder = PayloadCoder()
         var head = try Self.head(db)
-        let insert = try db.cachedStatement(sql: """
+        let insert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
                                 actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let current = try db.cachedStatement(sql: """
+            """))
+        let current = RawStatement(try db.cachedStatement(sql: """
             SELECT version, workflow_id, workflow_version FROM events
             WHERE case_id = ? ORDER BY version DESC LIMIT 1
-            """)
+            """))
         var results: [AppendResult] = []
         results.reserveCapacity(batch.count)
         for append in batch {
@@ -140,9 +140,11 @@ public final class SQLiteEventStore: EventStore {
                 results.append(recorded)
                 continue
             }
-            let state = try Row.fetchOne(current, arguments: [append.caseID]).map {
-                (version: $0[0] as Int, workflowID: $0[1] as String, workflowVersion: $0[2] as Int)
-            }
+            current.bind(1, append.caseID)
+            let state = try current.step(db)
+                ? (version: current.int(0), workflowID: current.string(1) ?? "", workflowVersion: current.int(2))
+                : nil
+            current.reset()
             try AppendRules.checkAgainstCase(append, current: state)
 
             var recorded: [RecordedEvent] = []
@@ -150,13 +152,23 @@ public final class SQLiteEventStore: EventStore {
             for (offset, event) in append.events.enumerated() {
                 let row = try EventRow(
                     event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
+                    recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
+                insert.bind(1, row.position)
+                insert.bind(2, row.caseID)
+                insert.bind(3, row.version)
+                insert.bind(4, row.type)
+                insert.bind(5, row.workflowID)
+                insert.bind(6, row.workflowVersion)
+                insert.bind(7, row.payload)
+                insert.bind(8, row.actor)
+                insert.bind(9, row.role)
+                insert.bind(10, row.onBehalfOf)
+                insert.bind(11, row.occurredAt)
+                insert.bind(12, row.recordedAt)
+                insert.bind(13, row.prevHash)
+                insert.bind(14, row.hash)
                 do {
-                    try insert.execute(arguments: [
-                        row.position, row.caseID, row.version, row.type, row.workflowID, row.workflowVersion,
-                        row.payload, row.actor, row.role, row.onBehalfOf, row.occurredAt, row.recordedAt,
-                        row.prevHash, row.hash,
-                    ])
+                    try insert.execute(db)
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     // Unreachable while every writer uses BEGIN IMMEDIATE; kept as the last guard.
                     throw StoreError.conflict(caseID: append.caseID, expected: append.expectedVersion, actual: row.version)
@@ -249,11 +261,18 @@ public final class SQLiteEventStore: EventStore {
 
     private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
+        try statement.setArguments(arguments)
+        let rows = RawStatement(statement)
+        defer { rows.reset() }
         var events: [RecordedEvent] = []
-        let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
-            events.append(try eventRow(row).recordedEvent(decoder: decoder))
+        var coder = PayloadCoder()
+        while try rows.step(db) {
+            let row = EventRow(
+                position: rows.int64(0), caseID: rows.string(1) ?? "", version: rows.int(2), type: rows.string(3) ?? "",
+                workflowID: rows.string(4) ?? "", workflowVersion: rows.int(5), payload: rows.string(6) ?? "",
+                actor: rows.string(7) ?? "", role: rows.string(8), onBehalfOf: rows.string(9), occurredAt: rows.int64(10),
+                recordedAt: rows.int64(11), prevHash: rows.string(12) ?? "", hash: rows.string(13) ?? "")
+            events.append(try row.recordedEvent(coder: &coder))
         }
         return events
     }
