@@ -97,9 +97,18 @@ static sqlite3 *open_like_docket(const char *path) {
     return db;
 }
 
-static row_t *load_rows(const char *path, const char *where, int64_t *count) {
+/* Reads SRC's events in position order, a chunk at a time, so a log of any size fits in memory. */
+typedef struct {
     sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(db, path);
+    sqlite3_stmt *select;
+    row_t pending; /* a row read but not yet handed out */
+    int has_pending;
+    int done;
+} source_t;
+
+static void source_open(source_t *source, const char *path, const char *where) {
+    memset(source, 0, sizeof *source);
+    if (sqlite3_open_v2(path, &source->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(source->db, path);
     char sql[1024];
     snprintf(sql, sizeof sql, "%s", select_sql);
     if (where) {
@@ -108,36 +117,53 @@ static row_t *load_rows(const char *path, const char *where, int64_t *count) {
                  "on_behalf_of, occurred_at, recorded_at, prev_hash, hash FROM events %s",
                  where);
     }
-    sqlite3_stmt *select;
-    if (sqlite3_prepare_v2(db, sql, -1, &select, NULL) != SQLITE_OK) die(db, "prepare select");
-    int64_t capacity = 1024, n = 0;
-    row_t *rows = malloc(sizeof(row_t) * (size_t)capacity);
-    int rc;
-    while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
-        if (n == capacity) {
-            capacity *= 2;
-            rows = realloc(rows, sizeof(row_t) * (size_t)capacity);
-        }
-        row_t *row = &rows[n++];
-        for (int c = 0; c < COLUMNS; c++) {
-            row->texts[c] = NULL;
-            row->ints[c] = 0;
-            if (sqlite3_column_type(select, c) == SQLITE_NULL) continue;
-            if (is_text[c]) {
-                int length = sqlite3_column_bytes(select, c);
-                row->texts[c] = malloc((size_t)length + 1);
-                memcpy(row->texts[c], sqlite3_column_text(select, c), (size_t)length + 1);
-                row->lengths[c] = length;
-            } else {
-                row->ints[c] = sqlite3_column_int64(select, c);
-            }
+    if (sqlite3_prepare_v2(source->db, sql, -1, &source->select, NULL) != SQLITE_OK) die(source->db, "prepare select");
+}
+
+/* The next row of SRC into *row; 0 at the end. */
+static int source_next(source_t *source, row_t *row) {
+    if (source->has_pending) {
+        *row = source->pending;
+        source->has_pending = 0;
+        return 1;
+    }
+    if (source->done) return 0;
+    int rc = sqlite3_step(source->select);
+    if (rc == SQLITE_DONE) {
+        source->done = 1;
+        return 0;
+    }
+    if (rc != SQLITE_ROW) die(source->db, "select");
+    for (int c = 0; c < COLUMNS; c++) {
+        row->texts[c] = NULL;
+        row->ints[c] = 0;
+        row->lengths[c] = 0;
+        if (sqlite3_column_type(source->select, c) == SQLITE_NULL) continue;
+        if (is_text[c]) {
+            int length = sqlite3_column_bytes(source->select, c);
+            row->texts[c] = malloc((size_t)length + 1);
+            memcpy(row->texts[c], sqlite3_column_text(source->select, c), (size_t)length + 1);
+            row->lengths[c] = length;
+        } else {
+            row->ints[c] = sqlite3_column_int64(source->select, c);
         }
     }
-    if (rc != SQLITE_DONE) die(db, "select");
-    sqlite3_finalize(select);
-    sqlite3_close(db);
-    *count = n;
-    return rows;
+    return 1;
+}
+
+static void source_push_back(source_t *source, const row_t *row) {
+    source->pending = *row;
+    source->has_pending = 1;
+}
+
+static void source_close(source_t *source) {
+    sqlite3_finalize(source->select);
+    sqlite3_close(source->db);
+}
+
+static void free_rows(row_t *rows, int64_t count) {
+    for (int64_t i = 0; i < count; i++)
+        for (int c = 0; c < COLUMNS; c++) free(rows[i].texts[c]);
 }
 
 static void insert_row(sqlite3 *db, sqlite3_stmt *insert, const row_t *row) {
@@ -174,10 +200,8 @@ static int insert_main(int argc, char **argv) {
         fprintf(stderr, "usage: raw_sqlite insert --schema F... [--preload K] [--limit L] (--txn-cases C | --txn-rows R) SRC DST\n");
         return 64;
     }
-    int64_t count;
-    row_t *rows = load_rows(paths[0], NULL, &count);
-    if (limit >= 0 && limit < count) count = limit;
-    if (preload > count) preload = count;
+    source_t source;
+    source_open(&source, paths[0], NULL);
 
     remove(paths[1]);
     char side[4096];
@@ -193,36 +217,62 @@ static int insert_main(int argc, char **argv) {
     }
     sqlite3_stmt *insert;
     if (sqlite3_prepare_v3(db, insert_sql, -1, SQLITE_PREPARE_PERSISTENT, &insert, NULL) != SQLITE_OK) die(db, "prepare insert");
-    if (preload > 0) {
-        exec(db, "BEGIN IMMEDIATE");
-        for (int64_t i = 0; i < preload; i++) insert_row(db, insert, &rows[i]);
-        exec(db, "COMMIT");
-    }
 
-    double start = now_s(), cpu_start = cpu_s();
-    int64_t i = preload;
-    while (i < count) {
+    /* Rows are read a chunk at a time (not timed), each chunk a whole number of transactions. */
+    const int64_t chunk_rows = 500000;
+    row_t *rows = malloc(sizeof(row_t) * (size_t)(chunk_rows + 1));
+    int64_t read = 0, timed = 0;
+    row_t row;
+    if (preload > 0) {
+        int64_t n = 0;
+        while (n < preload && (limit < 0 || read < limit) && source_next(&source, &row)) { rows[n++] = row; read++; }
         exec(db, "BEGIN IMMEDIATE");
-        if (txn_rows > 0) {
-            for (int64_t end = i + txn_rows; i < count && i < end; i++) insert_row(db, insert, &rows[i]);
-        } else {
-            int64_t cases = 0;
-            while (i < count) {
-                /* A new case starts where the case id changes. */
-                if (i == preload || strcmp(rows[i].texts[1], rows[i - 1].texts[1]) != 0) {
-                    if (cases == txn_cases) break;
-                    cases++;
-                }
-                insert_row(db, insert, &rows[i]);
-                i++;
-            }
-        }
+        for (int64_t i = 0; i < n; i++) insert_row(db, insert, &rows[i]);
         exec(db, "COMMIT");
+        free_rows(rows, n);
     }
-    double seconds = now_s() - start, cpu_seconds = cpu_s() - cpu_start;
+    double seconds = 0, cpu_seconds = 0;
+    char last_case[4096] = "";
+    for (;;) {
+        /* Read one chunk: whole transactions, up to about chunk_rows rows. */
+        int64_t n = 0, txn_starts[1 << 16], txn_count = 0, cases_in_txn = 0, rows_in_txn = 0;
+        while ((limit < 0 || read < limit) && source_next(&source, &row)) {
+            int new_case = strcmp(row.texts[1], last_case) != 0;
+            int new_txn = txn_count == 0 || (txn_rows > 0 ? rows_in_txn == txn_rows : (new_case && cases_in_txn == txn_cases));
+            if (new_txn && (n >= chunk_rows || txn_count == (1 << 16))) {
+                source_push_back(&source, &row);
+                break;
+            }
+            if (new_txn) {
+                txn_starts[txn_count++] = n;
+                cases_in_txn = 0;
+                rows_in_txn = 0;
+            }
+            if (new_case) {
+                cases_in_txn++;
+                snprintf(last_case, sizeof last_case, "%s", row.texts[1]);
+            }
+            rows_in_txn++;
+            rows[n++] = row;
+            read++;
+        }
+        if (n == 0) break;
+        double start = now_s(), cpu_start = cpu_s();
+        for (int64_t t = 0; t < txn_count; t++) {
+            int64_t end = t + 1 < txn_count ? txn_starts[t + 1] : n;
+            exec(db, "BEGIN IMMEDIATE");
+            for (int64_t i = txn_starts[t]; i < end; i++) insert_row(db, insert, &rows[i]);
+            exec(db, "COMMIT");
+        }
+        seconds += now_s() - start;
+        cpu_seconds += cpu_s() - cpu_start;
+        timed += n;
+        free_rows(rows, n);
+    }
+    free(rows);
+    source_close(&source);
     sqlite3_finalize(insert);
     if (sqlite3_close(db) != SQLITE_OK) die(db, "close");
-    int64_t timed = count - preload;
     printf("{\"rows\":%lld,\"seconds\":%.6f,\"cpu_seconds\":%.6f,\"rows_per_s\":%.1f}\n", (long long)timed, seconds,
            cpu_seconds, seconds > 0 ? (double)timed / seconds : 0.0);
     return 0;
@@ -235,14 +285,16 @@ static int one_main(int argc, char **argv) {
     }
     char where[128];
     snprintf(where, sizeof where, "WHERE position = %lld", atoll(argv[4]));
-    int64_t count;
-    row_t *rows = load_rows(argv[2], where, &count);
-    if (count != 1) { fprintf(stderr, "raw_sqlite: no row at position %s in %s\n", argv[4], argv[2]); return 1; }
+    source_t source;
+    row_t row;
+    source_open(&source, argv[2], where);
+    if (!source_next(&source, &row)) { fprintf(stderr, "raw_sqlite: no row at position %s in %s\n", argv[4], argv[2]); return 1; }
+    source_close(&source);
     sqlite3 *db = open_like_docket(argv[3]);
     sqlite3_stmt *insert;
     if (sqlite3_prepare_v2(db, insert_sql, -1, &insert, NULL) != SQLITE_OK) die(db, "prepare insert");
     exec(db, "BEGIN IMMEDIATE");
-    insert_row(db, insert, &rows[0]);
+    insert_row(db, insert, &row);
     exec(db, "COMMIT");
     sqlite3_finalize(insert);
     if (sqlite3_close(db) != SQLITE_OK) die(db, "close");

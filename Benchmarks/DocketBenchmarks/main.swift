@@ -11,6 +11,9 @@
 //       timed), then fires `accept` on the first N through CaseService, one durable
 //       transaction each (synchronous=FULL). The M spare cases are left in `submitted` for the
 //       whole-process `docket fire` loop of the script.
+//   DocketBenchmarks scan DB
+//       Reads the whole log with the store's scan(after:), decoding every event: the store's
+//       share of any replay.
 //   DocketBenchmarks replay DB
 //       Scans the whole log with the store's scan(after:) and folds every event into its
 //       case's CaseState with Engine.evolve: what any projection rebuild at least does.
@@ -136,6 +139,24 @@ func durable(_ arguments: [String]) throws {
             ("spare_first", caseIDs.count > count ? caseIDs[count] : "")])
 }
 
+// MARK: - scan
+
+func scan(_ arguments: [String]) throws {
+    guard arguments.count == 1 else { throw BenchmarkFailure(description: "usage: scan DB") }
+    let store = try SQLiteEventStore(path: arguments[0], options: .init(readOnly: true))
+    let timed = try measure {
+        var events = 0
+        var checksum = 0
+        try store.scan(after: 0, batchSize: 10_000) { recorded in
+            events += 1
+            checksum &+= recorded.version &+ (recorded.event.payload.documents?.count ?? 0)
+        }
+        return (events, checksum)
+    }
+    report([("events", timed.result.0), ("seconds", timed.seconds), ("cpu_seconds", timed.cpuSeconds),
+            ("events_per_s", Double(timed.result.0) / timed.seconds), ("peak_rss_bytes", peakRSS())])
+}
+
 // MARK: - replay
 
 func replay(_ arguments: [String]) throws {
@@ -165,6 +186,7 @@ do {
     case "bulk-append": try bulkAppend(arguments)
     case "durable": try durable(arguments)
     case "replay": try replay(arguments)
+    case "scan": try scan(arguments)
     default:
         throw BenchmarkFailure(description: "usage: DocketBenchmarks (bulk-append | durable | replay) ... (see Benchmarks/DocketBenchmarks/main.swift)")
     }

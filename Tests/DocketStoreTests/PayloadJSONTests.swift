@@ -38,6 +38,16 @@ import Testing
         #expect(PayloadJSON.fieldNames == PayloadJSON.fieldNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
+    @Test func everyFieldIsReadUnderItsOwnName() {
+        for (index, name) in PayloadJSON.fieldNames.enumerated() {
+            let value = ["approvals", "dueAt", "rejections", "round"].contains(name) ? "7"
+                : name == "documents" ? #"["x"]"# : name == "data" ? #"{"k":"v"}"# : #""x""#
+            var text = "{\"\(name)\":\(value)}"
+            let read = text.withUTF8 { PayloadJSON.read($0) }
+            #expect(read != nil && read != EventPayload(), "field \(index) \(name)")
+        }
+    }
+
     @Test func aPayloadWithEveryFieldIsWrittenAsJSONEncoderWritesIt() throws {
         var out: [UInt8] = []
         #expect(PayloadJSON.write(everyField, to: &out))

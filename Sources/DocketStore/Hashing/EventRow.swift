@@ -143,21 +143,13 @@ struct EventRow: Hashable, Sendable {
     /// ``recordedEvent()`` with a coder reused across rows.
     func recordedEvent(coder: inout PayloadCoder) throws -> RecordedEvent {
         guard let eventType = CaseEventType(rawValue: type) else {
-            throw StoreError(
-                .corrupt,
-                "event at position \(position) has type '\(type)', which this docket does not know: "
-                    + "the database was written by a newer docket, or edited by hand (run `docket verify`).",
-                caseID: caseID)
+            throw Self.unknownType(type, position: position, caseID: caseID)
         }
         let decodedPayload: EventPayload
         do {
             decodedPayload = try coder.decode(payload)
         } catch {
-            throw StoreError(
-                .corrupt,
-                "event at position \(position) has a payload that is not a valid event payload (\(error)); "
-                    + "the database was edited by hand (run `docket verify`).",
-                caseID: caseID)
+            throw Self.invalidPayload(error, position: position, caseID: caseID)
         }
         let event = CaseEvent(
             caseID: caseID, type: eventType, workflowID: workflowID, workflowVersion: workflowVersion,
@@ -166,5 +158,21 @@ struct EventRow: Hashable, Sendable {
         return RecordedEvent(
             position: position, version: version, recordedAt: Timestamp(microseconds: recordedAt),
             prevHash: prevHash, hash: hash, event: event)
+    }
+
+    static func unknownType(_ type: String, position: Int64, caseID: String) -> StoreError {
+        StoreError(
+            .corrupt,
+            "event at position \(position) has type '\(type)', which this docket does not know: "
+                + "the database was written by a newer docket, or edited by hand (run `docket verify`).",
+            caseID: caseID)
+    }
+
+    static func invalidPayload(_ error: any Error, position: Int64, caseID: String) -> StoreError {
+        StoreError(
+            .corrupt,
+            "event at position \(position) has a payload that is not a valid event payload (\(error)); "
+                + "the database was edited by hand (run `docket verify`).",
+            caseID: caseID)
     }
 }

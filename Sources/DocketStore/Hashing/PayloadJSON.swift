@@ -34,9 +34,22 @@ struct PayloadCoder {
     /// The payload stored as `text`.
     mutating func decode(_ text: String) throws -> EventPayload {
         var text = text
-        if let payload = text.withUTF8({ PayloadJSON.read($0) }) { return payload }
+        return try text.withUTF8 { try decode(utf8: $0) }
+    }
+
+    /// The payload stored as these UTF-8 bytes.
+    mutating func decode(utf8 bytes: UnsafeBufferPointer<UInt8>) throws -> EventPayload {
+        var payload = EventPayload()
+        try decode(utf8: bytes, into: &payload)
+        return payload
+    }
+
+    /// Decodes the payload stored as these UTF-8 bytes into `payload`, which must be empty
+    /// (decoding in place spares copying the payload's twenty fields around).
+    mutating func decode(utf8 bytes: UnsafeBufferPointer<UInt8>, into payload: inout EventPayload) throws {
+        if PayloadJSON.read(bytes, into: &payload) { return }
         if decoder == nil { decoder = JSONDecoder() }
-        return try decoder!.decode(EventPayload.self, from: Data(text.utf8))
+        payload = try decoder!.decode(EventPayload.self, from: Data(buffer: bytes))
     }
 }
 
@@ -189,8 +202,15 @@ enum PayloadJSON {
     /// The payload of canonical JSON `bytes`, or nil when they are not in the canonical shape
     /// (JSONDecoder then decides).
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> EventPayload? {
+        var payload = EventPayload()
+        return read(bytes, into: &payload) ? payload : nil
+    }
+
+    /// Reads canonical JSON `bytes` into the empty `payload`; false (leaving `payload` in an
+    /// unspecified state) when they are not in the canonical shape.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, into payload: inout EventPayload) -> Bool {
         var reader = Reader(bytes: bytes)
-        return reader.payload()
+        return reader.payload(into: &payload)
     }
 
     private struct Reader {
@@ -207,40 +227,38 @@ enum PayloadJSON {
             return true
         }
 
-        mutating func payload() -> EventPayload? {
-            var p = EventPayload()
+        mutating func payload(into p: inout EventPayload) -> Bool {
             var seen: UInt32 = 0
-            guard take(UInt8(ascii: "{")) else { return nil }
-            if take(UInt8(ascii: "}")) { return index == bytes.count ? p : nil }
+            guard take(UInt8(ascii: "{")) else { return false }
+            if take(UInt8(ascii: "}")) { return index == bytes.count }
             repeat {
-                guard let field = fieldIndex(), seen & (1 << field) == 0, take(UInt8(ascii: ":")) else { return nil }
+                guard let field = fieldIndex(), seen & (1 << field) == 0, take(UInt8(ascii: ":")) else { return false }
                 seen |= 1 << field
                 switch field {
-                case 0: guard let v = int() else { return nil }; p.approvals = v
-                case 1: guard let v = string() else { return nil }; p.branch = v
-                case 2: guard let v = string() else { return nil }; p.calendar = v
-                case 3: guard let v = dictionary() else { return nil }; p.data = v
-                case 4: guard let v = string() else { return nil }; p.deadline = v
-                case 5: guard let v = string() else { return nil }; p.department = v
-                case 6: guard let v = array() else { return nil }; p.documents = v
-                case 7: guard let v = int64() else { return nil }; p.dueAt = Timestamp(microseconds: v)
-                case 8: guard let v = string() else { return nil }; p.from = v
-                case 9: guard let v = string() else { return nil }; p.limit = v
-                case 10: guard let v = string() else { return nil }; p.outcome = v
-                case 11: guard let v = string() else { return nil }; p.reason = v
-                case 12: guard let v = string() else { return nil }; p.region = v
-                case 13: guard let v = int() else { return nil }; p.rejections = v
-                case 14: guard let v = int() else { return nil }; p.round = v
-                case 15: guard let v = string() else { return nil }; p.state = v
-                case 16: guard let v = string() else { return nil }; p.to = v
-                case 17: guard let v = string() else { return nil }; p.transition = v
-                case 18: guard let v = string() else { return nil }; p.trigger = v
-                case 19: guard let v = string() else { return nil }; p.vote = v
-                default: return nil
+                case 0: guard let v = int() else { return false }; p.approvals = v
+                case 1: guard let v = string() else { return false }; p.branch = v
+                case 2: guard let v = string() else { return false }; p.calendar = v
+                case 3: guard let v = dictionary() else { return false }; p.data = v
+                case 4: guard let v = string() else { return false }; p.deadline = v
+                case 5: guard let v = string() else { return false }; p.department = v
+                case 6: guard let v = array() else { return false }; p.documents = v
+                case 7: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
+                case 8: guard let v = string() else { return false }; p.from = v
+                case 9: guard let v = string() else { return false }; p.limit = v
+                case 10: guard let v = string() else { return false }; p.outcome = v
+                case 11: guard let v = string() else { return false }; p.reason = v
+                case 12: guard let v = string() else { return false }; p.region = v
+                case 13: guard let v = int() else { return false }; p.rejections = v
+                case 14: guard let v = int() else { return false }; p.round = v
+                case 15: guard let v = string() else { return false }; p.state = v
+                case 16: guard let v = string() else { return false }; p.to = v
+                case 17: guard let v = string() else { return false }; p.transition = v
+                case 18: guard let v = string() else { return false }; p.trigger = v
+                case 19: guard let v = string() else { return false }; p.vote = v
+                default: return false
                 }
             } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "}")), index == bytes.count else { return nil }
-            return p
+            return take(UInt8(ascii: "}")) && index == bytes.count
         }
 
         /// The index in `fieldNames` of the quoted key at the cursor.
@@ -254,12 +272,11 @@ enum PayloadJSON {
             guard index < bytes.count else { return nil }
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            for (field, name) in PayloadJSON.fieldNameBytes.enumerated() where name.count == key.count {
-                if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
-                    return field
-                }
-            }
-            return nil
+            guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
+            if field == 11, key[2] == UInt8(ascii: "g") { field = 12 }  // region, not reason
+            let name = PayloadJSON.fieldNameBytes[field]
+            let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+            return same ? field : nil
         }
 
         /// A string without escapes, or with the escapes JSONEncoder writes.
@@ -378,4 +395,31 @@ enum PayloadJSON {
     }
 
     static let fieldNameBytes: [[UInt8]] = fieldNames.map { Array($0.utf8) }
+
+    /// The only field a key starting with `first` and `count` bytes long can be (no two field
+    /// names share both), as its index in `fieldNames`.
+    static func candidate(first: UInt8, count: Int) -> Int? {
+        switch (first, count) {
+        case (UInt8(ascii: "a"), 9): 0  // approvals
+        case (UInt8(ascii: "b"), 6): 1  // branch
+        case (UInt8(ascii: "c"), 8): 2  // calendar
+        case (UInt8(ascii: "d"), 4): 3  // data
+        case (UInt8(ascii: "d"), 8): 4  // deadline
+        case (UInt8(ascii: "d"), 10): 5  // department
+        case (UInt8(ascii: "d"), 9): 6  // documents
+        case (UInt8(ascii: "d"), 5): 7  // dueAt
+        case (UInt8(ascii: "f"), 4): 8  // from
+        case (UInt8(ascii: "l"), 5): 9  // limit
+        case (UInt8(ascii: "o"), 7): 10  // outcome
+        case (UInt8(ascii: "r"), 6): 11  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 13  // rejections
+        case (UInt8(ascii: "r"), 5): 14  // round
+        case (UInt8(ascii: "s"), 5): 15  // state
+        case (UInt8(ascii: "t"), 2): 16  // to
+        case (UInt8(ascii: "t"), 10): 17  // transition
+        case (UInt8(ascii: "t"), 7): 18  // trigger
+        case (UInt8(ascii: "v"), 4): 19  // vote
+        default: nil
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -90,6 +91,29 @@ struct RawStatement {
         guard let text = sqlite3_column_text(handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// The column's text as bytes, valid until the statement steps again or is reset.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    /// The column as text, returning `previous` itself when the column holds the same bytes:
+    /// a log repeats workflow ids, case ids, actors, and each row's `prev_hash` is the row
+    /// before's `hash`, so most columns need no new string.
+    func string(_ column: Int32, reusing previous: inout String) -> String {
+        guard let text = sqlite3_column_text(handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        var same = false
+        if previous.utf8.count == count {
+            same = previous.withUTF8 { utf8 -> Bool in
+                guard let base = utf8.baseAddress else { return count == 0 }
+                return memcmp(base, text, count) == 0
+            }
+        }
+        if !same { previous = String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self) }
+        return previous
     }
 }
 

@@ -240,7 +240,9 @@ public final class SQLiteEventStore: EventStore {
 
     /// ``events(after:limit:)`` inside the caller's transaction.
     public func events(after position: Int64, limit: Int, in db: Database) throws -> [RecordedEvent] {
-        try Self.fetchEvents(db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)])
+        try Self.fetchEvents(
+            db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)],
+            expected: min(max(0, limit), 100_000))
     }
 
     public func lastPosition() throws -> Int64 {
@@ -259,20 +261,16 @@ public final class SQLiteEventStore: EventStore {
             occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13])
     }
 
-    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
+    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments, expected: Int = 16) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
         try statement.setArguments(arguments)
         let rows = RawStatement(statement)
         defer { rows.reset() }
         var events: [RecordedEvent] = []
-        var coder = PayloadCoder()
+        events.reserveCapacity(expected)
+        var reader = EventRowReader()
         while try rows.step(db) {
-            let row = EventRow(
-                position: rows.int64(0), caseID: rows.string(1) ?? "", version: rows.int(2), type: rows.string(3) ?? "",
-                workflowID: rows.string(4) ?? "", workflowVersion: rows.int(5), payload: rows.string(6) ?? "",
-                actor: rows.string(7) ?? "", role: rows.string(8), onBehalfOf: rows.string(9), occurredAt: rows.int64(10),
-                recordedAt: rows.int64(11), prevHash: rows.string(12) ?? "", hash: rows.string(13) ?? "")
-            events.append(try row.recordedEvent(coder: &coder))
+            events.append(try reader.read(rows))
         }
         return events
     }
@@ -298,6 +296,47 @@ public final class SQLiteEventStore: EventStore {
             return (row[0], row[1])
         }
         return (0, ContentHash.genesis)
+    }
+
+    /// Reads event rows into ``RecordedEvent``s, reusing the strings that repeat from row to row
+    /// and decoding the payload straight from SQLite's buffer.
+    private struct EventRowReader {
+        var coder = PayloadCoder()
+        var caseID = ""
+        /// Every event type with its stored name's bytes, to read the type without a string.
+        static let types = CaseEventType.allCases.map { (type: $0, bytes: Array($0.rawValue.utf8)) }
+        var workflowID = ""
+        var actor = ""
+        var role = ""
+        var onBehalfOf = ""
+        var hash = ""
+
+        mutating func read(_ rows: RawStatement) throws -> RecordedEvent {
+            let position = rows.int64(0)
+            let caseID = rows.string(1, reusing: &caseID)
+            let typeBytes = rows.bytes(3)
+            guard let type = Self.types.first(where: { $0.bytes.elementsEqual(typeBytes) })?.type else {
+                throw EventRow.unknownType(rows.string(3) ?? "", position: position, caseID: caseID)
+            }
+            // The previous row's hash is this row's prev_hash when the chain is intact.
+            let prevHash = rows.string(12, reusing: &hash)
+            hash = rows.string(13) ?? ""
+            var recorded = RecordedEvent(
+                position: position, version: rows.int(2), recordedAt: Timestamp(microseconds: rows.int64(11)),
+                prevHash: prevHash, hash: hash,
+                event: CaseEvent(
+                    caseID: caseID, type: type, workflowID: rows.string(4, reusing: &workflowID),
+                    workflowVersion: rows.int(5), actor: rows.string(7, reusing: &actor),
+                    role: rows.isNull(8) ? nil : rows.string(8, reusing: &role),
+                    onBehalfOf: rows.isNull(9) ? nil : rows.string(9, reusing: &onBehalfOf),
+                    occurredAt: Timestamp(microseconds: rows.int64(10))))
+            do {
+                try coder.decode(utf8: rows.bytes(6), into: &recorded.event.payload)
+            } catch {
+                throw EventRow.invalidPayload(error, position: position, caseID: caseID)
+            }
+            return recorded
+        }
     }
 
     // MARK: - Deploying
