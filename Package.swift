@@ -64,8 +64,11 @@ let package = Package(
             name: "DocketService",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of imported log files (their identity for idempotent imports).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // The command-line interface: parse, call, print.
@@ -93,7 +96,12 @@ let package = Package(
             ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
-        .testTarget(name: "DocketServiceTests", dependencies: ["DocketService", "DocketStore", "DocketCore"]),
+        .testTarget(
+            name: "DocketServiceTests",
+            dependencies: [
+                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
     ]
 )

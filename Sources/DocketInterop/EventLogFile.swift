@@ -5,6 +5,7 @@ public struct EventLogFile: Sendable {
         case xes, csv
     }
 
+    /// The file, and the name errors use for it.
     public let path: String
     public let displayName: String
     public let format: Format

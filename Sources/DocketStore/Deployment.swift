@@ -29,6 +29,10 @@ public struct Deployment: Hashable, Sendable, Codable {
         self.contentHash = contentHash
         self.deployedAt = deployedAt
     }
+
+    /// Whether ``content`` still has the SHA-256 recorded when it was deployed: false when the
+    /// text was changed behind Docket's back, and must then not decide anything.
+    public var isIntact: Bool { ContentHash.sha256Hex(content) == contentHash }
 }
 
 /// What `deploy` did.

@@ -149,18 +149,6 @@ struct AnalyzeSummary {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }
 
-    /// A duration in the largest sensible units: `3d 4h`, `2h 5m`, `4m 10s`, `12.5s`.
-    func human(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "-" }
-        let sign = seconds < 0 ? "-" : ""
-        let s = abs(seconds)
-        if s < 60 {
-            return sign + (s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s))
-        }
-        let total = Int(s.rounded())
-        let (d, h, m, sec) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
-        if d > 0 { return sign + (h > 0 ? "\(d)d \(h)h" : "\(d)d") }
-        if h > 0 { return sign + (m > 0 ? "\(h)h \(m)m" : "\(h)h") }
-        return sign + (sec > 0 ? "\(m)m \(sec)s" : "\(m)m")
-    }
+    /// A duration in human units, the same everywhere in the CLI (`Format.duration`).
+    func human(_ seconds: Double) -> String { Format.duration(seconds: seconds) }
 }

@@ -15,7 +15,8 @@ struct Docket: ParsableCommand {
             """,
         subcommands: [
             Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
-            Show.self, History.self, Cases.self, Graph.self, Verify.self, Simulate.self, Demo.self, Analyze.self,
+            Show.self, History.self, Cases.self, Graph.self, Verify.self, Report.self, Replay.self,
+            Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self,
         ])
 
     /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.

@@ -10,7 +10,8 @@ struct Simulate: ParsableCommand {
             Arrivals form a Poisson process (online ones at any hour, the others in office hours); each \
             step takes a log-normal working time whose median is a third of the state's declared limit; \
             send-backs, rejections, stopped clocks, votes and parallel branches follow the definitions. \
-            The same seed gives the same log. Cases go in batches, one transaction per batch.
+            The same seed gives the same log. Cases go in batches, one transaction per batch; running \
+            an interrupted simulation again completes it.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -48,6 +49,7 @@ struct Simulate: ParsableCommand {
         let summary = try PopulationSimulator(catalog: session.catalog).run(plan) { bar.update(Int64($0)) }
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
-        print("simulated \(summary.cases) cases, \(summary.events) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(summary.events) / max(seconds, 1e-9))) events/s)")
+        let resumed = summary.alreadyInLog > 0 ? " (\(summary.alreadyInLog) cases were already in the log from an interrupted run)" : ""
+        print("simulated \(summary.cases) cases, \(summary.events) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(summary.events) / max(seconds, 1e-9))) events/s)\(resumed)")
     }
 }

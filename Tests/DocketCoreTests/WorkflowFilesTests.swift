@@ -19,9 +19,9 @@ import Testing
         return try DefinitionLoader.load(text: text, file: url.lastPathComponent).get()
     }
 
-    @Test func theFiveFlowsArePresent() {
+    @Test func theAuthorityFlowsAndTheBPIC2020ChainArePresent() {
         #expect(Self.files.map(\.lastPathComponent) == [
-            "expert-review.yaml", "joint-verification.yaml", "permit-check.yaml",
+            "bpic2020-declarations.yaml", "expert-review.yaml", "joint-verification.yaml", "permit-check.yaml",
             "remote-video-inspection.yaml", "tolerant-acceptance.yaml",
         ])
     }

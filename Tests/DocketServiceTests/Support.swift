@@ -31,7 +31,7 @@ transitions:
   - { event: reject,  from: review,    to: rejected, roles: [approver] }
 """
 
-func at(_ text: String) -> Timestamp { Timestamp.parse(iso8601: text)! }
+// `at(_:)` (an ISO 8601 literal as a Timestamp) is in ProjectionTestSupport.swift.
 
 /// A case service over a fresh SQLite file with `texts` deployed.
 func service(deploying texts: [String] = [permitCheck], path: String = temporaryDatabase()) throws -> CaseService {

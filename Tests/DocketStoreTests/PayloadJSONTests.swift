@@ -29,19 +29,24 @@ import Testing
             vote: "reject", outcome: "rejected", dueAt: Timestamp(microseconds: -1_583_107_200_000_001),
             data: ["channel": "window", "district": "市南区"], department: "licensing", state: "review",
             trigger: "deadline", round: 3, approvals: 0, rejections: Int.max, limit: "2 working days",
-            deadline: "statutory", calendar: "cn-2020")
+            deadline: "statutory", calendar: "cn-2020", lifecycle: "complete", instance: "i-7",
+            startedAt: Timestamp(microseconds: 1_583_107_200_000_000),
+            attributes: ["org:group": "Group 1", "cost": "12.5", "Amount": "x"], actorUnknown: true,
+            source: "receipt.xes.gz sha256:00ff")
     }
 
     @Test func theFieldListNamesEveryFieldOfTheEventPayload() {
         let labels = Mirror(reflecting: EventPayload()).children.compactMap(\.label)
         #expect(labels.sorted() == PayloadJSON.fieldNames.sorted())
+        #expect(PayloadJSON.knowsEveryField)
         #expect(PayloadJSON.fieldNames == PayloadJSON.fieldNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
     @Test func everyFieldIsReadUnderItsOwnName() {
         for (index, name) in PayloadJSON.fieldNames.enumerated() {
-            let value = ["approvals", "dueAt", "rejections", "round"].contains(name) ? "7"
-                : name == "documents" ? #"["x"]"# : name == "data" ? #"{"k":"v"}"# : #""x""#
+            let value = ["approvals", "dueAt", "rejections", "round", "startedAt"].contains(name) ? "7"
+                : name == "documents" ? #"["x"]"# : ["data", "attributes"].contains(name) ? #"{"k":"v"}"#
+                : name == "actorUnknown" ? "false" : #""x""#
             var text = "{\"\(name)\":\(value)}"
             let read = text.withUTF8 { PayloadJSON.read($0) }
             #expect(read != nil && read != EventPayload(), "field \(index) \(name)")
@@ -81,8 +86,15 @@ import Testing
         }
     }
 
-    @Test func dataKeysBeyondLowercaseLettersAreLeftToJSONEncoder() throws {
-        let payload = EventPayload(data: ["a10": "x", "a9": "y", "B": "z", "_k": "w", "é": "v", "aB": "u"])
+    @Test func keysWithDigitsCapitalsAndPunctuationAreSortedAsJSONEncoderSortsThem() throws {
+        let payload = EventPayload(
+            data: ["a10": "x", "a9": "y", "B": "z", "_k": "w", "aB": "u", "a_b": "t"],
+            attributes: ["org:resource": "Pete", "concept:name": "register", "Amount": "10", "cost": "2"])
+        #expect(try fast(payload) == foundation(payload))
+    }
+
+    @Test func nonASCIIKeysAreLeftToJSONEncoder() throws {
+        let payload = EventPayload(data: ["é": "v", "e": "w", "f": "x"])
         var out: [UInt8] = []
         #expect(!PayloadJSON.write(payload, to: &out))
         #expect(try fast(payload) == foundation(payload))

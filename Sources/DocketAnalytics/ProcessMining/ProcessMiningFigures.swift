@@ -26,6 +26,7 @@ public struct ProcessMiningFigures {
         case absent = 0, start, complete, other
     }
 
+    /// The row order pm4py would use for this log.
     public let rowOrder: RowOrder
 
     private var caseIndexByID: [String: Int32] = [:]
@@ -36,6 +37,8 @@ public struct ProcessMiningFigures {
     private var activityNames: [String] = []
     private var instanceIndexByName: [String: Int32] = [:]
     private var lifecycleByText: [String: Lifecycle] = [:]
+    private var lastLifecycleText: String?
+    private var lastLifecycleCode = Lifecycle.absent
 
     // One entry per event, in file order.
     private var rowCase: [Int32] = []
@@ -93,7 +96,11 @@ public struct ProcessMiningFigures {
 
         var lifecycleCode = Lifecycle.absent
         if let lifecycle {
-            if let known = lifecycleByText[lifecycle] {
+            // Most logs use two or three spellings; readers hand out shared strings, which
+            // compare in constant time.
+            if lifecycle == lastLifecycleText {
+                lifecycleCode = lastLifecycleCode
+            } else if let known = lifecycleByText[lifecycle] {
                 lifecycleCode = known
             } else {
                 switch lifecycle.lowercased() {
@@ -103,6 +110,8 @@ public struct ProcessMiningFigures {
                 }
                 lifecycleByText[lifecycle] = lifecycleCode
             }
+            lastLifecycleText = lifecycle
+            lastLifecycleCode = lifecycleCode
         }
 
         var instanceIndex: Int32 = -1
@@ -164,8 +173,8 @@ public struct ProcessMiningFigures {
                 cursor[c] += 1
             }
             caseOffsets = offsets
-            let ids = f.caseIDs
-            casesByID = (0..<Int32(caseCount)).sorted { codePointPrecedes(ids[Int($0)], ids[Int($1)]) }
+            let ids = f.caseIDs.map { Array($0.utf8) }
+            casesByID = (0..<Int32(caseCount)).sorted { ids[Int($0)].lexicographicallyPrecedes(ids[Int($1)]) }
 
             switch f.rowOrder {
             case .asRead:
@@ -318,11 +327,10 @@ public struct ProcessMiningFigures {
             var edges: [PerformanceDFG.Edge] = []
             edges.reserveCapacity(sources.count)
             for e in 0..<sources.count {
-                values[e].sort()
                 edges.append(PerformanceDFG.Edge(
                     source: names[Int(sources[e])], target: names[Int(targets[e])],
                     count: sums[e].count, mean: sums[e].mean!,
-                    median: ReferenceArithmetic.median(sorted: values[e])!,
+                    median: ReferenceArithmetic.median(selectingIn: &values[e])!,
                     max: maxima[e], min: minima[e], sum: sums[e].sum,
                     standardDeviation: variances[e].sampleStandardDeviation))
             }
@@ -417,10 +425,9 @@ public struct ProcessMiningFigures {
 
             var perActivity: [ServiceTimes.ActivityServiceTime] = []
             for a in 0..<activityCount where activitySums[a].count > 0 {
-                activityValues[a].sort()
                 perActivity.append(.init(
                     activity: f.activityNames[a], mean: activitySums[a].mean!,
-                    median: ReferenceArithmetic.median(sorted: activityValues[a])!))
+                    median: ReferenceArithmetic.median(selectingIn: &activityValues[a])!))
             }
             perActivity.sort { $0.mean != $1.mean ? $0.mean > $1.mean : codePointPrecedes($0.activity, $1.activity) }
 

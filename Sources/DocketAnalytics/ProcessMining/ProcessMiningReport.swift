@@ -8,6 +8,7 @@ public struct ProcessMiningReport: Sendable {
 
     /// Distinct case ids that have at least one event.
     public var caseCount: Int
+    /// Rows of the log (events of every lifecycle transition).
     public var eventCount: Int
     /// Distinct activity names (`concept:name` alone, lifecycle not included).
     public var activityCount: Int
@@ -15,6 +16,7 @@ public struct ProcessMiningReport: Sendable {
     public var hasLifecycleStart: Bool
     /// Whether events carry their own `start_timestamp`.
     public var hasStartTimestampAttribute: Bool
+    /// The earliest and latest event timestamps.
     public var firstTimestamp: Timestamp?
     public var lastTimestamp: Timestamp?
     /// Case durations: last minus first event of each case, in pm4py's row order.
@@ -43,20 +45,37 @@ public struct ProcessMiningReport: Sendable {
 
     /// A case id and its duration in seconds.
     public struct CaseDuration: Sendable, Equatable {
+        /// The case.
         public var caseID: String
+        /// Its duration in seconds.
         public var seconds: Double
+
+        /// A case and its duration.
+        public init(caseID: String, seconds: Double) {
+            self.caseID = caseID
+            self.seconds = seconds
+        }
     }
 
     /// An activity and a number of cases.
     public struct ActivityCount: Sendable, Equatable {
+        /// The activity.
         public var activity: String
+        /// The number of cases.
         public var cases: Int
+
+        /// An activity and a number of cases.
+        public init(activity: String, cases: Int) {
+            self.activity = activity
+            self.cases = cases
+        }
     }
 }
 
 /// Count, extremes, quartiles, 90th percentile and mean of a set of durations, with
 /// percentiles interpolated linearly between closest ranks (numpy's default).
 public struct DistributionSummary: Sendable, Equatable {
+    /// How many values; the other fields are in the values' unit (seconds).
     public var count: Int
     public var min: Double
     public var p25: Double
@@ -91,13 +110,17 @@ public struct PerformanceDFG: Sendable, Equatable {
     /// Activities that end a case, with the number of cases they end.
     public var endActivities: [ActivityCount]
 
+    /// An activity and a number of cases.
     public typealias ActivityCount = ProcessMiningReport.ActivityCount
 
     /// One edge `source → target`: the time from the source event's completion to the target
     /// event's start (its timestamp, unless it carries a `start_timestamp`).
     public struct Edge: Sendable, Equatable {
+        /// The activity that completes first.
         public var source: String
+        /// The activity that follows it directly.
         public var target: String
+        /// How many times it does; the other fields are seconds.
         public var count: Int
         public var mean: Double
         public var median: Double
@@ -138,6 +161,7 @@ public struct ServiceTimes: Sendable, Equatable {
         case lifecyclePairs = "lifecycle start/complete paired by interval_lifecycle.to_interval"
     }
 
+    /// Where the start of each activity instance comes from.
     public var source: Source
     /// Mean and median service time per activity, by decreasing mean, ties by name.
     public var perActivity: [ActivityServiceTime]
@@ -150,10 +174,21 @@ public struct ServiceTimes: Sendable, Equatable {
     /// pm4py's cycle time: summed busy periods (all but the last) over the number of cases.
     public var cycleTime: Double?
 
+    /// Mean and median service time (seconds) of one activity's instances.
     public struct ActivityServiceTime: Sendable, Equatable {
+        /// The activity.
         public var activity: String
+        /// Mean service time, seconds.
         public var mean: Double
+        /// Median service time, seconds.
         public var median: Double
+
+        /// An activity's service time figures.
+        public init(activity: String, mean: Double, median: Double) {
+            self.activity = activity
+            self.mean = mean
+            self.median = median
+        }
     }
 }
 

@@ -126,6 +126,54 @@ public enum ReferenceArithmetic {
         return sorted[f] + (sorted[c] - sorted[f]) * (k - Double(f))
     }
 
+    /// The median of `values` in any order (reordered in place): the middle one, or the mean of
+    /// the two middle ones, found by selection rather than a full sort.
+    public static func median(selectingIn values: inout [Double]) -> Double? {
+        let n = values.count
+        guard n > 0 else { return nil }
+        return values.withUnsafeMutableBufferPointer { v -> Double in
+            let upper = select(v, n / 2)
+            if n % 2 == 1 { return upper }
+            // After selection everything before n/2 is ≤ the upper middle: the lower middle is their maximum.
+            var lower = v[0]
+            for i in 1..<(n / 2) where v[i] > lower { lower = v[i] }
+            return (lower + upper) / 2
+        }
+    }
+
+    /// The `k`-th smallest element (0-based), partially ordering `v` around it (Hoare's selection,
+    /// falling back to sorting the remaining range if partitions keep coming out lopsided).
+    static func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        var lo = 0, hi = v.count - 1
+        var budget = 2 * (Int.bitWidth - v.count.leadingZeroBitCount) + 8
+        while lo < hi {
+            if budget == 0 {
+                var rest = UnsafeMutableBufferPointer(rebasing: v[lo...hi])
+                rest.sort()
+                return v[k]
+            }
+            budget -= 1
+            // Median of three as pivot.
+            let mid = lo + (hi - lo) / 2
+            if v[mid] < v[lo] { v.swapAt(mid, lo) }
+            if v[hi] < v[lo] { v.swapAt(hi, lo) }
+            if v[hi] < v[mid] { v.swapAt(hi, mid) }
+            let pivot = v[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j {
+                    v.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+        }
+        return v[k]
+    }
+
     /// The median of ascending `sorted` values: the middle one, or the mean of the two middle ones.
     public static func median(sorted: [Double]) -> Double? {
         let n = sorted.count
@@ -137,10 +185,13 @@ public enum ReferenceArithmetic {
 
 /// A running sum with the Kahan compensation pandas' grouped `sum` and `mean` use.
 public struct KahanSum: Sendable {
+    /// The compensated sum so far.
     public private(set) var sum = 0.0
     private var compensation = 0.0
+    /// How many values were added.
     public private(set) var count = 0
 
+    /// An empty accumulator.
     public init() {}
 
     /// Adds `value`, in the order pandas would visit it.

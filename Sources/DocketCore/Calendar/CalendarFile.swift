@@ -53,7 +53,7 @@ struct CalendarFile {
         } catch let error as CalendarError {
             throw error
         } catch let error as YamlError {
-            throw parser.syntaxError(error)
+            throw parser.syntaxError(error, text: text)
         } catch {
             throw CalendarError(.syntax, "not readable as YAML: \(error)", file: file)
         }
@@ -170,11 +170,12 @@ struct NodeReader {
         CalendarError(code, message, file: file, line: position.line, column: position.column)
     }
 
-    func syntaxError(_ error: YamlError) -> CalendarError {
+    func syntaxError(_ error: YamlError, text: String) -> CalendarError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let detail = context.map { "\($0.text) (line \($0.mark.line), column \($0.mark.column)): " } ?? ""
-            return CalendarError(.syntax, "not valid YAML: \(detail)\(problem)", file: file, line: mark.line, column: mark.column)
+            let position = SourcePosition(line: mark.line, column: mark.column).clamped(to: text)
+            return CalendarError(.syntax, "not valid YAML: \(detail)\(problem)", file: file, line: position.line, column: position.column)
         case let .duplicatedKeysInMapping(duplicates, context):
             return CalendarError(
                 .syntax, "a key appears twice in one mapping: \(duplicates.sorted().joined(separator: ", "))",

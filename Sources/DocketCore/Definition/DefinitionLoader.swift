@@ -33,6 +33,8 @@ public enum DefinitionLoader {
             diagnostics += DefinitionValidator(file: file, parsed: parsed).validate()
         }
         guard diagnostics.isEmpty, let definition = parsed?.definition else {
+            // A node at the very end (an empty document) is marked past it, where no editor can go.
+            for index in diagnostics.indices { diagnostics[index].position = diagnostics[index].position.clamped(to: text) }
             let sorted = diagnostics.enumerated()
                 .sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }
                 .map(\.element)
@@ -43,7 +45,9 @@ public enum DefinitionLoader {
 
     /// A YAML error from Yams, as one diagnostic at the position libyaml reported.
     static func syntaxDiagnostic(_ error: any Error, text: String, file: String) -> Diagnostic {
-        func at(_ mark: Mark) -> SourcePosition { SourcePosition(line: max(1, mark.line), column: max(1, mark.column)) }
+        func at(_ mark: Mark) -> SourcePosition {
+            SourcePosition(line: max(1, mark.line), column: max(1, mark.column)).clamped(to: text)
+        }
         guard let yamlError = error as? YamlError else {
             return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(error)")
         }

@@ -15,6 +15,34 @@ public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConver
     }
 
     public var description: String { "\(line):\(column)" }
+
+    /// Where `text` ends, counting lines as a YAML reader does (CR LF, CR, LF, NEL, LS and PS each
+    /// end one). libyaml reports an error at the end of a file that lacks a final line break one
+    /// line past the end; syntax errors are clamped to this, a place an editor can show.
+    static func end(of text: String) -> SourcePosition {
+        var line = 1
+        var column = 1
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r":
+                break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                line += 1
+                column = 1
+            default:
+                column += 1
+            }
+            previous = scalar
+        }
+        return SourcePosition(line: line, column: column)
+    }
+
+    /// This position, or the end of `text` when it lies beyond it.
+    func clamped(to text: String) -> SourcePosition {
+        let end = SourcePosition.end(of: text)
+        return self > end ? end : self
+    }
 }
 
 /// One problem found in a definition file, at the place a person has to edit.

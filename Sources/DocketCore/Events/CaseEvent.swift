@@ -108,6 +108,22 @@ public struct EventPayload: Hashable, Sendable, Codable {
     public var deadline: String?
     /// On `case_opened`: the name of the business calendar the workflow counts working time on.
     public var calendar: String?
+    /// On an imported event: the log's lifecycle transition as written (`start`, `complete`, ...).
+    public var lifecycle: String?
+    /// On an imported event: the activity instance that pairs its start and complete events
+    /// (`concept:instance`).
+    public var instance: String?
+    /// On an imported event: when the activity instance started, for logs that carry it on the
+    /// event (`start_timestamp`).
+    public var startedAt: Timestamp?
+    /// On an imported event: the log's other event attributes as text, when the import kept them.
+    public var attributes: [String: String]?
+    /// On an imported event: the log named no resource, so ``CaseEvent/actor`` is the placeholder
+    /// `unknown` (an event needs an actor) and an export leaves the resource out.
+    public var actorUnknown: Bool?
+    /// On the `case_opened` of an imported case: the log it came from, as
+    /// `FILE sha256:HEX` (the file name and the SHA-256 of its bytes). Absent on Docket's own cases.
+    public var source: String?
 
     public init(
         transition: String? = nil, from: String? = nil, to: String? = nil,
@@ -116,7 +132,8 @@ public struct EventPayload: Hashable, Sendable, Codable {
         dueAt: Timestamp? = nil, data: [String: String]? = nil,
         department: String? = nil, state: String? = nil, trigger: String? = nil, round: Int? = nil,
         approvals: Int? = nil, rejections: Int? = nil, limit: String? = nil, deadline: String? = nil,
-        calendar: String? = nil
+        calendar: String? = nil, lifecycle: String? = nil, instance: String? = nil, startedAt: Timestamp? = nil,
+        attributes: [String: String]? = nil, actorUnknown: Bool? = nil, source: String? = nil
     ) {
         self.transition = transition
         self.from = from
@@ -138,5 +155,11 @@ public struct EventPayload: Hashable, Sendable, Codable {
         self.limit = limit
         self.deadline = deadline
         self.calendar = calendar
+        self.lifecycle = lifecycle
+        self.instance = instance
+        self.startedAt = startedAt
+        self.attributes = attributes
+        self.actorUnknown = actorUnknown
+        self.source = source
     }
 }

@@ -7,13 +7,21 @@ import Glibc
 import Darwin
 #endif
 
+/// Bytes in order, in chunks, each valid until the next call.
+protocol ByteChunkSource {
+    /// How errors name the input.
+    var displayName: String { get }
+    /// The next chunk, or `nil` at the end.
+    func nextChunk() throws -> UnsafeBufferPointer<UInt8>?
+}
+
 /// The bytes of a file in order, in chunks, inflated on a second thread when the file is gzip.
 ///
 /// Inflating and parsing are the two costs of reading a compressed log; running them on two
 /// cores hides most of the first behind the second. Compression is recognised by the gzip magic
 /// bytes, not by the file name. Each chunk stays valid until the next call to ``nextChunk()``.
-final class FileBytes {
-    let path: String
+final class FileBytes: ByteChunkSource {
+    let displayName: String
     /// Whether the file is gzip-compressed.
     let isCompressed: Bool
     private let fd: Int32
@@ -25,7 +33,7 @@ final class FileBytes {
 
     /// Opens `path`; `displayName` is how errors name it.
     init(path: String, displayName: String) throws {
-        self.path = displayName
+        self.displayName = displayName
         let fd = open(path, O_RDONLY)
         self.fd = fd
         guard fd >= 0 else {
@@ -67,7 +75,7 @@ final class FileBytes {
             let n = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LogReadError(.unreadableFile, file: path, message: "cannot read: \(String(cString: strerror(errno)))")
+                throw LogReadError(.unreadableFile, file: displayName, message: "cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             filled += n

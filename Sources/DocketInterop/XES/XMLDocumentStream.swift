@@ -9,8 +9,8 @@ import Darwin
 enum XMLDocumentStream {
     /// Scans the whole document in `source` into `handler`, calling `afterChunk` after each
     /// chunk so the caller can hand on what the handler has completed.
-    static func parse<H: XMLElementHandler>(
-        _ source: FileBytes, handler: inout H, afterChunk: (inout H) throws -> Void
+    static func parse<H: XMLElementHandler, Source: ByteChunkSource>(
+        _ source: Source, handler: inout H, afterChunk: (inout H) throws -> Void
     ) throws {
         var scanner = XMLScanner()
         var capacity = FileBytes.chunkSize * 2
@@ -19,9 +19,11 @@ enum XMLDocumentStream {
         var start = 0, end = 0, validated = 0
         var base: Int64 = 0  // absolute offset of buffer[0]
         var carried = 0
+        var encoding: XMLEncoding?
+        var transcoded: [UInt8] = []
 
         func failure(_ code: LogReadError.Code, _ message: String, at offset: Int, line: Int?) -> LogReadError {
-            LogReadError(code, file: source.path, line: line, byteOffset: base + Int64(offset), message: message)
+            LogReadError(code, file: source.displayName, line: line, byteOffset: base + Int64(offset), message: message)
         }
 
         while true {
@@ -30,29 +32,40 @@ enum XMLDocumentStream {
             var appended = 0
             var atEnd = false
             repeat {
-                guard let chunk = try source.nextChunk() else {
+                guard let raw = try source.nextChunk() else {
                     atEnd = true
                     break
                 }
-                if start > 0 {
-                    (buffer + 0).update(from: buffer + start, count: end - start)
-                    base += Int64(start)
-                    end -= start
-                    validated -= start
-                    start = 0
+                if encoding == nil { encoding = XMLEncoding.sniff(raw) }
+                func append(_ chunk: UnsafeBufferPointer<UInt8>) {
+                    if start > 0 {
+                        (buffer + 0).update(from: buffer + start, count: end - start)
+                        base += Int64(start)
+                        end -= start
+                        validated -= start
+                        start = 0
+                    }
+                    if end + chunk.count > capacity {
+                        var bigger = capacity
+                        while end + chunk.count > bigger { bigger *= 2 }
+                        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+                        grown.update(from: buffer, count: end)
+                        buffer.deallocate()
+                        buffer = grown
+                        capacity = bigger
+                    }
+                    (buffer + end).update(from: chunk.baseAddress!, count: chunk.count)
+                    end += chunk.count
+                    appended += chunk.count
                 }
-                if end + chunk.count > capacity {
-                    var bigger = capacity
-                    while end + chunk.count > bigger { bigger *= 2 }
-                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-                    grown.update(from: buffer, count: end)
-                    buffer.deallocate()
-                    buffer = grown
-                    capacity = bigger
+                if encoding == .latin1 {
+                    // Byte offsets in errors then count UTF-8 bytes, not the file's.
+                    transcoded.removeAll(keepingCapacity: true)
+                    appendLatin1AsUTF8(raw, to: &transcoded)
+                    transcoded.withUnsafeBufferPointer { append($0) }
+                } else {
+                    append(raw)
                 }
-                (buffer + end).update(from: chunk.baseAddress!, count: chunk.count)
-                end += chunk.count
-                appended += chunk.count
             } while appended < carried
 
             let whole = UnsafeBufferPointer(start: buffer, count: end)

@@ -9,7 +9,8 @@
 // What it checks is what libxml2 (and so XMLParser) rejects: the tests run both on every log
 // and on fuzzed ones, and the scanner must either produce the same elements and attributes or
 // report an error. What it does not do: DTD internal subsets (rejected as unsupported),
-// encodings other than UTF-8 (rejected), external entities (never loaded).
+// encodings other than UTF-8 (ISO-8859-1 is transcoded before it; others are rejected),
+// external entities (never loaded).
 
 #if canImport(Glibc)
 import Glibc
@@ -140,6 +141,8 @@ struct XMLScanner: ~Copyable {
     private var namespaceURIs: [[UInt8]] = []
     private var namespaceCounts: [Int] = []
 
+    /// The character-class table, loaded once (reading the global each time costs a lazy-init check).
+    private let classes: UnsafeMutablePointer<UInt8> = byteClasses
     private var records: UnsafeMutablePointer<AttributeRecord>
     private var recordCapacity = 16
     private var scratch: UnsafeMutablePointer<UInt8>
@@ -233,7 +236,7 @@ struct XMLScanner: ~Copyable {
         // "<?xml" followed by whitespace starts the declaration ("<?xml-stylesheet" is a PI).
         guard n - p >= 6, b[p] == lt, b[p + 1] == question, b[p + 2] == UInt8(ascii: "x"),
             b[p + 3] == UInt8(ascii: "m"), b[p + 4] == UInt8(ascii: "l"),
-            byteClasses[Int(b[p + 5])] & classSpace != 0
+            classes[Int(b[p + 5])] & classSpace != 0
         else { return p }
         // Find "?>" (no quotes in the declaration may contain it).
         var end = p + 6
@@ -255,17 +258,17 @@ struct XMLScanner: ~Copyable {
             let save = i
             var j = i
             var spaces = 0
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1; spaces += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1; spaces += 1 }
             let len = name.utf8CodeUnitCount
             guard spaces > 0, j + len <= end, memcmp(b.baseAddress! + j, name.utf8Start, len) == 0 else {
                 i = save
                 return nil
             }
             j += len
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1 }
             guard j < end, b[j] == equals else { i = j; throw fail("malformed XML declaration: expected '=' after \(name)") }
             j += 1
-            while j < end && byteClasses[Int(b[j])] & classSpace != 0 { j += 1 }
+            while j < end && classes[Int(b[j])] & classSpace != 0 { j += 1 }
             guard j < end, b[j] == quote || b[j] == apostrophe else { i = j; throw fail("malformed XML declaration: \(name) needs a quoted value") }
             let q = b[j]
             j += 1
@@ -280,15 +283,15 @@ struct XMLScanner: ~Copyable {
             throw XMLScanError(code: .unsupportedXML, message: "XML version \(String(decoding: version, as: UTF8.self)) is not supported", offset: i)
         }
         if let encoding = try pseudoAttribute("encoding") {
-            let name = String(decoding: encoding, as: UTF8.self).uppercased()
-            guard name == "UTF-8" || name == "UTF8" else {
-                throw XMLScanError(code: .unsupportedXML, message: "encoding \(String(decoding: encoding, as: UTF8.self)) is not supported (only UTF-8)", offset: i)
+            let name = String(decoding: encoding, as: UTF8.self)
+            guard XMLEncoding(declared: name) != nil else {
+                throw XMLScanError(code: .unsupportedXML, message: "encoding \(name) is not supported (UTF-8, US-ASCII or ISO-8859-1)", offset: i)
             }
         }
         if let standalone = try pseudoAttribute("standalone") {
             guard bytesEqual(standalone, "yes") || bytesEqual(standalone, "no") else { throw fail("malformed XML declaration: standalone must be yes or no") }
         }
-        while i < end && byteClasses[Int(b[i])] & classSpace != 0 { i += 1 }
+        while i < end && classes[Int(b[i])] & classSpace != 0 { i += 1 }
         guard i == end else { throw fail("malformed XML declaration") }
     }
 
@@ -302,7 +305,7 @@ struct XMLScanner: ~Copyable {
         while p < n {
             let c = b[p]
             if c == lt { break }
-            if byteClasses[Int(c)] & classSpace == 0 { break }
+            if classes[Int(c)] & classSpace == 0 { break }
             if c == newline { newlines += 1 }
             p += 1
         }
@@ -325,7 +328,7 @@ struct XMLScanner: ~Copyable {
         if openNameOffsets.isEmpty { throw outsideRoot(p) }
         while p < end {
             let c = b[p]
-            if byteClasses[Int(c)] & classTextSpecial != 0 {
+            if classes[Int(c)] & classTextSpecial != 0 {
                 if c == amp {
                     p = try reference(b, p, limit: end).next
                     continue
@@ -404,7 +407,7 @@ struct XMLScanner: ~Copyable {
         var selfClosing = false
         while true {
             var spaces = 0
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
                 spaces += 1
@@ -426,14 +429,14 @@ struct XMLScanner: ~Copyable {
             guard let (attrNameEnd, attrColon) = try name(b, p) else { return .incomplete }
             let attrNameStart = p
             p = attrNameEnd
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
             }
             guard p < n else { return .incomplete }
             guard b[p] == equals else { throw XMLScanError(code: .malformedXML, message: "expected '=' after an attribute name", offset: p) }
             p += 1
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+            while p < n && classes[Int(b[p])] & classSpace != 0 {
                 if b[p] == newline { newlines += 1 }
                 p += 1
             }
@@ -446,7 +449,7 @@ struct XMLScanner: ~Copyable {
             while p < n {
                 let v = b[p]
                 if v == q { break }
-                if byteClasses[Int(v)] & classAttributeSpecial != 0 {
+                if classes[Int(v)] & classAttributeSpecial != 0 {
                     if v == lt { throw XMLScanError(code: .malformedXML, message: "'<' is not allowed in an attribute value", offset: p) }
                     if v == newline { newlines += 1 }
                     special = true
@@ -485,7 +488,15 @@ struct XMLScanner: ~Copyable {
         }
 
         let elementName = XMLBytes(start: b.baseAddress! + start + 1, count: nameEnd - start - 1)
-        let declared = try checkNamespaces(b, element: elementName, colon: nameColon.map { $0 - start - 1 }, attributeCount: count, at: start)
+        // Namespace rules only concern prefixed names and xmlns declarations: skip them otherwise.
+        var involvesNamespaces = nameColon != nil
+        for i in 0..<count where !involvesNamespaces {
+            let r = records[i]
+            involvesNamespaces = r.colon >= 0 || (r.nameLength == 5 && b[r.nameStart] == UInt8(ascii: "x") && b[r.nameStart + 4] == UInt8(ascii: "s"))
+        }
+        let declared = involvesNamespaces
+            ? try checkNamespaces(b, element: elementName, colon: nameColon.map { $0 - start - 1 }, attributeCount: count, at: start)
+            : 0
         sawRoot = true
         let attributes = XMLAttributeList(records: records, count: count, buffer: b.baseAddress!, scratch: scratch)
         do {
@@ -554,7 +565,7 @@ struct XMLScanner: ~Copyable {
         guard let (nameEnd, _) = try name(b, start + 2) else { return .incomplete }
         var p = nameEnd
         var newlines = 0
-        while p < n && byteClasses[Int(b[p])] & classSpace != 0 {
+        while p < n && classes[Int(b[p])] & classSpace != 0 {
             if b[p] == newline { newlines += 1 }
             p += 1
         }
@@ -603,7 +614,7 @@ struct XMLScanner: ~Copyable {
             throw XMLScanError(code: .malformedXML, message: "colons are not allowed in processing instruction names", offset: start)
         }
         guard targetEnd + 1 < n else { return .incomplete }
-        if !(b[targetEnd] == question && b[targetEnd + 1] == gt) && byteClasses[Int(b[targetEnd])] & classSpace == 0 {
+        if !(b[targetEnd] == question && b[targetEnd + 1] == gt) && classes[Int(b[targetEnd])] & classSpace == 0 {
             throw XMLScanError(code: .malformedXML, message: "malformed processing instruction", offset: targetEnd)
         }
         guard let end = find(question, gt, in: b, from: targetEnd) else { return .incomplete }
@@ -655,7 +666,7 @@ struct XMLScanner: ~Copyable {
         var p = start + 9
         func spaces() -> Int {
             let s = p
-            while p < n && byteClasses[Int(b[p])] & classSpace != 0 { p += 1 }
+            while p < n && classes[Int(b[p])] & classSpace != 0 { p += 1 }
             return p - s
         }
         func literal(pubid: Bool) throws(XMLScanError) -> Bool? {
@@ -713,7 +724,7 @@ struct XMLScanner: ~Copyable {
         while p < n {
             let c = b[p]
             if c < 0x80 {
-                let cls = byteClasses[Int(c)]
+                let cls = classes[Int(c)]
                 let ok = p == start ? cls & classNameStart != 0 : cls & classNameChar != 0
                 if !ok { break }
                 if c == colon && firstColon == nil { firstColon = p }
@@ -807,7 +818,7 @@ struct XMLScanner: ~Copyable {
         let first = name[colon + 1]
         let startsName: Bool
         if first < 0x80 {
-            startsName = byteClasses[Int(first)] & classNameStart != 0
+            startsName = classes[Int(first)] & classNameStart != 0
         } else {
             startsName = decodeUTF8(name, colon + 1).map { isNameStartScalar($0.0) } ?? false
         }
@@ -933,6 +944,59 @@ private func isPubidChar(_ c: UInt8) -> Bool {
 
 // MARK: - Encoding check
 
+/// The encodings a document may declare.
+enum XMLEncoding: Equatable {
+    /// UTF-8, or US-ASCII (a subset).
+    case utf8
+    /// ISO-8859-1 (Latin-1): each byte is the code point; transcoded to UTF-8 before scanning.
+    case latin1
+
+    /// The encoding a declaration names, or `nil` if unsupported.
+    init?(declared name: String) {
+        switch name.uppercased() {
+        case "UTF-8", "UTF8", "US-ASCII", "ASCII": self = .utf8
+        case "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "LATIN-1", "L1": self = .latin1
+        default: return nil
+        }
+    }
+
+    /// The encoding declared at the start of `b` (after an optional UTF-8 byte-order mark);
+    /// UTF-8 when there is no declaration or it names none.
+    static func sniff(_ b: XMLBytes) -> XMLEncoding {
+        var p = 0
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { p = 3 }
+        let head = Array(b[p..<min(b.count, p + 1024)])
+        guard head.starts(with: Array("<?xml".utf8)), let end = head.indices.first(where: { $0 + 1 < head.count && head[$0] == UInt8(ascii: "?") && head[$0 + 1] == UInt8(ascii: ">") }) else {
+            return .utf8
+        }
+        let declaration = String(decoding: head[..<end], as: UTF8.self)
+        guard let key = declaration.range(of: "encoding") else { return .utf8 }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return .utf8 }
+        let value = rest.dropFirst().prefix { $0 != quote }
+        return XMLEncoding(declared: String(value)) ?? .utf8
+    }
+}
+
+/// Appends `b` transcoded from ISO-8859-1 to UTF-8 to `out`.
+func appendLatin1AsUTF8(_ b: XMLBytes, to out: inout [UInt8]) {
+    out.reserveCapacity(out.count + b.count + b.count / 8)
+    for c in b {
+        if c < 0x80 {
+            out.append(c)
+        } else {
+            out.append(0xC0 | c >> 6)
+            out.append(0x80 | c & 0x3F)
+        }
+    }
+}
+
+/// High bit set in each zero byte of `x` (exact, no borrow between bytes).
+@inline(__always)
+private func zeroBytes(_ x: UInt64) -> UInt64 {
+    ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+}
+
 /// Finds the first byte that is not part of a valid UTF-8 encoding of an XML character.
 ///
 /// Runs ahead of the scanner over each new stretch of bytes; most logs are ASCII, so eight
@@ -945,12 +1009,19 @@ enum XMLCharacterCheck {
         var i = start
         let base = UnsafeRawPointer(b.baseAddress!)
         while i < n {
-            // Eight ASCII bytes at a time: no high bit and no byte below 0x20.
+            // Eight ASCII bytes at a time: no high bit, and no byte below 0x20 other than tab,
+            // line feed and carriage return (which XES indentation puts in most words).
             while i + 8 <= n {
                 let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let high = word & 0x8080_8080_8080_8080
-                let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-                if high | control != 0 { break }
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                // High bit set in each byte that is at least 0x20 (exact for ASCII bytes).
+                let printable = (word &+ 0x6060_6060_6060_6060) & 0x8080_8080_8080_8080
+                let control = ~printable & 0x8080_8080_8080_8080
+                if control != 0 {
+                    let allowed = zeroBytes(word ^ 0x0909_0909_0909_0909) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                        | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+                    if control & ~allowed != 0 { break }
+                }
                 i += 8
             }
             guard i < n else { break }

@@ -44,7 +44,7 @@ public struct ArtifactFile: Sendable {
     }
 
     /// The files to read for `paths`: a file as given, a directory as every `.yaml`, `.yml` and
-    /// `.json` file below it, sorted.
+    /// `.json` file below it, sorted, except activity maps (`*.map.yaml`).
     public static func expand(_ paths: [String]) throws -> [String] {
         var result: [String] = []
         for path in paths {
@@ -58,8 +58,11 @@ public struct ArtifactFile: Sendable {
                 guard let walker = FileManager.default.enumerator(atPath: resolved) else {
                     throw ServiceError(.unreadableFile, "cannot list directory \(path)")
                 }
+                // Activity maps (`*.map.yaml`, for import and conform) live beside the
+                // workflows but are neither workflows nor calendars.
                 let found = walker.compactMap { $0 as? String }
                     .filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }
+                    .filter { ![".map.yaml", ".map.yml", ".map.json"].contains(where: $0.hasSuffix) }
                     .sorted()
                     .map { (path as NSString).appendingPathComponent($0) }
                 guard !found.isEmpty else {

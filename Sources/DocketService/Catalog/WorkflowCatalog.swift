@@ -35,6 +35,7 @@ public final class WorkflowCatalog: @unchecked Sendable {
         }
         let key = "\(id)@\(deployment.version)"
         if let cached = lock.withLock({ definitions[key] }) { return cached }
+        try Self.checkIntact(deployment)
         switch DefinitionLoader.load(text: deployment.content, file: "\(id) v\(deployment.version) (deployed)") {
         case let .success(definition):
             lock.withLock { definitions[key] = definition }
@@ -52,6 +53,7 @@ public final class WorkflowCatalog: @unchecked Sendable {
         guard let deployment = try store.latestDeployment(.calendar, id: name) else {
             throw ServiceError(.unknownCalendar, "calendar '\(name)' is not deployed: deploy its file from Workflows/calendars/ first")
         }
+        try Self.checkIntact(deployment)
         var baseFailure: (any Error)?
         let calendar: BusinessCalendar
         do {
@@ -80,6 +82,18 @@ public final class WorkflowCatalog: @unchecked Sendable {
     /// What the engine needs to decide commands for cases of `definition`.
     public func context(for definition: WorkflowDefinition) throws -> EngineContext {
         EngineContext(definition: definition, calendar: try workingCalendar(for: definition))
+    }
+
+    /// Refuses a deployment whose text no longer matches its hash: a definition or calendar edited
+    /// in the database must not decide (or time) any command.
+    private static func checkIntact(_ deployment: Deployment) throws {
+        guard deployment.isIntact else {
+            let what = deployment.kind == .workflow ? "workflow" : "calendar"
+            throw ServiceError(
+                .invalidDeployment,
+                "deployed \(what) \(deployment.id) v\(deployment.version) does not match the hash it was deployed with: "
+                    + "it was changed behind Docket's back, so Docket will not use it (nothing was written). Run docket verify, and restore the database from a backup.")
+        }
     }
 
     /// Forgets what was parsed, after a deployment.

@@ -75,9 +75,11 @@ public final class CaseService: Sendable {
         actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
         at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
     ) throws -> CommandOutcome {
-        let caseID = caseID ?? newCaseID()
+        // A generated id is not part of the command: a retry with the same key generates another
+        // one, and must still be recognised as the same command.
         let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
                                       actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
+        let caseID = caseID ?? newCaseID()
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).
@@ -152,22 +154,32 @@ public final class CaseService: Sendable {
         let idempotency = try key.map { key in
             try IdempotencyKey(key: key, command: fingerprint ?? Fingerprint(command: "tick", caseID: caseID))
         }
-        if let idempotency, let earlier = try store.recordedResult(for: idempotency) {
-            return try outcome(caseID: caseID, recorded: earlier.events, isReplay: true, attempts: 0)
+        func earlierResult() throws -> CommandOutcome? {
+            guard let idempotency, let earlier = try store.recordedResult(for: idempotency) else { return nil }
+            return try outcome(caseID: earlier.events.first?.event.caseID ?? caseID, recorded: earlier.events, isReplay: true, attempts: 0)
         }
+        if let earlier = try earlierResult() { return earlier }
         var attempt = 0
         while true {
             attempt += 1
             let loaded = try store.header(of: caseID) == nil ? nil : try load(caseID)
-            let (command, context) = try makeCommand(loaded)
-            let events = try Engine.decide(loaded?.state, command, context)
+            let events: [CaseEvent]
+            do {
+                let (command, context) = try makeCommand(loaded)
+                events = try Engine.decide(loaded?.state, command, context)
+            } catch let refusal as Refusal {
+                // The same keyed command, run by another process since we looked, may be what
+                // changed the case (closed it, opened it): then its result is the answer.
+                if let earlier = try earlierResult() { return earlier }
+                throw refusal
+            }
             if events.isEmpty {
                 guard let loaded else { throw Refusal.unknownCase(caseID) }
                 return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition, isReplay: false, attempts: attempt)
             }
             do {
                 let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0, idempotency: idempotency)
-                return try outcome(caseID: caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
+                return try outcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
             } catch let error as StoreError where error.code == .conflict && attempt <= retries {
                 // Another writer got there first: back off a little, read again, decide again.
                 usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 20)))))
@@ -187,7 +199,8 @@ public final class CaseService: Sendable {
 /// time Docket filled in, so that a retry minutes later is still the same command.
 struct Fingerprint: Encodable {
     var command: String
-    var caseID: String
+    /// Nil for a case opened without an id (Docket generated one).
+    var caseID: String?
     var workflow: String?
     var version: Int?
     var event: String?

@@ -22,6 +22,14 @@ public struct SimulationPlan: Sendable {
     public var caseIDPrefix: String = ""
     public var profile = SimulationProfile()
 
+    /// Mean time between two arrivals, in microseconds.
+    var meanArrivalGap: Double { 86_400_000_000 / (arrivalsPerDay ?? max(Double(cases) / 28, 1)) }
+
+    /// The instant after which no step is taken: ``horizon``, or the expected last arrival plus 7 days.
+    public var horizonOrDefault: Timestamp {
+        horizon ?? from.adding(microseconds: Int64(meanArrivalGap * Double(max(cases - 1, 0)))).adding(seconds: 7 * 86_400)
+    }
+
     public init(workflows: [String], cases: Int, seed: UInt64 = 1,
                 from: Timestamp = Timestamp.parse(iso8601: "2020-02-03T00:00:00+08:00")!, arrivalsPerDay: Double? = nil) {
         self.workflows = workflows
@@ -38,10 +46,18 @@ public struct SimulationSummary: Sendable {
     public var events: Int
     public var firstArrival: Timestamp?
     public var lastArrival: Timestamp?
+    /// Cases that an earlier, interrupted run of the same plan had already appended, with the
+    /// same events: skipped, so that running a plan again completes it.
+    public var alreadyInLog: Int = 0
 }
 
 /// Generates a population of cases through the real engine and appends them to the real store in
 /// batches (one transaction per batch). The same plan and seed give the same events.
+///
+/// A run that was interrupted (killed between two batches) left whole batches behind; running the
+/// same plan again skips the cases already in the log with exactly the events it generates, and
+/// appends the rest. A case id already in the log with other events is a conflict: nothing more
+/// is appended.
 public struct PopulationSimulator: Sendable {
     public let catalog: WorkflowCatalog
 
@@ -79,8 +95,9 @@ public struct PopulationSimulator: Sendable {
         while true {
             switch batches.take() {
             case let .batch(batch, done):
-                _ = try catalog.store.append(batch: batch)
+                let alreadyInLog = summary.alreadyInLog + (try appendResuming(batch))
                 summary = done
+                summary.alreadyInLog = alreadyInLog
                 progress(summary.cases)
             case .done:
                 return summary
@@ -96,10 +113,8 @@ public struct PopulationSimulator: Sendable {
         _ plan: SimulationPlan, simulators: [CaseSimulator], emit: ([CaseAppend], SimulationSummary) throws -> Bool
     ) throws {
         var random = SeededRandom(seed: plan.seed)
-        let perDay = plan.arrivalsPerDay ?? max(Double(plan.cases) / 28, 1)
-        let meanGap = 86_400_000_000 / perDay
-        let lastArrival = plan.from.adding(microseconds: Int64(meanGap * Double(max(plan.cases - 1, 0))))
-        let horizon = plan.horizon ?? lastArrival.adding(seconds: 7 * 86_400)
+        let meanGap = plan.meanArrivalGap
+        let horizon = plan.horizonOrDefault
         var summary = SimulationSummary(cases: 0, events: 0, firstArrival: nil, lastArrival: nil)
         var batch: [CaseAppend] = []
         var arrival = plan.from
@@ -130,6 +145,35 @@ public struct PopulationSimulator: Sendable {
             }
         }
         if !batch.isEmpty { _ = try emit(batch, summary) }
+    }
+
+    /// Appends `batch` in one transaction, leaving out the cases an earlier run of the same plan
+    /// appended; returns how many it left out. Batches are appended in order and whole, so the
+    /// cases already in the log are a prefix of the plan: when neither end of the batch is there,
+    /// none of it is (the common case costs two lookups).
+    private func appendResuming(_ batch: [CaseAppend]) throws -> Int {
+        let store = catalog.store
+        guard let first = batch.first, let last = batch.last,
+              try store.header(of: first.caseID) != nil || store.header(of: last.caseID) != nil
+        else {
+            _ = try store.append(batch: batch)
+            return 0
+        }
+        var missing: [CaseAppend] = []
+        for append in batch {
+            let recorded = try store.events(of: append.caseID)
+            if recorded.isEmpty {
+                missing.append(append)
+            } else if recorded.map(\.event) != append.events {
+                throw StoreError(
+                    .conflict,
+                    "case '\(append.caseID)' is already in the log with other events than this simulation generates: "
+                        + "nothing more was appended. Simulate into a fresh database, or pass another --prefix.",
+                    caseID: append.caseID)
+            }
+        }
+        if !missing.isEmpty { _ = try store.append(batch: missing) }
+        return batch.count - missing.count
     }
 }
 

@@ -24,7 +24,7 @@ struct PayloadCoder {
     /// The payload's canonical JSON text.
     mutating func encode(_ payload: EventPayload) throws -> String {
         buffer.removeAll(keepingCapacity: true)
-        if PayloadJSON.write(payload, to: &buffer) {
+        if PayloadJSON.knowsEveryField, PayloadJSON.write(payload, to: &buffer) {
             return String(decoding: buffer, as: UTF8.self)
         }
         if encoder == nil { encoder = CanonicalJSON.makeEncoder() }
@@ -47,7 +47,7 @@ struct PayloadCoder {
     /// Decodes the payload stored as these UTF-8 bytes into `payload`, which must be empty
     /// (decoding in place spares copying the payload's twenty fields around).
     mutating func decode(utf8 bytes: UnsafeBufferPointer<UInt8>, into payload: inout EventPayload) throws {
-        if PayloadJSON.read(bytes, into: &payload) { return }
+        if PayloadJSON.knowsEveryField, PayloadJSON.read(bytes, into: &payload) { return }
         if decoder == nil { decoder = JSONDecoder() }
         payload = try decoder!.decode(EventPayload.self, from: Data(buffer: bytes))
     }
@@ -58,9 +58,18 @@ enum PayloadJSON {
     /// The payload's fields as JSONEncoder names them, in the order its `sortedKeys` writes them.
     /// `PayloadJSONTests` fails when EventPayload gains a field that is not listed here.
     static let fieldNames = [
-        "approvals", "branch", "calendar", "data", "deadline", "department", "documents", "dueAt", "from", "limit",
-        "outcome", "reason", "region", "rejections", "round", "state", "to", "transition", "trigger", "vote",
+        "actorUnknown", "approvals", "attributes", "branch", "calendar", "data", "deadline", "department",
+        "documents", "dueAt", "from", "instance", "lifecycle", "limit", "outcome", "reason", "region", "rejections",
+        "round", "source", "startedAt", "state", "to", "transition", "trigger", "vote",
     ]
+
+    /// Whether ``fieldNames`` lists exactly EventPayload's fields. A field added to EventPayload
+    /// and not here would be dropped by the fast writer, so until it is added both fast paths
+    /// stand aside and Foundation's coders do all the work (slower, never wrong).
+    static let knowsEveryField: Bool = {
+        let labels = Mirror(reflecting: EventPayload()).children.compactMap(\.label)
+        return labels.count == fieldNames.count && Set(labels) == Set(fieldNames)
+    }()
 
     // MARK: Writing
 
@@ -88,12 +97,20 @@ enum PayloadJSON {
             writeInt(value, to: &out)
         }
         // In fieldNames order.
+        if let value = p.actorUnknown {
+            key("actorUnknown")
+            out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        }
         int("approvals", p.approvals.map(Int64.init))
+        if let attributes = p.attributes {
+            key("attributes")
+            guard writeDictionary(attributes, to: &out) else { return false }
+        }
         string("branch", p.branch)
         string("calendar", p.calendar)
         if let data = p.data {
             key("data")
-            guard writeData(data, to: &out) else { return false }
+            guard writeDictionary(data, to: &out) else { return false }
         }
         string("deadline", p.deadline)
         string("department", p.department)
@@ -108,12 +125,16 @@ enum PayloadJSON {
         }
         int("dueAt", p.dueAt?.microseconds)
         string("from", p.from)
+        string("instance", p.instance)
+        string("lifecycle", p.lifecycle)
         string("limit", p.limit)
         string("outcome", p.outcome)
         string("reason", p.reason)
         string("region", p.region)
         int("rejections", p.rejections.map(Int64.init))
         int("round", p.round.map(Int64.init))
+        string("source", p.source)
+        int("startedAt", p.startedAt?.microseconds)
         string("state", p.state)
         string("to", p.to)
         string("transition", p.transition)
@@ -123,11 +144,18 @@ enum PayloadJSON {
         return true
     }
 
-    /// `data` with its keys sorted; false when a key is not plain lowercase ASCII letters, where
-    /// JSONEncoder's order differs between platforms (Linux sorts by code point, Apple's
-    /// Foundation numerically and case-insensitively).
-    private static func writeData(_ data: [String: String], to out: inout [UInt8]) -> Bool {
-        for key in data.keys where !key.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
+    /// A string dictionary (`data`, `attributes`) with its keys sorted as JSONEncoder sorts them;
+    /// false when that order is not certain. On Linux JSONEncoder sorts keys with String's `<`,
+    /// which is byte order for ASCII; Apple's Foundation compares numerically and ignoring case,
+    /// which agrees with byte order only for keys of lowercase letters. Other keys go to
+    /// JSONEncoder.
+    private static func writeDictionary(_ data: [String: String], to out: inout [UInt8]) -> Bool {
+        #if canImport(Darwin)
+        let plain: (UInt8) -> Bool = { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        #else
+        let plain: (UInt8) -> Bool = { $0 < 0x80 }
+        #endif
+        for key in data.keys where !key.utf8.allSatisfy(plain) {
             return false
         }
         out.append(UInt8(ascii: "{"))
@@ -235,26 +263,32 @@ enum PayloadJSON {
                 guard let field = fieldIndex(), seen & (1 << field) == 0, take(UInt8(ascii: ":")) else { return false }
                 seen |= 1 << field
                 switch field {
-                case 0: guard let v = int() else { return false }; p.approvals = v
-                case 1: guard let v = string() else { return false }; p.branch = v
-                case 2: guard let v = string() else { return false }; p.calendar = v
-                case 3: guard let v = dictionary() else { return false }; p.data = v
-                case 4: guard let v = string() else { return false }; p.deadline = v
-                case 5: guard let v = string() else { return false }; p.department = v
-                case 6: guard let v = array() else { return false }; p.documents = v
-                case 7: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
-                case 8: guard let v = string() else { return false }; p.from = v
-                case 9: guard let v = string() else { return false }; p.limit = v
-                case 10: guard let v = string() else { return false }; p.outcome = v
-                case 11: guard let v = string() else { return false }; p.reason = v
-                case 12: guard let v = string() else { return false }; p.region = v
-                case 13: guard let v = int() else { return false }; p.rejections = v
-                case 14: guard let v = int() else { return false }; p.round = v
-                case 15: guard let v = string() else { return false }; p.state = v
-                case 16: guard let v = string() else { return false }; p.to = v
-                case 17: guard let v = string() else { return false }; p.transition = v
-                case 18: guard let v = string() else { return false }; p.trigger = v
-                case 19: guard let v = string() else { return false }; p.vote = v
+                case 0: guard let v = bool() else { return false }; p.actorUnknown = v
+                case 1: guard let v = int() else { return false }; p.approvals = v
+                case 2: guard let v = dictionary() else { return false }; p.attributes = v
+                case 3: guard let v = string() else { return false }; p.branch = v
+                case 4: guard let v = string() else { return false }; p.calendar = v
+                case 5: guard let v = dictionary() else { return false }; p.data = v
+                case 6: guard let v = string() else { return false }; p.deadline = v
+                case 7: guard let v = string() else { return false }; p.department = v
+                case 8: guard let v = array() else { return false }; p.documents = v
+                case 9: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
+                case 10: guard let v = string() else { return false }; p.from = v
+                case 11: guard let v = string() else { return false }; p.instance = v
+                case 12: guard let v = string() else { return false }; p.lifecycle = v
+                case 13: guard let v = string() else { return false }; p.limit = v
+                case 14: guard let v = string() else { return false }; p.outcome = v
+                case 15: guard let v = string() else { return false }; p.reason = v
+                case 16: guard let v = string() else { return false }; p.region = v
+                case 17: guard let v = int() else { return false }; p.rejections = v
+                case 18: guard let v = int() else { return false }; p.round = v
+                case 19: guard let v = string() else { return false }; p.source = v
+                case 20: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
+                case 21: guard let v = string() else { return false }; p.state = v
+                case 22: guard let v = string() else { return false }; p.to = v
+                case 23: guard let v = string() else { return false }; p.transition = v
+                case 24: guard let v = string() else { return false }; p.trigger = v
+                case 25: guard let v = string() else { return false }; p.vote = v
                 default: return false
                 }
             } while take(UInt8(ascii: ","))
@@ -273,7 +307,7 @@ enum PayloadJSON {
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
-            if field == 11, key[2] == UInt8(ascii: "g") { field = 12 }  // region, not reason
+            if field == 15, key[2] == UInt8(ascii: "g") { field = 16 }  // region, not reason
             let name = PayloadJSON.fieldNameBytes[field]
             let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             return same ? field : nil
@@ -366,6 +400,17 @@ enum PayloadJSON {
             return Int64(magnitude)
         }
 
+        mutating func bool() -> Bool? {
+            for (literal, value) in [("true", true), ("false", false)] {
+                let utf8 = Array(literal.utf8)
+                if index + utf8.count <= bytes.count, bytes[index..<(index + utf8.count)].elementsEqual(utf8) {
+                    index += utf8.count
+                    return value
+                }
+            }
+            return nil
+        }
+
         mutating func int() -> Int? {
             int64().flatMap { Int(exactly: $0) }
         }
@@ -400,25 +445,31 @@ enum PayloadJSON {
     /// names share both), as its index in `fieldNames`.
     static func candidate(first: UInt8, count: Int) -> Int? {
         switch (first, count) {
-        case (UInt8(ascii: "a"), 9): 0  // approvals
-        case (UInt8(ascii: "b"), 6): 1  // branch
-        case (UInt8(ascii: "c"), 8): 2  // calendar
-        case (UInt8(ascii: "d"), 4): 3  // data
-        case (UInt8(ascii: "d"), 8): 4  // deadline
-        case (UInt8(ascii: "d"), 10): 5  // department
-        case (UInt8(ascii: "d"), 9): 6  // documents
-        case (UInt8(ascii: "d"), 5): 7  // dueAt
-        case (UInt8(ascii: "f"), 4): 8  // from
-        case (UInt8(ascii: "l"), 5): 9  // limit
-        case (UInt8(ascii: "o"), 7): 10  // outcome
-        case (UInt8(ascii: "r"), 6): 11  // reason (region shares both; the reader tells them apart)
-        case (UInt8(ascii: "r"), 10): 13  // rejections
-        case (UInt8(ascii: "r"), 5): 14  // round
-        case (UInt8(ascii: "s"), 5): 15  // state
-        case (UInt8(ascii: "t"), 2): 16  // to
-        case (UInt8(ascii: "t"), 10): 17  // transition
-        case (UInt8(ascii: "t"), 7): 18  // trigger
-        case (UInt8(ascii: "v"), 4): 19  // vote
+        case (UInt8(ascii: "a"), 12): 0  // actorUnknown
+        case (UInt8(ascii: "a"), 9): 1  // approvals
+        case (UInt8(ascii: "a"), 10): 2  // attributes
+        case (UInt8(ascii: "b"), 6): 3  // branch
+        case (UInt8(ascii: "c"), 8): 4  // calendar
+        case (UInt8(ascii: "d"), 4): 5  // data
+        case (UInt8(ascii: "d"), 8): 6  // deadline
+        case (UInt8(ascii: "d"), 10): 7  // department
+        case (UInt8(ascii: "d"), 9): 8  // documents
+        case (UInt8(ascii: "d"), 5): 9  // dueAt
+        case (UInt8(ascii: "f"), 4): 10  // from
+        case (UInt8(ascii: "i"), 8): 11  // instance
+        case (UInt8(ascii: "l"), 9): 12  // lifecycle
+        case (UInt8(ascii: "l"), 5): 13  // limit
+        case (UInt8(ascii: "o"), 7): 14  // outcome
+        case (UInt8(ascii: "r"), 6): 15  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 17  // rejections
+        case (UInt8(ascii: "r"), 5): 18  // round
+        case (UInt8(ascii: "s"), 6): 19  // source
+        case (UInt8(ascii: "s"), 9): 20  // startedAt
+        case (UInt8(ascii: "s"), 5): 21  // state
+        case (UInt8(ascii: "t"), 2): 22  // to
+        case (UInt8(ascii: "t"), 10): 23  // transition
+        case (UInt8(ascii: "t"), 7): 24  // trigger
+        case (UInt8(ascii: "v"), 4): 25  // vote
         default: nil
         }
     }

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketInterop
 import DocketService
 import DocketStore
 
@@ -21,7 +22,14 @@ extension StoreError: ReportableError {
 }
 
 extension ServiceError: ReportableError {
-    var exitCode: Int32 { code == .retriesExhausted ? ExitStatus.conflict : ExitStatus.badInput }
+    var exitCode: Int32 {
+        switch code {
+        case .retriesExhausted: ExitStatus.conflict
+        // The database itself is damaged (or from a newer docket): not the user's input.
+        case .invalidDeployment: ExitStatus.unavailable
+        default: ExitStatus.badInput
+        }
+    }
     var reportLines: [String] { [message] }
 }
 
@@ -38,4 +46,24 @@ extension DefinitionErrors: ReportableError {
 extension CalendarError: ReportableError {
     var exitCode: Int32 { ExitStatus.badInput }
     var reportLines: [String] { [description] }
+}
+
+extension LogReadError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [description] }
+}
+
+extension LogWriteError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [description] }
+}
+
+extension ImportError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [message] }
+}
+
+extension ActivityMapError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { diagnostics.map(\.description) }
 }

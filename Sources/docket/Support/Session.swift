@@ -14,7 +14,10 @@ struct Session {
         if !create, !FileManager.default.fileExists(atPath: options.path) {
             throw UsageFailure("no event log at \(options.path): deploy a workflow first (docket deploy Workflows/), or pass --db")
         }
-        store = try SQLiteEventStore(path: options.path)
+        // A log the user may not write to (a write-protected file, an auditor's copy) is opened
+        // read-only, so that showing and verifying it still work; a write then fails with exit 4.
+        let readOnly = !create && !FileManager.default.isWritableFile(atPath: options.path)
+        store = try SQLiteEventStore(path: options.path, options: .init(busyTimeout: try options.busyTimeout(), readOnly: readOnly))
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
     }
@@ -25,13 +28,13 @@ struct Session {
     }
 }
 
-/// Parses a `--at` value: ISO 8601, with the offset of the local time zone when it names none.
+/// Parses a time option: ISO 8601, in the local time zone (at that date) when it names no offset.
 func parseTime(_ text: String, option: String = "--at") throws -> Timestamp {
-    let offset = TimeZone.current.secondsFromGMT()
-    guard let t = Timestamp.parse(iso8601: text, naiveOffsetSeconds: offset) else {
-        throw UsageFailure("\(option) '\(text)' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00")
+    guard let utc = Timestamp.parse(iso8601: text) else {
+        throw UsageFailure("\(option) '\(text)' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00 or 2020-03-01")
     }
-    return t
+    let offset = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: utc.secondsSinceEpoch))
+    return Timestamp.parse(iso8601: text, naiveOffsetSeconds: offset) ?? utc
 }
 
 /// Parses `KEY=VALUE` pairs.

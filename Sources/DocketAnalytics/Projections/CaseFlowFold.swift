@@ -1,0 +1,317 @@
+import DocketCore
+
+/// The projection fold: consumes the event log in global order and emits stay, transition,
+/// decision, breach and party facts (``ProjectionFact``) as stays end and cases close.
+///
+/// It keeps only what open cases need (``OpenCaseProgress``) plus one calendar per workflow
+/// version: memory grows with the number of open cases, never with the number of events. A
+/// decided case is forgotten. Folding events `1...n` in one go, or in several runs that hand
+/// ``openCases`` from one to the next, emits the same facts.
+///
+/// The fold needs no definitions: events carry their from/to, region, branch, department and
+/// outcome. Working time is counted on the calendar the caller's lookup returns for the case's
+/// workflow version (``AlwaysWorkingCalendar`` for imported or unknown workflows).
+///
+/// Events the fold cannot place (anything for a case it never saw opened, a second opening, a
+/// branch event for a branch not running) are counted in ``ignoredEvents`` and otherwise skipped:
+/// the log is a record of facts, and the fold never fails on it.
+public struct CaseFlowFold {
+    /// The open cases, by case id.
+    public private(set) var openCases: [String: OpenCaseProgress]
+    /// Events folded so far by this value.
+    public private(set) var eventsApplied: Int64 = 0
+    /// Events that could not be placed (see the type's documentation).
+    public private(set) var ignoredEvents: Int64 = 0
+    /// The cases whose progress changed (or that closed) since the last ``drainTouched()``.
+    public private(set) var touched: Set<String> = []
+
+    private let lookup: (WorkflowKey) -> any WorkingTimeCalendar
+    private var calendars: [WorkflowKey: any WorkingTimeCalendar] = [:]
+
+    /// A fold that resumes with `openCases` (empty for a fold from the start of the log).
+    ///
+    /// - Parameter calendars: the calendar working time is counted on for a workflow version;
+    ///   asked once per version.
+    public init(openCases: [OpenCaseProgress] = [], calendars: @escaping (WorkflowKey) -> any WorkingTimeCalendar) {
+        self.lookup = calendars
+        var byID: [String: OpenCaseProgress] = [:]
+        for progress in openCases { byID[progress.caseID] = progress }
+        self.openCases = byID
+    }
+
+    /// The calendar of `workflow`, as the lookup answered it.
+    public mutating func calendar(for workflow: WorkflowKey) -> any WorkingTimeCalendar {
+        if let calendar = calendars[workflow] { return calendar }
+        let calendar = lookup(workflow)
+        calendars[workflow] = calendar
+        return calendar
+    }
+
+    /// The cases touched since the last call, with their progress (`nil` for a case that was
+    /// decided), and forgets them: what a persisted projection must write after a batch.
+    public mutating func drainTouched() -> [(caseID: String, progress: OpenCaseProgress?)] {
+        defer { touched.removeAll(keepingCapacity: true) }
+        return touched.sorted().map { ($0, openCases[$0]) }
+    }
+
+    /// Folds one event, appending the facts it completes to `facts`, in order.
+    ///
+    /// - Parameter position: the event's global position (facts record it).
+    public mutating func apply(_ event: CaseEvent, position: Int64, into facts: inout [ProjectionFact]) {
+        eventsApplied += 1
+        if event.type == .caseOpened {
+            guard openCases[event.caseID] == nil else {
+                ignoredEvents += 1
+                return
+            }
+            open(event, into: &facts)
+            return
+        }
+        guard let index = openCases.index(forKey: event.caseID) else {
+            ignoredEvents += 1
+            return
+        }
+        let calendar = calendar(for: openCases.values[index].workflow)
+        var step = Step(event: event, position: position, calendar: calendar)
+        let closed = step.apply(to: &openCases.values[index], into: &facts)
+        if step.ignored { ignoredEvents += 1 }
+        touched.insert(event.caseID)
+        if closed { openCases.remove(at: index) }
+    }
+
+    private mutating func open(_ event: CaseEvent, into facts: inout [ProjectionFact]) {
+        let p = event.payload
+        let workflow = WorkflowKey(id: event.workflowID, version: event.workflowVersion)
+        var progress = OpenCaseProgress(
+            caseID: event.caseID, workflow: workflow, openedAt: event.occurredAt, channel: p.data?["channel"],
+            current: StayProgress(state: p.to ?? "", department: p.department, enteredAt: event.occurredAt),
+            branches: [], clockStops: [], sendBackRounds: 0, breaches: 0, statutoryBreachDueAt: nil,
+            lastEventAt: event.occurredAt, departments: [], roles: [], onBehalfOf: [])
+        Step.noteParties(of: event, in: &progress, into: &facts)
+        Step.noteDepartment(p.department, in: &progress, into: &facts)
+        openCases[event.caseID] = progress
+        touched.insert(event.caseID)
+    }
+}
+
+/// Folding one event into one open case.
+private struct Step {
+    let event: CaseEvent
+    let position: Int64
+    let calendar: any WorkingTimeCalendar
+    /// Set when the event could not be placed.
+    var ignored = false
+
+    init(event: CaseEvent, position: Int64, calendar: any WorkingTimeCalendar) {
+        self.event = event
+        self.position = position
+        self.calendar = calendar
+    }
+
+    var at: Timestamp { event.occurredAt }
+    var payload: EventPayload { event.payload }
+    /// The event was recorded by a person (not by Docket itself).
+    var byPerson: Bool { event.actor != Engine.systemActor }
+    var actorRef: ActorRef { ActorRef(role: event.role, onBehalfOf: event.onBehalfOf) }
+
+    /// Applies the event; returns true when the case was decided (and must be forgotten).
+    mutating func apply(to progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) -> Bool {
+        progress.lastEventAt = max(progress.lastEventAt, at)
+        Step.noteParties(of: event, in: &progress, into: &facts)
+        switch event.type {
+        case .caseOpened:
+            ignored = true  // handled by the fold; a second opening is not placed
+        case .transitionFired:
+            if let region = payload.region, let branch = payload.branch {
+                branchTransition(region: region, branch: branch, in: &progress, into: &facts)
+            } else {
+                return caseTransition(in: &progress, into: &facts)
+            }
+        case .branchStarted:
+            guard let region = payload.region, let branch = payload.branch else {
+                ignored = true
+                return false
+            }
+            progress.branches.append(StayProgress(
+                state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at))
+            Step.noteDepartment(payload.department, in: &progress, into: &facts)
+        case .branchCancelled:
+            guard let region = payload.region, let branch = payload.branch,
+                  let index = progress.branches.firstIndex(where: { $0.region == region && $0.branch == branch }) else {
+                ignored = true
+                return false
+            }
+            let stay = progress.branches.remove(at: index)
+            facts.append(.stay(stayFact(stay, of: progress, exit: nil, cancelled: true)))
+        case .voteCast:
+            if byPerson { progress.current.lastActor = actorRef }
+        case .workStarted:
+            let at = self.at
+            let person = byPerson ? actorRef : nil
+            if !withStay(in: &progress, { stay in
+                if stay.workStartedAt == nil { stay.workStartedAt = at }
+                if let person { stay.lastActor = person }
+            }) { ignored = true }
+        case .deadlineBreached:
+            breach(in: &progress, into: &facts)
+        case .clockStopped:
+            if !progress.isClockStopped { progress.clockStops.append(ClockStopInterval(stoppedAt: at)) }
+        case .clockResumed:
+            if progress.isClockStopped { progress.clockStops[progress.clockStops.count - 1].resumedAt = at }
+        }
+        return false
+    }
+
+    /// A case-level transition: ends the case-level stay (and any branch still running), and
+    /// either enters the next state or decides the case.
+    private mutating func caseTransition(in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) -> Bool {
+        // The engine cancels running branches before leaving a parallel state; a log that did not
+        // still ends their stays here, as cancelled.
+        for stay in progress.branches {
+            facts.append(.stay(stayFact(stay, of: progress, exit: nil, cancelled: true)))
+        }
+        progress.branches = []
+        let left = progress.current
+        let stay = stayFact(left, of: progress, exit: payload.transition, cancelled: false)
+        facts.append(.stay(stay))
+        facts.append(.transition(transitionFact(from: left, stay: stay, of: progress)))
+        if let round = payload.round { progress.sendBackRounds = max(progress.sendBackRounds, round) }
+        if let outcome = payload.outcome {
+            facts.append(.decided(caseFact(progress, outcome: outcome)))
+            return true
+        }
+        progress.current = StayProgress(state: payload.to ?? "", department: payload.department, enteredAt: at)
+        Step.noteDepartment(payload.department, in: &progress, into: &facts)
+        return false
+    }
+
+    /// A transition inside a branch: ends the branch's stay; the branch enters its next state or,
+    /// in a final state, finishes.
+    private mutating func branchTransition(
+        region: String, branch: String, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]
+    ) {
+        guard let index = progress.branches.firstIndex(where: { $0.region == region && $0.branch == branch }) else {
+            ignored = true
+            return
+        }
+        let left = progress.branches[index]
+        let stay = stayFact(left, of: progress, exit: payload.transition, cancelled: false)
+        facts.append(.stay(stay))
+        facts.append(.transition(transitionFact(from: left, stay: stay, of: progress)))
+        if let round = payload.round { progress.sendBackRounds = max(progress.sendBackRounds, round) }
+        if payload.outcome != nil {
+            progress.branches.remove(at: index)
+        } else {
+            progress.branches[index] = StayProgress(
+                state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at)
+            Step.noteDepartment(payload.department, in: &progress, into: &facts)
+        }
+    }
+
+    private mutating func breach(in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
+        let kind = payload.deadline ?? "state"
+        let dueAt = payload.dueAt ?? at
+        var breached: StayProgress?
+        if kind == "statutory" {
+            if progress.statutoryBreachDueAt == nil { progress.statutoryBreachDueAt = dueAt }
+            breached = progress.current
+        } else {
+            if !withStay(in: &progress, { stay in
+                if stay.breachDueAt == nil { stay.breachDueAt = dueAt }
+                breached = stay
+            }) { ignored = true }
+        }
+        progress.breaches += 1
+        facts.append(.breach(BreachFact(
+            position: position, caseID: progress.caseID, workflow: progress.workflow, caseOpenedAt: progress.openedAt,
+            channel: progress.channel, deadline: kind,
+            state: kind == "statutory" ? progress.current.state : (payload.state ?? breached?.state ?? progress.current.state),
+            region: kind == "statutory" ? nil : payload.region, branch: kind == "statutory" ? nil : payload.branch,
+            department: breached?.department, dueAt: dueAt, recordedAt: at, limit: payload.limit)))
+    }
+
+    /// Changes the stay the event concerns (a branch's when it names region and branch, else the
+    /// case-level one), if it is still in the state the event names; returns false when it is not.
+    private func withStay(in progress: inout OpenCaseProgress, _ change: (inout StayProgress) -> Void) -> Bool {
+        if let region = payload.region, let branch = payload.branch {
+            guard let index = progress.branches.firstIndex(where: { $0.region == region && $0.branch == branch }),
+                  payload.state == nil || progress.branches[index].state == payload.state else {
+                return false
+            }
+            change(&progress.branches[index])
+        } else if payload.state == nil || progress.current.state == payload.state {
+            change(&progress.current)
+        } else {
+            return false
+        }
+        return true
+    }
+
+    // MARK: Facts
+
+    private func stayFact(_ stay: StayProgress, of progress: OpenCaseProgress, exit: String?, cancelled: Bool) -> StayFact {
+        let holder = byPerson && !cancelled ? actorRef : stay.lastActor
+        let durations = StayClock.measure(from: stay.enteredAt, to: at, stops: progress.clockStops, calendar: calendar)
+        let waiting = stay.workStartedAt.map { started in
+            StayClock.measure(from: stay.enteredAt, to: min(max(started, stay.enteredAt), at),
+                              stops: progress.clockStops, calendar: calendar)
+        }
+        return StayFact(
+            position: position, caseID: progress.caseID, workflow: progress.workflow, caseOpenedAt: progress.openedAt,
+            channel: progress.channel, state: stay.state, region: stay.region, branch: stay.branch,
+            department: stay.department, role: holder?.role, onBehalfOf: holder?.onBehalfOf,
+            enteredAt: stay.enteredAt, leftAt: max(at, stay.enteredAt), exit: exit, cancelled: cancelled,
+            breached: stay.breachDueAt != nil, durations: durations, waiting: waiting)
+    }
+
+    private func transitionFact(from stay: StayProgress, stay fact: StayFact, of progress: OpenCaseProgress) -> TransitionFact {
+        TransitionFact(
+            position: position, caseID: progress.caseID, workflow: progress.workflow, caseOpenedAt: progress.openedAt,
+            channel: progress.channel, transition: payload.transition ?? "", from: payload.from ?? stay.state,
+            to: payload.to ?? "", region: stay.region, branch: stay.branch,
+            role: byPerson ? event.role : nil, onBehalfOf: byPerson ? event.onBehalfOf : nil,
+            department: stay.department, at: at, durations: fact.durations, sendBackRound: payload.round,
+            trigger: payload.trigger)
+    }
+
+    private func caseFact(_ progress: OpenCaseProgress, outcome: String) -> CaseFact {
+        let stopped = StayClock.stopped(from: progress.openedAt, to: at, stops: progress.clockStops, calendar: calendar)
+        return CaseFact(
+            position: position, caseID: progress.caseID, workflow: progress.workflow, openedAt: progress.openedAt,
+            decidedAt: max(at, progress.openedAt), outcome: outcome, finalState: payload.to ?? "", channel: progress.channel,
+            durations: StayClock.measure(from: progress.openedAt, to: at, stops: progress.clockStops, calendar: calendar),
+            sendBackRounds: progress.sendBackRounds, breaches: progress.breaches, clockStops: progress.clockStops.count,
+            clockStoppedWall: stopped.wall, clockStoppedWorking: stopped.working)
+    }
+
+    // MARK: Parties
+
+    static func noteParties(of event: CaseEvent, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
+        guard event.actor != Engine.systemActor else { return }
+        if let role = event.role, insertSorted(role, into: &progress.roles) {
+            facts.append(.party(PartyFact(caseID: progress.caseID, kind: .role, value: role)))
+        }
+        if let party = event.onBehalfOf, insertSorted(party, into: &progress.onBehalfOf) {
+            facts.append(.party(PartyFact(caseID: progress.caseID, kind: .onBehalfOf, value: party)))
+        }
+    }
+
+    static func noteDepartment(_ department: String?, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
+        if let department, insertSorted(department, into: &progress.departments) {
+            facts.append(.party(PartyFact(caseID: progress.caseID, kind: .department, value: department)))
+        }
+    }
+
+    /// Inserts `value` into the sorted `list` unless present; returns whether it was inserted.
+    private static func insertSorted(_ value: String, into list: inout [String]) -> Bool {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        if low < list.count, list[low] == value { return false }
+        list.insert(value, at: low)
+        return true
+    }
+}

@@ -1,0 +1,535 @@
+import DocketCore
+
+/// The calendar a workflow version's working time is counted on, and how a report names it.
+public struct WorkflowCalendar: Sendable {
+    /// The calendar's working-time arithmetic.
+    public var calendar: any WorkingTimeCalendar
+    /// `cn-2020 v1`, `rizhao-2020 v1 on cn-2020 v1`, or `always working (no calendar)`.
+    public var label: String
+    /// The calendar files it is made of, override first (empty when no calendar file is used).
+    public var layers: [CalendarVersion]
+
+    /// Creates the value from its parts.
+    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = []) {
+        self.calendar = calendar
+        self.label = label
+        self.layers = layers
+    }
+
+    /// A business calendar, named by its provenance.
+    public init(_ calendar: BusinessCalendar) {
+        self.init(calendar: calendar, label: calendar.provenance.description, layers: calendar.provenance.layers)
+    }
+
+    /// Every second counts: for imported workflows and workflows that name no calendar.
+    public static let alwaysWorking = WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (no calendar)")
+}
+
+/// What a report covers: the selection and the clock its durations are on.
+///
+/// `from`/`to` select cases by when they were opened (`from <= openedAt < to`); every figure of the
+/// report is about those cases. The party filters are documented in `Docs/analytics.md`.
+public struct ReportScope: Hashable, Sendable, Codable {
+    /// Only this workflow.
+    public var workflowID: String?
+    /// Only this version.
+    public var version: Int?
+    /// Only cases opened at or after this time.
+    public var from: Timestamp?
+    /// Only cases opened before this time.
+    public var to: Timestamp?
+    /// Only this department (see `Docs/analytics.md` for what it keeps).
+    public var department: String?
+    /// Only this role (see `Docs/analytics.md`).
+    public var role: String?
+    /// Only this assisted party (see `Docs/analytics.md`).
+    public var onBehalfOf: String?
+    /// Only cases opened on this channel.
+    public var channel: String?
+    /// The clock for dwell, bottlenecks, transitions and open-case ages (time-to-approval and
+    /// time-to-decision are given on all three).
+    public var measure: TimeMeasure
+    /// The instant open cases' ages are measured to.
+    public var asOf: Timestamp
+
+    /// Creates the value from its parts.
+    public init(
+        workflowID: String? = nil, version: Int? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
+        department: String? = nil, role: String? = nil, onBehalfOf: String? = nil, channel: String? = nil,
+        measure: TimeMeasure = .working, asOf: Timestamp
+    ) {
+        self.workflowID = workflowID
+        self.version = version
+        self.from = from
+        self.to = to
+        self.department = department
+        self.role = role
+        self.onBehalfOf = onBehalfOf
+        self.channel = channel
+        self.measure = measure
+        self.asOf = asOf
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workflowID = "workflow", version, from, to, department, role, onBehalfOf = "on_behalf_of", channel, measure = "time", asOf = "as_of"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(workflowID, forKey: .workflowID)
+        try c.encodeIfPresent(version, forKey: .version)
+        try c.encodeIfPresent(from?.description, forKey: .from)
+        try c.encodeIfPresent(to?.description, forKey: .to)
+        try c.encodeIfPresent(department, forKey: .department)
+        try c.encodeIfPresent(role, forKey: .role)
+        try c.encodeIfPresent(onBehalfOf, forKey: .onBehalfOf)
+        try c.encodeIfPresent(channel, forKey: .channel)
+        try c.encode(measure, forKey: .measure)
+        try c.encode(asOf.description, forKey: .asOf)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func instant(_ key: CodingKeys) throws -> Timestamp? {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let t = Timestamp.parse(iso8601: text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time: \(text)")
+            }
+            return t
+        }
+        workflowID = try c.decodeIfPresent(String.self, forKey: .workflowID)
+        version = try c.decodeIfPresent(Int.self, forKey: .version)
+        from = try instant(.from)
+        to = try instant(.to)
+        department = try c.decodeIfPresent(String.self, forKey: .department)
+        role = try c.decodeIfPresent(String.self, forKey: .role)
+        onBehalfOf = try c.decodeIfPresent(String.self, forKey: .onBehalfOf)
+        channel = try c.decodeIfPresent(String.self, forKey: .channel)
+        measure = try c.decode(TimeMeasure.self, forKey: .measure)
+        asOf = try instant(.asOf) ?? Timestamp(microseconds: 0)
+    }
+}
+
+/// The figures of `docket report`, per workflow version (and, for a workflow with cases on several
+/// versions, for all its versions together). Durations are seconds. `Docs/analytics.md` defines
+/// each figure.
+public struct ProcessReport: Hashable, Sendable, Codable {
+    /// What the report covers.
+    public var scope: ReportScope
+    /// One section per workflow version (and an all-versions section where there are several).
+    public var workflows: [WorkflowReport]
+
+    /// Creates the value from its parts.
+    public init(scope: ReportScope, workflows: [WorkflowReport]) {
+        self.scope = scope
+        self.workflows = workflows
+    }
+}
+
+/// The figures of one workflow version, or of all versions of a workflow (`version == nil`).
+public struct WorkflowReport: Hashable, Sendable, Codable {
+    /// The workflow's id.
+    public var workflow: String
+    /// `nil` for the section that adds up all versions.
+    public var version: Int?
+    /// The calendar working time was counted on (`varies by version` when versions differ).
+    public var calendar: String
+    /// The calendar files it is made of, override first; empty for no calendar file or when
+    /// versions differ.
+    public var calendarLayers: [CalendarVersion]
+    /// Length of that calendar's working day, in seconds (`nil` when versions differ).
+    public var workingDaySeconds: Double?
+    /// Cases counted.
+    public var cases: CaseCounts
+    /// Opened to approved, for approved cases, on each clock.
+    public var timeToApproval: MeasuredSummaries
+    /// Opened to any final state, for decided cases, on each clock.
+    public var timeToDecision: MeasuredSummaries
+    /// Per state and branch state, on the scope's clock.
+    public var dwell: [DwellRow]
+    /// States, departments and roles ranked by total stay time.
+    public var bottlenecks: Bottlenecks
+    /// Transitions, most frequent first.
+    public var transitions: [TransitionRow]
+    /// Send-back rounds.
+    public var rework: Rework
+    /// Deadline breaches, most frequent first.
+    public var breaches: [BreachRow]
+    /// Time the statutory clock stood stopped.
+    public var clockStops: ClockStopFigures
+    /// Open cases, overdue first, then oldest in their current state first.
+    public var openCases: [OpenCaseRow]
+    /// Case figures per channel, most cases first.
+    public var channels: [ChannelRow]
+
+    /// Creates the value from its parts.
+    public init(
+        workflow: String, version: Int?, calendar: String, calendarLayers: [CalendarVersion] = [],
+        workingDaySeconds: Double?, cases: CaseCounts,
+        timeToApproval: MeasuredSummaries, timeToDecision: MeasuredSummaries, dwell: [DwellRow], bottlenecks: Bottlenecks,
+        transitions: [TransitionRow], rework: Rework, breaches: [BreachRow], clockStops: ClockStopFigures,
+        openCases: [OpenCaseRow], channels: [ChannelRow]
+    ) {
+        self.workflow = workflow
+        self.version = version
+        self.calendar = calendar
+        self.calendarLayers = calendarLayers
+        self.workingDaySeconds = workingDaySeconds
+        self.cases = cases
+        self.timeToApproval = timeToApproval
+        self.timeToDecision = timeToDecision
+        self.dwell = dwell
+        self.bottlenecks = bottlenecks
+        self.transitions = transitions
+        self.rework = rework
+        self.breaches = breaches
+        self.clockStops = clockStops
+        self.openCases = openCases
+        self.channels = channels
+    }
+}
+
+/// How many cases were opened and how they ended.
+public struct CaseCounts: Hashable, Sendable, Codable {
+    /// Cases opened (decided and open).
+    public var opened: Int
+    /// Decided with outcome `approved`.
+    public var approved: Int
+    /// Decided with outcome `rejected`.
+    public var rejected: Int
+    /// Decided with another outcome (`withdrawn`, `revoked`, ...), by outcome.
+    public var otherOutcomes: [String: Int]
+    /// Not decided yet.
+    public var open: Int
+
+    /// Creates the value from its parts.
+    public init(opened: Int = 0, approved: Int = 0, rejected: Int = 0, otherOutcomes: [String: Int] = [:], open: Int = 0) {
+        self.opened = opened
+        self.approved = approved
+        self.rejected = rejected
+        self.otherOutcomes = otherOutcomes
+        self.open = open
+    }
+
+    /// Decided cases, whatever the outcome.
+    public var decided: Int { approved + rejected + otherOutcomes.values.reduce(0, +) }
+}
+
+/// The same durations summarised on each clock.
+public struct MeasuredSummaries: Hashable, Sendable, Codable {
+    /// On the wall clock.
+    public var wall: DurationSummary
+    /// In working time (for clock stops: the working time the clock stood stopped).
+    public var working: DurationSummary
+    /// In statutory time.
+    public var statutory: DurationSummary
+
+    /// Creates the value from its parts.
+    public init(wall: DurationSummary, working: DurationSummary, statutory: DurationSummary) {
+        self.wall = wall
+        self.working = working
+        self.statutory = statutory
+    }
+
+    /// The summary on `measure`'s clock.
+    public subscript(measure: TimeMeasure) -> DurationSummary {
+        switch measure {
+        case .wall: wall
+        case .working: working
+        case .statutory: statutory
+        }
+    }
+}
+
+/// Dwell in one state (or branch state), over the stays that ended.
+public struct DwellRow: Hashable, Sendable, Codable {
+    /// The state's name.
+    public var state: String
+    /// The parallel state (region) of a branch; `nil` at case level.
+    public var region: String?
+    /// The branch; `nil` at case level.
+    public var branch: String?
+    /// Stays that ended.
+    public var summary: DurationSummary
+    /// Total waiting and work time over the stays in which a work start was recorded.
+    public var waiting: Double
+    /// Total work time (work start to leaving) over the split stays, in seconds.
+    public var work: Double
+    /// How many stays had a work start (the others are not split).
+    public var splitStays: Int
+
+    /// Creates the value from its parts.
+    public init(state: String, region: String? = nil, branch: String? = nil, summary: DurationSummary,
+                waiting: Double, work: Double, splitStays: Int) {
+        self.state = state
+        self.region = region
+        self.branch = branch
+        self.summary = summary
+        self.waiting = waiting
+        self.work = work
+        self.splitStays = splitStays
+    }
+
+    /// `review`, or `verification/health/inspecting` for a branch state.
+    public var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
+}
+
+/// States, departments and roles ranked by the total time cases spent with them.
+public struct Bottlenecks: Hashable, Sendable, Codable {
+    /// By state (label `region/branch/state` for branch states).
+    public var states: [RankedRow]
+    /// By department of the state.
+    public var departments: [RankedRow]
+    /// By the role that held the case.
+    public var roles: [RankedRow]
+
+    /// Creates the value from its parts.
+    public init(states: [RankedRow], departments: [RankedRow], roles: [RankedRow]) {
+        self.states = states
+        self.departments = departments
+        self.roles = roles
+    }
+}
+
+/// One entry of a bottleneck ranking.
+public struct RankedRow: Hashable, Sendable, Codable {
+    /// The state label, department or role; `nil` when the stays recorded none.
+    public var name: String?
+    /// Total stay time, in seconds, on the scope's clock.
+    public var total: Double
+    /// `total` over the total of all stays of the section (0...1).
+    public var share: Double
+    /// Finished stays counted.
+    public var stays: Int
+    /// The mean, in seconds.
+    public var mean: Double?
+
+    /// Creates the value from its parts.
+    public init(name: String?, total: Double, share: Double, stays: Int, mean: Double?) {
+        self.name = name
+        self.total = total
+        self.share = share
+        self.stays = stays
+        self.mean = mean
+    }
+}
+
+/// Durations of one transition (from, to) — the stays in `from` that it ended.
+public struct TransitionRow: Hashable, Sendable, Codable {
+    /// The state left.
+    public var from: String
+    /// The state entered.
+    public var to: String
+    /// The parallel state (region) of a branch; `nil` at case level.
+    public var region: String?
+    /// The branch; `nil` at case level.
+    public var branch: String?
+    /// count, mean, p50 (the median), min, max, total (the sum), stdev (sample).
+    public var summary: DurationSummary
+
+    /// Creates the value from its parts.
+    public init(from: String, to: String, region: String? = nil, branch: String? = nil, summary: DurationSummary) {
+        self.from = from
+        self.to = to
+        self.region = region
+        self.branch = branch
+        self.summary = summary
+    }
+}
+
+/// Send-back rounds.
+public struct Rework: Hashable, Sendable, Codable {
+    /// Cases counted (opened in scope).
+    public var cases: Int
+    /// Cases with at least one send-back round.
+    public var casesSentBack: Int
+    /// `casesSentBack / cases` (0 when there are no cases).
+    public var share: Double
+    /// Send-back rounds.
+    public var rounds: Int
+    /// Rounds per case over all cases; `nil` when there are none.
+    public var meanRounds: Double?
+    /// The most rounds one case went through.
+    public var maxRounds: Int
+    /// How many cases had 0, 1, 2, ... rounds.
+    public var histogram: [RoundCount]
+
+    /// Creates the value from its parts.
+    public init(cases: Int, casesSentBack: Int, share: Double, rounds: Int, meanRounds: Double?, maxRounds: Int,
+                histogram: [RoundCount]) {
+        self.cases = cases
+        self.casesSentBack = casesSentBack
+        self.share = share
+        self.rounds = rounds
+        self.meanRounds = meanRounds
+        self.maxRounds = maxRounds
+        self.histogram = histogram
+    }
+}
+
+/// Cases with a given number of send-back rounds.
+public struct RoundCount: Hashable, Sendable, Codable {
+    /// Send-back rounds.
+    public var rounds: Int
+    /// Cases counted.
+    public var cases: Int
+
+    /// Creates the value from its parts.
+    public init(rounds: Int, cases: Int) {
+        self.rounds = rounds
+        self.cases = cases
+    }
+}
+
+/// Deadline breaches of one state (or of the statutory limit while the case was in that state).
+public struct BreachRow: Hashable, Sendable, Codable {
+    /// `state` or `statutory`.
+    public var deadline: String
+    /// The state's name.
+    public var state: String
+    /// The parallel state (region) of a branch; `nil` at case level.
+    public var region: String?
+    /// The branch; `nil` at case level.
+    public var branch: String?
+    /// Deadline breaches, most frequent first.
+    public var breaches: Int
+    /// Cases counted.
+    public var cases: Int
+
+    /// Creates the value from its parts.
+    public init(deadline: String, state: String, region: String? = nil, branch: String? = nil, breaches: Int, cases: Int) {
+        self.deadline = deadline
+        self.state = state
+        self.region = region
+        self.branch = branch
+        self.breaches = breaches
+        self.cases = cases
+    }
+
+    /// `review`, or `region/branch/state` for a branch state.
+    public var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
+}
+
+/// Time the statutory clock stood stopped, over decided cases.
+public struct ClockStopFigures: Hashable, Sendable, Codable {
+    /// Decided cases counted.
+    public var decidedCases: Int
+    /// Decided cases whose statutory clock stopped at least once.
+    public var casesStopped: Int
+    /// Clock stops in those cases.
+    public var stops: Int
+    /// Per stopped case: the time it stood stopped, wall-clock and working.
+    public var wall: DurationSummary
+    /// In working time (for clock stops: the working time the clock stood stopped).
+    public var working: DurationSummary
+
+    /// Creates the value from its parts.
+    public init(decidedCases: Int, casesStopped: Int, stops: Int, wall: DurationSummary, working: DurationSummary) {
+        self.decidedCases = decidedCases
+        self.casesStopped = casesStopped
+        self.stops = stops
+        self.wall = wall
+        self.working = working
+    }
+}
+
+/// One open case.
+public struct OpenCaseRow: Hashable, Sendable, Codable {
+    /// The case's id.
+    public var caseID: String
+    /// The workflow version the case is pinned to.
+    public var version: Int
+    /// `review`, or `verification (health: inspecting, fire: visiting)`.
+    public var state: String
+    /// The department of its current case-level state.
+    public var department: String?
+    /// When the case was opened.
+    public var openedAt: Timestamp
+    /// When it entered its current case-level state.
+    public var since: Timestamp
+    /// Time in the current state until the scope's `asOf`, on the scope's clock (seconds).
+    public var age: Double
+    /// A breach recorded by `tick` is still current.
+    public var overdue: Bool
+    /// The earliest due time of the breaches still current.
+    public var overdueSince: Timestamp?
+    /// The statutory clock is stopped now.
+    public var clockStopped: Bool
+    /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
+    public var channel: String?
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case", version, state, department, openedAt = "opened_at", since, age, overdue
+        case overdueSince = "overdue_since", clockStopped = "clock_stopped", channel
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(caseID, forKey: .caseID)
+        try c.encode(version, forKey: .version)
+        try c.encode(state, forKey: .state)
+        try c.encodeIfPresent(department, forKey: .department)
+        try c.encode(openedAt.description, forKey: .openedAt)
+        try c.encode(since.description, forKey: .since)
+        try c.encode(age, forKey: .age)
+        try c.encode(overdue, forKey: .overdue)
+        try c.encodeIfPresent(overdueSince?.description, forKey: .overdueSince)
+        try c.encode(clockStopped, forKey: .clockStopped)
+        try c.encodeIfPresent(channel, forKey: .channel)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func instant(_ key: CodingKeys) throws -> Timestamp? {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let t = Timestamp.parse(iso8601: text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time: \(text)")
+            }
+            return t
+        }
+        caseID = try c.decode(String.self, forKey: .caseID)
+        version = try c.decode(Int.self, forKey: .version)
+        state = try c.decode(String.self, forKey: .state)
+        department = try c.decodeIfPresent(String.self, forKey: .department)
+        openedAt = try instant(.openedAt) ?? Timestamp(microseconds: 0)
+        since = try instant(.since) ?? Timestamp(microseconds: 0)
+        age = try c.decode(Double.self, forKey: .age)
+        overdue = try c.decode(Bool.self, forKey: .overdue)
+        overdueSince = try instant(.overdueSince)
+        clockStopped = try c.decode(Bool.self, forKey: .clockStopped)
+        channel = try c.decodeIfPresent(String.self, forKey: .channel)
+    }
+
+    /// Creates the value from its parts.
+    public init(caseID: String, version: Int, state: String, department: String?, openedAt: Timestamp, since: Timestamp,
+                age: Double, overdue: Bool, overdueSince: Timestamp?, clockStopped: Bool, channel: String?) {
+        self.caseID = caseID
+        self.version = version
+        self.state = state
+        self.department = department
+        self.openedAt = openedAt
+        self.since = since
+        self.age = age
+        self.overdue = overdue
+        self.overdueSince = overdueSince
+        self.clockStopped = clockStopped
+        self.channel = channel
+    }
+}
+
+/// Case figures of one channel (`online`, `window`, `assisted`, `mail`; `nil` when not given).
+public struct ChannelRow: Hashable, Sendable, Codable {
+    /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
+    public var channel: String?
+    /// Cases counted.
+    public var cases: CaseCounts
+    /// Time-to-decision on the scope's clock.
+    public var timeToDecision: DurationSummary
+
+    /// Creates the value from its parts.
+    public init(channel: String?, cases: CaseCounts, timeToDecision: DurationSummary) {
+        self.channel = channel
+        self.cases = cases
+        self.timeToDecision = timeToDecision
+    }
+}

@@ -1,0 +1,298 @@
+import DocketCore
+
+/// Builds a ``ProcessReport`` from the facts of the cases in scope.
+///
+/// The caller selects the facts (by workflow, version, opening time, department, role, assisted
+/// party, channel) and feeds every one; the builder only groups and summarises. Memory holds one
+/// duration per fact fed, which percentiles need.
+public struct ReportBuilder {
+    /// What the report covers.
+    public let scope: ReportScope
+    private let calendars: (WorkflowKey) -> WorkflowCalendar
+    private var sections: [SectionKey: Section] = [:]
+    private var versions: [String: Set<Int>] = [:]
+
+    /// - Parameter calendars: the calendar of each workflow version, for open cases' working ages
+    ///   and for naming it.
+    public init(scope: ReportScope, calendars: @escaping (WorkflowKey) -> WorkflowCalendar) {
+        self.scope = scope
+        self.calendars = calendars
+    }
+
+    /// Adds a decided case.
+    public mutating func add(_ fact: CaseFact) {
+        let measure = scope.measure
+        update(fact.workflow) { $0.add(fact, measure: measure) }
+    }
+
+    /// Adds a finished stay.
+    public mutating func add(_ fact: StayFact) {
+        let measure = scope.measure
+        update(fact.workflow) { $0.add(fact, measure: measure) }
+    }
+
+    /// Adds a transition.
+    public mutating func add(_ fact: TransitionFact) {
+        let measure = scope.measure
+        update(fact.workflow) { $0.add(fact, measure: measure) }
+    }
+
+    /// Adds a deadline breach.
+    public mutating func add(_ fact: BreachFact) {
+        update(fact.workflow) { $0.add(fact) }
+    }
+
+    /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
+    public mutating func add(_ progress: OpenCaseProgress) {
+        let calendar = calendars(progress.workflow).calendar
+        let age = StayClock.measure(from: progress.current.enteredAt, to: scope.asOf, stops: progress.clockStops, calendar: calendar)
+        let row = OpenCaseRow(
+            caseID: progress.caseID, version: progress.workflow.version, state: progress.whereabouts,
+            department: progress.current.department, openedAt: progress.openedAt, since: progress.current.enteredAt,
+            age: seconds(age[scope.measure]), overdue: progress.isOverdue, overdueSince: progress.overdueSince,
+            clockStopped: progress.isClockStopped, channel: progress.channel)
+        update(progress.workflow) { $0.add(open: row, rounds: progress.sendBackRounds, channel: progress.channel) }
+    }
+
+    private mutating func update(_ workflow: WorkflowKey, _ change: (inout Section) -> Void) {
+        versions[workflow.id, default: []].insert(workflow.version)
+        change(&sections[SectionKey(workflow: workflow.id, version: workflow.version), default: Section()])
+        change(&sections[SectionKey(workflow: workflow.id, version: nil), default: Section()])
+    }
+
+    /// The report: for each workflow (by id), an all-versions section when it has cases on more
+    /// than one version, then one section per version.
+    public func build() -> ProcessReport {
+        var reports: [WorkflowReport] = []
+        for (workflow, versionSet) in versions.sorted(by: { $0.key < $1.key }) {
+            let sorted = versionSet.sorted()
+            let labels = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).label })
+            let layers = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).layers })
+            let days = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).calendar.workingDayMicroseconds })
+            if sorted.count > 1, let all = sections[SectionKey(workflow: workflow, version: nil)] {
+                reports.append(all.report(
+                    workflow: workflow, version: nil,
+                    calendar: labels.count == 1 ? labels.first ?? "" : "varies by version",
+                    layers: layers.count == 1 ? layers.first ?? [] : [],
+                    workingDay: days.count == 1 ? days.first : nil, measure: scope.measure))
+            }
+            for version in sorted {
+                guard let section = sections[SectionKey(workflow: workflow, version: version)] else { continue }
+                let calendar = calendars(WorkflowKey(id: workflow, version: version))
+                reports.append(section.report(
+                    workflow: workflow, version: version, calendar: calendar.label, layers: calendar.layers,
+                    workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure))
+            }
+        }
+        return ProcessReport(scope: scope, workflows: reports)
+    }
+}
+
+private func seconds(_ microseconds: Int64) -> Double { Double(microseconds) / 1_000_000 }
+
+private struct SectionKey: Hashable {
+    var workflow: String
+    var version: Int?
+}
+
+private struct StayKey: Hashable, Comparable {
+    var state: String
+    var region: String?
+    var branch: String?
+
+    static func < (a: StayKey, b: StayKey) -> Bool {
+        // Case-level states first, then branch states by region and branch.
+        (a.region ?? "", a.branch ?? "", a.state) < (b.region ?? "", b.branch ?? "", b.state)
+    }
+
+    var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
+}
+
+private struct TransitionKey: Hashable {
+    var from: String
+    var to: String
+    var region: String?
+    var branch: String?
+}
+
+private struct BreachKey: Hashable {
+    var deadline: String
+    var state: String
+    var region: String?
+    var branch: String?
+}
+
+/// Sums and samples of one dwell group.
+private struct DwellAccumulator {
+    var values: [Int64] = []
+    var total = MicrosecondSum()
+    var waiting = MicrosecondSum()
+    var work = MicrosecondSum()
+    var split = 0
+}
+
+private struct Ranked {
+    var total = MicrosecondSum()
+    var stays = 0
+}
+
+private struct CaseAccumulator {
+    var counts = CaseCounts()
+    var decision: [Int64] = []
+
+    mutating func add(outcome: String) {
+        counts.opened += 1
+        switch outcome {
+        case "approved": counts.approved += 1
+        case "rejected": counts.rejected += 1
+        default: counts.otherOutcomes[outcome, default: 0] += 1
+        }
+    }
+
+    mutating func addOpen() {
+        counts.opened += 1
+        counts.open += 1
+    }
+}
+
+/// Everything one report section accumulates.
+private struct Section {
+    var cases = CaseAccumulator()
+    var approval: [[Int64]] = [[], [], []]
+    var decision: [[Int64]] = [[], [], []]
+    var dwell: [StayKey: DwellAccumulator] = [:]
+    var departments: [String?: Ranked] = [:]
+    var roles: [String?: Ranked] = [:]
+    var transitions: [TransitionKey: [Int64]] = [:]
+    var rounds: [Int: Int] = [:]
+    var breaches: [BreachKey: (count: Int, cases: Set<String>)] = [:]
+    var decidedCases = 0
+    var stops = 0
+    var stoppedWall: [Int64] = []
+    var stoppedWorking: [Int64] = []
+    var open: [OpenCaseRow] = []
+    var channels: [String?: CaseAccumulator] = [:]
+
+    static let measures: [TimeMeasure] = [.wall, .working, .statutory]
+
+    mutating func add(_ fact: CaseFact, measure: TimeMeasure) {
+        cases.add(outcome: fact.outcome)
+        for (i, measure) in Self.measures.enumerated() {
+            decision[i].append(fact.durations[measure])
+            if fact.outcome == "approved" { approval[i].append(fact.durations[measure]) }
+        }
+        rounds[fact.sendBackRounds, default: 0] += 1
+        decidedCases += 1
+        if fact.clockStops > 0 {
+            stops += fact.clockStops
+            stoppedWall.append(fact.clockStoppedWall)
+            stoppedWorking.append(fact.clockStoppedWorking)
+        }
+        channels[fact.channel, default: CaseAccumulator()].add(outcome: fact.outcome)
+        channels[fact.channel]?.decision.append(fact.durations[measure])
+    }
+
+    mutating func add(_ fact: StayFact, measure: TimeMeasure) {
+        let value = fact.durations[measure]
+        let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
+        dwell[key, default: DwellAccumulator()].values.append(value)
+        dwell[key]?.total.add(value)
+        if let waiting = fact.waiting {
+            let waited = min(waiting[measure], value)
+            dwell[key]?.waiting.add(waited)
+            dwell[key]?.work.add(value - waited)
+            dwell[key]?.split += 1
+        }
+        departments[fact.department, default: Ranked()].total.add(value)
+        departments[fact.department]?.stays += 1
+        roles[fact.role, default: Ranked()].total.add(value)
+        roles[fact.role]?.stays += 1
+    }
+
+    mutating func add(_ fact: TransitionFact, measure: TimeMeasure) {
+        transitions[TransitionKey(from: fact.from, to: fact.to, region: fact.region, branch: fact.branch), default: []]
+            .append(fact.durations[measure])
+    }
+
+    mutating func add(_ fact: BreachFact) {
+        let key = BreachKey(deadline: fact.deadline, state: fact.state, region: fact.region, branch: fact.branch)
+        breaches[key, default: (0, [])].count += 1
+        breaches[key]?.cases.insert(fact.caseID)
+    }
+
+    mutating func add(open row: OpenCaseRow, rounds caseRounds: Int, channel: String?) {
+        cases.addOpen()
+        rounds[caseRounds, default: 0] += 1
+        open.append(row)
+        channels[channel, default: CaseAccumulator()].addOpen()
+    }
+
+    func report(workflow: String, version: Int?, calendar: String, layers: [CalendarVersion], workingDay: Int64?,
+                measure: TimeMeasure) -> WorkflowReport {
+        func summaries(_ values: [[Int64]]) -> MeasuredSummaries {
+            MeasuredSummaries(
+                wall: DurationSummary(microseconds: values[0]), working: DurationSummary(microseconds: values[1]),
+                statutory: DurationSummary(microseconds: values[2]))
+        }
+        let dwellRows = dwell.sorted { $0.key < $1.key }.map { key, acc in
+            DwellRow(state: key.state, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: acc.values),
+                     waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
+        }
+        var all = MicrosecondSum()
+        for acc in dwell.values { for value in acc.values { all.add(value) } }
+        let grandTotal = all.microseconds
+        func share(_ total: MicrosecondSum) -> Double { grandTotal > 0 ? total.microseconds / grandTotal : 0 }
+        func ranked(_ groups: [String?: Ranked]) -> [RankedRow] {
+            groups.map { name, r in
+                RankedRow(name: name, total: r.total.seconds, share: share(r.total), stays: r.stays,
+                          mean: r.stays > 0 ? r.total.seconds / Double(r.stays) : nil)
+            }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
+        }
+        let stateRanking = dwell.map { key, acc -> RankedRow in
+            RankedRow(name: key.label, total: acc.total.seconds, share: share(acc.total), stays: acc.values.count,
+                      mean: acc.values.isEmpty ? nil : acc.total.seconds / Double(acc.values.count))
+        }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
+
+        let transitionRows = transitions.map { key, values in
+            TransitionRow(from: key.from, to: key.to, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: values))
+        }.sorted { a, b in
+            (b.summary.count, a.region ?? "", a.branch ?? "", a.from, a.to) < (a.summary.count, b.region ?? "", b.branch ?? "", b.from, b.to)
+        }
+
+        let caseCount = rounds.values.reduce(0, +)
+        let sentBack = rounds.filter { $0.key > 0 }.values.reduce(0, +)
+        let totalRounds = rounds.reduce(0) { $0 + $1.key * $1.value }
+        let rework = Rework(
+            cases: caseCount, casesSentBack: sentBack, share: caseCount > 0 ? Double(sentBack) / Double(caseCount) : 0,
+            rounds: totalRounds, meanRounds: caseCount > 0 ? Double(totalRounds) / Double(caseCount) : nil,
+            maxRounds: rounds.keys.max() ?? 0,
+            histogram: rounds.sorted { $0.key < $1.key }.map { RoundCount(rounds: $0.key, cases: $0.value) })
+
+        let breachRows = breaches.map { key, value in
+            BreachRow(deadline: key.deadline, state: key.state, region: key.region, branch: key.branch,
+                      breaches: value.count, cases: value.cases.count)
+        }.sorted { a, b in (b.breaches, a.deadline, a.label) < (a.breaches, b.deadline, b.label) }
+
+        let openRows = open.sorted { a, b in
+            if a.overdue != b.overdue { return a.overdue }
+            if a.age != b.age { return a.age > b.age }
+            return a.caseID < b.caseID
+        }
+
+        let channelRows = channels.map { channel, acc in
+            ChannelRow(channel: channel, cases: acc.counts, timeToDecision: DurationSummary(microseconds: acc.decision))
+        }.sorted { ($0.cases.opened, $1.channel ?? "") > ($1.cases.opened, $0.channel ?? "") }
+
+        return WorkflowReport(
+            workflow: workflow, version: version, calendar: calendar, calendarLayers: layers,
+            workingDaySeconds: workingDay.map(seconds), cases: cases.counts,
+            timeToApproval: summaries(approval), timeToDecision: summaries(decision),
+            dwell: dwellRows,
+            bottlenecks: Bottlenecks(states: stateRanking, departments: ranked(departments), roles: ranked(roles)),
+            transitions: transitionRows, rework: rework, breaches: breachRows,
+            clockStops: ClockStopFigures(
+                decidedCases: decidedCases, casesStopped: stoppedWall.count, stops: stops,
+                wall: DurationSummary(microseconds: stoppedWall), working: DurationSummary(microseconds: stoppedWorking)),
+            openCases: openRows, channels: channelRows)
+    }
+}

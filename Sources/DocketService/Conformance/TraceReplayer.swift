@@ -1,0 +1,297 @@
+import DocketCore
+import DocketInterop
+
+/// A way one case of a log departs from a workflow definition.
+///
+/// Deviations are values: two cases that depart the same way produce equal deviations, which is
+/// how ``ConformanceReport`` counts them.
+public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable, Codable, Comparable {
+        /// The event cannot be fired in the state the case is in, and no short path of the
+        /// workflow's steps leads to a state where it can.
+        case eventNotAllowed = "event_not_allowed"
+        /// The event comes too early: the workflow needs ``Deviation/missing`` steps first, which
+        /// the log does not record (the replay takes them and carries on).
+        case missingStep = "missing_step"
+        /// The trace ends with the case in a state that is not final.
+        case caseNotFinished = "case_not_finished"
+        /// An event after the case reached a final state.
+        case eventAfterClose = "event_after_close"
+        /// The map does not name the activity and the workflow has no event of that name.
+        case unmappedActivity = "unmapped_activity"
+        /// The event is dated before the one before it in the trace (replayed at that earlier
+        /// event's time).
+        case timeOutOfOrder = "time_out_of_order"
+        /// The engine refused the event for another reason (``Deviation/detail`` says which).
+        case refused
+
+        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public var kind: Kind
+    /// The workflow event concerned (the mapped activity), if any.
+    public var event: String?
+    /// The log activity, for ``Kind/unmappedActivity``.
+    public var activity: String?
+    /// Where the case was: its state (with its branches' states inside a parallel state).
+    public var state: String?
+    /// For ``Kind/missingStep``: the events the log skipped, in the order the workflow needs them.
+    public var missing: [String]
+    /// For ``Kind/missingStep``: the other shortest runs of steps that would also have led there
+    /// (the replay takes ``missing``, the first in definition order).
+    public var alternatives: [[String]]
+    /// For ``Kind/refused``: the engine's refusal code.
+    public var detail: String?
+
+    public init(kind: Kind, event: String? = nil, activity: String? = nil, state: String? = nil, missing: [String] = [],
+                alternatives: [[String]] = [], detail: String? = nil) {
+        self.kind = kind
+        self.event = event
+        self.activity = activity
+        self.state = state
+        self.missing = missing
+        self.alternatives = alternatives
+        self.detail = detail
+    }
+
+    public var description: String {
+        let e = "'\(event ?? "")'"
+        let s = "'\(state ?? "")'"
+        switch kind {
+        case .eventNotAllowed: return "\(e) not allowed in state \(s)"
+        case .missingStep:
+            func steps(_ path: [String]) -> String { path.map { "'\($0)'" }.joined(separator: ", then ") }
+            let others = alternatives.isEmpty ? "" : " or " + alternatives.map(steps).joined(separator: " or ")
+            return "missing step \(steps(missing))\(others) before \(e) (in state \(s))"
+        case .caseNotFinished: return "case not finished: ends in state \(s)"
+        case .eventAfterClose: return "\(e) after the case closed in \(s)"
+        case .unmappedActivity: return "activity '\(activity ?? "")' has no event in the map"
+        case .timeOutOfOrder: return "\(e) dated before the event before it (in state \(s))"
+        case .refused: return "\(e) refused in state \(s) (\(detail ?? "refused"))"
+        }
+    }
+
+    public static func < (a: Deviation, b: Deviation) -> Bool {
+        (a.kind, a.event ?? "", a.activity ?? "", a.state ?? "", a.sortKey, a.detail ?? "")
+            < (b.kind, b.event ?? "", b.activity ?? "", b.state ?? "", b.sortKey, b.detail ?? "")
+    }
+
+    private var sortKey: String {
+        ([missing] + alternatives).map { $0.joined(separator: "\u{1}") }.joined(separator: "\u{2}")
+    }
+}
+
+/// What replaying one trace did: the events the engine decided, and every deviation met.
+public struct TraceReplay: Sendable {
+    /// The case id the replay opened.
+    public var caseID: String
+    /// The engine's events, in order: what an import of this trace appends.
+    public var events: [CaseEvent]
+    /// Deviations, in the order met.
+    public var deviations: [Deviation]
+    /// The case's state after the replay.
+    public var state: CaseState?
+
+    /// True when the trace replays without any deviation and ends in a final state.
+    public var fits: Bool { deviations.isEmpty }
+
+    /// True when every event replays as recorded: the only deviation, if any, is that the case
+    /// is not finished (a case still running when the log was taken).
+    public var replaysCleanly: Bool { deviations.allSatisfy { $0.kind == .caseNotFinished } }
+}
+
+/// Replays the traces of a log against a workflow definition through the real engine
+/// (`Engine.decide`), one fire command per mapped log event.
+///
+/// So that the replay tests the control flow and nothing else, each command is built to pass the
+/// engine's other checks: the role is the log role's mapping when the transition allows it, else
+/// the first role the transition names; the documents the transition requires are supplied with
+/// it; a reason is given where one is needed; an event open in several branches names the first
+/// branch where it is open. Opening the case happens at the first log event's time.
+///
+/// When an event is not allowed, the replayer looks for the shortest path (at most
+/// ``maxRepairSteps`` case-level transitions people fire) to a state where it is: found, the
+/// deviation is a *missing step*, the path is taken and the event fired, so one skipped approval
+/// is reported once, not as every event after it; not found, the event is skipped.
+public struct TraceReplayer: Sendable {
+    public let context: EngineContext
+    public let map: ActivityMap
+    /// The longest run of skipped steps looked for before an event counts as not allowed.
+    public var maxRepairSteps = 3
+    private let knownEvents: Set<String>
+
+    /// The actor recorded for a log event without a resource (an event needs an actor).
+    public static let unknownActor = "unknown"
+
+    public init(context: EngineContext, map: ActivityMap = .identity) {
+        self.context = context
+        self.map = map
+        self.knownEvents = ActivityMap.eventNames(of: context.definition)
+    }
+
+    var definition: WorkflowDefinition { context.definition }
+
+    /// Replays `events` (one case of a log, in order) as case `caseID`, opened with `data`.
+    public func replay(caseID: String, events: [LogEvent], data: [String: String] = [:]) -> TraceReplay {
+        var run = Run(replayer: self, caseID: caseID)
+        guard let first = events.first else { return run.result }
+        run.open(first, data: data)
+        for event in events {
+            switch map.target(activity: event.activity, lifecycle: event.lifecycle, knownEvents: knownEvents) {
+            case .ignored:
+                continue
+            case .unmapped:
+                run.deviations.append(Deviation(kind: .unmappedActivity, activity: event.activity))
+            case let .event(name):
+                run.fire(name, for: event)
+            }
+        }
+        if let state = run.state, !state.isClosed {
+            run.deviations.append(Deviation(kind: .caseNotFinished, state: state.whereabouts))
+        }
+        return run.result
+    }
+
+    /// One trace's replay in progress.
+    private struct Run {
+        let replayer: TraceReplayer
+        let caseID: String
+        var state: CaseState?
+        var events: [CaseEvent] = []
+        var deviations: [Deviation] = []
+
+        init(replayer: TraceReplayer, caseID: String) {
+            self.replayer = replayer
+            self.caseID = caseID
+        }
+
+        var result: TraceReplay {
+            TraceReplay(caseID: caseID, events: events, deviations: deviations, state: state)
+        }
+
+        var definition: WorkflowDefinition { replayer.definition }
+
+        mutating func open(_ first: LogEvent, data: [String: String]) {
+            let role = replayer.map.role(for: first.role).flatMap { definition.roles.contains($0) ? $0 : nil }
+            let command = OpenCase(caseID: caseID, actor: first.resource ?? TraceReplayer.unknownActor, role: role, data: data, at: first.timestamp)
+            do {
+                var opened = try Engine.decide(nil, .open(command), replayer.context)
+                if first.resource == nil {
+                    for i in opened.indices where opened[i].actor == TraceReplayer.unknownActor { opened[i].payload.actorUnknown = true }
+                }
+                record(opened)
+            } catch {
+                deviations.append(Deviation(kind: .refused, detail: error.code.rawValue))
+            }
+        }
+
+        mutating func fire(_ name: String, for logEvent: LogEvent) {
+            guard let current = state else { return }
+            var at = logEvent.timestamp
+            if at < current.lastEventAt {
+                deviations.append(Deviation(kind: .timeOutOfOrder, event: name, state: current.whereabouts))
+                at = current.lastEventAt
+            }
+            if current.isClosed {
+                deviations.append(Deviation(kind: .eventAfterClose, event: name, state: current.current.state))
+                return
+            }
+            if action(name, in: current) == nil {
+                let paths = repairPaths(to: name, from: current)
+                guard let path = paths.first else {
+                    deviations.append(Deviation(kind: .eventNotAllowed, event: name, state: current.whereabouts))
+                    return
+                }
+                deviations.append(Deviation(kind: .missingStep, event: name, state: current.whereabouts, missing: path,
+                                            alternatives: Array(paths.dropFirst())))
+                for step in path {
+                    guard decide(step, logEvent: logEvent, at: at, decorate: false) else { return }
+                }
+            }
+            _ = decide(name, logEvent: logEvent, at: at, decorate: true)
+        }
+
+        /// The action that fires `event` now, if any (a vote is not an event).
+        func action(_ event: String, in state: CaseState) -> AvailableAction? {
+            state.availableActions(in: definition).first { $0.event == event && !$0.isVote }
+        }
+
+        /// Fires `event` for `logEvent` at `at`; records a deviation and returns false if refused.
+        mutating func decide(_ event: String, logEvent: LogEvent, at: Timestamp, decorate: Bool) -> Bool {
+            guard let current = state else { return false }
+            let actions = current.availableActions(in: definition).filter { $0.event == event && !$0.isVote }
+            let wanted = replayer.map.role(for: logEvent.role)
+            guard let action = actions.first(where: { wanted.map($0.roles.contains) ?? false }) ?? actions.first,
+                  let role = wanted.flatMap({ action.roles.contains($0) ? $0 : nil }) ?? action.roles.first
+            else {
+                deviations.append(Deviation(kind: .eventNotAllowed, event: event, state: current.whereabouts))
+                return false
+            }
+            let actor = logEvent.resource ?? TraceReplayer.unknownActor
+            let command = FireEvent(
+                caseID: caseID, event: event, actor: actor, role: role, documents: action.requires,
+                reason: action.needsReason ? "as recorded in the imported log" : nil, branch: action.branch, at: at)
+            do {
+                var decided = try Engine.decide(current, .fire(command), replayer.context)
+                if decorate {
+                    for i in decided.indices where decided[i].payload.trigger == nil && decided[i].actor == actor
+                        && (decided[i].type == .transitionFired || decided[i].type == .workStarted) {
+                        decided[i].payload.lifecycle = logEvent.lifecycle
+                        decided[i].payload.instance = logEvent.instance
+                        decided[i].payload.startedAt = logEvent.startTimestamp
+                        if !logEvent.attributes.isEmpty { decided[i].payload.attributes = logEvent.attributes }
+                    }
+                }
+                if logEvent.resource == nil {
+                    for i in decided.indices where decided[i].actor == TraceReplayer.unknownActor { decided[i].payload.actorUnknown = true }
+                }
+                record(decided)
+                return true
+            } catch {
+                let kind: Deviation.Kind = error.code == .eventNotAllowed ? .eventNotAllowed : .refused
+                deviations.append(Deviation(kind: kind, event: event, state: current.whereabouts,
+                                            detail: kind == .refused ? error.code.rawValue : nil))
+                return false
+            }
+        }
+
+        mutating func record(_ decided: [CaseEvent]) {
+            for event in decided {
+                events.append(event)
+                state = Engine.evolve(state, event)
+            }
+        }
+
+        /// The shortest runs of case-level transitions people fire, from the case's state to one
+        /// where `event` is a case-level transition people fire, in definition order; empty when
+        /// there is none within ``TraceReplayer/maxRepairSteps`` (or the case is inside a
+        /// parallel state).
+        func repairPaths(to event: String, from state: CaseState) -> [[String]] {
+            guard state.branches.isEmpty, replayer.maxRepairSteps > 0 else { return [] }
+            let fired = definition.transitions.filter { !($0.roles ?? []).isEmpty && !$0.startsWork && $0.to != nil }
+            let goals = Set(fired.filter { $0.event == event }.flatMap(\.from))
+            guard !goals.isEmpty else { return [] }
+            var frontier: [(state: String, path: [String])] = [(state.current.state, [])]
+            var seen: Set<String> = [state.current.state]
+            for _ in 0..<replayer.maxRepairSteps {
+                var next: [(state: String, path: [String])] = []
+                var found: [[String]] = []
+                var reached: Set<String> = []
+                for (name, path) in frontier {
+                    for transition in fired where transition.from.contains(name) {
+                        guard let to = transition.to, !seen.contains(to), let target = definition.state(named: to),
+                              !target.isFinal, target.parallel == nil, target.vote == nil
+                        else { continue }
+                        let extended = path + [transition.event]
+                        if goals.contains(to) { found.append(extended) }
+                        if reached.insert(to).inserted { next.append((to, extended)) }
+                    }
+                }
+                if !found.isEmpty { return found }
+                seen.formUnion(reached)
+                frontier = next
+            }
+            return []
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import DocketAnalytics
+import DocketCore
+import DocketStore
+
+/// The calendar each workflow version's working time is counted on, for the projections and
+/// reports.
+///
+/// ``deployed(in:)`` reads it from the store: a deployed definition names its calendar, and the
+/// newest deployed version of that calendar (with its base, for an override) is used. Workflows
+/// that name no calendar, name one that is not deployed, or were never deployed (imported logs)
+/// count every second (``AlwaysWorkingCalendar``), and the label says so.
+public struct ProjectionCalendars: Sendable {
+    private let resolve: @Sendable (WorkflowKey) -> WorkflowCalendar
+
+    /// Calendars given by a function (tests, imports).
+    public init(_ resolve: @escaping @Sendable (WorkflowKey) -> WorkflowCalendar) {
+        self.resolve = resolve
+    }
+
+    /// The calendar of `workflow`.
+    public func callAsFunction(_ workflow: WorkflowKey) -> WorkflowCalendar { resolve(workflow) }
+
+    /// Every second counts, for every workflow.
+    public static let alwaysWorking = ProjectionCalendars { _ in .alwaysWorking }
+
+    /// The calendars the store's deployments name.
+    ///
+    /// - Throws: ``ProjectionError/Code/calendarUnreadable`` when the newest deployed calendars do
+    ///   not load together (an override written for another version of its base, a missing base).
+    public static func deployed(in store: some EventStore) throws -> ProjectionCalendars {
+        // The catalog resolves definitions and calendars exactly as commands do (newest calendar
+        // version, bases included); load every calendar once here so a broken one is an error,
+        // not a silent switch to counting every second.
+        let catalog = WorkflowCatalog(store: store)
+        for name in Set(try store.deployments(.calendar).map(\.id)).sorted() {
+            do {
+                _ = try catalog.calendar(named: name)
+            } catch {
+                throw ProjectionError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
+            }
+        }
+        return ProjectionCalendars { key in
+            guard let definition = try? catalog.definition(key.id, version: key.version) else {
+                return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (workflow not deployed)")
+            }
+            guard let name = definition.calendar else { return .alwaysWorking }
+            guard let calendar = try? catalog.calendar(named: name) else {
+                return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (calendar '\(name)' is not deployed)")
+            }
+            return WorkflowCalendar(calendar)
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import DocketAnalytics
+import DocketCore
+import DocketStore
+import Foundation
+import GRDB
+
+/// How far a projection run got, for progress bars.
+public struct ProjectionProgress: Hashable, Sendable {
+    /// Events folded so far in this run.
+    public var done: Int64
+    /// Events this run expects to fold (the log's end when the run started, minus the checkpoint).
+    public var total: Int64
+}
+
+/// What a projection run did.
+public struct ProjectionRun: Hashable, Sendable {
+    /// Events folded.
+    public var events: Int64
+    /// Write transactions committed.
+    public var batches: Int
+    /// The checkpoint before and after the run.
+    public var fromPosition: Int64
+    /// The checkpoint after the run.
+    public var toPosition: Int64
+    /// True when the run started from an empty projection: asked to (`rebuild`), or because the
+    /// tables were missing, their schema version changed, or a workflow's calendar changed.
+    public var rebuilt: Bool
+    /// Why it rebuilt, for people (`nil` when it did not).
+    public var rebuildReason: String?
+    /// Cases still open after the run.
+    public var openCases: Int
+    /// Events the fold could not place (see ``CaseFlowFold``).
+    public var ignoredEvents: Int64
+}
+
+/// Keeps the analytics projection (`analytics_*` tables, checkpoint `analytics`) up to date with the
+/// event log in the same SQLite file.
+///
+/// Each batch of events is folded and written, with the open cases' progress and the checkpoint,
+/// in one write transaction: after a crash the tables and the checkpoint still agree, and catching
+/// up in any number of runs and batches gives exactly the tables a rebuild gives. Two processes
+/// catching up at once are safe: each batch checks the checkpoint inside its transaction and
+/// reloads the progress when another process moved it.
+///
+/// The service layer can call ``catchUp(batchSize:progress:)`` after each command; it is cheap
+/// when there is little to do.
+public final class ProjectionUpdater {
+    /// The checkpoint's name in `projection_checkpoints`.
+    public static let checkpointName = "analytics"
+
+    private let store: SQLiteEventStore
+    private let calendars: ProjectionCalendars
+
+    /// An updater for the analytics tables in `store`'s file, counting working time on `calendars`.
+    public init(store: SQLiteEventStore, calendars: ProjectionCalendars) {
+        self.store = store
+        self.calendars = calendars
+    }
+
+    /// Events appended since the projection's checkpoint (the whole log when it never ran).
+    public func pendingEvents() throws -> Int64 {
+        let (checkpoint, last) = try store.read { db -> (Int64, Int64) in
+            let installed = try AnalyticsTables.installedVersion(db)
+            let checkpoint = installed == AnalyticsTables.schemaVersion ? try store.checkpoint(named: Self.checkpointName, in: db) : 0
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+            return (checkpoint, last)
+        }
+        return max(0, last - checkpoint)
+    }
+
+    /// Folds every event after the checkpoint into the tables, `batchSize` events per transaction.
+    /// Creates the tables when missing, and rebuilds them from the start of the log when their
+    /// schema version or a workflow's calendar changed.
+    @discardableResult
+    public func catchUp(batchSize: Int = 5_000, progress: (ProjectionProgress) -> Void = { _ in }) throws -> ProjectionRun {
+        try run(rebuild: false, batchSize: batchSize, progress: progress)
+    }
+
+    /// Events per transaction of ``rebuild(batchSize:progress:)``: large, because a case touched
+    /// several times in a batch has its progress written once, yet small enough that appenders
+    /// waiting for the write lock wait about a second, not their busy timeout.
+    public static let rebuildBatchSize = 50_000
+
+    /// Drops the tables and folds the whole log again.
+    @discardableResult
+    public func rebuild(batchSize: Int = ProjectionUpdater.rebuildBatchSize, progress: (ProjectionProgress) -> Void = { _ in }) throws -> ProjectionRun {
+        try run(rebuild: true, batchSize: batchSize, progress: progress)
+    }
+
+    private func run(rebuild: Bool, batchSize: Int, progress: (ProjectionProgress) -> Void) throws -> ProjectionRun {
+        let batchSize = max(1, batchSize)
+        let start = try store.write { db in try prepare(db, rebuild: rebuild) }
+        var checkpoint = start.checkpoint
+        let total = max(0, start.lastPosition - checkpoint)
+        let seen = SeenCalendars(calendars: calendars)
+        var fold = CaseFlowFold(openCases: start.openCases, calendars: seen.lookup)
+        var done: Int64 = 0
+        var batches = 0
+        var facts: [ProjectionFact] = []
+        facts.reserveCapacity(batchSize * 3)
+        progress(ProjectionProgress(done: 0, total: total))
+        while true {
+            let read = try store.write { db -> Int in
+                let current = try store.checkpoint(named: Self.checkpointName, in: db)
+                if current != checkpoint {
+                    // Another process moved the projection on: continue from its state.
+                    fold = CaseFlowFold(openCases: try AnalyticsTables.openCases(db), calendars: seen.lookup)
+                    checkpoint = current
+                }
+                let events = try store.events(after: checkpoint, limit: batchSize, in: db)
+                guard let last = events.last else { return 0 }
+                facts.removeAll(keepingCapacity: true)
+                for event in events { fold.apply(event.event, position: event.position, into: &facts) }
+                var writer = AnalyticsWriter(db)
+                try writer.write(facts)
+                for (caseID, open) in fold.drainTouched() { try writer.save(caseID: caseID, progress: open) }
+                for (workflow, label) in seen.drainNew() { try AnalyticsTables.recordCalendar(label, for: workflow, in: db) }
+                try store.saveCheckpoint(named: Self.checkpointName, position: last.position, in: db)
+                checkpoint = last.position
+                return events.count
+            }
+            if read == 0 { break }
+            batches += 1
+            done += Int64(read)
+            progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
+            if read < batchSize { break }
+        }
+        return ProjectionRun(
+            events: done, batches: batches, fromPosition: start.checkpoint, toPosition: checkpoint,
+            rebuilt: start.rebuildReason != nil, rebuildReason: start.rebuildReason,
+            openCases: fold.openCases.count, ignoredEvents: fold.ignoredEvents)
+    }
+
+    private struct Start {
+        var checkpoint: Int64
+        var lastPosition: Int64
+        var openCases: [OpenCaseProgress]
+        var rebuildReason: String?
+    }
+
+    /// Makes the tables ready: created, or dropped and recreated when asked to or outdated, or
+    /// emptied when a calendar changed; returns where to continue from.
+    private func prepare(_ db: Database, rebuild: Bool) throws -> Start {
+        var reason: String?
+        switch try AnalyticsTables.installedVersion(db) {
+        case nil:
+            reason = "the analytics tables did not exist"
+        case AnalyticsTables.schemaVersion?:
+            if rebuild { reason = "asked to rebuild" }
+        case let installed?:
+            reason = "the analytics schema changed (version \(installed) to \(AnalyticsTables.schemaVersion))"
+        }
+        if reason != nil {
+            try AnalyticsTables.drop(db)
+            try AnalyticsTables.create(db)
+        } else {
+            for (workflow, label) in try AnalyticsTables.recordedCalendars(db).sorted(by: { $0.key < $1.key }) {
+                let now = calendars(workflow).label
+                if now != label {
+                    reason = "the calendar of \(workflow) changed (\(label) to \(now))"
+                    try AnalyticsTables.clear(db)
+                    break
+                }
+            }
+        }
+        if reason == nil, try store.checkpoint(named: Self.checkpointName, in: db) == 0 {
+            // Nothing applied yet: make sure nothing half-written lingers.
+            try AnalyticsTables.clear(db)
+        }
+        if reason != nil { try store.saveCheckpoint(named: Self.checkpointName, position: 0, in: db) }
+        let checkpoint = try store.checkpoint(named: Self.checkpointName, in: db)
+        let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+        return Start(checkpoint: checkpoint, lastPosition: last, openCases: try AnalyticsTables.openCases(db), rebuildReason: reason)
+    }
+}
+
+/// Wraps the calendar lookup so a run knows which workflow versions it counted on, to record
+/// their calendars with the batch that first used them.
+private final class SeenCalendars {
+    let calendars: ProjectionCalendars
+    private var fresh: [(WorkflowKey, String)] = []
+
+    init(calendars: ProjectionCalendars) {
+        self.calendars = calendars
+    }
+
+    var lookup: (WorkflowKey) -> any WorkingTimeCalendar {
+        { [self] key in
+            let resolved = calendars(key)
+            fresh.append((key, resolved.label))
+            return resolved.calendar
+        }
+    }
+
+    func drainNew() -> [(WorkflowKey, String)] {
+        defer { fresh.removeAll() }
+        return fresh
+    }
+}

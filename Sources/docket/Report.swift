@@ -1,0 +1,397 @@
+import ArgumentParser
+import DocketAnalytics
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+
+/// `docket report`: how long approval takes, where cases wait, who holds them up.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time to approval, dwell, bottlenecks, rework, breaches and open cases, from the event log.",
+        discussion: """
+            First brings the analytics projections up to date with the log (a progress bar on stderr \
+            when that takes a while), then reports per workflow version: cases opened and decided; \
+            time to approval and to decision on the wall clock, in working time on the workflow's \
+            calendar and in statutory time (working time without stopped clocks); dwell per state and \
+            branch with waiting and work; bottlenecks; transitions; rework; deadline breaches; clock \
+            stops; open cases, overdue first. --from/--to select cases by when they were opened. \
+            Tables show human durations (wd = one working day of the calendar); JSON and CSV give \
+            seconds. --by picks the breakdown the table and CSV show; JSON always has everything. \
+            Every figure is defined in Docs/analytics.md.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Only this workflow.", valueName: "id"))
+    var workflow: String?
+
+    @Option(help: ArgumentHelp("Only this version of the workflow(s).", valueName: "n"))
+    var version: Int?
+
+    @Option(help: ArgumentHelp("Only cases opened at or after this time (ISO 8601; local time when no offset).", valueName: "time"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Only cases opened before this time (ISO 8601; local time when no offset).", valueName: "time"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("The breakdown to show (default: all of them; CSV: the summary).", valueName: "state|department|role|transition|channel"))
+    var by: Breakdown?
+
+    @Option(help: ArgumentHelp("The clock for dwell, bottlenecks, transitions and ages.", valueName: "wall|working|statutory"))
+    var time: Clock = .working
+
+    @Option(help: ArgumentHelp("Output format.", valueName: "table|json|csv"))
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Only this department's stays and transitions, and cases that entered it.", valueName: "name"))
+    var department: String?
+
+    @Option(help: ArgumentHelp("Only stays this role held, transitions it fired, and cases it acted on.", valueName: "role"))
+    var role: String?
+
+    @Option(name: .customLong("on-behalf-of"), help: ArgumentHelp(
+        "Only stays, transitions and cases where someone acted for this party.", valueName: "who"))
+    var onBehalfOf: String?
+
+    @Option(help: ArgumentHelp("Only cases opened on this channel (online, window, assisted, mail).", valueName: "channel"))
+    var channel: String?
+
+    @Option(help: ArgumentHelp("Measure open cases' ages up to this time (default: now).", valueName: "time"))
+    var now: String?
+
+    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
+        case state, department, role, transition, channel
+    }
+
+    enum Clock: String, ExpressibleByArgument, CaseIterable {
+        case wall, working, statutory
+        var measure: TimeMeasure { TimeMeasure(rawValue: rawValue) ?? .working }
+    }
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    /// Catch-ups longer than this many events show a progress bar (when stderr is a terminal).
+    static let longCatchUp: Int64 = 20_000
+
+    func run() throws {
+        let scope = try makeScope()
+        let store = try AnalyticsStore.open(storeOptions)
+        let calendars = try ProjectionCalendars.deployed(in: store)
+        let updater = ProjectionUpdater(store: store, calendars: calendars)
+        let pending = try updater.pendingEvents()
+        if pending > Self.longCatchUp {
+            let bar = ProgressBar(label: "catching up", total: pending)
+            try updater.catchUp { bar.update($0.done) }
+            bar.finish()
+        } else {
+            try updater.catchUp()
+        }
+        let report = try ProjectionReporter(store: store, calendars: calendars).report(scope)
+        switch format {
+        case .json: print(try ReportRendering.json(report))
+        case .csv: print(ReportRendering.csv(report, by: by), terminator: "")
+        case .table: print(ReportRendering.table(report, by: by))
+        }
+    }
+
+    private func makeScope() throws -> ReportScope {
+        if let version, version < 1 { throw UsageFailure("--version \(version) is not a version: versions are 1, 2, ...") }
+        let scope = ReportScope(
+            workflowID: workflow, version: version, from: try from.map { try parseTime($0, option: "--from") },
+            to: try to.map { try parseTime($0, option: "--to") }, department: department, role: role,
+            onBehalfOf: onBehalfOf, channel: channel, measure: time.measure,
+            asOf: try now.map { try parseTime($0, option: "--now") } ?? DocketService.SystemClock().now())
+        if let from = scope.from, let to = scope.to, to <= from {
+            throw UsageFailure("--to (\(to)) must be after --from (\(from))")
+        }
+        return scope
+    }
+}
+
+/// Opening the log for the analytics commands, which never create one.
+enum AnalyticsStore {
+    static func open(_ options: StoreOptions) throws -> SQLiteEventStore {
+        guard FileManager.default.fileExists(atPath: options.path) else {
+            throw UsageFailure("no event log at \(options.path): pass --db, or set DOCKET_DB")
+        }
+        return try SQLiteEventStore(path: options.path)
+    }
+}
+
+extension ProjectionError: ReportableError {
+    var exitCode: Int32 { ExitStatus.badInput }
+    var reportLines: [String] { [message] }
+}
+
+// MARK: - Rendering
+
+/// The three renderings of a ``ProcessReport``: tables for people, JSON and CSV (seconds) for tools.
+enum ReportRendering {
+    /// How many open cases the table lists per section (JSON lists all).
+    static let openCaseRows = 20
+
+    static func json(_ report: ProcessReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    // MARK: Table
+
+    static func table(_ report: ProcessReport, by: Report.Breakdown?) -> String {
+        guard !report.workflows.isEmpty else { return "no cases match (the log may be empty, or the filters exclude every case)" }
+        let measure = report.scope.measure
+        return report.workflows.map { section in
+            let style = DurationStyle(measure: measure, workingDay: section.workingDaySeconds)
+            var parts = [header(section, style: style), summary(section, style: style)]
+            if by == nil || by == .state { parts.append(titled("dwell per state (\(style.clockName))", dwell(section, style: style))) }
+            if by == nil {
+                parts.append(titled("bottleneck states (\(style.clockName))", ranking(section.bottlenecks.states, noun: "state", style: style)))
+            }
+            if by == nil || by == .department {
+                parts.append(titled("bottleneck departments (\(style.clockName))", ranking(section.bottlenecks.departments, noun: "department", style: style)))
+            }
+            if by == nil || by == .role {
+                parts.append(titled("bottleneck roles (\(style.clockName))", ranking(section.bottlenecks.roles, noun: "role", style: style)))
+            }
+            if by == nil || by == .transition { parts.append(titled("transitions (\(style.clockName))", transitions(section, style: style))) }
+            if by == nil || by == .channel { parts.append(titled("channels (time to decision, \(style.clockName))", channels(section, style: style))) }
+            if by == nil {
+                parts.append(rework(section))
+                parts.append(titled("deadline breaches", breaches(section)))
+                parts.append(clockStops(section))
+                parts.append(titled("open cases (overdue first, then oldest in their state; age in \(style.clockName))",
+                                    openCases(section, style: style)))
+            }
+            return parts.joined(separator: "\n\n")
+        }.joined(separator: "\n\n" + String(repeating: "=", count: 72) + "\n\n")
+    }
+
+    private static func titled(_ title: String, _ body: String) -> String { title + "\n" + body }
+
+    private static func header(_ section: WorkflowReport, style: DurationStyle) -> String {
+        let name = "\(section.workflow) " + (section.version.map { "v\($0)" } ?? "(all versions)")
+        var calendar = "calendar: \(section.calendar)"
+        if let day = section.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
+        let c = section.cases
+        var counts = "\(c.opened) opened, \(c.approved) approved, \(c.rejected) rejected"
+        for (outcome, n) in c.otherOutcomes.sorted(by: { $0.key < $1.key }) { counts += ", \(n) \(outcome)" }
+        counts += ", \(c.open) open"
+        return "\(name)\n\(calendar)\ncases: \(counts)"
+    }
+
+    private static func summary(_ section: WorkflowReport, style: DurationStyle) -> String {
+        var table = TextTable(["time to", "clock", "count", "mean", "p50", "p90", "p95", "max"], rightAligned: [2, 3, 4, 5, 6, 7])
+        for (name, summaries) in [("approval", section.timeToApproval), ("decision", section.timeToDecision)] {
+            for measure in TimeMeasure.allCases {
+                let s = summaries[measure]
+                let clock = DurationStyle(measure: measure, workingDay: section.workingDaySeconds)
+                table.append([name, measure.rawValue, String(s.count), clock.text(s.mean), clock.text(s.p50), clock.text(s.p90),
+                              clock.text(s.p95), clock.text(s.max)])
+            }
+        }
+        return table.render()
+    }
+
+    private static func dwell(_ section: WorkflowReport, style: DurationStyle) -> String {
+        guard !section.dwell.isEmpty else { return "(no finished stays)" }
+        var table = TextTable(["state", "stays", "total", "mean", "p50", "p90", "waiting", "work", "split"],
+                              rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
+        for row in section.dwell {
+            let s = row.summary
+            table.append([row.label, String(s.count), style.text(s.total), style.text(s.mean), style.text(s.p50), style.text(s.p90),
+                          row.splitStays > 0 ? style.text(row.waiting) : "-", row.splitStays > 0 ? style.text(row.work) : "-",
+                          String(row.splitStays)])
+        }
+        return table.render()
+    }
+
+    private static func ranking(_ rows: [RankedRow], noun: String, style: DurationStyle) -> String {
+        guard !rows.isEmpty else { return "(no finished stays)" }
+        var table = TextTable(["#", noun, "total", "share", "stays", "mean"], rightAligned: [0, 2, 3, 4, 5])
+        for (i, row) in rows.enumerated() {
+            table.append([String(i + 1), row.name ?? "(none)", style.text(row.total), percent(row.share), String(row.stays),
+                          style.text(row.mean)])
+        }
+        return table.render()
+    }
+
+    private static func transitions(_ section: WorkflowReport, style: DurationStyle) -> String {
+        guard !section.transitions.isEmpty else { return "(no transitions)" }
+        var table = TextTable(["from", "to", "count", "mean", "median", "min", "max", "sum", "stdev"],
+                              rightAligned: [2, 3, 4, 5, 6, 7, 8])
+        for row in section.transitions {
+            let s = row.summary
+            let prefix = [row.region, row.branch].compactMap { $0 }.map { $0 + "/" }.joined()
+            table.append([prefix + row.from, prefix + row.to, String(s.count), style.text(s.mean), style.text(s.p50),
+                          style.text(s.min), style.text(s.max), style.text(s.total), style.text(s.stdev)])
+        }
+        return table.render()
+    }
+
+    private static func channels(_ section: WorkflowReport, style: DurationStyle) -> String {
+        guard !section.channels.isEmpty else { return "(no cases)" }
+        var table = TextTable(["channel", "opened", "approved", "rejected", "open", "decided", "mean", "p50", "p90"],
+                              rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
+        for row in section.channels {
+            let c = row.cases, s = row.timeToDecision
+            table.append([row.channel ?? "(none)", String(c.opened), String(c.approved), String(c.rejected), String(c.open),
+                          String(s.count), style.text(s.mean), style.text(s.p50), style.text(s.p90)])
+        }
+        return table.render()
+    }
+
+    private static func rework(_ section: WorkflowReport) -> String {
+        let r = section.rework
+        var line = "rework: \(r.casesSentBack) of \(r.cases) cases sent back (\(percent(r.share))), \(r.rounds) rounds"
+        if let mean = r.meanRounds { line += String(format: ", %.2f per case", mean) }
+        line += ", at most \(r.maxRounds) in one case"
+        let histogram = r.histogram.map { "\($0.rounds): \($0.cases)" }.joined(separator: ", ")
+        return line + (histogram.isEmpty ? "" : "\n  cases by rounds: \(histogram)")
+    }
+
+    private static func breaches(_ section: WorkflowReport) -> String {
+        guard !section.breaches.isEmpty else { return "(none recorded)" }
+        var table = TextTable(["deadline", "state", "breaches", "cases"], rightAligned: [2, 3])
+        for row in section.breaches { table.append([row.deadline, row.label, String(row.breaches), String(row.cases)]) }
+        return table.render()
+    }
+
+    private static func clockStops(_ section: WorkflowReport) -> String {
+        let c = section.clockStops
+        var line = "clock stops: \(c.casesStopped) of \(c.decidedCases) decided cases stopped the statutory clock (\(c.stops) stops)"
+        if c.casesStopped > 0 {
+            let wall = DurationStyle(measure: .wall, workingDay: nil)
+            let working = DurationStyle(measure: .working, workingDay: section.workingDaySeconds)
+            line += "\n  stopped per case: wall mean \(wall.text(c.wall.mean)), p90 \(wall.text(c.wall.p90)); "
+                + "working mean \(working.text(c.working.mean)), p90 \(working.text(c.working.p90)), total \(working.text(c.working.total))"
+        }
+        return line
+    }
+
+    private static func openCases(_ section: WorkflowReport, style: DurationStyle) -> String {
+        guard !section.openCases.isEmpty else { return "(none)" }
+        var table = TextTable(["case", "v", "state", "department", "since", "age", "overdue"], rightAligned: [1, 5])
+        for row in section.openCases.prefix(openCaseRows) {
+            var overdue = row.overdue ? "since " + (row.overdueSince.map { Format.time($0) } ?? "?") : ""
+            if row.clockStopped { overdue += overdue.isEmpty ? "clock stopped" : "; clock stopped" }
+            table.append([row.caseID, String(row.version), row.state, row.department ?? "", Format.time(row.since),
+                          style.text(row.age), overdue])
+        }
+        let more = section.openCases.count - openCaseRows
+        return table.render() + (more > 0 ? "\n... and \(more) more (--format json lists all)" : "")
+    }
+
+    private static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
+    // MARK: CSV
+
+    /// One table: the summary per section, or the `by` breakdown; durations in seconds.
+    static func csv(_ report: ProcessReport, by: Report.Breakdown?) -> String {
+        var rows: [[String]] = []
+        let m = report.scope.measure
+        func seconds(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+        func summaryCells(_ s: DurationSummary) -> [String] {
+            [String(s.count), seconds(s.mean), seconds(s.p50), seconds(s.p90), seconds(s.p95), seconds(s.max)]
+        }
+        switch by {
+        case nil:
+            let columns = ["count", "mean_s", "p50_s", "p90_s", "p95_s", "max_s"]
+            rows.append(["workflow", "version", "calendar", "time", "opened", "approved", "rejected", "other_decided", "open"]
+                        + columns.map { "approval_" + $0 } + columns.map { "decision_" + $0 })
+            for s in report.workflows {
+                let c = s.cases
+                rows.append([s.workflow, s.version.map(String.init) ?? "", s.calendar, m.rawValue, String(c.opened),
+                             String(c.approved), String(c.rejected), String(c.decided - c.approved - c.rejected), String(c.open)]
+                            + summaryCells(s.timeToApproval[m]) + summaryCells(s.timeToDecision[m]))
+            }
+        case .state?:
+            rows.append(["workflow", "version", "time", "region", "branch", "state", "stays", "total_s", "mean_s", "p50_s", "p90_s",
+                         "waiting_s", "work_s", "split_stays"])
+            for s in report.workflows {
+                for d in s.dwell {
+                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, d.region ?? "", d.branch ?? "", d.state,
+                                 String(d.summary.count), seconds(d.summary.total), seconds(d.summary.mean), seconds(d.summary.p50),
+                                 seconds(d.summary.p90), seconds(d.waiting), seconds(d.work), String(d.splitStays)])
+                }
+            }
+        case .department?, .role?:
+            let noun = by == .department ? "department" : "role"
+            rows.append(["workflow", "version", "time", "rank", noun, "total_s", "share", "stays", "mean_s"])
+            for s in report.workflows {
+                for (i, r) in (by == .department ? s.bottlenecks.departments : s.bottlenecks.roles).enumerated() {
+                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, String(i + 1), r.name ?? "",
+                                 seconds(r.total), String(r.share), String(r.stays), seconds(r.mean)])
+                }
+            }
+        case .transition?:
+            rows.append(["workflow", "version", "time", "region", "branch", "from", "to", "count", "mean_s", "median_s", "min_s",
+                         "max_s", "sum_s", "stdev_s"])
+            for s in report.workflows {
+                for t in s.transitions {
+                    let x = t.summary
+                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, t.region ?? "", t.branch ?? "", t.from, t.to,
+                                 String(x.count), seconds(x.mean), seconds(x.p50), seconds(x.min), seconds(x.max), seconds(x.total),
+                                 seconds(x.stdev)])
+                }
+            }
+        case .channel?:
+            rows.append(["workflow", "version", "time", "channel", "opened", "approved", "rejected", "open", "decided",
+                         "decision_mean_s", "decision_p50_s", "decision_p90_s"])
+            for s in report.workflows {
+                for c in s.channels {
+                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, c.channel ?? "", String(c.cases.opened),
+                                 String(c.cases.approved), String(c.cases.rejected), String(c.cases.open),
+                                 String(c.timeToDecision.count), seconds(c.timeToDecision.mean), seconds(c.timeToDecision.p50),
+                                 seconds(c.timeToDecision.p90)])
+                }
+            }
+        }
+        return rows.map { $0.map(csvField).joined(separator: ",") + "\n" }.joined()
+    }
+
+    /// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Human durations on one clock: wall-clock time in days and hours, working time in working days
+/// (of the calendar's length) and hours, so that `2 wd` reads as the authority's "2 working days".
+struct DurationStyle {
+    var measure: TimeMeasure
+    /// Seconds in one working day, when known.
+    var workingDay: Double?
+
+    var clockName: String {
+        switch measure {
+        case .wall: "wall-clock time"
+        case .working: "working time"
+        case .statutory: "statutory time"
+        }
+    }
+
+    func text(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "-" }
+        guard measure != .wall, let day = workingDay, day > 0, abs(seconds) >= day else {
+            return measure == .wall || abs(seconds) < 86_400 ? Format.duration(seconds: seconds) : hoursText(seconds)
+        }
+        let sign = seconds < 0 ? "-" : ""
+        let whole = abs(seconds)
+        let days = Int(whole / day)
+        let hours = Int((whole - Double(days) * day) / 3600)
+        return "\(sign)\(days) wd \(hours) h"
+    }
+
+    /// `31 h 20 min`: working time without a known working day is never shown in 24-hour days.
+    private func hoursText(_ seconds: Double) -> String {
+        let minutes = Int(abs(seconds) / 60)
+        return (seconds < 0 ? "-" : "") + String(format: "%d h %02d min", minutes / 60, minutes % 60)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import DocketCore
+
+/// Mutated calendars, from the real files of `Workflows/calendars/`, never crash or hang the
+/// loader: each either loads, and then answers working-time questions without a crash, or is
+/// refused with a ``CalendarError`` that says what is wrong and where.
+@Suite("Fuzzing: calendars", .timeLimit(.minutes(2)))
+struct FuzzCalendarTests {
+    @Test func mutatedCalendarsLoadOrFailWithAClearError() throws {
+        let corpus = FuzzCorpus.calendars
+        #expect(corpus.count >= 3)
+        // The overrides name cn-2020 as their base: offer the real one.
+        let national = try #require(corpus.first { $0.name == "cn-2020.yaml" })
+        let bases = ["cn-2020": try CalendarLoader.load(text: national.text, file: national.name)]
+        var mutator = Mutator(seed: Mutator.seed &+ 1)
+        var refused = 0
+        for iteration in 0..<Mutator.iterations {
+            let source = mutator.pick(corpus)
+            let text = mutator.mutate(source.text)
+            let name = "calendar-\(Mutator.seed &+ 1)-\(iteration).yaml"
+            var context: String { "seed \(Mutator.seed &+ 1) iteration \(iteration) from \(source.name), \(Mutator.keep(text, as: name))" }
+            do {
+                let calendar = try CalendarLoader.load(text: text, file: "fuzzed.yaml", bases: bases)
+                exercise(calendar, mutator: &mutator, context: context)
+            } catch {
+                refused += 1
+                let lines = yamlLineCount(text)
+                #expect(error.file == "fuzzed.yaml", "\(context)")
+                #expect(error.line >= 0 && error.line <= lines, "\(context): \(error)")
+                #expect(isClear(error.message), "\(context): \(error)")
+                #expect(error.description.hasPrefix("fuzzed.yaml"), "\(context): \(error)")
+            }
+        }
+        #expect(refused * 4 > Mutator.iterations)
+    }
+
+    /// Found by the fuzzer: libyaml marks the end of a file that lacks its final line break one
+    /// line past the end.
+    @Test func aSyntaxErrorAtTheEndOfAnUnterminatedFileIsOnItsLastLine() {
+        let error = #expect(throws: CalendarError.self) {
+            try CalendarLoader.load(text: "calendar: cut\nversion: 1\nholidays: [", file: "cut.yaml")
+        }
+        #expect(error?.line == 3)
+    }
+
+    /// Working time is never negative, adding working time never goes back, and the two agree.
+    private func exercise(_ calendar: BusinessCalendar, mutator: inout Mutator, context: @autoclosure () -> String) {
+        let origin: Int64 = 1_577_836_800_000_000  // 2020-01-01T00:00:00Z
+        for _ in 0..<5 {
+            let start = Timestamp(microseconds: origin + Int64(mutator.below(366 * 86_400)) * 1_000_000)
+            let amount = Int64(mutator.below(20)) * calendar.workingDayMicroseconds + Int64(mutator.below(86_400)) * 1_000_000
+            let end = calendar.adding(workingMicroseconds: amount, to: start)
+            #expect(end >= start, "\(context())")
+            #expect(calendar.workingMicroseconds(from: start, to: end) == amount, "\(context())")
+            _ = calendar.utcOffsetSeconds(at: end)
+        }
+    }
+}

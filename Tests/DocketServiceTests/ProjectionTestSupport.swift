@@ -1,0 +1,363 @@
+import DocketAnalytics
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+import GRDB
+import Testing
+
+/// An instant written in ISO 8601 (tests use literal, valid times).
+func at(_ text: String) -> Timestamp {
+    guard let t = Timestamp.parse(iso8601: text) else {
+        Issue.record("bad test time \(text)")
+        return Timestamp(microseconds: 0)
+    }
+    return t
+}
+
+/// Hours in seconds, as reports give durations.
+func seconds(hours: Double) -> Double { hours * 3600 }
+
+/// A directory under the system's temporary directory, removed when the value goes away.
+final class ProjectionTempDirectory: @unchecked Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("docket-projection-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A fresh SQLite event log in a temporary directory.
+struct ProjectionFixture {
+    let directory: ProjectionTempDirectory
+    let store: SQLiteEventStore
+    let path: String
+
+    init() throws {
+        directory = try ProjectionTempDirectory()
+        path = directory.path("docket.sqlite")
+        store = try SQLiteEventStore(path: path)
+    }
+
+    /// Another store on the same file (another process, as far as SQLite is concerned).
+    func reopen() throws -> SQLiteEventStore { try SQLiteEventStore(path: path) }
+
+    /// Every analytics table's rows, ordered, as text: two projections are equal when these are.
+    func dump(_ store: SQLiteEventStore? = nil) throws -> [String: [String]] {
+        try (store ?? self.store).read { db in
+            var result: [String: [String]] = [:]
+            let orders = [
+                "analytics_calendars": "workflow_id, workflow_version",
+                "analytics_cases": "case_id",
+                "analytics_open_cases": "case_id",
+                "analytics_stays": "position, ordinal",
+                "analytics_transitions": "position, ordinal",
+                "analytics_breaches": "position, ordinal",
+                "analytics_parties": "kind, value, case_id",
+            ]
+            for (table, order) in orders {
+                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(\.description)
+            }
+            return result
+        }
+    }
+
+    func checkpoint() throws -> Int64 { try store.checkpoint(named: ProjectionUpdater.checkpointName) }
+}
+
+/// Working time is 09:00-17:00 UTC every day (one working day is 8 hours).
+struct NineToFiveCalendar: WorkingTimeCalendar {
+    static let hour: Int64 = 3_600_000_000
+    static let day: Int64 = 24 * hour
+
+    func workingMicroseconds(from start: Timestamp, to end: Timestamp) -> Int64 {
+        guard end > start else { return 0 }
+        var total: Int64 = 0
+        var day = start.microseconds / Self.day
+        while day * Self.day < end.microseconds {
+            let open = day * Self.day + 9 * Self.hour, close = day * Self.day + 17 * Self.hour
+            let from = max(open, start.microseconds), to = min(close, end.microseconds)
+            if to > from { total += to - from }
+            day += 1
+        }
+        return total
+    }
+
+    func adding(workingMicroseconds amount: Int64, to start: Timestamp) -> Timestamp {
+        guard amount > 0 else { return start }
+        var remaining = amount
+        var day = start.microseconds / Self.day
+        while true {
+            let open = day * Self.day + 9 * Self.hour, close = day * Self.day + 17 * Self.hour
+            let from = max(open, start.microseconds)
+            if close > from {
+                if remaining <= close - from { return Timestamp(microseconds: from + remaining) }
+                remaining -= close - from
+            }
+            day += 1
+        }
+    }
+
+    var workingDayMicroseconds: Int64 { 8 * Self.hour }
+    func utcOffsetSeconds(at instant: Timestamp) -> Int { 0 }
+}
+
+/// The calendars the tests count on: 09:00-17:00 for `tolerant` and `joint`, every second for the rest.
+let testCalendars = ProjectionCalendars { key in
+    key.id == "panel" ? .alwaysWorking : WorkflowCalendar(calendar: NineToFiveCalendar(), label: "nine-to-five v1")
+}
+
+/// Loads a definition the test expects to be valid.
+func definition(_ yaml: String) throws -> WorkflowDefinition {
+    switch DefinitionLoader.load(text: yaml, file: "test.yaml") {
+    case let .success(definition): return definition
+    case let .failure(errors): throw errors
+    }
+}
+
+/// Drives cases through the real engine and appends each command's events to a store, as the
+/// service will.
+struct StoreDriver {
+    let store: SQLiteEventStore
+    var contexts: [String: EngineContext] = [:]
+    var states: [String: CaseState] = [:]
+
+    init(store: SQLiteEventStore, workflows: [String]) throws {
+        self.store = store
+        for yaml in workflows {
+            let definition = try definition(yaml)
+            let calendar = testCalendars(WorkflowKey(id: definition.id, version: definition.version)).calendar
+            contexts[definition.id] = EngineContext(definition: definition, calendar: calendar)
+        }
+    }
+
+    /// Decides `command` and appends its events; returns them.
+    @discardableResult
+    mutating func run(_ command: Command, workflow: String) throws -> [CaseEvent] {
+        guard let context = contexts[workflow] else { throw ProjectionError(.calendarUnreadable, "no workflow \(workflow)") }
+        let before = states[command.caseID]
+        let events = try Engine.decide(before, command, context)
+        guard !events.isEmpty else { return [] }
+        try store.append(events, to: command.caseID, expectedVersion: before?.version ?? 0)
+        var state = before
+        for event in events { state = Engine.evolve(state, event) }
+        states[command.caseID] = state
+        return events
+    }
+
+    mutating func open(_ caseID: String, _ workflow: String, by actor: String = "ann", as role: String? = "clerk",
+                       onBehalfOf: String? = nil, channel: String? = nil, at time: String) throws {
+        try run(.open(OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf,
+                               data: channel.map { ["channel": $0] } ?? [:], at: at(time))), workflow: workflow)
+    }
+
+    mutating func fire(_ caseID: String, _ event: String, by actor: String = "bob", as role: String, onBehalfOf: String? = nil,
+                       documents: [String] = [], reason: String? = nil, at time: String) throws {
+        let workflow = states[caseID]?.workflowID ?? ""
+        try run(.fire(FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
+                                documents: documents, reason: reason, at: at(time))), workflow: workflow)
+    }
+
+    mutating func tick(_ caseID: String, at time: String) throws {
+        try run(.tick(Tick(caseID: caseID, now: at(time))), workflow: states[caseID]?.workflowID ?? "")
+    }
+}
+
+/// SplitMix64: a small, seeded, reproducible generator.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A random but reproducible history over the three test workflows: cases opened on random
+/// channels, random allowed actions by allowed roles (sometimes on an applicant's behalf), votes,
+/// ticks that record breaches, all through the real engine, in global time order.
+struct RandomHistory {
+    var rng: SeededGenerator
+    var contexts: [EngineContext]
+    var states: [String: CaseState] = [:]
+    var open: [String] = []
+    var now = Timestamp(seconds: 1_583_107_200)  // 2020-03-02T00:00:00Z
+    var opened = 0
+    /// How far business time moves between two commands, in seconds.
+    var pace: ClosedRange<Int64> = 60...(4 * 3600)
+
+    /// A history over the three test workflows, on the test calendars.
+    init(seed: UInt64) throws {
+        let contexts = try [tolerantYAML, jointYAML, panelYAML].map { yaml in
+            let definition = try definition(yaml)
+            return EngineContext(definition: definition,
+                                 calendar: testCalendars(WorkflowKey(id: definition.id, version: definition.version)).calendar)
+        }
+        self.init(seed: seed, contexts: contexts)
+    }
+
+    init(seed: UInt64, contexts: [EngineContext]) {
+        rng = SeededGenerator(seed: seed)
+        self.contexts = contexts
+    }
+
+    /// The next command's events, as one append, or `nil` when the command was refused or did nothing.
+    mutating func step() -> CaseAppend? {
+        now = now.adding(seconds: Int64.random(in: pace, using: &rng))
+        if open.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 {
+            opened += 1
+            let caseID = "R-\(opened)"
+            let context = contexts.randomElement(using: &rng)!
+            let channel = ["online", "online", "online", "window", "assisted", "mail"].randomElement(using: &rng)!
+            return decide(.open(OpenCase(caseID: caseID, actor: "opener", role: "clerk", data: ["channel": channel], at: now)), context)
+        }
+        let caseID = open.randomElement(using: &rng)!
+        guard let state = states[caseID], let context = contexts.first(where: { $0.definition.id == state.workflowID }) else { return nil }
+        if Int.random(in: 0..<6, using: &rng) == 0 {
+            return decide(.tick(Tick(caseID: caseID, now: now)), context)
+        }
+        let actions = state.availableActions(in: context.definition)
+        guard let action = actions.randomElement(using: &rng), let role = action.roles.randomElement(using: &rng) else {
+            return decide(.tick(Tick(caseID: caseID, now: now)), context)
+        }
+        if action.isVote {
+            let voted = Set(state.ballots.map(\.voter))
+            let panel = context.definition.state(named: state.current.state)?.vote?.panel
+            let voter: String
+            if let panel {
+                guard let next = panel.first(where: { !voted.contains($0) }) else { return nil }
+                voter = next
+            } else {
+                voter = "expert-\(state.ballots.count + 1)"
+            }
+            let ballot: Ballot = Bool.random(using: &rng) ? .approve : .reject
+            return decide(.vote(CastVote(caseID: caseID, ballot: ballot, actor: voter, role: role, at: now)), context)
+        }
+        var actingRole = role
+        var onBehalfOf: String?
+        if role == "applicant", Bool.random(using: &rng) {
+            actingRole = "clerk"
+            onBehalfOf = "applicant-of-\(caseID)"
+        }
+        return decide(.fire(FireEvent(
+            caseID: caseID, event: action.event, actor: "person-\(Int.random(in: 1...5, using: &rng))", role: actingRole,
+            onBehalfOf: onBehalfOf, documents: action.requires, reason: action.needsReason ? "because" : nil,
+            branch: action.branch, at: now)), context)
+    }
+
+    private mutating func decide(_ command: Command, _ context: EngineContext) -> CaseAppend? {
+        let before = states[command.caseID]
+        guard let events = try? Engine.decide(before, command, context), !events.isEmpty else { return nil }
+        var state = before
+        for event in events { state = Engine.evolve(state, event) }
+        states[command.caseID] = state
+        if before == nil { open.append(command.caseID) }
+        if state?.isClosed == true { open.removeAll { $0 == command.caseID } }
+        return CaseAppend(caseID: command.caseID, expectedVersion: before?.version ?? 0, events: events)
+    }
+
+    /// Appends at least `events` events' worth of commands.
+    mutating func appends(events target: Int) -> [CaseAppend] {
+        var result: [CaseAppend] = []
+        var count = 0
+        while count < target {
+            guard let append = step() else { continue }
+            result.append(append)
+            count += append.events.count
+        }
+        return result
+    }
+}
+
+let tolerantYAML = """
+workflow: tolerant
+version: 1
+roles: [clerk, applicant, approver]
+assisted_handling: { clerk: [applicant] }
+states:
+  review:     { initial: true, department: licensing, within: 3 hours }
+  waiting:    { department: applicant, stops_clock: true }
+  correcting: { department: applicant }
+  approved:   { final: true, outcome: approved }
+  rejected:   { final: true, outcome: rejected }
+transitions:
+  - { event: start_review,  from: review, roles: [clerk], starts_work: true }
+  - { event: ask_materials, from: review, to: waiting, roles: [clerk] }
+  - { event: supply,        from: waiting, to: review, roles: [applicant], requires: [materials] }
+  - { event: send_back,     from: review, to: correcting, roles: [clerk], sends_back: true }
+  - { event: resubmit,      from: correcting, to: review, roles: [applicant] }
+  - { event: approve,       from: review, to: approved, roles: [approver] }
+  - { event: reject,        from: review, to: rejected, roles: [approver] }
+"""
+
+let jointYAML = """
+workflow: joint
+version: 1
+roles: [clerk, health_inspector, fire_inspector, approver]
+states:
+  received: { initial: true, department: window }
+  verification:
+    department: centre
+    within: 1 days
+    join: first_rejection
+    when_approved: verified
+    when_rejected: failed_verification
+    branches:
+      health:
+        department: health
+        roles: [health_inspector]
+        states:
+          inspecting: { initial: true, within: 6 hours }
+          passed: { final: true, outcome: approved }
+          failed: { final: true, outcome: rejected }
+        transitions:
+          - { event: start_inspection, from: inspecting, starts_work: true }
+          - { event: pass, from: inspecting, to: passed }
+          - { event: fail, from: inspecting, to: failed, requires_reason: true }
+      fire:
+        department: fire
+        roles: [fire_inspector]
+        states:
+          inspecting: { initial: true }
+          passed: { final: true, outcome: approved }
+          failed: { final: true, outcome: rejected }
+        transitions:
+          - { event: pass, from: inspecting, to: passed }
+          - { event: fail, from: inspecting, to: failed, requires_reason: true }
+  decision: { department: centre }
+  approved: { final: true, outcome: approved }
+  rejected: { final: true, outcome: rejected }
+transitions:
+  - { event: verify, from: received, to: verification, roles: [clerk] }
+  - { event: verified, from: verification, to: decision }
+  - { event: failed_verification, from: verification, to: rejected }
+  - { event: withdraw, from: verification, to: rejected, roles: [clerk] }
+  - { event: approve, from: decision, to: approved, roles: [approver] }
+"""
+
+let panelYAML = """
+workflow: panel
+version: 1
+roles: [clerk, expert]
+states:
+  submitted: { initial: true }
+  review:
+    department: experts
+    vote: { role: expert, seats: 3, approve_at: 2 }
+    when_approved: certify
+    when_rejected: decline
+  certified: { final: true, outcome: approved }
+  declined: { final: true, outcome: rejected }
+transitions:
+  - { event: convene, from: submitted, to: review, roles: [clerk] }
+  - { event: certify, from: review, to: certified }
+  - { event: decline, from: review, to: declined }
+"""
