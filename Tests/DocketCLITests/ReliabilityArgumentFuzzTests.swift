@@ -3,6 +3,14 @@ import Foundation
 import Testing
 @testable import docket
 
+/// How much command-line fuzzing a run does.
+enum ArgumentFuzzBudget {
+    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 120 }
+    static var runs: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_RUNS"].flatMap(Int.init) ?? 12 }
+    /// A hang guard that grows with the work asked for.
+    static var minutesAllowed: Int { max(3, iterations / 2_000 + runs / 50 + 1) }
+}
+
 /// Hostile command lines: seeded mutants of real ones (dropped, doubled, swapped and garbled
 /// arguments, hostile values) never crash `docket`. Each is parsed in process; those that parse
 /// are run by the real binary on a temporary log: it exits with a documented code, a refused or
@@ -10,10 +18,10 @@ import Testing
 ///
 /// `DOCKET_FUZZ_ITERATIONS` sets how many mutants are parsed (default 120) and
 /// `DOCKET_FUZZ_RUNS` how many of those that parse are run (default 12).
-@Suite("Reliability: hostile command lines", .timeLimit(.minutes(3)))
+@Suite("Reliability: hostile command lines", .timeLimit(.minutes(ArgumentFuzzBudget.minutesAllowed)))
 struct ReliabilityArgumentFuzzTests {
-    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 120 }
-    static var runs: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_RUNS"].flatMap(Int.init) ?? 12 }
+    static var iterations: Int { ArgumentFuzzBudget.iterations }
+    static var runs: Int { ArgumentFuzzBudget.runs }
 
     /// Real command lines, run from a folder holding (a link to) `Workflows/`, on a log where
     /// `P1` (permit-check) is in review and `Q-1` (expert-review) is in panel review.

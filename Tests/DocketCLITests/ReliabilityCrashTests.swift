@@ -74,6 +74,46 @@ struct ReliabilityCrashTests {
         print("kill -9 during simulate: \(landed) kills landed, data lost: 0")
     }
 
+    // MARK: import
+
+    static let receipt = DocketProcess.repository.deletingLastPathComponent().appendingPathComponent("shared/data/logs/receipt.xes.gz").path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: receipt)))
+    func aKilledImportLeavesWholeCasesAndRunningItAgainCompletesIt() throws {
+        let bench = try Bench()
+        let reference = try Bench()
+        // 1,434 cases, 10,011 events: about ten transactions of whole cases.
+        let importing = ["import", Self.receipt, "--batch-size", "1000"]
+        let started = Date()
+        try reference.ok(importing)
+        let duration = Date().timeIntervalSince(started)
+        let expected = try reference.contents()
+
+        var random = SeededGenerator(seed: SeededGenerator.seed &+ 3)
+        var landed = 0
+        for attempt in 0..<killBudget(3) {
+            if try Self.killDuring(bench, importing, maximumDelay: duration, random: &random) { landed += 1 }
+            try Self.expectConsistent(bench, after: "import kill \(attempt)")
+            // Every case is whole, in one transaction, and as the uninterrupted import wrote it.
+            #expect(try bench.sqlite("SELECT count(*) FROM (SELECT case_id FROM events GROUP BY case_id HAVING count(DISTINCT recorded_at) != 1)") == "0")
+            #expect(try bench.sqlite("""
+                ATTACH '\(reference.database)' AS r;
+                SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM r.events x WHERE x.case_id = e.case_id
+                    AND x.version = e.version AND x.payload = e.payload AND x.occurred_at = e.occurred_at)
+                """) == "0", "after import kill \(attempt)")
+            #expect(try bench.sqlite("""
+                ATTACH '\(reference.database)' AS r;
+                SELECT count(*) FROM (SELECT case_id, count(*) AS n FROM events GROUP BY case_id) a
+                JOIN (SELECT case_id, count(*) AS n FROM r.events GROUP BY case_id) b USING (case_id) WHERE a.n != b.n
+                """) == "0", "after import kill \(attempt): a case cut short")
+        }
+        let resumed = try bench.ok(importing)
+        #expect(resumed.stdout.contains("imported"))
+        #expect(try bench.contents() == expected)
+        try Self.expectConsistent(bench, after: "the resumed import")
+        print("kill -9 during import: \(landed) kills landed, data lost: 0")
+    }
+
     // MARK: a clerk's loop of commands
 
     /// An expert review driven command by command, each command keyed so that a retry after a
@@ -112,7 +152,7 @@ struct ReliabilityCrashTests {
         referenceRun.start()
 
         var random = SeededGenerator(seed: SeededGenerator.seed &+ 1)
-        let kills = killBudget(7)
+        let kills = killBudget(6)
         // Which commands get killed, and how often: spread over the workload.
         var plan = Array(repeating: 0, count: workload.count)
         for _ in 0..<kills { plan[Int.random(in: 0..<workload.count, using: &random)] += 1 }

@@ -5,7 +5,7 @@ import Testing
 /// Mutated calendars, from the real files of `Workflows/calendars/`, never crash or hang the
 /// loader: each either loads, and then answers working-time questions without a crash, or is
 /// refused with a ``CalendarError`` that says what is wrong and where.
-@Suite("Fuzzing: calendars", .timeLimit(.minutes(2)))
+@Suite("Fuzzing: calendars", .timeLimit(.minutes(Mutator.minutesAllowed)))
 struct FuzzCalendarTests {
     @Test func mutatedCalendarsLoadOrFailWithAClearError() throws {
         let corpus = FuzzCorpus.calendars
@@ -42,6 +42,11 @@ struct FuzzCalendarTests {
             try CalendarLoader.load(text: "calendar: cut\nversion: 1\nholidays: [", file: "cut.yaml")
         }
         #expect(error?.line == 3)
+    }
+
+    @Test func aCalendarOfOnlyADocumentMarkerIsRefusedOnItsLine() {
+        let error = #expect(throws: CalendarError.self) { try CalendarLoader.load(text: "---", file: "dash.yaml") }
+        #expect(error?.line == 1)
     }
 
     /// Working time is never negative, adding working time never goes back, and the two agree.

@@ -5,7 +5,7 @@ import Testing
 /// Mutated definitions, from the real files of `Workflows/`, never crash or hang the loader: each
 /// either loads, and then drives a case through the engine without a crash, or is refused with
 /// diagnostics a person can act on, each at a place in the file.
-@Suite("Fuzzing: definitions", .timeLimit(.minutes(2)))
+@Suite("Fuzzing: definitions", .timeLimit(.minutes(Mutator.minutesAllowed)))
 struct FuzzDefinitionTests {
     @Test func mutatedDefinitionsLoadOrFailWithPositionedDiagnostics() {
         let corpus = FuzzCorpus.definitions

@@ -16,6 +16,9 @@ struct Mutator {
         ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? defaultIterations
     }
 
+    /// The time limit of a fuzz suite: a hang guard that grows with the iterations asked for.
+    static var minutesAllowed: Int { max(2, iterations / 2_000 + 1) }
+
     static var seed: UInt64 {
         ProcessInfo.processInfo.environment["DOCKET_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x0D0C_4E7F_2020
     }

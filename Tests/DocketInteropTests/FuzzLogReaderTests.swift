@@ -2,16 +2,23 @@ import Foundation
 import Testing
 @testable import DocketInterop
 
+/// How much log fuzzing a run does.
+enum LogFuzzBudget {
+    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 60 }
+    /// A hang guard that grows with the iterations asked for.
+    static var minutesAllowed: Int { max(3, iterations / 1_000 + 1) }
+}
+
 /// Mutated event logs, from the real files of `/work/shared/data/logs` (the textbook XES log, the
 /// head of the sepsis CSV, a gzip-compressed XES log), never crash or hang the readers: each is
 /// read to the end or refused with a ``LogReadError`` that names the file and says what is wrong.
 ///
 /// `DOCKET_FUZZ_ITERATIONS` sets the mutants per format (default 60), `DOCKET_FUZZ_SEED` the seed.
-@Suite("Fuzzing: XES and CSV logs", .timeLimit(.minutes(3)))
+@Suite("Fuzzing: XES and CSV logs", .timeLimit(.minutes(LogFuzzBudget.minutesAllowed)))
 struct FuzzLogReaderTests {
     static let logs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/logs")
-    static var iterations: Int { ProcessInfo.processInfo.environment["DOCKET_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 60 }
+    static var iterations: Int { LogFuzzBudget.iterations }
     static var seed: UInt64 { ProcessInfo.processInfo.environment["DOCKET_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x0D0C_4E7F_2020 }
     static let corpusAvailable = FileManager.default.fileExists(atPath: logs.appendingPathComponent("running-example.xes").path)
     static let maximumBytes = 64 * 1024

@@ -43,7 +43,7 @@ struct CalendarFile {
 
     /// Parses `text`, the contents of `file`.
     init(text: String, file: String) throws(CalendarError) {
-        let parser = NodeReader(file: file)
+        let parser = NodeReader(file: file, end: SourcePosition.end(of: text))
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -142,11 +142,17 @@ struct CalendarFile {
 /// Reads Yams nodes into calendar values, turning every problem into a positioned ``CalendarError``.
 struct NodeReader {
     let file: String
+    /// Where the text ends: libyaml marks a node at the very end (an empty document) past it.
+    var end: SourcePosition? = nil
 
     enum HoursRule { case forbidden, optional, required }
 
     func position(of node: Node) -> CalendarFile.Position {
-        CalendarFile.Position(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+        let line = node.mark?.line ?? 0, column = node.mark?.column ?? 0
+        if let end, line > 0, SourcePosition(line: line, column: column) > end {
+            return CalendarFile.Position(line: end.line, column: end.column)
+        }
+        return CalendarFile.Position(line: line, column: column)
     }
 
     /// The position of the character `offset` (in Unicode scalars) into a single-line scalar, or the
