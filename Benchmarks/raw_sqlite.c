@@ -220,7 +220,8 @@ static int insert_main(int argc, char **argv) {
 
     /* Rows are read a chunk at a time (not timed), each chunk a whole number of transactions. */
     const int64_t chunk_rows = 500000;
-    row_t *rows = malloc(sizeof(row_t) * (size_t)(chunk_rows + 1));
+    int64_t capacity = chunk_rows + 1;
+    row_t *rows = malloc(sizeof(row_t) * (size_t)capacity);
     int64_t read = 0, timed = 0;
     row_t row;
     if (preload > 0) {
@@ -253,6 +254,10 @@ static int insert_main(int argc, char **argv) {
                 snprintf(last_case, sizeof last_case, "%s", row.texts[1]);
             }
             rows_in_txn++;
+            if (n == capacity) {  /* the chunk's last transaction runs past chunk_rows */
+                capacity *= 2;
+                rows = realloc(rows, sizeof(row_t) * (size_t)capacity);
+            }
             rows[n++] = row;
             read++;
         }

@@ -276,15 +276,13 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func fetchHeaders(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseHeader] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.case_id, o.workflow_id, o.workflow_version,
-                       (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
-                FROM events o WHERE o.version = 1 \(sql)
-                """,
-            arguments: arguments
-        ).map { row in
+        // Cached: `header(of:)` runs before every command.
+        let statement = try db.cachedStatement(sql: """
+            SELECT o.case_id, o.workflow_id, o.workflow_version,
+                   (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
+            FROM events o WHERE o.version = 1 \(sql)
+            """)
+        return try Row.fetchAll(statement, arguments: arguments).map { row in
             CaseHeader(
                 caseID: row[0], workflowID: row[1], workflowVersion: row[2], version: row[3],
                 openedAt: Timestamp(microseconds: row[4]))
@@ -292,7 +290,8 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func head(_ db: Database) throws -> (position: Int64, hash: String) {
-        if let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
+        let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+        if let row = try Row.fetchOne(statement) {
             return (row[0], row[1])
         }
         return (0, ContentHash.genesis)
