@@ -99,6 +99,9 @@ struct ReliabilityArgumentFuzzTests {
         for iteration in 0..<Self.iterations {
             let arguments = Self.mutate(Self.corpus.randomElement(using: &random)!, random: &random)
             let context = "iteration \(iteration): docket \(arguments.map { "'\($0.prefix(60))'" }.joined(separator: " "))"
+            if let trace = ProcessInfo.processInfo.environment["DOCKET_FUZZ_TRACE"] {
+                try? (arguments.joined(separator: "\u{1F}")).write(toFile: trace, atomically: false, encoding: .utf8)
+            }
             let command: any ParsableCommand
             do {
                 command = try Docket.parseAsRoot(arguments)

@@ -55,6 +55,26 @@ struct FuzzDefinitionTests {
         #expect(errors.diagnostics.allSatisfy { $0.position.line <= 2 })
     }
 
+    /// Found by the fuzzer (seed 2020): a limit of a trillion working days on a workflow without a
+    /// calendar made computing its deadline overflow and trap (`docket show` crashed).
+    @Test func aHugeLimitWithoutACalendarNeverRunsOut() throws {
+        let text = """
+            workflow: huge
+            version: 1
+            roles: [clerk]
+            states:
+              open: { initial: true, within: 999999999999 working days }
+              done: { final: true, outcome: approved }
+            transitions:
+              - { event: finish, from: open, to: done, roles: [clerk] }
+            """
+        let context = EngineContext(definition: try DefinitionLoader.load(text: text, file: "huge.yaml").get())
+        let opened = try Engine.decide(nil, .open(OpenCase(caseID: "H", actor: "a", role: "clerk", at: Timestamp(microseconds: 0))), context)
+        let state = try #require(CaseState.replay(opened))
+        #expect(state.deadlines(in: context).map(\.dueAt) == [Timestamp(microseconds: Int64.max)])
+        #expect(try Engine.decide(state, .tick(Tick(caseID: "H", now: Timestamp(microseconds: Int64.max - 1))), context).isEmpty)
+    }
+
     @Test func anAliasBombIsRefusedWithoutExpandingIt() {
         // Nine levels of nine aliases: 9^9 roles if expanded. A few hundred bytes must not cost
         // minutes of work, nor millions of diagnostics.

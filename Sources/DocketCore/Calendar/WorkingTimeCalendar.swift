@@ -26,7 +26,9 @@ public struct AlwaysWorkingCalendar: WorkingTimeCalendar {
         max(0, end.microseconds - start.microseconds)
     }
     public func adding(workingMicroseconds amount: Int64, to start: Timestamp) -> Timestamp {
-        start.adding(microseconds: max(0, amount))
+        // A limit of a billion working days saturates at the end of time rather than trapping.
+        let (due, overflow) = start.microseconds.addingReportingOverflow(max(0, amount))
+        return Timestamp(microseconds: overflow ? Int64.max : due)
     }
     public var workingDayMicroseconds: Int64 { 86_400_000_000 }
     public func utcOffsetSeconds(at instant: Timestamp) -> Int { 0 }
