@@ -38,6 +38,9 @@ let package = Package(
             dependencies: [
                 "DocketCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API GRDB itself links: the append and scan hot paths bind and read
+                // columns directly.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -76,6 +79,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // Benchmarks/run's in-process measurements; not a test target, not part of `swift test`.
+        .executableTarget(
+            name: "DocketBenchmarks",
+            dependencies: ["DocketCore", "DocketStore", "DocketService"],
+            path: "Benchmarks/DocketBenchmarks"),
 
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"]),
         .testTarget(

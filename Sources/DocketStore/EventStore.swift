@@ -122,12 +122,16 @@ extension EventStore {
         let batchSize = max(1, batchSize)
         var last = position
         while true {
-            let page = try events(after: last, limit: batchSize)
-            for event in page {
+            var page = try events(after: last, limit: batchSize)
+            let count = page.count
+            // Popping moves each event out of the page instead of copying it (and its twenty
+            // payload fields) for `body`.
+            page.withUnsafeMutableBufferPointer { $0.reverse() }
+            while let event = page.popLast() {
                 try body(event)
                 last = event.position
             }
-            if page.count < batchSize { return last }
+            if count < batchSize { return last }
         }
     }
 }

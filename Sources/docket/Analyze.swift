@@ -21,23 +21,7 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print one JSON object with every figure (pm4py reference key names, seconds).")
     var json = false
 
-    @Option(help: "Zone for timestamps without an offset: UTC (default, as pm4py), +08:00, or a name like Asia/Shanghai.")
-    var timezone: String?
-
-    @Option(help: "CSV: the case id column (default: case:concept:name or Case ID).")
-    var caseColumn: String?
-
-    @Option(help: "CSV: the activity column (default: concept:name or Activity).")
-    var activityColumn: String?
-
-    @Option(help: "CSV: the timestamp column (default: time:timestamp or Complete Timestamp).")
-    var timestampColumn: String?
-
-    @Option(help: "CSV: the lifecycle transition column (default: lifecycle:transition).")
-    var lifecycleColumn: String?
-
-    @Option(help: "CSV: the resource column (default: org:resource or Resource).")
-    var resourceColumn: String?
+    @OptionGroup var reading: LogReadingOptions
 
     @Option(help: """
         CSV: a start timestamp column to measure service times with (default: start_timestamp, \
@@ -48,20 +32,10 @@ struct Analyze: ParsableCommand {
     func run() throws {
         do {
             let started = DispatchTime.now()
-            var zone = NaiveTimeZone.utc
-            if let timezone {
-                guard let parsed = NaiveTimeZone(timezone) else {
-                    throw ValidationError("unknown time zone \"\(timezone)\" (use UTC, an offset like +08:00, or a name like Asia/Shanghai)")
-                }
-                zone = parsed
-            }
+            let options = try reading.readOptions(startColumn: startColumn)
             let file = try EventLogFile(path: log)
-            var columns = CSVLogReader.Columns(
-                caseID: caseColumn, activity: activityColumn, timestamp: timestampColumn,
-                lifecycle: lifecycleColumn, resource: resourceColumn, startTimestamp: startColumn)
-            columns.startTimestampCandidates = ["start_timestamp"]
             var figures = ProcessMiningFigures(rowOrder: file.format == .csv ? .sortedByCaseAndTimestamp : .asRead)
-            let summary = try file.forEachBatch(options: .init(naiveTimeZone: zone, csvColumns: columns)) { batch in
+            let summary = try file.forEachBatch(options: options) { batch in
                 for e in batch {
                     figures.add(
                         caseID: e.caseID, activity: e.activity, timestamp: e.timestamp,

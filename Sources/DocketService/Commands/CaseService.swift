@@ -59,8 +59,16 @@ public final class CaseService: Sendable {
     ///
     /// - Throws: ``DocketCore/Refusal`` `unknown_case` when the log has no such case.
     public func load(_ caseID: String) throws -> LoadedCase {
+        guard let loaded = try loadIfPresent(caseID) else { throw Refusal.unknownCase(caseID) }
+        return loaded
+    }
+
+    /// ``load(_:)``, or nil when the log has no event of the case: one read where asking for the
+    /// header first took two.
+    private func loadIfPresent(_ caseID: String) throws -> LoadedCase? {
         let events = try store.events(of: caseID)
-        guard let first = events.first, let state = CaseState.replay(events.map(\.event)) else {
+        guard let first = events.first else { return nil }
+        guard let state = CaseState.replay(events.map(\.event)) else {
             throw Refusal.unknownCase(caseID)
         }
         let definition = try catalog.definition(first.event.workflowID, version: first.event.workflowVersion)
@@ -162,10 +170,12 @@ public final class CaseService: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let loaded = try store.header(of: caseID) == nil ? nil : try load(caseID)
+            let loaded = try loadIfPresent(caseID)
             let events: [CaseEvent]
+            let context: EngineContext
             do {
-                let (command, context) = try makeCommand(loaded)
+                let command: Command
+                (command, context) = try makeCommand(loaded)
                 events = try Engine.decide(loaded?.state, command, context)
             } catch let refusal as Refusal {
                 // The same keyed command, run by another process since we looked, may be what
@@ -179,6 +189,12 @@ public final class CaseService: Sendable {
             }
             do {
                 let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0, idempotency: idempotency)
+                // Appended just now at the version read: the case after the command is the state
+                // read plus these events, without reading the log again.
+                if !result.isReplay, let state = Self.fold(loaded?.state, result.events) {
+                    return CommandOutcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, state: state,
+                                          definition: loaded?.definition ?? context.definition, isReplay: false, attempts: attempt)
+                }
                 return try outcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
             } catch let error as StoreError where error.code == .conflict && attempt <= retries {
                 // Another writer got there first: back off a little, read again, decide again.
@@ -186,6 +202,12 @@ public final class CaseService: Sendable {
                 continue
             }
         }
+    }
+
+    private static func fold(_ state: CaseState?, _ recorded: [RecordedEvent]) -> CaseState? {
+        var state = state
+        for event in recorded { state = Engine.evolve(state, event.event) }
+        return state
     }
 
     private func outcome(caseID: String, recorded: [RecordedEvent], isReplay: Bool, attempts: Int) throws -> CommandOutcome {

@@ -32,10 +32,74 @@ public struct SimulationProfile: Sendable {
 public struct CaseSimulator: Sendable {
     public let context: EngineContext
     public let profile: SimulationProfile
+    /// The weight and pace of every action the definition can offer, worked out once: looking
+    /// them up in the definition at every step was a sixth of the simulation's time.
+    private var paces: [ActionKey: Pace] = [:]
 
     public init(context: EngineContext, profile: SimulationProfile = SimulationProfile()) {
         self.context = context
         self.profile = profile
+        let definition = context.definition
+        var actions: [ActionKey] = []
+        func add(_ event: String, state: String, region: String?, branch: String?, isVote: Bool) {
+            actions.append(ActionKey(event: event, state: state, region: region, branch: branch, isVote: isVote))
+        }
+        for transition in definition.transitions {
+            for state in transition.from { add(transition.event, state: state, region: nil, branch: nil, isVote: false) }
+        }
+        for (region, branch) in definition.branches {
+            for transition in branch.transitions {
+                for state in transition.from { add(transition.event, state: state, region: region, branch: branch.name, isVote: false) }
+            }
+        }
+        for state in definition.states where state.vote != nil {
+            add("vote", state: state.name, region: nil, branch: nil, isVote: true)
+        }
+        for action in actions {
+            paces[action] = Pace(
+                weight: weight(of: action),
+                applicantHours: medianHours(for: action, byApplicant: true),
+                staffHours: medianHours(for: action, byApplicant: false))
+        }
+    }
+
+    /// What identifies an action for its weight and pace.
+    private struct ActionKey: Hashable, Sendable {
+        var event: String
+        var state: String
+        var region: String?
+        var branch: String?
+        var isVote: Bool
+
+        init(event: String, state: String, region: String?, branch: String?, isVote: Bool) {
+            self.event = event
+            self.state = state
+            self.region = region
+            self.branch = branch
+            self.isVote = isVote
+        }
+
+        init(_ action: AvailableAction) {
+            event = action.event
+            state = action.state
+            region = action.region
+            branch = action.branch
+            isVote = action.isVote
+        }
+    }
+
+    private struct Pace: Sendable {
+        var weight: Double
+        var applicantHours: Double
+        var staffHours: Double
+    }
+
+    private func pace(of action: AvailableAction) -> Pace {
+        let action = ActionKey(action)
+        return paces[action] ?? Pace(
+            weight: weight(of: action),
+            applicantHours: medianHours(for: action, byApplicant: true),
+            staffHours: medianHours(for: action, byApplicant: false))
     }
 
     /// The events of one case opened at `arrival`, acted on until it closes or `horizon` passes
@@ -58,12 +122,15 @@ public struct CaseSimulator: Sendable {
         var refused: Set<String> = []
         for _ in 0..<profile.maxSteps {
             guard let current = state, !current.isClosed else { break }
-            let actions = current.availableActions(in: definition).filter { !refused.contains($0.event + "/" + ($0.branch ?? "")) }
+            var actions = current.availableActions(in: definition)
+            if !refused.isEmpty { actions.removeAll { refused.contains($0.event + "/" + ($0.branch ?? "")) } }
             guard !actions.isEmpty else { break }
-            let weights = actions.map { weight(of: $0) }
-            let action = actions[random.pick(weights: weights)]
+            let paces = actions.map { pace(of: $0) }
+            let chosen = random.pick(weights: paces.map(\.weight))
+            let action = actions[chosen]
             let byApplicant = action.roles.contains("applicant") && !action.isVote
-            let hours = random.logNormal(median: medianHours(for: action, byApplicant: byApplicant), sigma: profile.sigma)
+            let median = byApplicant ? paces[chosen].applicantHours : paces[chosen].staffHours
+            let hours = random.logNormal(median: median, sigma: profile.sigma)
             let next = context.calendar.adding(workingMicroseconds: Int64(hours * 3_600_000_000), to: now)
             // Deadlines that ran out before the step are recorded first, as `tick` would have.
             apply(try Engine.decide(state, .tick(Tick(caseID: caseID, now: min(next, horizon))), context))
@@ -113,7 +180,7 @@ public struct CaseSimulator: Sendable {
     /// A state's declared limit sets the pace of work in it: most steps take about a third of the
     /// limit, so most cases keep it and some breach it, as in a real office. States without a limit
     /// take the profile's default time.
-    private func medianHours(for action: AvailableAction, byApplicant: Bool) -> Double {
+    private func medianHours(for action: ActionKey, byApplicant: Bool) -> Double {
         let definition = context.definition
         let branchState = action.branch.flatMap { name in definition.branches.first { $0.branch.name == name }?.branch.state(named: action.state) }
         let limit = branchState?.limit?.within
@@ -133,7 +200,7 @@ public struct CaseSimulator: Sendable {
         return n < 10 ? "0\(n)" : "\(n)"
     }
 
-    private func weight(of action: AvailableAction) -> Double {
+    private func weight(of action: ActionKey) -> Double {
         if action.isVote { return 1 }
         let definition = context.definition
         let transition = (action.branch.flatMap { name in definition.branches.first { $0.branch.name == name }?.branch.transitions }

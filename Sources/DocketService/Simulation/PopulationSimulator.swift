@@ -66,6 +66,10 @@ public struct PopulationSimulator: Sendable {
     }
 
     /// Runs the plan; `progress` is told how many cases are done after each batch.
+    ///
+    /// Cases are generated on a second thread while the calling thread appends the previous
+    /// batch (at most two batches wait), so the engine and the store each keep a core busy. The
+    /// random draws happen in the same order as on one thread: the log is the same.
     public func run(_ plan: SimulationPlan, progress: (Int) -> Void = { _ in }) throws -> SimulationSummary {
         guard !plan.workflows.isEmpty, plan.cases >= 0 else {
             throw ServiceError(.unknownArtifact, "simulate needs at least one workflow and a non-negative number of cases")
@@ -73,6 +77,41 @@ public struct PopulationSimulator: Sendable {
         let simulators = try plan.workflows.map { id in
             CaseSimulator(context: try catalog.context(for: try catalog.definition(id)), profile: plan.profile)
         }
+        let batches = BatchQueue(capacity: 2)
+        let generator = Thread {
+            do {
+                try Self.generate(plan, simulators: simulators) { batch, summary in batches.put(.batch(batch, summary)) }
+                batches.put(.done)
+            } catch {
+                batches.put(.failed(error))
+            }
+        }
+        generator.stackSize = 8 << 20
+        generator.start()
+        // However this ends, the generator must stop before we return.
+        defer { batches.cancel() }
+
+        var summary = SimulationSummary(cases: 0, events: 0, firstArrival: nil, lastArrival: nil)
+        while true {
+            switch batches.take() {
+            case let .batch(batch, done):
+                let alreadyInLog = summary.alreadyInLog + (try appendResuming(batch))
+                summary = done
+                summary.alreadyInLog = alreadyInLog
+                progress(summary.cases)
+            case .done:
+                return summary
+            case let .failed(error):
+                throw error
+            }
+        }
+    }
+
+    /// Generates the plan's cases in order, handing each full batch (and the summary so far) to
+    /// `emit`; returns false from `emit` to stop early.
+    private static func generate(
+        _ plan: SimulationPlan, simulators: [CaseSimulator], emit: ([CaseAppend], SimulationSummary) throws -> Bool
+    ) throws {
         var random = SeededRandom(seed: plan.seed)
         let meanGap = plan.meanArrivalGap
         let horizon = plan.horizonOrDefault
@@ -80,12 +119,13 @@ public struct PopulationSimulator: Sendable {
         var batch: [CaseAppend] = []
         var arrival = plan.from
         let width = String(plan.cases).count
+        let shares = plan.profile.channels.map(\.share)
         for n in 0..<plan.cases {
             // Arrivals form a Poisson process; online applications come at any hour (the Qingdao
             // review was filed at 19:00 on a Sunday), the others when the offices are open.
             arrival = arrival.adding(microseconds: Int64(-log(max(random.unit(), 1e-12)) * meanGap))
             let simulator = simulators[n % simulators.count]
-            let channel = plan.profile.channels[random.pick(weights: plan.profile.channels.map(\.share))].name
+            let channel = plan.profile.channels[random.pick(weights: shares)].name
             var opened = arrival
             if channel != "online" {
                 let calendar = simulator.context.calendar
@@ -100,16 +140,11 @@ public struct PopulationSimulator: Sendable {
             summary.events += events.count
             batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events))
             if batch.count >= plan.batchSize {
-                summary.alreadyInLog += try appendResuming(batch)
+                guard try emit(batch, summary) else { return }
                 batch.removeAll(keepingCapacity: true)
-                progress(summary.cases)
             }
         }
-        if !batch.isEmpty {
-            summary.alreadyInLog += try appendResuming(batch)
-            progress(summary.cases)
-        }
-        return summary
+        if !batch.isEmpty { _ = try emit(batch, summary) }
     }
 
     /// Appends `batch` in one transaction, leaving out the cases an earlier run of the same plan
@@ -139,5 +174,58 @@ public struct PopulationSimulator: Sendable {
         }
         if !missing.isEmpty { _ = try store.append(batch: missing) }
         return batch.count - missing.count
+    }
+}
+
+/// A bounded hand-over from the generating thread to the appending one.
+private final class BatchQueue: @unchecked Sendable {
+    enum Item {
+        case batch([CaseAppend], SimulationSummary)
+        case done
+        case failed(any Error)
+    }
+
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var cancelled = false
+    private var finished = false
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Waits for room; false when the consumer has gone (stop generating).
+    @discardableResult
+    func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity, !cancelled { condition.wait() }
+        if case .batch = item {} else { finished = true }
+        guard !cancelled else {
+            condition.broadcast()
+            return false
+        }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    func take() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// The consumer is done (or failed): release the producer and wait until it has stopped.
+    func cancel() {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+        while !finished { condition.wait() }
     }
 }

@@ -23,14 +23,14 @@ struct EventRow: Hashable, Sendable {
 
     /// The row for `event`, appended at `position` as the case's `version`, chained to
     /// `prevHash`; its hash is computed here.
-    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, encoder: JSONEncoder) throws {
+    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, coder: inout PayloadCoder) throws {
         self.position = position
         self.caseID = event.caseID
         self.version = version
         self.type = event.type.rawValue
         self.workflowID = event.workflowID
         self.workflowVersion = event.workflowVersion
-        self.payload = String(decoding: try encoder.encode(event.payload), as: UTF8.self)
+        self.payload = try coder.encode(event.payload)
         self.actor = event.actor
         self.role = event.role
         self.onBehalfOf = event.onBehalfOf
@@ -75,63 +75,81 @@ struct EventRow: Hashable, Sendable {
     ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
     ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
     func computedHash(atPosition position: Int64? = nil) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.encodingTag.utf8.count + 200 + payload.utf8.count + caseID.utf8.count)
-        bytes.append(contentsOf: Self.encodingTag.utf8)
-        bytes.append(0)
-        func int(_ value: Int64) {
-            bytes.append(UInt8(ascii: "i"))
-            bigEndian(UInt64(bitPattern: value))
-        }
-        func text(_ value: String?) {
-            guard let value else {
-                bytes.append(UInt8(ascii: "n"))
-                return
+        // Lengths first, so the encoding is written into one buffer of the exact size.
+        var size = Self.encodingTag.utf8.count + 1 + 5 * 9 + 6 * 9
+        size += prevHash.utf8.count + caseID.utf8.count + type.utf8.count + workflowID.utf8.count
+        size += actor.utf8.count + payload.utf8.count
+        size += role.map { 9 + $0.utf8.count } ?? 1
+        size += onBehalfOf.map { 9 + $0.utf8.count } ?? 1
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var at = 0
+            func raw(_ text: String) {
+                var text = text
+                text.withUTF8 { utf8 in
+                    if let source = utf8.baseAddress, utf8.count > 0 {
+                        (buffer.baseAddress! + at).update(from: source, count: utf8.count)
+                    }
+                    at += utf8.count
+                }
             }
-            bytes.append(UInt8(ascii: "s"))
-            bigEndian(UInt64(value.utf8.count))
-            bytes.append(contentsOf: value.utf8)
-        }
-        func bigEndian(_ bits: UInt64) {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+            func bigEndian(_ bits: UInt64) {
+                UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(of: bits.bigEndian, as: UInt64.self)
+                at += 8
             }
+            func int(_ value: Int64) {
+                buffer[at] = UInt8(ascii: "i")
+                at += 1
+                bigEndian(UInt64(bitPattern: value))
+            }
+            func text(_ value: String?) {
+                guard let value else {
+                    buffer[at] = UInt8(ascii: "n")
+                    at += 1
+                    return
+                }
+                buffer[at] = UInt8(ascii: "s")
+                at += 1
+                bigEndian(UInt64(value.utf8.count))
+                raw(value)
+            }
+            raw(Self.encodingTag)
+            buffer[at] = 0
+            at += 1
+            int(position ?? self.position)
+            text(prevHash)
+            text(caseID)
+            int(Int64(version))
+            text(type)
+            text(workflowID)
+            int(Int64(workflowVersion))
+            text(actor)
+            text(role)
+            text(onBehalfOf)
+            int(occurredAt)
+            int(recordedAt)
+            text(payload)
+            initialized = at
         }
-        int(position ?? self.position)
-        text(prevHash)
-        text(caseID)
-        int(Int64(version))
-        text(type)
-        text(workflowID)
-        int(Int64(workflowVersion))
-        text(actor)
-        text(role)
-        text(onBehalfOf)
-        int(occurredAt)
-        int(recordedAt)
-        text(payload)
         return ContentHash.hex(SHA256.hash(data: bytes))
     }
 
     /// The decoded event; a row Docket did not write (unknown type, payload that is not an
     /// ``EventPayload``) is reported as ``StoreError/Code/corrupt``.
-    func recordedEvent(decoder: JSONDecoder = JSONDecoder()) throws -> RecordedEvent {
+    func recordedEvent() throws -> RecordedEvent {
+        var coder = PayloadCoder()
+        return try recordedEvent(coder: &coder)
+    }
+
+    /// ``recordedEvent()`` with a coder reused across rows.
+    func recordedEvent(coder: inout PayloadCoder) throws -> RecordedEvent {
         guard let eventType = CaseEventType(rawValue: type) else {
-            throw StoreError(
-                .corrupt,
-                "event at position \(position) has type '\(type)', which this docket does not know: "
-                    + "the database was written by a newer docket, or edited by hand (run `docket verify`).",
-                caseID: caseID)
+            throw Self.unknownType(type, position: position, caseID: caseID)
         }
         let decodedPayload: EventPayload
         do {
-            decodedPayload = try decoder.decode(EventPayload.self, from: Data(payload.utf8))
+            decodedPayload = try coder.decode(payload)
         } catch {
-            throw StoreError(
-                .corrupt,
-                "event at position \(position) has a payload that is not a valid event payload (\(error)); "
-                    + "the database was edited by hand (run `docket verify`).",
-                caseID: caseID)
+            throw Self.invalidPayload(error, position: position, caseID: caseID)
         }
         let event = CaseEvent(
             caseID: caseID, type: eventType, workflowID: workflowID, workflowVersion: workflowVersion,
@@ -140,5 +158,21 @@ struct EventRow: Hashable, Sendable {
         return RecordedEvent(
             position: position, version: version, recordedAt: Timestamp(microseconds: recordedAt),
             prevHash: prevHash, hash: hash, event: event)
+    }
+
+    static func unknownType(_ type: String, position: Int64, caseID: String) -> StoreError {
+        StoreError(
+            .corrupt,
+            "event at position \(position) has type '\(type)', which this docket does not know: "
+                + "the database was written by a newer docket, or edited by hand (run `docket verify`).",
+            caseID: caseID)
+    }
+
+    static func invalidPayload(_ error: any Error, position: Int64, caseID: String) -> StoreError {
+        StoreError(
+            .corrupt,
+            "event at position \(position) has a payload that is not a valid event payload (\(error)); "
+                + "the database was edited by hand (run `docket verify`).",
+            caseID: caseID)
     }
 }

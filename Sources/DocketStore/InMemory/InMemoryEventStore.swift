@@ -55,7 +55,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
             // Decide the whole batch against `state` plus what the batch itself added, then
             // commit it in one go: all or nothing, as in one SQLite transaction.
             let recordedAt = clock()
-            let encoder = CanonicalJSON.makeEncoder()
+            var coder = PayloadCoder()
             var newRows: [EventRow] = []
             var newVersions: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
             var newKeys: [String: KeyRecord] = [:]
@@ -79,7 +79,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
                 for (offset, event) in append.events.enumerated() {
                     let row = try EventRow(
                         event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                        recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
+                        recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
                     head = (row.position, row.hash)
                     newRows.append(row)
                     newVersions[append.caseID] = (row.version, row.workflowID, row.workflowVersion)

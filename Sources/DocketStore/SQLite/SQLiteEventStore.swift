@@ -121,17 +121,17 @@ public final class SQLiteEventStore: EventStore {
     @discardableResult
     public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
         let recordedAt = clock()
-        let encoder = CanonicalJSON.makeEncoder()
+        var coder = PayloadCoder()
         var head = try Self.head(db)
-        let insert = try db.cachedStatement(sql: """
+        let insert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
                                 actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let current = try db.cachedStatement(sql: """
+            """))
+        let current = RawStatement(try db.cachedStatement(sql: """
             SELECT version, workflow_id, workflow_version FROM events
             WHERE case_id = ? ORDER BY version DESC LIMIT 1
-            """)
+            """))
         var results: [AppendResult] = []
         results.reserveCapacity(batch.count)
         for append in batch {
@@ -140,9 +140,11 @@ public final class SQLiteEventStore: EventStore {
                 results.append(recorded)
                 continue
             }
-            let state = try Row.fetchOne(current, arguments: [append.caseID]).map {
-                (version: $0[0] as Int, workflowID: $0[1] as String, workflowVersion: $0[2] as Int)
-            }
+            current.bind(1, append.caseID)
+            let state = try current.step(db)
+                ? (version: current.int(0), workflowID: current.string(1) ?? "", workflowVersion: current.int(2))
+                : nil
+            current.reset()
             try AppendRules.checkAgainstCase(append, current: state)
 
             var recorded: [RecordedEvent] = []
@@ -150,13 +152,23 @@ public final class SQLiteEventStore: EventStore {
             for (offset, event) in append.events.enumerated() {
                 let row = try EventRow(
                     event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash, encoder: encoder)
+                    recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
+                insert.bind(1, row.position)
+                insert.bind(2, row.caseID)
+                insert.bind(3, row.version)
+                insert.bind(4, row.type)
+                insert.bind(5, row.workflowID)
+                insert.bind(6, row.workflowVersion)
+                insert.bind(7, row.payload)
+                insert.bind(8, row.actor)
+                insert.bind(9, row.role)
+                insert.bind(10, row.onBehalfOf)
+                insert.bind(11, row.occurredAt)
+                insert.bind(12, row.recordedAt)
+                insert.bind(13, row.prevHash)
+                insert.bind(14, row.hash)
                 do {
-                    try insert.execute(arguments: [
-                        row.position, row.caseID, row.version, row.type, row.workflowID, row.workflowVersion,
-                        row.payload, row.actor, row.role, row.onBehalfOf, row.occurredAt, row.recordedAt,
-                        row.prevHash, row.hash,
-                    ])
+                    try insert.execute(db)
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     // Unreachable while every writer uses BEGIN IMMEDIATE; kept as the last guard.
                     throw StoreError.conflict(caseID: append.caseID, expected: append.expectedVersion, actual: row.version)
@@ -228,7 +240,9 @@ public final class SQLiteEventStore: EventStore {
 
     /// ``events(after:limit:)`` inside the caller's transaction.
     public func events(after position: Int64, limit: Int, in db: Database) throws -> [RecordedEvent] {
-        try Self.fetchEvents(db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)])
+        try Self.fetchEvents(
+            db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)],
+            expected: min(max(0, limit), 100_000))
     }
 
     public func lastPosition() throws -> Int64 {
@@ -247,27 +261,28 @@ public final class SQLiteEventStore: EventStore {
             occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13])
     }
 
-    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments) throws -> [RecordedEvent] {
+    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments, expected: Int = 16) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
+        try statement.setArguments(arguments)
+        let rows = RawStatement(statement)
+        defer { rows.reset() }
         var events: [RecordedEvent] = []
-        let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
-            events.append(try eventRow(row).recordedEvent(decoder: decoder))
+        events.reserveCapacity(expected)
+        var reader = EventRowReader()
+        while try rows.step(db) {
+            events.append(try reader.read(rows))
         }
         return events
     }
 
     private static func fetchHeaders(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseHeader] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.case_id, o.workflow_id, o.workflow_version,
-                       (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
-                FROM events o WHERE o.version = 1 \(sql)
-                """,
-            arguments: arguments
-        ).map { row in
+        // Cached: `header(of:)` runs before every command.
+        let statement = try db.cachedStatement(sql: """
+            SELECT o.case_id, o.workflow_id, o.workflow_version,
+                   (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
+            FROM events o WHERE o.version = 1 \(sql)
+            """)
+        return try Row.fetchAll(statement, arguments: arguments).map { row in
             CaseHeader(
                 caseID: row[0], workflowID: row[1], workflowVersion: row[2], version: row[3],
                 openedAt: Timestamp(microseconds: row[4]))
@@ -275,10 +290,52 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func head(_ db: Database) throws -> (position: Int64, hash: String) {
-        if let row = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
+        let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+        if let row = try Row.fetchOne(statement) {
             return (row[0], row[1])
         }
         return (0, ContentHash.genesis)
+    }
+
+    /// Reads event rows into ``RecordedEvent``s, reusing the strings that repeat from row to row
+    /// and decoding the payload straight from SQLite's buffer.
+    private struct EventRowReader {
+        var coder = PayloadCoder()
+        var caseID = ""
+        /// Every event type with its stored name's bytes, to read the type without a string.
+        static let types = CaseEventType.allCases.map { (type: $0, bytes: Array($0.rawValue.utf8)) }
+        var workflowID = ""
+        var actor = ""
+        var role = ""
+        var onBehalfOf = ""
+        var hash = ""
+
+        mutating func read(_ rows: RawStatement) throws -> RecordedEvent {
+            let position = rows.int64(0)
+            let caseID = rows.string(1, reusing: &caseID)
+            let typeBytes = rows.bytes(3)
+            guard let type = Self.types.first(where: { $0.bytes.elementsEqual(typeBytes) })?.type else {
+                throw EventRow.unknownType(rows.string(3) ?? "", position: position, caseID: caseID)
+            }
+            // The previous row's hash is this row's prev_hash when the chain is intact.
+            let prevHash = rows.string(12, reusing: &hash)
+            hash = rows.string(13) ?? ""
+            var recorded = RecordedEvent(
+                position: position, version: rows.int(2), recordedAt: Timestamp(microseconds: rows.int64(11)),
+                prevHash: prevHash, hash: hash,
+                event: CaseEvent(
+                    caseID: caseID, type: type, workflowID: rows.string(4, reusing: &workflowID),
+                    workflowVersion: rows.int(5), actor: rows.string(7, reusing: &actor),
+                    role: rows.isNull(8) ? nil : rows.string(8, reusing: &role),
+                    onBehalfOf: rows.isNull(9) ? nil : rows.string(9, reusing: &onBehalfOf),
+                    occurredAt: Timestamp(microseconds: rows.int64(10))))
+            do {
+                try coder.decode(utf8: rows.bytes(6), into: &recorded.event.payload)
+            } catch {
+                throw EventRow.invalidPayload(error, position: position, caseID: caseID)
+            }
+            return recorded
+        }
     }
 
     // MARK: - Deploying
