@@ -94,7 +94,7 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aLogHeldByAnotherWriterExitsFourAfterTheBusyTimeoutAndWritesNothing() throws {
-        var bench = try openedCase()
+        let bench = try openedCase()
         bench.environment["DOCKET_BUSY_TIMEOUT"] = "0.3"
         let holder = try LockHolder(bench) { try bench.ok("fire", "P1", "accept", "--by", "bob", "--as", "clerk") }
         let held = try bench.docket("fire", "P1", "approve", "--by", "carol", "--as", "approver", "--doc", "site_photos")
@@ -110,7 +110,7 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aBusyTimeoutThatIsNotANumberIsABadInput() throws {
-        var bench = try openedCase()
+        let bench = try openedCase()
         bench.environment["DOCKET_BUSY_TIMEOUT"] = "soon"
         let result = try bench.docket("fire", "P1", "accept", "--by", "bob", "--as", "clerk")
         #expect(result.status == 1)

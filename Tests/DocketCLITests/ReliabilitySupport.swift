@@ -5,8 +5,9 @@ import Testing
 /// script would) and inspected behind Docket's back with the `sqlite3` tool.
 ///
 /// Every process runs with `DOCKET_DB` set to the folder's log and the folder as its working
-/// directory, so no argument can make it touch another database.
-struct Bench: Sendable {
+/// directory, so no argument can make it touch another database. The folder is removed when the
+/// bench is released. (`environment` is set before any process starts, never while they run.)
+final class Bench: @unchecked Sendable {
     let directory: URL
     let database: String
     /// Extra environment for every process (e.g. a short `DOCKET_BUSY_TIMEOUT`).
@@ -16,6 +17,10 @@ struct Bench: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-reliability-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = directory.appendingPathComponent("docket.sqlite").path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The repository's `Workflows/` folder.
@@ -121,7 +126,7 @@ struct Bench: Sendable {
 
     /// A copy of this bench's log in a new bench (the log must not be open for writing).
     func copy() throws -> Bench {
-        var other = try Bench()
+        let other = try Bench()
         other.environment = environment
         for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
             try FileManager.default.copyItem(atPath: database + suffix, toPath: other.database + suffix)
