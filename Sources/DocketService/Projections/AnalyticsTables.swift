@@ -1,5 +1,6 @@
 import DocketAnalytics
 import DocketCore
+import DocketStore
 import Foundation
 import GRDB
 
@@ -206,28 +207,56 @@ enum AnalyticsTables {
 }
 
 /// Writes the facts of one batch into the analytics tables, inside the caller's transaction.
+///
+/// Rows are bound through the SQLite C API (``RawStatement``) on statements prepared once per
+/// batch: with GRDB's `StatementArguments` the boxing of two dozen values a row cost more than
+/// SQLite's insert itself.
 struct AnalyticsWriter {
     let db: Database
-    private let encoder: JSONEncoder
     /// Facts of the same kind at the same position are numbered 0, 1, ... (`ordinal`).
     private var lastPosition: Int64 = -1
-    private var ordinals: [Int] = [0, 0, 0]
+    private var ordinals: (stay: Int, transition: Int, breach: Int) = (0, 0, 0)
+    private let insertStay: RawStatement
+    private let insertTransition: RawStatement
+    private let insertBreach: RawStatement
+    private let insertCase: RawStatement
+    private let insertParty: RawStatement
 
-    init(_ db: Database) {
+    init(_ db: Database) throws {
         self.db = db
-        // Sorted keys: the same progress is the same text on every run (JSONEncoder's own key order
-        // is not stable), so a caught-up projection and a rebuilt one compare equal row by row.
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        insertStay = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO analytics_stays (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+                state, region, branch, department, role, on_behalf_of, entered_at, left_at, exit, cancelled, breached,
+                wall_us, working_us, statutory_us, waiting_wall_us, waiting_working_us, waiting_statutory_us)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        insertTransition = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO analytics_transitions (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+                transition, from_state, to_state, region, branch, role, on_behalf_of, department, at,
+                wall_us, working_us, statutory_us, send_back_round, trigger)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        insertBreach = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO analytics_breaches (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+                deadline, state, region, branch, department, due_at, recorded_at, limit_text)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        insertCase = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO analytics_cases (case_id, position, workflow_id, workflow_version, opened_at, decided_at, outcome,
+                final_state, channel, wall_us, working_us, statutory_us, send_back_rounds, breaches, clock_stops,
+                clock_stopped_wall_us, clock_stopped_working_us)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (case_id) DO NOTHING
+            """))
+        insertParty = RawStatement(try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value) VALUES (?, ?, ?)"))
     }
 
-    private mutating func ordinal(_ kind: Int, at position: Int64) -> Int {
+    private mutating func startPosition(_ position: Int64) {
         if position != lastPosition {
             lastPosition = position
-            ordinals = [0, 0, 0]
+            ordinals = (0, 0, 0)
         }
-        defer { ordinals[kind] += 1 }
-        return ordinals[kind]
     }
 
     mutating func write(_ facts: [ProjectionFact]) throws {
@@ -243,79 +272,123 @@ struct AnalyticsWriter {
     }
 
     private mutating func write(_ f: StayFact) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO analytics_stays (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
-                state, region, branch, department, role, on_behalf_of, entered_at, left_at, exit, cancelled, breached,
-                wall_us, working_us, statutory_us, waiting_wall_us, waiting_working_us, waiting_statutory_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        statement.setUncheckedArguments([
-            f.position, ordinal(0, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
-            f.channel, f.state, f.region, f.branch, f.department, f.role, f.onBehalfOf, f.enteredAt.microseconds,
-            f.leftAt.microseconds, f.exit, f.cancelled, f.breached, f.durations.wall, f.durations.working,
-            f.durations.statutory, f.waiting?.wall, f.waiting?.working, f.waiting?.statutory,
-        ])
-        try statement.execute()
+        startPosition(f.position)
+        let s = insertStay
+        s.bind(1, f.position)
+        s.bind(2, ordinals.stay)
+        ordinals.stay += 1
+        s.bind(3, f.caseID)
+        s.bind(4, f.workflow.id)
+        s.bind(5, f.workflow.version)
+        s.bind(6, f.caseOpenedAt.microseconds)
+        s.bind(7, f.channel)
+        s.bind(8, f.state)
+        s.bind(9, f.region)
+        s.bind(10, f.branch)
+        s.bind(11, f.department)
+        s.bind(12, f.role)
+        s.bind(13, f.onBehalfOf)
+        s.bind(14, f.enteredAt.microseconds)
+        s.bind(15, f.leftAt.microseconds)
+        s.bind(16, f.exit)
+        s.bind(17, f.cancelled)
+        s.bind(18, f.breached)
+        s.bind(19, f.durations.wall)
+        s.bind(20, f.durations.working)
+        s.bind(21, f.durations.statutory)
+        s.bind(22, f.waiting?.wall)
+        s.bind(23, f.waiting?.working)
+        s.bind(24, f.waiting?.statutory)
+        try s.execute(db)
     }
 
     private mutating func write(_ f: TransitionFact) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO analytics_transitions (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
-                transition, from_state, to_state, region, branch, role, on_behalf_of, department, at,
-                wall_us, working_us, statutory_us, send_back_round, trigger)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        statement.setUncheckedArguments([
-            f.position, ordinal(1, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
-            f.channel, f.transition, f.from, f.to, f.region, f.branch, f.role, f.onBehalfOf, f.department, f.at.microseconds,
-            f.durations.wall, f.durations.working, f.durations.statutory, f.sendBackRound, f.trigger,
-        ])
-        try statement.execute()
+        startPosition(f.position)
+        let s = insertTransition
+        s.bind(1, f.position)
+        s.bind(2, ordinals.transition)
+        ordinals.transition += 1
+        s.bind(3, f.caseID)
+        s.bind(4, f.workflow.id)
+        s.bind(5, f.workflow.version)
+        s.bind(6, f.caseOpenedAt.microseconds)
+        s.bind(7, f.channel)
+        s.bind(8, f.transition)
+        s.bind(9, f.from)
+        s.bind(10, f.to)
+        s.bind(11, f.region)
+        s.bind(12, f.branch)
+        s.bind(13, f.role)
+        s.bind(14, f.onBehalfOf)
+        s.bind(15, f.department)
+        s.bind(16, f.at.microseconds)
+        s.bind(17, f.durations.wall)
+        s.bind(18, f.durations.working)
+        s.bind(19, f.durations.statutory)
+        s.bind(20, f.sendBackRound)
+        s.bind(21, f.trigger)
+        try s.execute(db)
     }
 
     private mutating func write(_ f: BreachFact) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO analytics_breaches (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
-                deadline, state, region, branch, department, due_at, recorded_at, limit_text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        statement.setUncheckedArguments([
-            f.position, ordinal(2, at: f.position), f.caseID, f.workflow.id, f.workflow.version, f.caseOpenedAt.microseconds,
-            f.channel, f.deadline, f.state, f.region, f.branch, f.department, f.dueAt.microseconds, f.recordedAt.microseconds,
-            f.limit,
-        ])
-        try statement.execute()
+        startPosition(f.position)
+        let s = insertBreach
+        s.bind(1, f.position)
+        s.bind(2, ordinals.breach)
+        ordinals.breach += 1
+        s.bind(3, f.caseID)
+        s.bind(4, f.workflow.id)
+        s.bind(5, f.workflow.version)
+        s.bind(6, f.caseOpenedAt.microseconds)
+        s.bind(7, f.channel)
+        s.bind(8, f.deadline)
+        s.bind(9, f.state)
+        s.bind(10, f.region)
+        s.bind(11, f.branch)
+        s.bind(12, f.department)
+        s.bind(13, f.dueAt.microseconds)
+        s.bind(14, f.recordedAt.microseconds)
+        s.bind(15, f.limit)
+        try s.execute(db)
     }
 
     private func write(_ f: CaseFact) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO analytics_cases (case_id, position, workflow_id, workflow_version, opened_at, decided_at, outcome,
-                final_state, channel, wall_us, working_us, statutory_us, send_back_rounds, breaches, clock_stops,
-                clock_stopped_wall_us, clock_stopped_working_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (case_id) DO NOTHING
-            """)
-        statement.setUncheckedArguments([
-            f.caseID, f.position, f.workflow.id, f.workflow.version, f.openedAt.microseconds, f.decidedAt.microseconds,
-            f.outcome, f.finalState, f.channel, f.durations.wall, f.durations.working, f.durations.statutory,
-            f.sendBackRounds, f.breaches, f.clockStops, f.clockStoppedWall, f.clockStoppedWorking,
-        ])
-        try statement.execute()
+        let s = insertCase
+        s.bind(1, f.caseID)
+        s.bind(2, f.position)
+        s.bind(3, f.workflow.id)
+        s.bind(4, f.workflow.version)
+        s.bind(5, f.openedAt.microseconds)
+        s.bind(6, f.decidedAt.microseconds)
+        s.bind(7, f.outcome)
+        s.bind(8, f.finalState)
+        s.bind(9, f.channel)
+        s.bind(10, f.durations.wall)
+        s.bind(11, f.durations.working)
+        s.bind(12, f.durations.statutory)
+        s.bind(13, f.sendBackRounds)
+        s.bind(14, f.breaches)
+        s.bind(15, f.clockStops)
+        s.bind(16, f.clockStoppedWall)
+        s.bind(17, f.clockStoppedWorking)
+        try s.execute(db)
     }
 
     private func write(_ f: PartyFact) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value) VALUES (?, ?, ?)")
-        statement.setUncheckedArguments([f.caseID, f.kind.rawValue, f.value])
-        try statement.execute()
+        let s = insertParty
+        s.bind(1, f.caseID)
+        s.bind(2, f.kind.rawValue)
+        s.bind(3, f.value)
+        try s.execute(db)
     }
 
-    /// Saves the progress of a case still open, or forgets a decided one.
-    func save(caseID: String, progress: OpenCaseProgress?) throws {
-        guard let progress else {
+    /// Saves the progress of a case still open (`json` is its ``OpenCaseProgressJSON``
+    /// encoding), or forgets a decided one.
+    func save(caseID: String, progress: OpenCaseProgress?, json: String?) throws {
+        guard let progress, let json else {
             try db.cachedStatement(sql: "DELETE FROM analytics_open_cases WHERE case_id = ?").execute(arguments: [caseID])
             return
         }
-        let json = String(decoding: try encoder.encode(progress), as: UTF8.self)
         try db.cachedStatement(sql: """
             INSERT INTO analytics_open_cases (case_id, workflow_id, workflow_version, opened_at, channel, progress)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -323,5 +396,21 @@ struct AnalyticsWriter {
             """).execute(arguments: [
             caseID, progress.workflow.id, progress.workflow.version, progress.openedAt.microseconds, progress.channel, json,
         ])
+    }
+}
+
+/// The text an open case's progress is saved as in `analytics_open_cases`.
+struct OpenCaseProgressJSON {
+    private let encoder: JSONEncoder
+
+    init() {
+        // Sorted keys: the same progress is the same text on every run (JSONEncoder's own key order
+        // is not stable), so a caught-up projection and a rebuilt one compare equal row by row.
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    func encode(_ progress: OpenCaseProgress) throws -> String {
+        String(decoding: try encoder.encode(progress), as: UTF8.self)
     }
 }

@@ -92,43 +92,51 @@ public final class ProjectionUpdater {
         let start = try store.write { db in try prepare(db, rebuild: rebuild) }
         var checkpoint = start.checkpoint
         let total = max(0, start.lastPosition - checkpoint)
-        let seen = SeenCalendars(calendars: calendars)
-        var fold = CaseFlowFold(openCases: start.openCases, calendars: seen.lookup)
+        var openCases = start.openCases
+        var summary = (openCases: openCases.count, ignoredEvents: Int64(0))
         var done: Int64 = 0
         var batches = 0
-        var facts: [ProjectionFact] = []
-        facts.reserveCapacity(batchSize * 3)
         progress(ProjectionProgress(done: 0, total: total))
-        while true {
-            let read = try store.write { db -> Int in
-                let current = try store.checkpoint(named: Self.checkpointName, in: db)
-                if current != checkpoint {
-                    // Another process moved the projection on: continue from its state.
-                    fold = CaseFlowFold(openCases: try AnalyticsTables.openCases(db), calendars: seen.lookup)
-                    checkpoint = current
+        // Reading and folding run on a second thread, one batch ahead of the writes here. When
+        // another process moves the checkpoint, the batch in hand is stale: stop the reader and
+        // continue from that process's state.
+        pipelines: while true {
+            let folded = FoldedBatches.start(store: store, calendars: calendars, openCases: openCases, after: checkpoint, batchSize: batchSize)
+            defer { folded.cancel() }
+            while true {
+                let batch: FoldedBatch
+                switch folded.take() {
+                case let .item(next): batch = next
+                case .done: break pipelines
+                case let .failed(error): throw error
                 }
-                let events = try store.events(after: checkpoint, limit: batchSize, in: db)
-                guard let last = events.last else { return 0 }
-                facts.removeAll(keepingCapacity: true)
-                for event in events { fold.apply(event.event, position: event.position, into: &facts) }
-                var writer = AnalyticsWriter(db)
-                try writer.write(facts)
-                for (caseID, open) in fold.drainTouched() { try writer.save(caseID: caseID, progress: open) }
-                for (workflow, label) in seen.drainNew() { try AnalyticsTables.recordCalendar(label, for: workflow, in: db) }
-                try store.saveCheckpoint(named: Self.checkpointName, position: last.position, in: db)
-                checkpoint = last.position
-                return events.count
+                let moved = try store.write { db -> [OpenCaseProgress]? in
+                    guard try store.checkpoint(named: Self.checkpointName, in: db) == batch.after else {
+                        return try AnalyticsTables.openCases(db)
+                    }
+                    var writer = try AnalyticsWriter(db)
+                    try writer.write(batch.facts)
+                    for touched in batch.touched { try writer.save(caseID: touched.caseID, progress: touched.progress, json: touched.json) }
+                    for (workflow, label) in batch.calendars { try AnalyticsTables.recordCalendar(label, for: workflow, in: db) }
+                    try store.saveCheckpoint(named: Self.checkpointName, position: batch.last, in: db)
+                    return nil
+                }
+                if let moved {
+                    openCases = moved
+                    checkpoint = try store.checkpoint(named: Self.checkpointName)
+                    continue pipelines
+                }
+                checkpoint = batch.last
+                summary = (batch.openCases, summary.ignoredEvents + batch.ignoredEvents)
+                batches += 1
+                done += Int64(batch.events)
+                progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
             }
-            if read == 0 { break }
-            batches += 1
-            done += Int64(read)
-            progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
-            if read < batchSize { break }
         }
         return ProjectionRun(
             events: done, batches: batches, fromPosition: start.checkpoint, toPosition: checkpoint,
             rebuilt: start.rebuildReason != nil, rebuildReason: start.rebuildReason,
-            openCases: fold.openCases.count, ignoredEvents: fold.ignoredEvents)
+            openCases: summary.openCases, ignoredEvents: summary.ignoredEvents)
     }
 
     private struct Start {
@@ -195,5 +203,56 @@ private final class SeenCalendars {
     func drainNew() -> [(WorkflowKey, String)] {
         defer { fresh.removeAll() }
         return fresh
+    }
+}
+
+/// One batch of the log, read and folded, ready to be written.
+private struct FoldedBatch {
+    /// The checkpoint the batch continues from: the writer checks it is still the projection's.
+    var after: Int64
+    /// The position of the batch's last event: the checkpoint after writing it.
+    var last: Int64
+    var events: Int
+    var facts: [ProjectionFact]
+    /// The progress of every case the batch touched (`nil` for a decided one), with its JSON.
+    var touched: [(caseID: String, progress: OpenCaseProgress?, json: String?)]
+    /// Workflow versions whose calendar the fold asked for for the first time.
+    var calendars: [(WorkflowKey, String)]
+    /// Cases open after the batch.
+    var openCases: Int
+    /// Events of this batch the fold could not place.
+    var ignoredEvents: Int64
+}
+
+/// Reads the log after a checkpoint in batches and folds each one, on a thread of its own.
+private enum FoldedBatches {
+    static func start(
+        store: SQLiteEventStore, calendars: ProjectionCalendars, openCases: [OpenCaseProgress], after checkpoint: Int64,
+        batchSize: Int
+    ) -> Handoff<FoldedBatch> {
+        Handoff.start(capacity: 2) { emit in
+            let seen = SeenCalendars(calendars: calendars)
+            var fold = CaseFlowFold(openCases: openCases, calendars: seen.lookup)
+            let progressJSON = OpenCaseProgressJSON()
+            var after = checkpoint
+            while true {
+                let events = try store.events(after: after, limit: batchSize)
+                guard let last = events.last else { return }
+                let ignoredBefore = fold.ignoredEvents
+                var facts: [ProjectionFact] = []
+                facts.reserveCapacity(events.count * 3)
+                for event in events { fold.apply(event.event, position: event.position, into: &facts) }
+                let touched = try fold.drainTouched().map { touched in
+                    (touched.caseID, touched.progress, try touched.progress.map(progressJSON.encode))
+                }
+                let batch = FoldedBatch(
+                    after: after, last: last.position, events: events.count, facts: facts, touched: touched,
+                    calendars: seen.drainNew(), openCases: fold.openCases.count,
+                    ignoredEvents: fold.ignoredEvents - ignoredBefore)
+                guard emit(batch) else { return }
+                if events.count < batchSize { return }
+                after = last.position
+            }
+        }
     }
 }

@@ -77,24 +77,16 @@ public struct PopulationSimulator: Sendable {
         let simulators = try plan.workflows.map { id in
             CaseSimulator(context: try catalog.context(for: try catalog.definition(id)), profile: plan.profile)
         }
-        let batches = BatchQueue(capacity: 2)
-        let generator = Thread {
-            do {
-                try Self.generate(plan, simulators: simulators) { batch, summary in batches.put(.batch(batch, summary)) }
-                batches.put(.done)
-            } catch {
-                batches.put(.failed(error))
-            }
+        let batches = Handoff<([CaseAppend], SimulationSummary)>.start(capacity: 2) { emit in
+            try Self.generate(plan, simulators: simulators) { batch, summary in emit((batch, summary)) }
         }
-        generator.stackSize = 8 << 20
-        generator.start()
         // However this ends, the generator must stop before we return.
         defer { batches.cancel() }
 
         var summary = SimulationSummary(cases: 0, events: 0, firstArrival: nil, lastArrival: nil)
         while true {
             switch batches.take() {
-            case let .batch(batch, done):
+            case let .item((batch, done)):
                 let alreadyInLog = summary.alreadyInLog + (try appendResuming(batch))
                 summary = done
                 summary.alreadyInLog = alreadyInLog
@@ -174,58 +166,5 @@ public struct PopulationSimulator: Sendable {
         }
         if !missing.isEmpty { _ = try store.append(batch: missing) }
         return batch.count - missing.count
-    }
-}
-
-/// A bounded hand-over from the generating thread to the appending one.
-private final class BatchQueue: @unchecked Sendable {
-    enum Item {
-        case batch([CaseAppend], SimulationSummary)
-        case done
-        case failed(any Error)
-    }
-
-    private let condition = NSCondition()
-    private var items: [Item] = []
-    private var cancelled = false
-    private var finished = false
-    private let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    /// Waits for room; false when the consumer has gone (stop generating).
-    @discardableResult
-    func put(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= capacity, !cancelled { condition.wait() }
-        if case .batch = item {} else { finished = true }
-        guard !cancelled else {
-            condition.broadcast()
-            return false
-        }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
-
-    func take() -> Item {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty { condition.wait() }
-        let item = items.removeFirst()
-        condition.broadcast()
-        return item
-    }
-
-    /// The consumer is done (or failed): release the producer and wait until it has stopped.
-    func cancel() {
-        condition.lock()
-        defer { condition.unlock() }
-        cancelled = true
-        condition.broadcast()
-        while !finished { condition.wait() }
     }
 }

@@ -6,15 +6,17 @@ import GRDBSQLite
 /// reading the log): binding through `StatementArguments` and reading through `Row` cost more
 /// than SQLite's own work there.
 ///
-/// Only used inside a transaction GRDB opened (``SQLiteEventStore/write(_:)`` or a read), on
-/// GRDB's queue; a failure is thrown as GRDB's `DatabaseError` with SQLite's extended code, so
-/// `SQLiteErrorMapping` maps it like any other.
-struct RawStatement {
-    let statement: Statement
+/// Only for use inside a transaction GRDB opened (``SQLiteEventStore/write(_:)`` or a read), on
+/// GRDB's queue, by the code that owns the statement while it binds and steps; a failure is
+/// thrown as GRDB's `DatabaseError` with SQLite's extended code, so the store's error mapping
+/// maps it like any other. The projections write their tables through it too.
+public struct RawStatement {
+    /// The GRDB statement underneath.
+    public let statement: Statement
     private let handle: SQLiteStatement
 
     /// Wraps `statement`, reset and ready for new bindings.
-    init(_ statement: Statement) {
+    public init(_ statement: Statement) {
         self.statement = statement
         self.handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -22,15 +24,37 @@ struct RawStatement {
 
     // MARK: Binding (1-based, as SQLite counts parameters)
 
-    func bind(_ index: Int32, _ value: Int64) {
+    /// Binds an integer to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
     }
 
-    func bind(_ index: Int32, _ value: Int) {
+    /// Binds an integer to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int) {
         sqlite3_bind_int64(handle, index, Int64(value))
     }
 
-    func bind(_ index: Int32, _ value: String?) {
+    /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int64?) {
+        guard let value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Int?) {
+        bind(index, value.map(Int64.init))
+    }
+
+    /// Binds a boolean as 0 or 1 (how GRDB stores `Bool`) to parameter `index` (1-based).
+    public func bind(_ index: Int32, _ value: Bool) {
+        sqlite3_bind_int64(handle, index, value ? 1 : 0)
+    }
+
+    /// Binds text, or NULL for nil, to parameter `index` (1-based); SQLite copies the bytes.
+    public func bind(_ index: Int32, _ value: String?) {
         guard var value else {
             sqlite3_bind_null(handle, index)
             return
@@ -45,7 +69,7 @@ struct RawStatement {
     // MARK: Stepping
 
     /// Runs a statement that returns no row (an INSERT), then resets it.
-    func execute(_ db: Database) throws {
+    public func execute(_ db: Database) throws {
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else { throw failure(code, db) }
         sqlite3_reset(handle)
