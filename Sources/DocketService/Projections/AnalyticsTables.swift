@@ -208,178 +208,169 @@ enum AnalyticsTables {
 
 /// Writes the facts of one batch into the analytics tables, inside the caller's transaction.
 ///
-/// Rows are bound through the SQLite C API (``RawStatement``) on statements prepared once per
-/// batch: with GRDB's `StatementArguments` the boxing of two dozen values a row cost more than
-/// SQLite's insert itself.
+/// Rows go in many at a time (``MultiRowInsert``) and are bound through the SQLite C API
+/// (``RawStatement``): one `INSERT` a row cost SQLite a cursor opening and a seek per table and
+/// index for each row, and GRDB's `StatementArguments` boxed two dozen values a row, together
+/// several times SQLite's own work of storing the row.
 struct AnalyticsWriter {
     let db: Database
-    /// Facts of the same kind at the same position are numbered 0, 1, ... (`ordinal`).
-    private var lastPosition: Int64 = -1
-    private var ordinals: (stay: Int, transition: Int, breach: Int) = (0, 0, 0)
-    private let insertStay: RawStatement
-    private let insertTransition: RawStatement
-    private let insertBreach: RawStatement
-    private let insertCase: RawStatement
-    private let insertParty: RawStatement
+    private let stays: MultiRowInsert
+    private let transitions: MultiRowInsert
+    private let breaches: MultiRowInsert
+    private let cases: MultiRowInsert
+    private let parties: MultiRowInsert
 
     init(_ db: Database) throws {
         self.db = db
-        insertStay = RawStatement(try db.cachedStatement(sql: """
+        stays = MultiRowInsert(db, """
             INSERT INTO analytics_stays (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 state, region, branch, department, role, on_behalf_of, entered_at, left_at, exit, cancelled, breached,
                 wall_us, working_us, statutory_us, waiting_wall_us, waiting_working_us, waiting_statutory_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        insertTransition = RawStatement(try db.cachedStatement(sql: """
+            """, columns: 24)
+        transitions = MultiRowInsert(db, """
             INSERT INTO analytics_transitions (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 transition, from_state, to_state, region, branch, role, on_behalf_of, department, at,
                 wall_us, working_us, statutory_us, send_back_round, trigger)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        insertBreach = RawStatement(try db.cachedStatement(sql: """
+            """, columns: 21)
+        breaches = MultiRowInsert(db, """
             INSERT INTO analytics_breaches (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 deadline, state, region, branch, department, due_at, recorded_at, limit_text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        insertCase = RawStatement(try db.cachedStatement(sql: """
+            """, columns: 15)
+        cases = MultiRowInsert(db, """
             INSERT INTO analytics_cases (case_id, position, workflow_id, workflow_version, opened_at, decided_at, outcome,
                 final_state, channel, wall_us, working_us, statutory_us, send_back_rounds, breaches, clock_stops,
                 clock_stopped_wall_us, clock_stopped_working_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (case_id) DO NOTHING
-            """))
-        insertParty = RawStatement(try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value) VALUES (?, ?, ?)"))
+            """, columns: 17, then: "ON CONFLICT (case_id) DO NOTHING")
+        parties = MultiRowInsert(db, "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value)", columns: 3)
     }
 
-    private mutating func startPosition(_ position: Int64) {
-        if position != lastPosition {
-            lastPosition = position
-            ordinals = (0, 0, 0)
-        }
-    }
-
-    mutating func write(_ facts: [ProjectionFact]) throws {
-        for fact in facts {
-            switch fact {
-            case let .stay(f): try write(f)
-            case let .transition(f): try write(f)
-            case let .decided(f): try write(f)
-            case let .breach(f): try write(f)
-            case let .party(f): try write(f)
+    /// Writes `facts`, which are in log order: facts of the same kind at the same position are
+    /// numbered 0, 1, ... in their `ordinal` column.
+    func write(_ facts: [ProjectionFact]) throws {
+        var stayRows: [(StayFact, Int)] = []
+        var transitionRows: [(TransitionFact, Int)] = []
+        var breachRows: [(BreachFact, Int)] = []
+        var caseRows: [CaseFact] = []
+        var partyRows: [PartyFact] = []
+        var position: Int64 = -1
+        var ordinals = (stay: 0, transition: 0, breach: 0)
+        func at(_ factPosition: Int64) {
+            if factPosition != position {
+                position = factPosition
+                ordinals = (0, 0, 0)
             }
         }
-    }
-
-    private mutating func write(_ f: StayFact) throws {
-        startPosition(f.position)
-        let s = insertStay
-        s.bind(1, f.position)
-        s.bind(2, ordinals.stay)
-        ordinals.stay += 1
-        s.bind(3, f.caseID)
-        s.bind(4, f.workflow.id)
-        s.bind(5, f.workflow.version)
-        s.bind(6, f.caseOpenedAt.microseconds)
-        s.bind(7, f.channel)
-        s.bind(8, f.state)
-        s.bind(9, f.region)
-        s.bind(10, f.branch)
-        s.bind(11, f.department)
-        s.bind(12, f.role)
-        s.bind(13, f.onBehalfOf)
-        s.bind(14, f.enteredAt.microseconds)
-        s.bind(15, f.leftAt.microseconds)
-        s.bind(16, f.exit)
-        s.bind(17, f.cancelled)
-        s.bind(18, f.breached)
-        s.bind(19, f.durations.wall)
-        s.bind(20, f.durations.working)
-        s.bind(21, f.durations.statutory)
-        s.bind(22, f.waiting?.wall)
-        s.bind(23, f.waiting?.working)
-        s.bind(24, f.waiting?.statutory)
-        try s.execute(db)
-    }
-
-    private mutating func write(_ f: TransitionFact) throws {
-        startPosition(f.position)
-        let s = insertTransition
-        s.bind(1, f.position)
-        s.bind(2, ordinals.transition)
-        ordinals.transition += 1
-        s.bind(3, f.caseID)
-        s.bind(4, f.workflow.id)
-        s.bind(5, f.workflow.version)
-        s.bind(6, f.caseOpenedAt.microseconds)
-        s.bind(7, f.channel)
-        s.bind(8, f.transition)
-        s.bind(9, f.from)
-        s.bind(10, f.to)
-        s.bind(11, f.region)
-        s.bind(12, f.branch)
-        s.bind(13, f.role)
-        s.bind(14, f.onBehalfOf)
-        s.bind(15, f.department)
-        s.bind(16, f.at.microseconds)
-        s.bind(17, f.durations.wall)
-        s.bind(18, f.durations.working)
-        s.bind(19, f.durations.statutory)
-        s.bind(20, f.sendBackRound)
-        s.bind(21, f.trigger)
-        try s.execute(db)
-    }
-
-    private mutating func write(_ f: BreachFact) throws {
-        startPosition(f.position)
-        let s = insertBreach
-        s.bind(1, f.position)
-        s.bind(2, ordinals.breach)
-        ordinals.breach += 1
-        s.bind(3, f.caseID)
-        s.bind(4, f.workflow.id)
-        s.bind(5, f.workflow.version)
-        s.bind(6, f.caseOpenedAt.microseconds)
-        s.bind(7, f.channel)
-        s.bind(8, f.deadline)
-        s.bind(9, f.state)
-        s.bind(10, f.region)
-        s.bind(11, f.branch)
-        s.bind(12, f.department)
-        s.bind(13, f.dueAt.microseconds)
-        s.bind(14, f.recordedAt.microseconds)
-        s.bind(15, f.limit)
-        try s.execute(db)
-    }
-
-    private func write(_ f: CaseFact) throws {
-        let s = insertCase
-        s.bind(1, f.caseID)
-        s.bind(2, f.position)
-        s.bind(3, f.workflow.id)
-        s.bind(4, f.workflow.version)
-        s.bind(5, f.openedAt.microseconds)
-        s.bind(6, f.decidedAt.microseconds)
-        s.bind(7, f.outcome)
-        s.bind(8, f.finalState)
-        s.bind(9, f.channel)
-        s.bind(10, f.durations.wall)
-        s.bind(11, f.durations.working)
-        s.bind(12, f.durations.statutory)
-        s.bind(13, f.sendBackRounds)
-        s.bind(14, f.breaches)
-        s.bind(15, f.clockStops)
-        s.bind(16, f.clockStoppedWall)
-        s.bind(17, f.clockStoppedWorking)
-        try s.execute(db)
-    }
-
-    private func write(_ f: PartyFact) throws {
-        let s = insertParty
-        s.bind(1, f.caseID)
-        s.bind(2, f.kind.rawValue)
-        s.bind(3, f.value)
-        try s.execute(db)
+        for fact in facts {
+            switch fact {
+            case let .stay(f):
+                at(f.position)
+                stayRows.append((f, ordinals.stay))
+                ordinals.stay += 1
+            case let .transition(f):
+                at(f.position)
+                transitionRows.append((f, ordinals.transition))
+                ordinals.transition += 1
+            case let .breach(f):
+                at(f.position)
+                breachRows.append((f, ordinals.breach))
+                ordinals.breach += 1
+            case let .decided(f): caseRows.append(f)
+            case let .party(f): partyRows.append(f)
+            }
+        }
+        try stays.insert(stayRows) { s, c, row in
+            let (f, ordinal) = row
+            s.bind(c + 1, f.position)
+            s.bind(c + 2, ordinal)
+            s.bind(c + 3, f.caseID)
+            s.bind(c + 4, f.workflow.id)
+            s.bind(c + 5, f.workflow.version)
+            s.bind(c + 6, f.caseOpenedAt.microseconds)
+            s.bind(c + 7, f.channel)
+            s.bind(c + 8, f.state)
+            s.bind(c + 9, f.region)
+            s.bind(c + 10, f.branch)
+            s.bind(c + 11, f.department)
+            s.bind(c + 12, f.role)
+            s.bind(c + 13, f.onBehalfOf)
+            s.bind(c + 14, f.enteredAt.microseconds)
+            s.bind(c + 15, f.leftAt.microseconds)
+            s.bind(c + 16, f.exit)
+            s.bind(c + 17, f.cancelled)
+            s.bind(c + 18, f.breached)
+            s.bind(c + 19, f.durations.wall)
+            s.bind(c + 20, f.durations.working)
+            s.bind(c + 21, f.durations.statutory)
+            s.bind(c + 22, f.waiting?.wall)
+            s.bind(c + 23, f.waiting?.working)
+            s.bind(c + 24, f.waiting?.statutory)
+        }
+        try transitions.insert(transitionRows) { s, c, row in
+            let (f, ordinal) = row
+            s.bind(c + 1, f.position)
+            s.bind(c + 2, ordinal)
+            s.bind(c + 3, f.caseID)
+            s.bind(c + 4, f.workflow.id)
+            s.bind(c + 5, f.workflow.version)
+            s.bind(c + 6, f.caseOpenedAt.microseconds)
+            s.bind(c + 7, f.channel)
+            s.bind(c + 8, f.transition)
+            s.bind(c + 9, f.from)
+            s.bind(c + 10, f.to)
+            s.bind(c + 11, f.region)
+            s.bind(c + 12, f.branch)
+            s.bind(c + 13, f.role)
+            s.bind(c + 14, f.onBehalfOf)
+            s.bind(c + 15, f.department)
+            s.bind(c + 16, f.at.microseconds)
+            s.bind(c + 17, f.durations.wall)
+            s.bind(c + 18, f.durations.working)
+            s.bind(c + 19, f.durations.statutory)
+            s.bind(c + 20, f.sendBackRound)
+            s.bind(c + 21, f.trigger)
+        }
+        try breaches.insert(breachRows) { s, c, row in
+            let (f, ordinal) = row
+            s.bind(c + 1, f.position)
+            s.bind(c + 2, ordinal)
+            s.bind(c + 3, f.caseID)
+            s.bind(c + 4, f.workflow.id)
+            s.bind(c + 5, f.workflow.version)
+            s.bind(c + 6, f.caseOpenedAt.microseconds)
+            s.bind(c + 7, f.channel)
+            s.bind(c + 8, f.deadline)
+            s.bind(c + 9, f.state)
+            s.bind(c + 10, f.region)
+            s.bind(c + 11, f.branch)
+            s.bind(c + 12, f.department)
+            s.bind(c + 13, f.dueAt.microseconds)
+            s.bind(c + 14, f.recordedAt.microseconds)
+            s.bind(c + 15, f.limit)
+        }
+        try cases.insert(caseRows) { s, c, f in
+            s.bind(c + 1, f.caseID)
+            s.bind(c + 2, f.position)
+            s.bind(c + 3, f.workflow.id)
+            s.bind(c + 4, f.workflow.version)
+            s.bind(c + 5, f.openedAt.microseconds)
+            s.bind(c + 6, f.decidedAt.microseconds)
+            s.bind(c + 7, f.outcome)
+            s.bind(c + 8, f.finalState)
+            s.bind(c + 9, f.channel)
+            s.bind(c + 10, f.durations.wall)
+            s.bind(c + 11, f.durations.working)
+            s.bind(c + 12, f.durations.statutory)
+            s.bind(c + 13, f.sendBackRounds)
+            s.bind(c + 14, f.breaches)
+            s.bind(c + 15, f.clockStops)
+            s.bind(c + 16, f.clockStoppedWall)
+            s.bind(c + 17, f.clockStoppedWorking)
+        }
+        try parties.insert(partyRows) { s, c, f in
+            s.bind(c + 1, f.caseID)
+            s.bind(c + 2, f.kind.rawValue)
+            s.bind(c + 3, f.value)
+        }
     }
 
     /// Saves the progress of a case still open (`json` is its ``OpenCaseProgressJSON``
@@ -412,5 +403,60 @@ struct OpenCaseProgressJSON {
 
     func encode(_ progress: OpenCaseProgress) throws -> String {
         String(decoding: try encoder.encode(progress), as: UTF8.self)
+    }
+}
+
+/// Inserts rows into one table up to ``rowsPerStatement`` at a time, as
+/// `INSERT ... VALUES (...), (...), ...`: SQLite then opens the table's and indexes' cursors once
+/// per statement instead of once per row. Rows are inserted in the order given.
+struct MultiRowInsert {
+    /// Rows per statement: 32 rows of the widest table (24 columns) bind 768 parameters, far
+    /// below SQLite's limit of 32,766.
+    static let rowsPerStatement = 32
+
+    private let db: Database
+    private let head: String
+    private let tail: String
+    private let columns: Int32
+    /// The SQL of a statement of ``rowsPerStatement`` rows, built once.
+    private let fullSQL: String
+
+    /// - Parameters:
+    ///   - head: the statement up to `VALUES`, e.g. `INSERT INTO t (a, b)`.
+    ///   - columns: the number of columns each row binds.
+    ///   - tail: what follows the rows, e.g. an `ON CONFLICT` clause.
+    init(_ db: Database, _ head: String, columns: Int32, then tail: String = "") {
+        self.db = db
+        self.head = head
+        self.columns = columns
+        self.tail = tail
+        fullSQL = Self.sql(head, columns: columns, rows: Self.rowsPerStatement, tail)
+    }
+
+    /// Inserts `rows`; `bind` binds one row's columns at `offset + 1 ... offset + columns`.
+    func insert<Row>(_ rows: [Row], bind: (RawStatement, Int32, Row) -> Void) throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + Self.rowsPerStatement, rows.count)
+            let statement = try self.statement(rows: end - start)
+            var offset: Int32 = 0
+            for row in rows[start..<end] {
+                bind(statement, offset, row)
+                offset += columns
+            }
+            try statement.execute(db)
+            start = end
+        }
+    }
+
+    /// The statement for `rows` rows, prepared once per connection (GRDB caches it by its SQL).
+    private func statement(rows: Int) throws -> RawStatement {
+        let sql = rows == Self.rowsPerStatement ? fullSQL : Self.sql(head, columns: columns, rows: rows, tail)
+        return RawStatement(try db.cachedStatement(sql: sql))
+    }
+
+    private static func sql(_ head: String, columns: Int32, rows: Int, _ tail: String) -> String {
+        let tuple = "(" + Array(repeating: "?", count: Int(columns)).joined(separator: ", ") + ")"
+        return head + " VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", ") + " " + tail
     }
 }

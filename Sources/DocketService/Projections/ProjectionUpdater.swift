@@ -114,7 +114,7 @@ public final class ProjectionUpdater {
                     guard try store.checkpoint(named: Self.checkpointName, in: db) == batch.after else {
                         return try AnalyticsTables.openCases(db)
                     }
-                    var writer = try AnalyticsWriter(db)
+                    let writer = try AnalyticsWriter(db)
                     try writer.write(batch.facts)
                     for touched in batch.touched { try writer.save(caseID: touched.caseID, progress: touched.progress, json: touched.json) }
                     for (workflow, label) in batch.calendars { try AnalyticsTables.recordCalendar(label, for: workflow, in: db) }

@@ -18,12 +18,15 @@ enum ContentHash {
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        // Digit arithmetic rather than a lookup table: this runs for every event appended.
+        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+        }
         return String(unsafeUninitializedCapacity: 64) { buffer in
             var i = 0
             for byte in digest {
-                buffer[i] = digits[Int(byte >> 4)]
-                buffer[i + 1] = digits[Int(byte & 0x0f)]
+                buffer[i] = digit(byte >> 4)
+                buffer[i + 1] = digit(byte & 0x0f)
                 i += 2
             }
             return i

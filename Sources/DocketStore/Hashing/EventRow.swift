@@ -81,7 +81,9 @@ struct EventRow: Hashable, Sendable {
         size += actor.utf8.count + payload.utf8.count
         size += role.map { 9 + $0.utf8.count } ?? 1
         size += onBehalfOf.map { 9 + $0.utf8.count } ?? 1
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        // On the stack for an ordinary event (a heap buffer only for a large payload): this runs
+        // for every event appended and every event verified.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
             var at = 0
             func raw(_ text: String) {
                 var text = text
@@ -128,9 +130,8 @@ struct EventRow: Hashable, Sendable {
             int(occurredAt)
             int(recordedAt)
             text(payload)
-            initialized = at
+            return ContentHash.hex(SHA256.hash(data: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at]))))
         }
-        return ContentHash.hex(SHA256.hash(data: bytes))
     }
 
     /// The decoded event; a row Docket did not write (unknown type, payload that is not an
