@@ -112,25 +112,19 @@ public struct CSVLogReader: Sendable {
         let delimiter = try explicitDelimiter()
         let source = try FileBytes(path: path, displayName: displayName)
         let records = CSVRecords(source: source, explicitDelimiter: delimiter)
-        var state: RowState?
+        let header = try records.next { record in (0..<record.count).map { record.string($0) } }
+        guard let header else {
+            throw LogReadError(.missingColumn, file: displayName, line: 1, message: "the file has no header row")
+        }
+        var state = RowState(header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName))
         var batch: [LogEvent] = []
         batch.reserveCapacity(4096)
         try records.forEach { record in
-            guard state != nil else {
-                let header = (0..<record.count).map { record.string($0) }
-                state = RowState(header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName))
-                return
+            try state.appendEvent(from: record, to: &batch, reader: self)
+            if batch.count == 4096 {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
             }
-            if let event = try state!.event(from: record, reader: self) {
-                batch.append(event)
-                if batch.count == 4096 {
-                    try body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-        }
-        guard let state else {
-            throw LogReadError(.missingColumn, file: displayName, line: 1, message: "the file has no header row")
         }
         if !batch.isEmpty { try body(batch) }
         return Summary(
@@ -194,9 +188,11 @@ public struct CSVLogReader: Sendable {
             return parsed
         }
 
-        mutating func event(from row: CSVRecord, reader: CSVLogReader) throws -> LogEvent? {
+        /// Appends the event of `row` to `batch`, unless the row is blank or lacks a cell the
+        /// event needs (then it is counted as skipped).
+        mutating func appendEvent(from row: CSVRecord, to batch: inout [LogEvent], reader: CSVLogReader) throws {
             line += 1
-            if row.count == 1 && row[0].isEmpty { return nil }  // blank line
+            if row.count == 1 && row[0].isEmpty { return }  // blank line
             rows += 1
             if row.count > header.count {
                 throw LogReadError(.malformedCSV, file: reader.displayName, line: line, message: "\(row.count) fields where the header has \(header.count)")
@@ -209,7 +205,7 @@ public struct CSVLogReader: Sendable {
                 let timeText = cell(columns.timestamp), !timeText.isEmpty
             else {
                 skipped += 1
-                return nil
+                return
             }
             var event = LogEvent(
                 caseID: self.caseID(caseID), activity: interner.string(activity),
@@ -227,7 +223,7 @@ public struct CSVLogReader: Sendable {
                     event.attributes[header[i]] = row.string(i)
                 }
             }
-            return event
+            batch.append(event)
         }
     }
 

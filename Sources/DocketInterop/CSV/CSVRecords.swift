@@ -54,6 +54,7 @@ final class CSVRecords<Source: ByteChunkSource> {
     /// The field delimiter: given, or detected from the first line.
     private(set) var delimiter: UInt8
     private var delimiterKnown: Bool
+    private var firstLineRead = false
 
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -101,13 +102,17 @@ final class CSVRecords<Source: ByteChunkSource> {
     /// (`malformedCSV`, at the record's line) for bytes that are not UTF-8 and for a quoted field
     /// the file ends in, and rethrows what `body` and the source throw.
     func forEach(_ body: (CSVRecord) throws -> Void) throws {
-        try readFirstLine()
-        ends[Int(delimiter)] = 1
-        ends[Int(Self.lf)] = 1
-        ends[Int(Self.cr)] = 1
+        while try next(body) != nil {}
+    }
+
+    /// Calls `body` with the next record and returns what it returns, or `nil` at the end of
+    /// the file; errors as for ``forEach(_:)``.
+    @inline(__always)
+    func next<Result>(_ body: (CSVRecord) throws -> Result) throws -> Result? {
+        if !firstLineRead { try readFirstLine() }
         while true {
             if start == end {
-                if atEnd { return }
+                if atEnd { return nil }
                 try refill()
                 continue
             }
@@ -118,17 +123,19 @@ final class CSVRecords<Source: ByteChunkSource> {
             if sawNonASCII && !Self.isValidUTF8(UnsafeBufferPointer(start: buffer + start, count: next - start)) {
                 throw LogReadError(.malformedCSV, file: source.displayName, line: recordIndex + 1, message: "the file is not valid UTF-8")
             }
-            try body(CSVRecord(
+            let result = try body(CSVRecord(
                 index: recordIndex, text: UnsafePointer(buffer), scratch: UnsafePointer(scratch),
                 spans: UnsafeBufferPointer(start: spans, count: spanCount)))
             start = next
             recordIndex += 1
+            return result
         }
     }
 
     /// Reads until the first line is whole (or the file ends), drops a byte order mark, and
     /// detects the delimiter unless it was given.
     private func readFirstLine() throws {
+        firstLineRead = true
         func lineEnd() -> Int? {
             for i in start..<end where buffer[i] == Self.lf || buffer[i] == Self.cr { return i }
             return nil
@@ -141,6 +148,9 @@ final class CSVRecords<Source: ByteChunkSource> {
             delimiter = Self.detectDelimiter(UnsafeBufferPointer(start: buffer + start, count: (lineEnd() ?? end) - start))
             delimiterKnown = true
         }
+        ends[Int(delimiter)] = 1
+        ends[Int(Self.lf)] = 1
+        ends[Int(Self.cr)] = 1
     }
 
     /// Reads more bytes after those not yet handed over: at least one chunk, and until there
