@@ -181,17 +181,14 @@ final class CSVRecords<Source: ByteChunkSource> {
         } while end < 2 * pendingBefore
     }
 
-    @inline(__always)
-    private func addSpan(_ span: CSVFieldSpan) {
-        if spanCount == spanCapacity {
-            let bigger = UnsafeMutablePointer<CSVFieldSpan>.allocate(capacity: spanCapacity * 2)
-            bigger.moveInitialize(from: spans, count: spanCount)
-            spans.deallocate()
-            spans = bigger
-            spanCapacity *= 2
-        }
-        (spans + spanCount).initialize(to: span)
-        spanCount += 1
+    /// Doubles the room for spans, keeping the first `count`.
+    private func growSpans(keeping count: Int) -> UnsafeMutablePointer<CSVFieldSpan> {
+        let bigger = UnsafeMutablePointer<CSVFieldSpan>.allocate(capacity: spanCapacity * 2)
+        bigger.moveInitialize(from: spans, count: count)
+        spans.deallocate()
+        spans = bigger
+        spanCapacity *= 2
+        return bigger
     }
 
     private func addScratch(_ from: UnsafePointer<UInt8>, _ count: Int) {
@@ -211,8 +208,21 @@ final class CSVRecords<Source: ByteChunkSource> {
     /// break) and whether it has a byte above 0x7F, or `nil` when more bytes are needed to
     /// know where it ends.
     private func split(from p: Int) throws -> (next: Int, sawNonASCII: Bool)? {
-        spanCount = 0
         scratchCount = 0
+        // Spans are kept in locals while splitting (stored properties would be reloaded at
+        // every field).
+        var spans = self.spans
+        var spanCapacity = self.spanCapacity
+        var spanCount = 0
+        defer { self.spanCount = spanCount }
+        func addSpan(_ span: CSVFieldSpan) {
+            if spanCount == spanCapacity {
+                spans = growSpans(keeping: spanCount)
+                spanCapacity = self.spanCapacity
+            }
+            (spans + spanCount).initialize(to: span)
+            spanCount += 1
+        }
         let b = buffer
         let n = end
         let final = atEnd
