@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // System zlib, for reading gzip-compressed event logs.
@@ -53,11 +52,7 @@ let package = Package(
         // Streaming XES / CSV readers and writers.
         .target(
             name: "DocketInterop",
-            dependencies: [
-                "DocketCore",
-                "CZlib",
-                .product(name: "CSV", package: "CSV.swift"),
-            ]),
+            dependencies: ["DocketCore", "CZlib"]),
 
         // The application layer: runs commands against the store, keeps projections, demo, simulation.
         .target(

@@ -1,5 +1,10 @@
-import CSV
 import DocketCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads an event log exported as CSV (one event per row, a header row naming the columns).
 ///
@@ -9,8 +14,9 @@ import DocketCore
 /// Rows whose timestamp cell is empty are skipped, as pm4py drops them; an unparsable timestamp
 /// is an error. Rows of a case need not be contiguous.
 ///
-/// Parsing is done by yaslab/CSV.swift, fed whole rows a few hundred kilobytes at a time
-/// (its string input is twice as fast as its stream input); gzip is inflated on a second thread.
+/// Rows are split at byte level by ``CSVRecords`` (RFC 4180 quoting, as yaslab/CSV.swift read
+/// it), and strings are made only for the columns used, one shared `String` per distinct
+/// activity, lifecycle, resource...; gzip is inflated on a second thread.
 public struct CSVLogReader: Sendable {
     /// Which column holds what. `nil` means "find it by its usual names".
     public struct Columns: Sendable, Equatable {
@@ -103,41 +109,22 @@ public struct CSVLogReader: Sendable {
     /// Reads the whole file, calling `body` with consecutive batches of events in file order.
     @discardableResult
     public func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws -> Summary {
+        let delimiter = try explicitDelimiter()
         let source = try FileBytes(path: path, displayName: displayName)
-        var segments = CSVSegments(source: source, explicitDelimiter: options.delimiter.flatMap(\.unicodeScalars.first).map { UInt8(truncatingIfNeeded: $0.value) })
-        var state: RowState?
+        let records = CSVRecords(source: source, explicitDelimiter: delimiter)
+        let header = try records.next { record in (0..<record.count).map { record.string($0) } }
+        guard let header else {
+            throw LogReadError(.missingColumn, file: displayName, line: 1, message: "the file has no header row")
+        }
+        var state = RowState(header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName))
         var batch: [LogEvent] = []
         batch.reserveCapacity(4096)
-        while let segment = try segments.next() {
-            guard let text = String(validating: segment.bytes, as: UTF8.self) else {
-                throw LogReadError(.malformedCSV, file: displayName, line: (state?.line ?? 0) + 1, message: "the file is not valid UTF-8")
+        try records.forEach { record in
+            try state.appendEvent(from: record, to: &batch, reader: self)
+            if batch.count == 4096 {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
             }
-            let reader: CSVReader
-            do {
-                reader = try CSVReader(string: text, hasHeaderRow: state == nil, delimiter: Unicode.Scalar(segments.delimiter))
-            } catch {
-                throw LogReadError(.malformedCSV, file: displayName, line: 1, message: "cannot read the header row (\(error))")
-            }
-            if state == nil {
-                var header = reader.headerRow ?? []
-                if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
-                state = RowState(header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName))
-            }
-            while let row = reader.next() {
-                if let event = try state!.event(from: row, reader: self) {
-                    batch.append(event)
-                    if batch.count == 4096 {
-                        try body(batch)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-            }
-            if let error = reader.error {
-                throw LogReadError(.malformedCSV, file: displayName, line: state!.line + 1, message: "cannot read the CSV (\(error))")
-            }
-        }
-        guard let state else {
-            throw LogReadError(.missingColumn, file: displayName, line: 1, message: "the file has no header row")
         }
         if !batch.isEmpty { try body(batch) }
         return Summary(
@@ -145,36 +132,55 @@ public struct CSVLogReader: Sendable {
             activityColumn: state.header[state.columns.activity], timestampColumn: state.header[state.columns.timestamp])
     }
 
-    /// Turns rows into events, counting lines (header = line 1; one line per record, which is
-    /// the physical line unless a quoted field spans lines).
+    /// The delimiter given in the options as a byte, or `nil` to detect it.
+    private func explicitDelimiter() throws -> UInt8? {
+        guard let given = options.delimiter else { return nil }
+        guard given.unicodeScalars.count == 1, let byte = given.asciiValue, byte != 0x22, byte != 0x0A, byte != 0x0D else {
+            throw LogReadError(
+                .malformedCSV, file: displayName,
+                message: "the delimiter must be one ASCII character other than a quote or a line break, not \"\(given)\"")
+        }
+        return byte
+    }
+
+    /// Turns records into events, counting lines (header = line 1; one line per record, which
+    /// is the physical line unless a quoted field spans lines).
     private struct RowState {
         let header: [String]
         let columns: ColumnIndices
+        /// Whether each column goes into ``LogEvent/attributes`` (not one the event has a field for).
+        let isAttribute: [Bool]
         var line = 1
         var rows = 0
         var skipped = 0
-        var interner: [String: String] = [:]
+        /// Activity names, lifecycle transitions, resources...: one `String` each.
+        var interner = StringInterner()
+        /// The last case id, reused while rows of a case follow each other.
+        var lastCaseID = ""
+        var lastCaseBytes: [UInt8] = []
 
         init(header: [String], columns: ColumnIndices) {
             self.header = header
             self.columns = columns
+            isAttribute = header.indices.map { !columns.used.contains($0) }
         }
 
-        mutating func shared(_ s: String) -> String {
-            if let known = interner[s] { return known }
-            if interner.count < 1 << 16 { interner[s] = s }
-            return s
-        }
-
-        func time(_ text: String, column: Int, reader: CSVLogReader) throws -> Timestamp {
-            var text = text
-            let parsed = text.withUTF8 { bytes -> Timestamp? in
-                var lo = 0, hi = bytes.count
-                while lo < hi && (bytes[lo] == 0x20 || bytes[lo] == 0x09) { lo += 1 }
-                while hi > lo && (bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09) { hi -= 1 }
-                return reader.options.naiveTimeZone.parse(UnsafeBufferPointer(rebasing: bytes[lo..<hi]))
+        mutating func caseID(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let same = lastCaseBytes.count == bytes.count && lastCaseBytes.withUnsafeBufferPointer { known in
+                bytes.isEmpty || memcmp(known.baseAddress!, bytes.baseAddress!, bytes.count) == 0
             }
-            guard let parsed else {
+            if same { return lastCaseID }
+            lastCaseBytes = Array(bytes)
+            lastCaseID = String(decoding: bytes, as: UTF8.self)
+            return lastCaseID
+        }
+
+        func time(_ bytes: UnsafeBufferPointer<UInt8>, column: Int, reader: CSVLogReader) throws -> Timestamp {
+            var lo = 0, hi = bytes.count
+            while lo < hi && (bytes[lo] == 0x20 || bytes[lo] == 0x09) { lo += 1 }
+            while hi > lo && (bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09) { hi -= 1 }
+            guard let parsed = reader.options.naiveTimeZone.parse(UnsafeBufferPointer(rebasing: bytes[lo..<hi])) else {
+                let text = String(decoding: bytes, as: UTF8.self)
                 throw LogReadError(
                     .unparsableTimestamp, file: reader.displayName, line: line,
                     message: "unparsable timestamp \"\(text)\" in column \"\(header[column])\" (expected ISO 8601, e.g. 2014-10-22 11:15:41.000 or 2014/10/22 11:15:41)")
@@ -182,14 +188,16 @@ public struct CSVLogReader: Sendable {
             return parsed
         }
 
-        mutating func event(from row: [String], reader: CSVLogReader) throws -> LogEvent? {
+        /// Appends the event of `row` to `batch`, unless the row is blank or lacks a cell the
+        /// event needs (then it is counted as skipped).
+        mutating func appendEvent(from row: CSVRecord, to batch: inout [LogEvent], reader: CSVLogReader) throws {
             line += 1
-            if row.count == 1 && row[0].isEmpty { return nil }  // blank line
+            if row.count == 1 && row[0].isEmpty { return }  // blank line
             rows += 1
             if row.count > header.count {
                 throw LogReadError(.malformedCSV, file: reader.displayName, line: line, message: "\(row.count) fields where the header has \(header.count)")
             }
-            func cell(_ index: Int?) -> String? {
+            func cell(_ index: Int?) -> UnsafeBufferPointer<UInt8>? {
                 guard let index, index < row.count else { return nil }
                 return row[index]
             }
@@ -197,39 +205,26 @@ public struct CSVLogReader: Sendable {
                 let timeText = cell(columns.timestamp), !timeText.isEmpty
             else {
                 skipped += 1
-                return nil
+                return
             }
-            var event = LogEvent(caseID: caseID, activity: shared(activity), timestamp: try time(timeText, column: columns.timestamp, reader: reader))
-            if let v = cell(columns.lifecycle), !v.isEmpty { event.lifecycle = shared(v) }
-            if let v = cell(columns.resource), !v.isEmpty { event.resource = shared(v) }
-            if let v = cell(columns.group), !v.isEmpty { event.group = shared(v) }
-            if let v = cell(columns.role), !v.isEmpty { event.role = shared(v) }
-            if let v = cell(columns.instance), !v.isEmpty { event.instance = shared(v) }
+            var event = LogEvent(
+                caseID: self.caseID(caseID), activity: interner.string(activity),
+                timestamp: try time(timeText, column: columns.timestamp, reader: reader))
+            if let v = cell(columns.lifecycle), !v.isEmpty { event.lifecycle = interner.string(v) }
+            if let v = cell(columns.resource), !v.isEmpty { event.resource = interner.string(v) }
+            if let v = cell(columns.group), !v.isEmpty { event.group = interner.string(v) }
+            if let v = cell(columns.role), !v.isEmpty { event.role = interner.string(v) }
+            if let v = cell(columns.instance), !v.isEmpty { event.instance = interner.string(v) }
             if let index = columns.startTimestamp, let v = cell(index), !v.isEmpty {
                 event.startTimestamp = try time(v, column: index, reader: reader)
             }
             if reader.options.collectsAttributes {
-                for (i, value) in row.enumerated() where !columns.used.contains(i) && !value.isEmpty {
-                    event.attributes[header[i]] = value
+                for i in 0..<row.count where isAttribute[i] && !row[i].isEmpty {
+                    event.attributes[header[i]] = row.string(i)
                 }
             }
-            return event
+            batch.append(event)
         }
-    }
-
-    /// The most frequent of `,` `;` tab `|` outside quotes in the header line (`,` on ties).
-    static func detectDelimiter(_ header: [UInt8]) -> Unicode.Scalar {
-        let candidates: [UInt8] = [0x2C, 0x3B, 0x09, 0x7C]
-        var counts = [Int](repeating: 0, count: candidates.count)
-        var quoted = false
-        for b in header {
-            if b == 0x22 { quoted.toggle() }
-            if quoted { continue }
-            if let i = candidates.firstIndex(of: b) { counts[i] += 1 }
-        }
-        var best = 0
-        for i in 1..<candidates.count where counts[i] > counts[best] { best = i }
-        return Unicode.Scalar(candidates[best])
     }
 
     /// Header positions of the columns, found by name.
