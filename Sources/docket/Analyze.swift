@@ -7,6 +7,7 @@ import Foundation
 /// `docket analyze LOG`: the process-mining figures of an event log, as pm4py computes them.
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Measure an event log (XES, XES.gz, CSV) with pm4py's figures.",
         discussion: """
             Reads the log straight from the file and prints case counts, case durations, the \

@@ -3,7 +3,7 @@ import DocketCore
 import DocketService
 
 struct Cases: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List cases, with their workflow version, state and deadlines.")
+    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List cases, with their workflow version, state and deadlines.")
 
     @OptionGroup var store: StoreOptions
 

@@ -7,6 +7,7 @@ import Foundation
 /// `docket conform LOG --workflow FILE`: how well a log fits a definition.
 struct Conform: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "conform",
         abstract: "Replay every trace of a log against a workflow definition and report the deviations.",
         discussion: """
             Each trace is replayed through the real engine: the case opens at its first event, and \

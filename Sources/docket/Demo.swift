@@ -6,6 +6,7 @@ import Foundation
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the demo: a fresh event log, the authority's four flows, a few hundred cases, the report.",
         discussion: """
             Deploys Workflows/ into a fresh database, drives three showcase cases command by command (the \

@@ -3,6 +3,7 @@ import DocketService
 
 struct Deploy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "deploy",
         abstract: "Store workflow definitions and calendars in the event log, each under its id and version.",
         discussion: """
             Every file is validated first; nothing is deployed when one has a problem. Deploying the same \

@@ -6,6 +6,7 @@ import Foundation
 /// `docket export`: the event log in the field's formats.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the event log out as XES, CSV (pm4py column names) or JSON Lines.",
         discussion: """
             XES and CSV: one trace per case, in opening order. Imported cases come out as the log \

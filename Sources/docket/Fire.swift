@@ -3,6 +3,7 @@ import DocketCore
 
 struct Fire: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fire",
         abstract: "Fire an event on a case: move it (or one of its parallel branches) on.",
         discussion: "A refused event (wrong state, wrong role, missing documents, closed case) appends nothing and exits 1; losing a race with another writer exits 3.")
 

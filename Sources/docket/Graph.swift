@@ -6,7 +6,7 @@ import Foundation
 extension WorkflowGraph.Format: ExpressibleByArgument {}
 
 struct Graph: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Draw a workflow as a Mermaid or Graphviz diagram.")
+    static let configuration = CommandConfiguration(commandName: "graph", abstract: "Draw a workflow as a Mermaid or Graphviz diagram.")
 
     @OptionGroup var store: StoreOptions
 

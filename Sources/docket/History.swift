@@ -4,6 +4,7 @@ import DocketService
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "List every event of a case: who did what, for whom, when, in which branch.")
 
     @OptionGroup var store: StoreOptions

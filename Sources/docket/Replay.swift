@@ -6,6 +6,7 @@ import Foundation
 /// `docket replay`: throws the analytics projections away and rebuilds them from the log.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Rebuild the analytics projections from the event log and print the replay speed.",
         discussion: """
             Drops the analytics tables, folds every event of the log again (on the calendars the \

@@ -8,6 +8,7 @@ import Foundation
 /// `docket report`: how long approval takes, where cases wait, who holds them up.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Time to approval, dwell, bottlenecks, rework, breaches and open cases, from the event log.",
         discussion: """
             First brings the analytics projections up to date with the log (a progress bar on stderr \

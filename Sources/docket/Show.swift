@@ -4,6 +4,7 @@ import DocketService
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show where a case is: state, branches, deadlines, documents, and what can be done next.")
 
     @OptionGroup var store: StoreOptions

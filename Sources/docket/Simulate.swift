@@ -5,6 +5,7 @@ import Foundation
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Generate a realistic population of cases through the real engine and store.",
         discussion: """
             Arrivals form a Poisson process (online ones at any hour, the others in office hours); each \

@@ -2,7 +2,7 @@ import ArgumentParser
 import DocketCore
 
 struct Start: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open a case of a deployed workflow, in its initial state.")
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Open a case of a deployed workflow, in its initial state.")
 
     @OptionGroup var store: StoreOptions
 

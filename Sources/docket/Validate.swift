@@ -3,6 +3,7 @@ import DocketService
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check workflow definitions and calendars, reporting every problem as FILE:LINE:COLUMN: error: message.")
 
     @Argument(help: ArgumentHelp("Definition or calendar files, or directories of them.", valueName: "file"))

@@ -3,6 +3,7 @@ import DocketStore
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check the event log's integrity: the hash chain, each case's versions, the deployed definitions.",
         discussion: "Exits 1 and names the first bad position when anything was changed behind Docket's back.")
 

@@ -3,6 +3,7 @@ import DocketCore
 
 struct Vote: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "vote",
         abstract: "Cast a panel member's vote on a case in a voting state (one vote per member).")
 
     @OptionGroup var store: StoreOptions
