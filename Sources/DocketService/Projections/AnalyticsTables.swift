@@ -219,29 +219,37 @@ struct AnalyticsWriter {
     private let breaches: MultiRowInsert
     private let cases: MultiRowInsert
     private let parties: MultiRowInsert
+    private let saveOpenCase: RawStatement
+    private let forgetOpenCase: RawStatement
 
     init(_ db: Database) throws {
         self.db = db
         stays = MultiRowInsert(db, """
-            INSERT INTO analytics_stays (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+            INSERT OR FAIL INTO analytics_stays (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 state, region, branch, department, role, on_behalf_of, entered_at, left_at, exit, cancelled, breached,
                 wall_us, working_us, statutory_us, waiting_wall_us, waiting_working_us, waiting_statutory_us)
             """, columns: 24)
         transitions = MultiRowInsert(db, """
-            INSERT INTO analytics_transitions (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+            INSERT OR FAIL INTO analytics_transitions (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 transition, from_state, to_state, region, branch, role, on_behalf_of, department, at,
                 wall_us, working_us, statutory_us, send_back_round, trigger)
             """, columns: 21)
         breaches = MultiRowInsert(db, """
-            INSERT INTO analytics_breaches (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
+            INSERT OR FAIL INTO analytics_breaches (position, ordinal, case_id, workflow_id, workflow_version, case_opened_at, channel,
                 deadline, state, region, branch, department, due_at, recorded_at, limit_text)
             """, columns: 15)
         cases = MultiRowInsert(db, """
-            INSERT INTO analytics_cases (case_id, position, workflow_id, workflow_version, opened_at, decided_at, outcome,
+            INSERT OR FAIL INTO analytics_cases (case_id, position, workflow_id, workflow_version, opened_at, decided_at, outcome,
                 final_state, channel, wall_us, working_us, statutory_us, send_back_rounds, breaches, clock_stops,
                 clock_stopped_wall_us, clock_stopped_working_us)
             """, columns: 17, then: "ON CONFLICT (case_id) DO NOTHING")
         parties = MultiRowInsert(db, "INSERT OR IGNORE INTO analytics_parties (case_id, kind, value)", columns: 3)
+        saveOpenCase = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO analytics_open_cases (case_id, workflow_id, workflow_version, opened_at, channel, progress)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (case_id) DO UPDATE SET progress = excluded.progress
+            """))
+        forgetOpenCase = RawStatement(try db.cachedStatement(sql: "DELETE FROM analytics_open_cases WHERE case_id = ?"))
     }
 
     /// Writes `facts`, which are in log order: facts of the same kind at the same position are
@@ -377,16 +385,18 @@ struct AnalyticsWriter {
     /// encoding), or forgets a decided one.
     func save(caseID: String, progress: OpenCaseProgress?, json: String?) throws {
         guard let progress, let json else {
-            try db.cachedStatement(sql: "DELETE FROM analytics_open_cases WHERE case_id = ?").execute(arguments: [caseID])
+            forgetOpenCase.bind(1, caseID)
+            try forgetOpenCase.execute(db)
             return
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO analytics_open_cases (case_id, workflow_id, workflow_version, opened_at, channel, progress)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (case_id) DO UPDATE SET progress = excluded.progress
-            """).execute(arguments: [
-            caseID, progress.workflow.id, progress.workflow.version, progress.openedAt.microseconds, progress.channel, json,
-        ])
+        let s = saveOpenCase
+        s.bind(1, caseID)
+        s.bind(2, progress.workflow.id)
+        s.bind(3, progress.workflow.version)
+        s.bind(4, progress.openedAt.microseconds)
+        s.bind(5, progress.channel)
+        s.bind(6, json)
+        try s.execute(db)
     }
 }
 
@@ -409,6 +419,11 @@ struct OpenCaseProgressJSON {
 /// Inserts rows into one table up to ``rowsPerStatement`` at a time, as
 /// `INSERT ... VALUES (...), (...), ...`: SQLite then opens the table's and indexes' cursors once
 /// per statement instead of once per row. Rows are inserted in the order given.
+///
+/// Write the statements `INSERT OR FAIL` (or `OR IGNORE`): with the default `ABORT` a statement
+/// of many rows keeps a journal of every page it touches to undo its earlier rows when a later
+/// one fails, which costs more than the inserts. A failure still throws, and the caller's
+/// transaction is rolled back whole.
 struct MultiRowInsert {
     /// Rows per statement: 32 rows of the widest table (24 columns) bind 768 parameters, far
     /// below SQLite's limit of 32,766.

@@ -235,8 +235,10 @@ private enum FoldedBatches {
             var fold = CaseFlowFold(openCases: openCases, calendars: seen.lookup)
             let progressJSON = OpenCaseProgressJSON()
             var after = checkpoint
+            // The writer waits for the first batch: start small and double up to the batch size.
+            var limit = min(batchSize, 2_000)
             while true {
-                let events = try store.events(after: after, limit: batchSize)
+                let events = try store.events(after: after, limit: limit)
                 guard let last = events.last else { return }
                 let ignoredBefore = fold.ignoredEvents
                 var facts: [ProjectionFact] = []
@@ -250,8 +252,9 @@ private enum FoldedBatches {
                     calendars: seen.drainNew(), openCases: fold.openCases.count,
                     ignoredEvents: fold.ignoredEvents - ignoredBefore)
                 guard emit(batch) else { return }
-                if events.count < batchSize { return }
+                if events.count < limit { return }
                 after = last.position
+                limit = min(batchSize, limit * 2)
             }
         }
     }

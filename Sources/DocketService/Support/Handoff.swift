@@ -33,6 +33,8 @@ final class Handoff<Item>: @unchecked Sendable {
     static func start(capacity: Int, _ produce: @escaping @Sendable (_ emit: (Item) -> Bool) throws -> Void) -> Handoff {
         let handoff = Handoff(capacity: capacity)
         let thread = Thread {
+            // Named for profilers and debuggers (the name must be set from the thread itself).
+            Thread.current.name = "docket-producer"
             do {
                 try produce { handoff.put(.item($0)) }
                 handoff.put(.done)
