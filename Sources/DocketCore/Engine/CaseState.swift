@@ -163,6 +163,17 @@ public struct CaseState: Hashable, Sendable {
         }
     }
 
+    /// Whether a branch of `region` ended rejected, and whether all its branches have ended.
+    func progress(of region: String) -> (rejected: Bool, finished: Bool) {
+        var rejected = false
+        var finished = true
+        for branch in branches where branch.region == region {
+            if branch.outcome == "rejected" { rejected = true }
+            if branch.isActive { finished = false }
+        }
+        return (rejected, finished)
+    }
+
     /// The breach recorded for the statutory limit, if any.
     public var statutoryBreach: BreachRecord? { breaches.last { $0.deadline == "statutory" } }
 }

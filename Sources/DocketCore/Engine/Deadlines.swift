@@ -81,6 +81,49 @@ extension CaseState {
         return result
     }
 
+    /// The earliest limit whose breach is not recorded yet and that runs out before `limit` (or at
+    /// it, when `inclusive`); among limits due at the same instant, the first in the order of
+    /// ``deadlines(in:)``. The engine asks this before every command: it is ``deadlines(in:)``
+    /// filtered, without working out the due times of limits already recorded as breached.
+    func firstUnrecordedDeadline(in context: EngineContext, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
+        guard !isClosed else { return nil }
+        let definition = context.definition
+        var first: Deadline?
+        func consider(_ deadline: Deadline) {
+            guard let dueAt = deadline.dueAt, inclusive ? dueAt <= limit : dueAt < limit else { return }
+            if let earliest = first?.dueAt, earliest <= dueAt { return }
+            first = deadline
+        }
+        if let statutory = definition.statutoryLimit, statutoryBreach == nil {
+            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            if let start {
+                consider(Deadline(
+                    kind: .statutory, limit: statutory.within, startedAt: start,
+                    dueAt: statutoryDue(statutory.within, from: start, calendar: context.calendar),
+                    onBreach: statutory.onBreach, breachRecorded: false))
+            }
+        }
+        guard let index = definition.states.firstIndex(where: { $0.name == current.state }) else { return first }
+        if current.breachDueAt == nil, let rule = definition.states[index].limit {
+            consider(Deadline(
+                kind: .state, state: current.state, limit: rule.within, startedAt: current.enteredAt,
+                dueAt: rule.within.due(from: current.enteredAt, on: context.calendar),
+                onBreach: rule.onBreach, breachRecorded: false))
+        }
+        if let region = definition.states[index].parallel {
+            for progress in branches where progress.isActive && progress.visit.breachDueAt == nil {
+                guard let branch = region.branch(named: progress.branch),
+                      let state = branch.state(named: progress.visit.state), let rule = state.limit else { continue }
+                consider(Deadline(
+                    kind: .state, state: state.name, region: progress.region, branch: progress.branch,
+                    limit: rule.within, startedAt: progress.visit.enteredAt,
+                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.calendar),
+                    onBreach: rule.onBreach, breachRecorded: false))
+            }
+        }
+        return first
+    }
+
     /// Whether any limit running on the case is past due at `now`.
     public func isOverdue(at now: Timestamp, in context: EngineContext) -> Bool {
         deadlines(in: context).contains { $0.isOverdue(at: now) }

@@ -26,7 +26,16 @@ public enum Engine {
     /// - Returns: the events, possibly none (a `tick` with nothing due).
     /// - Throws: a ``Refusal`` saying what is not allowed and what is.
     public static func decide(_ state: CaseState?, _ command: Command, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
-        var decision = Decision(state: state, context: context, caseID: command.caseID)
+        var state = state
+        return try decide(command, evolving: &state, context)
+    }
+
+    /// ``decide(_:_:_:)`` on the caller's state, which it also evolves: on return `state` is the
+    /// fold of the events returned, exactly `events.reduce(state, evolve)`; when the command is
+    /// refused, `state` is as it was. Deciding on the state in place spares a driver that keeps
+    /// the state (the simulator, a service folding its own appends) copying it for every call.
+    public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
+        var decision = Decision(state: state.take(), context: context, caseID: command.caseID)
         do {
             switch command {
             case let .open(open): try decision.open(open)
@@ -35,6 +44,9 @@ public enum Engine {
             case let .tick(tick): try decision.tick(tick)
             }
         } catch {
+            // Only the deadlines caught up before the command's own checks are evolved before a
+            // refusal; the decision kept the state from before them.
+            state = decision.beforeBreaches ?? decision.state
             // A deadline that ran out before the command changes what the command finds; say so,
             // since the refused command appends nothing (a `tick` records the breach).
             guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
@@ -43,6 +55,7 @@ public enum Engine {
             refusal.message += " (\(what), \(passed.limit), ran out at \(due))"
             throw refusal
         }
+        state = decision.state.take()
         return decision.events
     }
 
@@ -50,11 +63,19 @@ public enum Engine {
     /// open one. Never fails: an event is a fact, and facts the fold does not understand are
     /// counted (``CaseState/version``) and otherwise ignored.
     public static func evolve(_ state: CaseState?, _ event: CaseEvent) -> CaseState? {
-        guard var state else {
-            return event.type == .caseOpened ? CaseState(opening: event) : nil
-        }
-        state.apply(event)
+        var state = state
+        evolve(&state, event)
         return state
+    }
+
+    /// Folds `event` into `state` in place: the same result as ``evolve(_:_:)``, without copying
+    /// the state (folds over many events should use this).
+    public static func evolve(_ state: inout CaseState?, _ event: CaseEvent) {
+        if state == nil {
+            if event.type == .caseOpened { state = CaseState(opening: event) }
+        } else {
+            state!.apply(event)
+        }
     }
 }
 
@@ -66,6 +87,8 @@ struct Decision {
     private(set) var events: [CaseEvent] = []
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
+    /// The state before the first breach this decision recorded: what a refusal restores.
+    private(set) var beforeBreaches: CaseState?
 
     /// Guards against definitions whose breach actions loop (each step still needs a positive
     /// limit, so this only bounds how far one tick catches up).
@@ -100,6 +123,14 @@ struct Decision {
     mutating func fire(_ command: FireEvent) throws(Refusal) {
         try openCase(at: command.at)
         catchUp(until: command.at, inclusive: false)
+        // The checks read a copy of the state; it is gone before `take` changes the state in place.
+        let chosen = try choose(command)
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+    }
+
+    /// The transition `command` fires, or why it may not.
+    private func choose(_ command: FireEvent) throws(Refusal) -> TransitionCandidate {
         let state = try openCase(at: command.at)
         try checkDeclared(role: command.role)
         if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
@@ -160,13 +191,25 @@ struct Decision {
                 throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
             }
         }
-        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+        return chosen
     }
 
     mutating func vote(_ command: CastVote) throws(Refusal) {
         try openCase(at: command.at)
         catchUp(until: command.at, inclusive: false)
+        let counted = try count(command)
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        emit(.voteCast, actor, at: command.at, EventPayload(
+            reason: command.reason, vote: command.ballot.rawValue, state: counted.state,
+            approvals: counted.approvals, rejections: counted.rejections))
+        if let event = counted.decided {
+            fireByDocket(event, from: counted.state, at: command.at, trigger: "vote", tally: (counted.approvals, counted.rejections))
+        }
+    }
+
+    /// The vote's state, the tally with `command`'s ballot, and the event the tally decides (if it
+    /// does), or why the vote may not be cast.
+    private func count(_ command: CastVote) throws(Refusal) -> (state: String, approvals: Int, rejections: Int, decided: String?) {
         let state = try openCase(at: command.at)
         guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
             throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
@@ -192,11 +235,6 @@ struct Decision {
         }
         let approvals = ballots.filter { $0.ballot == .approve }.count + (command.ballot == .approve ? 1 : 0)
         let rejections = ballots.filter { $0.ballot == .reject }.count + (command.ballot == .reject ? 1 : 0)
-        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        emit(.voteCast, actor, at: command.at, EventPayload(
-            reason: command.reason, vote: command.ballot.rawValue, state: stateDefinition.name,
-            approvals: approvals, rejections: rejections))
-
         let decided: String?
         if approvals >= rule.approveAt {
             decided = stateDefinition.whenApproved
@@ -205,9 +243,7 @@ struct Decision {
         } else {
             decided = nil
         }
-        if let event = decided {
-            fireByDocket(event, from: stateDefinition.name, at: command.at, trigger: "vote", tally: (approvals, rejections))
-        }
+        return (stateDefinition.name, approvals, rejections, decided)
     }
 
     mutating func tick(_ command: Tick) throws(Refusal) {
@@ -220,14 +256,9 @@ struct Decision {
     /// including those of states the breach actions lead to.
     mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
-            guard let state, !state.isClosed else { return }
-            let due = state.deadlines(in: context)
-                .filter { deadline in
-                    guard !deadline.breachRecorded, let dueAt = deadline.dueAt else { return false }
-                    return inclusive ? dueAt <= limit : dueAt < limit
-                }
-                .min { ($0.dueAt ?? limit) < ($1.dueAt ?? limit) }
-            guard let deadline = due, let dueAt = deadline.dueAt else { return }
+            guard let deadline = state?.firstUnrecordedDeadline(in: context, dueBefore: limit, inclusive: inclusive),
+                  let dueAt = deadline.dueAt else { return }
+            if breached.isEmpty, events.isEmpty { beforeBreaches = state }
             breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
@@ -238,8 +269,8 @@ struct Decision {
     /// Records a breach and fires its action. The breach happened at its due time; it is recorded
     /// no earlier than the case's last event, so the log's business time never runs backwards.
     private mutating func breach(_ deadline: Deadline, dueAt: Timestamp) {
-        guard let state else { return }
-        let at = max(dueAt, state.lastEventAt)
+        guard let lastEventAt = state?.lastEventAt else { return }
+        let at = max(dueAt, lastEventAt)
         let system = Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil)
         emit(.deadlineBreached, system, at: at, EventPayload(
             region: deadline.region, branch: deadline.branch, dueAt: dueAt, state: deadline.state,
@@ -247,7 +278,8 @@ struct Decision {
         guard let event = deadline.onBreach else { return }
         switch deadline.kind {
         case .statutory:
-            fireByDocket(event, from: state.current.state, at: at, trigger: "deadline")
+            guard let current = state?.current.state else { return }
+            fireByDocket(event, from: current, at: at, trigger: "deadline")
         case .state:
             if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
                let branch = definition.state(named: region)?.parallel?.branch(named: branchName),
@@ -263,7 +295,7 @@ struct Decision {
     /// Fires a case-level transition on Docket's behalf (a join, a vote outcome, a breach action),
     /// if the case is still in `from` and the transition exists.
     private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
-        guard let state, state.current.state == from,
+        guard state?.current.state == from,
               let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
         take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
              Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
@@ -273,11 +305,11 @@ struct Decision {
     /// Takes a transition and everything it sets off.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
                                reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
-        guard let state else { return }
+        guard let sendBackRounds = state?.sendBackRounds else { return }
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
-        let round = transition.sendsBack ? state.sendBackRounds + 1 : nil
+        let round = transition.sendsBack ? sendBackRounds + 1 : nil
 
         if let branch = candidate.branch, let region = candidate.region {
             if transition.startsWork {
@@ -302,13 +334,13 @@ struct Decision {
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
         let from = definition.state(named: candidate.state)
-        if from?.parallel != nil {
-            for progress in state.activeBranches {
+        if from?.parallel != nil, let active = state?.activeBranches {
+            for progress in active {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if from?.stopsClock == true, state.isClockStopped {
+        if from?.stopsClock == true, state?.isClockStopped == true {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
@@ -334,10 +366,8 @@ struct Decision {
 
     /// After a branch finished: ends the region when its join policy says so.
     private mutating func join(_ region: String, at: Timestamp) {
-        guard let state, let regionState = definition.state(named: region), let parallel = regionState.parallel else { return }
-        let branches = state.branches.filter { $0.region == region }
-        let rejected = branches.contains { $0.outcome == "rejected" }
-        let finished = branches.allSatisfy { !$0.isActive }
+        guard let (rejected, finished) = state?.progress(of: region), let regionState = definition.state(named: region),
+              let parallel = regionState.parallel else { return }
         guard finished || (rejected && parallel.join == .firstRejection) else { return }
         guard let event = rejected ? regionState.whenRejected : regionState.whenApproved else { return }
         fireByDocket(event, from: region, at: at, trigger: "join")
@@ -399,8 +429,8 @@ struct Decision {
         let event = CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
                               actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
                               occurredAt: at, payload: payload)
+        Engine.evolve(&state, event)
         events.append(event)
-        state = Engine.evolve(state, event)
     }
 }
 
