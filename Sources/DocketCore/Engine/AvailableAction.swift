@@ -53,19 +53,27 @@ extension CaseState {
         availableActions(in: definition).filter { definition.permits($0.roles, role: role, onBehalfOf: onBehalfOf) }
     }
 
-    /// Transitions that may fire from the case's current state and its running branches.
-    func candidateTransitions(in definition: WorkflowDefinition) -> [TransitionCandidate] {
+    /// Transitions that may fire from the case's current state and its running branches (only
+    /// those of `event`, when given), in definition order.
+    func candidateTransitions(in definition: WorkflowDefinition, event: String? = nil) -> [TransitionCandidate] {
         var result: [TransitionCandidate] = []
-        for transition in definition.transitions where transition.from.contains(current.state) {
-            result.append(TransitionCandidate(transition: transition, state: current.state, region: nil, branch: nil))
+        // Indexing borrows the definitions; `for transition in` would copy every one of them.
+        let transitions = definition.transitions
+        for i in transitions.indices {
+            if let event, transitions[i].event != event { continue }
+            guard transitions[i].from.contains(current.state) else { continue }
+            result.append(TransitionCandidate(transition: transitions[i], state: current.state, region: nil, branch: nil))
         }
-        if let region = definition.state(named: current.state)?.parallel {
-            for progress in activeBranches {
-                guard let branch = region.branch(named: progress.branch) else { continue }
-                for transition in branch.transitions where transition.from.contains(progress.visit.state) {
-                    result.append(TransitionCandidate(transition: transition, state: progress.visit.state,
-                                                      region: progress.region, branch: branch))
-                }
+        guard !branches.isEmpty, let stateIndex = definition.states.firstIndex(where: { $0.name == current.state }),
+              let region = definition.states[stateIndex].parallel else { return result }
+        for progress in branches where progress.isActive {
+            guard let branchIndex = region.branches.firstIndex(where: { $0.name == progress.branch }) else { continue }
+            let branchTransitions = region.branches[branchIndex].transitions
+            for i in branchTransitions.indices {
+                if let event, branchTransitions[i].event != event { continue }
+                guard branchTransitions[i].from.contains(progress.visit.state) else { continue }
+                result.append(TransitionCandidate(transition: branchTransitions[i], state: progress.visit.state,
+                                                  region: progress.region, branch: region.branches[branchIndex]))
             }
         }
         return result

@@ -35,7 +35,18 @@ public enum Engine {
     /// refused, `state` is as it was. Deciding on the state in place spares a driver that keeps
     /// the state (the simulator, a service folding its own appends) copying it for every call.
     public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
-        var decision = Decision(state: state.take(), context: context, caseID: command.caseID)
+        var events: [CaseEvent] = []
+        try decide(command, evolving: &state, appendingTo: &events, context)
+        return events
+    }
+
+    /// ``decide(_:evolving:_:)`` appending the events to `log` (a case's events so far, say)
+    /// instead of returning them; on refusal `log` and `state` are as they were.
+    public static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
+                              _ context: EngineContext) throws(Refusal) {
+        var decision = Decision(state: state.take(), context: context, caseID: command.caseID, events: log)
+        log = []
+        defer { log = decision.takeEvents() }
         do {
             switch command {
             case let .open(open): try decision.open(open)
@@ -47,6 +58,7 @@ public enum Engine {
             // Only the deadlines caught up before the command's own checks are evolved before a
             // refusal; the decision kept the state from before them.
             state = decision.beforeBreaches ?? decision.state
+            decision.forgetEvents()
             // A deadline that ran out before the command changes what the command finds; say so,
             // since the refused command appends nothing (a `tick` records the breach).
             guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
@@ -56,7 +68,6 @@ public enum Engine {
             throw refusal
         }
         state = decision.state.take()
-        return decision.events
     }
 
     /// The case's state after `event`; `nil` only when there is no case yet and the event does not
@@ -84,7 +95,10 @@ struct Decision {
     var state: CaseState?
     let context: EngineContext
     let caseID: String
-    private(set) var events: [CaseEvent] = []
+    /// The events so far: those this decision emitted follow the first `firstEvent`, which the
+    /// caller had already (a buffer it lends, so that emitted events are not copied again).
+    private(set) var events: [CaseEvent]
+    private let firstEvent: Int
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
     /// The state before the first breach this decision recorded: what a refusal restores.
@@ -94,10 +108,26 @@ struct Decision {
     /// limit, so this only bounds how far one tick catches up).
     static let maxTickSteps = 1_000
 
-    init(state: CaseState?, context: EngineContext, caseID: String) {
+    init(state: CaseState?, context: EngineContext, caseID: String, events: [CaseEvent] = []) {
         self.state = state
         self.context = context
         self.caseID = caseID
+        self.events = events
+        self.firstEvent = events.count
+    }
+
+    /// Whether this decision emitted any event.
+    var hasEmitted: Bool { events.count > firstEvent }
+
+    /// Drops the events this decision emitted (a refused command appends nothing).
+    mutating func forgetEvents() {
+        events.removeSubrange(firstEvent...)
+    }
+
+    /// Moves the events out of the decision.
+    mutating func takeEvents() -> [CaseEvent] {
+        defer { events = [] }
+        return events
     }
 
     var definition: WorkflowDefinition { context.definition }
@@ -135,7 +165,7 @@ struct Decision {
         try checkDeclared(role: command.role)
         if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
 
-        let matching = state.candidateTransitions(in: definition).filter { $0.transition.event == command.event }
+        let matching = state.candidateTransitions(in: definition, event: command.event)
         guard !matching.isEmpty else {
             let allowed = state.availableActions(in: definition)
             let mine = allowed.filter { definition.permits($0.roles, role: command.role, onBehalfOf: command.onBehalfOf) }
@@ -179,8 +209,7 @@ struct Decision {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
         }
-        let supplied = Set(state.documents).union(command.documents)
-        let missing = transition.requires.filter { !supplied.contains($0) }
+        let missing = transition.requires.filter { !state.documents.contains($0) && !command.documents.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
                           caseID: caseID, missingDocuments: missing)
@@ -258,7 +287,7 @@ struct Decision {
         for _ in 0..<Decision.maxTickSteps {
             guard let deadline = state?.firstUnrecordedDeadline(in: context, dueBefore: limit, inclusive: inclusive),
                   let dueAt = deadline.dueAt else { return }
-            if breached.isEmpty, events.isEmpty { beforeBreaches = state }
+            if breached.isEmpty, !hasEmitted { beforeBreaches = state }
             breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
@@ -407,8 +436,8 @@ struct Decision {
     }
 
     private func checkMayActForOthers(role: String?) throws(Refusal) {
-        let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
         guard let role, !definition.rolesActedFor(by: role).isEmpty else {
+            let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
             let who = role.map { "role '\($0)'" } ?? "an actor without a role"
             let allowed = rules.isEmpty ? "this workflow allows no assisted handling" : "assisted handling allows: " + rules.joined(separator: "; ")
             throw Refusal(.proxyNotAllowed, "\(who) may not act on behalf of others; \(allowed)", caseID: caseID)
@@ -435,6 +464,14 @@ struct Decision {
 }
 
 func orderedUnique(_ items: [String]) -> [String] {
-    var seen: Set<String> = []
-    return items.filter { seen.insert($0).inserted }
+    // Lists here are a handful of documents or roles: comparing beats hashing.
+    guard items.count > 1 else { return items }
+    guard items.count <= 16 else {
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0).inserted }
+    }
+    var result: [String] = []
+    result.reserveCapacity(items.count)
+    for item in items where !result.contains(item) { result.append(item) }
+    return result
 }

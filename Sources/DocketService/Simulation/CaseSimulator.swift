@@ -113,7 +113,7 @@ public struct CaseSimulator: Sendable {
         // Decided on in place: the engine evolves it by the events it returns.
         var state: CaseState?
         func decide(_ command: Command) throws(Refusal) {
-            events += try Engine.decide(command, evolving: &state, context)
+            try Engine.decide(command, evolving: &state, appendingTo: &events, context)
         }
         let opener = assisted ? ("clerk-\(staffNumber(&random))", "clerk", Optional(applicant)) : (applicant, definition.roles.contains("applicant") ? "applicant" : nil, nil)
         try decide(.open(OpenCase(caseID: caseID, actor: opener.0, role: opener.1, onBehalfOf: opener.2,
