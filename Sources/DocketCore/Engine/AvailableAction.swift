@@ -31,7 +31,7 @@ extension CaseState {
     /// Everything people can do to the case now, in definition order (events Docket alone fires
     /// are left out); empty once closed.
     public func availableActions(in definition: WorkflowDefinition) -> [AvailableAction] {
-        guard !isClosed, let state = definition.state(named: current.state) else { return [] }
+        guard !isClosed, let stateIndex = definition.states.firstIndex(where: { $0.name == current.state }) else { return [] }
         var actions: [AvailableAction] = []
         for candidate in candidateTransitions(in: definition) {
             let roles = candidate.transition.effectiveRoles(branch: candidate.branch)
@@ -41,8 +41,8 @@ extension CaseState {
                 branch: candidate.branch?.name, roles: roles, requires: candidate.transition.requires,
                 needsReason: candidate.transition.needsReason, isVote: false))
         }
-        if let vote = state.vote {
-            actions.insert(AvailableAction(event: "vote", state: state.name, roles: [vote.role], requires: [],
+        if let vote = definition.states[stateIndex].vote {
+            actions.insert(AvailableAction(event: "vote", state: definition.states[stateIndex].name, roles: [vote.role], requires: [],
                                            needsReason: false, isVote: true), at: 0)
         }
         return actions

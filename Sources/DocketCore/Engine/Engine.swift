@@ -151,7 +151,7 @@ struct Decision {
     }
 
     mutating func fire(_ command: FireEvent) throws(Refusal) {
-        try openCase(at: command.at)
+        try checkOpen(at: command.at)
         catchUp(until: command.at, inclusive: false)
         // The checks read a copy of the state; it is gone before `take` changes the state in place.
         let chosen = try choose(command)
@@ -224,7 +224,7 @@ struct Decision {
     }
 
     mutating func vote(_ command: CastVote) throws(Refusal) {
-        try openCase(at: command.at)
+        try checkOpen(at: command.at)
         catchUp(until: command.at, inclusive: false)
         let counted = try count(command)
         let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
@@ -362,14 +362,14 @@ struct Decision {
             return
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
-        let from = definition.state(named: candidate.state)
-        if from?.parallel != nil, let active = state?.activeBranches {
+        let from = definition.states.firstIndex { $0.name == candidate.state }
+        if let from, definition.states[from].parallel != nil, let active = state?.activeBranches {
             for progress in active {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if from?.stopsClock == true, state?.isClockStopped == true {
+        if let from, definition.states[from].stopsClock, state?.isClockStopped == true {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
@@ -405,25 +405,31 @@ struct Decision {
     // MARK: Checks
 
     /// The case, open, pinned to this definition, and `at` not before its last event.
+    /// (Reads the state's fields in place: binding the whole state would copy it, twice a command.)
     @discardableResult
     private func openCase(at: Timestamp) throws(Refusal) -> CaseState {
+        try checkOpen(at: at)
         guard let state else { throw Refusal.unknownCase(caseID) }
-        try checkWorkflow()
-        if let outcome = state.outcome {
-            let when = state.closedAt.map { " at \($0)" } ?? ""
-            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state.current.state)'\(when)", caseID: caseID)
-        }
-        if at < state.lastEventAt {
-            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(state.lastEventAt)); events are recorded in order",
-                          caseID: caseID)
-        }
         return state
     }
 
+    private func checkOpen(at: Timestamp) throws(Refusal) {
+        guard let lastEventAt = state?.lastEventAt else { throw Refusal.unknownCase(caseID) }
+        try checkWorkflow()
+        if let outcome = state?.outcome {
+            let when = state?.closedAt.map { " at \($0)" } ?? ""
+            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state?.current.state ?? "")'\(when)", caseID: caseID)
+        }
+        if at < lastEventAt {
+            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(lastEventAt)); events are recorded in order",
+                          caseID: caseID)
+        }
+    }
+
     private func checkWorkflow() throws(Refusal) {
-        guard let state else { return }
-        if state.workflowID != definition.id || state.workflowVersion != definition.version {
-            throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(state.workflowID)' version \(state.workflowVersion), not '\(definition.id)' version \(definition.version)",
+        guard let workflowID = state?.workflowID, let workflowVersion = state?.workflowVersion else { return }
+        if workflowID != definition.id || workflowVersion != definition.version {
+            throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(workflowID)' version \(workflowVersion), not '\(definition.id)' version \(definition.version)",
                           caseID: caseID)
         }
     }

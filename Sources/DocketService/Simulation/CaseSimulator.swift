@@ -79,6 +79,12 @@ public struct CaseSimulator: Sendable {
             self.isVote = isVote
         }
 
+        // Hashing the event and state is enough to tell actions apart, and half the work.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(event)
+            hasher.combine(state)
+        }
+
         init(_ action: AvailableAction) {
             event = action.event
             state = action.state
