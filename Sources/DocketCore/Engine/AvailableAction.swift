@@ -33,17 +33,31 @@ extension CaseState {
     public func availableActions(in definition: WorkflowDefinition) -> [AvailableAction] {
         guard !isClosed, let stateIndex = definition.states.firstIndex(where: { $0.name == current.state }) else { return [] }
         var actions: [AvailableAction] = []
-        for candidate in candidateTransitions(in: definition) {
-            let roles = candidate.transition.effectiveRoles(branch: candidate.branch)
-            guard !roles.isEmpty else { continue }
-            actions.append(AvailableAction(
-                event: candidate.transition.event, state: candidate.state, region: candidate.region,
-                branch: candidate.branch?.name, roles: roles, requires: candidate.transition.requires,
-                needsReason: candidate.transition.needsReason, isVote: false))
-        }
         if let vote = definition.states[stateIndex].vote {
-            actions.insert(AvailableAction(event: "vote", state: definition.states[stateIndex].name, roles: [vote.role], requires: [],
-                                           needsReason: false, isVote: true), at: 0)
+            actions.append(AvailableAction(event: "vote", state: definition.states[stateIndex].name, roles: [vote.role], requires: [],
+                                           needsReason: false, isVote: true))
+        }
+        // The loops of `candidateTransitions`, reading the definitions in place: the simulator
+        // asks this at every step.
+        let transitions = definition.transitions
+        for i in transitions.indices where transitions[i].from.contains(current.state) {
+            guard let roles = transitions[i].roles, !roles.isEmpty else { continue }
+            actions.append(AvailableAction(
+                event: transitions[i].event, state: current.state, region: nil, branch: nil, roles: roles,
+                requires: transitions[i].requires, needsReason: transitions[i].needsReason, isVote: false))
+        }
+        guard !branches.isEmpty, let region = definition.states[stateIndex].parallel else { return actions }
+        for progress in branches where progress.isActive {
+            guard let b = region.branches.firstIndex(where: { $0.name == progress.branch }) else { continue }
+            let branchTransitions = region.branches[b].transitions
+            for i in branchTransitions.indices where branchTransitions[i].from.contains(progress.visit.state) {
+                let roles = branchTransitions[i].roles ?? region.branches[b].roles ?? []
+                guard !roles.isEmpty else { continue }
+                actions.append(AvailableAction(
+                    event: branchTransitions[i].event, state: progress.visit.state, region: progress.region,
+                    branch: region.branches[b].name, roles: roles, requires: branchTransitions[i].requires,
+                    needsReason: branchTransitions[i].needsReason, isVote: false))
+            }
         }
         return actions
     }

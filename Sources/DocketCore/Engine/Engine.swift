@@ -82,7 +82,8 @@ public enum Engine {
     /// Folds `event` into `state` in place: the same result as ``evolve(_:_:)``, without copying
     /// the state (folds over many events should use this).
     public static func evolve(_ state: inout CaseState?, _ event: CaseEvent) {
-        if state == nil {
+        // `state == nil` would copy the state to compare it; matching the case does not.
+        if case .none = state {
             if event.type == .caseOpened { state = CaseState(opening: event) }
         } else {
             state!.apply(event)
@@ -276,7 +277,7 @@ struct Decision {
     }
 
     mutating func tick(_ command: Tick) throws(Refusal) {
-        guard state != nil else { throw Refusal.unknownCase(caseID) }
+        if case .none = state { throw Refusal.unknownCase(caseID) }
         try checkWorkflow()
         catchUp(until: command.now, inclusive: true)
     }
