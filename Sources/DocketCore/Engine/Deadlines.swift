@@ -85,39 +85,41 @@ extension CaseState {
     /// it, when `inclusive`); among limits due at the same instant, the first in the order of
     /// ``deadlines(in:)``. The engine asks this before every command: it is ``deadlines(in:)``
     /// filtered, without working out the due times of limits already recorded as breached.
-    func firstUnrecordedDeadline(in context: EngineContext, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
+    ///
+    /// It reads the context through a pointer (the engine's, valid for the call): passed by
+    /// value, the context was copied on every call.
+    func firstUnrecordedDeadline(in context: UnsafePointer<EngineContext>, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
         guard !isClosed else { return nil }
-        let definition = context.definition
         var first: Deadline?
         func consider(_ deadline: Deadline) {
             guard let dueAt = deadline.dueAt, inclusive ? dueAt <= limit : dueAt < limit else { return }
             if let earliest = first?.dueAt, earliest <= dueAt { return }
             first = deadline
         }
-        if let statutory = definition.statutoryLimit, statutoryBreach == nil {
+        if let statutory = context.pointee.definition.statutoryLimit, statutoryBreach == nil {
             let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
             if let start {
                 consider(Deadline(
                     kind: .statutory, limit: statutory.within, startedAt: start,
-                    dueAt: statutoryDue(statutory.within, from: start, calendar: context.calendar),
+                    dueAt: statutoryDue(statutory.within, from: start, calendar: context.pointee.calendar),
                     onBreach: statutory.onBreach, breachRecorded: false))
             }
         }
-        guard let index = definition.states.firstIndex(where: { $0.name == current.state }) else { return first }
-        if current.breachDueAt == nil, let rule = definition.states[index].limit {
+        guard let index = context.pointee.definition.states.firstIndex(where: { $0.name == current.state }) else { return first }
+        if current.breachDueAt == nil, let rule = context.pointee.definition.states[index].limit {
             consider(Deadline(
                 kind: .state, state: current.state, limit: rule.within, startedAt: current.enteredAt,
-                dueAt: rule.within.due(from: current.enteredAt, on: context.calendar),
+                dueAt: rule.within.due(from: current.enteredAt, on: context.pointee.calendar),
                 onBreach: rule.onBreach, breachRecorded: false))
         }
-        if let region = definition.states[index].parallel {
+        if let region = context.pointee.definition.states[index].parallel {
             for progress in branches where progress.isActive && progress.visit.breachDueAt == nil {
                 guard let branch = region.branch(named: progress.branch),
                       let state = branch.state(named: progress.visit.state), let rule = state.limit else { continue }
                 consider(Deadline(
                     kind: .state, state: state.name, region: progress.region, branch: progress.branch,
                     limit: rule.within, startedAt: progress.visit.enteredAt,
-                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.calendar),
+                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.pointee.calendar),
                     onBreach: rule.onBreach, breachRecorded: false))
             }
         }

@@ -44,9 +44,22 @@ public enum Engine {
     /// instead of returning them; on refusal `log` and `state` are as they were.
     public static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
                               _ context: EngineContext) throws(Refusal) {
-        var decision = Decision(state: state.take(), context: context, caseID: command.caseID, events: log)
-        log = []
-        defer { log = decision.takeEvents() }
+        // The decision reads the context in place (copying it is a dozen references to retain and
+        // release on every call); it does not outlive this call.
+        try withUnsafePointer(to: context) { (context) throws(Refusal) in
+            try decide(command, evolving: &state, appendingTo: &log, context)
+        }
+    }
+
+    private static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
+                               _ context: UnsafePointer<EngineContext>) throws(Refusal) {
+        // (No `defer` and no `??` on the decision below: the compiler copied the whole decision,
+        // state and all, for a closure that captured it.)
+        // The state and the log are moved in after initialising: the compiler copies the decision
+        // it initialises once, and a copy without them costs nothing.
+        var decision = Decision(state: nil, context: context, caseID: command.caseID)
+        decision.state = state.take()
+        decision.lend(&log)
         do {
             switch command {
             case let .open(open): try decision.open(open)
@@ -57,8 +70,13 @@ public enum Engine {
         } catch {
             // Only the deadlines caught up before the command's own checks are evolved before a
             // refusal; the decision kept the state from before them.
-            state = decision.beforeBreaches ?? decision.state
+            if let before = decision.beforeBreaches {
+                state = before
+            } else {
+                state = decision.state.take()
+            }
             decision.forgetEvents()
+            log = decision.takeEvents()
             // A deadline that ran out before the command changes what the command finds; say so,
             // since the refused command appends nothing (a `tick` records the breach).
             guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
@@ -68,6 +86,7 @@ public enum Engine {
             throw refusal
         }
         state = decision.state.take()
+        log = decision.takeEvents()
     }
 
     /// The case's state after `event`; `nil` only when there is no case yet and the event does not
@@ -94,12 +113,14 @@ public enum Engine {
 /// One `decide` call in progress: the events so far and the state they lead to.
 struct Decision {
     var state: CaseState?
-    let context: EngineContext
+    /// The caller's context, borrowed for the decision's lifetime (see `Engine.decide`).
+    private let contextPointer: UnsafePointer<EngineContext>
+    var context: EngineContext { _read { yield contextPointer.pointee } }
     let caseID: String
     /// The events so far: those this decision emitted follow the first `firstEvent`, which the
     /// caller had already (a buffer it lends, so that emitted events are not copied again).
     private(set) var events: [CaseEvent]
-    private let firstEvent: Int
+    private var firstEvent: Int
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
     /// The state before the first breach this decision recorded: what a refusal restores.
@@ -109,12 +130,18 @@ struct Decision {
     /// limit, so this only bounds how far one tick catches up).
     static let maxTickSteps = 1_000
 
-    init(state: CaseState?, context: EngineContext, caseID: String, events: [CaseEvent] = []) {
+    init(state: CaseState?, context: UnsafePointer<EngineContext>, caseID: String, events: [CaseEvent] = []) {
         self.state = state
-        self.context = context
+        self.contextPointer = context
         self.caseID = caseID
         self.events = events
         self.firstEvent = events.count
+    }
+
+    /// Takes `log` as the events so far (leaving it empty); ``takeEvents()`` gives them back.
+    mutating func lend(_ log: inout [CaseEvent]) {
+        swap(&events, &log)
+        firstEvent = events.count
     }
 
     /// Whether this decision emitted any event.
@@ -131,7 +158,7 @@ struct Decision {
         return events
     }
 
-    var definition: WorkflowDefinition { context.definition }
+    var definition: WorkflowDefinition { _read { yield contextPointer.pointee.definition } }
 
     // MARK: Commands
 
@@ -286,7 +313,7 @@ struct Decision {
     /// including those of states the breach actions lead to.
     mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
-            guard let deadline = state?.firstUnrecordedDeadline(in: context, dueBefore: limit, inclusive: inclusive),
+            guard let deadline = state?.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
                   let dueAt = deadline.dueAt else { return }
             if breached.isEmpty, !hasEmitted { beforeBreaches = state }
             breached.append(deadline)
@@ -459,14 +486,16 @@ struct Decision {
         var onBehalfOf: String?
     }
 
-    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
+    // The payload and then the event are moved, not copied: an event is a few hundred bytes and
+    // a dozen references.
+    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: consuming EventPayload) {
         let workflowID = state?.workflowID ?? definition.id
         let version = state?.workflowVersion ?? definition.version
         let event = CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
                               actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                              occurredAt: at, payload: payload)
+                              occurredAt: at, payload: consume payload)
         Engine.evolve(&state, event)
-        events.append(event)
+        events.append(consume event)
     }
 }
 
