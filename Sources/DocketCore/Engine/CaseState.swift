@@ -41,6 +41,38 @@ public struct CaseState: Hashable, Sendable {
     public var firstFired: [String: Timestamp]
     /// Every deadline breach recorded, oldest first.
     public var breaches: [BreachRecord]
+    /// Due times already worked out on this state (a cache, not part of the state: see
+    /// ``DueTimeMemo``; `==` and `hash(into:)` leave it out).
+    var dueTimes: DueTimeMemo?
+
+    public static func == (a: CaseState, b: CaseState) -> Bool {
+        a.caseID == b.caseID && a.workflowID == b.workflowID && a.workflowVersion == b.workflowVersion
+            && a.version == b.version && a.openedAt == b.openedAt && a.openedBy == b.openedBy && a.data == b.data
+            && a.lastEventAt == b.lastEventAt && a.current == b.current && a.branches == b.branches
+            && a.outcome == b.outcome && a.closedAt == b.closedAt && a.documents == b.documents
+            && a.sendBackRounds == b.sendBackRounds && a.clockStops == b.clockStops && a.firstFired == b.firstFired
+            && a.breaches == b.breaches
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(caseID)
+        hasher.combine(workflowID)
+        hasher.combine(workflowVersion)
+        hasher.combine(version)
+        hasher.combine(openedAt)
+        hasher.combine(openedBy)
+        hasher.combine(data)
+        hasher.combine(lastEventAt)
+        hasher.combine(current)
+        hasher.combine(branches)
+        hasher.combine(outcome)
+        hasher.combine(closedAt)
+        hasher.combine(documents)
+        hasher.combine(sendBackRounds)
+        hasher.combine(clockStops)
+        hasher.combine(firstFired)
+        hasher.combine(breaches)
+    }
 
     /// Whether the case reached a final state.
     public var isClosed: Bool { outcome != nil }

@@ -144,6 +144,10 @@ struct Decision {
         firstEvent = events.count
     }
 
+    /// The case's state, read in place (binding it to a name copies it); only once it is known
+    /// to exist.
+    private var known: CaseState { _read { yield state! } }
+
     /// Whether this decision emitted any event.
     var hasEmitted: Bool { events.count > firstEvent }
 
@@ -189,15 +193,17 @@ struct Decision {
 
     /// The transition `command` fires, or why it may not.
     private func choose(_ command: FireEvent) throws(Refusal) -> TransitionCandidate {
-        let state = try openCase(at: command.at)
+        try checkOpen(at: command.at)
+        // One copy of the definition for all the checks (each use of `self.definition` made one).
+        let definition = self.definition
         try checkDeclared(role: command.role)
         if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
 
-        let matching = state.candidateTransitions(in: definition, event: command.event)
+        let matching = known.candidateTransitions(in: definition, event: command.event)
         guard !matching.isEmpty else {
-            let allowed = state.availableActions(in: definition)
+            let allowed = known.availableActions(in: definition)
             let mine = allowed.filter { definition.permits($0.roles, role: command.role, onBehalfOf: command.onBehalfOf) }
-            var message = "event '\(command.event)' is not allowed in \(state.whereabouts)"
+            var message = "event '\(command.event)' is not allowed in \(known.whereabouts)"
             if allowed.isEmpty {
                 message += "; nothing can be fired now"
             } else {
@@ -223,7 +229,7 @@ struct Decision {
         if let branch = command.branch {
             permitted = permitted.filter { $0.branch?.name == branch }
             guard !permitted.isEmpty else {
-                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(state.whereabouts)",
+                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(known.whereabouts)",
                               caseID: caseID, allowedEvents: [command.event])
             }
         }
@@ -237,13 +243,13 @@ struct Decision {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
         }
-        let missing = transition.requires.filter { !state.documents.contains($0) && !command.documents.contains($0) }
+        let missing = transition.requires.filter { !known.documents.contains($0) && !command.documents.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
                           caseID: caseID, missingDocuments: missing)
         }
         if transition.startsWork {
-            let visit = chosen.branch.flatMap { b in state.branches.first { $0.branch == b.name }?.visit } ?? state.current
+            let visit = chosen.branch.flatMap { b in known.branches.first { $0.branch == b.name }?.visit } ?? known.current
             if let started = visit.workStartedAt {
                 throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
             }
@@ -268,6 +274,7 @@ struct Decision {
     /// does), or why the vote may not be cast.
     private func count(_ command: CastVote) throws(Refusal) -> (state: String, approvals: Int, rejections: Int, decided: String?) {
         let state = try openCase(at: command.at)
+        let definition = self.definition
         guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
             throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
                           allowedEvents: state.availableActions(in: definition).map(\.event))
@@ -313,7 +320,8 @@ struct Decision {
     /// including those of states the breach actions lead to.
     mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
-            guard let deadline = state?.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
+            guard case .some = state,
+                  let deadline = state!.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
                   let dueAt = deadline.dueAt else { return }
             if breached.isEmpty, !hasEmitted { beforeBreaches = state }
             breached.append(deadline)
@@ -326,8 +334,8 @@ struct Decision {
     /// Records a breach and fires its action. The breach happened at its due time; it is recorded
     /// no earlier than the case's last event, so the log's business time never runs backwards.
     private mutating func breach(_ deadline: Deadline, dueAt: Timestamp) {
-        guard let lastEventAt = state?.lastEventAt else { return }
-        let at = max(dueAt, lastEventAt)
+        guard case .some = state else { return }
+        let at = max(dueAt, state!.lastEventAt)
         let system = Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil)
         emit(.deadlineBreached, system, at: at, EventPayload(
             region: deadline.region, branch: deadline.branch, dueAt: dueAt, state: deadline.state,
@@ -335,7 +343,8 @@ struct Decision {
         guard let event = deadline.onBreach else { return }
         switch deadline.kind {
         case .statutory:
-            guard let current = state?.current.state else { return }
+            guard case .some = state else { return }
+            let current = state!.current.state
             fireByDocket(event, from: current, at: at, trigger: "deadline")
         case .state:
             if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
@@ -352,7 +361,7 @@ struct Decision {
     /// Fires a case-level transition on Docket's behalf (a join, a vote outcome, a breach action),
     /// if the case is still in `from` and the transition exists.
     private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
-        guard state?.current.state == from,
+        guard case .some = state, state!.current.state == from,
               let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
         take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
              Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
@@ -362,7 +371,8 @@ struct Decision {
     /// Takes a transition and everything it sets off.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
                                reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
-        guard let sendBackRounds = state?.sendBackRounds else { return }
+        guard case .some = state else { return }
+        let sendBackRounds = state!.sendBackRounds
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
@@ -391,13 +401,14 @@ struct Decision {
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
         let from = definition.states.firstIndex { $0.name == candidate.state }
-        if let from, definition.states[from].parallel != nil, let active = state?.activeBranches {
+        if let from, definition.states[from].parallel != nil {
+            let active = state!.activeBranches
             for progress in active {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if let from, definition.states[from].stopsClock, state?.isClockStopped == true {
+        if let from, definition.states[from].stopsClock, state!.isClockStopped {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
@@ -416,7 +427,7 @@ struct Decision {
                     to: initial.name, region: state.name, branch: branch.name, department: initial.department))
             }
         }
-        if state.stopsClock, self.state?.isClockStopped == false {
+        if state.stopsClock, case .some = self.state, !self.state!.isClockStopped {
             emit(.clockStopped, actor, at: at, EventPayload(state: state.name))
         }
     }
@@ -442,9 +453,10 @@ struct Decision {
     }
 
     private func checkOpen(at: Timestamp) throws(Refusal) {
-        guard let lastEventAt = state?.lastEventAt else { throw Refusal.unknownCase(caseID) }
+        guard case .some = state else { throw Refusal.unknownCase(caseID) }
+        let lastEventAt = state!.lastEventAt
         try checkWorkflow()
-        if let outcome = state?.outcome {
+        if let outcome = state!.outcome {
             let when = state?.closedAt.map { " at \($0)" } ?? ""
             throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state?.current.state ?? "")'\(when)", caseID: caseID)
         }
@@ -455,11 +467,10 @@ struct Decision {
     }
 
     private func checkWorkflow() throws(Refusal) {
-        guard let workflowID = state?.workflowID, let workflowVersion = state?.workflowVersion else { return }
-        if workflowID != definition.id || workflowVersion != definition.version {
-            throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(workflowID)' version \(workflowVersion), not '\(definition.id)' version \(definition.version)",
-                          caseID: caseID)
-        }
+        guard case .some = state, state!.workflowID != definition.id || state!.workflowVersion != definition.version else { return }
+        let workflowID = state!.workflowID, workflowVersion = state!.workflowVersion
+        throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(workflowID)' version \(workflowVersion), not '\(definition.id)' version \(definition.version)",
+                      caseID: caseID)
     }
 
     private func checkDeclared(role: String) throws(Refusal) {
@@ -489,13 +500,17 @@ struct Decision {
     // The payload and then the event are moved, not copied: an event is a few hundred bytes and
     // a dozen references.
     private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: consuming EventPayload) {
-        let workflowID = state?.workflowID ?? definition.id
-        let version = state?.workflowVersion ?? definition.version
-        let event = CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
-                              actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                              occurredAt: at, payload: consume payload)
-        Engine.evolve(&state, event)
-        events.append(consume event)
+        // (`state?.workflowID ?? ...` copied the whole state; `state!` after the check reads in place.)
+        var workflowID = definition.id
+        var version = definition.version
+        if case .some = state {
+            workflowID = state!.workflowID
+            version = state!.workflowVersion
+        }
+        events.append(CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
+                                actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                                occurredAt: at, payload: payload))
+        Engine.evolve(&state, events[events.count - 1])
     }
 }
 
