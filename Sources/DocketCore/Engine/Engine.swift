@@ -507,10 +507,15 @@ struct Decision {
             workflowID = state!.workflowID
             version = state!.workflowVersion
         }
+        // Folded from its parts first, then moved into the log: `Engine.evolve` on the event
+        // copied it (and handing it to the log copied it again).
+        var opens = false
+        if case .none = state { opens = true }
+        if !opens { state!.apply(type, actor: actor.id, onBehalfOf: actor.onBehalfOf, at: at, payload) }
         events.append(CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
                                 actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
                                 occurredAt: at, payload: payload))
-        Engine.evolve(&state, events[events.count - 1])
+        if opens, type == .caseOpened { state = CaseState(opening: events[events.count - 1]) }
     }
 }
 
