@@ -70,7 +70,7 @@ public enum Engine {
         } catch {
             // Only the deadlines caught up before the command's own checks are evolved before a
             // refusal; the decision kept the state from before them.
-            if let before = decision.beforeBreaches {
+            if let before = decision.beforeBreaches.first {
                 state = before
             } else {
                 state = decision.state.take()
@@ -124,7 +124,9 @@ struct Decision {
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
     /// The state before the first breach this decision recorded: what a refusal restores.
-    private(set) var beforeBreaches: CaseState?
+    /// (An array of at most one: a word in the decision, which is moved around on every call,
+    /// rather than a whole state.)
+    private(set) var beforeBreaches: [CaseState?] = []
 
     /// Guards against definitions whose breach actions loop (each step still needs a positive
     /// limit, so this only bounds how far one tick catches up).
@@ -323,7 +325,7 @@ struct Decision {
             guard case .some = state,
                   let deadline = state!.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
                   let dueAt = deadline.dueAt else { return }
-            if breached.isEmpty, !hasEmitted { beforeBreaches = state }
+            if breached.isEmpty, !hasEmitted { beforeBreaches = [state] }
             breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
