@@ -99,7 +99,7 @@ public struct CaseState: Hashable, Sendable {
     /// `case_opened` (no such case).
     public static func replay(_ events: some Sequence<CaseEvent>) -> CaseState? {
         var state: CaseState?
-        for event in events { state = Engine.evolve(state, event) }
+        for event in events { Engine.evolve(&state, event) }
         return state
     }
 

@@ -117,7 +117,6 @@ public struct CaseSimulator: Sendable {
         let applicant = "applicant-" + caseID
         let assisted = channel == "assisted" && !definition.rolesActedFor(by: "clerk").isEmpty
         var events: [CaseEvent] = []
-        events.reserveCapacity(16)
         // Decided on in place: the engine evolves it by the events it returns.
         var state: CaseState?
         func decide(_ command: Command) throws(Refusal) {
