@@ -31,19 +31,33 @@ extension CaseState {
     /// Everything people can do to the case now, in definition order (events Docket alone fires
     /// are left out); empty once closed.
     public func availableActions(in definition: WorkflowDefinition) -> [AvailableAction] {
-        guard !isClosed, let state = definition.state(named: current.state) else { return [] }
+        guard !isClosed, let stateIndex = definition.states.firstIndex(where: { $0.name == current.state }) else { return [] }
         var actions: [AvailableAction] = []
-        for candidate in candidateTransitions(in: definition) {
-            let roles = candidate.transition.effectiveRoles(branch: candidate.branch)
-            guard !roles.isEmpty else { continue }
-            actions.append(AvailableAction(
-                event: candidate.transition.event, state: candidate.state, region: candidate.region,
-                branch: candidate.branch?.name, roles: roles, requires: candidate.transition.requires,
-                needsReason: candidate.transition.needsReason, isVote: false))
+        if let vote = definition.states[stateIndex].vote {
+            actions.append(AvailableAction(event: "vote", state: definition.states[stateIndex].name, roles: [vote.role], requires: [],
+                                           needsReason: false, isVote: true))
         }
-        if let vote = state.vote {
-            actions.insert(AvailableAction(event: "vote", state: state.name, roles: [vote.role], requires: [],
-                                           needsReason: false, isVote: true), at: 0)
+        // The loops of `candidateTransitions`, reading the definitions in place: the simulator
+        // asks this at every step.
+        let transitions = definition.transitions
+        for i in transitions.indices where transitions[i].from.contains(current.state) {
+            guard let roles = transitions[i].roles, !roles.isEmpty else { continue }
+            actions.append(AvailableAction(
+                event: transitions[i].event, state: current.state, region: nil, branch: nil, roles: roles,
+                requires: transitions[i].requires, needsReason: transitions[i].needsReason, isVote: false))
+        }
+        guard !branches.isEmpty, let region = definition.states[stateIndex].parallel else { return actions }
+        for progress in branches where progress.isActive {
+            guard let b = region.branches.firstIndex(where: { $0.name == progress.branch }) else { continue }
+            let branchTransitions = region.branches[b].transitions
+            for i in branchTransitions.indices where branchTransitions[i].from.contains(progress.visit.state) {
+                let roles = branchTransitions[i].roles ?? region.branches[b].roles ?? []
+                guard !roles.isEmpty else { continue }
+                actions.append(AvailableAction(
+                    event: branchTransitions[i].event, state: progress.visit.state, region: progress.region,
+                    branch: region.branches[b].name, roles: roles, requires: branchTransitions[i].requires,
+                    needsReason: branchTransitions[i].needsReason, isVote: false))
+            }
         }
         return actions
     }
@@ -53,19 +67,27 @@ extension CaseState {
         availableActions(in: definition).filter { definition.permits($0.roles, role: role, onBehalfOf: onBehalfOf) }
     }
 
-    /// Transitions that may fire from the case's current state and its running branches.
-    func candidateTransitions(in definition: WorkflowDefinition) -> [TransitionCandidate] {
+    /// Transitions that may fire from the case's current state and its running branches (only
+    /// those of `event`, when given), in definition order.
+    func candidateTransitions(in definition: WorkflowDefinition, event: String? = nil) -> [TransitionCandidate] {
         var result: [TransitionCandidate] = []
-        for transition in definition.transitions where transition.from.contains(current.state) {
-            result.append(TransitionCandidate(transition: transition, state: current.state, region: nil, branch: nil))
+        // Indexing borrows the definitions; `for transition in` would copy every one of them.
+        let transitions = definition.transitions
+        for i in transitions.indices {
+            if let event, transitions[i].event != event { continue }
+            guard transitions[i].from.contains(current.state) else { continue }
+            result.append(TransitionCandidate(transition: transitions[i], state: current.state, region: nil, branch: nil))
         }
-        if let region = definition.state(named: current.state)?.parallel {
-            for progress in activeBranches {
-                guard let branch = region.branch(named: progress.branch) else { continue }
-                for transition in branch.transitions where transition.from.contains(progress.visit.state) {
-                    result.append(TransitionCandidate(transition: transition, state: progress.visit.state,
-                                                      region: progress.region, branch: branch))
-                }
+        guard !branches.isEmpty, let stateIndex = definition.states.firstIndex(where: { $0.name == current.state }),
+              let region = definition.states[stateIndex].parallel else { return result }
+        for progress in branches where progress.isActive {
+            guard let branchIndex = region.branches.firstIndex(where: { $0.name == progress.branch }) else { continue }
+            let branchTransitions = region.branches[branchIndex].transitions
+            for i in branchTransitions.indices {
+                if let event, branchTransitions[i].event != event { continue }
+                guard branchTransitions[i].from.contains(progress.visit.state) else { continue }
+                result.append(TransitionCandidate(transition: branchTransitions[i], state: progress.visit.state,
+                                                  region: progress.region, branch: region.branches[branchIndex]))
             }
         }
         return result

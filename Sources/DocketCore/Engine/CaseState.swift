@@ -41,6 +41,38 @@ public struct CaseState: Hashable, Sendable {
     public var firstFired: [String: Timestamp]
     /// Every deadline breach recorded, oldest first.
     public var breaches: [BreachRecord]
+    /// Due times already worked out on this state (a cache, not part of the state: see
+    /// ``DueTimeMemo``; `==` and `hash(into:)` leave it out).
+    var dueTimes: DueTimeMemo?
+
+    public static func == (a: CaseState, b: CaseState) -> Bool {
+        a.caseID == b.caseID && a.workflowID == b.workflowID && a.workflowVersion == b.workflowVersion
+            && a.version == b.version && a.openedAt == b.openedAt && a.openedBy == b.openedBy && a.data == b.data
+            && a.lastEventAt == b.lastEventAt && a.current == b.current && a.branches == b.branches
+            && a.outcome == b.outcome && a.closedAt == b.closedAt && a.documents == b.documents
+            && a.sendBackRounds == b.sendBackRounds && a.clockStops == b.clockStops && a.firstFired == b.firstFired
+            && a.breaches == b.breaches
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(caseID)
+        hasher.combine(workflowID)
+        hasher.combine(workflowVersion)
+        hasher.combine(version)
+        hasher.combine(openedAt)
+        hasher.combine(openedBy)
+        hasher.combine(data)
+        hasher.combine(lastEventAt)
+        hasher.combine(current)
+        hasher.combine(branches)
+        hasher.combine(outcome)
+        hasher.combine(closedAt)
+        hasher.combine(documents)
+        hasher.combine(sendBackRounds)
+        hasher.combine(clockStops)
+        hasher.combine(firstFired)
+        hasher.combine(breaches)
+    }
 
     /// Whether the case reached a final state.
     public var isClosed: Bool { outcome != nil }
@@ -67,7 +99,7 @@ public struct CaseState: Hashable, Sendable {
     /// `case_opened` (no such case).
     public static func replay(_ events: some Sequence<CaseEvent>) -> CaseState? {
         var state: CaseState?
-        for event in events { state = Engine.evolve(state, event) }
+        for event in events { Engine.evolve(&state, event) }
         return state
     }
 
@@ -95,12 +127,16 @@ public struct CaseState: Hashable, Sendable {
 
     /// Applies one event that follows the opening.
     mutating func apply(_ event: CaseEvent) {
-        let p = event.payload
-        let at = event.occurredAt
+        apply(event.type, actor: event.actor, onBehalfOf: event.onBehalfOf, at: event.occurredAt, event.payload)
+    }
+
+    /// ``apply(_:)`` from the event's parts: the engine folds what it emits before it builds the
+    /// event, so that the event is moved into the log rather than copied.
+    mutating func apply(_ type: CaseEventType, actor: String, onBehalfOf: String?, at: Timestamp, _ p: EventPayload) {
         version += 1
         lastEventAt = max(lastEventAt, at)
         supply(p.documents)
-        switch event.type {
+        switch type {
         case .caseOpened:
             break  // a second opening is not a fact the engine produces; ignore it
         case .transitionFired:
@@ -128,7 +164,7 @@ public struct CaseState: Hashable, Sendable {
             branches[index].cancelled = true
         case .voteCast:
             guard let vote = p.vote.flatMap(Ballot.init(rawValue:)) else { return }
-            current.ballots.append(BallotRecord(voter: event.onBehalfOf ?? event.actor, ballot: vote, actor: event.actor, at: at))
+            current.ballots.append(BallotRecord(voter: onBehalfOf ?? actor, ballot: vote, actor: actor, at: at))
         case .deadlineBreached:
             let record = BreachRecord(deadline: p.deadline ?? "state", state: p.state, region: p.region, branch: p.branch,
                                       dueAt: p.dueAt ?? at, recordedAt: at)
@@ -161,6 +197,17 @@ public struct CaseState: Hashable, Sendable {
         } else if state == nil || current.state == state {
             change(&current)
         }
+    }
+
+    /// Whether a branch of `region` ended rejected, and whether all its branches have ended.
+    func progress(of region: String) -> (rejected: Bool, finished: Bool) {
+        var rejected = false
+        var finished = true
+        for branch in branches where branch.region == region {
+            if branch.outcome == "rejected" { rejected = true }
+            if branch.isActive { finished = false }
+        }
+        return (rejected, finished)
     }
 
     /// The breach recorded for the statutory limit, if any.

@@ -3,11 +3,51 @@
 public struct EngineContext: Sendable {
     public var definition: WorkflowDefinition
     /// The calendar the definition's `calendar:` names (``AlwaysWorkingCalendar`` when it names none).
-    public var calendar: any WorkingTimeCalendar
+    public var calendar: any WorkingTimeCalendar {
+        didSet { calendarIdentity = CalendarIdentity() }
+    }
+    /// Stands for ``calendar`` in the due times a case state remembers (``DueTimeMemo``): a new
+    /// one whenever the calendar is set, so a remembered due time is only reused with the
+    /// calendar it was worked out on.
+    private(set) var calendarIdentity = CalendarIdentity()
 
     public init(definition: WorkflowDefinition, calendar: any WorkingTimeCalendar = AlwaysWorkingCalendar()) {
         self.definition = definition
         self.calendar = calendar
+    }
+}
+
+/// See ``EngineContext/calendarIdentity``.
+final class CalendarIdentity: Sendable {}
+
+/// Due times worked out on a case state, with everything each depends on: the engine asks for
+/// the next due limit before every command (a simulated step is a `tick` and then a `fire` on
+/// the same state), and the working-time arithmetic was a third of its instructions. Not part of
+/// the case's state: ``CaseState``'s equality and hash ignore it, and a state without it (folded
+/// from events) gives the same answers, only slower.
+///
+/// Immutable and shared by reference (one word in every state, and copies of a state may share
+/// it): remembering a new due time replaces it.
+final class DueTimeMemo: Sendable {
+    struct Statutory: Sendable {
+        var calendar: CalendarIdentity
+        var limit: TimeLimit
+        var start: Timestamp
+        var clockStops: [ClockStop]
+        var due: Timestamp?
+    }
+    struct Stay: Sendable {
+        var calendar: CalendarIdentity
+        var limit: TimeLimit
+        var enteredAt: Timestamp
+        var due: Timestamp
+    }
+    let statutory: Statutory?
+    let stay: Stay?
+
+    init(statutory: Statutory?, stay: Stay?) {
+        self.statutory = statutory
+        self.stay = stay
     }
 }
 
@@ -79,6 +119,72 @@ extension CaseState {
             }
         }
         return result
+    }
+
+    /// The earliest limit whose breach is not recorded yet and that runs out before `limit` (or at
+    /// it, when `inclusive`); among limits due at the same instant, the first in the order of
+    /// ``deadlines(in:)``. The engine asks this before every command: it is ``deadlines(in:)``
+    /// filtered, without working out the due times of limits already recorded as breached.
+    ///
+    /// It reads the context through a pointer (the engine's, valid for the call): passed by
+    /// value, the context was copied on every call.
+    mutating func firstUnrecordedDeadline(in context: UnsafePointer<EngineContext>, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
+        guard !isClosed else { return nil }
+        var first: Deadline?
+        func consider(_ deadline: Deadline) {
+            guard let dueAt = deadline.dueAt, inclusive ? dueAt <= limit : dueAt < limit else { return }
+            if let earliest = first?.dueAt, earliest <= dueAt { return }
+            first = deadline
+        }
+        if let statutory = context.pointee.definition.statutoryLimit, statutoryBreach == nil {
+            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            if let start {
+                let identity = context.pointee.calendarIdentity
+                let due: Timestamp?
+                if let known = dueTimes?.statutory, known.calendar === identity, known.limit == statutory.within,
+                   known.start == start, known.clockStops == clockStops {
+                    due = known.due
+                } else {
+                    due = statutoryDue(statutory.within, from: start, calendar: context.pointee.calendar)
+                    dueTimes = DueTimeMemo(
+                        statutory: .init(calendar: identity, limit: statutory.within, start: start, clockStops: clockStops, due: due),
+                        stay: dueTimes?.stay)
+                }
+                consider(Deadline(
+                    kind: .statutory, limit: statutory.within, startedAt: start,
+                    dueAt: due, onBreach: statutory.onBreach, breachRecorded: false))
+            }
+        }
+        guard let index = context.pointee.definition.states.firstIndex(where: { $0.name == current.state }) else { return first }
+        if current.breachDueAt == nil, let rule = context.pointee.definition.states[index].limit {
+            let identity = context.pointee.calendarIdentity
+            let due: Timestamp
+            if let known = dueTimes?.stay, known.calendar === identity, known.limit == rule.within, known.enteredAt == current.enteredAt {
+                due = known.due
+            } else {
+                due = rule.within.due(from: current.enteredAt, on: context.pointee.calendar)
+                dueTimes = DueTimeMemo(
+                    statutory: dueTimes?.statutory,
+                    stay: .init(calendar: identity, limit: rule.within, enteredAt: current.enteredAt, due: due))
+            }
+            consider(Deadline(
+                kind: .state, state: current.state, limit: rule.within, startedAt: current.enteredAt,
+                dueAt: due, onBreach: rule.onBreach, breachRecorded: false))
+        }
+        if let region = context.pointee.definition.states[index].parallel {
+            for progress in branches where progress.isActive && progress.visit.breachDueAt == nil {
+                // Indices, not `branch(named:)` and `state(named:)`: those copy the definitions.
+                guard let b = region.branches.firstIndex(where: { $0.name == progress.branch }),
+                      let t = region.branches[b].states.firstIndex(where: { $0.name == progress.visit.state }),
+                      let rule = region.branches[b].states[t].limit else { continue }
+                consider(Deadline(
+                    kind: .state, state: region.branches[b].states[t].name, region: progress.region, branch: progress.branch,
+                    limit: rule.within, startedAt: progress.visit.enteredAt,
+                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.pointee.calendar),
+                    onBreach: rule.onBreach, breachRecorded: false))
+            }
+        }
+        return first
     }
 
     /// Whether any limit running on the case is past due at `now`.

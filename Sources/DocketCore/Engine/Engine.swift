@@ -26,7 +26,40 @@ public enum Engine {
     /// - Returns: the events, possibly none (a `tick` with nothing due).
     /// - Throws: a ``Refusal`` saying what is not allowed and what is.
     public static func decide(_ state: CaseState?, _ command: Command, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
-        var decision = Decision(state: state, context: context, caseID: command.caseID)
+        var state = state
+        return try decide(command, evolving: &state, context)
+    }
+
+    /// ``decide(_:_:_:)`` on the caller's state, which it also evolves: on return `state` is the
+    /// fold of the events returned, exactly `events.reduce(state, evolve)`; when the command is
+    /// refused, `state` is as it was. Deciding on the state in place spares a driver that keeps
+    /// the state (the simulator, a service folding its own appends) copying it for every call.
+    public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
+        var events: [CaseEvent] = []
+        try decide(command, evolving: &state, appendingTo: &events, context)
+        return events
+    }
+
+    /// ``decide(_:evolving:_:)`` appending the events to `log` (a case's events so far, say)
+    /// instead of returning them; on refusal `log` and `state` are as they were.
+    public static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
+                              _ context: EngineContext) throws(Refusal) {
+        // The decision reads the context in place (copying it is a dozen references to retain and
+        // release on every call); it does not outlive this call.
+        try withUnsafePointer(to: context) { (context) throws(Refusal) in
+            try decide(command, evolving: &state, appendingTo: &log, context)
+        }
+    }
+
+    private static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
+                               _ context: UnsafePointer<EngineContext>) throws(Refusal) {
+        // (No `defer` and no `??` on the decision below: the compiler copied the whole decision,
+        // state and all, for a closure that captured it.)
+        // The state and the log are moved in after initialising: the compiler copies the decision
+        // it initialises once, and a copy without them costs nothing.
+        var decision = Decision(state: nil, context: context, caseID: command.caseID)
+        decision.state = state.take()
+        decision.lend(&log)
         do {
             switch command {
             case let .open(open): try decision.open(open)
@@ -35,6 +68,15 @@ public enum Engine {
             case let .tick(tick): try decision.tick(tick)
             }
         } catch {
+            // Only the deadlines caught up before the command's own checks are evolved before a
+            // refusal; the decision kept the state from before them.
+            if let before = decision.beforeBreaches.first {
+                state = before
+            } else {
+                state = decision.state.take()
+            }
+            decision.forgetEvents()
+            log = decision.takeEvents()
             // A deadline that ran out before the command changes what the command finds; say so,
             // since the refused command appends nothing (a `tick` records the breach).
             guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
@@ -43,41 +85,86 @@ public enum Engine {
             refusal.message += " (\(what), \(passed.limit), ran out at \(due))"
             throw refusal
         }
-        return decision.events
+        state = decision.state.take()
+        log = decision.takeEvents()
     }
 
     /// The case's state after `event`; `nil` only when there is no case yet and the event does not
     /// open one. Never fails: an event is a fact, and facts the fold does not understand are
     /// counted (``CaseState/version``) and otherwise ignored.
     public static func evolve(_ state: CaseState?, _ event: CaseEvent) -> CaseState? {
-        guard var state else {
-            return event.type == .caseOpened ? CaseState(opening: event) : nil
-        }
-        state.apply(event)
+        var state = state
+        evolve(&state, event)
         return state
+    }
+
+    /// Folds `event` into `state` in place: the same result as ``evolve(_:_:)``, without copying
+    /// the state (folds over many events should use this).
+    public static func evolve(_ state: inout CaseState?, _ event: CaseEvent) {
+        // `state == nil` would copy the state to compare it; matching the case does not.
+        if case .none = state {
+            if event.type == .caseOpened { state = CaseState(opening: event) }
+        } else {
+            state!.apply(event)
+        }
     }
 }
 
 /// One `decide` call in progress: the events so far and the state they lead to.
 struct Decision {
     var state: CaseState?
-    let context: EngineContext
+    /// The caller's context, borrowed for the decision's lifetime (see `Engine.decide`).
+    private let contextPointer: UnsafePointer<EngineContext>
+    var context: EngineContext { _read { yield contextPointer.pointee } }
     let caseID: String
-    private(set) var events: [CaseEvent] = []
+    /// The events so far: those this decision emitted follow the first `firstEvent`, which the
+    /// caller had already (a buffer it lends, so that emitted events are not copied again).
+    private(set) var events: [CaseEvent]
+    private var firstEvent: Int
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
+    /// The state before the first breach this decision recorded: what a refusal restores.
+    /// (An array of at most one: a word in the decision, which is moved around on every call,
+    /// rather than a whole state.)
+    private(set) var beforeBreaches: [CaseState?] = []
 
     /// Guards against definitions whose breach actions loop (each step still needs a positive
     /// limit, so this only bounds how far one tick catches up).
     static let maxTickSteps = 1_000
 
-    init(state: CaseState?, context: EngineContext, caseID: String) {
+    init(state: CaseState?, context: UnsafePointer<EngineContext>, caseID: String, events: [CaseEvent] = []) {
         self.state = state
-        self.context = context
+        self.contextPointer = context
         self.caseID = caseID
+        self.events = events
+        self.firstEvent = events.count
     }
 
-    var definition: WorkflowDefinition { context.definition }
+    /// Takes `log` as the events so far (leaving it empty); ``takeEvents()`` gives them back.
+    mutating func lend(_ log: inout [CaseEvent]) {
+        swap(&events, &log)
+        firstEvent = events.count
+    }
+
+    /// The case's state, read in place (binding it to a name copies it); only once it is known
+    /// to exist.
+    private var known: CaseState { _read { yield state! } }
+
+    /// Whether this decision emitted any event.
+    var hasEmitted: Bool { events.count > firstEvent }
+
+    /// Drops the events this decision emitted (a refused command appends nothing).
+    mutating func forgetEvents() {
+        events.removeSubrange(firstEvent...)
+    }
+
+    /// Moves the events out of the decision.
+    mutating func takeEvents() -> [CaseEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    var definition: WorkflowDefinition { _read { yield contextPointer.pointee.definition } }
 
     // MARK: Commands
 
@@ -98,17 +185,27 @@ struct Decision {
     }
 
     mutating func fire(_ command: FireEvent) throws(Refusal) {
-        try openCase(at: command.at)
+        try checkOpen(at: command.at)
         catchUp(until: command.at, inclusive: false)
-        let state = try openCase(at: command.at)
+        // The checks read a copy of the state; it is gone before `take` changes the state in place.
+        let chosen = try choose(command)
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+    }
+
+    /// The transition `command` fires, or why it may not.
+    private func choose(_ command: FireEvent) throws(Refusal) -> TransitionCandidate {
+        try checkOpen(at: command.at)
+        // One copy of the definition for all the checks (each use of `self.definition` made one).
+        let definition = self.definition
         try checkDeclared(role: command.role)
         if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
 
-        let matching = state.candidateTransitions(in: definition).filter { $0.transition.event == command.event }
+        let matching = known.candidateTransitions(in: definition, event: command.event)
         guard !matching.isEmpty else {
-            let allowed = state.availableActions(in: definition)
+            let allowed = known.availableActions(in: definition)
             let mine = allowed.filter { definition.permits($0.roles, role: command.role, onBehalfOf: command.onBehalfOf) }
-            var message = "event '\(command.event)' is not allowed in \(state.whereabouts)"
+            var message = "event '\(command.event)' is not allowed in \(known.whereabouts)"
             if allowed.isEmpty {
                 message += "; nothing can be fired now"
             } else {
@@ -134,7 +231,7 @@ struct Decision {
         if let branch = command.branch {
             permitted = permitted.filter { $0.branch?.name == branch }
             guard !permitted.isEmpty else {
-                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(state.whereabouts)",
+                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(known.whereabouts)",
                               caseID: caseID, allowedEvents: [command.event])
             }
         }
@@ -148,26 +245,38 @@ struct Decision {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
         }
-        let supplied = Set(state.documents).union(command.documents)
-        let missing = transition.requires.filter { !supplied.contains($0) }
+        let missing = transition.requires.filter { !known.documents.contains($0) && !command.documents.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
                           caseID: caseID, missingDocuments: missing)
         }
         if transition.startsWork {
-            let visit = chosen.branch.flatMap { b in state.branches.first { $0.branch == b.name }?.visit } ?? state.current
+            let visit = chosen.branch.flatMap { b in known.branches.first { $0.branch == b.name }?.visit } ?? known.current
             if let started = visit.workStartedAt {
                 throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
             }
         }
-        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+        return chosen
     }
 
     mutating func vote(_ command: CastVote) throws(Refusal) {
-        try openCase(at: command.at)
+        try checkOpen(at: command.at)
         catchUp(until: command.at, inclusive: false)
+        let counted = try count(command)
+        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
+        emit(.voteCast, actor, at: command.at, EventPayload(
+            reason: command.reason, vote: command.ballot.rawValue, state: counted.state,
+            approvals: counted.approvals, rejections: counted.rejections))
+        if let event = counted.decided {
+            fireByDocket(event, from: counted.state, at: command.at, trigger: "vote", tally: (counted.approvals, counted.rejections))
+        }
+    }
+
+    /// The vote's state, the tally with `command`'s ballot, and the event the tally decides (if it
+    /// does), or why the vote may not be cast.
+    private func count(_ command: CastVote) throws(Refusal) -> (state: String, approvals: Int, rejections: Int, decided: String?) {
         let state = try openCase(at: command.at)
+        let definition = self.definition
         guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
             throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
                           allowedEvents: state.availableActions(in: definition).map(\.event))
@@ -192,11 +301,6 @@ struct Decision {
         }
         let approvals = ballots.filter { $0.ballot == .approve }.count + (command.ballot == .approve ? 1 : 0)
         let rejections = ballots.filter { $0.ballot == .reject }.count + (command.ballot == .reject ? 1 : 0)
-        let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        emit(.voteCast, actor, at: command.at, EventPayload(
-            reason: command.reason, vote: command.ballot.rawValue, state: stateDefinition.name,
-            approvals: approvals, rejections: rejections))
-
         let decided: String?
         if approvals >= rule.approveAt {
             decided = stateDefinition.whenApproved
@@ -205,13 +309,11 @@ struct Decision {
         } else {
             decided = nil
         }
-        if let event = decided {
-            fireByDocket(event, from: stateDefinition.name, at: command.at, trigger: "vote", tally: (approvals, rejections))
-        }
+        return (stateDefinition.name, approvals, rejections, decided)
     }
 
     mutating func tick(_ command: Tick) throws(Refusal) {
-        guard state != nil else { throw Refusal.unknownCase(caseID) }
+        if case .none = state { throw Refusal.unknownCase(caseID) }
         try checkWorkflow()
         catchUp(until: command.now, inclusive: true)
     }
@@ -220,14 +322,10 @@ struct Decision {
     /// including those of states the breach actions lead to.
     mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
-            guard let state, !state.isClosed else { return }
-            let due = state.deadlines(in: context)
-                .filter { deadline in
-                    guard !deadline.breachRecorded, let dueAt = deadline.dueAt else { return false }
-                    return inclusive ? dueAt <= limit : dueAt < limit
-                }
-                .min { ($0.dueAt ?? limit) < ($1.dueAt ?? limit) }
-            guard let deadline = due, let dueAt = deadline.dueAt else { return }
+            guard case .some = state,
+                  let deadline = state!.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
+                  let dueAt = deadline.dueAt else { return }
+            if breached.isEmpty, !hasEmitted { beforeBreaches = [state] }
             breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
@@ -238,8 +336,8 @@ struct Decision {
     /// Records a breach and fires its action. The breach happened at its due time; it is recorded
     /// no earlier than the case's last event, so the log's business time never runs backwards.
     private mutating func breach(_ deadline: Deadline, dueAt: Timestamp) {
-        guard let state else { return }
-        let at = max(dueAt, state.lastEventAt)
+        guard case .some = state else { return }
+        let at = max(dueAt, state!.lastEventAt)
         let system = Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil)
         emit(.deadlineBreached, system, at: at, EventPayload(
             region: deadline.region, branch: deadline.branch, dueAt: dueAt, state: deadline.state,
@@ -247,7 +345,9 @@ struct Decision {
         guard let event = deadline.onBreach else { return }
         switch deadline.kind {
         case .statutory:
-            fireByDocket(event, from: state.current.state, at: at, trigger: "deadline")
+            guard case .some = state else { return }
+            let current = state!.current.state
+            fireByDocket(event, from: current, at: at, trigger: "deadline")
         case .state:
             if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
                let branch = definition.state(named: region)?.parallel?.branch(named: branchName),
@@ -263,7 +363,7 @@ struct Decision {
     /// Fires a case-level transition on Docket's behalf (a join, a vote outcome, a breach action),
     /// if the case is still in `from` and the transition exists.
     private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
-        guard let state, state.current.state == from,
+        guard case .some = state, state!.current.state == from,
               let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
         take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
              Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
@@ -273,11 +373,12 @@ struct Decision {
     /// Takes a transition and everything it sets off.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
                                reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
-        guard let state else { return }
+        guard case .some = state else { return }
+        let sendBackRounds = state!.sendBackRounds
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
-        let round = transition.sendsBack ? state.sendBackRounds + 1 : nil
+        let round = transition.sendsBack ? sendBackRounds + 1 : nil
 
         if let branch = candidate.branch, let region = candidate.region {
             if transition.startsWork {
@@ -301,14 +402,15 @@ struct Decision {
             return
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
-        let from = definition.state(named: candidate.state)
-        if from?.parallel != nil {
-            for progress in state.activeBranches {
+        let from = definition.states.firstIndex { $0.name == candidate.state }
+        if let from, definition.states[from].parallel != nil {
+            let active = state!.activeBranches
+            for progress in active {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if from?.stopsClock == true, state.isClockStopped {
+        if let from, definition.states[from].stopsClock, state!.isClockStopped {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
@@ -327,17 +429,15 @@ struct Decision {
                     to: initial.name, region: state.name, branch: branch.name, department: initial.department))
             }
         }
-        if state.stopsClock, self.state?.isClockStopped == false {
+        if state.stopsClock, case .some = self.state, !self.state!.isClockStopped {
             emit(.clockStopped, actor, at: at, EventPayload(state: state.name))
         }
     }
 
     /// After a branch finished: ends the region when its join policy says so.
     private mutating func join(_ region: String, at: Timestamp) {
-        guard let state, let regionState = definition.state(named: region), let parallel = regionState.parallel else { return }
-        let branches = state.branches.filter { $0.region == region }
-        let rejected = branches.contains { $0.outcome == "rejected" }
-        let finished = branches.allSatisfy { !$0.isActive }
+        guard let (rejected, finished) = state?.progress(of: region), let regionState = definition.state(named: region),
+              let parallel = regionState.parallel else { return }
         guard finished || (rejected && parallel.join == .firstRejection) else { return }
         guard let event = rejected ? regionState.whenRejected : regionState.whenApproved else { return }
         fireByDocket(event, from: region, at: at, trigger: "join")
@@ -346,27 +446,33 @@ struct Decision {
     // MARK: Checks
 
     /// The case, open, pinned to this definition, and `at` not before its last event.
+    /// (Reads the state's fields in place: binding the whole state would copy it, twice a command.)
     @discardableResult
     private func openCase(at: Timestamp) throws(Refusal) -> CaseState {
+        try checkOpen(at: at)
         guard let state else { throw Refusal.unknownCase(caseID) }
-        try checkWorkflow()
-        if let outcome = state.outcome {
-            let when = state.closedAt.map { " at \($0)" } ?? ""
-            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state.current.state)'\(when)", caseID: caseID)
-        }
-        if at < state.lastEventAt {
-            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(state.lastEventAt)); events are recorded in order",
-                          caseID: caseID)
-        }
         return state
     }
 
-    private func checkWorkflow() throws(Refusal) {
-        guard let state else { return }
-        if state.workflowID != definition.id || state.workflowVersion != definition.version {
-            throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(state.workflowID)' version \(state.workflowVersion), not '\(definition.id)' version \(definition.version)",
+    private func checkOpen(at: Timestamp) throws(Refusal) {
+        guard case .some = state else { throw Refusal.unknownCase(caseID) }
+        let lastEventAt = state!.lastEventAt
+        try checkWorkflow()
+        if let outcome = state!.outcome {
+            let when = state?.closedAt.map { " at \($0)" } ?? ""
+            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state?.current.state ?? "")'\(when)", caseID: caseID)
+        }
+        if at < lastEventAt {
+            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(lastEventAt)); events are recorded in order",
                           caseID: caseID)
         }
+    }
+
+    private func checkWorkflow() throws(Refusal) {
+        guard case .some = state, state!.workflowID != definition.id || state!.workflowVersion != definition.version else { return }
+        let workflowID = state!.workflowID, workflowVersion = state!.workflowVersion
+        throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(workflowID)' version \(workflowVersion), not '\(definition.id)' version \(definition.version)",
+                      caseID: caseID)
     }
 
     private func checkDeclared(role: String) throws(Refusal) {
@@ -377,8 +483,8 @@ struct Decision {
     }
 
     private func checkMayActForOthers(role: String?) throws(Refusal) {
-        let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
         guard let role, !definition.rolesActedFor(by: role).isEmpty else {
+            let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
             let who = role.map { "role '\($0)'" } ?? "an actor without a role"
             let allowed = rules.isEmpty ? "this workflow allows no assisted handling" : "assisted handling allows: " + rules.joined(separator: "; ")
             throw Refusal(.proxyNotAllowed, "\(who) may not act on behalf of others; \(allowed)", caseID: caseID)
@@ -393,18 +499,37 @@ struct Decision {
         var onBehalfOf: String?
     }
 
-    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
-        let workflowID = state?.workflowID ?? definition.id
-        let version = state?.workflowVersion ?? definition.version
-        let event = CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
-                              actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                              occurredAt: at, payload: payload)
-        events.append(event)
-        state = Engine.evolve(state, event)
+    // The payload and then the event are moved, not copied: an event is a few hundred bytes and
+    // a dozen references.
+    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: consuming EventPayload) {
+        // (`state?.workflowID ?? ...` copied the whole state; `state!` after the check reads in place.)
+        var workflowID = definition.id
+        var version = definition.version
+        if case .some = state {
+            workflowID = state!.workflowID
+            version = state!.workflowVersion
+        }
+        // Folded from its parts first, then moved into the log: `Engine.evolve` on the event
+        // copied it (and handing it to the log copied it again).
+        var opens = false
+        if case .none = state { opens = true }
+        if !opens { state!.apply(type, actor: actor.id, onBehalfOf: actor.onBehalfOf, at: at, payload) }
+        events.append(CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
+                                actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                                occurredAt: at, payload: payload))
+        if opens, type == .caseOpened { state = CaseState(opening: events[events.count - 1]) }
     }
 }
 
 func orderedUnique(_ items: [String]) -> [String] {
-    var seen: Set<String> = []
-    return items.filter { seen.insert($0).inserted }
+    // Lists here are a handful of documents or roles: comparing beats hashing.
+    guard items.count > 1 else { return items }
+    guard items.count <= 16 else {
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0).inserted }
+    }
+    var result: [String] = []
+    result.reserveCapacity(items.count)
+    for item in items where !result.contains(item) { result.append(item) }
+    return result
 }
