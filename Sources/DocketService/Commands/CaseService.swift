@@ -206,7 +206,7 @@ public final class CaseService: Sendable {
 
     private static func fold(_ state: CaseState?, _ recorded: [RecordedEvent]) -> CaseState? {
         var state = state
-        for event in recorded { state = Engine.evolve(state, event.event) }
+        for event in recorded { Engine.evolve(&state, event.event) }
         return state
     }
 

@@ -258,7 +258,7 @@ public struct TraceReplayer: Sendable {
         mutating func record(_ decided: [CaseEvent]) {
             for event in decided {
                 events.append(event)
-                state = Engine.evolve(state, event)
+                Engine.evolve(&state, event)
             }
         }
 
