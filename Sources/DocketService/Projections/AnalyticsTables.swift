@@ -288,13 +288,7 @@ struct AnalyticsWriter {
         }
         try stays.insert(stayRows) { s, c, row in
             let (f, ordinal) = row
-            s.bind(c + 1, f.position)
-            s.bind(c + 2, ordinal)
-            s.bind(c + 3, f.caseID)
-            s.bind(c + 4, f.workflow.id)
-            s.bind(c + 5, f.workflow.version)
-            s.bind(c + 6, f.caseOpenedAt.microseconds)
-            s.bind(c + 7, f.channel)
+            Self.bindFactColumns(s, c, f.position, ordinal, f.caseID, f.workflow, f.caseOpenedAt, f.channel)
             s.bind(c + 8, f.state)
             s.bind(c + 9, f.region)
             s.bind(c + 10, f.branch)
@@ -315,13 +309,7 @@ struct AnalyticsWriter {
         }
         try transitions.insert(transitionRows) { s, c, row in
             let (f, ordinal) = row
-            s.bind(c + 1, f.position)
-            s.bind(c + 2, ordinal)
-            s.bind(c + 3, f.caseID)
-            s.bind(c + 4, f.workflow.id)
-            s.bind(c + 5, f.workflow.version)
-            s.bind(c + 6, f.caseOpenedAt.microseconds)
-            s.bind(c + 7, f.channel)
+            Self.bindFactColumns(s, c, f.position, ordinal, f.caseID, f.workflow, f.caseOpenedAt, f.channel)
             s.bind(c + 8, f.transition)
             s.bind(c + 9, f.from)
             s.bind(c + 10, f.to)
@@ -339,13 +327,7 @@ struct AnalyticsWriter {
         }
         try breaches.insert(breachRows) { s, c, row in
             let (f, ordinal) = row
-            s.bind(c + 1, f.position)
-            s.bind(c + 2, ordinal)
-            s.bind(c + 3, f.caseID)
-            s.bind(c + 4, f.workflow.id)
-            s.bind(c + 5, f.workflow.version)
-            s.bind(c + 6, f.caseOpenedAt.microseconds)
-            s.bind(c + 7, f.channel)
+            Self.bindFactColumns(s, c, f.position, ordinal, f.caseID, f.workflow, f.caseOpenedAt, f.channel)
             s.bind(c + 8, f.deadline)
             s.bind(c + 9, f.state)
             s.bind(c + 10, f.region)
@@ -379,6 +361,21 @@ struct AnalyticsWriter {
             s.bind(c + 2, f.kind.rawValue)
             s.bind(c + 3, f.value)
         }
+    }
+
+    /// Binds the seven columns that start every stay, transition and breach row: position,
+    /// ordinal, case id, workflow id and version, case opening time, channel.
+    private static func bindFactColumns(
+        _ s: RawStatement, _ c: Int32, _ position: Int64, _ ordinal: Int, _ caseID: String, _ workflow: WorkflowKey,
+        _ caseOpenedAt: Timestamp, _ channel: String?
+    ) {
+        s.bind(c + 1, position)
+        s.bind(c + 2, ordinal)
+        s.bind(c + 3, caseID)
+        s.bind(c + 4, workflow.id)
+        s.bind(c + 5, workflow.version)
+        s.bind(c + 6, caseOpenedAt.microseconds)
+        s.bind(c + 7, channel)
     }
 
     /// Saves the progress of a case still open (`json` is its ``OpenCaseProgressJSON``
