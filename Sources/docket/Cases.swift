@@ -44,8 +44,13 @@ struct Cases: ParsableCommand {
         let session = try Session(store, create: false)
         let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemClock().now()
         var rows: [(row: Row, due: Timestamp?)] = []
-        for header in try session.store.cases(workflowID: workflow) {
-            let loaded = try session.cases.load(header.caseID)
+        // Open or overdue cases only: the projection knows which cases are open, so millions of
+        // closed ones are not read.
+        let caseIDs = open || overdue
+            ? try session.openCaseIDs(workflowID: workflow)
+            : try session.store.cases(workflowID: workflow).map(\.caseID)
+        for caseID in caseIDs {
+            let loaded = try session.cases.load(caseID)
             let s = loaded.state
             if open, s.isClosed { continue }
             if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }

@@ -74,22 +74,12 @@ struct Report: ParsableCommand {
         case table, json, csv
     }
 
-    /// Catch-ups longer than this many events show a progress bar (when stderr is a terminal).
-    static let longCatchUp: Int64 = 20_000
-
     func run() throws {
         let scope = try makeScope()
         let store = try AnalyticsStore.open(storeOptions)
         let calendars = try ProjectionCalendars.deployed(in: store)
         let updater = ProjectionUpdater(store: store, calendars: calendars)
-        let pending = try updater.pendingEvents()
-        if pending > Self.longCatchUp {
-            let bar = ProgressBar(label: "catching up", total: pending)
-            try updater.catchUp { bar.update($0.done) }
-            bar.finish()
-        } else {
-            try updater.catchUp()
-        }
+        try ProjectionCatchUp.run(updater)
         let report = try ProjectionReporter(store: store, calendars: calendars).report(scope)
         switch format {
         case .json: print(try ReportRendering.json(report))

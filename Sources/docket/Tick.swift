@@ -17,7 +17,9 @@ struct TickCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        let outcomes = try session.cases.tickAll(now: try now.map { try parseTime($0, option: "--now") })
+        let now = try self.now.map { try parseTime($0, option: "--now") }
+        // Only open cases can breach a limit: the projection knows which they are.
+        let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now)
         if json {
             var events: [EventView] = []
             for outcome in outcomes {

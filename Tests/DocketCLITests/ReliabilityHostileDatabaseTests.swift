@@ -56,6 +56,16 @@ struct ReliabilityHostileDatabaseTests {
         #expect(try asUser(bench, "show", "P1").status == 0)
     }
 
+    /// `cases --open` catches the projection up to find the open cases; an auditor's copy cannot
+    /// be written, so every case is read instead.
+    @Test(.enabled(if: canActAsAUser))
+    func aWriteProtectedLogStillListsItsOpenCases() throws {
+        let bench = try writeProtected()
+        let result = try asUser(bench, "cases", "--open", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"P1\""))
+    }
+
     // MARK: Held by another writer
 
     /// A `sqlite3` process that has read the log (so its WAL stays, as with a live writer) and then

@@ -142,12 +142,19 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Ticks every open case; returns the outcomes that recorded something.
+    /// Ticks every case of the log; returns the outcomes that recorded something.
     public func tickAll(now: Timestamp? = nil) throws -> [CommandOutcome] {
+        try tick(caseIDs: try store.cases(workflowID: nil).map(\.caseID), now: now)
+    }
+
+    /// Ticks the cases `caseIDs`, in order (a closed case records nothing, so the caller may pass
+    /// only the open ones, e.g. from the projection's open cases); returns the outcomes that
+    /// recorded something.
+    public func tick(caseIDs: [String], now: Timestamp? = nil) throws -> [CommandOutcome] {
         let now = now ?? clock.now()
         var outcomes: [CommandOutcome] = []
-        for header in try store.cases(workflowID: nil) {
-            let outcome = try tick(caseID: header.caseID, now: now)
+        for caseID in caseIDs {
+            let outcome = try tick(caseID: caseID, now: now)
             if !outcome.recorded.isEmpty { outcomes.append(outcome) }
         }
         return outcomes

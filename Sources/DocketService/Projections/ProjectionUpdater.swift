@@ -87,6 +87,27 @@ public final class ProjectionUpdater {
         try run(rebuild: true, batchSize: batchSize, progress: progress)
     }
 
+    /// The ids of the cases open at the projection's checkpoint (of workflow `workflowID`, or of
+    /// every workflow), in the order they were opened
+    /// (their first events' positions); `nil` when the projection has not read the log's last
+    /// event. ``catchUp(batchSize:progress:)`` first for the open cases of the whole log.
+    ///
+    /// With millions of cases this is how commands that only concern open cases (`tick`,
+    /// `cases --open`) avoid reading every case: the projection already knows which are open.
+    public func openCaseIDs(workflowID: String? = nil) throws -> [String]? {
+        try store.read { db -> [String]? in
+            guard try AnalyticsTables.installedVersion(db) == AnalyticsTables.schemaVersion,
+                  try store.checkpoint(named: Self.checkpointName, in: db)
+                    == (try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0)
+            else { return nil }
+            return try String.fetchAll(db, sql: """
+                SELECT o.case_id FROM analytics_open_cases a JOIN events o ON o.case_id = a.case_id AND o.version = 1
+                WHERE ?1 IS NULL OR a.workflow_id = ?1
+                ORDER BY o.position
+                """, arguments: [workflowID])
+        }
+    }
+
     private func run(rebuild: Bool, batchSize: Int, progress: (ProjectionProgress) -> Void) throws -> ProjectionRun {
         let batchSize = max(1, batchSize)
         let start = try store.write { db in try prepare(db, rebuild: rebuild) }
