@@ -39,6 +39,13 @@ public struct CaseFlowFold {
         self.openCases = byID
     }
 
+    /// Takes up a case that was open when a previous run stopped, with the progress it saved:
+    /// a persisted projection resumes only the cases its new events concern, not every open case.
+    /// A case the fold already holds keeps its own progress.
+    public mutating func resume(_ progress: OpenCaseProgress) {
+        if openCases[progress.caseID] == nil { openCases[progress.caseID] = progress }
+    }
+
     /// The calendar of `workflow`, as the lookup answered it.
     public mutating func calendar(for workflow: WorkflowKey) -> any WorkingTimeCalendar {
         if let calendar = calendars[workflow] { return calendar }

@@ -184,17 +184,7 @@ enum AnalyticsTables {
 
     // MARK: Open cases
 
-    /// Every persisted open case.
-    static func openCases(_ db: Database) throws -> [OpenCaseProgress] {
-        let decoder = JSONDecoder()
-        var result: [OpenCaseProgress] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT case_id, progress FROM analytics_open_cases ORDER BY case_id")
-        while let row = try rows.next() {
-            result.append(try decodeProgress(row[1], caseID: row[0], decoder: decoder))
-        }
-        return result
-    }
-
+    /// The saved progress of open case `caseID` (`analytics_open_cases.progress`).
     static func decodeProgress(_ json: String, caseID: String, decoder: JSONDecoder) throws -> OpenCaseProgress {
         do {
             return try decoder.decode(OpenCaseProgress.self, from: Data(json.utf8))

@@ -113,16 +113,15 @@ public final class ProjectionUpdater {
         let start = try store.write { db in try prepare(db, rebuild: rebuild) }
         var checkpoint = start.checkpoint
         let total = max(0, start.lastPosition - checkpoint)
-        var openCases = start.openCases
-        var summary = (openCases: openCases.count, ignoredEvents: Int64(0))
+        var ignoredEvents: Int64 = 0
         var done: Int64 = 0
         var batches = 0
         progress(ProjectionProgress(done: 0, total: total))
         // Reading and folding run on a second thread, one batch ahead of the writes here. When
         // another process moves the checkpoint, the batch in hand is stale: stop the reader and
-        // continue from that process's state.
+        // continue from that process's checkpoint (and the progress it saved).
         pipelines: while true {
-            let folded = FoldedBatches.start(store: store, calendars: calendars, openCases: openCases, after: checkpoint, batchSize: batchSize)
+            let folded = FoldedBatches.start(store: store, calendars: calendars, after: checkpoint, batchSize: batchSize)
             defer { folded.cancel() }
             while true {
                 let batch: FoldedBatch
@@ -131,10 +130,9 @@ public final class ProjectionUpdater {
                 case .done: break pipelines
                 case let .failed(error): throw error
                 }
-                let moved = try store.write { db -> [OpenCaseProgress]? in
-                    guard try store.checkpoint(named: Self.checkpointName, in: db) == batch.after else {
-                        return try AnalyticsTables.openCases(db)
-                    }
+                let movedTo = try store.write { db -> Int64? in
+                    let current = try store.checkpoint(named: Self.checkpointName, in: db)
+                    guard current == batch.after else { return current }
                     let writer = try AnalyticsWriter(db)
                     try writer.write(batch.facts)
                     for touched in batch.touched { try writer.save(caseID: touched.caseID, progress: touched.progress, json: touched.json) }
@@ -142,28 +140,27 @@ public final class ProjectionUpdater {
                     try store.saveCheckpoint(named: Self.checkpointName, position: batch.last, in: db)
                     return nil
                 }
-                if let moved {
-                    openCases = moved
-                    checkpoint = try store.checkpoint(named: Self.checkpointName)
+                if let movedTo {
+                    checkpoint = movedTo
                     continue pipelines
                 }
                 checkpoint = batch.last
-                summary = (batch.openCases, summary.ignoredEvents + batch.ignoredEvents)
+                ignoredEvents += batch.ignoredEvents
                 batches += 1
                 done += Int64(batch.events)
                 progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
             }
         }
+        let openCases = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM analytics_open_cases") ?? 0 }
         return ProjectionRun(
             events: done, batches: batches, fromPosition: start.checkpoint, toPosition: checkpoint,
             rebuilt: start.rebuildReason != nil, rebuildReason: start.rebuildReason,
-            openCases: summary.openCases, ignoredEvents: summary.ignoredEvents)
+            openCases: openCases, ignoredEvents: ignoredEvents)
     }
 
     private struct Start {
         var checkpoint: Int64
         var lastPosition: Int64
-        var openCases: [OpenCaseProgress]
         var rebuildReason: String?
     }
 
@@ -199,7 +196,7 @@ public final class ProjectionUpdater {
         if reason != nil { try store.saveCheckpoint(named: Self.checkpointName, position: 0, in: db) }
         let checkpoint = try store.checkpoint(named: Self.checkpointName, in: db)
         let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
-        return Start(checkpoint: checkpoint, lastPosition: last, openCases: try AnalyticsTables.openCases(db), rebuildReason: reason)
+        return Start(checkpoint: checkpoint, lastPosition: last, rebuildReason: reason)
     }
 }
 
@@ -239,8 +236,6 @@ private struct FoldedBatch {
     var touched: [(caseID: String, progress: OpenCaseProgress?, json: String?)]
     /// Workflow versions whose calendar the fold asked for for the first time.
     var calendars: [(WorkflowKey, String)]
-    /// Cases open after the batch.
-    var openCases: Int
     /// Events of this batch the fold could not place.
     var ignoredEvents: Int64
 }
@@ -248,12 +243,17 @@ private struct FoldedBatch {
 /// Reads the log after a checkpoint in batches and folds each one, on a thread of its own.
 private enum FoldedBatches {
     static func start(
-        store: SQLiteEventStore, calendars: ProjectionCalendars, openCases: [OpenCaseProgress], after checkpoint: Int64,
-        batchSize: Int
+        store: SQLiteEventStore, calendars: ProjectionCalendars, after checkpoint: Int64, batchSize: Int
     ) -> Handoff<FoldedBatch> {
         Handoff.start(capacity: 2) { emit in
             let seen = SeenCalendars(calendars: calendars)
-            var fold = CaseFlowFold(openCases: openCases, calendars: seen.lookup)
+            var fold = CaseFlowFold(calendars: seen.lookup)
+            // Progress saved by earlier runs is read only for the cases the new events concern
+            // (a province has hundreds of thousands of open cases; a catch-up touches a few). A
+            // run from the start of the log has none to read. A case this run has already seen
+            // is never read back: the table may still hold what it was before this run's
+            // unwritten batches.
+            var saved = checkpoint > 0 ? SavedProgress() : nil
             let progressJSON = OpenCaseProgressJSON()
             var after = checkpoint
             // The writer waits for the first batch: start small and double up to the batch size.
@@ -261,6 +261,7 @@ private enum FoldedBatches {
             while true {
                 let events = try store.events(after: after, limit: limit)
                 guard let last = events.last else { return }
+                if saved != nil { try saved!.resume(casesOf: events, into: &fold, from: store) }
                 let ignoredBefore = fold.ignoredEvents
                 var facts: [ProjectionFact] = []
                 facts.reserveCapacity(events.count * 3)
@@ -270,12 +271,38 @@ private enum FoldedBatches {
                 }
                 let batch = FoldedBatch(
                     after: after, last: last.position, events: events.count, facts: facts, touched: touched,
-                    calendars: seen.drainNew(), openCases: fold.openCases.count,
+                    calendars: seen.drainNew(),
                     ignoredEvents: fold.ignoredEvents - ignoredBefore)
                 guard emit(batch) else { return }
                 if events.count < limit { return }
                 after = last.position
                 limit = min(batchSize, limit * 2)
+            }
+        }
+    }
+}
+
+/// Reads the saved progress of the open cases a run's events concern, once per case.
+private struct SavedProgress {
+    private var seen: Set<String> = []
+    private let decoder = JSONDecoder()
+
+    mutating func resume(casesOf events: [RecordedEvent], into fold: inout CaseFlowFold, from store: SQLiteEventStore) throws {
+        var unseen: [String] = []
+        for event in events where seen.insert(event.event.caseID).inserted {
+            unseen.append(event.event.caseID)
+        }
+        var start = 0
+        while start < unseen.count {
+            let ids = Array(unseen[start..<min(start + 500, unseen.count)])
+            start += ids.count
+            let rows = try store.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT case_id, progress FROM analytics_open_cases WHERE case_id IN (\(databaseQuestionMarks(count: ids.count)))",
+                    arguments: StatementArguments(ids))
+            }
+            for row in rows {
+                fold.resume(try AnalyticsTables.decodeProgress(row[1], caseID: row[0], decoder: decoder))
             }
         }
     }
