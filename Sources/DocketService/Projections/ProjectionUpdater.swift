@@ -88,9 +88,8 @@ public final class ProjectionUpdater {
     }
 
     /// The ids of the cases open at the projection's checkpoint (of workflow `workflowID`, or of
-    /// every workflow), in the order they were opened
-    /// (their first events' positions); `nil` when the projection has not read the log's last
-    /// event. ``catchUp(batchSize:progress:)`` first for the open cases of the whole log.
+    /// every workflow), in the order they were opened (their first events' positions); `nil` when
+    /// the projection has not read the log's last event: ``catchUp(batchSize:progress:)`` first.
     ///
     /// With millions of cases this is how commands that only concern open cases (`tick`,
     /// `cases --open`) avoid reading every case: the projection already knows which are open.
