@@ -31,6 +31,23 @@ import Testing
         hasProblem("", at: "1:1", containing: "empty")
     }
 
+    /// Flags are YAML 1.1 booleans written plainly; a quoted "true" is text, not a flag.
+    @Test func aQuotedFlagIsRefusedAndAPlainYesIsAccepted() {
+        let quoted = """
+        workflow: x
+        version: 1
+        roles: [clerk]
+        states:
+          a: { initial: "true" }
+          b: { final: true, outcome: approved }
+        transitions:
+          - { event: go, from: a, to: b, roles: [clerk] }
+        """
+        hasProblem(quoted, at: "5:17", containing: "'initial' must be true or false")
+        let plain = DefinitionLoader.load(text: quoted.replacingOccurrences(of: "\"true\"", with: "yes"), file: "test.yaml")
+        #expect((try? plain.get())?.states.first { $0.name == "a" }?.isInitial == true)
+    }
+
     @Test func unknownKeySuggestsTheNearestKnownKey() {
         hasProblem("""
         workflow: x

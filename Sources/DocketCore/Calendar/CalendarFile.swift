@@ -46,7 +46,7 @@ struct CalendarFile {
         let parser = NodeReader(file: file, end: SourcePosition.end(of: text))
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLText.compose(text) else {
                 throw CalendarError(.missingKey, "the file is empty; a calendar starts with 'calendar: NAME' and 'version: N'", file: file, line: 1, column: 1)
             }
             root = node

@@ -16,7 +16,7 @@ public enum DefinitionLoader {
     public static func load(text: String, file: String) -> Result<WorkflowDefinition, DefinitionErrors> {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLText.compose(text) else {
                 return .failure(DefinitionErrors(diagnostics: [
                     Diagnostic(file: file, position: SourcePosition(line: 1, column: 1),
                                message: "the definition is empty: expected keys such as 'workflow', 'version', 'roles', 'states' and 'transitions'"),

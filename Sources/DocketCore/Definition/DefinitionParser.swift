@@ -447,7 +447,7 @@ struct DefinitionParser {
     }
 
     private mutating func flag(_ node: Node, key: String) -> Bool? {
-        guard let scalar = node.scalar, let value = Bool.construct(from: scalar) else {
+        guard let value = node.scalarBool else {
             error("'\(key)' must be true or false, found '\(node.describedValue)'", at: node)
             return nil
         }

@@ -38,7 +38,7 @@ public struct ArtifactFile: Sendable {
     /// Unparsable text counts as a workflow, so the definition loader reports the syntax error
     /// with its position.
     static func kind(of text: String) -> Kind {
-        guard let node = try? Yams.compose(yaml: text), let mapping = node.mapping else { return .workflow }
+        guard let node = try? YAMLText.compose(text), let mapping = node.mapping else { return .workflow }
         let keys = Set(mapping.keys.compactMap(\.string))
         return keys.contains("calendar") && !keys.contains("workflow") ? .calendar : .workflow
     }

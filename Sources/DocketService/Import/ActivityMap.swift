@@ -84,7 +84,7 @@ extension ActivityMap {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLText.compose(text) else {
                 throw ActivityMapError(diagnostics: [Diagnostic(file: file, position: SourcePosition(line: 1, column: 1),
                                                                 message: "the map is empty: expected 'activities:' with 'log activity: workflow event' lines")])
             }
