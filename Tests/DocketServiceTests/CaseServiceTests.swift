@@ -119,6 +119,44 @@ import Testing
         #expect(second.recorded.isEmpty)
     }
 
+    /// Tolerant acceptances accepted on commitment on 17 February whose materials never came:
+    /// by 2 March each commitment has lapsed.
+    func lapsedCommitments(_ count: Int) throws -> CaseService {
+        let cases = try authorityService()
+        for n in 0..<count {
+            let id = "TA-\(n)"
+            _ = try cases.open(workflowID: "tolerant-acceptance", caseID: id, actor: "a", role: "applicant", at: at("2020-02-17T10:00:00+08:00"))
+            _ = try cases.fire(caseID: id, event: "accept_on_commitment", actor: "c", role: "clerk",
+                               documents: ["application_form", "main_materials", "commitment_letter"], at: at("2020-02-17T10:30:00+08:00"))
+        }
+        return cases
+    }
+
+    /// More cases than one transaction takes: every breach is recorded, once, in the cases' order.
+    @Test func tickingManyCasesRecordsEveryBreachOnceInBatches() throws {
+        let count = CaseService.tickBatchSize + 3
+        let cases = try lapsedCommitments(count)
+        let ids = (0..<count).map { "TA-\($0)" }
+        let first = try cases.tick(caseIDs: ids, now: at("2020-03-02T09:00:00+08:00"))
+        #expect(first.map(\.caseID) == ids)
+        #expect(first.allSatisfy { $0.state.outcome == "revoked" })
+        #expect(try cases.tick(caseIDs: ids, now: at("2020-03-02T09:00:00+08:00")).isEmpty)
+        let breaches = try ids.map { id in try cases.store.events(of: id).filter { $0.event.type == .deadlineBreached }.count }
+        #expect(breaches.allSatisfy { $0 == 1 })
+    }
+
+    /// A case changed since its batch read it (here: the same case twice in one batch, so its
+    /// second append expects the version the first one moved past) writes nothing of the batch;
+    /// its cases are ticked again one by one and the breach is recorded once.
+    @Test func aBatchWithAStaleCaseIsTickedAgainCaseByCase() throws {
+        let cases = try lapsedCommitments(2)
+        let outcomes = try cases.tick(caseIDs: ["TA-0", "TA-1", "TA-0"], now: at("2020-03-02T09:00:00+08:00"))
+        #expect(outcomes.map(\.caseID) == ["TA-0", "TA-1"])
+        for id in ["TA-0", "TA-1"] {
+            #expect(try cases.store.events(of: id).filter { $0.event.type == .deadlineBreached }.count == 1)
+        }
+    }
+
     @Test func racingTicksRecordTheBreachOnce() throws {
         let path = temporaryDatabase()
         let cases = try authorityService(path: path)

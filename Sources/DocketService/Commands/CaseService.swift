@@ -147,15 +147,48 @@ public final class CaseService: Sendable {
         try tick(caseIDs: try store.cases(workflowID: nil).map(\.caseID), now: now)
     }
 
+    /// Cases whose breaches ``tick(caseIDs:now:)`` appends in one transaction.
+    public static let tickBatchSize = 256
+
     /// Ticks the cases `caseIDs`, in order (a closed case records nothing, so the caller may pass
     /// only the open ones, e.g. from the projection's open cases); returns the outcomes that
     /// recorded something.
+    ///
+    /// Each case is read and decided on its own, and the breaches of up to ``tickBatchSize`` cases
+    /// are appended in one transaction, each at the version read: a first tick after a long
+    /// holiday records hundreds of thousands of breaches, and one durable commit per case was
+    /// most of its time. When another writer changed one of a batch's cases since it was read,
+    /// nothing of the batch is written and its cases are ticked again one by one, with retries:
+    /// every breach is still recorded exactly once.
     public func tick(caseIDs: [String], now: Timestamp? = nil) throws -> [CommandOutcome] {
         let now = now ?? clock.now()
         var outcomes: [CommandOutcome] = []
-        for caseID in caseIDs {
-            let outcome = try tick(caseID: caseID, now: now)
-            if !outcome.recorded.isEmpty { outcomes.append(outcome) }
+        var start = 0
+        while start < caseIDs.count {
+            let batch = caseIDs[start..<min(start + Self.tickBatchSize, caseIDs.count)]
+            start += batch.count
+            var decided: [(loaded: LoadedCase, append: CaseAppend)] = []
+            for caseID in batch {
+                guard let loaded = try loadIfPresent(caseID) else { throw Refusal.unknownCase(caseID) }
+                let events = try Engine.decide(loaded.state, .tick(Tick(caseID: caseID, now: now)), loaded.context)
+                if !events.isEmpty {
+                    decided.append((loaded, CaseAppend(caseID: caseID, expectedVersion: loaded.state.version, events: events)))
+                }
+            }
+            guard !decided.isEmpty else { continue }
+            do {
+                let results = try store.append(batch: decided.map(\.append))
+                for ((loaded, append), result) in zip(decided, results) {
+                    guard let state = Self.fold(loaded.state, result.events) else { throw Refusal.unknownCase(append.caseID) }
+                    outcomes.append(CommandOutcome(caseID: append.caseID, recorded: result.events, state: state,
+                                                   definition: loaded.definition, isReplay: false, attempts: 1))
+                }
+            } catch let error as StoreError where error.code == .conflict {
+                for (_, append) in decided {
+                    let outcome = try tick(caseID: append.caseID, now: now)
+                    if !outcome.recorded.isEmpty { outcomes.append(outcome) }
+                }
+            }
         }
         return outcomes
     }
