@@ -73,6 +73,17 @@ struct ReliabilityTamperingTests {
         #expect(try bench.eventCount() == 6)
     }
 
+    /// P1's acceptance edited into an approval would let `approve` be skipped: the case's events
+    /// no longer match their hashes, so no command decides on them.
+    @Test func anEditedEventDecidesNothing() throws {
+        let bench = try tampered("UPDATE events SET actor = 'mallory' WHERE position = 2")
+        let approve = try bench.docket("fire", "P1", "approve", "--by", "carol", "--as", "approver", "--doc", "site_photos")
+        #expect(approve.status == 4)
+        #expect(approve.stderr.contains("event at position 2 (case P1, version 2) does not match its hash"), "\(approve.stderr)")
+        #expect(try bench.eventCount() == 6)
+        #expect(try bench.docket("fire", "P2", "approve", "--by", "carol", "--as", "approver", "--doc", "site_photos").status == 0)
+    }
+
     @Test func aChangedCalendarDecidesNothing() throws {
         let bench = try Bench.workflowsDeployed.get().copy()
         try bench.ok("start", "expert-review", "--case", "Q-1", "--by", "applicant-1", "--as", "applicant")

@@ -215,8 +215,13 @@ public final class SQLiteEventStore: EventStore {
 
     // MARK: - Reading
 
+    /// The case's events, each row checked against its hash first: commands decide on what this
+    /// returns, and an event edited behind Docket's back must not decide anything. A row that does
+    /// not match is ``StoreError/Code/corrupt`` (`docket verify` then names every bad position).
     public func events(of caseID: String) throws -> [RecordedEvent] {
-        try read { db in try Self.fetchEvents(db, sql: "WHERE case_id = ? ORDER BY version", arguments: [caseID]) }
+        try read { db in
+            try Self.fetchEvents(db, sql: "WHERE case_id = ? ORDER BY version", arguments: [caseID], checkingHashes: true)
+        }
     }
 
     public func header(of caseID: String) throws -> CaseHeader? {
@@ -261,7 +266,9 @@ public final class SQLiteEventStore: EventStore {
             occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13])
     }
 
-    private static func fetchEvents(_ db: Database, sql: String, arguments: StatementArguments, expected: Int = 16) throws -> [RecordedEvent] {
+    private static func fetchEvents(
+        _ db: Database, sql: String, arguments: StatementArguments, expected: Int = 16, checkingHashes: Bool = false
+    ) throws -> [RecordedEvent] {
         let statement = try db.cachedStatement(sql: "SELECT \(eventColumns) FROM events \(sql)")
         try statement.setArguments(arguments)
         let rows = RawStatement(statement)
@@ -270,9 +277,30 @@ public final class SQLiteEventStore: EventStore {
         events.reserveCapacity(expected)
         var reader = EventRowReader()
         while try rows.step(db) {
-            events.append(try reader.read(rows))
+            let event = try reader.read(rows)
+            if checkingHashes { try checkHash(of: event, payload: rows.string(6) ?? "") }
+            events.append(event)
         }
         return events
+    }
+
+    /// Recomputes the hash of a row read as `event` (with its stored payload text) and refuses it
+    /// when it differs from the stored one.
+    private static func checkHash(of event: RecordedEvent, payload: String) throws {
+        let e = event.event
+        let row = EventRow(
+            position: event.position, caseID: e.caseID, version: event.version, type: e.type.rawValue,
+            workflowID: e.workflowID, workflowVersion: e.workflowVersion, payload: payload, actor: e.actor,
+            role: e.role, onBehalfOf: e.onBehalfOf, occurredAt: e.occurredAt.microseconds,
+            recordedAt: event.recordedAt.microseconds, prevHash: event.prevHash, hash: event.hash)
+        guard row.computedHash() == event.hash else {
+            throw StoreError(
+                .corrupt,
+                "event at position \(event.position) (case \(e.caseID), version \(event.version)) does not match its hash: "
+                    + "it was changed behind Docket's back, so Docket will not use it (nothing was written). "
+                    + "Run docket verify, and restore the database from a backup.",
+                caseID: e.caseID)
+        }
     }
 
     private static func fetchHeaders(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseHeader] {
