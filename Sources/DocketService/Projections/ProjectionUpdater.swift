@@ -59,13 +59,18 @@ public final class ProjectionUpdater {
 
     /// Events appended since the projection's checkpoint (the whole log when it never ran).
     public func pendingEvents() throws -> Int64 {
-        let (checkpoint, last) = try store.read { db -> (Int64, Int64) in
-            let installed = try AnalyticsTables.installedVersion(db)
-            let checkpoint = installed == AnalyticsTables.schemaVersion ? try store.checkpoint(named: Self.checkpointName, in: db) : 0
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
-            return (checkpoint, last)
-        }
-        return max(0, last - checkpoint)
+        try store.read { db in try pendingEvents(in: db) }
+    }
+
+    /// ``pendingEvents()`` inside the caller's transaction.
+    private func pendingEvents(in db: Database) throws -> Int64 {
+        let installed = try AnalyticsTables.installedVersion(db)
+        let checkpoint = installed == AnalyticsTables.schemaVersion ? try store.checkpoint(named: Self.checkpointName, in: db) : 0
+        return max(0, try Self.lastPosition(db) - checkpoint)
+    }
+
+    private static func lastPosition(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
     }
 
     /// Folds every event after the checkpoint into the tables, `batchSize` events per transaction.
@@ -96,8 +101,7 @@ public final class ProjectionUpdater {
     public func openCaseIDs(workflowID: String? = nil) throws -> [String]? {
         try store.read { db -> [String]? in
             guard try AnalyticsTables.installedVersion(db) == AnalyticsTables.schemaVersion,
-                  try store.checkpoint(named: Self.checkpointName, in: db)
-                    == (try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0)
+                  try pendingEvents(in: db) == 0
             else { return nil }
             return try String.fetchAll(db, sql: """
                 SELECT o.case_id FROM analytics_open_cases a JOIN events o ON o.case_id = a.case_id AND o.version = 1
@@ -194,8 +198,7 @@ public final class ProjectionUpdater {
         }
         if reason != nil { try store.saveCheckpoint(named: Self.checkpointName, position: 0, in: db) }
         let checkpoint = try store.checkpoint(named: Self.checkpointName, in: db)
-        let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
-        return Start(checkpoint: checkpoint, lastPosition: last, rebuildReason: reason)
+        return Start(checkpoint: checkpoint, lastPosition: try Self.lastPosition(db), rebuildReason: reason)
     }
 }
 
