@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketStore
 import DocketService
 
 struct Cases: ParsableCommand {
@@ -42,7 +43,7 @@ struct Cases: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemClock().now()
+        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now()
         var rows: [(row: Row, due: Timestamp?)] = []
         // Open or overdue cases only: the projection knows which cases are open, so millions of
         // closed ones are not read.

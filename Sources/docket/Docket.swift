@@ -19,17 +19,14 @@ struct Docket: ParsableCommand {
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self,
         ])
 
-    /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
+    /// Runs the command line. Parsing problems are argument-parser's to word (usage, exit 64);
+    /// every failure of a command goes through ``CLIFailure``: `error: ...` on stderr and the
+    /// exit code of its ``DocketCore/FailureKind``.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as any ReportableError {
-            let failure = CLIFailure(error)
-            Terminal.printError(failure.message)
-            Foundation.exit(failure.exitCode)
+            command = try parseAsRoot()
         } catch {
-            // ArgumentParser's own outcomes (help, usage errors, ExitCode), in our `error:` style.
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success || message.isEmpty || String(describing: error).contains("helpRequested") {
@@ -37,6 +34,15 @@ struct Docket: ParsableCommand {
             }
             Terminal.printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
             Foundation.exit(code.rawValue)
+        }
+        do {
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let failure = CLIFailure(error)
+            Terminal.printError(failure.message)
+            Foundation.exit(failure.exitCode)
         }
     }
 }

@@ -40,7 +40,7 @@ struct Report: ParsableCommand {
     var by: Breakdown?
 
     @Option(help: ArgumentHelp("The clock for dwell, bottlenecks, transitions and ages.", valueName: "wall|working|statutory"))
-    var time: Clock = .working
+    var time: TimeMeasure = .working
 
     @Option(help: ArgumentHelp("Output format.", valueName: "table|json|csv"))
     var format: OutputFormat = .table
@@ -63,11 +63,6 @@ struct Report: ParsableCommand {
 
     enum Breakdown: String, ExpressibleByArgument, CaseIterable {
         case state, department, role, transition, channel
-    }
-
-    enum Clock: String, ExpressibleByArgument, CaseIterable {
-        case wall, working, statutory
-        var measure: TimeMeasure { TimeMeasure(rawValue: rawValue) ?? .working }
     }
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -93,8 +88,8 @@ struct Report: ParsableCommand {
         let scope = ReportScope(
             workflowID: workflow, version: version, from: try from.map { try parseTime($0, option: "--from") },
             to: try to.map { try parseTime($0, option: "--to") }, department: department, role: role,
-            onBehalfOf: onBehalfOf, channel: channel, measure: time.measure,
-            asOf: try now.map { try parseTime($0, option: "--now") } ?? DocketService.SystemClock().now())
+            onBehalfOf: onBehalfOf, channel: channel, measure: time,
+            asOf: try now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now())
         if let from = scope.from, let to = scope.to, to <= from {
             throw UsageFailure("--to (\(to)) must be after --from (\(from))")
         }
@@ -110,11 +105,6 @@ enum AnalyticsStore {
         }
         return try SQLiteEventStore(path: options.path)
     }
-}
-
-extension ProjectionError: ReportableError {
-    var exitCode: Int32 { ExitStatus.badInput }
-    var reportLines: [String] { [message] }
 }
 
 // MARK: - Rendering
@@ -386,3 +376,5 @@ struct DurationStyle {
         return (seconds < 0 ? "-" : "") + String(format: "%d h %02d min", minutes / 60, minutes % 60)
     }
 }
+
+extension TimeMeasure: ExpressibleByArgument {}

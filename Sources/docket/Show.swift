@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketStore
 import DocketService
 
 struct Show: ParsableCommand {
@@ -19,7 +20,7 @@ struct Show: ParsableCommand {
         let session = try Session(store, create: false)
         let loaded = try session.cases.load(caseID)
         let time = { (t: Timestamp) in session.time(t, calendar: loaded.context.calendar) }
-        let view = CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: SystemClock().now(), time: time)
+        let view = CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: SystemWallClock().now(), time: time)
         if json {
             print(try Format.json(view))
             return

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 import DocketService
 import Foundation
 
@@ -12,7 +13,7 @@ func printOutcome(_ outcome: CommandOutcome, session: Session, json: Bool) throw
             var events: [EventView]
             var `case`: CaseView
         }
-        let view = CaseView(state: outcome.state, definition: outcome.definition, context: context, now: SystemClock().now(), time: time)
+        let view = CaseView(state: outcome.state, definition: outcome.definition, context: context, now: SystemWallClock().now(), time: time)
         print(try Format.json(Output(replayed: outcome.isReplay, events: outcome.recorded.map { EventView($0, time: time) }, case: view)))
         return
     }

@@ -4,7 +4,8 @@ import Foundation
 
 /// A clock that starts at 2020-03-02T00:00:00Z and moves one second per reading, so recorded
 /// times are predictable and distinct.
-final class SteppingClock: @unchecked Sendable {
+/// A clock one second later at every reading: every recorded time differs.
+final class SteppingClock: WallClock, @unchecked Sendable {
     // @unchecked: `next` is only touched under `lock`.
     private let lock = NSLock()
     private var next: Timestamp
@@ -22,8 +23,6 @@ final class SteppingClock: @unchecked Sendable {
         next = next.adding(seconds: 1)
         return current
     }
-
-    var reading: @Sendable () -> Timestamp { { self.now() } }
 }
 
 /// A directory under the system's temporary directory, removed when the value goes away.
@@ -54,10 +53,10 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
         switch self {
         case .sqlite:
             let directory = try TemporaryDirectory()
-            let store = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: clock.reading)
+            let store = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: clock)
             return StoreFixture(store: store, clock: clock, directory: directory)
         case .inMemory:
-            return StoreFixture(store: InMemoryEventStore(clock: clock.reading), clock: clock, directory: nil)
+            return StoreFixture(store: InMemoryEventStore(clock: clock), clock: clock, directory: nil)
         }
     }
 }
