@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketCore
 import Foundation
 
 /// The `docket` command: event-sourced approval workflows on one SQLite file.
@@ -19,13 +20,17 @@ struct Docket: ParsableCommand {
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self,
         ])
 
-    /// Runs the command line. Parsing problems are argument-parser's to word (usage, exit 64);
-    /// every failure of a command goes through ``CLIFailure``: `error: ...` on stderr and the
-    /// exit code of its ``DocketCore/FailureKind``.
+    /// Runs the command line. Every failure of a command goes through ``CLIFailure``: `error: ...`
+    /// on stderr and the exit code of its ``DocketCore/FailureKind``; argument-parser's own
+    /// outcomes (help, usage errors, `ExitCode`) keep its exit codes, in the same `error:` style.
     static func main() {
-        var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as any DocketError {
+            let failure = CLIFailure(error)
+            Terminal.printError(failure.message)
+            Foundation.exit(failure.exitCode)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -34,15 +39,6 @@ struct Docket: ParsableCommand {
             }
             Terminal.printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
             Foundation.exit(code.rawValue)
-        }
-        do {
-            try command.run()
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            let failure = CLIFailure(error)
-            Terminal.printError(failure.message)
-            Foundation.exit(failure.exitCode)
         }
     }
 }

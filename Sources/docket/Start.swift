@@ -15,26 +15,21 @@ struct Start: ParsableCommand {
     @Option(help: ArgumentHelp("The workflow version to start on (default: the newest deployed).", valueName: "n"))
     var version: Int?
 
-    @Option(help: ArgumentHelp("Who opens the case.", valueName: "actor"))
-    var by: String
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
-    var role: String?
-
-    @Option(help: ArgumentHelp("The applicant they act for (assisted handling).", valueName: "who"))
-    var onBehalfOf: String?
+    @OptionGroup var actor: ActorOptions
 
     @Option(help: ArgumentHelp("A case attribute, e.g. channel=online (repeatable).", valueName: "key=value"))
     var data: [String] = []
 
     @OptionGroup var write: WriteOptions
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         let session = try Session(store)
         let outcome = try session.cases.open(
-            workflowID: workflow, version: version, caseID: caseID, actor: by, role: role, onBehalfOf: onBehalfOf,
+            workflowID: workflow, version: version, caseID: caseID, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf,
             data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry)
-        try printOutcome(outcome, session: session, json: write.json)
+        try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

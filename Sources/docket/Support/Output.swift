@@ -52,16 +52,4 @@ enum Format {
         }
         return negative ? "-" + text : text
     }
-
-    /// A timestamp in ISO 8601 with the offset of `timeZone` at that instant.
-    static func time(_ t: Timestamp, in timeZone: TimeZone = .current) -> String {
-        t.iso8601(offsetSeconds: timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: t.secondsSinceEpoch)))
-    }
-
-    /// Pretty, key-sorted JSON for `--json` output.
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }
