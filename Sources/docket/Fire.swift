@@ -33,7 +33,7 @@ struct Fire: ParsableCommand {
     func run() throws {
         let session = try Session(store, create: false)
         let outcome = try session.cases.fire(
-            caseID: caseID, event: event, actor: actor.by, role: try actor.requiredRole(), onBehalfOf: actor.onBehalfOf, documents: documents,
+            caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
             reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry)
         try printOutcome(outcome, session: session, json: try output.isJSON())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocketAnalytics
 import DocketCore
+import DocketInterop
 import DocketService
 import DocketStore
 import Foundation
@@ -323,13 +324,7 @@ enum ReportRendering {
                 }
             }
         }
-        return rows.map { $0.map(csvField).joined(separator: ",") + "\n" }.joined()
-    }
-
-    /// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return rows.map { $0.map(CSVField.text).joined(separator: ",") + "\n" }.joined()
     }
 }
 

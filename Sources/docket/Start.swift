@@ -15,7 +15,14 @@ struct Start: ParsableCommand {
     @Option(help: ArgumentHelp("The workflow version to start on (default: the newest deployed).", valueName: "n"))
     var version: Int?
 
-    @OptionGroup var actor: ActorOptions
+    @Option(help: ArgumentHelp("Who opens the case.", valueName: "actor"))
+    var by: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    var role: String?
+
+    @Option(help: ArgumentHelp("The applicant they act for (assisted handling).", valueName: "who"))
+    var onBehalfOf: String?
 
     @Option(help: ArgumentHelp("A case attribute, e.g. channel=online (repeatable).", valueName: "key=value"))
     var data: [String] = []
@@ -27,7 +34,7 @@ struct Start: ParsableCommand {
     func run() throws {
         let session = try Session(store)
         let outcome = try session.cases.open(
-            workflowID: workflow, version: version, caseID: caseID, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf,
+            workflowID: workflow, version: version, caseID: caseID, actor: by, role: role, onBehalfOf: onBehalfOf,
             data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry)
         try printOutcome(outcome, session: session, json: try output.isJSON())

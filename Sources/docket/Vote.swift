@@ -29,7 +29,7 @@ struct Vote: ParsableCommand {
         }
         let session = try Session(store, create: false)
         let outcome = try session.cases.vote(
-            caseID: caseID, ballot: ballot, actor: actor.by, role: try actor.requiredRole(), onBehalfOf: actor.onBehalfOf, reason: reason,
+            caseID: caseID, ballot: ballot, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, reason: reason,
             at: try write.at.map { try parseTime($0) }, idempotencyKey: write.idempotencyKey, retries: write.retry)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }

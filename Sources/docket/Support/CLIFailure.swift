@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketStore
 
 /// Exit codes of `docket`, documented in `Docs/cli.md`: one per ``DocketCore/FailureKind``.
 enum ExitStatus {
@@ -25,7 +26,12 @@ struct CLIFailure {
 
     init(_ error: any Error) {
         if let error = error as? any DocketError {
-            lines = error.lines
+            var lines = error.lines
+            // A lost race is the one failure a command line can answer by itself.
+            if let store = error as? StoreError, store.code == .conflict, !lines.isEmpty {
+                lines[0] += " (retry the command, or pass --retry N)"
+            }
+            self.lines = lines
             exitCode = ExitStatus.of(error.kind)
         } else {
             // An error no Docket module declares (Foundation's, say): still the user's `error:` line.

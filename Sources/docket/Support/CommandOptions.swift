@@ -13,23 +13,18 @@ struct WriteOptions: ParsableArguments {
     var retry: Int = 0
 }
 
-/// Who acts, shared by `start`, `fire` and `vote`: the person, the role they act in, and the
-/// party they act for in assisted handling.
+/// Who acts on an open case, shared by `fire` and `vote`: the person, the role they act in, and
+/// the party they act for in assisted handling. (`start` names its own: opening a case may need no
+/// role.)
 struct ActorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who acts.", valueName: "actor"))
     var by: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in (required by fire and vote).", valueName: "role"))
-    var role: String?
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    var role: String
 
     @Option(help: ArgumentHelp("The party they act for (assisted handling: an applicant, or the panel member a vote is cast for).", valueName: "who"))
     var onBehalfOf: String?
-
-    /// The role, for commands that cannot be given without one.
-    func requiredRole() throws -> String {
-        guard let role else { throw UsageFailure("--as ROLE is required: the role '\(by)' acts in") }
-        return role
-    }
 }
 
 /// What a command prints: a table (or lines) for people, JSON for programs, and CSV where a
