@@ -2,6 +2,7 @@ import ArgumentParser
 import DocketAnalytics
 import DocketCore
 import DocketInterop
+import DocketService
 import Foundation
 
 /// `docket analyze LOG`: the process-mining figures of an event log, as pm4py computes them.
@@ -53,7 +54,7 @@ struct Analyze: ParsableCommand {
                 ("read", seconds(started, read)),
                 ("figures", seconds(read, done)),
             ]
-            print(report.json(log: log, timings: timings).serialized())
+            print(try JSONOutput.text(report.json(log: log, timings: timings)))
         } else {
             print(AnalyzeSummary(report: report, log: log).text)
         }

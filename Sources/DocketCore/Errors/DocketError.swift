@@ -24,7 +24,8 @@ public enum FailureKind: String, Hashable, Sendable, CaseIterable {
 /// line either plain or in the compiler form `FILE:LINE:COLUMN: error: ...`).
 public protocol DocketError: Error, CustomStringConvertible {
     /// The stable, snake_case name of what went wrong (`case_closed`, `conflict`, `disk_full`):
-    /// the raw value of the error type's own `Code`, unique across Docket.
+    /// the raw value of the error type's own `Code`; one code means one thing across Docket
+    /// (`invalid_argument` from the store and from the service alike).
     var errorCode: String { get }
     /// How a door answers it.
     var kind: FailureKind { get }
