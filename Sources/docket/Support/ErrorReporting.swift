@@ -38,14 +38,10 @@ extension ValidationFailure: ReportableError {
     var reportLines: [String] { lines }
 }
 
-extension DefinitionErrors: ReportableError {
+/// Every problem in a definition, calendar or activity map the user wrote, one line each.
+extension FileProblems: ReportableError {
     var exitCode: Int32 { ExitStatus.badInput }
-    var reportLines: [String] { diagnostics.map(\.description) }
-}
-
-extension CalendarError: ReportableError {
-    var exitCode: Int32 { ExitStatus.badInput }
-    var reportLines: [String] { [description] }
+    var reportLines: [String] { lines }
 }
 
 extension LogReadError: ReportableError {
@@ -61,9 +57,4 @@ extension LogWriteError: ReportableError {
 extension ImportError: ReportableError {
     var exitCode: Int32 { ExitStatus.badInput }
     var reportLines: [String] { [message] }
-}
-
-extension ActivityMapError: ReportableError {
-    var exitCode: Int32 { ExitStatus.badInput }
-    var reportLines: [String] { diagnostics.map(\.description) }
 }
