@@ -71,21 +71,34 @@ public enum CalendarLoader {
         }
         // Calendars whose file has problems, by name: an override of one is told so, not "unknown base".
         var broken: Set<String> = Set(order.filter { readers[files[$0]!.index].hasErrors })
+        // Bases naming each other in a cycle: reported once, at the base of the first file on it;
+        // every calendar on it is broken.
+        for name in order where !broken.contains(name) {
+            var chain = [name]
+            var current = name
+            while let next = files[current]?.file.base?.name, files[next] != nil, !broken.contains(next) {
+                if let start = chain.firstIndex(of: next) {
+                    let cycle = Array(chain[start...])
+                    let (index, file) = files[cycle[0]]!
+                    readers[index].error(
+                        "calendars name each other as bases in a cycle: \((cycle + [cycle[0]]).joined(separator: " -> "))",
+                        at: file.base!.position)
+                    broken.formUnion(cycle)
+                    break
+                }
+                chain.append(next)
+                current = next
+            }
+        }
         var resolved: [String: BusinessCalendar] = [:]
-        var resolving: [String] = []
         func resolveNamed(_ name: String) -> BaseLookup {
             if let calendar = resolved[name] { return .found(calendar) }
             guard let (index, file) = files[name] else { return .unknown }
             if broken.contains(name) { return .broken(file: file.file) }
-            if let start = resolving.firstIndex(of: name), let base = file.base {
-                let cycle = (resolving[start...] + [name]).joined(separator: " -> ")
-                readers[index].error("calendars name each other as bases in a cycle: \(cycle)", at: base.position)
-                broken.insert(name)
-                return .broken(file: file.file)
-            }
-            resolving.append(name)
-            let calendar = resolve(file, reader: &readers[index], base: resolveNamed)
-            resolving.removeLast()
+            // A copy, so that resolving its base can record that base's problems meanwhile.
+            var reader = readers[index]
+            let calendar = resolve(file, reader: &reader, base: resolveNamed)
+            readers[index] = reader
             guard let calendar else {
                 broken.insert(name)
                 return .broken(file: file.file)

@@ -202,7 +202,7 @@ public struct YAMLReader {
     /// A whole number of at least 1, written as a plain scalar.
     public mutating func positiveInteger(_ node: Node, key: String) -> Int? {
         guard let value = node.scalarInt, value >= 1 else {
-            error("'\(key)' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+            error("'\(key)' must be a whole number of at least 1, found \(node.foundDescription)", at: node)
             return nil
         }
         return value
@@ -211,7 +211,7 @@ public struct YAMLReader {
     /// A YAML 1.1 boolean written as a plain scalar (``Yams/Node/scalarBool``).
     public mutating func flag(_ node: Node, key: String) -> Bool? {
         guard let value = node.scalarBool else {
-            error("'\(key)' must be true or false, found '\(node.describedValue)'", at: node)
+            error("'\(key)' must be true or false, found \(node.foundDescription)", at: node)
             return nil
         }
         return value
@@ -334,6 +334,13 @@ extension Node {
             if isNull { return "nothing" }
             return "'\(scalar.string)'"
         }
+    }
+
+    /// The value as written and quoted, or what the node is when it is not a single value (a
+    /// written `~` is quoted as written).
+    var foundDescription: String {
+        if let scalar { return "'\(scalar.string)'" }
+        return kindDescription
     }
 
     /// The value as written, or what the node is when it is not a single value.
