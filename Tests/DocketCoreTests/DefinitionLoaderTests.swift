@@ -50,7 +50,8 @@ import Testing
     /// A warning prints like an error, with `warning:`; only errors make a file fail to load.
     @Test func aWarningPrintsAsAWarningAndDoesNotFailTheFile() throws {
         var reader = YAMLReader(text: "a: 1\n", file: "w.yaml")
-        let root = try #require(reader.root(ifEmpty: "empty"))
+        let node = reader.root(ifEmpty: "empty")
+        let root = try #require(node)
         reader.warning("just so you know", at: root)
         #expect(reader.diagnostics.map(\.description) == ["w.yaml:1:1: warning: just so you know"])
         #expect(try reader.finish(1) == 1)
