@@ -315,9 +315,9 @@ import Testing
         }
         #expect(error?.lines == [
             "m.yaml:1:11: error: this map is written for workflow 'permit-chek', not 'permit-check'",
-            "m.yaml:3:13: error: expected the workflow event activity 'Accepted' becomes, or ~ to skip it, found a list",
+            "m.yaml:3:13: error: expected one workflow event for activity 'Accepted' (or ~ to skip it), found a list",
             "m.yaml:4:12: error: workflow 'permit-check' has no event 'aprove'; did you mean 'approve'?",
-            "m.yaml:7:10: error: expected the workflow role log role 'CLERK' acts in, found a mapping",
+            "m.yaml:7:10: error: expected a workflow role for log role 'CLERK', found a mapping",
             "m.yaml:9:13: error: expected 'lifecycles' as a list of lifecycle transitions to replay, e.g. [complete], found 'complete'",
         ])
     }

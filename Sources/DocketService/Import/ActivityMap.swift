@@ -102,7 +102,7 @@ extension ActivityMap {
                     map.activities[activity] = .some(nil)
                     continue
                 }
-                guard let event = reader.name(eventNode, what: "the workflow event activity '\(activity)' becomes, or ~ to skip it") else { continue }
+                guard let event = reader.name(eventNode, what: "one workflow event for activity '\(activity)' (or ~ to skip it)") else { continue }
                 if let knownEvents, !knownEvents.contains(event) {
                     let suggestion = Diagnostic.nearest(to: event, in: knownEvents).map { "; did you mean '\($0)'?" } ?? ""
                     reader.error("workflow '\(definition?.id ?? "")' has no event '\(event)'\(suggestion)", at: eventNode)
@@ -115,7 +115,7 @@ extension ActivityMap {
         if let node = top["roles"] {
             for (logRoleNode, roleNode) in reader.pairs(node, what: "'roles' as a mapping of log roles to workflow roles") ?? [] {
                 guard let logRole = reader.text(logRoleNode, what: "a log role"),
-                    let role = reader.name(roleNode, what: "the workflow role log role '\(logRole)' acts in")
+                    let role = reader.name(roleNode, what: "a workflow role for log role '\(logRole)'")
                 else { continue }
                 if let definition, !definition.roles.contains(role) {
                     reader.error("workflow '\(definition.id)' declares no role '\(role)'; roles: \(definition.roles.joined(separator: ", "))", at: roleNode)
