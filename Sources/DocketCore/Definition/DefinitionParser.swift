@@ -351,14 +351,13 @@ struct DefinitionParser {
     /// Reads a mapping whose keys must come from `allowed` (unknown and non-text keys are
     /// reported by the reader), with where each key and value was written.
     private mutating func mapping(_ node: Node, allowed: [String], what: String) -> Entries? {
-        guard let mapping = reader.mapping(node, allowed: allowed, what: what) else { return nil }
-        var entries = Entries(source: MappingSource(position: mapping.position), nodes: [:])
-        for (key, pair) in mapping.entries {
-            entries.nodes[key] = pair.value
-            entries.source.keys[key] = position(of: pair.key)
-            entries.source.values[key] = position(of: pair.value)
+        var entries = Entries(source: MappingSource(position: position(of: node)), nodes: [:])
+        let isMapping = reader.forEachKnownKey(of: node, allowed: allowed, what: what) { key, keyNode, valueNode in
+            entries.nodes[key] = valueNode
+            entries.source.keys[key] = YAMLReader.position(of: keyNode)
+            entries.source.values[key] = YAMLReader.position(of: valueNode)
         }
-        return entries
+        return isMapping ? entries : nil
     }
 
     /// A mapping with free keys (state names, branch names, roles), in file order.

@@ -108,6 +108,11 @@ public struct YAMLReader {
 
     /// Where `node` was written.
     public func position(of node: Node) -> SourcePosition {
+        Self.position(of: node)
+    }
+
+    /// Where `node` was written (clamped to the text only when problems are sorted, in ``finish(_:)``).
+    public static func position(of node: Node) -> SourcePosition {
         guard let mark = node.mark else { return SourcePosition(line: 1, column: 1) }
         return SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
     }
@@ -130,11 +135,23 @@ public struct YAMLReader {
     /// A mapping whose keys must come from `allowed`: unknown keys (with the nearest known one
     /// suggested) and keys that are not text are reported at the key, and left out.
     public mutating func mapping(_ node: Node, allowed: [String], what: String) -> YAMLMapping? {
+        var result = YAMLMapping(node: node, position: Self.position(of: node))
+        let isMapping = forEachKnownKey(of: node, allowed: allowed, what: what) { key, keyNode, valueNode in
+            result.entries[key] = (keyNode, valueNode)
+        }
+        return isMapping ? result : nil
+    }
+
+    /// ``mapping(_:allowed:what:)`` without building a ``YAMLMapping``: `body` gets each known
+    /// key with its key and value nodes, in file order; false, with the problem reported, when
+    /// `node` is not a mapping. (Definitions keep their own record of positions this way.)
+    public mutating func forEachKnownKey(
+        of node: Node, allowed: [String], what: String, _ body: (String, Node, Node) -> Void
+    ) -> Bool {
         guard let pairs = node.mapping else {
             error("expected \(what) as a mapping of keys to values, found \(node.kindDescription)", at: node)
-            return nil
+            return false
         }
-        var result = YAMLMapping(node: node, position: position(of: node))
         for (keyNode, valueNode) in pairs {
             guard let key = keyNode.scalar?.string else {
                 error("expected a key name, found \(keyNode.kindDescription)", at: keyNode)
@@ -150,9 +167,9 @@ public struct YAMLReader {
                 error(message, at: keyNode)
                 continue
             }
-            result.entries[key] = (keyNode, valueNode)
+            body(key, keyNode, valueNode)
         }
-        return result
+        return true
     }
 
     /// A mapping with free keys (state names, weekdays, activity names), in file order; an empty
