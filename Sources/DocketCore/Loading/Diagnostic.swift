@@ -38,12 +38,6 @@ public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConver
         }
         return SourcePosition(line: line, column: column)
     }
-
-    /// This position, or the end of `text` when it lies beyond it.
-    func clamped(to text: String) -> SourcePosition {
-        let end = SourcePosition.end(of: text)
-        return self > end ? end : self
-    }
 }
 
 /// One problem found in a file a person wrote (a workflow definition, a calendar, an activity

@@ -7,7 +7,7 @@ import Yams
 /// A loader makes one reader per file, asks it for the ``root(ifEmpty:)`` node, reads that tree
 /// with the typed readers below (``mapping(_:allowed:what:)``, ``name(_:what:)``,
 /// ``positiveInteger(_:key:)``, ``flag(_:key:)``, ...), reports what only it can check with
-/// ``error(_:at:)-(_,Node)``, and ends with ``finish(_:)``. Nothing stops at the first problem:
+/// `error(_:at:)`, and ends with ``finish(_:)``. Nothing stops at the first problem:
 /// each reader reports at the node it was given (`FILE:LINE:COLUMN`) and returns nil, the loader
 /// carries on with the rest, and ``finish(_:)`` throws every problem at once, sorted by position,
 /// as one ``FileProblems``.
