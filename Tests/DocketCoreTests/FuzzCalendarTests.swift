@@ -4,7 +4,7 @@ import Testing
 
 /// Mutated calendars, from the real files of `Workflows/calendars/`, never crash or hang the
 /// loader: each either loads, and then answers working-time questions without a crash, or is
-/// refused with a ``CalendarError`` that says what is wrong and where.
+/// refused with ``FileProblems`` that say what is wrong and where.
 @Suite("Fuzzing: calendars", .timeLimit(.minutes(Mutator.minutesAllowed)))
 struct FuzzCalendarTests {
     @Test func mutatedCalendarsLoadOrFailWithAClearError() throws {
@@ -26,10 +26,13 @@ struct FuzzCalendarTests {
             } catch {
                 refused += 1
                 let lines = yamlLineCount(text)
-                #expect(error.file == "fuzzed.yaml", "\(context)")
-                #expect(error.line >= 0 && error.line <= lines, "\(context): \(error)")
-                #expect(isClear(error.message), "\(context): \(error)")
-                #expect(error.description.hasPrefix("fuzzed.yaml"), "\(context): \(error)")
+                #expect(!error.errors.isEmpty, "\(context)")
+                for diagnostic in error.diagnostics {
+                    #expect(diagnostic.file == "fuzzed.yaml", "\(context)")
+                    #expect(diagnostic.position.line >= 1 && diagnostic.position.line <= lines, "\(context): \(diagnostic)")
+                    #expect(isClear(diagnostic.message), "\(context): \(diagnostic)")
+                    #expect(diagnostic.description.hasPrefix("fuzzed.yaml:"), "\(context): \(diagnostic)")
+                }
             }
         }
         #expect(refused * 4 > Mutator.iterations)
@@ -38,15 +41,15 @@ struct FuzzCalendarTests {
     /// Found by the fuzzer: libyaml marks the end of a file that lacks its final line break one
     /// line past the end.
     @Test func aSyntaxErrorAtTheEndOfAnUnterminatedFileIsOnItsLastLine() {
-        let error = #expect(throws: CalendarError.self) {
+        let error = #expect(throws: FileProblems.self) {
             try CalendarLoader.load(text: "calendar: cut\nversion: 1\nholidays: [", file: "cut.yaml")
         }
-        #expect(error?.line == 3)
+        #expect(error?.diagnostics.map(\.position.line) == [3])
     }
 
     @Test func aCalendarOfOnlyADocumentMarkerIsRefusedOnItsLine() {
-        let error = #expect(throws: CalendarError.self) { try CalendarLoader.load(text: "---", file: "dash.yaml") }
-        #expect(error?.line == 1)
+        let error = #expect(throws: FileProblems.self) { try CalendarLoader.load(text: "---", file: "dash.yaml") }
+        #expect(error?.diagnostics.map(\.position.line) == [1])
     }
 
     /// Working time is never negative, adding working time never goes back, and the two agree.

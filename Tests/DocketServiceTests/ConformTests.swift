@@ -112,4 +112,45 @@ import Testing
         #expect(report.fittingTraces == 9_903)
         #expect(report.entries.first?.deviation == Deviation(kind: .caseNotFinished, state: "draft"))
     }
+
+    /// The definition and the calendars beside it are read by the one loader: a calendar with
+    /// several problems reports them all, each at its line and column, and so does a map.
+    @Test func aCalendarBesideTheDefinitionAndAMapReportEveryProblem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-conform-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("calendars"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let definitionPath = folder.appendingPathComponent("permit-check.yaml").path
+        try ("calendar: local\n" + permitCheck).write(toFile: definitionPath, atomically: true, encoding: .utf8)
+        let calendarPath = folder.appendingPathComponent("calendars/local.yaml").path
+        try """
+            calendar: local
+            version: 1
+            time_zone: UTC
+            office_hours:
+              monday: 09:00-17:00
+              tuesday: 09:00-17:60
+            holidays:
+              - date: 2020-04-31
+            """.write(toFile: calendarPath, atomically: true, encoding: .utf8)
+        let calendarProblems = #expect(throws: FileProblems.self) { try ConformanceChecker.context(forDefinitionAt: definitionPath) }
+        #expect(calendarProblems?.lines == [
+            "\(calendarPath):6:12: error: '09:00-17:60' is not an interval; write HH:MM-HH:MM (e.g. 09:00-12:00, end at most 24:00)",
+            "\(calendarPath):8:11: error: '2020-04-31' is not a date; write YYYY-MM-DD with a real day (e.g. 2020-01-24)",
+        ])
+
+        let mapProblems = #expect(throws: FileProblems.self) {
+            try ActivityMap.load(text: """
+                activities:
+                  Accepted: accept
+                  Accepted again: acept
+                roles: [clerk]
+                lifecycles: [complete, {}]
+                """, file: "permit.map.yaml", checkingAgainst: Self.definition)
+        }
+        #expect(mapProblems?.lines == [
+            "permit.map.yaml:3:19: error: workflow 'permit-check' has no event 'acept'; did you mean 'accept'?",
+            "permit.map.yaml:4:8: error: expected 'roles' as a mapping of log roles to workflow roles, found a list",
+            "permit.map.yaml:5:24: error: expected a lifecycle transition such as complete, found a mapping",
+        ])
+    }
 }

@@ -287,13 +287,47 @@ import Testing
         #expect {
             try ActivityMap.load(text: text, file: "m.yaml", checkingAgainst: definition)
         } throws: { error in
-            let lines = (error as? ActivityMapError)?.diagnostics.map(\.description) ?? []
+            let lines = (error as? FileProblems)?.lines ?? []
             return lines == [
                 "m.yaml:3:13: error: workflow 'permit-check' has no event 'acept'; did you mean 'accept'?",
                 "m.yaml:6:10: error: workflow 'permit-check' declares no role 'clerc'; roles: applicant, clerk, approver",
-                "m.yaml:7:1: error: unknown key 'colour'; an activity map has 'workflow', 'activities', 'roles' and 'lifecycles'",
+                "m.yaml:7:1: error: unknown key 'colour' in an activity map; known keys: workflow, activities, roles, lifecycles",
             ]
         }
+    }
+
+    /// Wrong types, a wrong workflow, and bad entries: all reported in one go, each at its node.
+    @Test func everyProblemOfAMapIsReportedAtItsNode() throws {
+        let definition = try DefinitionLoader.load(text: permitCheck, file: "permit-check.yaml").get()
+        let text = """
+            workflow: permit-chek
+            activities:
+              Accepted: [accept]
+              Granted: aprove
+              Checked: ~
+            roles:
+              CLERK: { role: clerk }
+              BOSS: approver
+            lifecycles: complete
+            """
+        let error = #expect(throws: FileProblems.self) {
+            try ActivityMap.load(text: text, file: "m.yaml", checkingAgainst: definition)
+        }
+        #expect(error?.lines == [
+            "m.yaml:1:11: error: this map is written for workflow 'permit-chek', not 'permit-check'",
+            "m.yaml:3:13: error: expected one workflow event for activity 'Accepted' (or ~ to skip it), found a list",
+            "m.yaml:4:12: error: workflow 'permit-check' has no event 'aprove'; did you mean 'approve'?",
+            "m.yaml:7:10: error: expected a workflow role for log role 'CLERK', found a mapping",
+            "m.yaml:9:13: error: expected 'lifecycles' as a list of lifecycle transitions to replay, e.g. [complete], found 'complete'",
+        ])
+    }
+
+    @Test func aMapWithoutActivitiesOrNotYAMLIsRefusedWithPositions() {
+        let missing = #expect(throws: FileProblems.self) { try ActivityMap.load(text: "roles:\n  CLERK: clerk\n", file: "m.yaml") }
+        #expect(missing?.lines == ["m.yaml:1:1: error: missing 'activities': list 'log activity: workflow event' lines"])
+        let broken = #expect(throws: FileProblems.self) { try ActivityMap.load(text: "activities:\n  a: b\n   c: d\n", file: "m.yaml") }
+        #expect(broken?.diagnostics.map(\.position.line) == [3])
+        #expect(broken?.lines.first?.contains(": error: YAML syntax error:") == true)
     }
 
     @Test func theBPIC2020MapNamesEveryActivityOfTheLogAndOnlyEventsOfItsWorkflow() throws {

@@ -1,7 +1,9 @@
 /// Reads calendar files (YAML, `Docs/calendars.md`) into ``BusinessCalendar``s.
 ///
 /// Pure: it takes the files' text and never touches the file system; the caller reads the files
-/// and says what they are called, which is what errors print (`FILE:LINE:COLUMN: error: message`).
+/// and says what they are called. Each file is read through the one ``YAMLReader`` every loader
+/// uses, so every problem in it is reported, not just the first, each as
+/// `FILE:LINE:COLUMN: error: message` at the node to edit, in one ``FileProblems``.
 /// An override names its base calendar; the caller supplies the base (``load(text:file:base:)``) or
 /// all files at once (``loadAll(_:)``).
 public enum CalendarLoader {
@@ -25,66 +27,103 @@ public enum CalendarLoader {
     ///   - text: the file's contents.
     ///   - file: the name errors print, usually the path (`Workflows/calendars/cn-2020.yaml`).
     ///   - base: looks up a base calendar by name, for an override (`base: cn-2020`); `nil` when unknown.
-    /// - Throws: ``CalendarError`` with the position of the offending value.
+    /// - Throws: ``FileProblems``: every problem in the file, sorted by position.
     public static func load(
         text: String, file: String, base: (String) -> BusinessCalendar? = { _ in nil }
-    ) throws(CalendarError) -> BusinessCalendar {
-        try resolve(CalendarFile(text: text, file: file), base: base)
+    ) throws(FileProblems) -> BusinessCalendar {
+        var parser = CalendarParser(reader: YAMLReader(text: text, file: file))
+        let parsed = parser.parse()
+        var reader = parser.reader
+        let calendar = parsed.flatMap { resolve($0, reader: &reader, base: { base($0).map(BaseLookup.found) ?? .unknown }) }
+        return try reader.finish(calendar)
     }
 
     /// Loads one calendar file whose base, if any, is among `bases` (keyed by calendar name).
     public static func load(
         text: String, file: String, bases: [String: BusinessCalendar]
-    ) throws(CalendarError) -> BusinessCalendar {
+    ) throws(FileProblems) -> BusinessCalendar {
         try load(text: text, file: file, base: { bases[$0] })
     }
 
     /// Loads a set of calendar files that may name each other as bases (in any order), keyed by
     /// calendar name.
     ///
-    /// - Throws: ``CalendarError`` for the first file that fails, for two files defining the same
-    ///   calendar, for a base that is not among them, and for bases that form a cycle.
-    public static func loadAll(_ sources: [Source]) throws(CalendarError) -> [String: BusinessCalendar] {
-        var files: [String: CalendarFile] = [:]
+    /// - Throws: ``FileProblems``: every problem of every file (file by file, in the order given),
+    ///   including two files defining the same calendar, a base that is not among them, and bases
+    ///   that form a cycle.
+    public static func loadAll(_ sources: [Source]) throws(FileProblems) -> [String: BusinessCalendar] {
+        var readers: [YAMLReader] = []
+        var files: [String: (index: Int, file: CalendarFile)] = [:]
         var order: [String] = []
-        for source in sources {
-            let file = try CalendarFile(text: source.text, file: source.file)
+        for (index, source) in sources.enumerated() {
+            var parser = CalendarParser(reader: YAMLReader(text: source.text, file: source.file))
+            let parsed = parser.parse()
+            readers.append(parser.reader)
+            guard let file = parsed else { continue }
             if let earlier = files[file.name] {
-                throw CalendarError(
-                    .invalidBase, "calendar '\(file.name)' is already defined in \(earlier.file); give each calendar file its own name",
-                    file: file.file, line: file.namePosition.line, column: file.namePosition.column)
+                readers[index].error(
+                    "calendar '\(file.name)' is already defined in \(earlier.file.file); give each calendar file its own name",
+                    at: file.namePosition)
+                continue
             }
-            files[file.name] = file
+            files[file.name] = (index, file)
             order.append(file.name)
         }
-        var resolved: [String: BusinessCalendar] = [:]
-        var resolving: [String] = []
-        func resolveNamed(_ name: String) throws(CalendarError) -> BusinessCalendar? {
-            if let calendar = resolved[name] { return calendar }
-            guard let file = files[name] else { return nil }
-            if let start = resolving.firstIndex(of: name), let base = file.base {
-                let cycle = (resolving[start...] + [name]).joined(separator: " -> ")
-                throw CalendarError(
-                    .invalidBase, "calendars name each other as bases in a cycle: \(cycle)",
-                    file: file.file, line: base.position.line, column: base.position.column)
+        // Calendars whose file has problems, by name: an override of one is told so, not "unknown base".
+        var broken: Set<String> = Set(order.filter { readers[files[$0]!.index].hasErrors })
+        // Bases naming each other in a cycle: reported once, at the base of the first file on it;
+        // every calendar on it is broken.
+        for name in order where !broken.contains(name) {
+            var chain = [name]
+            var current = name
+            while let next = files[current]?.file.base?.name, files[next] != nil, !broken.contains(next) {
+                if let start = chain.firstIndex(of: next) {
+                    let cycle = Array(chain[start...])
+                    let (index, file) = files[cycle[0]]!
+                    readers[index].error(
+                        "calendars name each other as bases in a cycle: \((cycle + [cycle[0]]).joined(separator: " -> "))",
+                        at: file.base!.position)
+                    broken.formUnion(cycle)
+                    break
+                }
+                chain.append(next)
+                current = next
             }
-            resolving.append(name)
-            let calendar = try resolve(file, base: resolveNamed)
-            resolving.removeLast()
-            resolved[name] = calendar
-            return calendar
         }
-        for name in order { _ = try resolveNamed(name) }
+        var resolved: [String: BusinessCalendar] = [:]
+        func resolveNamed(_ name: String) -> BaseLookup {
+            if let calendar = resolved[name] { return .found(calendar) }
+            guard let (index, file) = files[name] else { return .unknown }
+            if broken.contains(name) { return .broken(file: file.file) }
+            // A copy, so that resolving its base can record that base's problems meanwhile.
+            var reader = readers[index]
+            let calendar = resolve(file, reader: &reader, base: resolveNamed)
+            readers[index] = reader
+            guard let calendar else {
+                broken.insert(name)
+                return .broken(file: file.file)
+            }
+            resolved[name] = calendar
+            return .found(calendar)
+        }
+        for name in order { _ = resolveNamed(name) }
+        let problems = readers.flatMap { $0.sortedDiagnostics() }
+        guard !problems.contains(where: { $0.severity == .error }) else { throw FileProblems(diagnostics: problems) }
         return resolved
     }
 
-    /// Builds the calendar a parsed file describes, on top of its base for an override.
-    static func resolve(
-        _ file: CalendarFile, base lookup: (String) throws(CalendarError) -> BusinessCalendar?
-    ) throws(CalendarError) -> BusinessCalendar {
-        func error(_ code: CalendarError.Code, _ message: String, at position: CalendarFile.Position) -> CalendarError {
-            CalendarError(code, message, file: file.file, line: position.line, column: position.column)
-        }
+    /// What looking up an override's base found.
+    enum BaseLookup {
+        case found(BusinessCalendar)
+        /// No such calendar.
+        case unknown
+        /// Its file has problems of its own, reported there.
+        case broken(file: String)
+    }
+
+    /// Builds the calendar a parsed file describes, on top of its base for an override; nil, with
+    /// the problem in `reader`, when the base cannot be had or the file has problems.
+    static func resolve(_ file: CalendarFile, reader: inout YAMLReader, base lookup: (String) -> BaseLookup) -> BusinessCalendar? {
         let me = CalendarVersion(name: file.name, version: file.version)
         var layers = [me]
         let zone: TimeZoneOffsets
@@ -92,18 +131,31 @@ public enum CalendarLoader {
         var dateHours: [CalendarDate: DayHours] = [:]
         var notes: [CalendarDate: [String]] = [:]
         let workingDay: Int64
-        let anchor: CalendarFile.Position
+        let anchor: SourcePosition
 
         if let base = file.base {
-            guard let baseCalendar = try lookup(base.name) else {
-                throw error(.unknownBase, "unknown base calendar '\(base.name)'; load its file too, or check the name", at: base.position)
+            let baseCalendar: BusinessCalendar
+            switch lookup(base.name) {
+            case let .found(calendar):
+                baseCalendar = calendar
+            case .unknown:
+                reader.error("unknown base calendar '\(base.name)'; load its file too, or check the name", at: base.position)
+                return nil
+            case let .broken(baseFile):
+                // Its own problems are reported in its file; say why this one is not loaded only
+                // when nothing else here says so.
+                if !reader.hasErrors {
+                    reader.error("base calendar '\(base.name)' cannot be loaded: see the problems in \(baseFile)", at: base.position)
+                }
+                return nil
             }
             if let wanted = base.version, wanted != baseCalendar.version {
-                throw error(
-                    .unknownBase,
+                reader.error(
                     "this override is written for \(base.name) v\(wanted), but the loaded \(base.name) is v\(baseCalendar.version); review the override and update 'base_version'",
                     at: base.position)
+                return nil
             }
+            guard !reader.hasErrors else { return nil }
             layers += baseCalendar.provenance.layers
             zone = baseCalendar.zone
             weeklyHours = baseCalendar.weeklyHours
@@ -112,16 +164,15 @@ public enum CalendarLoader {
             workingDay = baseCalendar.workingDayMicroseconds
             anchor = base.position
         } else if let timeZone = file.timeZone, let officeHours = file.officeHours {
-            guard let offsets = TimeZoneOffsets(identifier: timeZone.identifier) else {
-                throw error(.unknownTimeZone, "unknown time zone '\(timeZone.identifier)'; use an IANA name such as Asia/Shanghai or UTC", at: timeZone.position)
-            }
-            zone = offsets
+            guard !reader.hasErrors else { return nil }
+            zone = timeZone.offsets
             weeklyHours = officeHours.hours
             workingDay = file.workingDayLength ?? officeHours.hours.normalDayHours.totalMicroseconds
             anchor = officeHours.position
         } else {
-            // CalendarFile guarantees a base or both of these; kept as an error rather than a trap.
-            throw error(.missingKey, "a calendar needs 'time_zone' and 'office_hours', or 'base'", at: file.namePosition)
+            // CalendarParser returns a file only with a base or both of these; kept as an error rather than a trap.
+            reader.error("a calendar needs 'time_zone' and 'office_hours', or 'base'", at: file.namePosition)
+            return nil
         }
 
         let normal = weeklyHours.normalDayHours
@@ -144,7 +195,8 @@ public enum CalendarLoader {
                 provenance: CalendarProvenance(layers), zone: zone, weeklyHours: weeklyHours,
                 dateHours: dateHours, notes: notes, workingDayMicroseconds: workingDay)
         } catch {
-            throw CalendarError(error.code, error.message, file: file.file, line: anchor.line, column: anchor.column)
+            reader.error(error.message, at: anchor)
+            return nil
         }
     }
 }

@@ -73,12 +73,12 @@ enum DefinitionKeys {
     static let statutoryLimit = ["within", "starts_on", "on_breach"]
 }
 
+/// Reads the node tree through the one ``YAMLReader`` every loader uses, which holds the problems.
 struct DefinitionParser {
-    let file: String
-    private(set) var diagnostics: [Diagnostic] = []
+    var reader: YAMLReader
 
-    init(file: String) {
-        self.file = file
+    init(reader: YAMLReader) {
+        self.reader = reader
     }
 
     // MARK: Workflow
@@ -89,11 +89,7 @@ struct DefinitionParser {
         let id = requiredName(entries, "workflow", what: "the workflow's id, e.g. 'workflow: permit-check'")
         var version: Int?
         if let node = entries["version"] {
-            if let v = node.scalarInt, v >= 1 {
-                version = v
-            } else {
-                error("'version' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
-            }
+            version = reader.positiveInteger(node, key: "version")
         } else {
             error("missing 'version': add 'version: 1'", at: source.position)
         }
@@ -268,10 +264,8 @@ struct DefinitionParser {
         if let node = vote["seats"] {
             if panel != nil {
                 error("give either 'panel' (named voters) or 'seats' (any voters of the role), not both", at: vote.source.keys["seats"] ?? position(of: node))
-            } else if let n = node.scalarInt, n >= 1 {
-                seats = n
             } else {
-                error("'seats' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
+                seats = reader.positiveInteger(node, key: "seats")
             }
         }
         if vote["panel"] == nil, vote["seats"] == nil {
@@ -279,17 +273,13 @@ struct DefinitionParser {
         }
         var approveAt: Int?
         if let node = vote["approve_at"] {
-            if let k = node.scalarInt, k >= 1 { approveAt = k } else {
-                error("'approve_at' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
-            }
+            approveAt = reader.positiveInteger(node, key: "approve_at")
         } else {
             error("the vote in state '\(stateName)' needs 'approve_at: K' (approvals that approve)", at: vote.source.position)
         }
         var rejectAt: Int?
         if let node = vote["reject_at"] {
-            if let r = node.scalarInt, r >= 1 { rejectAt = r } else {
-                error("'reject_at' must be a whole number of at least 1, found '\(node.describedValue)'", at: node)
-            }
+            rejectAt = reader.positiveInteger(node, key: "reject_at")
         }
         guard let role, let seats, let approveAt else { return nil }
         return VoteRule(role: role, panel: panel, seats: seats, approveAt: approveAt, rejectAt: rejectAt)
@@ -358,43 +348,21 @@ struct DefinitionParser {
         subscript(key: String) -> Node? { nodes[key] }
     }
 
-    /// Reads a mapping whose keys must come from `allowed`, reporting unknown and non-text keys.
+    /// Reads a mapping whose keys must come from `allowed` (unknown and non-text keys are
+    /// reported by the reader), with where each key and value was written.
     private mutating func mapping(_ node: Node, allowed: [String], what: String) -> Entries? {
-        guard let pairs = node.mapping else {
-            error("expected \(what) as a mapping of keys to values, found \(node.kindDescription)", at: node)
-            return nil
-        }
         var entries = Entries(source: MappingSource(position: position(of: node)), nodes: [:])
-        for (keyNode, valueNode) in pairs {
-            guard let key = keyNode.scalar?.string else {
-                error("expected a key name, found \(keyNode.kindDescription)", at: keyNode)
-                continue
-            }
-            guard allowed.contains(key) else {
-                var message = "unknown key '\(key)' in \(what)"
-                if let suggestion = nearest(to: key, in: allowed) {
-                    message += "; did you mean '\(suggestion)'?"
-                } else {
-                    message += "; known keys: " + allowed.joined(separator: ", ")
-                }
-                error(message, at: keyNode)
-                continue
-            }
+        let isMapping = reader.forEachKnownKey(of: node, allowed: allowed, what: what) { key, keyNode, valueNode in
             entries.nodes[key] = valueNode
-            entries.source.keys[key] = position(of: keyNode)
-            entries.source.values[key] = position(of: valueNode)
+            entries.source.keys[key] = YAMLReader.position(of: keyNode)
+            entries.source.values[key] = YAMLReader.position(of: valueNode)
         }
-        return entries
+        return isMapping ? entries : nil
     }
 
     /// A mapping with free keys (state names, branch names, roles), in file order.
     private mutating func anyKeyMapping(_ node: Node, what: String) -> [(Node, Node)]? {
-        if node.isNull { return [] }
-        guard let pairs = node.mapping else {
-            error("expected \(what), found \(node.kindDescription)", at: node)
-            return nil
-        }
-        return pairs.map { ($0.key, $0.value) }
+        reader.pairs(node, what: what)?.map { ($0.key, $0.value) }
     }
 
     private mutating func requiredName(_ entries: Entries, _ key: String, what: String) -> String? {
@@ -407,16 +375,7 @@ struct DefinitionParser {
 
     /// A non-empty single-line text value.
     private mutating func name(_ node: Node, what: String) -> String? {
-        guard let scalar = node.scalar, !node.isNull else {
-            error("expected \(what), found \(node.kindDescription)", at: node)
-            return nil
-        }
-        let text = scalar.string.trimmingBlanks
-        guard !text.isEmpty else {
-            error("expected \(what), found an empty value", at: node)
-            return nil
-        }
-        return text
+        reader.name(node, what: what)
     }
 
     /// A list of names; each item's position is recorded under `key`.
@@ -447,11 +406,7 @@ struct DefinitionParser {
     }
 
     private mutating func flag(_ node: Node, key: String) -> Bool? {
-        guard let value = node.scalarBool else {
-            error("'\(key)' must be true or false, found '\(node.describedValue)'", at: node)
-            return nil
-        }
-        return value
+        reader.flag(node, key: key)
     }
 
     /// A time limit such as `2 working days`; zero is refused, since a limit that is due on entry
@@ -472,83 +427,14 @@ struct DefinitionParser {
     // MARK: Reporting
 
     private mutating func error(_ message: String, at node: Node) {
-        error(message, at: position(of: node))
+        reader.error(message, at: node)
     }
 
     private mutating func error(_ message: String, at position: SourcePosition) {
-        diagnostics.append(Diagnostic(file: file, position: position, message: message))
+        reader.error(message, at: position)
     }
 
     private func position(of node: Node) -> SourcePosition {
-        guard let mark = node.mark else { return SourcePosition(line: 1, column: 1) }
-        return SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
+        reader.position(of: node)
     }
-}
-
-extension Node {
-    var isNull: Bool {
-        guard let scalar else { return false }
-        return scalar.style == .plain && Node.nullSpellings.contains(scalar.string)
-    }
-
-    private static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
-
-    /// A whole number written as a plain integer scalar.
-    var scalarInt: Int? {
-        guard let scalar, scalar.style == .plain || scalar.style == .any else { return nil }
-        return Int(scalar.string)
-    }
-
-    var kindDescription: String {
-        switch self {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case let .scalar(scalar):
-            if isNull { return "nothing" }
-            return "'\(scalar.string)'"
-        }
-    }
-
-    var describedValue: String {
-        if let scalar { return scalar.string }
-        return kindDescription
-    }
-}
-
-extension String {
-    var trimmingBlanks: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
-    }
-}
-
-/// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
-func nearest(to word: String, in candidates: [String]) -> String? {
-    let best = candidates
-        .map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
-        .min { $0.distance < $1.distance }
-    guard let best else { return nil }
-    let tolerance = max(2, word.count / 3)
-    return best.distance <= tolerance ? best.candidate : nil
-}
-
-/// Levenshtein distance between two strings, by Unicode characters.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

@@ -262,7 +262,7 @@ struct DefinitionValidator {
 
     private func unknownState(_ name: String, in names: [String], scope: String) -> String {
         var message = "unknown state '\(name)' in \(scope)"
-        if let guess = nearest(to: name, in: names) { message += "; did you mean '\(guess)'?" } else if !names.isEmpty {
+        if let guess = Diagnostic.nearest(to: name, in: names) { message += "; did you mean '\(guess)'?" } else if !names.isEmpty {
             message += "; states: " + names.joined(separator: ", ")
         }
         return message
@@ -270,7 +270,7 @@ struct DefinitionValidator {
 
     private func unknownRole(_ role: String) -> String {
         var message = "unknown role '\(role)'"
-        if let guess = nearest(to: role, in: parsed.roles) { message += "; did you mean '\(guess)'?" } else {
+        if let guess = Diagnostic.nearest(to: role, in: parsed.roles) { message += "; did you mean '\(guess)'?" } else {
             message += "; add it to 'roles' (declared: \(parsed.roles.joined(separator: ", ")))"
         }
         return message
@@ -282,7 +282,7 @@ struct DefinitionValidator {
     }
 
     private func suggestion(_ name: String, _ candidates: Set<String>) -> String {
-        nearest(to: name, in: candidates.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+        Diagnostic.nearest(to: name, in: candidates.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     private mutating func error(_ message: String, at position: SourcePosition) {

@@ -38,7 +38,7 @@ public struct ArtifactFile: Sendable {
     /// Unparsable text counts as a workflow, so the definition loader reports the syntax error
     /// with its position.
     static func kind(of text: String) -> Kind {
-        guard let node = try? YAMLText.compose(text), let mapping = node.mapping else { return .workflow }
+        guard let node = try? YAMLReader.compose(text), let mapping = node.mapping else { return .workflow }
         let keys = Set(mapping.keys.compactMap(\.string))
         return keys.contains("calendar") && !keys.contains("workflow") ? .calendar : .workflow
     }
@@ -134,7 +134,7 @@ public struct Deployer: Sendable {
                     validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)"))
                 } catch {
                     next.append(file)
-                    lastErrors.append(error.description)
+                    lastErrors += error.lines
                 }
             }
             if next.count == pending.count {

@@ -1,0 +1,408 @@
+import Yams
+
+/// The one way Docket reads a YAML file a person wrote: workflow definitions (``DefinitionLoader``),
+/// calendars (``CalendarLoader``) and the service's activity maps all go through it, and so should
+/// the next kind of file.
+///
+/// A loader makes one reader per file, asks it for the ``root(ifEmpty:)`` node, reads that tree
+/// with the typed readers below (``mapping(_:allowed:what:)``, ``name(_:what:)``,
+/// ``positiveInteger(_:key:)``, ``flag(_:key:)``, ...), reports what only it can check with
+/// `error(_:at:)`, and ends with ``finish(_:)``. Nothing stops at the first problem:
+/// each reader reports at the node it was given (`FILE:LINE:COLUMN`) and returns nil, the loader
+/// carries on with the rest, and ``finish(_:)`` throws every problem at once, sorted by position,
+/// as one ``FileProblems``.
+///
+/// Scalars keep their text: the tree is composed with Yams's basic resolver (``compose(_:)``)
+/// and every value is typed here (numbers with `Int(_:)`, flags with ``Yams/Node/scalarBool``,
+/// nulls by spelling), so Yams's default rules, whose regular expressions took about a millisecond
+/// of every command to compile, are never used (Docs/performance.md).
+public struct YAMLReader {
+    /// The name diagnostics carry, usually the path the caller read.
+    public let file: String
+    /// The file's contents.
+    public let text: String
+    /// The problems found so far, in the order found.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// A reader of `text`, the contents of the file named `file` (the reader never opens it).
+    public init(text: String, file: String) {
+        self.text = text
+        self.file = file
+    }
+
+    /// The node tree of `text`'s first document, or nil for an empty text; throws Yams's errors.
+    /// ``root(ifEmpty:)`` reports those errors instead; this is for a quick look at a file.
+    public static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .basic)
+    }
+
+    /// The file's root node; nil, with the problem reported, when the text is not YAML or is empty
+    /// (then `message` says what the file should start with).
+    public mutating func root(ifEmpty message: String) -> Node? {
+        do {
+            guard let node = try Self.compose(text) else {
+                error(message, at: SourcePosition(line: 1, column: 1))
+                return nil
+            }
+            return node
+        } catch {
+            diagnostics.append(syntaxDiagnostic(error))
+            return nil
+        }
+    }
+
+    // MARK: Ending
+
+    /// Whether an error (not just a warning) has been reported.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// `value` when no error was reported; otherwise every problem, sorted by position.
+    public func finish<Value>(_ value: Value?) throws(FileProblems) -> Value {
+        if let value, !hasErrors { return value }
+        var problems = sortedDiagnostics()
+        if problems.isEmpty {
+            // A loader that gives up must have said why; kept as an error rather than a trap.
+            problems = [Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the file")]
+        }
+        throw FileProblems(diagnostics: problems)
+    }
+
+    /// The problems so far, in file order, each within the text (libyaml marks a node at the very
+    /// end, an empty document, past it, where no editor can go).
+    public func sortedDiagnostics() -> [Diagnostic] {
+        guard !diagnostics.isEmpty else { return [] }
+        let end = SourcePosition.end(of: text)
+        return diagnostics.enumerated()
+            .map { index, diagnostic in
+                var diagnostic = diagnostic
+                if diagnostic.position > end { diagnostic.position = end }
+                return (index, diagnostic)
+            }
+            .sorted { ($0.1.position, $0.0) < ($1.1.position, $1.0) }
+            .map(\.1)
+    }
+
+    // MARK: Reporting
+
+    /// Reports an error at `node`.
+    public mutating func error(_ message: String, at node: Node) {
+        error(message, at: position(of: node))
+    }
+
+    /// Reports an error at `position`.
+    public mutating func error(_ message: String, at position: SourcePosition) {
+        diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+
+    /// Reports a warning at `node`: printed, but the file still loads.
+    public mutating func warning(_ message: String, at node: Node) {
+        diagnostics.append(Diagnostic(file: file, position: position(of: node), message: message, severity: .warning))
+    }
+
+    /// Adds problems found by a later pass over what was read (a definition's validator).
+    public mutating func report(_ more: [Diagnostic]) {
+        diagnostics += more
+    }
+
+    // MARK: Positions
+
+    /// Where `node` was written.
+    public func position(of node: Node) -> SourcePosition {
+        Self.position(of: node)
+    }
+
+    /// Where `node` was written (clamped to the text only when problems are sorted, in ``finish(_:)``).
+    public static func position(of node: Node) -> SourcePosition {
+        guard let mark = node.mark else { return SourcePosition(line: 1, column: 1) }
+        return SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
+    }
+
+    /// Where the character `offset` (in Unicode scalars) into a single-line scalar was written, or
+    /// the node's own position when the scalar's layout is not that simple.
+    public func position(of node: Node, offset: Int) -> SourcePosition {
+        var result = position(of: node)
+        guard let scalar = node.scalar, !scalar.string.contains("\n") else { return result }
+        switch scalar.style {
+        case .plain: result.column += offset
+        case .singleQuoted, .doubleQuoted: result.column += offset + 1
+        default: break
+        }
+        return result
+    }
+
+    // MARK: Typed reading: each reports at the node and returns nil (or nothing) when it cannot read it
+
+    /// A mapping whose keys must come from `allowed`: unknown keys (with the nearest known one
+    /// suggested) and keys that are not text are reported at the key, and left out.
+    public mutating func mapping(_ node: Node, allowed: [String], what: String) -> YAMLMapping? {
+        var result = YAMLMapping(node: node, position: Self.position(of: node))
+        let isMapping = forEachKnownKey(of: node, allowed: allowed, what: what) { key, keyNode, valueNode in
+            result.entries[key] = (keyNode, valueNode)
+        }
+        return isMapping ? result : nil
+    }
+
+    /// ``mapping(_:allowed:what:)`` without building a ``YAMLMapping``: `body` gets each known
+    /// key with its key and value nodes, in file order; false, with the problem reported, when
+    /// `node` is not a mapping. (Definitions keep their own record of positions this way.)
+    public mutating func forEachKnownKey(
+        of node: Node, allowed: [String], what: String, _ body: (String, Node, Node) -> Void
+    ) -> Bool {
+        guard let pairs = node.mapping else {
+            error("expected \(what) as a mapping of keys to values, found \(node.kindDescription)", at: node)
+            return false
+        }
+        for (keyNode, valueNode) in pairs {
+            guard let key = keyNode.scalar?.string else {
+                error("expected a key name, found \(keyNode.kindDescription)", at: keyNode)
+                continue
+            }
+            guard allowed.contains(key) else {
+                var message = "unknown key '\(key)' in \(what)"
+                if let suggestion = Diagnostic.nearest(to: key, in: allowed) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else {
+                    message += "; known keys: " + allowed.joined(separator: ", ")
+                }
+                error(message, at: keyNode)
+                continue
+            }
+            body(key, keyNode, valueNode)
+        }
+        return true
+    }
+
+    /// A mapping with free keys (state names, weekdays, activity names), in file order; an empty
+    /// value counts as an empty mapping.
+    public mutating func pairs(_ node: Node, what: String) -> [(key: Node, value: Node)]? {
+        if node.isNull { return [] }
+        guard let pairs = node.mapping else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        return pairs.map { ($0.key, $0.value) }
+    }
+
+    /// A list's items; an empty value counts as an empty list.
+    public mutating func list(_ node: Node, what: String) -> [Node]? {
+        if node.isNull { return [] }
+        guard let sequence = node.sequence else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    /// A non-empty single value, blanks around it trimmed.
+    public mutating func name(_ node: Node, what: String) -> String? {
+        guard let scalar = node.scalar, !node.isNull else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        let text = scalar.string.trimmingBlanks
+        guard !text.isEmpty else {
+            error("expected \(what), found an empty value", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// A single value as written (empty allowed), for free text such as notes.
+    public mutating func text(_ node: Node, what: String) -> String? {
+        guard let scalar = node.scalar else {
+            error("expected \(what), found \(node.kindDescription)", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A whole number of at least 1, written as a plain scalar.
+    public mutating func positiveInteger(_ node: Node, key: String) -> Int? {
+        guard let value = node.scalarInt, value >= 1 else {
+            error("'\(key)' must be a whole number of at least 1, found \(node.foundDescription)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A YAML 1.1 boolean written as a plain scalar (``Yams/Node/scalarBool``).
+    public mutating func flag(_ node: Node, key: String) -> Bool? {
+        guard let value = node.scalarBool else {
+            error("'\(key)' must be true or false, found \(node.foundDescription)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    // MARK: Syntax errors
+
+    /// A YAML error from Yams, as one diagnostic at the position libyaml reported.
+    func syntaxDiagnostic(_ error: any Error) -> Diagnostic {
+        func at(_ mark: Mark) -> SourcePosition {
+            SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
+        }
+        guard let yamlError = error as? YamlError else {
+            return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(error)")
+        }
+        switch yamlError {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return Diagnostic(file: file, position: at(mark), message: "YAML syntax error: \(problem)\(while_)")
+        case let .reader(problem, offset, _, _):
+            return Diagnostic(file: file, position: Self.position(ofCharacterOffset: offset ?? 0, in: text),
+                              message: "cannot read the text: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            let first = at(context.mark)
+            let repeated = duplicates.first.flatMap { Self.repetition(of: $0, after: first, in: text) }
+            return Diagnostic(file: file, position: repeated ?? first,
+                              message: "key \(keys) appears more than once in the same mapping (first at line \(first.line)); keep one")
+        default:
+            return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(yamlError)")
+        }
+    }
+
+    /// Where `key` is written again in the same block mapping as its first occurrence at `first`
+    /// (libyaml reports only the first; the second is the one to delete).
+    static func repetition(of key: String, after first: SourcePosition, in text: String) -> SourcePosition? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line < lines.count else { return nil }
+        for index in first.line..<lines.count {
+            let line = Array(lines[index].unicodeScalars)
+            let indent = line.prefix { $0 == " " }.count
+            if indent < first.column - 1, line.count > indent, line[indent] != "#" { return nil }  // the mapping ended
+            guard indent == first.column - 1 else { continue }
+            let rest = String(String.UnicodeScalarView(line[indent...]))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+                return SourcePosition(line: index + 1, column: first.column)
+            }
+        }
+        return nil
+    }
+
+    /// The line and column of the `offset`-th character of `text`.
+    static func position(ofCharacterOffset offset: Int, in text: String) -> SourcePosition {
+        var line = 1
+        var column = 1
+        for (index, character) in text.enumerated() {
+            if index >= offset { break }
+            if character == "\n" || character == "\r\n" {
+                line += 1
+                column = 1
+            } else {
+                column += character.unicodeScalars.count
+            }
+        }
+        return SourcePosition(line: line, column: column)
+    }
+}
+
+/// A mapping read by ``YAMLReader/mapping(_:allowed:what:)``: its known keys, each with the node of
+/// the key and of its value.
+public struct YAMLMapping {
+    /// The mapping's own node.
+    public var node: Node
+    /// Where the mapping starts: the place to report a missing key.
+    public var position: SourcePosition
+    /// Each known key's key node and value node.
+    public var entries: [String: (key: Node, value: Node)] = [:]
+
+    /// The value written for `key`, if any.
+    public subscript(key: String) -> Node? { entries[key]?.value }
+
+    /// The node of `key` itself, if written: the place to report a key that does not belong.
+    public func key(_ key: String) -> Node? { entries[key]?.key }
+}
+
+extension Node {
+    /// A YAML 1.1 boolean written as a plain scalar (`true`, `yes`, `on`, `false`, `no`, `off`, in
+    /// lower case, capitalised or upper case, as Yams's default rules accept them); nil for
+    /// anything else, a quoted `"true"` included.
+    public var scalarBool: Bool? {
+        guard let scalar, scalar.style == .plain || scalar.style == .any else { return nil }
+        switch scalar.string {
+        case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return true
+        case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
+    /// A null written as a plain scalar: nothing, `~` or `null` (`Null`, `NULL`).
+    public var isNull: Bool {
+        guard let scalar else { return false }
+        return scalar.style == .plain && Node.nullSpellings.contains(scalar.string)
+    }
+
+    private static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+    /// A whole number written as a plain integer scalar.
+    var scalarInt: Int? {
+        guard let scalar, scalar.style == .plain || scalar.style == .any else { return nil }
+        return Int(scalar.string)
+    }
+
+    /// What the node is, for a message: "a mapping", "a list", "nothing" or the quoted value.
+    public var kindDescription: String {
+        switch self {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            if isNull { return "nothing" }
+            return "'\(scalar.string)'"
+        }
+    }
+
+    /// The value as written and quoted, or what the node is when it is not a single value (a
+    /// written `~` is quoted as written).
+    var foundDescription: String {
+        if let scalar { return "'\(scalar.string)'" }
+        return kindDescription
+    }
+
+    /// The value as written, or what the node is when it is not a single value.
+    var describedValue: String {
+        if let scalar { return scalar.string }
+        return kindDescription
+    }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+extension Diagnostic {
+    /// The candidate closest to `word` by edit distance, when close enough to be a likely typo:
+    /// the "did you mean" of every loader. Ties go to the earlier candidate.
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let best = candidates
+            .map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
+            .min { $0.distance < $1.distance }
+        guard let best else { return nil }
+        let tolerance = max(2, word.count / 3)
+        return best.distance <= tolerance ? best.candidate : nil
+    }
+
+    /// Levenshtein distance between two strings, by Unicode characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
