@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 
 /// A seeded, bounded mutator for hostile-input tests: the same seed gives the same mutants, so a
@@ -154,16 +155,6 @@ func yamlLineCount(_ text: String) -> Int {
 
 /// The real files of `Workflows/` (definitions) and `Workflows/calendars/`: the fuzzing corpus.
 enum FuzzCorpus {
-    static let workflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Workflows")
-
-    static func texts(in directory: URL) -> [(name: String, text: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap { name in
-            (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)).map { (name, $0) }
-        }
-    }
-
-    static var definitions: [(name: String, text: String)] { texts(in: workflows) }
-    static var calendars: [(name: String, text: String)] { texts(in: workflows.appendingPathComponent("calendars")) }
+    static var definitions: [(name: String, text: String)] { Repository.yamlFiles(in: Repository.workflows) }
+    static var calendars: [(name: String, text: String)] { Repository.yamlFiles(in: Repository.calendars) }
 }
