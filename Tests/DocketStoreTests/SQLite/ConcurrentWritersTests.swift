@@ -101,7 +101,7 @@ struct ConcurrentWriterProcessesTests {
         FileManager.default.createFile(atPath: startSignal, contents: nil)
         for writer in writers {
             let result = try writer.wait()
-            #expect(result.status == 0 && (result.stdout + result.stderr).contains("passed"), "writer failed:\n\(result.stdout)\(result.stderr)")
+            #expect(result.status == 0 && TestBinary.passed("writerProcess", in: result.stdout + result.stderr), "writer failed:\n\(result.stdout)\(result.stderr)")
         }
 
         let total = 1 + processCount * Self.winsPerProcess
