@@ -43,11 +43,7 @@ struct Mutator {
     /// Saves a mutant that broke an expectation, so it can be replayed with `docket validate`;
     /// returns where it is. Called only from failing expectations' messages.
     static func keep(_ text: String, as name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-failures")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(name)
-        try? Data(text.utf8).write(to: file)
-        return "mutant kept at \(file.path)"
+        "mutant kept at \(FuzzFailures.keep(Array(text.utf8), as: name))"
     }
 
     private var state: UInt64

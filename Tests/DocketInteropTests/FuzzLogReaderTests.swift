@@ -112,11 +112,7 @@ struct FuzzLogReaderTests {
     }
 
     static func keep(_ bytes: [UInt8], _ name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-failures")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(UUID().uuidString.prefix(8) + "-" + name)
-        try? Data(bytes).write(to: file)
-        return file.path
+        FuzzFailures.keep(bytes, as: UUID().uuidString.prefix(8) + "-" + name)
     }
 
     /// The first `count` lines of a corpus file.

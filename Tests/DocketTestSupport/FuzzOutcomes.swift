@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// What a fuzz or property test did with its generated inputs: how many were accepted (read,
@@ -43,4 +44,18 @@ public func expectExercised(_ count: Int, of total: Int, atLeast share: Double, 
                             sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(total > 0 && count >= max(1, Int((Double(total) * share).rounded(.up))),
             "only \(count) of \(total) generated inputs \(what), expected at least \(Int(share * 100))%", sourceLocation: sourceLocation)
+}
+
+/// Where fuzz tests keep the inputs that broke an expectation, to replay them (`docket validate`,
+/// `docket analyze`): `$TMPDIR/docket-fuzz-failures/`, which outlives the test run on purpose.
+public enum FuzzFailures {
+    public static var directory: URL { FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-failures") }
+
+    /// Saves `bytes` as `name` and returns its path. Call it only from a failing expectation's message.
+    public static func keep(_ bytes: [UInt8], as name: String) -> String {
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(name)
+        try? Data(bytes).write(to: file)
+        return file.path
+    }
 }

@@ -45,7 +45,7 @@ public enum SharedData {
     public static var logs: URL { directory.appendingPathComponent("logs") }
 
     /// The logs the tests name, which ``Prerequisite/sharedData`` checks for.
-    public static let namedLogs = ["running-example.xes", "receipt.xes.gz", "sepsis.csv"]
+    public static let namedLogs = ["running-example.xes", "receipt.xes.gz", "sepsis.csv", "bpic2020_DomesticDeclarations.xes.gz"]
 
     /// The path of a log of `logs/`, e.g. `log("running-example.xes")`.
     public static func log(_ name: String) -> String { logs.appendingPathComponent(name).path }
