@@ -99,8 +99,8 @@ import Testing
 
     @Test func theDemoRunsToTheReportAndItsLogVerifies() throws {
         let docket = DocketBench()
-        let result = try docket.docket("demo", "--db", docket.database, "--cases", "40")
-        #expect(result.status == 0)
+        let result = try docket.docket("demo", "--db", docket.database, "--cases", "40", "--workflows", DocketBench.workflows)
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("62 wall-clock hours, 2 working days"))
         #expect(try docket.docket("verify", "--db", docket.database).status == 0)
     }
