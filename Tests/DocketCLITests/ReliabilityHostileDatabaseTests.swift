@@ -68,7 +68,7 @@ struct ReliabilityHostileDatabaseTests {
 
         init(_ bench: DocketBench, beforeLocking: () throws -> Void) throws {
             try Prerequisite.sqlite3.require()
-            sqlite3 = try Processes.start(URL(fileURLWithPath: "/usr/bin/env"), ["sqlite3", bench.database], interactive: true)
+            sqlite3 = try Processes.start(try #require(Processes.tool("sqlite3")), [bench.database], interactive: true)
             try say("SELECT 'reading' FROM events LIMIT 1;", until: "reading")
             try beforeLocking()
             try say("BEGIN EXCLUSIVE; SELECT 'held';", until: "held")
