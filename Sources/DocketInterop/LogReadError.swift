@@ -1,34 +1,35 @@
+import DocketCore
 /// Why an event log could not be read, and where.
 ///
 /// The description reads `FILE:LINE: message` (or `FILE: byte N: message` when no line is known),
 /// the shape compilers use, so editors and terminals can jump to the spot.
-public struct LogReadError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct LogReadError: DocketError, CodedError, Sendable, Equatable {
     /// What kind of problem it is; stable, for programs to branch on.
     public enum Code: String, Sendable {
         /// The file cannot be opened or read.
-        case unreadableFile
+        case unreadableFile = "unreadable_file"
         /// The gzip data ends before its end-of-stream marker.
-        case truncatedCompressedData
+        case truncatedCompressedData = "truncated_compressed_data"
         /// The gzip data is damaged.
-        case corruptCompressedData
+        case corruptCompressedData = "corrupt_compressed_data"
         /// The XML is not well-formed.
-        case malformedXML
+        case malformedXML = "malformed_x_m_l"
         /// Well-formed XML using a feature this reader does not handle (a DTD internal subset,
         /// an encoding other than UTF-8).
-        case unsupportedXML
+        case unsupportedXML = "unsupported_x_m_l"
         /// The XML is well-formed but is not a usable XES log (an event without a timestamp,
         /// a trace without a case id, ...).
-        case invalidLog
+        case invalidLog = "invalid_log"
         /// A timestamp that is not an ISO 8601 date-time.
-        case unparsableTimestamp
+        case unparsableTimestamp = "unparsable_timestamp"
         /// A CSV column named on the command line is not in the header.
-        case unknownColumn
+        case unknownColumn = "unknown_column"
         /// A CSV column the figures need (case, activity, timestamp) could not be found.
-        case missingColumn
+        case missingColumn = "missing_column"
         /// A CSV row that cannot be split into fields.
-        case malformedCSV
+        case malformedCSV = "malformed_c_s_v"
         /// The file is neither XES nor CSV.
-        case unsupportedFormat
+        case unsupportedFormat = "unsupported_format"
     }
 
     public var code: Code
@@ -48,6 +49,8 @@ public struct LogReadError: Error, CustomStringConvertible, Sendable, Equatable 
         self.byteOffset = byteOffset
         self.message = message
     }
+
+    public var kind: FailureKind { .invalidInput }
 
     public var description: String {
         if let line { return "\(file):\(line): \(message)" }

@@ -1,8 +1,12 @@
+import DocketCore
+
 /// A failure of the application layer that is neither the engine refusing a command
 /// (``DocketCore/Refusal``) nor the store failing (``DocketStore/StoreError``): a file that
-/// cannot be read, a deployment whose parts do not fit together.
-public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Code: String, Hashable, Sendable {
+/// cannot be read, a deployment whose parts do not fit together, an import that would overwrite
+/// a case, projections that cannot be brought up to date.
+public struct ServiceError: DocketError, CodedError, Hashable, Sendable {
+    /// What kind of failure this is; the raw values are stable.
+    public enum Code: String, Hashable, Sendable, CaseIterable {
         /// A file or directory could not be read.
         case unreadableFile = "unreadable_file"
         /// A file is neither a workflow definition nor a calendar.
@@ -14,6 +18,14 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidDeployment = "invalid_deployment"
         /// Another writer kept winning the race for the case, even after the retries allowed.
         case retriesExhausted = "retries_exhausted"
+        /// A case id an import would use already belongs to a case of another workflow.
+        case caseExists = "case_exists"
+        /// An argument is out of range (a batch size below 1 ...).
+        case invalidArgument = "invalid_argument"
+        /// A deployed calendar does not load for the projections (an override whose base moved on).
+        case calendarUnreadable = "calendar_unreadable"
+        /// A persisted open-case progress row cannot be read back; `docket replay` rebuilds it.
+        case progressUnreadable = "progress_unreadable"
     }
 
     public var code: Code
@@ -22,6 +34,16 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    public var kind: FailureKind {
+        switch code {
+        case .unreadableFile, .unknownArtifact, .unknownCalendar, .invalidArgument: .invalidInput
+        case .caseExists: .refused
+        case .retriesExhausted: .conflict
+        // The database holds something this binary cannot use: not the user's input.
+        case .invalidDeployment, .calendarUnreadable, .progressUnreadable: .unavailable
+        }
     }
 
     public var description: String { message }

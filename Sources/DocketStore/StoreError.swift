@@ -1,39 +1,41 @@
+import DocketCore
+
 /// Why the event store refused or failed an operation: a stable ``Code`` a program can switch
 /// on, and a ``message`` a person can act on.
 ///
 /// Every error that leaves the store is a `StoreError`; SQLite's result codes are mapped to
 /// codes (`SQLITE_FULL` is ``Code/diskFull``, `SQLITE_BUSY` is ``Code/locked`` ...), and the
 /// original code is kept in ``sqliteCode`` for diagnostics.
-public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct StoreError: DocketError, CodedError, Hashable, Sendable {
     /// What kind of failure this is. The raw values are stable (the CLI prints them).
     public enum Code: String, Hashable, Sendable, CaseIterable, Codable {
         /// The case is not at the version the writer expected: another writer got there first.
         /// Nothing was appended; reload the case and decide again.
         case conflict
         /// An idempotency key was reused for a different command.
-        case idempotencyKeyReused
+        case idempotencyKeyReused = "idempotency_key_reused"
         /// A different content was deployed under an already deployed id and version.
-        case definitionChanged
+        case definitionChanged = "definition_changed"
         /// The events handed to `append` do not fit the case (wrong case id, another workflow).
-        case invalidEvent
+        case invalidEvent = "invalid_event"
         /// An argument is out of range (a negative expected version, an empty id ...).
-        case invalidArgument
+        case invalidArgument = "invalid_argument"
         /// The database was written by a newer Docket: it has migrations this binary lacks.
-        case schemaTooNew
+        case schemaTooNew = "schema_too_new"
         /// A read-only store was opened on a database whose schema is not up to date.
-        case schemaOutdated
+        case schemaOutdated = "schema_outdated"
         /// The database is read-only (opened read-only, or the file is write-protected).
-        case readOnly
+        case readOnly = "read_only"
         /// The disk (or the database's size limit) is full.
-        case diskFull
+        case diskFull = "disk_full"
         /// Another writer held the database for longer than the busy timeout.
         case locked
         /// The database file is damaged, or is not a database.
         case corrupt
         /// The database file cannot be opened (missing directory, permissions).
-        case cannotOpen
+        case cannotOpen = "cannot_open"
         /// The operating system reported an I/O error.
-        case ioError
+        case ioError = "io_error"
         /// Any other database failure; the message carries SQLite's explanation.
         case database
     }
@@ -63,7 +65,16 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         self.sqliteCode = sqliteCode
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    public var description: String { message }
+
+    public var kind: FailureKind {
+        switch code {
+        case .conflict: .conflict
+        case .idempotencyKeyReused, .invalidEvent, .invalidArgument: .invalidInput
+        case .definitionChanged: .refused
+        case .locked, .readOnly, .diskFull, .schemaTooNew, .schemaOutdated, .cannotOpen, .ioError, .corrupt, .database: .unavailable
+        }
+    }
 }
 
 extension StoreError {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocketAnalytics
 import DocketCore
 import DocketInterop
+import DocketService
 import Foundation
 
 /// `docket analyze LOG`: the process-mining figures of an event log, as pm4py computes them.
@@ -13,14 +14,13 @@ struct Analyze: ParsableCommand {
             Reads the log straight from the file and prints case counts, case durations, the \
             performance directly-follows graph (slowest transitions and bottlenecks), service, \
             waiting and sojourn times, arrival rates, rework and variants, with pm4py 2.7's \
-            semantics. All durations in --json are seconds.
+            semantics. All durations in --format json are seconds.
             """)
 
     @Argument(help: "The log file: .xes, .xes.gz or .csv (the format is recognised by content).")
     var log: String
 
-    @Flag(help: "Print one JSON object with every figure (pm4py reference key names, seconds).")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var reading: LogReadingOptions
 
@@ -31,36 +31,32 @@ struct Analyze: ParsableCommand {
     var startColumn: String?
 
     func run() throws {
-        do {
-            let started = DispatchTime.now()
-            let options = try reading.readOptions(startColumn: startColumn)
-            let file = try EventLogFile(path: log)
-            var figures = ProcessMiningFigures(rowOrder: file.format == .csv ? .sortedByCaseAndTimestamp : .asRead)
-            let summary = try file.forEachBatch(options: options) { batch in
-                for e in batch {
-                    figures.add(
-                        caseID: e.caseID, activity: e.activity, timestamp: e.timestamp,
-                        lifecycle: e.lifecycle, instance: e.instance, startTimestamp: e.startTimestamp)
-                }
+        let json = try output.isJSON()
+        let started = DispatchTime.now()
+        let options = try reading.readOptions(startColumn: startColumn)
+        let file = try EventLogFile(path: log)
+        var figures = ProcessMiningFigures(rowOrder: file.format == .csv ? .sortedByCaseAndTimestamp : .asRead)
+        let summary = try file.forEachBatch(options: options) { batch in
+            for e in batch {
+                figures.add(
+                    caseID: e.caseID, activity: e.activity, timestamp: e.timestamp,
+                    lifecycle: e.lifecycle, instance: e.instance, startTimestamp: e.startTimestamp)
             }
-            let read = DispatchTime.now()
-            let report = figures.finish()
-            let done = DispatchTime.now()
-            if let summary, summary.skippedRows > 0 {
-                FileHandle.standardError.write(Data("warning: \(log): skipped \(summary.skippedRows) rows without a timestamp, case or activity (pm4py drops them too)\n".utf8))
-            }
-            if json {
-                let timings = [
-                    ("read", seconds(started, read)),
-                    ("figures", seconds(read, done)),
-                ]
-                print(report.json(log: log, timings: timings).serialized())
-            } else {
-                print(AnalyzeSummary(report: report, log: log).text)
-            }
-        } catch let error as LogReadError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+        }
+        let read = DispatchTime.now()
+        let report = figures.finish()
+        let done = DispatchTime.now()
+        if let summary, summary.skippedRows > 0 {
+            FileHandle.standardError.write(Data("warning: \(log): skipped \(summary.skippedRows) rows without a timestamp, case or activity (pm4py drops them too)\n".utf8))
+        }
+        if json {
+            let timings = [
+                ("read", seconds(started, read)),
+                ("figures", seconds(read, done)),
+            ]
+            print(try JSONOutput.text(report.json(log: log, timings: timings)))
+        } else {
+            print(AnalyzeSummary(report: report, log: log).text)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketStore
 import DocketService
 
 struct Cases: ParsableCommand {
@@ -22,28 +23,13 @@ struct Cases: ParsableCommand {
     @Option(help: ArgumentHelp("Judge deadlines as of this time, ISO 8601 (default: now).", valueName: "time"))
     var now: String?
 
-    @Flag(help: "Print the cases as JSON.")
-    var json = false
-
-    struct Row: Encodable {
-        var caseID: String
-        var workflow: String
-        var workflowVersion: Int
-        var state: String
-        var outcome: String?
-        var openedAt: String
-        var overdue: Bool
-        var overdueSince: String?
-        enum CodingKeys: String, CodingKey {
-            case caseID = "case_id", workflow, workflowVersion = "workflow_version", state, outcome
-            case openedAt = "opened_at", overdue, overdueSince = "overdue_since"
-        }
-    }
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try Session(store, create: false)
-        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemClock().now()
-        var rows: [(row: Row, due: Timestamp?)] = []
+        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now()
+        let json = try output.isJSON()
+        var rows: [(row: CaseSummaryView, due: Timestamp?)] = []
         // Open or overdue cases only: the projection knows which cases are open, so millions of
         // closed ones are not read.
         let caseIDs = open || overdue
@@ -57,14 +43,12 @@ struct Cases: ParsableCommand {
             let late = s.deadlines(in: loaded.context).filter { $0.isOverdue(at: now) }
             let earliestDue = late.compactMap(\.dueAt).min()
             if overdue, late.isEmpty { continue }
-            let time = { (t: Timestamp) in session.time(t, calendar: loaded.context.calendar) }
-            rows.append((Row(caseID: s.caseID, workflow: s.workflowID, workflowVersion: s.workflowVersion,
-                             state: s.whereabouts, outcome: s.outcome, openedAt: time(s.openedAt),
-                             overdue: !late.isEmpty, overdueSince: earliestDue.map(time)), earliestDue))
+            let time = TimeText(calendar: loaded.context.calendar)
+            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue), earliestDue))
         }
         if overdue { rows.sort { ($0.due ?? now) < ($1.due ?? now) } }
         if json {
-            print(try Format.json(rows.map(\.row)))
+            print(try JSONOutput.text(rows.map(\.row)))
             return
         }
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])

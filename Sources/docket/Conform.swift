@@ -28,11 +28,10 @@ struct Conform: ParsableCommand {
     @Option(help: ArgumentHelp("The activity map (default: activities are the workflow's event names).", valueName: "file"))
     var map: String?
 
-    @Option(help: ArgumentHelp("Deviations to list (default 15; all with --json).", valueName: "n"))
+    @Option(help: ArgumentHelp("Deviations to list (default 15; all with --format json).", valueName: "n"))
     var top: Int = 15
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var reading: LogReadingOptions
 
@@ -44,8 +43,8 @@ struct Conform: ParsableCommand {
         }
         let loaded = try LoadedLog.read(path: log, options: try reading.readOptions())
         let report = ConformanceChecker(context: context, map: activityMap).check(loaded)
-        if json {
-            print(try Format.json(ConformanceJSON(report, log: log)))
+        if try output.isJSON() {
+            print(try JSONOutput.text(ConformanceView(report, log: log)))
             return
         }
         let d = context.definition
@@ -62,49 +61,6 @@ struct Conform: ParsableCommand {
             ])
         }
         print(table.render())
-        if report.entries.count > top { print("... and \(report.entries.count - top) more (all with --json)") }
-    }
-}
-
-/// `conform --json`.
-struct ConformanceJSON: Encodable {
-    struct Entry: Encodable {
-        var kind: String
-        var description: String
-        var event: String?
-        var activity: String?
-        var state: String?
-        var missing: [String]?
-        var detail: String?
-        var cases: Int
-        var occurrences: Int
-        var example_cases: [String]
-    }
-
-    var log: String
-    var workflow: String
-    var workflow_version: Int
-    var traces: Int
-    var fitting_traces: Int
-    var fitting_share: Double
-    var events: Int
-    var replayed_events: Int
-    var deviations: [Entry]
-
-    init(_ r: ConformanceReport, log: String) {
-        self.log = log
-        workflow = r.workflowID
-        workflow_version = r.workflowVersion
-        traces = r.traces
-        fitting_traces = r.fittingTraces
-        fitting_share = r.fittingShare
-        events = r.events
-        replayed_events = r.replayedEvents
-        deviations = r.entries.map { e in
-            Entry(kind: e.deviation.kind.rawValue, description: e.deviation.description, event: e.deviation.event,
-                  activity: e.deviation.activity, state: e.deviation.state,
-                  missing: e.deviation.missing.isEmpty ? nil : e.deviation.missing, detail: e.deviation.detail,
-                  cases: e.cases, occurrences: e.occurrences, example_cases: e.exampleCases)
-        }
+        if report.entries.count > top { print("... and \(report.entries.count - top) more (all with --format json)") }
     }
 }

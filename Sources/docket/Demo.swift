@@ -75,7 +75,7 @@ struct Demo: ParsableCommand {
         // Open cases' ages are measured at the end of the simulated month, not today.
         let scope = ReportScope(measure: .working, asOf: plan.horizonOrDefault)
         let report = try ProjectionReporter(store: session.store, calendars: calendars).report(scope)
-        print(ReportRendering.table(report, by: .department))
+        print(ReportRendering.table(report, by: .department, calendars: calendars))
         print("\nthe full report (dwell, transitions, rework, breaches, clock stops, open cases): docket report --db \(db)")
 
         print("\ndemo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; the event log is \(db)")
@@ -89,11 +89,11 @@ struct Demo: ParsableCommand {
     private func at(_ text: String) -> Timestamp { Timestamp.parse(iso8601: text)! }
 
     private func step(_ outcome: CommandOutcome, _ session: Session) throws {
-        let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+        let time = TimeText(calendar: try session.catalog.workingCalendar(for: outcome.definition))
         for r in outcome.recorded {
             let e = r.event
             let who = e.actor + (e.role.map { " (\($0))" } ?? "") + (e.onBehalfOf.map { " for \($0)" } ?? "")
-            print("  \(session.time(e.occurredAt, calendar: calendar))  \(who.padding(toLength: 44, withPad: " ", startingAt: 0)) \(describe(e))")
+            print("  \(time(e.occurredAt))  \(who.padding(toLength: 44, withPad: " ", startingAt: 0)) \(describe(e))")
         }
     }
 

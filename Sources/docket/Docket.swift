@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketCore
 import Foundation
 
 /// The `docket` command: event-sourced approval workflows on one SQLite file.
@@ -19,17 +20,18 @@ struct Docket: ParsableCommand {
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self,
         ])
 
-    /// Runs the command line, printing every failure as `error: ...` on stderr with its exit code.
+    /// Runs the command line. Every failure of a command goes through ``CLIFailure``: `error: ...`
+    /// on stderr and the exit code of its ``DocketCore/FailureKind``; argument-parser's own
+    /// outcomes (help, usage errors, `ExitCode`) keep its exit codes, in the same `error:` style.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as any ReportableError {
+        } catch let error as any DocketError {
             let failure = CLIFailure(error)
             Terminal.printError(failure.message)
             Foundation.exit(failure.exitCode)
         } catch {
-            // ArgumentParser's own outcomes (help, usage errors, ExitCode), in our `error:` style.
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success || message.isEmpty || String(describing: error).contains("helpRequested") {

@@ -15,14 +15,7 @@ struct Fire: ParsableCommand {
     @Argument(help: ArgumentHelp("The event, as the workflow names it (e.g. approve).", valueName: "event"))
     var event: String
 
-    @Option(help: ArgumentHelp("Who fires it.", valueName: "actor"))
-    var by: String
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
-    var role: String
-
-    @Option(help: ArgumentHelp("The party they act for (assisted handling).", valueName: "who"))
-    var onBehalfOf: String?
+    @OptionGroup var actor: ActorOptions
 
     @Option(name: .customLong("doc"), help: ArgumentHelp("A document supplied with the event (repeatable).", valueName: "name"))
     var documents: [String] = []
@@ -35,12 +28,14 @@ struct Fire: ParsableCommand {
 
     @OptionGroup var write: WriteOptions
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         let session = try Session(store, create: false)
         let outcome = try session.cases.fire(
-            caseID: caseID, event: event, actor: by, role: role, onBehalfOf: onBehalfOf, documents: documents,
+            caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
             reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry)
-        try printOutcome(outcome, session: session, json: write.json)
+        try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

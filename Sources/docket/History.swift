@@ -12,15 +12,14 @@ struct History: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "case"))
     var caseID: String
 
-    @Flag(help: "Print the events as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try Session(store, create: false)
         let loaded = try session.cases.load(caseID)
-        let time = { (t: Timestamp) in session.time(t, calendar: loaded.context.calendar) }
-        if json {
-            print(try Format.json(loaded.events.map { EventView($0, time: time) }))
+        let time = TimeText(calendar: loaded.context.calendar)
+        if try output.isJSON() {
+            print(try JSONOutput.text(loaded.events.map { EventView($0, time: time) }))
             return
         }
         var table = TextTable(["v", "occurred at", "actor", "role", "for", "what"], rightAligned: [0])

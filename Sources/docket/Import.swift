@@ -43,8 +43,7 @@ struct Import: ParsableCommand {
     @Flag(help: "Keep every other event attribute of the log on the events (larger log, slower).")
     var attributes = false
 
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var reading: LogReadingOptions
 
@@ -72,8 +71,8 @@ struct Import: ParsableCommand {
         if summary.skippedRows > 0 {
             Terminal.printError("warning: \(log): skipped \(summary.skippedRows) rows without a timestamp, case or activity (pm4py drops them too)")
         }
-        if json {
-            print(try Format.json(ImportReport(summary, seconds: seconds)))
+        if try output.isJSON() {
+            print(try JSONOutput.text(ImportView(summary, seconds: seconds)))
             return
         }
         let rate = seconds > 0 ? Int(Double(summary.appendedEvents) / seconds) : 0
@@ -89,44 +88,5 @@ struct Import: ParsableCommand {
             for (caseID, deviation) in summary.notFitting.prefix(5) { print("  \(caseID): \(deviation)") }
             print("run 'docket conform \(log) --workflow FILE --map FILE' for every deviation")
         }
-    }
-}
-
-/// `import --json`.
-struct ImportReport: Encodable {
-    var source: String
-    var workflow: String
-    var workflowVersion: Int
-    var logCases: Int
-    var logEvents: Int
-    var importedCases: Int
-    var appendedEvents: Int
-    var alreadyImported: Int
-    var notFitting: Int
-    var openCases: Int
-    var transactions: Int
-    var seconds: Double
-    var eventsPerSecond: Double
-
-    init(_ s: LogImportSummary, seconds: Double) {
-        source = s.source
-        workflow = s.workflowID
-        workflowVersion = s.workflowVersion
-        logCases = s.logCases
-        logEvents = s.logEvents
-        importedCases = s.importedCases
-        appendedEvents = s.appendedEvents
-        alreadyImported = s.alreadyImported
-        notFitting = s.notFitting.count
-        openCases = s.openCases
-        transactions = s.batches
-        self.seconds = seconds
-        eventsPerSecond = seconds > 0 ? Double(s.appendedEvents) / seconds : 0
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case source, workflow, workflowVersion = "workflow_version", logCases = "log_cases", logEvents = "log_events"
-        case importedCases = "imported_cases", appendedEvents = "appended_events", alreadyImported = "already_imported"
-        case notFitting = "not_fitting", openCases = "open_cases", transactions, seconds, eventsPerSecond = "events_per_second"
     }
 }

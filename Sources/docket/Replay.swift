@@ -17,19 +17,10 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Flag(help: "Print the figures as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: .hidden)
     var batchSize: Int = ProjectionUpdater.rebuildBatchSize
-
-    struct Outcome: Encodable {
-        var events: Int64
-        var seconds: Double
-        var eventsPerSecond: Double
-        var openCases: Int
-        var ignoredEvents: Int64
-    }
 
     func run() throws {
         let store = try AnalyticsStore.open(storeOptions)
@@ -39,14 +30,9 @@ struct Replay: ParsableCommand {
         let run = try updater.rebuild(batchSize: batchSize) { bar.update($0.done) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         bar.finish()
-        let outcome = Outcome(
-            events: run.events, seconds: elapsed, eventsPerSecond: elapsed > 0 ? Double(run.events) / elapsed : 0,
-            openCases: run.openCases, ignoredEvents: run.ignoredEvents)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(outcome), as: UTF8.self))
+        let outcome = ReplayView(run, seconds: elapsed)
+        if try output.isJSON() {
+            print(try JSONOutput.text(outcome))
             return
         }
         var line = String(format: "replayed %lld events in %.2f s: %.0f events/s; %d cases open",

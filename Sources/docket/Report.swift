@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocketAnalytics
 import DocketCore
+import DocketInterop
 import DocketService
 import DocketStore
 import Foundation
@@ -40,10 +41,9 @@ struct Report: ParsableCommand {
     var by: Breakdown?
 
     @Option(help: ArgumentHelp("The clock for dwell, bottlenecks, transitions and ages.", valueName: "wall|working|statutory"))
-    var time: Clock = .working
+    var time: TimeMeasure = .working
 
-    @Option(help: ArgumentHelp("Output format.", valueName: "table|json|csv"))
-    var format: OutputFormat = .table
+    @OptionGroup var output: OutputOptions
 
     @Option(help: ArgumentHelp("Only this department's stays and transitions, and cases that entered it.", valueName: "name"))
     var department: String?
@@ -65,15 +65,6 @@ struct Report: ParsableCommand {
         case state, department, role, transition, channel
     }
 
-    enum Clock: String, ExpressibleByArgument, CaseIterable {
-        case wall, working, statutory
-        var measure: TimeMeasure { TimeMeasure(rawValue: rawValue) ?? .working }
-    }
-
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv
-    }
-
     func run() throws {
         let scope = try makeScope()
         let store = try AnalyticsStore.open(storeOptions)
@@ -81,10 +72,11 @@ struct Report: ParsableCommand {
         let updater = ProjectionUpdater(store: store, calendars: calendars)
         try ProjectionCatchUp.run(updater)
         let report = try ProjectionReporter(store: store, calendars: calendars).report(scope)
-        switch format {
-        case .json: print(try ReportRendering.json(report))
+        _ = try output.isJSON(csv: true)
+        switch output.chosen {
+        case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
         case .csv: print(ReportRendering.csv(report, by: by), terminator: "")
-        case .table: print(ReportRendering.table(report, by: by))
+        case .table: print(ReportRendering.table(report, by: by, calendars: calendars))
         }
     }
 
@@ -93,8 +85,8 @@ struct Report: ParsableCommand {
         let scope = ReportScope(
             workflowID: workflow, version: version, from: try from.map { try parseTime($0, option: "--from") },
             to: try to.map { try parseTime($0, option: "--to") }, department: department, role: role,
-            onBehalfOf: onBehalfOf, channel: channel, measure: time.measure,
-            asOf: try now.map { try parseTime($0, option: "--now") } ?? DocketService.SystemClock().now())
+            onBehalfOf: onBehalfOf, channel: channel, measure: time,
+            asOf: try now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now())
         if let from = scope.from, let to = scope.to, to <= from {
             throw UsageFailure("--to (\(to)) must be after --from (\(from))")
         }
@@ -112,11 +104,6 @@ enum AnalyticsStore {
     }
 }
 
-extension ProjectionError: ReportableError {
-    var exitCode: Int32 { ExitStatus.badInput }
-    var reportLines: [String] { [message] }
-}
-
 // MARK: - Rendering
 
 /// The three renderings of a ``ProcessReport``: tables for people, JSON and CSV (seconds) for tools.
@@ -124,17 +111,10 @@ enum ReportRendering {
     /// How many open cases the table lists per section (JSON lists all).
     static let openCaseRows = 20
 
-    static func json(_ report: ProcessReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
-    }
-
     // MARK: Table
 
-    static func table(_ report: ProcessReport, by: Report.Breakdown?) -> String {
+    /// The tables; open cases' times in the zone of each workflow's calendar in `calendars`.
+    static func table(_ report: ProcessReport, by: Report.Breakdown?, calendars: ProjectionCalendars) -> String {
         guard !report.workflows.isEmpty else { return "no cases match (the log may be empty, or the filters exclude every case)" }
         let measure = report.scope.measure
         return report.workflows.map { section in
@@ -157,7 +137,8 @@ enum ReportRendering {
                 parts.append(titled("deadline breaches", breaches(section)))
                 parts.append(clockStops(section))
                 parts.append(titled("open cases (overdue first, then oldest in their state; age in \(style.clockName))",
-                                    openCases(section, style: style)))
+                                    openCases(section, style: style,
+                                              time: TimeText(calendar: calendars(WorkflowKey(id: section.workflow, version: section.version ?? 1)).calendar))))
             }
             return parts.joined(separator: "\n\n")
         }.joined(separator: "\n\n" + String(repeating: "=", count: 72) + "\n\n")
@@ -265,13 +246,13 @@ enum ReportRendering {
         return line
     }
 
-    private static func openCases(_ section: WorkflowReport, style: DurationStyle) -> String {
+    private static func openCases(_ section: WorkflowReport, style: DurationStyle, time: TimeText) -> String {
         guard !section.openCases.isEmpty else { return "(none)" }
         var table = TextTable(["case", "v", "state", "department", "since", "age", "overdue"], rightAligned: [1, 5])
         for row in section.openCases.prefix(openCaseRows) {
-            var overdue = row.overdue ? "since " + (row.overdueSince.map { Format.time($0) } ?? "?") : ""
+            var overdue = row.overdue ? "since " + (row.overdueSince.map { time($0) } ?? "?") : ""
             if row.clockStopped { overdue += overdue.isEmpty ? "clock stopped" : "; clock stopped" }
-            table.append([row.caseID, String(row.version), row.state, row.department ?? "", Format.time(row.since),
+            table.append([row.caseID, String(row.version), row.state, row.department ?? "", time(row.since),
                           style.text(row.age), overdue])
         }
         let more = section.openCases.count - openCaseRows
@@ -343,13 +324,7 @@ enum ReportRendering {
                 }
             }
         }
-        return rows.map { $0.map(csvField).joined(separator: ",") + "\n" }.joined()
-    }
-
-    /// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return rows.map { $0.map(CSVField.text).joined(separator: ",") + "\n" }.joined()
     }
 }
 
@@ -386,3 +361,5 @@ struct DurationStyle {
         return (seconds < 0 ? "-" : "") + String(format: "%d h %02d min", minutes / 60, minutes % 60)
     }
 }
+
+extension TimeMeasure: ExpressibleByArgument {}

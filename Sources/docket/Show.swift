@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketStore
 import DocketService
 
 struct Show: ParsableCommand {
@@ -12,16 +13,14 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "case"))
     var caseID: String
 
-    @Flag(help: "Print the case as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try Session(store, create: false)
         let loaded = try session.cases.load(caseID)
-        let time = { (t: Timestamp) in session.time(t, calendar: loaded.context.calendar) }
-        let view = CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: SystemClock().now(), time: time)
-        if json {
-            print(try Format.json(view))
+        let view = CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: SystemWallClock().now())
+        if try output.isJSON() {
+            print(try JSONOutput.text(view))
             return
         }
         var lines = [

@@ -29,12 +29,14 @@ struct Start: ParsableCommand {
 
     @OptionGroup var write: WriteOptions
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         let session = try Session(store)
         let outcome = try session.cases.open(
             workflowID: workflow, version: version, caseID: caseID, actor: by, role: role, onBehalfOf: onBehalfOf,
             data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry)
-        try printOutcome(outcome, session: session, json: write.json)
+        try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketService
 
 struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,27 +13,26 @@ struct TickCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check deadlines as of this time, ISO 8601 (default: now).", valueName: "time"))
     var now: String?
 
-    @Flag(help: "Print the recorded events as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try Session(store, create: false)
         let now = try self.now.map { try parseTime($0, option: "--now") }
         // Only open cases can breach a limit: the projection knows which they are.
         let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now)
-        if json {
+        if try output.isJSON() {
             var events: [EventView] = []
             for outcome in outcomes {
-                let calendar = try session.catalog.workingCalendar(for: outcome.definition)
-                events += outcome.recorded.map { EventView($0, time: { session.time($0, calendar: calendar) }) }
+                let time = TimeText(calendar: try session.catalog.workingCalendar(for: outcome.definition))
+                events += outcome.recorded.map { EventView($0, time: time) }
             }
-            print(try Format.json(events))
+            print(try JSONOutput.text(events))
             return
         }
         for outcome in outcomes {
-            let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+            let time = TimeText(calendar: try session.catalog.workingCalendar(for: outcome.definition))
             for r in outcome.recorded {
-                print("\(outcome.caseID)  #\(r.position) \(describe(r.event))  due \(r.event.payload.dueAt.map { session.time($0, calendar: calendar) } ?? "-")")
+                print("\(outcome.caseID)  #\(r.position) \(describe(r.event))  due \(r.event.payload.dueAt.map { time($0) } ?? "-")")
             }
         }
         print("\(outcomes.reduce(0) { $0 + $1.recorded.count }) event(s) recorded on \(outcomes.count) case(s)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketService
 import DocketStore
 
 struct Verify: ParsableCommand {
@@ -9,14 +10,13 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let session = try Session(store, create: false)
         let report = try session.store.verify()
-        if json {
-            print(try Format.json(report))
+        if try output.isJSON() {
+            print(try JSONOutput.text(VerifyView(report)))
         } else {
             print(report.summary)
             for problem in report.problems {

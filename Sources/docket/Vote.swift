@@ -14,19 +14,14 @@ struct Vote: ParsableCommand {
     @Argument(help: ArgumentHelp("approve or reject.", valueName: "ballot"))
     var ballot: String
 
-    @Option(help: ArgumentHelp("Who votes (or casts the vote for --on-behalf-of).", valueName: "actor"))
-    var by: String
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
-    var role: String
-
-    @Option(help: ArgumentHelp("The panel member the vote is cast for.", valueName: "who"))
-    var onBehalfOf: String?
+    @OptionGroup var actor: ActorOptions
 
     @Option(help: ArgumentHelp("A reason kept with the vote.", valueName: "text"))
     var reason: String?
 
     @OptionGroup var write: WriteOptions
+
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         guard let ballot = Ballot(rawValue: ballot) else {
@@ -34,8 +29,8 @@ struct Vote: ParsableCommand {
         }
         let session = try Session(store, create: false)
         let outcome = try session.cases.vote(
-            caseID: caseID, ballot: ballot, actor: by, role: role, onBehalfOf: onBehalfOf, reason: reason,
+            caseID: caseID, ballot: ballot, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, reason: reason,
             at: try write.at.map { try parseTime($0) }, idempotencyKey: write.idempotencyKey, retries: write.retry)
-        try printOutcome(outcome, session: session, json: write.json)
+        try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

@@ -24,7 +24,7 @@ func differences(reference: Any, ours: JSONValue, path: String = "") -> [String]
     func describe(_ v: Any) -> String { String(describing: v).prefix(120).description }
     switch reference {
     case let object as [String: Any]:
-        guard case .object = ours else { return ["\(path): expected an object, found \(ours.serialized(indent: 0).prefix(120))"] }
+        guard case .object = ours else { return ["\(path): expected an object, found \(String(describing: ours).prefix(120))"] }
         var found: [String] = []
         for (key, value) in object.sorted(by: { $0.key < $1.key }) where key != "log" && key != "timings_s" {
             guard let mine = ours[key] else {
@@ -35,13 +35,13 @@ func differences(reference: Any, ours: JSONValue, path: String = "") -> [String]
         }
         return found
     case let array as [Any]:
-        guard case .array(let items) = ours else { return ["\(path): expected a list, found \(ours.serialized(indent: 0).prefix(120))"] }
+        guard case .array(let items) = ours else { return ["\(path): expected a list, found \(String(describing: ours).prefix(120))"] }
         guard items.count == array.count else { return ["\(path): \(array.count) items expected, \(items.count) found"] }
         return zip(array, items).enumerated().flatMap { differences(reference: $0.element.0, ours: $0.element.1, path: "\(path)/\($0.offset)") }
     case is NSNull:
-        return ours == .null ? [] : ["\(path): null expected, found \(ours.serialized(indent: 0))"]
+        return ours == .null ? [] : ["\(path): null expected, found \(String(describing: ours))"]
     case let text as String:
-        return ours == .string(text) ? [] : ["\(path): \"\(text)\" expected, found \(ours.serialized(indent: 0))"]
+        return ours == .string(text) ? [] : ["\(path): \"\(text)\" expected, found \(String(describing: ours))"]
     default:
         if case .bool(let mine) = ours {
             return (reference as? Bool) == mine ? [] : ["\(path): \(describe(reference)) expected, found \(mine)"]
@@ -51,7 +51,7 @@ func differences(reference: Any, ours: JSONValue, path: String = "") -> [String]
         switch ours {
         case .int(let i): mine = Double(i)
         case .double(let d): mine = d
-        default: return ["\(path): \(number) expected, found \(ours.serialized(indent: 0))"]
+        default: return ["\(path): \(number) expected, found \(String(describing: ours))"]
         }
         if number == mine { return [] }
         let relative = abs(number - mine) / max(abs(number), abs(mine))

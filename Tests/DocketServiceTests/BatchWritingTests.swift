@@ -1,3 +1,4 @@
+import DocketCore
 import DocketStore
 import Foundation
 import GRDB

@@ -186,7 +186,7 @@ import Testing
         let before = try importer.store.lastPosition()
         #expect {
             try importer.run(path: ImportFixtures.file(ImportFixtures.sixCases()), options: .init(batchSize: 100, casePrefix: "x-"))
-        } throws: { ($0 as? ImportError)?.code == .caseExists }
+        } throws: { ($0 as? ServiceError)?.code == .caseExists }
         #expect(try importer.store.lastPosition() == before)
     }
 

@@ -126,7 +126,7 @@ struct StoreDriver {
     /// Decides `command` and appends its events; returns them.
     @discardableResult
     mutating func run(_ command: Command, workflow: String) throws -> [CaseEvent] {
-        guard let context = contexts[workflow] else { throw ProjectionError(.calendarUnreadable, "no workflow \(workflow)") }
+        guard let context = contexts[workflow] else { throw ServiceError(.calendarUnreadable, "no workflow \(workflow)") }
         let before = states[command.caseID]
         let events = try Engine.decide(before, command, context)
         guard !events.isEmpty else { return [] }

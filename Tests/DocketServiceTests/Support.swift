@@ -35,7 +35,7 @@ func service(deploying texts: [String] = [permitCheck], path: String = temporary
     let store = try SQLiteEventStore(path: path)
     let catalog = WorkflowCatalog(store: store)
     _ = try Deployer(catalog: catalog).deploy(texts.enumerated().map { ArtifactFile(path: "file\($0.offset).yaml", text: $0.element) })
-    return CaseService(catalog: catalog, clock: ManualClock(at("2020-02-10T09:00:00+08:00")))
+    return CaseService(catalog: catalog, clock: ManualWallClock(at("2020-02-10T09:00:00+08:00")))
 }
 
 /// The authority's workflows and calendars, deployed from `Workflows/`.
@@ -44,5 +44,5 @@ func authorityService(path: String = temporaryDatabase()) throws -> CaseService 
     let catalog = WorkflowCatalog(store: store)
     let files = try ArtifactFile.expand([workflowsFolder]).map { try ArtifactFile(path: $0) }
     _ = try Deployer(catalog: catalog).deploy(files)
-    return CaseService(catalog: catalog, clock: ManualClock(at("2020-02-10T09:00:00+08:00")))
+    return CaseService(catalog: catalog, clock: ManualWallClock(at("2020-02-10T09:00:00+08:00")))
 }

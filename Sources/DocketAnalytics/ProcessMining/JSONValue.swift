@@ -1,13 +1,13 @@
-/// A JSON document with object keys kept in the order they were written.
+/// A JSON document of pm4py's shape: `analyze`'s figures under the reference files' key names, so
+/// that they are compared with pm4py's key by key (the reference tests do, on this value).
 ///
-/// Reports are compared by people against pm4py's output, so keys appear in the reference's
-/// order, and numbers print as Python's `repr` prints them (shortest round-trip form), so
-/// that equal figures also look equal.
-public indirect enum JSONValue: Sendable, Equatable {
+/// It is printed like every other JSON document of Docket, through the one encoder (keys sorted);
+/// an object's keys are data (activity names among them) and are written as they are.
+public indirect enum JSONValue: Sendable, Equatable, Encodable {
     case null
     case bool(Bool)
     case int(Int)
-    /// A number; NaN and infinities are written as `null`.
+    /// A number; NaN and infinities are written as `null`, as pm4py writes them.
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -33,79 +33,20 @@ public indirect enum JSONValue: Sendable, Equatable {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
+}
 
-    /// The text of this value, indented by `indent` spaces per level (0: one line).
-    public func serialized(indent: Int = 1) -> String {
-        var out = ""
-        write(to: &out, indent: indent, level: 0)
-        return out
-    }
-
-    private func write(to out: inout String, indent: Int, level: Int) {
+extension JSONValue {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.format(d)
-        case .string(let s): JSONValue.writeString(s, to: &out)
-        case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.newline(&out, indent: indent, level: level + 1)
-                item.write(to: &out, indent: indent, level: level + 1)
-            }
-            JSONValue.newline(&out, indent: indent, level: level)
-            out += "]"
-        case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{"
-            for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.newline(&out, indent: indent, level: level + 1)
-                JSONValue.writeString(key, to: &out)
-                out += indent > 0 ? ": " : ":"
-                value.write(to: &out, indent: indent, level: level + 1)
-            }
-            JSONValue.newline(&out, indent: indent, level: level)
-            out += "}"
+        case .null: try container.encodeNil()
+        case let .bool(b): try container.encode(b)
+        case let .int(i): try container.encode(i)
+        case let .double(d): if d.isFinite { try container.encode(d) } else { try container.encodeNil() }
+        case let .string(s): try container.encode(s)
+        case let .array(items): try container.encode(items)
+        // A dictionary: its keys are data, which no key strategy may rewrite.
+        case let .object(members): try container.encode(Dictionary(members, uniquingKeysWith: { first, _ in first }))
         }
-    }
-
-    private static func newline(_ out: inout String, indent: Int, level: Int) {
-        guard indent > 0 else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
-    }
-
-    /// Python's `repr` of a float: shortest round-trip digits, `.0` on integral values,
-    /// exponent form outside [1e-4, 1e16).
-    static func format(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
-        // Swift's description already uses the shortest round-trip digits and the same
-        // switch to exponent notation as Python ("1e+16", "1e-05").
-        return d.description
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -29,7 +29,7 @@ public struct WorkflowCalendar: Sendable {
 ///
 /// `from`/`to` select cases by when they were opened (`from <= openedAt < to`); every figure of the
 /// report is about those cases. The party filters are documented in `Docs/analytics.md`.
-public struct ReportScope: Hashable, Sendable, Codable {
+public struct ReportScope: Hashable, Sendable {
     /// Only this workflow.
     public var workflowID: String?
     /// Only this version.
@@ -70,50 +70,12 @@ public struct ReportScope: Hashable, Sendable, Codable {
         self.asOf = asOf
     }
 
-    enum CodingKeys: String, CodingKey {
-        case workflowID = "workflow", version, from, to, department, role, onBehalfOf = "on_behalf_of", channel, measure = "time", asOf = "as_of"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(workflowID, forKey: .workflowID)
-        try c.encodeIfPresent(version, forKey: .version)
-        try c.encodeIfPresent(from?.description, forKey: .from)
-        try c.encodeIfPresent(to?.description, forKey: .to)
-        try c.encodeIfPresent(department, forKey: .department)
-        try c.encodeIfPresent(role, forKey: .role)
-        try c.encodeIfPresent(onBehalfOf, forKey: .onBehalfOf)
-        try c.encodeIfPresent(channel, forKey: .channel)
-        try c.encode(measure, forKey: .measure)
-        try c.encode(asOf.description, forKey: .asOf)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        func instant(_ key: CodingKeys) throws -> Timestamp? {
-            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
-            guard let t = Timestamp.parse(iso8601: text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time: \(text)")
-            }
-            return t
-        }
-        workflowID = try c.decodeIfPresent(String.self, forKey: .workflowID)
-        version = try c.decodeIfPresent(Int.self, forKey: .version)
-        from = try instant(.from)
-        to = try instant(.to)
-        department = try c.decodeIfPresent(String.self, forKey: .department)
-        role = try c.decodeIfPresent(String.self, forKey: .role)
-        onBehalfOf = try c.decodeIfPresent(String.self, forKey: .onBehalfOf)
-        channel = try c.decodeIfPresent(String.self, forKey: .channel)
-        measure = try c.decode(TimeMeasure.self, forKey: .measure)
-        asOf = try instant(.asOf) ?? Timestamp(microseconds: 0)
-    }
 }
 
 /// The figures of `docket report`, per workflow version (and, for a workflow with cases on several
 /// versions, for all its versions together). Durations are seconds. `Docs/analytics.md` defines
 /// each figure.
-public struct ProcessReport: Hashable, Sendable, Codable {
+public struct ProcessReport: Hashable, Sendable {
     /// What the report covers.
     public var scope: ReportScope
     /// One section per workflow version (and an all-versions section where there are several).
@@ -127,7 +89,7 @@ public struct ProcessReport: Hashable, Sendable, Codable {
 }
 
 /// The figures of one workflow version, or of all versions of a workflow (`version == nil`).
-public struct WorkflowReport: Hashable, Sendable, Codable {
+public struct WorkflowReport: Hashable, Sendable {
     /// The workflow's id.
     public var workflow: String
     /// `nil` for the section that adds up all versions.
@@ -434,7 +396,7 @@ public struct ClockStopFigures: Hashable, Sendable, Codable {
 }
 
 /// One open case.
-public struct OpenCaseRow: Hashable, Sendable, Codable {
+public struct OpenCaseRow: Hashable, Sendable {
     /// The case's id.
     public var caseID: String
     /// The workflow version the case is pinned to.
@@ -458,47 +420,6 @@ public struct OpenCaseRow: Hashable, Sendable, Codable {
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     public var channel: String?
 
-    enum CodingKeys: String, CodingKey {
-        case caseID = "case", version, state, department, openedAt = "opened_at", since, age, overdue
-        case overdueSince = "overdue_since", clockStopped = "clock_stopped", channel
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(caseID, forKey: .caseID)
-        try c.encode(version, forKey: .version)
-        try c.encode(state, forKey: .state)
-        try c.encodeIfPresent(department, forKey: .department)
-        try c.encode(openedAt.description, forKey: .openedAt)
-        try c.encode(since.description, forKey: .since)
-        try c.encode(age, forKey: .age)
-        try c.encode(overdue, forKey: .overdue)
-        try c.encodeIfPresent(overdueSince?.description, forKey: .overdueSince)
-        try c.encode(clockStopped, forKey: .clockStopped)
-        try c.encodeIfPresent(channel, forKey: .channel)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        func instant(_ key: CodingKeys) throws -> Timestamp? {
-            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
-            guard let t = Timestamp.parse(iso8601: text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time: \(text)")
-            }
-            return t
-        }
-        caseID = try c.decode(String.self, forKey: .caseID)
-        version = try c.decode(Int.self, forKey: .version)
-        state = try c.decode(String.self, forKey: .state)
-        department = try c.decodeIfPresent(String.self, forKey: .department)
-        openedAt = try instant(.openedAt) ?? Timestamp(microseconds: 0)
-        since = try instant(.since) ?? Timestamp(microseconds: 0)
-        age = try c.decode(Double.self, forKey: .age)
-        overdue = try c.decode(Bool.self, forKey: .overdue)
-        overdueSince = try instant(.overdueSince)
-        clockStopped = try c.decode(Bool.self, forKey: .clockStopped)
-        channel = try c.decodeIfPresent(String.self, forKey: .channel)
-    }
 
     /// Creates the value from its parts.
     public init(caseID: String, version: Int, state: String, department: String?, openedAt: Timestamp, since: Timestamp,

@@ -56,3 +56,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
         line > 0 ? "\(file):\(line):\(column): error: \(message)" : "\(file): error: \(message)"
     }
 }
+
+extension CalendarError: DocketError, CodedError {
+    public var kind: FailureKind { .invalidInput }
+}

@@ -78,3 +78,8 @@ public struct DefinitionErrors: Error, Hashable, Sendable, CustomStringConvertib
     /// One diagnostic per line, ready to print to standard error.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
+
+extension DefinitionErrors: DocketError {
+    public var errorCode: String { "invalid_definition" }
+    public var kind: FailureKind { .invalidInput }
+}

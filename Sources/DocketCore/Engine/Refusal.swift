@@ -2,7 +2,7 @@
 /// act on (it names what is allowed instead, or what is missing).
 ///
 /// A refused command produces no events.
-public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
+public struct Refusal: DocketError, CodedError, Hashable, Sendable {
     /// The kinds of refusal; raw values are stable (the CLI prints them in `--json` output).
     public enum Code: String, Hashable, Sendable, CaseIterable {
         /// The event cannot be fired in the case's current state(s); ``allowedEvents`` lists what can.
@@ -63,6 +63,14 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A case or workflow that does not exist is not found; anything else the rules refuse.
+    public var kind: FailureKind {
+        switch code {
+        case .unknownCase, .unknownWorkflow: .notFound
+        default: .refused
+        }
+    }
 
     /// The refusal for a workflow id (and version) that is not deployed; for callers that look
     /// definitions up (the CLI, the store), so every refusal has one shape.

@@ -1,4 +1,5 @@
 import CZlib
+import DocketCore
 import Foundation
 
 #if canImport(Glibc)
@@ -93,196 +94,179 @@ final class FileBytes: ByteChunkSource {
     }
 }
 
-/// A zlib inflater on its own thread, handing full buffers to the reading thread through a
-/// small bounded queue of recycled buffers.
-private final class InflatePipeline: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var free: [UnsafeMutableBufferPointer<UInt8>] = []
-    private var filled: [(UnsafeMutableBufferPointer<UInt8>, Int)] = []
-    private var inUse: UnsafeMutableBufferPointer<UInt8>?
-    private var finished = false
-    private var failure: LogReadError?
-    private var cancelled = false
-    private var producerDone = false
-    private var allBuffers: [UnsafeMutableBufferPointer<UInt8>] = []
+/// A chunk of inflated bytes, handed from the inflating thread to the reading one; freed when
+/// the reader moves on to the next.
+private final class InflatedChunk: @unchecked Sendable {
+    // @unchecked: written by the inflating thread only before it is handed over.
+    let storage: UnsafeMutableBufferPointer<UInt8>
+    var count = 0
 
-    private let fd: Int32
-    private let prefix: [UInt8]
-    private let displayName: String
+    init(capacity: Int) { storage = .allocate(capacity: capacity) }
+    deinit { storage.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: storage.baseAddress, count: count) }
+}
+
+/// A gzip file inflated on its own thread, its chunks handed to the reading thread through the
+/// one bounded ``DocketCore/Handoff`` (three chunks ahead at most).
+private final class InflatePipeline {
+    private let handoff: Handoff<InflatedChunk>
+    /// The chunk the reader holds: valid until the next call.
+    private var current: InflatedChunk?
+    private var ended = false
 
     init(fd: Int32, prefix: [UInt8], displayName: String, chunkSize: Int) {
-        self.fd = fd
-        self.prefix = prefix
-        self.displayName = displayName
-        for _ in 0..<4 {
-            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
-            free.append(b)
-            allBuffers.append(b)
+        handoff = Handoff.start(capacity: 3, name: "docket-inflate") { emit in
+            let inflater = try GzipInflater(fd: fd, prefix: prefix, displayName: displayName)
+            defer { inflater.close() }
+            var streamEnded = false
+            while !streamEnded {
+                let chunk = InflatedChunk(capacity: chunkSize)
+                streamEnded = try inflater.inflate(into: chunk)
+                if chunk.count > 0, !emit(chunk) { return }
+            }
         }
-        let thread = Thread { [self] in self.produce() }
-        thread.name = "docket-inflate"
-        thread.start()
     }
 
-    deinit {
-        for b in allBuffers { b.deallocate() }
-    }
-
-    /// Stops the producer and waits for it to let go of the buffers.
+    /// Stops the inflating thread and waits for it.
     func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        while !producerDone { condition.wait() }
-        condition.unlock()
+        handoff.cancel()
     }
 
     func next() throws -> UnsafeBufferPointer<UInt8>? {
-        condition.lock()
-        defer { condition.unlock() }
-        if let previous = inUse {
-            free.append(previous)
-            inUse = nil
-            condition.broadcast()
+        current = nil
+        guard !ended else { return nil }
+        switch handoff.take() {
+        case let .item(chunk):
+            current = chunk
+            return chunk.bytes
+        case .done:
+            ended = true
+            return nil
+        case let .failed(error):
+            ended = true
+            throw error
         }
-        while filled.isEmpty && !finished && failure == nil { condition.wait() }
-        if !filled.isEmpty {
-            let (buffer, count) = filled.removeFirst()
-            inUse = buffer
-            return UnsafeBufferPointer(start: buffer.baseAddress, count: count)
+    }
+}
+
+/// zlib's inflate over a file descriptor, concatenated gzip members and trailing zero padding
+/// included; errors name the compressed byte offset.
+private final class GzipInflater {
+    private var stream = z_stream()
+    private let inputSize = 256 * 1024
+    private let input: UnsafeMutablePointer<UInt8>
+    private let fd: Int32
+    private let displayName: String
+    /// Compressed bytes handed to zlib so far, for error offsets.
+    private var consumedInput: Int64 = 0
+    private var pendingPrefix: [UInt8]
+    private var inputAtEOF = false
+
+    init(fd: Int32, prefix: [UInt8], displayName: String) throws {
+        self.fd = fd
+        self.displayName = displayName
+        pendingPrefix = prefix
+        input = .allocate(capacity: inputSize)
+        let status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        if status != Z_OK {
+            input.deallocate()
+            throw LogReadError(.corruptCompressedData, file: displayName, message: "cannot start zlib (\(status))")
         }
-        if let failure { throw failure }
-        return nil
     }
 
-    private func produce() {
-        var stream = z_stream()
-        let inputSize = 256 * 1024
-        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputSize)
-        var consumedInput: Int64 = 0  // compressed bytes handed to zlib so far, for error offsets
-        var pendingPrefix = prefix
-        var inputAtEOF = false
-        var streamEnded = false
-        var error: LogReadError?
-
-        var status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        if status != Z_OK {
-            error = LogReadError(.corruptCompressedData, file: displayName, message: "cannot start zlib (\(status))")
-        }
-
-        func refill() -> Bool {
-            // Move unread input to the front, then read more.
-            var have = Int(stream.avail_in)
-            if have > 0, let next = stream.next_in, next != input { input.update(from: next, count: have) }
-            if !pendingPrefix.isEmpty {
-                for b in pendingPrefix {
-                    input[have] = b
-                    have += 1
-                }
-                pendingPrefix = []
-            }
-            while have < inputSize && !inputAtEOF {
-                let n = read(fd, input + have, inputSize - have)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    error = LogReadError(.unreadableFile, file: displayName, message: "cannot read: \(String(cString: strerror(errno)))")
-                    return false
-                }
-                if n == 0 { inputAtEOF = true }
-                have += n
-                if n > 0 { break }
-            }
-            stream.next_in = input
-            stream.avail_in = UInt32(have)
-            return true
-        }
-
-        outer: while error == nil {
-            condition.lock()
-            while free.isEmpty && !cancelled { condition.wait() }
-            if cancelled {
-                condition.unlock()
-                break
-            }
-            let buffer = free.removeLast()
-            condition.unlock()
-
-            stream.next_out = buffer.baseAddress
-            stream.avail_out = UInt32(buffer.count)
-            while stream.avail_out > 0 && !streamEnded && error == nil {
-                if stream.avail_in == 0 {
-                    if inputAtEOF && pendingPrefix.isEmpty {
-                        error = LogReadError(
-                            .truncatedCompressedData, file: displayName, byteOffset: consumedInput,
-                            message: "truncated gzip data: the compressed stream ends before its end marker")
-                        break
-                    }
-                    guard refill() else { break }
-                    continue
-                }
-                let before = stream.avail_in
-                status = inflate(&stream, Z_NO_FLUSH)
-                consumedInput += Int64(before - stream.avail_in)
-                switch status {
-                case Z_OK, Z_BUF_ERROR:
-                    if status == Z_BUF_ERROR && stream.avail_in > 0 && stream.avail_out > 0 {
-                        error = LogReadError(.corruptCompressedData, file: displayName, byteOffset: consumedInput, message: "damaged gzip data")
-                    }
-                case Z_STREAM_END:
-                    // Another gzip member may follow (concatenated .gz files); zero padding
-                    // after the last one is ignored, anything else is an error.
-                    memberSearch: while true {
-                        if stream.avail_in == 0 {
-                            if inputAtEOF {
-                                streamEnded = true
-                                break memberSearch
-                            }
-                            guard refill() else { break memberSearch }
-                            continue
-                        }
-                        let next = stream.next_in!
-                        if next[0] == 0 {
-                            stream.next_in = next + 1
-                            stream.avail_in -= 1
-                            consumedInput += 1
-                            continue
-                        }
-                        if next[0] == 0x1F {
-                            if stream.avail_in < 2 && !inputAtEOF {
-                                guard refill() else { break memberSearch }
-                                continue
-                            }
-                            if stream.avail_in >= 2 && next[1] == 0x8B {
-                                inflateReset(&stream)
-                                break memberSearch
-                            }
-                        }
-                        error = LogReadError(
-                            .corruptCompressedData, file: displayName, byteOffset: consumedInput,
-                            message: "unexpected bytes after the end of the gzip data")
-                        break memberSearch
-                    }
-                default:
-                    let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                    error = LogReadError(.corruptCompressedData, file: displayName, byteOffset: consumedInput, message: "damaged gzip data (\(detail))")
-                }
-            }
-            let produced = buffer.count - Int(stream.avail_out)
-            condition.lock()
-            if produced > 0 { filled.append((buffer, produced)) } else { free.append(buffer) }
-            if let error { failure = error }
-            if streamEnded { finished = true }
-            condition.broadcast()
-            condition.unlock()
-            if streamEnded { break outer }
-        }
+    func close() {
         inflateEnd(&stream)
         input.deallocate()
-        condition.lock()
-        if error != nil && failure == nil { failure = error }
-        if !streamEnded && failure == nil && !cancelled { finished = true }
-        producerDone = true
-        condition.broadcast()
-        condition.unlock()
+    }
+
+    /// Moves unread input to the front, then reads more.
+    private func refill() throws {
+        var have = Int(stream.avail_in)
+        if have > 0, let next = stream.next_in, next != input { input.update(from: next, count: have) }
+        if !pendingPrefix.isEmpty {
+            for b in pendingPrefix {
+                input[have] = b
+                have += 1
+            }
+            pendingPrefix = []
+        }
+        while have < inputSize && !inputAtEOF {
+            let n = read(fd, input + have, inputSize - have)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogReadError(.unreadableFile, file: displayName, message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { inputAtEOF = true }
+            have += n
+            if n > 0 { break }
+        }
+        stream.next_in = input
+        stream.avail_in = UInt32(have)
+    }
+
+    /// Fills `chunk` with inflated bytes; true when the compressed data has ended.
+    func inflate(into chunk: InflatedChunk) throws -> Bool {
+        stream.next_out = chunk.storage.baseAddress
+        stream.avail_out = UInt32(chunk.storage.count)
+        defer { chunk.count = chunk.storage.count - Int(stream.avail_out) }
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 {
+                if inputAtEOF && pendingPrefix.isEmpty {
+                    throw LogReadError(
+                        .truncatedCompressedData, file: displayName, byteOffset: consumedInput,
+                        message: "truncated gzip data: the compressed stream ends before its end marker")
+                }
+                try refill()
+                continue
+            }
+            let before = stream.avail_in
+            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            consumedInput += Int64(before - stream.avail_in)
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                if status == Z_BUF_ERROR && stream.avail_in > 0 && stream.avail_out > 0 {
+                    throw LogReadError(.corruptCompressedData, file: displayName, byteOffset: consumedInput, message: "damaged gzip data")
+                }
+            case Z_STREAM_END:
+                if try !nextMemberFollows() { return true }
+            default:
+                let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                throw LogReadError(.corruptCompressedData, file: displayName, byteOffset: consumedInput, message: "damaged gzip data (\(detail))")
+            }
+        }
+        return false
+    }
+
+    /// After a member's end: whether another gzip member follows (concatenated .gz files);
+    /// zero padding after the last one is ignored, anything else is an error.
+    private func nextMemberFollows() throws -> Bool {
+        while true {
+            if stream.avail_in == 0 {
+                if inputAtEOF { return false }
+                try refill()
+                continue
+            }
+            let next = stream.next_in!
+            if next[0] == 0 {
+                stream.next_in = next + 1
+                stream.avail_in -= 1
+                consumedInput += 1
+                continue
+            }
+            if next[0] == 0x1F {
+                if stream.avail_in < 2 && !inputAtEOF {
+                    try refill()
+                    continue
+                }
+                if stream.avail_in >= 2 && next[1] == 0x8B {
+                    inflateReset(&stream)
+                    return true
+                }
+            }
+            throw LogReadError(
+                .corruptCompressedData, file: displayName, byteOffset: consumedInput,
+                message: "unexpected bytes after the end of the gzip data")
+        }
     }
 }

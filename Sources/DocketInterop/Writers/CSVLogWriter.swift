@@ -141,14 +141,7 @@ public final class CSVLogWriter {
         guard let value, !value.isEmpty else { return }
         var text = value
         text.withUTF8 { bytes in
-            var needsQuotes = bytes.first == 0x20 || bytes.first == 0x09 || bytes.last == 0x20 || bytes.last == 0x09
-            if !needsQuotes {
-                for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
-                    needsQuotes = true
-                    break
-                }
-            }
-            guard needsQuotes else {
+            guard CSVField.needsQuotes(bytes) else {
                 out.appendBytes(bytes)
                 return
             }

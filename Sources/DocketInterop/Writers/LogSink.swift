@@ -1,3 +1,4 @@
+import DocketCore
 import CZlib
 import Foundation
 
@@ -8,13 +9,13 @@ import Darwin
 #endif
 
 /// Why a log could not be written.
-public struct LogWriteError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct LogWriteError: DocketError, CodedError, Sendable, Equatable {
     /// What kind of problem it is; stable, for programs to branch on.
     public enum Code: String, Sendable {
         /// The output file (or its temporary sibling) cannot be created.
-        case cannotCreate
+        case cannotCreate = "cannot_create"
         /// Writing, compressing or renaming into place failed (disk full, closed pipe, ...).
-        case writeFailed
+        case writeFailed = "write_failed"
     }
 
     public var code: Code
@@ -28,6 +29,8 @@ public struct LogWriteError: Error, CustomStringConvertible, Sendable, Equatable
         self.file = file
         self.message = message
     }
+
+    public var kind: FailureKind { .invalidInput }
 
     public var description: String { "\(file): \(message)" }
 }

@@ -88,9 +88,11 @@ public struct ValidatedArtifact: Sendable {
 }
 
 /// Every problem found in a set of files, each as `FILE:LINE:COLUMN: error: message`.
-public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+public struct ValidationFailure: DocketError, Sendable {
     public var lines: [String]
     public var description: String { lines.joined(separator: "\n") }
+    public var errorCode: String { "invalid_files" }
+    public var kind: FailureKind { .invalidInput }
 }
 
 /// What `deploy` did with one file.

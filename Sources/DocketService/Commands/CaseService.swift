@@ -35,13 +35,13 @@ public struct CommandOutcome: Sendable {
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
-    private let clock: any Clock
+    private let clock: any WallClock
     private let newCaseID: @Sendable () -> String
 
     /// - Parameters:
     ///   - clock: "now", for commands without an explicit business time and for `tick`.
     ///   - newCaseID: makes an id for a case opened without one.
-    public init(catalog: WorkflowCatalog, clock: any Clock = SystemClock(),
+    public init(catalog: WorkflowCatalog, clock: any WallClock = SystemWallClock(),
                 newCaseID: @escaping @Sendable () -> String = CaseService.randomCaseID) {
         self.catalog = catalog
         self.clock = clock
@@ -140,11 +140,6 @@ public final class CaseService: Sendable {
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             return (.tick(Tick(caseID: caseID, now: now)), loaded.context)
         }
-    }
-
-    /// Ticks every case of the log; returns the outcomes that recorded something.
-    public func tickAll(now: Timestamp? = nil) throws -> [CommandOutcome] {
-        try tick(caseIDs: try store.cases(workflowID: nil).map(\.caseID), now: now)
     }
 
     /// Cases whose breaches ``tick(caseIDs:now:)`` appends in one transaction.

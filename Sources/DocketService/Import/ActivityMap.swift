@@ -213,3 +213,8 @@ extension ActivityMap {
         return scored.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
     }
 }
+
+extension ActivityMapError: DocketError {
+    public var errorCode: String { "invalid_activity_map" }
+    public var kind: FailureKind { .invalidInput }
+}

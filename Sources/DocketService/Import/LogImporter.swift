@@ -3,27 +3,6 @@ import DocketInterop
 import DocketStore
 import Foundation
 
-/// Why an import was refused (besides a bad file, ``DocketInterop/LogReadError``, and the
-/// store's own errors).
-public struct ImportError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Code: String, Hashable, Sendable {
-        /// A case id the import would use already belongs to a case of another workflow.
-        case caseExists = "case_exists"
-        /// The batch size is not a positive number.
-        case invalidArgument = "invalid_argument"
-    }
-
-    public var code: Code
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-}
-
 /// The workflow imported cases belong to unless a named workflow is asked for.
 ///
 /// Imported events are facts from another system: the engine never decides anything for them,
@@ -153,13 +132,13 @@ public final class LogImporter: Sendable {
     ///
     /// - Parameter progress: called after every committed batch; whatever it throws stops the
     ///   import there (the batches committed stay, and a new run resumes after them).
-    /// - Throws: ``DocketInterop/LogReadError`` (nothing imported), ``ImportError``,
+    /// - Throws: ``DocketInterop/LogReadError`` (nothing imported), ``ServiceError``,
     ///   ``DocketCore/Refusal`` `unknown_workflow`, ``DocketStore/StoreError``.
     @discardableResult
     public func run(path: String, displayName: String? = nil, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
-            throw ImportError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")
+            throw ServiceError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")
         }
         let name = displayName ?? path
         let log = try LoadedLog.read(path: path, displayName: name, options: options.read)
@@ -171,7 +150,7 @@ public final class LogImporter: Sendable {
     public func run(_ log: LoadedLog, fileName: String, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
-            throw ImportError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")
+            throw ServiceError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")
         }
         let definition: WorkflowDefinition
         let replayer: TraceReplayer?
@@ -222,7 +201,7 @@ public final class LogImporter: Sendable {
             let caseID = prefix + logCase.id
             if let workflow = existing[caseID] {
                 guard workflow == definition.id else {
-                    throw ImportError(
+                    throw ServiceError(
                         .caseExists,
                         "case '\(caseID)' already exists in workflow '\(workflow)'; import into '\(definition.id)' under other ids with --case-prefix")
                 }

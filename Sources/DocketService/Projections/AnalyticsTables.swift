@@ -189,7 +189,7 @@ enum AnalyticsTables {
         do {
             return try decoder.decode(OpenCaseProgress.self, from: Data(json.utf8))
         } catch {
-            throw ProjectionError(
+            throw ServiceError(
                 .progressUnreadable,
                 "the saved analytics progress of open case '\(caseID)' cannot be read (\(error)); run `docket replay` to rebuild the projections")
         }

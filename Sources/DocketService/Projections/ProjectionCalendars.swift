@@ -25,7 +25,7 @@ public struct ProjectionCalendars: Sendable {
 
     /// The calendars the store's deployments name.
     ///
-    /// - Throws: ``ProjectionError/Code/calendarUnreadable`` when the newest deployed calendars do
+    /// - Throws: ``ServiceError/Code/calendarUnreadable`` when the newest deployed calendars do
     ///   not load together (an override written for another version of its base, a missing base).
     public static func deployed(in store: some EventStore) throws -> ProjectionCalendars {
         // The catalog resolves definitions and calendars exactly as commands do (newest calendar
@@ -36,7 +36,7 @@ public struct ProjectionCalendars: Sendable {
             do {
                 _ = try catalog.calendar(named: name)
             } catch {
-                throw ProjectionError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
+                throw ServiceError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
             }
         }
         return ProjectionCalendars { key in

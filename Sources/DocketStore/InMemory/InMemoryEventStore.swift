@@ -9,7 +9,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, only touched while holding `lock`.
     private let lock = NSLock()
     private var state = State()
-    private let clock: @Sendable () -> Timestamp
+    private let clock: any WallClock
 
     private struct State {
         var rows: [EventRow] = []
@@ -29,7 +29,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     }
 
     /// An empty store whose `recorded_at` and `deployed_at` come from `clock`.
-    public init(clock: @escaping @Sendable () -> Timestamp = SystemClock.now) {
+    public init(clock: any WallClock = SystemWallClock()) {
         self.clock = clock
     }
 
@@ -54,7 +54,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
         return try withState { state in
             // Decide the whole batch against `state` plus what the batch itself added, then
             // commit it in one go: all or nothing, as in one SQLite transaction.
-            let recordedAt = clock()
+            let recordedAt = clock.now()
             var coder = PayloadCoder()
             var newRows: [EventRow] = []
             var newVersions: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
@@ -166,7 +166,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
                 }
                 return DeployResult(deployment: existing, isNew: false)
             }
-            let deployment = Deployment(kind: kind, id: id, version: version, content: content, contentHash: hash, deployedAt: clock())
+            let deployment = Deployment(kind: kind, id: id, version: version, content: content, contentHash: hash, deployedAt: clock.now())
             state.deployments[kind, default: [:]][id, default: [:]][version] = deployment
             return DeployResult(deployment: deployment, isNew: true)
         }

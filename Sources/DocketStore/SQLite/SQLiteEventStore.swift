@@ -36,7 +36,7 @@ public final class SQLiteEventStore: EventStore {
     /// The options it was opened with.
     public let options: Options
     private let pool: DatabasePool
-    private let clock: @Sendable () -> Timestamp
+    private let clock: any WallClock
     private let logger = Logger(label: "docket.store")
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -45,7 +45,7 @@ public final class SQLiteEventStore: EventStore {
     /// - Throws: ``StoreError/Code/schemaTooNew`` when a newer docket wrote the database;
     ///   ``StoreError/Code/cannotOpen``, ``StoreError/Code/corrupt``, ``StoreError/Code/readOnly``
     ///   and the other mapped SQLite failures.
-    public init(path: String, options: Options = Options(), clock: @escaping @Sendable () -> Timestamp = SystemClock.now) throws {
+    public init(path: String, options: Options = Options(), clock: any WallClock = SystemWallClock()) throws {
         self.path = path
         self.options = options
         self.clock = clock
@@ -120,7 +120,7 @@ public final class SQLiteEventStore: EventStore {
     /// ``append(batch:)``; when it throws, the caller must let the transaction roll back.
     @discardableResult
     public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
-        let recordedAt = clock()
+        let recordedAt = clock.now()
         var coder = PayloadCoder()
         var head = try Self.head(db)
         let insert = RawStatement(try db.cachedStatement(sql: """
@@ -388,7 +388,7 @@ public final class SQLiteEventStore: EventStore {
                 }
                 return DeployResult(deployment: existing, isNew: false)
             }
-            let deployment = Deployment(kind: kind, id: id, version: version, content: content, contentHash: hash, deployedAt: clock())
+            let deployment = Deployment(kind: kind, id: id, version: version, content: content, contentHash: hash, deployedAt: clock.now())
             try db.execute(
                 sql: "INSERT INTO \(table.name) (\(table.id), version, content, content_hash, deployed_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, version, content, hash, deployment.deployedAt.microseconds])

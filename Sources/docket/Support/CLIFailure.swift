@@ -1,21 +1,22 @@
 import ArgumentParser
-import Foundation
+import DocketCore
+import DocketStore
 
-/// An error that knows which exit code it deserves and how to say itself on one or more lines.
-protocol ReportableError: Error {
-    /// The process exit code: see ``Docket`` for the table.
-    var exitCode: Int32 { get }
-    /// What went wrong, for a person; each line is printed after `error: ` unless it already
-    /// carries its own `file:line:column: error:` prefix.
-    var reportLines: [String] { get }
-}
-
-/// Exit codes of `docket`, documented in `Docs/cli.md`.
+/// Exit codes of `docket`, documented in `Docs/cli.md`: one per ``DocketCore/FailureKind``.
 enum ExitStatus {
     static let success: Int32 = 0
     static let badInput: Int32 = 1
     static let conflict: Int32 = 3
     static let unavailable: Int32 = 4
+
+    /// The exit code for a failure of `kind`: the one mapping from errors to exit codes.
+    static func of(_ kind: FailureKind) -> Int32 {
+        switch kind {
+        case .invalidInput, .notFound, .refused: badInput
+        case .conflict: conflict
+        case .unavailable: unavailable
+        }
+    }
 }
 
 /// A failure of a subcommand, turned into printable lines and an exit code.
@@ -24,28 +25,36 @@ struct CLIFailure {
     let exitCode: Int32
 
     init(_ error: any Error) {
-        if let reportable = error as? any ReportableError {
-            lines = reportable.reportLines
-            exitCode = reportable.exitCode
+        if let error = error as? any DocketError {
+            var lines = error.lines
+            // A lost race is the one failure a command line can answer by itself.
+            if let store = error as? StoreError, store.code == .conflict, !lines.isEmpty {
+                lines[0] += " (retry the command, or pass --retry N)"
+            }
+            self.lines = lines
+            exitCode = ExitStatus.of(error.kind)
         } else {
+            // An error no Docket module declares (Foundation's, say): still the user's `error:` line.
             lines = [String(describing: error)]
             exitCode = ExitStatus.badInput
         }
     }
 
+    /// Each line as `error: ...`, unless it carries its own compiler-style `FILE:LINE:COLUMN: error:`.
     var message: String {
-        lines.map { $0.contains(": error: ") || $0.hasPrefix("error: ") ? $0 : "error: " + $0 }
+        lines.map { $0.contains(": error: ") || $0.contains(": warning: ") || $0.hasPrefix("error: ") ? $0 : "error: " + $0 }
             .joined(separator: "\n")
     }
 }
 
 /// A plain user-facing error raised by the CLI itself (bad flag value, missing file, ...).
-struct UsageFailure: ReportableError, CustomStringConvertible {
+struct UsageFailure: DocketError {
     let description: String
-    var exitCode: Int32 = ExitStatus.badInput
-    init(_ message: String, exitCode: Int32 = ExitStatus.badInput) {
+    var kind: FailureKind = .invalidInput
+    var errorCode: String { "invalid_option" }
+
+    init(_ message: String, kind: FailureKind = .invalidInput) {
         self.description = message
-        self.exitCode = exitCode
+        self.kind = kind
     }
-    var reportLines: [String] { [description] }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// Options every command that changes a case shares: business time, idempotency, retries, output.
+/// Options every command that changes a case shares: business time, idempotency, retries.
 struct WriteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Business time of the command, ISO 8601 (default: now). For back-filling.", valueName: "time"))
     var at: String?
@@ -11,7 +11,53 @@ struct WriteOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("On a conflict with another writer, read the case again and retry up to N times.", valueName: "n"))
     var retry: Int = 0
+}
 
-    @Flag(help: "Print the case and the recorded events as JSON.")
-    var json = false
+/// Who acts on an open case, shared by `fire` and `vote`: the person, the role they act in, and
+/// the party they act for in assisted handling. (`start` names its own: opening a case may need no
+/// role.)
+struct ActorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Who acts.", valueName: "actor"))
+    var by: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    var role: String
+
+    @Option(help: ArgumentHelp("The party they act for (assisted handling: an applicant, or the panel member a vote is cast for).", valueName: "who"))
+    var onBehalfOf: String?
+}
+
+/// What a command prints: a table (or lines) for people, JSON for programs, and CSV where a
+/// command has rows worth a spreadsheet. One option for every command, `--format`, as SwiftPM
+/// spells it; `--json` is kept as a hidden synonym of `--format json` for existing scripts.
+struct OutputOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    @Option(help: ArgumentHelp("Output: table for people, json for programs (csv where the command has one).", valueName: "table|json|csv"))
+    var format: Format = .table
+
+    @Flag(name: .customLong("json"), help: .hidden)
+    var jsonSynonym = false
+
+    /// The format asked for.
+    var chosen: Format { jsonSynonym ? .json : format }
+
+    /// Whether JSON was asked for; commands without CSV refuse it.
+    func isJSON(csv supported: Bool = false) throws -> Bool {
+        if jsonSynonym, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) contradict each other")
+        }
+        if chosen == .csv, !supported {
+            throw UsageFailure("this command has no CSV output; use --format table or --format json")
+        }
+        return chosen == .json
+    }
+
+    func validate() throws {
+        if jsonSynonym, format != .table, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) contradict each other")
+        }
+    }
 }

@@ -22,10 +22,6 @@ struct Session {
         cases = CaseService(catalog: catalog)
     }
 
-    /// Formats `t` in the time zone of the workflow's calendar (UTC when it has none).
-    func time(_ t: Timestamp, calendar: (any WorkingTimeCalendar)?) -> String {
-        t.iso8601(offsetSeconds: calendar?.utcOffsetSeconds(at: t) ?? 0)
-    }
 }
 
 /// Parses a time option: ISO 8601, in the local time zone (at that date) when it names no offset.

@@ -17,7 +17,7 @@ struct TamperingTests {
     init() throws {
         directory = TemporaryDirectory("store")
         path = directory.path("docket.sqlite")
-        store = try SQLiteEventStore(path: path, clock: SteppingClock().reading)
+        store = try SQLiteEventStore(path: path, clock: SteppingClock())
         try store.deploy(.workflow, id: "permit-check", version: 1, content: Sample.definition)
         for i in 1...3 { try store.openAndAccept("C-\(i)") }
     }

@@ -5,7 +5,8 @@ import Foundation
 
 /// A clock that starts at 2020-03-02T00:00:00Z and moves one second per reading, so recorded
 /// times are predictable and distinct.
-final class SteppingClock: @unchecked Sendable {
+/// A clock one second later at every reading: every recorded time differs.
+final class SteppingClock: WallClock, @unchecked Sendable {
     // @unchecked: `next` is only touched under `lock`.
     private let lock = NSLock()
     private var next: Timestamp
@@ -23,8 +24,6 @@ final class SteppingClock: @unchecked Sendable {
         next = next.adding(seconds: 1)
         return current
     }
-
-    var reading: @Sendable () -> Timestamp { { self.now() } }
 }
 
 /// The implementations every contract test runs against.
@@ -39,10 +38,10 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
         switch self {
         case .sqlite:
             let directory = TemporaryDirectory("store")
-            let store = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: clock.reading)
+            let store = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: clock)
             return StoreFixture(store: store, clock: clock, directory: directory)
         case .inMemory:
-            return StoreFixture(store: InMemoryEventStore(clock: clock.reading), clock: clock, directory: nil)
+            return StoreFixture(store: InMemoryEventStore(clock: clock), clock: clock, directory: nil)
         }
     }
 }

@@ -1,0 +1,107 @@
+import DocketCore
+
+/// A case at a glance (`show`, and the case after `start`, `fire` and `vote`).
+package struct CaseView: Encodable, Sendable {
+    /// A time limit running on the case.
+    package struct DeadlineView: Encodable, Sendable {
+        package var kind: String
+        package var state: String?
+        package var branch: String?
+        package var limit: String
+        /// `nil` while the statutory clock is stopped.
+        package var dueAt: String?
+        package var overdue: Bool
+    }
+
+    /// Something that can be done next.
+    package struct ActionView: Encodable, Sendable {
+        package var event: String
+        package var branch: String?
+        package var roles: [String]
+        package var requires: [String]
+        package var needsReason: Bool
+    }
+
+    package var caseID: String
+    package var workflow: String
+    package var workflowVersion: Int
+    package var version: Int
+    package var state: String
+    package var whereabouts: String
+    package var outcome: String?
+    package var openedAt: String
+    package var closedAt: String?
+    package var data: [String: String]
+    package var documents: [String]
+    package var sendBackRounds: Int
+    package var clockStopped: Bool
+    package var deadlines: [DeadlineView]
+    package var overdue: Bool
+    package var allowed: [ActionView]
+
+    /// The case `state` of `definition`, its deadlines judged at `now`.
+    package init(state s: CaseState, definition: WorkflowDefinition, context: EngineContext, now: Timestamp) {
+        let time = TimeText(calendar: context.calendar)
+        caseID = s.caseID
+        workflow = s.workflowID
+        workflowVersion = s.workflowVersion
+        version = s.version
+        state = s.current.state
+        whereabouts = s.whereabouts
+        outcome = s.outcome
+        openedAt = time(s.openedAt)
+        closedAt = s.closedAt.map { time($0) }
+        data = s.data
+        documents = s.documents
+        sendBackRounds = s.sendBackRounds
+        clockStopped = s.isClockStopped
+        let running = s.deadlines(in: context)
+        deadlines = running.map {
+            DeadlineView(kind: $0.kind.rawValue, state: $0.state, branch: $0.branch, limit: $0.limit.description,
+                         dueAt: $0.dueAt.map { time($0) }, overdue: $0.isOverdue(at: now))
+        }
+        overdue = running.contains { $0.isOverdue(at: now) }
+        allowed = s.availableActions(in: definition).map {
+            ActionView(event: $0.event, branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
+        }
+    }
+}
+
+/// What a command did (`start`, `fire`, `vote`): the events it recorded and the case after them.
+package struct CommandOutcomeView: Encodable, Sendable {
+    /// True when an idempotency key matched an earlier command: nothing was appended this time.
+    package var replayed: Bool
+    package var events: [EventView]
+    package var `case`: CaseView
+
+    package init(_ outcome: CommandOutcome, context: EngineContext, now: Timestamp) {
+        let time = TimeText(calendar: context.calendar)
+        replayed = outcome.isReplay
+        events = outcome.recorded.map { EventView($0, time: time) }
+        `case` = CaseView(state: outcome.state, definition: outcome.definition, context: context, now: now)
+    }
+}
+
+/// One line of a case list (`cases`).
+package struct CaseSummaryView: Encodable, Sendable {
+    package var caseID: String
+    package var workflow: String
+    package var workflowVersion: Int
+    package var state: String
+    package var outcome: String?
+    package var openedAt: String
+    package var overdue: Bool
+    package var overdueSince: String?
+
+    /// The case `state`, overdue (since `overdueSince`) or not.
+    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?) {
+        caseID = s.caseID
+        workflow = s.workflowID
+        workflowVersion = s.workflowVersion
+        state = s.whereabouts
+        outcome = s.outcome
+        openedAt = time(s.openedAt)
+        self.overdue = overdue
+        self.overdueSince = overdueSince.map { time($0) }
+    }
+}

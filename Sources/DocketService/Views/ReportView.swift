@@ -1,0 +1,90 @@
+import DocketAnalytics
+import DocketCore
+
+/// The process report (`report --format json`, `GET /v1/reports/...`): the figures of
+/// ``DocketAnalytics/ProcessReport`` with their instants written in the workflows' time zones.
+/// Durations are seconds.
+package struct ReportView: Encodable, Sendable {
+    /// What the report covers; its times are in the zone of the one workflow asked for (UTC when
+    /// the report spans several).
+    package struct ScopeView: Encodable, Sendable {
+        package var workflow: String?
+        package var version: Int?
+        package var from: String?
+        package var to: String?
+        package var department: String?
+        package var role: String?
+        package var onBehalfOf: String?
+        package var channel: String?
+        /// The clock of dwell, bottlenecks, transitions and ages: `wall`, `working` or `statutory`.
+        package var time: String
+        package var asOf: String
+    }
+
+    /// A case still open at the report's `as_of`.
+    package struct OpenCaseView: Encodable, Sendable {
+        package var caseID: String
+        package var version: Int
+        package var state: String
+        package var department: String?
+        package var openedAt: String
+        package var since: String
+        /// Seconds on the scope's clock.
+        package var age: Double
+        package var overdue: Bool
+        package var overdueSince: String?
+        package var clockStopped: Bool
+        package var channel: String?
+    }
+
+    /// One workflow (version) of the report.
+    package struct WorkflowView: Encodable, Sendable {
+        package var workflow: String
+        package var version: Int?
+        package var calendar: String
+        package var calendarLayers: [CalendarVersion]
+        package var workingDaySeconds: Double?
+        package var cases: CaseCounts
+        package var timeToApproval: MeasuredSummaries
+        package var timeToDecision: MeasuredSummaries
+        package var dwell: [DwellRow]
+        package var bottlenecks: Bottlenecks
+        package var transitions: [TransitionRow]
+        package var rework: Rework
+        package var breaches: [BreachRow]
+        package var clockStops: ClockStopFigures
+        package var openCases: [OpenCaseView]
+        package var channels: [ChannelRow]
+    }
+
+    package var scope: ScopeView
+    package var workflows: [WorkflowView]
+
+    /// The report, each workflow's times in the zone of the calendar `calendars` gives it.
+    package init(_ report: ProcessReport, calendars: ProjectionCalendars) {
+        func time(of workflow: String, _ version: Int?) -> TimeText {
+            TimeText(calendar: calendars(WorkflowKey(id: workflow, version: version ?? 1)).calendar)
+        }
+        let scope = report.scope
+        let scopeTime = scope.workflowID.map { time(of: $0, scope.version) } ?? TimeText(calendar: nil)
+        self.scope = ScopeView(
+            workflow: scope.workflowID, version: scope.version, from: scope.from.map { scopeTime($0) },
+            to: scope.to.map { scopeTime($0) }, department: scope.department, role: scope.role,
+            onBehalfOf: scope.onBehalfOf, channel: scope.channel, time: scope.measure.rawValue, asOf: scopeTime(scope.asOf))
+        workflows = report.workflows.map { w in
+            let time = time(of: w.workflow, w.version)
+            return WorkflowView(
+                workflow: w.workflow, version: w.version, calendar: w.calendar, calendarLayers: w.calendarLayers,
+                workingDaySeconds: w.workingDaySeconds, cases: w.cases, timeToApproval: w.timeToApproval,
+                timeToDecision: w.timeToDecision, dwell: w.dwell, bottlenecks: w.bottlenecks, transitions: w.transitions,
+                rework: w.rework, breaches: w.breaches, clockStops: w.clockStops,
+                openCases: w.openCases.map { row in
+                    OpenCaseView(
+                        caseID: row.caseID, version: row.version, state: row.state, department: row.department,
+                        openedAt: time(row.openedAt), since: time(row.since), age: row.age, overdue: row.overdue,
+                        overdueSince: row.overdueSince.map { time($0) }, clockStopped: row.clockStopped, channel: row.channel)
+                },
+                channels: w.channels)
+        }
+    }
+}
