@@ -27,23 +27,26 @@ public struct FuzzOutcomes: Sendable, CustomStringConvertible {
 
     /// Expects at least `share` of the inputs (and at least one) accepted.
     public func expectAccepted(atLeast share: Double, _ what: String = "inputs", sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(total > 0 && accepted >= max(1, Int((Double(total) * share).rounded(.up))),
-                "too few \(what) accepted to test acceptance: \(self), expected at least \(Int(share * 100))%", sourceLocation: sourceLocation)
+        expectShare(accepted, of: total, atLeast: share, "too few \(what) accepted to test acceptance: \(self)", sourceLocation: sourceLocation)
     }
 
     /// Expects at least `share` of the inputs (and at least one) refused.
     public func expectRefused(atLeast share: Double, _ what: String = "inputs", sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(total > 0 && refused >= max(1, Int((Double(total) * share).rounded(.up))),
-                "too few \(what) refused to test refusal: \(self), expected at least \(Int(share * 100))%", sourceLocation: sourceLocation)
+        expectShare(refused, of: total, atLeast: share, "too few \(what) refused to test refusal: \(self)", sourceLocation: sourceLocation)
     }
+}
+
+/// Expects `count` to be at least `share` of `total`, and at least one.
+private func expectShare(_ count: Int, of total: Int, atLeast share: Double, _ message: String, sourceLocation: SourceLocation) {
+    #expect(total > 0 && count >= max(1, Int((Double(total) * share).rounded(.up))),
+            "\(message), expected at least \(Int(share * 100))%", sourceLocation: sourceLocation)
 }
 
 /// Expects `count` of `total` generated inputs (at least `share`, and at least one) to have
 /// exercised `what`: a property that held only on trivial inputs was not tested.
 public func expectExercised(_ count: Int, of total: Int, atLeast share: Double, _ what: String,
                             sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(total > 0 && count >= max(1, Int((Double(total) * share).rounded(.up))),
-            "only \(count) of \(total) generated inputs \(what), expected at least \(Int(share * 100))%", sourceLocation: sourceLocation)
+    expectShare(count, of: total, atLeast: share, "only \(count) of \(total) generated inputs \(what)", sourceLocation: sourceLocation)
 }
 
 /// Where fuzz tests keep the inputs that broke an expectation, to replay them (`docket validate`,
