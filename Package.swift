@@ -97,22 +97,28 @@ let package = Package(
             dependencies: ["DocketCore", "DocketStore", "DocketService"],
             path: "Benchmarks/DocketBenchmarks"),
 
-        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"]),
+        // What the test targets share (not a test target): the one harness that runs the real
+        // `docket` (and any other process), temporary directories that are always removed, the
+        // repository's fixtures and `../shared/data`, and prerequisite checks
+        // (`DOCKET_REQUIRE_PREREQUISITES=1` turns a missing one from a skip into a failure).
+        .target(name: "DocketTestSupport", path: "Tests/DocketTestSupport"),
+
+        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore", "DocketTestSupport"]),
         .testTarget(
             name: "DocketStoreTests",
             dependencies: [
-                "DocketStore", "DocketCore",
+                "DocketStore", "DocketCore", "DocketTestSupport",
                 // Raw SQL for tampering and fault tests, behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
-        .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore"]),
+        .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore", "DocketTestSupport"]),
         .testTarget(
             name: "DocketServiceTests",
             dependencies: [
-                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop",
+                "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop", "DocketTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "DocketCLITests", dependencies: ["docket"]),
+        .testTarget(name: "DocketCLITests", dependencies: ["docket", "DocketTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import ArgumentParser
 import Foundation
 import Testing
@@ -18,7 +19,7 @@ enum ArgumentFuzzBudget {
 ///
 /// `DOCKET_FUZZ_ITERATIONS` sets how many mutants are parsed (default 120) and
 /// `DOCKET_FUZZ_RUNS` how many of those that parse are run (default 12).
-@Suite("Reliability: hostile command lines", .timeLimit(.minutes(ArgumentFuzzBudget.minutesAllowed)))
+@Suite("Reliability: hostile command lines", .requires(.sqlite3), .timeLimit(.minutes(ArgumentFuzzBudget.minutesAllowed)))
 struct ReliabilityArgumentFuzzTests {
     static var iterations: Int { ArgumentFuzzBudget.iterations }
     static var runs: Int { ArgumentFuzzBudget.runs }
@@ -88,13 +89,14 @@ struct ReliabilityArgumentFuzzTests {
     }
 
     @Test func mutatedCommandLinesNeverCrashAndRefusalsAppendNothing() throws {
-        let bench = try Bench.panelInSession.get().copy()
-        try FileManager.default.createSymbolicLink(atPath: bench.directory.appendingPathComponent("Workflows").path, withDestinationPath: Bench.workflows)
+        let bench = try DocketBench.panelInSession.get().copy()
+        try FileManager.default.createSymbolicLink(atPath: bench.directory.appendingPathComponent("Workflows").path, withDestinationPath: DocketBench.workflows)
         try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant", "--at", "2020-02-09T19:00:00+08:00")
         try bench.ok("fire", "P1", "accept", "--by", "bob", "--as", "clerk", "--at", "2020-02-10T09:30:00+08:00")
 
         var random = SeededGenerator(seed: SeededGenerator.seed &+ 2)
-        var parsed = 0, ran = 0, succeeded = 0
+        // Command lines the parser accepted or refused; runs that succeeded or were refused.
+        var parsing = FuzzOutcomes(), running = FuzzOutcomes()
 
         for iteration in 0..<Self.iterations {
             let arguments = Self.mutate(Self.corpus.randomElement(using: &random)!, random: &random)
@@ -108,32 +110,33 @@ struct ReliabilityArgumentFuzzTests {
             } catch {
                 // A usage error: a message, and a non-zero exit code unless it asked for help.
                 #expect(!Docket.fullMessage(for: error).isEmpty, "\(context)")
+                parsing.refused += 1
                 continue
             }
-            parsed += 1
-            guard ran < Self.runs, Self.isBounded(command, arguments) else { continue }
-            ran += 1
+            parsing.accepted += 1
+            guard running.total < Self.runs, Self.isBounded(command, arguments) else { continue }
             let before = try bench.eventCount()
             let result = try bench.docket(arguments)
             #expect(result.exited, "\(context): killed by a signal: \(result.stderr)")
             #expect([0, 1, 3, 4, 64].contains(result.status), "\(context): exit \(result.status): \(result.stderr)")
-            if result.status == 0 {
-                succeeded += 1
-            } else {
+            running.record(accepted: result.status == 0)
+            if result.status != 0 {
                 #expect(result.stderr.lowercased().hasPrefix("error: "), "\(context): \(result.stderr)")
                 #expect(try bench.eventCount() == before, "\(context): exit \(result.status) appended events")
             }
         }
         let verify = try bench.docket("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        // The mutants must exercise both the parser's refusals and real runs.
-        #expect(parsed > 0 && parsed < Self.iterations)
-        #expect(ran > 0)
-        print("hostile command lines: \(Self.iterations) parsed in process (\(parsed) accepted), \(ran) run, \(succeeded) succeeded, crashes 0")
+        // The mutants must exercise the parser's refusals and acceptances, and runs that succeed
+        // and runs that are refused: each at least a tenth of its kind.
+        parsing.expectBoth(atLeast: 0.1, "command lines")
+        #expect(running.total == min(Self.runs, parsing.accepted), "runs: \(running)")
+        running.expectBoth(atLeast: 0.1, "runs")
+        print("hostile command lines: \(parsing.total) parsed in process (\(parsing.accepted) accepted), \(running.total) run, \(running.accepted) succeeded, crashes 0")
     }
 
     @Test func helpIsPrintedAndExitsZero() throws {
-        let bench = try Bench()
+        let bench = DocketBench()
         for arguments in [["--help"], ["help"], ["help", "fire"], ["fire", "--help"]] {
             let result = try bench.docket(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")

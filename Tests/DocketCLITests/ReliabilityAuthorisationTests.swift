@@ -1,13 +1,14 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// Only the roles a workflow declares for an event may fire it, and only the roles its
 /// `assisted_handling` names may act for someone else, for the roles named there. Every refusal
 /// exits 1, says who may, and appends nothing.
-@Suite("Reliability: authorisation through the CLI")
+@Suite("Reliability: authorisation through the CLI", .requires(.sqlite3))
 struct ReliabilityAuthorisationTests {
     /// Expects `docket arguments` to be refused with a message containing `reason`, appending nothing.
-    func expectRefused(_ bench: Bench, _ arguments: [String], _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(_ bench: DocketBench, _ arguments: [String], _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try bench.eventCount()
         let result = try bench.docket(arguments)
         #expect(result.status == 1, "\(arguments.joined(separator: " "))", sourceLocation: sourceLocation)
@@ -20,7 +21,7 @@ struct ReliabilityAuthorisationTests {
     let panelTime = "2020-02-10T15:00:00+08:00"
 
     /// The authority's flows, with expert review `Q-1` in panel review.
-    func panel() throws -> Bench { try Bench.panelInSession.get().copy() }
+    func panel() throws -> DocketBench { try DocketBench.panelInSession.get().copy() }
 
     @Test func aRoleTheWorkflowDoesNotDeclareIsRefused() throws {
         let bench = try panel()
@@ -30,8 +31,8 @@ struct ReliabilityAuthorisationTests {
     }
 
     @Test func aDeclaredRoleMayFireOnlyTheEventsDeclaredForIt() throws {
-        let bench = try Bench()
-        try bench.ok("deploy", Bench.workflows + "/permit-check.yaml")
+        let bench = DocketBench()
+        try bench.ok("deploy", DocketBench.workflows + "/permit-check.yaml")
         try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant")
         try expectRefused(bench, ["fire", "P1", "accept", "--by", "carol", "--as", "approver"],
                           "role 'approver' may not fire 'accept'; it may be fired by: clerk")
@@ -50,8 +51,8 @@ struct ReliabilityAuthorisationTests {
     }
 
     @Test func actingForOthersInAWorkflowWithoutAssistedHandlingIsRefused() throws {
-        let bench = try Bench()
-        try bench.ok("deploy", Bench.workflows + "/permit-check.yaml")
+        let bench = DocketBench()
+        try bench.ok("deploy", DocketBench.workflows + "/permit-check.yaml")
         try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant")
         try expectRefused(bench, ["fire", "P1", "accept", "--by", "bob", "--as", "clerk", "--on-behalf-of", "dan"],
                           "role 'clerk' may not act on behalf of others; this workflow allows no assisted handling")
@@ -82,7 +83,7 @@ struct ReliabilityAuthorisationTests {
     }
 
     @Test func aClerkMayWithdrawAnApplicationForTheApplicant() throws {
-        let bench = try Bench.workflowsDeployed.get().copy()
+        let bench = try DocketBench.workflowsDeployed.get().copy()
         try bench.ok("start", "expert-review", "--case", "Q-2", "--by", "clerk-wang", "--as", "clerk", "--on-behalf-of", "applicant-7")
         try expectRefused(bench, ["fire", "Q-2", "withdraw", "--by", "clerk-wang", "--as", "clerk"], "give on-behalf-of")
         try bench.ok("fire", "Q-2", "withdraw", "--by", "clerk-wang", "--as", "clerk", "--on-behalf-of", "applicant-7")

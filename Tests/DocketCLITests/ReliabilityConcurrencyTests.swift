@@ -1,9 +1,10 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// Concurrent clerks: several `docket` processes writing to one log at once. No version is
 /// duplicated or skipped, every command is recorded once or not at all, each loser hears why.
-@Suite("Reliability: concurrent writers")
+@Suite("Reliability: concurrent writers", .requires(.sqlite3))
 struct ReliabilityConcurrencyTests {
     static let workers = 6
     static let commandsPerWorker = 3
@@ -24,8 +25,8 @@ struct ReliabilityConcurrencyTests {
           - { event: close, from: open, to: closed, roles: [clerk] }
         """
 
-    func tallyBench() throws -> Bench {
-        let bench = try Bench()
+    func tallyBench() throws -> DocketBench {
+        let bench = DocketBench()
         let file = bench.directory.appendingPathComponent("tally.yaml")
         try Self.tally.write(to: file, atomically: true, encoding: .utf8)
         try bench.ok("deploy", file.path)
@@ -35,7 +36,7 @@ struct ReliabilityConcurrencyTests {
 
     /// Runs `workers` × `commandsPerWorker` notes, each labelled `w<i>-<j>` in its reason;
     /// returns the labels of the commands that succeeded and every result.
-    func race(_ bench: Bench, extra: [String]) throws -> (succeeded: Set<String>, results: [Bench.Result]) {
+    func race(_ bench: DocketBench, extra: [String]) throws -> (succeeded: Set<String>, results: [DocketBench.Result]) {
         let perWorker = try concurrently(Self.workers) { worker in
             try (0..<Self.commandsPerWorker).map { j in
                 let label = "w\(worker)-\(j)"
@@ -49,7 +50,7 @@ struct ReliabilityConcurrencyTests {
     }
 
     /// Each case's versions run 1...n without a gap or a duplicate, and the log verifies.
-    func expectIntact(_ bench: Bench) throws {
+    func expectIntact(_ bench: DocketBench) throws {
         for id in Self.cases {
             let row = try bench.sqlite("SELECT count(*), count(DISTINCT version), min(version), max(version) FROM events WHERE case_id = '\(id)'")
             let numbers = row.split(separator: "|").map { Int($0) ?? -1 }
@@ -91,8 +92,8 @@ struct ReliabilityConcurrencyTests {
     // MARK: One panel, many voters
 
     /// Six experts vote at once on a five-seat panel that approves at three.
-    func panelRace(ballots: [String], retry: Bool) throws -> (bench: Bench, results: [Bench.Result]) {
-        let bench = try Bench.panelInSession.get().copy()
+    func panelRace(ballots: [String], retry: Bool) throws -> (bench: DocketBench, results: [DocketBench.Result]) {
+        let bench = try DocketBench.panelInSession.get().copy()
         let results = try concurrently(ballots.count) { i in
             try bench.docket(["vote", "Q-1", ballots[i], "--by", "expert-\(i + 1)", "--as", "expert", "--at", "2020-02-10T15:00:00+08:00"]
                              + (retry ? ["--retry", "50"] : []))
@@ -143,7 +144,7 @@ struct ReliabilityConcurrencyTests {
         try expectCaseIntact(bench, "Q-1")
     }
 
-    func expectCaseIntact(_ bench: Bench, _ id: String) throws {
+    func expectCaseIntact(_ bench: DocketBench, _ id: String) throws {
         let row = try bench.sqlite("SELECT count(*), count(DISTINCT version), max(version) FROM events WHERE case_id = '\(id)'")
         let numbers = row.split(separator: "|").map { Int($0) ?? -1 }
         #expect(numbers[0] == numbers[1] && numbers[2] == numbers[0], "case \(id): \(row)")

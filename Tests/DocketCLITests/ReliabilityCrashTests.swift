@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -7,22 +8,20 @@ import Testing
 ///
 /// The bounded runs here kill a handful of processes (`DOCKET_RELIABILITY_KILLS` raises that);
 /// `Scripts/reliability` kills hundreds.
-@Suite("Reliability: kill -9")
+@Suite("Reliability: kill -9", .requires(.sqlite3))
 struct ReliabilityCrashTests {
     /// Starts `docket arguments`, waits a random time up to `maximumDelay` seconds, then kills it
     /// with SIGKILL. Returns true when the kill landed (the process was still running).
-    static func killDuring(_ bench: Bench, _ arguments: [String], maximumDelay: Double, random: inout SeededGenerator) throws -> Bool {
-        let (process, out, err) = bench.process(arguments)
-        try process.run()
+    static func killDuring(_ bench: DocketBench, _ arguments: [String], maximumDelay: Double, random: inout SeededGenerator) throws -> Bool {
+        let process = try bench.start(arguments)
         usleep(UInt32(Double.random(in: 0...maximumDelay, using: &random) * 1_000_000))
-        kill(process.processIdentifier, SIGKILL)
-        let result = Bench.finish(process, out, err)
-        return !result.exited
+        process.signal(SIGKILL)
+        return !(try process.wait()).exited
     }
 
     /// What must hold after any crash: `verify` passes, no case has a gap in its versions, and
     /// every case replays (`cases` folds each one).
-    static func expectConsistent(_ bench: Bench, after what: String) throws {
+    static func expectConsistent(_ bench: DocketBench, after what: String) throws {
         let verify = try bench.docket("verify")
         #expect(verify.status == 0, "after \(what): \(verify.stdout)\(verify.stderr)")
         let gaps = try bench.sqlite("SELECT case_id FROM events GROUP BY case_id HAVING count(*) != max(version) OR min(version) != 1")
@@ -41,7 +40,7 @@ struct ReliabilityCrashTests {
     // MARK: simulate
 
     @Test func aKilledSimulationLeavesWholeBatchesAndRunningItAgainCompletesIt() throws {
-        let bench = try Bench.workflowsDeployed.get().copy()
+        let bench = try DocketBench.workflowsDeployed.get().copy()
         let reference = try bench.copy()
         let batchSize = 12
         let simulate = ["simulate", "expert-review", "joint-verification", "tolerant-acceptance", "--cases", "120",
@@ -76,12 +75,12 @@ struct ReliabilityCrashTests {
 
     // MARK: import
 
-    static let receipt = DocketProcess.repository.deletingLastPathComponent().appendingPathComponent("shared/data/logs/receipt.xes.gz").path
+    static let receipt = SharedData.log("receipt.xes.gz")
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: receipt)))
+    @Test(.requires(.sharedData))
     func aKilledImportLeavesWholeCasesAndRunningItAgainCompletesIt() throws {
-        let bench = try Bench()
-        let reference = try Bench()
+        let bench = DocketBench()
+        let reference = DocketBench()
         // 1,434 cases, 10,011 events: about ten transactions of whole cases.
         let importing = ["import", Self.receipt, "--batch-size", "1000"]
         let started = Date()
@@ -138,7 +137,7 @@ struct ReliabilityCrashTests {
     }
 
     @Test func killedCommandsAreAllOrNothingAndRetryingThemWithTheirKeysCompletesTheWork() throws {
-        let bench = try Bench.workflowsDeployed.get().copy()
+        let bench = try DocketBench.workflowsDeployed.get().copy()
         let reference = try bench.copy()
         let workload = Self.workload
         // The uninterrupted run, on another thread while this one kills.

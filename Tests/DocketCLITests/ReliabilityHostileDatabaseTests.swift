@@ -1,14 +1,15 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// A database Docket cannot write: write-protected, held by another writer, from a newer Docket,
 /// damaged, or not a database at all. Every command says so clearly, exits 4, and writes nothing.
-@Suite("Reliability: unavailable databases")
+@Suite("Reliability: unavailable databases", .requires(.sqlite3))
 struct ReliabilityHostileDatabaseTests {
     /// A permit-check case `P1`, just opened.
-    func openedCase() throws -> Bench {
-        let bench = try Bench()
-        try bench.ok("deploy", Bench.workflows + "/permit-check.yaml")
+    func openedCase() throws -> DocketBench {
+        let bench = DocketBench()
+        try bench.ok("deploy", DocketBench.workflows + "/permit-check.yaml")
         try bench.ok("start", "permit-check", "--case", "P1", "--by", "alice", "--as", "applicant")
         return bench
     }
@@ -17,28 +18,20 @@ struct ReliabilityHostileDatabaseTests {
 
     /// Root writes to write-protected files; as root, the write-protected case runs `docket` as
     /// `nobody` (through `setpriv`), who owns the folder as a user owns theirs.
-    static let setpriv = "/usr/bin/setpriv"
-    static var canActAsAUser: Bool { getuid() != 0 || FileManager.default.isExecutableFile(atPath: setpriv) }
-
-    func asUser(_ bench: Bench, _ arguments: String...) throws -> Bench.Result {
-        guard getuid() == 0 else { return try bench.docket(arguments) }
-        return try bench.docket(["--reuid=65534", "--regid=65534", "--clear-groups", DocketProcess.binary.path] + arguments,
-                                executable: URL(fileURLWithPath: Self.setpriv))
+    func asUser(_ bench: DocketBench, _ arguments: String...) throws -> DocketBench.Result {
+        let (executable, arguments) = Unprivileged.command(DocketBinary.url, arguments)
+        return try bench.docket(arguments, executable: executable)
     }
 
-    func writeProtected() throws -> Bench {
+    func writeProtected() throws -> DocketBench {
         let bench = try openedCase()
-        if getuid() == 0 {
-            for path in try [bench.directory.path] + FileManager.default.contentsOfDirectory(atPath: bench.directory.path)
-                .map({ bench.directory.appendingPathComponent($0).path }) {
-                try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: path)
-            }
-        }
+        try Unprivileged.handOver([bench.directory.path] + FileManager.default.contentsOfDirectory(atPath: bench.directory.path)
+            .map { bench.directory.appendingPathComponent($0).path })
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: bench.database)
         return bench
     }
 
-    @Test(.enabled(if: canActAsAUser))
+    @Test(.requires(.unprivilegedUser))
     func firingOnAWriteProtectedLogExitsFourAndWritesNothing() throws {
         let bench = try writeProtected()
         let result = try asUser(bench, "fire", "P1", "accept", "--by", "bob", "--as", "clerk")
@@ -47,7 +40,7 @@ struct ReliabilityHostileDatabaseTests {
         #expect(try bench.eventCount() == 1)
     }
 
-    @Test(.enabled(if: canActAsAUser))
+    @Test(.requires(.unprivilegedUser))
     func aWriteProtectedLogCanStillBeShownAndVerified() throws {
         let bench = try writeProtected()
         let verify = try asUser(bench, "verify")
@@ -58,7 +51,7 @@ struct ReliabilityHostileDatabaseTests {
 
     /// `cases --open` catches the projection up to find the open cases; an auditor's copy cannot
     /// be written, so every case is read instead.
-    @Test(.enabled(if: canActAsAUser))
+    @Test(.requires(.unprivilegedUser))
     func aWriteProtectedLogStillListsItsOpenCases() throws {
         let bench = try writeProtected()
         let result = try asUser(bench, "cases", "--open", "--json")
@@ -71,35 +64,25 @@ struct ReliabilityHostileDatabaseTests {
     /// A `sqlite3` process that has read the log (so its WAL stays, as with a live writer) and then
     /// holds `BEGIN EXCLUSIVE` until `release()`.
     final class LockHolder {
-        let process = Process()
-        let input = Pipe()
-        let output = Pipe()
+        let sqlite3: RunningProcess
 
-        init(_ bench: Bench, beforeLocking: () throws -> Void) throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sqlite3", bench.database]
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
+        init(_ bench: DocketBench, beforeLocking: () throws -> Void) throws {
+            try Prerequisite.sqlite3.require()
+            sqlite3 = try Processes.start(try #require(Processes.tool("sqlite3")), [bench.database], interactive: true)
             try say("SELECT 'reading' FROM events LIMIT 1;", until: "reading")
             try beforeLocking()
             try say("BEGIN EXCLUSIVE; SELECT 'held';", until: "held")
         }
 
         func say(_ sql: String, until reply: String) throws {
-            input.fileHandleForWriting.write(Data((sql + "\n").utf8))
-            var seen = ""
-            while !seen.contains(reply) {
-                let chunk = output.fileHandleForReading.availableData
-                try #require(!chunk.isEmpty, "sqlite3 ended before replying \(reply)")
-                seen += String(decoding: chunk, as: UTF8.self)
-            }
+            sqlite3.write(sql + "\n")
+            try sqlite3.waitForOutput(containing: reply)
         }
 
         func release() {
-            input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            sqlite3.write("ROLLBACK;\n.quit\n")
+            sqlite3.closeInput()
+            _ = try? sqlite3.wait()
         }
     }
 
@@ -134,7 +117,7 @@ struct ReliabilityHostileDatabaseTests {
         let bench = try openedCase()
         try bench.sqlite("INSERT INTO grdb_migrations (identifier) VALUES ('0099_from_the_future')")
         for command in [["fire", "P1", "accept", "--by", "bob", "--as", "clerk"], ["show", "P1"], ["verify"],
-                        ["deploy", Bench.workflows]] {
+                        ["deploy", DocketBench.workflows]] {
             let result = try bench.docket(command)
             #expect(result.status == 4, "\(command)")
             #expect(result.stderr.contains("was created by a newer docket"), "\(command): \(result.stderr)")
@@ -145,10 +128,10 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aFileThatIsNotADatabaseExitsFourAndIsLeftAsItWas() throws {
-        let bench = try Bench()
+        let bench = DocketBench()
         let text = Data(String(repeating: "minutes of the panel meeting, 10 February 2020\n", count: 200).utf8)
         try text.write(to: URL(fileURLWithPath: bench.database))
-        for command in [["deploy", Bench.workflows], ["start", "permit-check", "--by", "alice"], ["show", "P1"], ["verify"]] {
+        for command in [["deploy", DocketBench.workflows], ["start", "permit-check", "--by", "alice"], ["show", "P1"], ["verify"]] {
             let result = try bench.docket(command)
             #expect(result.status == 4, "\(command)")
             #expect(result.stderr.contains("is damaged or is not a docket database"), "\(command): \(result.stderr)")
@@ -157,7 +140,7 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aLogCutShortExitsFour() throws {
-        let bench = try Bench.workflowsDeployed.get().copy()
+        let bench = try DocketBench.workflowsDeployed.get().copy()
         try bench.ok("simulate", "expert-review", "--cases", "150")
         let data = try Data(contentsOf: URL(fileURLWithPath: bench.database))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: bench.database))
@@ -167,8 +150,8 @@ struct ReliabilityHostileDatabaseTests {
     }
 
     @Test func aLogInAMissingFolderExitsFour() throws {
-        let bench = try Bench()
-        let result = try bench.docket("deploy", Bench.workflows, "--db", bench.directory.appendingPathComponent("no/such/folder/docket.sqlite").path)
+        let bench = DocketBench()
+        let result = try bench.docket("deploy", DocketBench.workflows, "--db", bench.directory.appendingPathComponent("no/such/folder/docket.sqlite").path)
         #expect(result.status == 4)
         #expect(result.stderr.contains("check that its directory exists"), "\(result.stderr)")
     }

@@ -1,12 +1,13 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// `--key`: a command retried from another process (the clerk's script ran again after a time-out)
 /// returns the first result and appends nothing; a key reused for another command is refused.
-@Suite("Reliability: idempotent commands across processes")
+@Suite("Reliability: idempotent commands across processes", .requires(.sqlite3))
 struct ReliabilityIdempotencyTests {
     /// A permit-check case `P1` in review.
-    func caseInReview() throws -> Bench { try Bench.permitInReview.get().copy() }
+    func caseInReview() throws -> DocketBench { try DocketBench.permitInReview.get().copy() }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

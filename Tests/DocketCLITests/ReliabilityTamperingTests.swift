@@ -1,15 +1,16 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// The log edited behind Docket's back with `sqlite3` (append-only triggers dropped first):
 /// `docket verify` exits 1 and its first error names the first bad position.
-@Suite("Reliability: tampering through the CLI")
+@Suite("Reliability: tampering through the CLI", .requires(.sqlite3))
 struct ReliabilityTamperingTests {
     /// Three permit-check cases, two events each: P1 at positions 1-2, P2 at 3-4, P3 at 5-6.
     /// Built once; each test tampers with its own copy.
-    static let original: Swift.Result<Bench, any Error> = Swift.Result {
-        let bench = try Bench()
-        try bench.ok("deploy", Bench.workflows + "/permit-check.yaml")
+    static let original: Swift.Result<DocketBench, any Error> = Swift.Result {
+        let bench = DocketBench()
+        try bench.ok("deploy", DocketBench.workflows + "/permit-check.yaml")
         for id in ["P1", "P2", "P3"] {
             try bench.ok("start", "permit-check", "--case", id, "--by", "alice", "--as", "applicant", "--at", "2020-02-10T09:00:00+08:00")
             try bench.ok("fire", id, "accept", "--by", "bob", "--as", "clerk", "--at", "2020-02-10T10:00:00+08:00")
@@ -18,14 +19,14 @@ struct ReliabilityTamperingTests {
         return bench
     }
 
-    func tampered(_ sql: String) throws -> Bench {
+    func tampered(_ sql: String) throws -> DocketBench {
         let bench = try Self.original.get().copy()
         try bench.tamper(sql)
         return bench
     }
 
     /// The first `error:` line of `verify`.
-    func firstProblem(_ bench: Bench) throws -> (status: Int32, line: String) {
+    func firstProblem(_ bench: DocketBench) throws -> (status: Int32, line: String) {
         let result = try bench.docket("verify")
         #expect(result.stdout.hasPrefix("FAILED: "))
         return (result.status, result.stderr.split(separator: "\n").first.map(String.init) ?? "")
@@ -85,7 +86,7 @@ struct ReliabilityTamperingTests {
     }
 
     @Test func aChangedCalendarDecidesNothing() throws {
-        let bench = try Bench.workflowsDeployed.get().copy()
+        let bench = try DocketBench.workflowsDeployed.get().copy()
         try bench.ok("start", "expert-review", "--case", "Q-1", "--by", "applicant-1", "--as", "applicant")
         try bench.tamper("DROP TRIGGER calendars_refuse_update; UPDATE calendars SET content = content || '# a forged holiday' WHERE name = 'cn-2020'")
         let accept = try bench.docket("fire", "Q-1", "accept", "--by", "clerk-wang", "--as", "clerk",

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,7 @@ import DocketCore
 /// and a seeded random generator for the property tests.
 enum CalendarFixtures {
     /// `Workflows/calendars/` of this checkout.
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Workflows/calendars")
+    static let directory = Repository.calendars
 
     /// The text of a shipped calendar file, e.g. `cn-2020`.
     static func text(_ name: String) throws -> String {

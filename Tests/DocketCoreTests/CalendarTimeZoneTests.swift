@@ -1,4 +1,5 @@
 import DocketCore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -60,11 +61,16 @@ import Testing
                 weeklyHours: WeeklyHours(DayHours([OfficeInterval(9, 0, 17, 0)].compactMap { $0 }), on: [.monday]))
             let zone = try #require(TimeZone(identifier: identifier))
             var rng = SplitMix64(seed: 11)
+            var offsets: [Int: Int] = [:]
             for _ in 0..<3000 {
                 let seconds = Int64.random(in: -2_208_988_800...4_102_444_800, using: &rng)  // 1900 to 2100
                 let expected = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
                 #expect(calendar.utcOffsetSeconds(at: Timestamp(seconds: seconds)) == expected, "\(identifier) at \(seconds)")
+                offsets[expected, default: 0] += 1
             }
+            // Every one of these zones changed its offset in the century: the draws must see it.
+            let usual = offsets.values.max() ?? 0
+            expectExercised(3000 - usual, of: 3000, atLeast: 0.01, "in \(identifier) fell outside its most common offset")
         }
     }
 
@@ -74,6 +80,7 @@ import Testing
         let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
         var rng = SplitMix64(seed: 12)
         let spots = [instant("2020-03-29T01:00:00Z"), instant("2020-10-25T01:00:00Z"), instant("2020-12-25T12:00:00Z")]
+        var working = 0
         for n in 0..<3000 {
             let t = spots[n % 3].adding(microseconds: Int64.random(in: -36 * hour...36 * hour, using: &rng))
             let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.microseconds) / 1e6))) * 1_000_000
@@ -82,7 +89,10 @@ import Testing
             let hours = berlin.hours(on: CalendarDate(daysSinceEpoch: Int(day)))
             let expected = hours.intervals.contains { $0.start <= timeOfDay && timeOfDay < $0.end }
             #expect(berlin.isWorkingTime(at: t) == expected, "\(t)")
+            if expected { working += 1 }
         }
+        expectExercised(working, of: 3000, atLeast: 0.1, "were in office hours")
+        expectExercised(3000 - working, of: 3000, atLeast: 0.1, "were outside office hours")
     }
 
     @Test func unknownTimeZoneIsRefused() {

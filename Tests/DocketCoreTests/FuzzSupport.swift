@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 
 /// A seeded, bounded mutator for hostile-input tests: the same seed gives the same mutants, so a
@@ -42,11 +43,7 @@ struct Mutator {
     /// Saves a mutant that broke an expectation, so it can be replayed with `docket validate`;
     /// returns where it is. Called only from failing expectations' messages.
     static func keep(_ text: String, as name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-failures")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(name)
-        try? Data(text.utf8).write(to: file)
-        return "mutant kept at \(file.path)"
+        "mutant kept at \(FuzzFailures.keep(Array(text.utf8), as: name))"
     }
 
     private var state: UInt64
@@ -154,16 +151,6 @@ func yamlLineCount(_ text: String) -> Int {
 
 /// The real files of `Workflows/` (definitions) and `Workflows/calendars/`: the fuzzing corpus.
 enum FuzzCorpus {
-    static let workflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Workflows")
-
-    static func texts(in directory: URL) -> [(name: String, text: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().compactMap { name in
-            (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)).map { (name, $0) }
-        }
-    }
-
-    static var definitions: [(name: String, text: String)] { texts(in: workflows) }
-    static var calendars: [(name: String, text: String)] { texts(in: workflows.appendingPathComponent("calendars")) }
+    static var definitions: [(name: String, text: String)] { Repository.yamlFiles(in: Repository.workflows) }
+    static var calendars: [(name: String, text: String)] { Repository.yamlFiles(in: Repository.calendars) }
 }

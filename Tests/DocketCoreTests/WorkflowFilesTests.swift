@@ -1,12 +1,11 @@
+import DocketTestSupport
 import Foundation
 import Testing
 @testable import DocketCore
 
 /// The authority's flows in `Workflows/` load, and drive end to end.
 @Suite struct WorkflowFilesTests {
-    static let workflowsDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Workflows")
+    static let workflowsDirectory = Repository.workflows
 
     static var files: [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: workflowsDirectory.path)) ?? []

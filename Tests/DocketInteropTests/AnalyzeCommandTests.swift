@@ -1,27 +1,13 @@
+import DocketTestSupport
 import Foundation
 import Testing
 
-/// The `docket` executable built next to the test bundle, if any.
-private let docketBinary: URL? = {
-    let candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("docket")
-    return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
-}()
-
-private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = docketBinary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+/// Runs the real `docket` (the one harness, ``DocketBench``), outside any log.
+private func run(_ arguments: [String]) throws -> DocketBench.Result {
+    try DocketBench().docket(arguments)
 }
 
-@Suite("docket analyze", .enabled(if: docketBinary != nil, "the docket executable is not built next to the tests"))
+@Suite("docket analyze", .requires(.docketBinary))
 struct AnalyzeCommandTests {
     @Test func badInputExitsWithStatusOneAndAnErrorLine() throws {
         let dir = TemporaryDirectory()

@@ -1,6 +1,7 @@
 import DocketInterop
 import Foundation
 import Testing
+import DocketTestSupport
 
 /// The error reading `bytes` (as a file named `name`) raises.
 func readError(_ bytes: [UInt8], name: String, options: EventLogFile.ReadOptions = .init()) -> LogReadError? {
@@ -24,7 +25,7 @@ let wellFormed = xes(
 @Suite("Bad input is an error naming the file and the place")
 struct BadInputTests {
     @Test func aTruncatedGzipFileIsReportedWithItsByteOffset() throws {
-        let full = gzipped(Array(wellFormed.utf8))
+        let full = try gzipped(Array(wellFormed.utf8))
         let error = try #require(readError(Array(full.dropLast(12)), name: "log.xes.gz"))
         #expect(error.code == .truncatedCompressedData)
         #expect(error.byteOffset == Int64(full.count - 12))
@@ -32,7 +33,7 @@ struct BadInputTests {
     }
 
     @Test func damagedGzipDataIsReported() throws {
-        var bytes = gzipped(Array(wellFormed.utf8))
+        var bytes = try gzipped(Array(wellFormed.utf8))
         for i in 20..<40 { bytes[i] ^= 0x5A }
         let error = try #require(readError(bytes, name: "log.xes.gz"))
         #expect(error.code == .corruptCompressedData || error.code == .truncatedCompressedData)

@@ -2,6 +2,7 @@ import DocketCore
 import DocketInterop
 import Foundation
 import Testing
+import DocketTestSupport
 
 func readCSV(_ text: String, options: CSVLogReader.Options = .init()) throws -> (events: [LogEvent], summary: CSVLogReader.Summary) {
     let dir = TemporaryDirectory()

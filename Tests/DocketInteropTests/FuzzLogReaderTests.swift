@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 import Testing
 @testable import DocketInterop
@@ -9,18 +10,19 @@ enum LogFuzzBudget {
     static var minutesAllowed: Int { max(3, iterations / 1_000 + 1) }
 }
 
-/// Mutated event logs, from the real files of `/work/shared/data/logs` (the textbook XES log, the
+/// Mutated event logs, from the real files of `../shared/data/logs` (the textbook XES log, the
 /// head of the sepsis CSV, a gzip-compressed XES log), never crash or hang the readers: each is
 /// read to the end or refused with a ``LogReadError`` that names the file and says what is wrong.
 ///
+/// Each test counts the mutants read and refused, and expects enough of each (a mutator that
+/// drifts so that every mutant lands on one side tests only that side).
+///
 /// `DOCKET_FUZZ_ITERATIONS` sets the mutants per format (default 60), `DOCKET_FUZZ_SEED` the seed.
-@Suite("Fuzzing: XES and CSV logs", .timeLimit(.minutes(LogFuzzBudget.minutesAllowed)))
+@Suite("Fuzzing: XES and CSV logs", .requires(.sharedData), .timeLimit(.minutes(LogFuzzBudget.minutesAllowed)))
 struct FuzzLogReaderTests {
-    static let logs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/logs")
+    static var logs: URL { SharedData.logs }
     static var iterations: Int { LogFuzzBudget.iterations }
     static var seed: UInt64 { ProcessInfo.processInfo.environment["DOCKET_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x0D0C_4E7F_2020 }
-    static let corpusAvailable = FileManager.default.fileExists(atPath: logs.appendingPathComponent("running-example.xes").path)
     static let maximumBytes = 64 * 1024
 
     static let tokens: [String] = [
@@ -85,13 +87,13 @@ struct FuzzLogReaderTests {
         return bytes
     }
 
-    /// Reads `bytes` as a log file; returns the number of events, or records an issue unless the
-    /// reader refused it with a clear ``LogReadError``.
-    @discardableResult
-    static func read(_ bytes: [UInt8], name: String, context: @autoclosure () -> String) throws -> Int? {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-logs-\(ProcessInfo.processInfo.processIdentifier)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(UUID().uuidString + "-" + name)
+    /// Where the mutants are written, one at a time; removed with the test suite.
+    let directory = TemporaryDirectory("fuzz-logs")
+
+    /// Reads `bytes` as a log file; returns the number of events, or nil when the reader refused it
+    /// (recording an issue unless it refused it with a clear ``LogReadError``).
+    func read(_ bytes: [UInt8], name: String, context: @autoclosure () -> String) throws -> Int? {
+        let file = directory.url.appendingPathComponent(UUID().uuidString + "-" + name)
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         do {
@@ -104,17 +106,13 @@ struct FuzzLogReaderTests {
             #expect(error.description.hasPrefix(name), "\(context()): \(error)")
             return nil
         } catch {
-            Issue.record("\(context()): not a LogReadError: \(type(of: error)): \(error); mutant kept at \(keep(bytes, name))")
+            Issue.record("\(context()): not a LogReadError: \(type(of: error)): \(error); mutant kept at \(Self.keep(bytes, name))")
             return nil
         }
     }
 
     static func keep(_ bytes: [UInt8], _ name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-fuzz-failures")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(UUID().uuidString.prefix(8) + "-" + name)
-        try? Data(bytes).write(to: file)
-        return file.path
+        FuzzFailures.keep(bytes, as: UUID().uuidString.prefix(8) + "-" + name)
     }
 
     /// The first `count` lines of a corpus file.
@@ -124,41 +122,50 @@ struct FuzzLogReaderTests {
         return Array(lines.joined(separator: [UInt8(ascii: "\n")])) + [UInt8(ascii: "\n")]
     }
 
-    @Test(.enabled(if: corpusAvailable)) func mutatedXESLogsAreReadOrRefusedClearly() throws {
+    @Test func mutatedXESLogsAreReadOrRefusedClearly() throws {
         let seed = try Array(Data(contentsOf: Self.logs.appendingPathComponent("running-example.xes")))
-        #expect(try Self.read(seed, name: "running-example.xes", context: "the seed") == 42)
+        #expect(try read(seed, name: "running-example.xes", context: "the seed") == 42)
         var g = Generator(state: Self.seed)
-        var refused = 0
+        var outcomes = FuzzOutcomes()
         for iteration in 0..<Self.iterations {
             let mutant = Self.mutate(text: seed, &g)
-            if try Self.read(mutant, name: "fuzzed.xes", context: "XES iteration \(iteration) (seed \(Self.seed)), kept at \(Self.keep(mutant, "fuzzed.xes"))") == nil {
-                refused += 1
-            }
+            let events = try read(mutant, name: "fuzzed.xes", context: "XES iteration \(iteration) (seed \(Self.seed)), kept at \(Self.keep(mutant, "fuzzed.xes"))")
+            outcomes.record(accepted: events != nil)
         }
-        #expect(refused > 0)
+        // Most XES mutants break the XML (about one in ten is still read): at least 5% read.
+        outcomes.expectAccepted(atLeast: 0.05, "XES mutants")
+        outcomes.expectRefused(atLeast: 0.1, "XES mutants")
+        print("fuzzed XES logs: \(outcomes)")
     }
 
-    @Test(.enabled(if: corpusAvailable)) func mutatedCSVLogsAreReadOrRefusedClearly() throws {
+    @Test func mutatedCSVLogsAreReadOrRefusedClearly() throws {
         let seed = try Self.head("sepsis.csv", lines: 100)
-        #expect(try Self.read(seed, name: "sepsis-head.csv", context: "the seed") == 99)
+        #expect(try read(seed, name: "sepsis-head.csv", context: "the seed") == 99)
         var g = Generator(state: Self.seed &+ 1)
-        var refused = 0
+        var outcomes = FuzzOutcomes()
         for iteration in 0..<Self.iterations {
             let mutant = Self.mutate(text: seed, &g)
-            if try Self.read(mutant, name: "fuzzed.csv", context: "CSV iteration \(iteration) (seed \(Self.seed &+ 1)), kept at \(Self.keep(mutant, "fuzzed.csv"))") == nil {
-                refused += 1
-            }
+            let events = try read(mutant, name: "fuzzed.csv", context: "CSV iteration \(iteration) (seed \(Self.seed &+ 1)), kept at \(Self.keep(mutant, "fuzzed.csv"))")
+            outcomes.record(accepted: events != nil)
         }
-        #expect(refused > 0)
+        outcomes.expectBoth(atLeast: 0.1, "CSV mutants")
+        print("fuzzed CSV logs: \(outcomes)")
     }
 
-    @Test(.enabled(if: corpusAvailable)) func damagedCompressedLogsAreRefusedClearly() throws {
+    /// Damaged compressed data is refused: a mutant may still be read when only a header field the
+    /// format does not check (the modification time, the OS byte) was hit, but most must be refused.
+    @Test func damagedCompressedLogsAreRefusedClearly() throws {
         let seed = try Array(Data(contentsOf: Self.logs.appendingPathComponent("receipt.xes.gz")))
+        #expect(try read(seed, name: "receipt.xes.gz", context: "the seed") == 8_577)
         var g = Generator(state: Self.seed &+ 2)
+        var outcomes = FuzzOutcomes()
         // Each mutant is inflated to the end (or to the damage): fewer of them, the file is 200 KB.
-        for iteration in 0..<max(1, Self.iterations / 30) {
+        for iteration in 0..<max(10, Self.iterations / 30) {
             let mutant = Self.mutate(binary: seed, &g)
-            try Self.read(mutant, name: "fuzzed.xes.gz", context: "gzip iteration \(iteration) (seed \(Self.seed &+ 2)), kept at \(Self.keep(mutant, "fuzzed.xes.gz"))")
+            let events = try read(mutant, name: "fuzzed.xes.gz", context: "gzip iteration \(iteration) (seed \(Self.seed &+ 2)), kept at \(Self.keep(mutant, "fuzzed.xes.gz"))")
+            outcomes.record(accepted: events != nil)
         }
+        outcomes.expectRefused(atLeast: 0.8, "damaged gzip files")
+        print("damaged gzip logs: \(outcomes)")
     }
 }

@@ -1,5 +1,6 @@
 import DocketAnalytics
 import DocketInterop
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -62,7 +63,7 @@ func differences(reference: Any, ours: JSONValue, path: String = "") -> [String]
 struct ReferenceFiguresTests {
     @Test(
         "every reference figure is reproduced",
-        .enabled(if: SharedData.isAvailable, SharedData.skipMessage),
+        .requires(.sharedData),
         arguments: SharedData.logNames)
     func everyReferenceFigureIsReproduced(log: String) throws {
         let report = try analyze(SharedData.log(log))

@@ -1,15 +1,13 @@
 import DocketCore
 import DocketInterop
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// The XES and CSV writers produce what the readers (and pm4py) read back unchanged.
 @Suite struct WriterTests {
-    static func temporaryPath(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-writer-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
+    /// A path in a new temporary directory (removed when the test process exits).
+    static func temporaryPath(_ name: String) -> String { TemporaryDirectory.path(name, prefix: "writer") }
 
     static func time(_ text: String) -> Timestamp { Timestamp.parse(iso8601: text)! }
 

@@ -1,5 +1,6 @@
 import DocketCore
 import DocketInterop
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -14,6 +15,13 @@ func readXES(bytes: [UInt8], in dir: TemporaryDirectory, name: String = "log.xes
     var events: [LogEvent] = []
     try XESReader(path: path, displayName: name, options: options).forEachBatch { events += $0 }
     return events
+}
+
+/// Gzip-compresses bytes with the system `gzip` tool (test fixture only).
+func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
+    let result = try Processes.run(tool: "gzip", ["-n", "-c"], stdin: Data(bytes))
+    try #require(result.status == 0, "gzip: \(result.stderr)")
+    return [UInt8](result.stdoutData)
 }
 
 /// An XES log with the given trace bodies.
@@ -102,7 +110,7 @@ struct XESReaderTests {
         let dir = TemporaryDirectory()
         let text = Array(xes("<string key=\"concept:name\" value=\"c\"/>" + event("a", "2020-01-01T00:00:00Z")).utf8)
         let half = text.count / 2
-        let bytes = gzipped(Array(text[..<half])) + gzipped(Array(text[half...]))
+        let bytes = try gzipped(Array(text[..<half])) + gzipped(Array(text[half...]))
         #expect(try readXES(bytes: bytes, in: dir, name: "log.xes.gz").map(\.activity) == ["a"])
     }
 

@@ -1,6 +1,7 @@
 import DocketCore
 import DocketInterop
 import DocketService
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -100,7 +101,7 @@ import Testing
         #expect(report.fittingTraces == 1, "\(report.entries.map(\.deviation.description))")
     }
 
-    @Test func theBPIC2020DeclarationsLogMostlyFitsItsChain() throws {
+    @Test(.requires(.sharedData)) func theBPIC2020DeclarationsLogMostlyFitsItsChain() throws {
         let path = workflowsFolder + "/bpic2020-declarations.yaml"
         let context = try ConformanceChecker.context(forDefinitionAt: path)
         let map = try ActivityMap.load(

@@ -3,17 +3,15 @@ import DocketCore
 import DocketInterop
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
 /// `docket export`: the log goes back out as XES, CSV and JSONL; an exported import measures
 /// like the original file.
 @Suite struct ExportTests {
-    static func temporaryPath(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-export-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
+    /// A path in a new temporary directory (removed when the test process exits).
+    static func temporaryPath(_ name: String) -> String { TemporaryDirectory.path(name, prefix: "export") }
 
     /// Imports `log`, exports it as `format`, and returns the figures of the original and of the export.
     static func roundTrip(_ log: String, _ format: ExportFormat) throws -> (original: JSONValue, exported: JSONValue) {
@@ -25,13 +23,13 @@ import Testing
         return (try ImportFixtures.figures(path), try ImportFixtures.figures(out))
     }
 
-    @Test(arguments: ["running-example.xes", "receipt.xes.gz"])
+    @Test(.requires(.sharedData), arguments: ["running-example.xes", "receipt.xes.gz"])
     func anExportedXESMeasuresLikeTheOriginal(_ log: String) throws {
         let (original, exported) = try Self.roundTrip(log, .xes)
         #expect(exported == original)
     }
 
-    @Test(arguments: ["running-example.xes", "receipt.xes.gz"])
+    @Test(.requires(.sharedData), arguments: ["running-example.xes", "receipt.xes.gz"])
     func anExportedCSVMeasuresLikeTheOriginal(_ log: String) throws {
         let (original, exported) = try Self.roundTrip(log, .csv)
         // pm4py holds CSV rows sorted by case id, so "the first case" of a CSV is the smallest id,

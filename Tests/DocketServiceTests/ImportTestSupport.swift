@@ -3,16 +3,14 @@ import DocketCore
 import DocketInterop
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 
 /// Logs for the import, export and conformance tests: hand-made XES written to temporary files,
 /// and the real logs of `../shared/data/logs`.
 enum ImportFixtures {
-    /// `../shared/data/logs` beside the repository.
-    static let sharedLogs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/logs")
-
-    static func sharedLog(_ name: String) -> String { sharedLogs.appendingPathComponent(name).path }
+    /// A log of `../shared/data/logs` (tests that read one carry `.requires(.sharedData)`).
+    static func sharedLog(_ name: String) -> String { SharedData.log(name) }
 
     /// One log event of a hand-made trace.
     struct Step {
@@ -24,11 +22,9 @@ enum ImportFixtures {
         var lifecycle: String? = nil
     }
 
-    /// Writes `text` to a fresh temporary file called `name`.
+    /// Writes `text` to a fresh temporary file called `name` (removed when the test process exits).
     static func file(_ text: String, name: String = "log.xes") -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-import-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(name).path
+        let path = TemporaryDirectory.path(name, prefix: "import")
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }

@@ -3,6 +3,7 @@ import DocketCore
 import DocketInterop
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -97,7 +98,7 @@ import Testing
         }
     }
 
-    @Test func importedCasesLastAsLongAsTheLogSays() throws {
+    @Test(.requires(.sharedData)) func importedCasesLastAsLongAsTheLogSays() throws {
         let importer = try ImportFixtures.importer()
         let path = ImportFixtures.sharedLog("receipt.xes.gz")
         try importer.run(path: path, options: .init())
@@ -117,7 +118,7 @@ import Testing
         #expect(abs(mean - reference) <= 1e-9 * reference)
     }
 
-    @Test func theReportOfAnImportShowsTheDurationsAnalyzeComputesOnTheFile() throws {
+    @Test(.requires(.sharedData)) func theReportOfAnImportShowsTheDurationsAnalyzeComputesOnTheFile() throws {
         let store = try SQLiteEventStore(path: temporaryDatabase())
         let path = ImportFixtures.sharedLog("receipt.xes.gz")
         try LogImporter(catalog: WorkflowCatalog(store: store)).run(path: path, options: .init())
@@ -330,7 +331,7 @@ import Testing
         #expect(broken?.lines.first?.contains(": error: YAML syntax error:") == true)
     }
 
-    @Test func theBPIC2020MapNamesEveryActivityOfTheLogAndOnlyEventsOfItsWorkflow() throws {
+    @Test(.requires(.sharedData)) func theBPIC2020MapNamesEveryActivityOfTheLogAndOnlyEventsOfItsWorkflow() throws {
         let definition = try DefinitionLoader.load(
             text: try String(contentsOfFile: workflowsFolder + "/bpic2020-declarations.yaml", encoding: .utf8),
             file: "bpic2020-declarations.yaml").get()

@@ -2,10 +2,12 @@ import DocketAnalytics
 import DocketCore
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
-/// Not a test: writes a large, realistic event log for measuring `docket replay` and `docket
+/// Not a test, and gated on its variable rather than on a prerequisite (skipped in every
+/// ordinary run, required or not): writes a large, realistic event log for measuring `docket replay` and `docket
 /// report` (Benchmarks, issue 7). Runs only when `DOCKET_PROJECTION_LOG` names the file to write:
 ///
 ///     DOCKET_PROJECTION_LOG=/tmp/big.sqlite DOCKET_PROJECTION_EVENTS=1000000 \
@@ -21,8 +23,7 @@ import Testing
         let path = try #require(Self.path)
         let target = Int(ProcessInfo.processInfo.environment["DOCKET_PROJECTION_EVENTS"] ?? "") ?? 100_000
         let store = try SQLiteEventStore(path: path)
-        let workflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Workflows")
+        let workflows = Repository.workflows
         let files = try FileManager.default.contentsOfDirectory(atPath: workflows.path).filter { $0.hasSuffix(".yaml") }.sorted()
         let calendarFiles = try FileManager.default.contentsOfDirectory(atPath: workflows.appendingPathComponent("calendars").path)
             .filter { $0.hasSuffix(".yaml") }.sorted()

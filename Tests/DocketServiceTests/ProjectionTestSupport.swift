@@ -2,6 +2,7 @@ import DocketAnalytics
 import DocketCore
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -18,28 +19,14 @@ func at(_ text: String) -> Timestamp {
 /// Hours in seconds, as reports give durations.
 func seconds(hours: Double) -> Double { hours * 3600 }
 
-/// A directory under the system's temporary directory, removed when the value goes away.
-final class ProjectionTempDirectory: @unchecked Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("docket-projection-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// A fresh SQLite event log in a temporary directory.
 struct ProjectionFixture {
-    let directory: ProjectionTempDirectory
+    let directory: TemporaryDirectory
     let store: SQLiteEventStore
     let path: String
 
     init() throws {
-        directory = try ProjectionTempDirectory()
+        directory = TemporaryDirectory("projection")
         path = directory.path("docket.sqlite")
         store = try SQLiteEventStore(path: path)
     }

@@ -1,18 +1,15 @@
 import DocketCore
 import DocketService
 import DocketStore
+import DocketTestSupport
 import Foundation
 
-/// A fresh SQLite event log in its own temporary directory.
-func temporaryDatabase() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("docket-service-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent("docket.sqlite").path
-}
+/// A fresh SQLite event log in its own temporary directory (removed when the test process exits:
+/// the services built on it keep it open).
+func temporaryDatabase() -> String { TemporaryDirectory.path("docket.sqlite", prefix: "service") }
 
 /// The repository's `Workflows/` folder.
-let workflowsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Workflows").path
+let workflowsFolder = Repository.workflows.path
 
 /// The issue-3 example, verbatim.
 let permitCheck = """

@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ struct ConcurrentWritersTests {
     }
 
     @Test func writersOnTwoConnectionsWinEachVersionExactlyOnce() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("store")
         let path = directory.path("docket.sqlite")
         let stores = [try SQLiteEventStore(path: path), try SQLiteEventStore(path: path)]
         try stores[0].append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
@@ -54,7 +55,7 @@ struct ConcurrentWritersTests {
     }
 
     @Test func aRetriedCommandRacingItselfIsRecordedOnce() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("store")
         let path = directory.path("docket.sqlite")
         let stores = [try SQLiteEventStore(path: path), try SQLiteEventStore(path: path)]
         try stores[0].append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
@@ -83,38 +84,24 @@ struct ConcurrentWriterProcessesTests {
     static let databaseKey = "DOCKET_STORE_WRITER_DB"
     static let startSignalKey = "DOCKET_STORE_WRITER_GO"
     static let winsPerProcess = 25
-    static let testBinary = CommandLine.arguments[0]
-    static let canRunItself = testBinary.hasSuffix(".xctest") && FileManager.default.isExecutableFile(atPath: testBinary)
 
-    @Test(.enabled(if: canRunItself, "needs the test binary as an executable"))
+    @Test(.requires(.runnableTestBinary))
     func writersInSeparateProcessesWinEachVersionExactlyOnce() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("store")
         let path = directory.path("docket.sqlite")
         let startSignal = directory.path("go")
         let store = try SQLiteEventStore(path: path)
         try store.append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
 
         let processCount = 3
-        let writers = try (0..<processCount).map { index in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.testBinary)
-            process.arguments = ["--testing-library", "swift-testing", "--filter", "writerProcess"]
-            process.environment = ProcessInfo.processInfo.environment.merging(
-                [Self.databaseKey: path, Self.startSignalKey: startSignal]) { _, new in new }
-            let log = directory.path("writer-\(index).log")
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            return (process, log)
+        let writers = try (0..<processCount).map { _ in
+            try TestBinary.start(filter: "writerProcess", environment: [Self.databaseKey: path, Self.startSignalKey: startSignal])
         }
         // Every writer waits for this file, so that they all start racing together.
         FileManager.default.createFile(atPath: startSignal, contents: nil)
-        for (process, log) in writers {
-            process.waitUntilExit()
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            #expect(process.terminationStatus == 0, "writer failed:\n\(output)")
+        for writer in writers {
+            let result = try writer.wait()
+            #expect(result.status == 0 && TestBinary.passed("writerProcess", in: result.stdout + result.stderr), "writer failed:\n\(result.stdout)\(result.stderr)")
         }
 
         let total = 1 + processCount * Self.winsPerProcess
@@ -124,7 +111,8 @@ struct ConcurrentWriterProcessesTests {
         #expect(try store.verify().isOK)
     }
 
-    /// One writer process of the test above; runs only when started by it.
+    /// One writer process of the test above; runs only when started by it (a role, not a
+    /// prerequisite: skipped in every ordinary run).
     @Test(.enabled(if: ProcessInfo.processInfo.environment[databaseKey] != nil))
     func writerProcess() throws {
         let environment = ProcessInfo.processInfo.environment

@@ -1,4 +1,5 @@
 @testable import DocketStore
+import DocketTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -7,13 +8,8 @@ import Testing
 /// store applies, each migration under its file name.
 @Suite("Embedded migrations")
 struct EmbeddedMigrationsTests {
-    /// `Migrations/` at the top of the package, found from this file's path.
-    static let migrationsDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // SQLite
-        .deletingLastPathComponent()  // DocketStoreTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .appendingPathComponent("Migrations")
+    /// `Migrations/` at the top of the package.
+    static let migrationsDirectory = Repository.migrations
 
     static func migrationFiles() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: migrationsDirectory, includingPropertiesForKeys: nil)
@@ -36,7 +32,7 @@ struct EmbeddedMigrationsTests {
     }
 
     @Test func aNewDatabaseRecordsEveryMigrationUnderItsFileName() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory("store")
         let path = directory.path("docket.sqlite")
         _ = try SQLiteEventStore(path: path)
         let applied = try DatabaseQueue(path: path).read { db in

@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -12,7 +13,7 @@ struct FaultTests {
     let path: String
 
     init() throws {
-        directory = try TemporaryDirectory()
+        directory = TemporaryDirectory("store")
         path = directory.path("docket.sqlite")
     }
 
@@ -40,9 +41,11 @@ struct FaultTests {
         #expect(error?.code == .schemaOutdated)
     }
 
-    /// Root ignores file permissions, so this runs only for other users (as in CI).
-    @Test(.enabled(if: getuid() != 0, "root writes to write-protected files"))
+    /// Root ignores file permissions: as root, this test runs again in a copy of the test binary
+    /// as `nobody` (``TestBinary/runTest(_:unprivileged:sourceLocation:)``), where it passes or fails.
+    @Test(.requires(.unprivilegedUser, .runnableTestBinary))
     func aWriteProtectedFileIsAReadOnlyError() throws {
+        if Unprivileged.isRoot { return try TestBinary.runTest("aWriteProtectedFileIsAReadOnlyError", unprivileged: true) }
         try SQLiteEventStore(path: path).openAndAccept("C-1")
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file)

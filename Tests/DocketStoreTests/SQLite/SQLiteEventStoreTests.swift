@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -12,7 +13,7 @@ struct SQLiteEventStoreTests {
     let path: String
 
     init() throws {
-        directory = try TemporaryDirectory()
+        directory = TemporaryDirectory("store")
         path = directory.path("docket.sqlite")
     }
 

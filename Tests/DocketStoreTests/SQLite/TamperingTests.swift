@@ -1,5 +1,6 @@
 import DocketCore
 @testable import DocketStore
+import DocketTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -14,7 +15,7 @@ struct TamperingTests {
 
     /// A log of three cases, two events each: positions 1...6, C-1 at 1-2, C-2 at 3-4, C-3 at 5-6.
     init() throws {
-        directory = try TemporaryDirectory()
+        directory = TemporaryDirectory("store")
         path = directory.path("docket.sqlite")
         store = try SQLiteEventStore(path: path, clock: SteppingClock())
         try store.deploy(.workflow, id: "permit-check", version: 1, content: Sample.definition)

@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 
 /// A clock that starts at 2020-03-02T00:00:00Z and moves one second per reading, so recorded
@@ -25,22 +26,6 @@ final class SteppingClock: WallClock, @unchecked Sendable {
     }
 }
 
-/// A directory under the system's temporary directory, removed when the value goes away.
-final class TemporaryDirectory: @unchecked Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("docket-store-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 /// The implementations every contract test runs against.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
@@ -52,7 +37,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     func make(clock: SteppingClock = SteppingClock()) throws -> StoreFixture {
         switch self {
         case .sqlite:
-            let directory = try TemporaryDirectory()
+            let directory = TemporaryDirectory("store")
             let store = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: clock)
             return StoreFixture(store: store, clock: clock, directory: directory)
         case .inMemory:
@@ -107,26 +92,5 @@ extension EventStore {
     @discardableResult
     func openAndAccept(_ caseID: String) throws -> AppendResult {
         try append([Sample.opened(caseID), Sample.accepted(caseID)], to: caseID, expectedVersion: 0)
-    }
-}
-
-/// A value shared between threads in tests.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-
-    func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        body(&stored)
     }
 }
