@@ -153,8 +153,9 @@ extension CaseState {
                     dueAt: due, onBreach: statutory.onBreach, breachRecorded: false))
             }
         }
-        guard let currentState = context.definition.state(named: current.state) else { return first }
-        if current.breachDueAt == nil, let rule = currentState.limit {
+        let states = context.definition.states
+        guard let index = states.firstIndex(where: { $0.name == current.state }) else { return first }
+        if current.breachDueAt == nil, let rule = states[index].limit {
             let identity = context.calendarIdentity
             let due: Timestamp
             if let known = dueTimes?.stay, known.calendar === identity, known.limit == rule.within, known.enteredAt == current.enteredAt {
@@ -169,12 +170,13 @@ extension CaseState {
                 kind: .state, state: current.state, limit: rule.within, startedAt: current.enteredAt,
                 dueAt: due, onBreach: rule.onBreach, breachRecorded: false))
         }
-        if let region = currentState.parallel {
+        if let region = states[index].parallel {
             for progress in branches where progress.isActive && progress.visit.breachDueAt == nil {
-                guard let branch = region.branch(named: progress.branch),
-                      let state = branch.state(named: progress.visit.state), let rule = state.limit else { continue }
+                guard let b = region.branches.firstIndex(where: { $0.name == progress.branch }),
+                      let s = region.branches[b].states.firstIndex(where: { $0.name == progress.visit.state }),
+                      let rule = region.branches[b].states[s].limit else { continue }
                 consider(Deadline(
-                    kind: .state, state: state.name, region: progress.region, branch: progress.branch,
+                    kind: .state, state: progress.visit.state, region: progress.region, branch: progress.branch,
                     limit: rule.within, startedAt: progress.visit.enteredAt,
                     dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.calendar),
                     onBreach: rule.onBreach, breachRecorded: false))

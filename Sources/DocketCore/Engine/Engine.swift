@@ -37,9 +37,9 @@ public enum Engine {
         guard let current = state.take() else {
             // Opening is the only command on a case that does not exist yet.
             guard case let .open(open) = command else { throw Refusal.unknownCase(command.caseID) }
-            let opening = try Decision(opening: open, context: context)
-            state = opening.state
-            return opening.events
+            let opened = try Decision(opening: open, context: context).decided()
+            state = opened.state
+            return opened.events
         }
         // The decision owns the state while it decides, and hands it back evolved (or, refused,
         // as it was).
@@ -53,11 +53,13 @@ public enum Engine {
             case let .tick(tick): try decision.tick(tick)
             }
         } catch {
-            state = decision.stateBeforeBreaches ?? decision.state
-            throw decision.explained(error)
+            let refusal = decision.explained(error)
+            state = decision.refused()
+            throw refusal
         }
-        state = decision.state
-        return decision.events
+        let decided = decision.decided()
+        state = decided.state
+        return decided.events
     }
 
     /// Folds `event` into the case's state. `state` stays `nil` only when there is no case yet and
@@ -98,6 +100,16 @@ struct Decision {
     }
 
     var definition: WorkflowDefinition { context.definition }
+
+    /// The case's state after the events decided, and the events: the decision's outcome.
+    consuming func decided() -> (state: CaseState, events: [CaseEvent]) {
+        (state, events)
+    }
+
+    /// The state the caller keeps when the command is refused: as it was before the decision.
+    consuming func refused() -> CaseState {
+        stateBeforeBreaches ?? state
+    }
 
     // MARK: Commands
 
@@ -338,16 +350,16 @@ struct Decision {
             return
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
-        let from = definition.state(named: candidate.state)
+        let from = definition.states.firstIndex { $0.name == candidate.state }
         // Leaving a parallel state cancels the branches still running; leaving a clock-stopping
         // state starts the statutory clock again.
-        if from?.parallel != nil {
+        if let from, definition.states[from].parallel != nil {
             for progress in state.activeBranches {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if from?.stopsClock == true, state.isClockStopped {
+        if let from, definition.states[from].stopsClock, state.isClockStopped {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
