@@ -37,13 +37,13 @@ public enum Engine {
         guard let current = state.take() else {
             // Opening is the only command on a case that does not exist yet.
             guard case let .open(open) = command else { throw Refusal.unknownCase(command.caseID) }
-            let opened = try Decision(opening: open, context: context).decided()
-            state = opened.state
-            return opened.events
+            let (opened, events) = try Decision(opening: open, context: context).decided()
+            state = opened
+            return events
         }
         // The decision owns the state while it decides, and hands it back evolved (or, refused,
         // as it was).
-        var decision = Decision(state: current, caseID: command.caseID, context: context)
+        var decision = Decision(state: consume current, caseID: command.caseID, context: context)
         do throws(Refusal) {
             switch command {
             case .open: throw Refusal(.caseAlreadyExists, "case '\(decision.caseID)' already exists (opened \(decision.state.openedAt) in workflow '\(decision.state.workflowID)')",
@@ -57,9 +57,9 @@ public enum Engine {
             state = decision.refused()
             throw refusal
         }
-        let decided = decision.decided()
-        state = decided.state
-        return decided.events
+        let (evolved, events) = (consume decision).decided()
+        state = evolved
+        return events
     }
 
     /// Folds `event` into the case's state. `state` stays `nil` only when there is no case yet and
