@@ -77,7 +77,7 @@ struct History {
     @discardableResult
     mutating func run(_ command: Command) throws -> [CaseEvent] {
         let events = try Engine.decide(states[command.caseID], command, context)
-        for event in events { states[command.caseID] = Engine.evolve(states[command.caseID], event) }
+        for event in events { Engine.evolve(&states[command.caseID], event) }
         log += events
         return events
     }

@@ -128,7 +128,7 @@ import Testing
         try driver.fire("accept", as: "clerk")
         try driver.fire("approve", as: "approver", documents: ["site_photos"])
         var folded: CaseState?
-        for event in driver.log { folded = Engine.evolve(folded, event) }
+        for event in driver.log { Engine.evolve(&folded, event) }
         let decoded = try JSONDecoder().decode([CaseEvent].self, from: JSONEncoder().encode(driver.log))
         #expect(CaseState.replay(decoded) == folded)
         #expect(folded?.version == 3)

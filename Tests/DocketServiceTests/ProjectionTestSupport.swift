@@ -132,7 +132,7 @@ struct StoreDriver {
         guard !events.isEmpty else { return [] }
         try store.append(events, to: command.caseID, expectedVersion: before?.version ?? 0)
         var state = before
-        for event in events { state = Engine.evolve(state, event) }
+        for event in events { Engine.evolve(&state, event) }
         states[command.caseID] = state
         return events
     }
@@ -244,7 +244,7 @@ struct RandomHistory {
         let before = states[command.caseID]
         guard let events = try? Engine.decide(before, command, context), !events.isEmpty else { return nil }
         var state = before
-        for event in events { state = Engine.evolve(state, event) }
+        for event in events { Engine.evolve(&state, event) }
         states[command.caseID] = state
         if before == nil { open.append(command.caseID) }
         if state?.isClosed == true { open.removeAll { $0 == command.caseID } }

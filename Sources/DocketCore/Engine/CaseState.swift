@@ -127,16 +127,11 @@ public struct CaseState: Hashable, Sendable {
 
     /// Applies one event that follows the opening.
     mutating func apply(_ event: CaseEvent) {
-        apply(event.type, actor: event.actor, onBehalfOf: event.onBehalfOf, at: event.occurredAt, event.payload)
-    }
-
-    /// ``apply(_:)`` from the event's parts: the engine folds what it emits before it builds the
-    /// event, so that the event is moved into the log rather than copied.
-    mutating func apply(_ type: CaseEventType, actor: String, onBehalfOf: String?, at: Timestamp, _ p: EventPayload) {
+        let p = event.payload, at = event.occurredAt
         version += 1
         lastEventAt = max(lastEventAt, at)
         supply(p.documents)
-        switch type {
+        switch event.type {
         case .caseOpened:
             break  // a second opening is not a fact the engine produces; ignore it
         case .transitionFired:
@@ -164,7 +159,7 @@ public struct CaseState: Hashable, Sendable {
             branches[index].cancelled = true
         case .voteCast:
             guard let vote = p.vote.flatMap(Ballot.init(rawValue:)) else { return }
-            current.ballots.append(BallotRecord(voter: onBehalfOf ?? actor, ballot: vote, actor: actor, at: at))
+            current.ballots.append(BallotRecord(voter: event.onBehalfOf ?? event.actor, ballot: vote, actor: event.actor, at: at))
         case .deadlineBreached:
             let record = BreachRecord(deadline: p.deadline ?? "state", state: p.state, region: p.region, branch: p.branch,
                                       dueAt: p.dueAt ?? at, recordedAt: at)

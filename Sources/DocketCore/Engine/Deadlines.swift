@@ -124,11 +124,9 @@ extension CaseState {
     /// The earliest limit whose breach is not recorded yet and that runs out before `limit` (or at
     /// it, when `inclusive`); among limits due at the same instant, the first in the order of
     /// ``deadlines(in:)``. The engine asks this before every command: it is ``deadlines(in:)``
-    /// filtered, without working out the due times of limits already recorded as breached.
-    ///
-    /// It reads the context through a pointer (the engine's, valid for the call): passed by
-    /// value, the context was copied on every call.
-    mutating func firstUnrecordedDeadline(in context: UnsafePointer<EngineContext>, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
+    /// filtered, without working out the due times of limits already recorded as breached, and
+    /// it remembers the due times it works out (``DueTimeMemo``).
+    mutating func firstUnrecordedDeadline(in context: EngineContext, dueBefore limit: Timestamp, inclusive: Bool) -> Deadline? {
         guard !isClosed else { return nil }
         var first: Deadline?
         func consider(_ deadline: Deadline) {
@@ -136,16 +134,16 @@ extension CaseState {
             if let earliest = first?.dueAt, earliest <= dueAt { return }
             first = deadline
         }
-        if let statutory = context.pointee.definition.statutoryLimit, statutoryBreach == nil {
+        if let statutory = context.definition.statutoryLimit, statutoryBreach == nil {
             let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
             if let start {
-                let identity = context.pointee.calendarIdentity
+                let identity = context.calendarIdentity
                 let due: Timestamp?
                 if let known = dueTimes?.statutory, known.calendar === identity, known.limit == statutory.within,
                    known.start == start, known.clockStops == clockStops {
                     due = known.due
                 } else {
-                    due = statutoryDue(statutory.within, from: start, calendar: context.pointee.calendar)
+                    due = statutoryDue(statutory.within, from: start, calendar: context.calendar)
                     dueTimes = DueTimeMemo(
                         statutory: .init(calendar: identity, limit: statutory.within, start: start, clockStops: clockStops, due: due),
                         stay: dueTimes?.stay)
@@ -155,14 +153,15 @@ extension CaseState {
                     dueAt: due, onBreach: statutory.onBreach, breachRecorded: false))
             }
         }
-        guard let index = context.pointee.definition.states.firstIndex(where: { $0.name == current.state }) else { return first }
-        if current.breachDueAt == nil, let rule = context.pointee.definition.states[index].limit {
-            let identity = context.pointee.calendarIdentity
+        let states = context.definition.states
+        guard let index = states.firstIndex(where: { $0.name == current.state }) else { return first }
+        if current.breachDueAt == nil, let rule = states[index].limit {
+            let identity = context.calendarIdentity
             let due: Timestamp
             if let known = dueTimes?.stay, known.calendar === identity, known.limit == rule.within, known.enteredAt == current.enteredAt {
                 due = known.due
             } else {
-                due = rule.within.due(from: current.enteredAt, on: context.pointee.calendar)
+                due = rule.within.due(from: current.enteredAt, on: context.calendar)
                 dueTimes = DueTimeMemo(
                     statutory: dueTimes?.statutory,
                     stay: .init(calendar: identity, limit: rule.within, enteredAt: current.enteredAt, due: due))
@@ -171,16 +170,15 @@ extension CaseState {
                 kind: .state, state: current.state, limit: rule.within, startedAt: current.enteredAt,
                 dueAt: due, onBreach: rule.onBreach, breachRecorded: false))
         }
-        if let region = context.pointee.definition.states[index].parallel {
+        if let region = states[index].parallel {
             for progress in branches where progress.isActive && progress.visit.breachDueAt == nil {
-                // Indices, not `branch(named:)` and `state(named:)`: those copy the definitions.
                 guard let b = region.branches.firstIndex(where: { $0.name == progress.branch }),
-                      let t = region.branches[b].states.firstIndex(where: { $0.name == progress.visit.state }),
-                      let rule = region.branches[b].states[t].limit else { continue }
+                      let s = region.branches[b].states.firstIndex(where: { $0.name == progress.visit.state }),
+                      let rule = region.branches[b].states[s].limit else { continue }
                 consider(Deadline(
-                    kind: .state, state: region.branches[b].states[t].name, region: progress.region, branch: progress.branch,
+                    kind: .state, state: progress.visit.state, region: progress.region, branch: progress.branch,
                     limit: rule.within, startedAt: progress.visit.enteredAt,
-                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.pointee.calendar),
+                    dueAt: rule.within.due(from: progress.visit.enteredAt, on: context.calendar),
                     onBreach: rule.onBreach, breachRecorded: false))
             }
         }

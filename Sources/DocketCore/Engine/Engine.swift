@@ -1,6 +1,6 @@
-/// The workflow engine: `decide` turns a command into the events it causes, `evolve` folds an
-/// event into a case's state. Both are pure; the store appends what `decide` returns, all of it
-/// or none, with the case's ``CaseState/version`` as the expected version.
+/// The workflow engine, a decider: `decide` turns a command into the events it causes, `evolve`
+/// folds an event into a case's state. Both are pure; the store appends what `decide` returns, all
+/// of it or none, with the case's ``CaseState/version`` as the expected version.
 public enum Engine {
     /// The actor recorded on events Docket fires itself (deadline breaches, joins, vote outcomes).
     public static let systemActor = "system"
@@ -30,164 +30,110 @@ public enum Engine {
         return try decide(command, evolving: &state, context)
     }
 
-    /// ``decide(_:_:_:)`` on the caller's state, which it also evolves: on return `state` is the
-    /// fold of the events returned, exactly `events.reduce(state, evolve)`; when the command is
-    /// refused, `state` is as it was. Deciding on the state in place spares a driver that keeps
-    /// the state (the simulator, a service folding its own appends) copying it for every call.
+    /// ``decide(_:_:_:)`` for a driver that keeps the case's state (the simulator): on return
+    /// `state` is the fold of the events returned, as if each went through ``evolve(_:_:)``; when
+    /// the command is refused, `state` is as it was.
     public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
-        var events: [CaseEvent] = []
-        try decide(command, evolving: &state, appendingTo: &events, context)
-        return events
-    }
-
-    /// ``decide(_:evolving:_:)`` appending the events to `log` (a case's events so far, say)
-    /// instead of returning them; on refusal `log` and `state` are as they were.
-    public static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
-                              _ context: EngineContext) throws(Refusal) {
-        // The decision reads the context in place (copying it is a dozen references to retain and
-        // release on every call); it does not outlive this call.
-        try withUnsafePointer(to: context) { (context) throws(Refusal) in
-            try decide(command, evolving: &state, appendingTo: &log, context)
+        guard let current = state.take() else {
+            // Opening is the only command on a case that does not exist yet.
+            guard case let .open(open) = command else { throw Refusal.unknownCase(command.caseID) }
+            let (opened, events) = try Decision(opening: open, context: context).decided()
+            state = opened
+            return events
         }
-    }
-
-    private static func decide(_ command: Command, evolving state: inout CaseState?, appendingTo log: inout [CaseEvent],
-                               _ context: UnsafePointer<EngineContext>) throws(Refusal) {
-        // (No `defer` and no `??` on the decision below: the compiler copied the whole decision,
-        // state and all, for a closure that captured it.)
-        // The state and the log are moved in after initialising: the compiler copies the decision
-        // it initialises once, and a copy without them costs nothing.
-        var decision = Decision(state: nil, context: context, caseID: command.caseID)
-        decision.state = state.take()
-        decision.lend(&log)
-        do {
+        // The decision owns the state while it decides, and hands it back evolved (or, refused,
+        // as it was).
+        var decision = Decision(state: consume current, caseID: command.caseID, context: context)
+        do throws(Refusal) {
             switch command {
-            case let .open(open): try decision.open(open)
+            case .open: throw Refusal(.caseAlreadyExists, "case '\(decision.caseID)' already exists (opened \(decision.state.openedAt) in workflow '\(decision.state.workflowID)')",
+                                      caseID: decision.caseID)
             case let .fire(fire): try decision.fire(fire)
             case let .vote(vote): try decision.vote(vote)
             case let .tick(tick): try decision.tick(tick)
             }
         } catch {
-            // Only the deadlines caught up before the command's own checks are evolved before a
-            // refusal; the decision kept the state from before them.
-            if let before = decision.beforeBreaches.first {
-                state = before
-            } else {
-                state = decision.state.take()
-            }
-            decision.forgetEvents()
-            log = decision.takeEvents()
-            // A deadline that ran out before the command changes what the command finds; say so,
-            // since the refused command appends nothing (a `tick` records the breach).
-            guard let passed = decision.breached.first, let due = passed.dueAt else { throw error }
-            var refusal = error
-            let what = passed.kind == .statutory ? "the statutory limit" : "the limit of '\(passed.state ?? "")'"
-            refusal.message += " (\(what), \(passed.limit), ran out at \(due))"
+            let refusal = decision.explained(error)
+            state = decision.refused()
             throw refusal
         }
-        state = decision.state.take()
-        log = decision.takeEvents()
+        let (evolved, events) = (consume decision).decided()
+        state = evolved
+        return events
     }
 
-    /// The case's state after `event`; `nil` only when there is no case yet and the event does not
-    /// open one. Never fails: an event is a fact, and facts the fold does not understand are
-    /// counted (``CaseState/version``) and otherwise ignored.
-    public static func evolve(_ state: CaseState?, _ event: CaseEvent) -> CaseState? {
-        var state = state
-        evolve(&state, event)
-        return state
-    }
-
-    /// Folds `event` into `state` in place: the same result as ``evolve(_:_:)``, without copying
-    /// the state (folds over many events should use this).
+    /// Folds `event` into the case's state. `state` stays `nil` only when there is no case yet and
+    /// the event does not open one. Never fails: an event is a fact, and facts the fold does not
+    /// understand are counted (``CaseState/version``) and otherwise ignored.
     public static func evolve(_ state: inout CaseState?, _ event: CaseEvent) {
-        // `state == nil` would copy the state to compare it; matching the case does not.
-        if case .none = state {
+        if state == nil {
             if event.type == .caseOpened { state = CaseState(opening: event) }
         } else {
-            state!.apply(event)
+            state?.apply(event)
         }
     }
 }
 
-/// One `decide` call in progress: the events so far and the state they lead to.
+/// One `decide` call on an existing case (or the opening of one): the events so far and the state
+/// they lead to.
 struct Decision {
-    var state: CaseState?
-    /// The caller's context, borrowed for the decision's lifetime (see `Engine.decide`).
-    private let contextPointer: UnsafePointer<EngineContext>
-    var context: EngineContext { _read { yield contextPointer.pointee } }
+    let context: EngineContext
     let caseID: String
-    /// The events so far: those this decision emitted follow the first `firstEvent`, which the
-    /// caller had already (a buffer it lends, so that emitted events are not copied again).
-    private(set) var events: [CaseEvent]
-    private var firstEvent: Int
+    /// The case's state after ``events``.
+    private(set) var state: CaseState
+    /// The events decided so far, oldest first.
+    private(set) var events: [CaseEvent] = []
     /// The deadlines this decision recorded as breached, in order.
     private(set) var breached: [Deadline] = []
-    /// The state before the first breach this decision recorded: what a refusal restores.
-    /// (An array of at most one: a word in the decision, which is moved around on every call,
-    /// rather than a whole state.)
-    private(set) var beforeBreaches: [CaseState?] = []
+    /// The state before the first breach this decision recorded: a refused command appends
+    /// nothing, not even the breaches it caught up on, so the caller keeps this state.
+    private(set) var stateBeforeBreaches: CaseState?
 
     /// Guards against definitions whose breach actions loop (each step still needs a positive
     /// limit, so this only bounds how far one tick catches up).
     static let maxTickSteps = 1_000
 
-    init(state: CaseState?, context: UnsafePointer<EngineContext>, caseID: String, events: [CaseEvent] = []) {
+    init(state: CaseState, caseID: String, context: EngineContext) {
         self.state = state
-        self.contextPointer = context
         self.caseID = caseID
-        self.events = events
-        self.firstEvent = events.count
+        self.context = context
     }
 
-    /// Takes `log` as the events so far (leaving it empty); ``takeEvents()`` gives them back.
-    mutating func lend(_ log: inout [CaseEvent]) {
-        swap(&events, &log)
-        firstEvent = events.count
+    var definition: WorkflowDefinition { context.definition }
+
+    /// The case's state after the events decided, and the events: the decision's outcome.
+    consuming func decided() -> (state: CaseState, events: [CaseEvent]) {
+        (state, events)
     }
 
-    /// The case's state, read in place (binding it to a name copies it); only once it is known
-    /// to exist.
-    private var known: CaseState { _read { yield state! } }
-
-    /// Whether this decision emitted any event.
-    var hasEmitted: Bool { events.count > firstEvent }
-
-    /// Drops the events this decision emitted (a refused command appends nothing).
-    mutating func forgetEvents() {
-        events.removeSubrange(firstEvent...)
+    /// The state the caller keeps when the command is refused: as it was before the decision.
+    consuming func refused() -> CaseState {
+        stateBeforeBreaches ?? state
     }
-
-    /// Moves the events out of the decision.
-    mutating func takeEvents() -> [CaseEvent] {
-        defer { events = [] }
-        return events
-    }
-
-    var definition: WorkflowDefinition { _read { yield contextPointer.pointee.definition } }
 
     // MARK: Commands
 
-    mutating func open(_ command: OpenCase) throws(Refusal) {
-        if let state {
-            throw Refusal(.caseAlreadyExists, "case '\(caseID)' already exists (opened \(state.openedAt) in workflow '\(state.workflowID)')", caseID: caseID)
-        }
-        if let role = command.role { try checkDeclared(role: role) }
-        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+    /// Opens a case: the `case_opened` event, then whatever entering the initial state sets off.
+    init(opening command: OpenCase, context: EngineContext) throws(Refusal) {
+        let definition = context.definition
+        if let role = command.role { try definition.checkDeclared(role: role, caseID: command.caseID) }
+        if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: command.caseID) }
         guard let initial = definition.initialState else {
-            throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: caseID)
+            throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: command.caseID)
         }
         let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        emit(.caseOpened, actor, at: command.at, EventPayload(
-            to: initial.name, data: command.data.isEmpty ? nil : command.data,
-            department: initial.department, calendar: definition.calendar))
+        let opened = CaseEvent(caseID: command.caseID, type: .caseOpened, workflowID: definition.id, workflowVersion: definition.version,
+                               actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf, occurredAt: command.at,
+                               payload: EventPayload(to: initial.name, data: command.data.isEmpty ? nil : command.data,
+                                                     department: initial.department, calendar: definition.calendar))
+        self.init(state: CaseState(opening: opened), caseID: command.caseID, context: context)
+        events = [opened]
         enter(initial, actor, at: command.at)
     }
 
     mutating func fire(_ command: FireEvent) throws(Refusal) {
         try checkOpen(at: command.at)
         catchUp(until: command.at, inclusive: false)
-        // The checks read a copy of the state; it is gone before `take` changes the state in place.
         let chosen = try choose(command)
         let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
         take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
@@ -195,17 +141,16 @@ struct Decision {
 
     /// The transition `command` fires, or why it may not.
     private func choose(_ command: FireEvent) throws(Refusal) -> TransitionCandidate {
+        // Again: a breach caught up on may have closed the case.
         try checkOpen(at: command.at)
-        // One copy of the definition for all the checks (each use of `self.definition` made one).
-        let definition = self.definition
-        try checkDeclared(role: command.role)
-        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+        try definition.checkDeclared(role: command.role, caseID: caseID)
+        if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: caseID) }
 
-        let matching = known.candidateTransitions(in: definition, event: command.event)
+        let matching = state.candidateTransitions(in: definition, event: command.event)
         guard !matching.isEmpty else {
-            let allowed = known.availableActions(in: definition)
+            let allowed = state.availableActions(in: definition)
             let mine = allowed.filter { definition.permits($0.roles, role: command.role, onBehalfOf: command.onBehalfOf) }
-            var message = "event '\(command.event)' is not allowed in \(known.whereabouts)"
+            var message = "event '\(command.event)' is not allowed in \(state.whereabouts)"
             if allowed.isEmpty {
                 message += "; nothing can be fired now"
             } else {
@@ -231,7 +176,7 @@ struct Decision {
         if let branch = command.branch {
             permitted = permitted.filter { $0.branch?.name == branch }
             guard !permitted.isEmpty else {
-                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(known.whereabouts)",
+                throw Refusal(.eventNotAllowed, "event '\(command.event)' is not open in branch '\(branch)' of \(state.whereabouts)",
                               caseID: caseID, allowedEvents: [command.event])
             }
         }
@@ -245,13 +190,13 @@ struct Decision {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
         }
-        let missing = transition.requires.filter { !known.documents.contains($0) && !command.documents.contains($0) }
+        let missing = transition.requires.filter { !state.documents.contains($0) && !command.documents.contains($0) }
         guard missing.isEmpty else {
             throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
                           caseID: caseID, missingDocuments: missing)
         }
         if transition.startsWork {
-            let visit = chosen.branch.flatMap { b in known.branches.first { $0.branch == b.name }?.visit } ?? known.current
+            let visit = chosen.branch.flatMap { b in state.branches.first { $0.branch == b.name }?.visit } ?? state.current
             if let started = visit.workStartedAt {
                 throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
             }
@@ -275,14 +220,14 @@ struct Decision {
     /// The vote's state, the tally with `command`'s ballot, and the event the tally decides (if it
     /// does), or why the vote may not be cast.
     private func count(_ command: CastVote) throws(Refusal) -> (state: String, approvals: Int, rejections: Int, decided: String?) {
-        let state = try openCase(at: command.at)
-        let definition = self.definition
+        // Again: a breach caught up on may have closed the case or moved it out of the vote.
+        try checkOpen(at: command.at)
         guard let stateDefinition = definition.state(named: state.current.state), let rule = stateDefinition.vote else {
             throw Refusal(.noVoteOpen, "no vote is open: case '\(caseID)' is in \(state.whereabouts)", caseID: caseID,
                           allowedEvents: state.availableActions(in: definition).map(\.event))
         }
-        try checkDeclared(role: command.role)
-        if command.onBehalfOf != nil { try checkMayActForOthers(role: command.role) }
+        try definition.checkDeclared(role: command.role, caseID: caseID)
+        if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: caseID) }
         guard definition.permits([rule.role], role: command.role, onBehalfOf: command.onBehalfOf) else {
             throw Refusal(.roleNotAllowed, "the vote in '\(stateDefinition.name)' is cast by role '\(rule.role)', not '\(command.role)'",
                           caseID: caseID, allowedRoles: [rule.role])
@@ -313,7 +258,6 @@ struct Decision {
     }
 
     mutating func tick(_ command: Tick) throws(Refusal) {
-        if case .none = state { throw Refusal.unknownCase(caseID) }
         try checkWorkflow()
         catchUp(until: command.now, inclusive: true)
     }
@@ -322,13 +266,22 @@ struct Decision {
     /// including those of states the breach actions lead to.
     mutating func catchUp(until limit: Timestamp, inclusive: Bool) {
         for _ in 0..<Decision.maxTickSteps {
-            guard case .some = state,
-                  let deadline = state!.firstUnrecordedDeadline(in: contextPointer, dueBefore: limit, inclusive: inclusive),
+            guard let deadline = state.firstUnrecordedDeadline(in: context, dueBefore: limit, inclusive: inclusive),
                   let dueAt = deadline.dueAt else { return }
-            if breached.isEmpty, !hasEmitted { beforeBreaches = [state] }
+            if breached.isEmpty { stateBeforeBreaches = state }
             breached.append(deadline)
             breach(deadline, dueAt: dueAt)
         }
+    }
+
+    /// `refusal`, saying which deadline ran out first when the decision caught up on any: it
+    /// changed what the command found, and the refused command records nothing (a `tick` will).
+    func explained(_ refusal: Refusal) -> Refusal {
+        guard let passed = breached.first, let due = passed.dueAt else { return refusal }
+        var refusal = refusal
+        let what = passed.kind == .statutory ? "the statutory limit" : "the limit of '\(passed.state ?? "")'"
+        refusal.message += " (\(what), \(passed.limit), ran out at \(due))"
+        return refusal
     }
 
     // MARK: Steps
@@ -336,8 +289,7 @@ struct Decision {
     /// Records a breach and fires its action. The breach happened at its due time; it is recorded
     /// no earlier than the case's last event, so the log's business time never runs backwards.
     private mutating func breach(_ deadline: Deadline, dueAt: Timestamp) {
-        guard case .some = state else { return }
-        let at = max(dueAt, state!.lastEventAt)
+        let at = max(dueAt, state.lastEventAt)
         let system = Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil)
         emit(.deadlineBreached, system, at: at, EventPayload(
             region: deadline.region, branch: deadline.branch, dueAt: dueAt, state: deadline.state,
@@ -345,9 +297,7 @@ struct Decision {
         guard let event = deadline.onBreach else { return }
         switch deadline.kind {
         case .statutory:
-            guard case .some = state else { return }
-            let current = state!.current.state
-            fireByDocket(event, from: current, at: at, trigger: "deadline")
+            fireByDocket(event, from: state.current.state, at: at, trigger: "deadline")
         case .state:
             if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
                let branch = definition.state(named: region)?.parallel?.branch(named: branchName),
@@ -363,7 +313,7 @@ struct Decision {
     /// Fires a case-level transition on Docket's behalf (a join, a vote outcome, a breach action),
     /// if the case is still in `from` and the transition exists.
     private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
-        guard case .some = state, state!.current.state == from,
+        guard state.current.state == from,
               let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
         take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
              Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
@@ -373,12 +323,10 @@ struct Decision {
     /// Takes a transition and everything it sets off.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
                                reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
-        guard case .some = state else { return }
-        let sendBackRounds = state!.sendBackRounds
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
-        let round = transition.sendsBack ? sendBackRounds + 1 : nil
+        let round = transition.sendsBack ? state.sendBackRounds + 1 : nil
 
         if let branch = candidate.branch, let region = candidate.region {
             if transition.startsWork {
@@ -403,14 +351,15 @@ struct Decision {
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
         let from = definition.states.firstIndex { $0.name == candidate.state }
+        // Leaving a parallel state cancels the branches still running; leaving a clock-stopping
+        // state starts the statutory clock again.
         if let from, definition.states[from].parallel != nil {
-            let active = state!.activeBranches
-            for progress in active {
+            for progress in state.activeBranches {
                 emit(.branchCancelled, actor, at: at, EventPayload(
                     from: progress.visit.state, region: progress.region, branch: progress.branch, trigger: trigger))
             }
         }
-        if let from, definition.states[from].stopsClock, state!.isClockStopped {
+        if let from, definition.states[from].stopsClock, state.isClockStopped {
             emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
@@ -421,74 +370,47 @@ struct Decision {
     }
 
     /// What entering a case-level state sets off: its branches start, its clock stops.
-    private mutating func enter(_ state: StateDefinition, _ actor: Actor, at: Timestamp) {
-        if let region = state.parallel {
+    private mutating func enter(_ entered: StateDefinition, _ actor: Actor, at: Timestamp) {
+        if let region = entered.parallel {
             for branch in region.branches {
                 guard let initial = branch.initialState else { continue }
                 emit(.branchStarted, actor, at: at, EventPayload(
-                    to: initial.name, region: state.name, branch: branch.name, department: initial.department))
+                    to: initial.name, region: entered.name, branch: branch.name, department: initial.department))
             }
         }
-        if state.stopsClock, case .some = self.state, !self.state!.isClockStopped {
-            emit(.clockStopped, actor, at: at, EventPayload(state: state.name))
+        if entered.stopsClock, !state.isClockStopped {
+            emit(.clockStopped, actor, at: at, EventPayload(state: entered.name))
         }
     }
 
     /// After a branch finished: ends the region when its join policy says so.
     private mutating func join(_ region: String, at: Timestamp) {
-        guard let (rejected, finished) = state?.progress(of: region), let regionState = definition.state(named: region),
-              let parallel = regionState.parallel else { return }
-        guard finished || (rejected && parallel.join == .firstRejection) else { return }
-        guard let event = rejected ? regionState.whenRejected : regionState.whenApproved else { return }
+        let (rejected, finished) = state.progress(of: region)
+        guard let regionState = definition.state(named: region), let parallel = regionState.parallel,
+              finished || (rejected && parallel.join == .firstRejection),
+              let event = rejected ? regionState.whenRejected : regionState.whenApproved else { return }
         fireByDocket(event, from: region, at: at, trigger: "join")
     }
 
     // MARK: Checks
 
-    /// The case, open, pinned to this definition, and `at` not before its last event.
-    /// (Reads the state's fields in place: binding the whole state would copy it, twice a command.)
-    @discardableResult
-    private func openCase(at: Timestamp) throws(Refusal) -> CaseState {
-        try checkOpen(at: at)
-        guard let state else { throw Refusal.unknownCase(caseID) }
-        return state
-    }
-
+    /// The case is open, pinned to this definition, and `at` is not before its last event.
     private func checkOpen(at: Timestamp) throws(Refusal) {
-        guard case .some = state else { throw Refusal.unknownCase(caseID) }
-        let lastEventAt = state!.lastEventAt
         try checkWorkflow()
-        if let outcome = state!.outcome {
-            let when = state?.closedAt.map { " at \($0)" } ?? ""
-            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state?.current.state ?? "")'\(when)", caseID: caseID)
+        if let outcome = state.outcome {
+            let when = state.closedAt.map { " at \($0)" } ?? ""
+            throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state.current.state)'\(when)", caseID: caseID)
         }
-        if at < lastEventAt {
-            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(lastEventAt)); events are recorded in order",
+        if at < state.lastEventAt {
+            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(state.lastEventAt)); events are recorded in order",
                           caseID: caseID)
         }
     }
 
     private func checkWorkflow() throws(Refusal) {
-        guard case .some = state, state!.workflowID != definition.id || state!.workflowVersion != definition.version else { return }
-        let workflowID = state!.workflowID, workflowVersion = state!.workflowVersion
-        throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(workflowID)' version \(workflowVersion), not '\(definition.id)' version \(definition.version)",
+        guard state.workflowID != definition.id || state.workflowVersion != definition.version else { return }
+        throw Refusal(.workflowMismatch, "case '\(caseID)' runs on workflow '\(state.workflowID)' version \(state.workflowVersion), not '\(definition.id)' version \(definition.version)",
                       caseID: caseID)
-    }
-
-    private func checkDeclared(role: String) throws(Refusal) {
-        guard definition.roles.contains(role) else {
-            throw Refusal(.roleNotAllowed, "role '\(role)' is not declared in workflow '\(definition.id)'; roles: \(definition.roles.joined(separator: ", "))",
-                          caseID: caseID, allowedRoles: definition.roles)
-        }
-    }
-
-    private func checkMayActForOthers(role: String?) throws(Refusal) {
-        guard let role, !definition.rolesActedFor(by: role).isEmpty else {
-            let rules = definition.assistedHandling.keys.sorted().map { "\($0) for \(definition.assistedHandling[$0, default: []].joined(separator: ", "))" }
-            let who = role.map { "role '\($0)'" } ?? "an actor without a role"
-            let allowed = rules.isEmpty ? "this workflow allows no assisted handling" : "assisted handling allows: " + rules.joined(separator: "; ")
-            throw Refusal(.proxyNotAllowed, "\(who) may not act on behalf of others; \(allowed)", caseID: caseID)
-        }
     }
 
     // MARK: Emitting
@@ -499,25 +421,30 @@ struct Decision {
         var onBehalfOf: String?
     }
 
-    // The payload and then the event are moved, not copied: an event is a few hundred bytes and
-    // a dozen references.
-    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: consuming EventPayload) {
-        // (`state?.workflowID ?? ...` copied the whole state; `state!` after the check reads in place.)
-        var workflowID = definition.id
-        var version = definition.version
-        if case .some = state {
-            workflowID = state!.workflowID
-            version = state!.workflowVersion
+    /// Appends an event of the case's workflow and folds it into the state.
+    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
+        let event = CaseEvent(caseID: caseID, type: type, workflowID: state.workflowID, workflowVersion: state.workflowVersion,
+                              actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf, occurredAt: at, payload: payload)
+        state.apply(event)
+        events.append(event)
+    }
+}
+
+extension WorkflowDefinition {
+    fileprivate func checkDeclared(role: String, caseID: String) throws(Refusal) {
+        guard roles.contains(role) else {
+            throw Refusal(.roleNotAllowed, "role '\(role)' is not declared in workflow '\(id)'; roles: \(roles.joined(separator: ", "))",
+                          caseID: caseID, allowedRoles: roles)
         }
-        // Folded from its parts first, then moved into the log: `Engine.evolve` on the event
-        // copied it (and handing it to the log copied it again).
-        var opens = false
-        if case .none = state { opens = true }
-        if !opens { state!.apply(type, actor: actor.id, onBehalfOf: actor.onBehalfOf, at: at, payload) }
-        events.append(CaseEvent(caseID: caseID, type: type, workflowID: workflowID, workflowVersion: version,
-                                actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                                occurredAt: at, payload: payload))
-        if opens, type == .caseOpened { state = CaseState(opening: events[events.count - 1]) }
+    }
+
+    fileprivate func checkMayActForOthers(role: String?, caseID: String) throws(Refusal) {
+        guard let role, !rolesActedFor(by: role).isEmpty else {
+            let rules = assistedHandling.keys.sorted().map { "\($0) for \(assistedHandling[$0, default: []].joined(separator: ", "))" }
+            let who = role.map { "role '\($0)'" } ?? "an actor without a role"
+            let allowed = rules.isEmpty ? "this workflow allows no assisted handling" : "assisted handling allows: " + rules.joined(separator: "; ")
+            throw Refusal(.proxyNotAllowed, "\(who) may not act on behalf of others; \(allowed)", caseID: caseID)
+        }
     }
 }
 

@@ -117,10 +117,10 @@ public struct CaseSimulator: Sendable {
         let applicant = "applicant-" + caseID
         let assisted = channel == "assisted" && !definition.rolesActedFor(by: "clerk").isEmpty
         var events: [CaseEvent] = []
-        // Decided on in place: the engine evolves it by the events it returns.
+        // The engine evolves it by the events it returns.
         var state: CaseState?
         func decide(_ command: Command) throws(Refusal) {
-            try Engine.decide(command, evolving: &state, appendingTo: &events, context)
+            events += try Engine.decide(command, evolving: &state, context)
         }
         let opener = assisted ? ("clerk-\(staffNumber(&random))", "clerk", Optional(applicant)) : (applicant, definition.roles.contains("applicant") ? "applicant" : nil, nil)
         try decide(.open(OpenCase(caseID: caseID, actor: opener.0, role: opener.1, onBehalfOf: opener.2,
