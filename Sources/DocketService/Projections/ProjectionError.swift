@@ -1,13 +1,12 @@
 /// Why the projections could not be brought up to date or a report not be built: a stable
 /// ``Code`` and a message a person can act on. Database failures arrive as the store's
-/// `StoreError` instead.
+/// `StoreError` instead (saved progress the projection store cannot read back is a `corrupt`
+/// one, whose message says to run `docket replay`).
 public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of failure this is; the raw values are stable.
     public enum Code: String, Hashable, Sendable, CaseIterable, Codable {
         /// A deployed calendar does not load (for instance an override whose base moved on).
         case calendarUnreadable
-        /// A persisted open-case progress row cannot be read back; `docket replay` rebuilds it.
-        case progressUnreadable
     }
 
     /// What kind of failure this is.
