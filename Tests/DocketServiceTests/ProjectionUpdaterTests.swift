@@ -140,14 +140,14 @@ import Testing
         #expect(rebuilt.breaches.count > 10)
         #expect(!rebuilt.openCases.isEmpty)
         // The history exercises every kind of fact the fold produces.
-        let coverage = [
-            rebuilt.stays.filter { $0.branch != nil }.count,
-            rebuilt.stays.filter(\.cancelled).count,
-            rebuilt.stays.filter { $0.waiting != nil }.count,
-            rebuilt.transitions.filter { $0.sendBackRound != nil }.count,
-            rebuilt.transitions.filter { $0.trigger == "vote" }.count,
-            rebuilt.cases.filter { $0.clockStops > 0 }.count,
-            rebuilt.parties.filter { $0.kind == .onBehalfOf }.count,
+        let coverage: [Int] = [
+            rebuilt.stays.count { $0.branch != nil },
+            rebuilt.stays.count { $0.cancelled },
+            rebuilt.stays.count { $0.waiting != nil },
+            rebuilt.transitions.count { $0.sendBackRound != nil },
+            rebuilt.transitions.count { $0.trigger == "vote" },
+            rebuilt.cases.count { $0.clockStops > 0 },
+            rebuilt.parties.count { $0.kind == .onBehalfOf },
         ]
         #expect(coverage.allSatisfy { $0 > 0 }, "\(coverage)")
         #expect(incremental.calendars == rebuilt.calendars)

@@ -13,7 +13,7 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func aNewProjectionDoesNotExistAndHoldsNothing(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make()
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.installedVersion() == nil)
             #expect(try tables.checkpoint() == 0)
             #expect(try tables.contents() == ProjectionContents())
@@ -26,14 +26,14 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func recreateCreatesAnEmptyProjectionAtTheCurrentVersion(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make(cases: 2)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert(Facts.all)
             try tables.saveCheckpoint(2)
         }
         #expect(try fixture.projections.read { try $0.installedVersion() } == ProjectionSchema.version)
         try fixture.projections.write { try $0.recreate() }
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.installedVersion() == ProjectionSchema.version)
             #expect(try tables.contents() == ProjectionContents())
             #expect(try tables.checkpoint() == 2)  // the checkpoint is the caller's to reset
@@ -45,7 +45,7 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func factsReadBackInLogOrder(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make()
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert(Facts.all)
         }
@@ -67,7 +67,7 @@ struct ProjectionStoreContractTests {
         let fixture = try kind.make()
         var later = Facts.caseA
         later.outcome = "rejected"
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert([.decided(Facts.caseA), .party(Facts.partyA)])
         }
@@ -83,16 +83,16 @@ struct ProjectionStoreContractTests {
         let encoder = ProgressEncoder()
         var b2 = Facts.progress("B")
         b2.breaches = 2
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.saveOpenCases(try ["A", "B", "C"].map { OpenCaseUpdate(caseID: $0, progress: try encoder.encode(Facts.progress($0))) })
         }
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.saveOpenCases([
                 OpenCaseUpdate(caseID: "A", progress: nil), OpenCaseUpdate(caseID: "B", progress: try encoder.encode(b2)),
             ])
         }
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.openCaseCount() == 2)
             #expect(try tables.contents().openCases == [b2, Facts.progress("C")])
             let asked = try tables.openCaseProgress(of: ["A", "B", "Z"])
@@ -109,13 +109,13 @@ struct ProjectionStoreContractTests {
             try fixture.store.append([Facts.opened(id, workflow: workflow)], to: id, expectedVersion: 0)
         }
         let encoder = ProgressEncoder()
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.saveOpenCases(try ["C-1", "C-2", "C-3"].map {
                 OpenCaseUpdate(caseID: $0, progress: try encoder.encode(Facts.progress($0, workflow: $0 == "C-2" ? "other" : "permit")))
             })
         }
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.openCaseIDs(workflowID: nil) == ["C-3", "C-1", "C-2"])
             #expect(try tables.openCaseIDs(workflowID: "permit") == ["C-3", "C-1"])
             #expect(try tables.openCaseIDs(workflowID: "none").isEmpty)
@@ -126,7 +126,7 @@ struct ProjectionStoreContractTests {
     func calendarsAreRecordedAndReplaced(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make()
         let key = WorkflowKey(id: "permit", version: 1)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.recordCalendar("cn-2020 v1", for: key)
             try tables.recordCalendar("always working (no calendar)", for: WorkflowKey(id: "permit", version: 2))
@@ -140,14 +140,14 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func clearEmptiesEverythingButKeepsTheVersion(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make(cases: 1)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert(Facts.all)
             try tables.recordCalendar("x", for: WorkflowKey(id: "permit", version: 1))
             try tables.saveOpenCases([OpenCaseUpdate(caseID: "C", progress: try ProgressEncoder().encode(Facts.progress("C")))])
         }
         try fixture.projections.write { try $0.clear() }
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.contents() == ProjectionContents())
             #expect(try tables.installedVersion() == ProjectionSchema.version)
         }
@@ -158,13 +158,13 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func theCheckpointIsTheLogsProjectionCheckpoint(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make(cases: 3)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.saveCheckpoint(2)
             #expect(try tables.checkpoint() == 2)
         }
         #expect(try fixture.store.checkpoint(named: ProjectionSchema.checkpointName) == 2)
-        try fixture.projections.read { tables in
+        try fixture.projections.read { tables throws in
             #expect(try tables.checkpoint() == 2)
             #expect(try tables.lastPosition() == 3)
         }
@@ -184,14 +184,14 @@ struct ProjectionStoreContractTests {
     func aWriteThatThrowsChangesNothing(_ kind: ProjectionStoreKind) throws {
         struct Stop: Error {}
         let fixture = try kind.make(cases: 2)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert([.stay(Facts.stayA)])
             try tables.saveCheckpoint(1)
         }
         let before = try fixture.projections.read { try $0.contents() }
         #expect(throws: Stop.self) {
-            try fixture.projections.write { tables in
+            try fixture.projections.write { tables throws in
                 try tables.insert(Facts.all)
                 try tables.saveOpenCases([OpenCaseUpdate(caseID: "C", progress: try ProgressEncoder().encode(Facts.progress("C")))])
                 try tables.recordCalendar("x", for: WorkflowKey(id: "permit", version: 1))
@@ -206,7 +206,7 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func writesSeeTheirOwnChanges(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make(cases: 1)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert([.stay(Facts.stayA)])
             try tables.saveCheckpoint(1)
@@ -374,7 +374,7 @@ enum Facts {
     /// A projection holding ``all`` and B's progress.
     static func filled(_ kind: ProjectionStoreKind) throws -> ProjectionStoreFixture {
         let fixture = try kind.make(cases: 5)
-        try fixture.projections.write { tables in
+        try fixture.projections.write { tables throws in
             try tables.recreate()
             try tables.insert(all)
             try tables.saveOpenCases([OpenCaseUpdate(caseID: "B", progress: try ProgressEncoder().encode(progress("B")))])
@@ -384,7 +384,7 @@ enum Facts {
     }
 
     static func selected(_ projections: any ProjectionStore, _ scope: ReportScope) throws -> [ProjectionRow] {
-        try projections.read { tables in
+        try projections.read { tables throws in
             var rows: [ProjectionRow] = []
             try tables.select(scope) { rows.append($0) }
             return rows
