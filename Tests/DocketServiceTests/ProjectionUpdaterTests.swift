@@ -83,6 +83,23 @@ import Testing
         #expect(try fixture.dump() == before)
     }
 
+    /// Saved progress that cannot be read back stops a catch-up with a `corrupt` error saying to
+    /// replay, and a replay mends it (SQLite only: the test edits a row behind the store's back).
+    @Test func unreadableSavedProgressIsCorruptUntilAReplay() throws {
+        let fixture = try twoCases(.sqlite)
+        let updater = fixture.updater()
+        try updater.catchUp()
+        try fixture.sqlite.write { db in try db.execute(sql: "UPDATE analytics_open_cases SET progress = '{' WHERE case_id = 'B'") }
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        driver.states["B"] = CaseState.replay(try fixture.store.events(of: "B").map(\.event))
+        try driver.fire("B", "reject", by: "dan", as: "approver", at: "2020-03-02T11:00:00Z")
+        let error = #expect(throws: StoreError.self) { try updater.catchUp() }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("docket replay") == true)
+        try updater.rebuild()
+        #expect(try fixture.dump().cases.count == 2)
+    }
+
     @Test(arguments: ProjectionKind.allCases)
     func aChangedCalendarRebuildsWithTheNewOne(_ kind: ProjectionKind) throws {
         let fixture = try twoCases(kind)

@@ -158,12 +158,12 @@ enum AnalyticsTables {
     /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`
     /// hands the row's durations to a change.
     private static func durationColumns<Row>(
-        _ get: @escaping @Sendable (Row) -> Durations, _ modify: @escaping @Sendable (inout Row, (inout Durations) -> Void) -> Void
+        _ get: @escaping @Sendable (inout Row) -> Durations, _ modify: @escaping @Sendable (inout Row, (inout Durations) -> Void) -> Void
     ) -> [AnalyticsColumn<Row>] {
         [
-            .integer("wall_us", { get($0).wall }, { row, value in modify(&row) { $0.wall = value } }),
-            .integer("working_us", { get($0).working }, { row, value in modify(&row) { $0.working = value } }),
-            .integer("statutory_us", { get($0).statutory }, { row, value in modify(&row) { $0.statutory = value } }),
+            .integer("wall_us", { get(&$0).wall }, { row, value in modify(&row) { $0.wall = value } }),
+            .integer("working_us", { get(&$0).working }, { row, value in modify(&row) { $0.working = value } }),
+            .integer("statutory_us", { get(&$0).statutory }, { row, value in modify(&row) { $0.statutory = value } }),
         ]
     }
 
@@ -242,39 +242,40 @@ struct AnalyticsColumn<Row>: Sendable {
     let name: String
     /// `INTEGER NOT NULL`, `TEXT`, ...
     let type: String
-    /// Binds the column's value of a row to a statement parameter (1-based).
-    let bind: @Sendable (RawStatement, Int32, Row) -> Void
+    /// Binds the column's value of a row to a statement parameter (1-based); the row is `inout`
+    /// only to be passed by address, never changed.
+    let bind: @Sendable (RawStatement, Int32, inout Row) -> Void
     /// Sets the row's field from a result column (0-based).
     let read: @Sendable (RawStatement, Int32, inout Row) -> Void
 
-    static func integer(_ name: String, _ get: @escaping @Sendable (Row) -> Int64, _ set: @escaping @Sendable (inout Row, Int64) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(row)) }, read: { s, c, row in set(&row, s.int64(c)) })
+    static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64, _ set: @escaping @Sendable (inout Row, Int64) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c)) })
     }
 
-    static func integer(_ name: String, _ get: @escaping @Sendable (Row) -> Int, _ set: @escaping @Sendable (inout Row, Int) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(row)) }, read: { s, c, row in set(&row, s.int(c)) })
+    static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int, _ set: @escaping @Sendable (inout Row, Int) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int(c)) })
     }
 
-    static func optionalInteger(_ name: String, _ get: @escaping @Sendable (Row) -> Int64?, _ set: @escaping @Sendable (inout Row, Int64?) -> Void) -> Self {
-        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(row)) },
+    static func optionalInteger(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64?, _ set: @escaping @Sendable (inout Row, Int64?) -> Void) -> Self {
+        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(&row)) },
              read: { s, c, row in set(&row, s.isNull(c) ? nil : s.int64(c)) })
     }
 
-    static func bool(_ name: String, _ get: @escaping @Sendable (Row) -> Bool, _ set: @escaping @Sendable (inout Row, Bool) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(row)) }, read: { s, c, row in set(&row, s.int64(c) != 0) })
+    static func bool(_ name: String, _ get: @escaping @Sendable (inout Row) -> Bool, _ set: @escaping @Sendable (inout Row, Bool) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c) != 0) })
     }
 
-    static func time(_ name: String, _ get: @escaping @Sendable (Row) -> Timestamp, _ set: @escaping @Sendable (inout Row, Timestamp) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(row).microseconds) },
+    static func time(_ name: String, _ get: @escaping @Sendable (inout Row) -> Timestamp, _ set: @escaping @Sendable (inout Row, Timestamp) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row).microseconds) },
              read: { s, c, row in set(&row, Timestamp(microseconds: s.int64(c))) })
     }
 
-    static func text(_ name: String, _ get: @escaping @Sendable (Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
-        Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row in s.bind(i, get(row)) }, read: { s, c, row in set(&row, s.string(c) ?? "") })
+    static func text(_ name: String, _ get: @escaping @Sendable (inout Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
+        Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c) ?? "") })
     }
 
-    static func optionalText(_ name: String, _ get: @escaping @Sendable (Row) -> String?, _ set: @escaping @Sendable (inout Row, String?) -> Void) -> Self {
-        Self(name: name, type: "TEXT", bind: { s, i, row in s.bind(i, get(row)) }, read: { s, c, row in set(&row, s.string(c)) })
+    static func optionalText(_ name: String, _ get: @escaping @Sendable (inout Row) -> String?, _ set: @escaping @Sendable (inout Row, String?) -> Void) -> Self {
+        Self(name: name, type: "TEXT", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c)) })
     }
 }
 
@@ -284,10 +285,28 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     /// A row every column of which is then read (``read(_:)``).
     let blank: Row
     let columns: [AnalyticsColumn<Row>]
-    var primaryKey: [String] = []
-    var withoutRowID = false
+    let primaryKey: [String]
+    let withoutRowID: Bool
     /// The columns of the index reports select by, if any.
-    var scopeIndex: [String] = []
+    let scopeIndex: [String]
+    /// The columns' `bind` and `read`, apart: binding a row then copies one closure a column, not
+    /// the whole column (the replay binds millions of values).
+    private let binders: [@Sendable (RawStatement, Int32, inout Row) -> Void]
+    private let readers: [@Sendable (RawStatement, Int32, inout Row) -> Void]
+
+    init(
+        name: String, blank: Row, columns: [AnalyticsColumn<Row>], primaryKey: [String] = [], withoutRowID: Bool = false,
+        scopeIndex: [String] = []
+    ) {
+        self.name = name
+        self.blank = blank
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.withoutRowID = withoutRowID
+        self.scopeIndex = scopeIndex
+        binders = columns.map(\.bind)
+        readers = columns.map(\.read)
+    }
 
     /// `CREATE TABLE` (and `CREATE INDEX`).
     var createSQL: String {
@@ -312,10 +331,13 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
 
     /// Binds `row`'s columns to parameters `offset + 1 ... offset + columns.count`.
     func bind(_ statement: RawStatement, offset: Int32, _ row: Row) {
+        // The columns take the row `inout`, that is by address: a closure taking a large struct by
+        // value would copy the whole row (and retain its strings) for each column.
+        var row = row
         var index = offset
-        for column in columns {
+        for bind in binders {
             index += 1
-            column.bind(statement, index, row)
+            bind(statement, index, &row)
         }
     }
 
@@ -323,8 +345,8 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     func read(_ statement: RawStatement) -> Row {
         var row = blank
         var index: Int32 = 0
-        for column in columns {
-            column.read(statement, index, &row)
+        for read in readers {
+            read(statement, index, &row)
             index += 1
         }
         return row
