@@ -289,10 +289,12 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     let withoutRowID: Bool
     /// The columns of the index reports select by, if any.
     let scopeIndex: [String]
-    /// The columns' `bind` and `read`, apart: binding a row then copies one closure a column, not
-    /// the whole column (the replay binds millions of values).
-    private let binders: [@Sendable (RawStatement, Int32, inout Row) -> Void]
-    private let readers: [@Sendable (RawStatement, Int32, inout Row) -> Void]
+    /// Every column's `bind`, chained into one closure, and every column's `read` likewise. A
+    /// closure calls the closures it captured without retaining them, where a loop over an array
+    /// of closures would retain and release each one for each row (the replay binds millions of
+    /// values).
+    private let bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void
+    private let readAll: @Sendable (RawStatement, inout Row) -> Void
 
     init(
         name: String, blank: Row, columns: [AnalyticsColumn<Row>], primaryKey: [String] = [], withoutRowID: Bool = false,
@@ -304,8 +306,23 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
         self.primaryKey = primaryKey
         self.withoutRowID = withoutRowID
         self.scopeIndex = scopeIndex
-        binders = columns.map(\.bind)
-        readers = columns.map(\.read)
+        var bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void = { _, _, _ in }
+        var readAll: @Sendable (RawStatement, inout Row) -> Void = { _, _ in }
+        for (index, column) in columns.enumerated() {
+            let parameter = Int32(index + 1), resultColumn = Int32(index)
+            let bindBefore = bindAll, bind = column.bind
+            bindAll = { statement, offset, row in
+                bindBefore(statement, offset, &row)
+                bind(statement, offset + parameter, &row)
+            }
+            let readBefore = readAll, read = column.read
+            readAll = { statement, row in
+                readBefore(statement, &row)
+                read(statement, resultColumn, &row)
+            }
+        }
+        self.bindAll = bindAll
+        self.readAll = readAll
     }
 
     /// `CREATE TABLE` (and `CREATE INDEX`).
@@ -334,21 +351,13 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
         // The columns take the row `inout`, that is by address: a closure taking a large struct by
         // value would copy the whole row (and retain its strings) for each column.
         var row = row
-        var index = offset
-        for bind in binders {
-            index += 1
-            bind(statement, index, &row)
-        }
+        bindAll(statement, offset, &row)
     }
 
     /// The row at `statement`'s cursor, from a statement that selected ``columnList``.
     func read(_ statement: RawStatement) -> Row {
         var row = blank
-        var index: Int32 = 0
-        for read in readers {
-            read(statement, index, &row)
-            index += 1
-        }
+        readAll(statement, &row)
         return row
     }
 }
