@@ -25,7 +25,8 @@ public protocol ProjectionStore: Sendable {
     /// The event log the projection follows.
     var log: any EventStore { get }
 
-    /// Runs `body` on one consistent snapshot of the projection and the log.
+    /// Runs `body` on one consistent state of the projection (on SQLite, one snapshot of the
+    /// projection and the log together; in memory, the log may grow between two of its reads).
     func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T
 
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it
