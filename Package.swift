@@ -33,11 +33,12 @@ let package = Package(
             name: "DocketCore",
             dependencies: [.product(name: "Yams", package: "Yams")]),
 
-        // The event store: SQLite through GRDB, with a hash-chained, append-only log.
+        // Everything stored: the event store (SQLite through GRDB, with a hash-chained, append-only
+        // log) and the analytics projection's store (its facts are DocketAnalytics' types).
         .target(
             name: "DocketStore",
             dependencies: [
-                "DocketCore",
+                "DocketCore", "DocketAnalytics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API GRDB itself links: the append and scan hot paths bind and read
                 // columns directly.
@@ -61,7 +62,6 @@ let package = Package(
             name: "DocketService",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of imported log files (their identity for idempotent imports).
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "DocketStoreTests",
             dependencies: [
-                "DocketStore", "DocketCore", "DocketTestSupport",
+                "DocketStore", "DocketCore", "DocketAnalytics", "DocketTestSupport",
                 // Raw SQL for tampering and fault tests, behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -117,6 +117,7 @@ let package = Package(
             name: "DocketServiceTests",
             dependencies: [
                 "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop", "DocketTestSupport",
+                // Raw SQL for the test that edits the analytics tables behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket", "DocketTestSupport"]),

@@ -88,8 +88,8 @@ public protocol EventStore: Sendable {
     func checkpoint(named name: String) throws -> Int64
 
     /// Records that projection `name` has applied every event up to `position`.
-    /// (On SQLite, projections write their tables and checkpoint in one transaction with
-    /// ``SQLiteEventStore/write(_:)`` and ``SQLiteEventStore/saveCheckpoint(named:position:in:)``.)
+    /// (The analytics projection saves its checkpoint in the transaction that writes its tables,
+    /// through ``ProjectionWriting/saveCheckpoint(_:)``.)
     func saveCheckpoint(named name: String, position: Int64) throws
 
     // MARK: Verifying

@@ -2,6 +2,7 @@ import ArgumentParser
 import DocketAnalytics
 import DocketCore
 import DocketService
+import DocketStore
 import Foundation
 
 struct Demo: ParsableCommand {
@@ -68,13 +69,14 @@ struct Demo: ParsableCommand {
 
         section("7. Report: replayed from the log (time to approval and decision; where cases wait)")
         let calendars = try ProjectionCalendars.deployed(in: session.store)
-        let updater = ProjectionUpdater(store: session.store, calendars: calendars)
+        let projections = SQLiteProjectionStore(log: session.store)
+        let updater = ProjectionUpdater(projections, calendars: calendars)
         let replayStart = Date()
         let replay = try updater.rebuild()
         print("  projections rebuilt from \(replay.events) events in \(String(format: "%.2f", Date().timeIntervalSince(replayStart))) s\n")
         // Open cases' ages are measured at the end of the simulated month, not today.
         let scope = ReportScope(measure: .working, asOf: plan.horizonOrDefault)
-        let report = try ProjectionReporter(store: session.store, calendars: calendars).report(scope)
+        let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         print(ReportRendering.table(report, by: .department, calendars: calendars))
         print("\nthe full report (dwell, transitions, rework, breaches, clock stops, open cases): docket report --db \(db)")
 

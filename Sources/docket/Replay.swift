@@ -24,7 +24,7 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let store = try AnalyticsStore.open(storeOptions)
-        let updater = ProjectionUpdater(store: store, calendars: try ProjectionCalendars.deployed(in: store))
+        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store), calendars: try ProjectionCalendars.deployed(in: store))
         let bar = ProgressBar(label: "replaying", total: try store.lastPosition())
         let start = DispatchTime.now().uptimeNanoseconds
         let run = try updater.rebuild(batchSize: batchSize) { bar.update($0.done) }

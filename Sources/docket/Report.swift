@@ -69,9 +69,9 @@ struct Report: ParsableCommand {
         let scope = try makeScope()
         let store = try AnalyticsStore.open(storeOptions)
         let calendars = try ProjectionCalendars.deployed(in: store)
-        let updater = ProjectionUpdater(store: store, calendars: calendars)
-        try ProjectionCatchUp.run(updater)
-        let report = try ProjectionReporter(store: store, calendars: calendars).report(scope)
+        let projections = SQLiteProjectionStore(log: store)
+        try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))
+        let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         _ = try output.isJSON(csv: true)
         switch output.chosen {
         case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))

@@ -1,45 +1,13 @@
 import DocketCore
 import DocketStore
 import Foundation
-import GRDB
 import Testing
 
 @testable import DocketService
 
-/// The two pieces long jobs are built from: the hand-over between a producing and a consuming
-/// thread, and inserting many rows per statement.
+/// The hand-over between a producing and a consuming thread that long jobs are built from
+/// (inserting many rows per statement is tested in DocketStoreTests, `MultiRowInsertTests`).
 @Suite struct BatchWritingTests {
-    // MARK: MultiRowInsert
-
-    /// Row counts around the statement size: none, one, one short of a statement, exactly one,
-    /// one over, and several statements with a remainder.
-    @Test(arguments: [0, 1, 31, 32, 33, 100])
-    func multiRowInsertStoresEveryRowInOrder(count: Int) throws {
-        let fixture = try ProjectionFixture()
-        let rows = (0..<count).map { (n: $0, label: $0.isMultiple(of: 3) ? nil : "row \($0)") }
-        let stored = try fixture.store.write { db -> [Row] in
-            try db.execute(sql: "CREATE TABLE t (n INTEGER NOT NULL, label TEXT)")
-            try MultiRowInsert(db, "INSERT INTO t (n, label)", columns: 2).insert(rows) { statement, offset, row in
-                statement.bind(offset + 1, row.n)
-                statement.bind(offset + 2, row.label)
-            }
-            return try Row.fetchAll(db, sql: "SELECT n, label FROM t ORDER BY rowid")
-        }
-        #expect(stored.map { $0[0] as Int } == rows.map(\.n))
-        #expect(stored.map { $0[1] as String? } == rows.map(\.label))
-    }
-
-    @Test func multiRowInsertAppliesTheConflictClauseToEveryRow() throws {
-        let fixture = try ProjectionFixture()
-        let count = try fixture.store.write { db -> Int in
-            try db.execute(sql: "CREATE TABLE t (k TEXT PRIMARY KEY)")
-            let insert = MultiRowInsert(db, "INSERT INTO t (k)", columns: 1, then: "ON CONFLICT (k) DO NOTHING")
-            try insert.insert(["a", "b", "a", "c", "b"]) { statement, offset, key in statement.bind(offset + 1, key) }
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM t") ?? -1
-        }
-        #expect(count == 3)
-    }
-
     // MARK: Handoff
 
     @Test func aHandoffDeliversEveryItemInOrderThenDone() {

@@ -4,7 +4,6 @@ import DocketService
 import DocketStore
 import DocketTestSupport
 import Foundation
-import GRDB
 import Testing
 
 /// An instant written in ISO 8601 (tests use literal, valid times).
@@ -19,39 +18,67 @@ func at(_ text: String) -> Timestamp {
 /// Hours in seconds, as reports give durations.
 func seconds(hours: Double) -> Double { hours * 3600 }
 
-/// A fresh SQLite event log in a temporary directory.
-struct ProjectionFixture {
-    let directory: TemporaryDirectory
-    let store: SQLiteEventStore
-    let path: String
+/// Where a projection test keeps the log and the projection: every projection test runs on both.
+enum ProjectionKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    /// `SQLiteEventStore` and `SQLiteProjectionStore` on a file in a temporary directory.
+    case sqlite
+    /// `InMemoryEventStore` and `InMemoryProjectionStore`.
+    case inMemory
 
-    init() throws {
-        directory = TemporaryDirectory("projection")
-        path = directory.path("docket.sqlite")
-        store = try SQLiteEventStore(path: path)
+    var description: String { rawValue }
+}
+
+/// A fresh event log with its (not yet created) analytics projection.
+struct ProjectionFixture {
+    let kind: ProjectionKind
+    let directory: TemporaryDirectory?
+    /// The log.
+    let store: any EventStore
+    /// The projection of the log.
+    let projections: any ProjectionStore
+    /// The SQLite file, for `.sqlite`.
+    let path: String?
+
+    init(_ kind: ProjectionKind = .sqlite) throws {
+        self.kind = kind
+        switch kind {
+        case .sqlite:
+            let directory = TemporaryDirectory("projection")
+            let path = directory.path("docket.sqlite")
+            let store = try SQLiteEventStore(path: path)
+            self.directory = directory
+            self.path = path
+            self.store = store
+            projections = SQLiteProjectionStore(log: store)
+        case .inMemory:
+            let store = InMemoryEventStore()
+            directory = nil
+            path = nil
+            self.store = store
+            projections = InMemoryProjectionStore(log: store)
+        }
     }
 
-    /// Another store on the same file (another process, as far as SQLite is concerned).
-    func reopen() throws -> SQLiteEventStore { try SQLiteEventStore(path: path) }
+    /// The SQLite log, for tests that go behind the store's back.
+    var sqlite: SQLiteEventStore {
+        get throws { try #require(store as? SQLiteEventStore) }
+    }
 
-    /// Every analytics table's rows, ordered, as text: two projections are equal when these are.
-    func dump(_ store: SQLiteEventStore? = nil) throws -> [String: [String]] {
-        try (store ?? self.store).read { db in
-            var result: [String: [String]] = [:]
-            let orders = [
-                "analytics_calendars": "workflow_id, workflow_version",
-                "analytics_cases": "case_id",
-                "analytics_open_cases": "case_id",
-                "analytics_stays": "position, ordinal",
-                "analytics_transitions": "position, ordinal",
-                "analytics_breaches": "position, ordinal",
-                "analytics_parties": "kind, value, case_id",
-            ]
-            for (table, order) in orders {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map(\.description)
-            }
-            return result
-        }
+    /// The projection as another process sees it: another store on the same file (SQLite), the
+    /// same stores (in memory, where the lock stands for SQLite's).
+    func reopen() throws -> any ProjectionStore {
+        guard let path else { return projections }
+        return SQLiteProjectionStore(log: try SQLiteEventStore(path: path))
+    }
+
+    /// An updater of the projection.
+    func updater(_ calendars: ProjectionCalendars = testCalendars) -> ProjectionUpdater {
+        ProjectionUpdater(projections, calendars: calendars)
+    }
+
+    /// Everything the projection holds: two projections are equal when these are.
+    func dump(_ projections: (any ProjectionStore)? = nil) throws -> ProjectionContents {
+        try (projections ?? self.projections).read { try $0.contents() }
     }
 
     func checkpoint() throws -> Int64 { try store.checkpoint(named: ProjectionUpdater.checkpointName) }
@@ -110,11 +137,11 @@ func definition(_ yaml: String) throws -> WorkflowDefinition {
 /// Drives cases through the real engine and appends each command's events to a store, as the
 /// service will.
 struct StoreDriver {
-    let store: SQLiteEventStore
+    let store: any EventStore
     var contexts: [String: EngineContext] = [:]
     var states: [String: CaseState] = [:]
 
-    init(store: SQLiteEventStore, workflows: [String]) throws {
+    init(store: any EventStore, workflows: [String]) throws {
         self.store = store
         for yaml in workflows {
             let definition = try definition(yaml)

@@ -6,11 +6,12 @@ import Foundation
 import GRDB
 import Testing
 
-/// Keeping the analytics tables up to date in the event log's SQLite file.
+/// Keeping the analytics projection up to date with the log: every test runs on SQLite and in
+/// memory (``ProjectionKind``); going behind the tables' back is SQLite's alone.
 @Suite struct ProjectionUpdaterTests {
     /// A linear approval and a case left open in review.
-    func twoCases() throws -> ProjectionFixture {
-        let fixture = try ProjectionFixture()
+    func twoCases(_ kind: ProjectionKind) throws -> ProjectionFixture {
+        let fixture = try ProjectionFixture(kind)
         var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
         try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T08:00:00Z")
         try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
@@ -18,21 +19,23 @@ import Testing
         return fixture
     }
 
-    @Test func catchUpFoldsTheWholeLogAndSavesTheCheckpoint() throws {
-        let fixture = try twoCases()
-        let run = try ProjectionUpdater(store: fixture.store, calendars: testCalendars).catchUp()
+    @Test(arguments: ProjectionKind.allCases)
+    func catchUpFoldsTheWholeLogAndSavesTheCheckpoint(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        let run = try fixture.updater().catchUp()
         #expect(run.events == 3)
         #expect(run.rebuilt)
         #expect(try fixture.checkpoint() == 3)
         let dump = try fixture.dump()
-        #expect(dump["analytics_cases"]?.count == 1)
-        #expect(dump["analytics_stays"]?.count == 1)
-        #expect(dump["analytics_open_cases"]?.count == 1)
+        #expect(dump.cases.count == 1)
+        #expect(dump.stays.count == 1)
+        #expect(dump.openCases.count == 1)
     }
 
-    @Test func catchUpWithNothingNewChangesNothing() throws {
-        let fixture = try twoCases()
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+    @Test(arguments: ProjectionKind.allCases)
+    func catchUpWithNothingNewChangesNothing(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        let updater = fixture.updater()
         try updater.catchUp()
         let before = try fixture.dump()
         let run = try updater.catchUp()
@@ -41,33 +44,36 @@ import Testing
         #expect(try fixture.dump() == before)
     }
 
-    @Test func pendingEventsCountsWhatTheCheckpointHasNotSeen() throws {
-        let fixture = try twoCases()
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+    @Test(arguments: ProjectionKind.allCases)
+    func pendingEventsCountsWhatTheCheckpointHasNotSeen(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        let updater = fixture.updater()
         #expect(try updater.pendingEvents() == 3)
         try updater.catchUp()
         #expect(try updater.pendingEvents() == 0)
     }
 
-    @Test func aDecidedCaseLeavesTheOpenCasesTable() throws {
-        let fixture = try twoCases()
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+    @Test(arguments: ProjectionKind.allCases)
+    func aDecidedCaseLeavesTheOpenCasesTable(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        let updater = fixture.updater()
         try updater.catchUp()
         var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
         driver.states["B"] = CaseState.replay(try fixture.store.events(of: "B").map(\.event))
         try driver.fire("B", "reject", by: "dan", as: "approver", at: "2020-03-02T11:00:00Z")
         try updater.catchUp()
         let dump = try fixture.dump()
-        #expect(dump["analytics_open_cases"]?.isEmpty == true)
-        #expect(dump["analytics_cases"]?.count == 2)
+        #expect(dump.openCases.isEmpty)
+        #expect(dump.cases.count == 2)
     }
 
+    /// An older Docket's tables (SQLite only: the test edits them behind the store's back).
     @Test func aChangedSchemaVersionRebuildsTheTables() throws {
-        let fixture = try twoCases()
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+        let fixture = try twoCases(.sqlite)
+        let updater = fixture.updater()
         try updater.catchUp()
         let before = try fixture.dump()
-        try fixture.store.write { db in
+        try fixture.sqlite.write { db in
             try db.execute(sql: "UPDATE analytics_meta SET value = '0' WHERE key = 'schema_version'")
             try db.execute(sql: "DELETE FROM analytics_cases")  // what an older schema would not have had
         }
@@ -77,19 +83,38 @@ import Testing
         #expect(try fixture.dump() == before)
     }
 
-    @Test func aChangedCalendarRebuildsWithTheNewOne() throws {
-        let fixture = try twoCases()
-        try ProjectionUpdater(store: fixture.store, calendars: .alwaysWorking).catchUp()
-        let run = try ProjectionUpdater(store: fixture.store, calendars: testCalendars).catchUp()
-        #expect(run.rebuilt)
-        #expect(run.rebuildReason?.contains("calendar of tolerant v1") == true)
-        let working = try fixture.store.read { db in try Int64.fetchOne(db, sql: "SELECT working_us FROM analytics_cases") }
-        #expect(working == 3_600_000_000)  // 09:00-10:00 on the new calendar, not 2 hours
+    /// Saved progress that cannot be read back stops a catch-up with a `corrupt` error saying to
+    /// replay, and a replay mends it (SQLite only: the test edits a row behind the store's back).
+    @Test func unreadableSavedProgressIsCorruptUntilAReplay() throws {
+        let fixture = try twoCases(.sqlite)
+        let updater = fixture.updater()
+        try updater.catchUp()
+        try fixture.sqlite.write { db in try db.execute(sql: "UPDATE analytics_open_cases SET progress = '{' WHERE case_id = 'B'") }
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        driver.states["B"] = CaseState.replay(try fixture.store.events(of: "B").map(\.event))
+        try driver.fire("B", "reject", by: "dan", as: "approver", at: "2020-03-02T11:00:00Z")
+        let error = #expect(throws: StoreError.self) { try updater.catchUp() }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("docket replay") == true)
+        try updater.rebuild()
+        #expect(try fixture.dump().cases.count == 2)
     }
 
-    @Test func rebuildEqualsCatchUp() throws {
-        let fixture = try twoCases()
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+    @Test(arguments: ProjectionKind.allCases)
+    func aChangedCalendarRebuildsWithTheNewOne(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        try fixture.updater(.alwaysWorking).catchUp()
+        let run = try fixture.updater().catchUp()
+        #expect(run.rebuilt)
+        #expect(run.rebuildReason?.contains("calendar of tolerant v1") == true)
+        let working = try fixture.dump().cases.map(\.durations.working)
+        #expect(working == [3_600_000_000])  // 09:00-10:00 on the new calendar, not 2 hours
+    }
+
+    @Test(arguments: ProjectionKind.allCases)
+    func rebuildEqualsCatchUp(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
+        let updater = fixture.updater()
         try updater.catchUp()
         let caughtUp = try fixture.dump()
         let run = try updater.rebuild()
@@ -97,21 +122,23 @@ import Testing
         #expect(try fixture.dump() == caughtUp)
     }
 
-    @Test func progressIsReportedPerBatchUpToTheTotal() throws {
-        let fixture = try twoCases()
+    @Test(arguments: ProjectionKind.allCases)
+    func progressIsReportedPerBatchUpToTheTotal(_ kind: ProjectionKind) throws {
+        let fixture = try twoCases(kind)
         var seen: [ProjectionProgress] = []
-        try ProjectionUpdater(store: fixture.store, calendars: testCalendars).catchUp(batchSize: 2) { seen.append($0) }
+        try fixture.updater().catchUp(batchSize: 2) { seen.append($0) }
         #expect(seen.map(\.done) == [0, 2, 3])
         #expect(seen.allSatisfy { $0.total == 3 })
     }
 
     /// A randomised history of a few thousand events, appended in chunks with a catch-up (in small
     /// batches) after each, gives exactly the tables a rebuild from the whole log gives.
-    @Test func incrementalCatchUpEqualsRebuildOnARandomHistory() throws {
-        let fixture = try ProjectionFixture()
+    @Test(arguments: ProjectionKind.allCases)
+    func incrementalCatchUpEqualsRebuildOnARandomHistory(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
         var history = try RandomHistory(seed: 20_200_302)
         let appends = history.appends(events: 3_000)
-        let updater = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
+        let updater = fixture.updater()
         var rng = SeededGenerator(seed: 7)
         var index = 0
         var catchUps = 0
@@ -126,34 +153,37 @@ import Testing
         try updater.rebuild()
         let rebuilt = try fixture.dump()
         #expect(catchUps > 20)
-        #expect((rebuilt["analytics_stays"]?.count ?? 0) > 1_000)
-        #expect((rebuilt["analytics_breaches"]?.count ?? 0) > 10)
-        #expect(!(rebuilt["analytics_open_cases"]?.isEmpty ?? true))
+        #expect(rebuilt.stays.count > 1_000)
+        #expect(rebuilt.breaches.count > 10)
+        #expect(!rebuilt.openCases.isEmpty)
         // The history exercises every kind of fact the fold produces.
-        let coverage = try fixture.store.read { db in
-            try [
-                "SELECT COUNT(*) FROM analytics_stays WHERE branch IS NOT NULL",
-                "SELECT COUNT(*) FROM analytics_stays WHERE cancelled = 1",
-                "SELECT COUNT(*) FROM analytics_stays WHERE waiting_wall_us IS NOT NULL",
-                "SELECT COUNT(*) FROM analytics_transitions WHERE send_back_round IS NOT NULL",
-                "SELECT COUNT(*) FROM analytics_transitions WHERE trigger = 'vote'",
-                "SELECT COUNT(*) FROM analytics_cases WHERE clock_stops > 0",
-                "SELECT COUNT(*) FROM analytics_parties WHERE kind = 'on_behalf_of'",
-            ].map { try Int.fetchOne(db, sql: $0) ?? 0 }
-        }
+        let coverage: [Int] = [
+            rebuilt.stays.count { $0.branch != nil },
+            rebuilt.stays.count { $0.cancelled },
+            rebuilt.stays.count { $0.waiting != nil },
+            rebuilt.transitions.count { $0.sendBackRound != nil },
+            rebuilt.transitions.count { $0.trigger == "vote" },
+            rebuilt.cases.count { $0.clockStops > 0 },
+            rebuilt.parties.count { $0.kind == .onBehalfOf },
+        ]
         #expect(coverage.allSatisfy { $0 > 0 }, "\(coverage)")
-        for table in rebuilt.keys.sorted() {
-            #expect(incremental[table] == rebuilt[table], "\(table) differs")
-        }
+        #expect(incremental.calendars == rebuilt.calendars)
+        #expect(incremental.cases == rebuilt.cases)
+        #expect(incremental.openCases == rebuilt.openCases)
+        #expect(incremental.stays == rebuilt.stays)
+        #expect(incremental.transitions == rebuilt.transitions)
+        #expect(incremental.breaches == rebuilt.breaches)
+        #expect(incremental.parties == rebuilt.parties)
     }
 
-    @Test func aRunThatAnotherProcessOvertakesContinuesFromItsCheckpoint() throws {
-        let fixture = try ProjectionFixture()
+    @Test(arguments: ProjectionKind.allCases)
+    func aRunThatAnotherProcessOvertakesContinuesFromItsCheckpoint(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
         var history = try RandomHistory(seed: 99)
         try fixture.store.append(batch: history.appends(events: 300))
         let later = history.appends(events: 300)
-        let mine = ProjectionUpdater(store: fixture.store, calendars: testCalendars)
-        let theirs = ProjectionUpdater(store: try fixture.reopen(), calendars: testCalendars)
+        let mine = fixture.updater()
+        let theirs = ProjectionUpdater(try fixture.reopen(), calendars: testCalendars)
         var overtaken = false
         let run = try mine.catchUp(batchSize: 50) { progress in
             // Between two of my batches, another process catches up with the rest, and more is
@@ -174,11 +204,12 @@ import Testing
 
     /// What the tables hold reads back as exactly the facts the fold emitted: the report built
     /// from SQLite equals the report built from the fold's own output.
-    @Test func theTablesReadBackAsTheFactsTheFoldEmitted() throws {
-        let fixture = try ProjectionFixture()
+    @Test(arguments: ProjectionKind.allCases)
+    func theTablesReadBackAsTheFactsTheFoldEmitted(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
         var history = try RandomHistory(seed: 4)
         try fixture.store.append(batch: history.appends(events: 1_500))
-        try ProjectionUpdater(store: fixture.store, calendars: testCalendars).catchUp(batchSize: 100)
+        try fixture.updater().catchUp(batchSize: 100)
 
         var fold = CaseFlowFold(calendars: { testCalendars($0).calendar })
         var facts: [ProjectionFact] = []
@@ -196,7 +227,7 @@ import Testing
                 }
             }
             for progress in fold.openCases.values.sorted(by: { $0.caseID < $1.caseID }) { builder.add(progress) }
-            let fromTables = try ProjectionReporter(store: fixture.store, calendars: testCalendars).report(scope)
+            let fromTables = try ProjectionReporter(fixture.projections, calendars: testCalendars).report(scope)
             #expect(fromTables == builder.build(), "\(measure)")
         }
     }

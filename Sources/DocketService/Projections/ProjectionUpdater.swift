@@ -2,7 +2,6 @@ import DocketAnalytics
 import DocketCore
 import DocketStore
 import Foundation
-import GRDB
 
 /// How far a projection run got, for progress bars.
 public struct ProjectionProgress: Hashable, Sendable {
@@ -33,8 +32,8 @@ public struct ProjectionRun: Hashable, Sendable {
     public var ignoredEvents: Int64
 }
 
-/// Keeps the analytics projection (`analytics_*` tables, checkpoint `analytics`) up to date with the
-/// event log in the same SQLite file.
+/// Keeps the analytics projection (a ``ProjectionStore``: the `analytics_*` tables in the log's
+/// SQLite file, or their in-memory twin; checkpoint `analytics`) up to date with the event log.
 ///
 /// Each batch of events is folded and written, with the open cases' progress and the checkpoint,
 /// in one write transaction: after a crash the tables and the checkpoint still agree, and catching
@@ -45,32 +44,30 @@ public struct ProjectionRun: Hashable, Sendable {
 /// The service layer can call ``catchUp(batchSize:progress:)`` after each command; it is cheap
 /// when there is little to do.
 public final class ProjectionUpdater {
-    /// The checkpoint's name in `projection_checkpoints`.
-    public static let checkpointName = "analytics"
+    /// The checkpoint's name in the event store.
+    public static let checkpointName = ProjectionSchema.checkpointName
 
-    private let store: SQLiteEventStore
+    private let log: any EventStore
+    private let projections: any ProjectionStore
     private let calendars: ProjectionCalendars
 
-    /// An updater for the analytics tables in `store`'s file, counting working time on `calendars`.
-    public init(store: SQLiteEventStore, calendars: ProjectionCalendars) {
-        self.store = store
+    /// An updater for `projections`, which follows the log `projections.log`, counting working time
+    /// on `calendars`.
+    public init(_ projections: any ProjectionStore, calendars: ProjectionCalendars) {
+        self.log = projections.log
+        self.projections = projections
         self.calendars = calendars
     }
 
     /// Events appended since the projection's checkpoint (the whole log when it never ran).
     public func pendingEvents() throws -> Int64 {
-        try store.read { db in try pendingEvents(in: db) }
+        try projections.read { try pendingEvents(in: $0) }
     }
 
     /// ``pendingEvents()`` inside the caller's transaction.
-    private func pendingEvents(in db: Database) throws -> Int64 {
-        let installed = try AnalyticsTables.installedVersion(db)
-        let checkpoint = installed == AnalyticsTables.schemaVersion ? try store.checkpoint(named: Self.checkpointName, in: db) : 0
-        return max(0, try Self.lastPosition(db) - checkpoint)
-    }
-
-    private static func lastPosition(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM events") ?? 0
+    private func pendingEvents(in tables: any ProjectionReading) throws -> Int64 {
+        let checkpoint = try tables.installedVersion() == ProjectionSchema.version ? try tables.checkpoint() : 0
+        return max(0, try tables.lastPosition() - checkpoint)
     }
 
     /// Folds every event after the checkpoint into the tables, `batchSize` events per transaction.
@@ -99,21 +96,15 @@ public final class ProjectionUpdater {
     /// With millions of cases this is how commands that only concern open cases (`tick`,
     /// `cases --open`) avoid reading every case: the projection already knows which are open.
     public func openCaseIDs(workflowID: String? = nil) throws -> [String]? {
-        try store.read { db -> [String]? in
-            guard try AnalyticsTables.installedVersion(db) == AnalyticsTables.schemaVersion,
-                  try pendingEvents(in: db) == 0
-            else { return nil }
-            return try String.fetchAll(db, sql: """
-                SELECT o.case_id FROM analytics_open_cases a JOIN events o ON o.case_id = a.case_id AND o.version = 1
-                WHERE ?1 IS NULL OR a.workflow_id = ?1
-                ORDER BY o.position
-                """, arguments: [workflowID])
+        try projections.read { tables -> [String]? in
+            guard try tables.installedVersion() == ProjectionSchema.version, try pendingEvents(in: tables) == 0 else { return nil }
+            return try tables.openCaseIDs(workflowID: workflowID)
         }
     }
 
     private func run(rebuild: Bool, batchSize: Int, progress: (ProjectionProgress) -> Void) throws -> ProjectionRun {
         let batchSize = max(1, batchSize)
-        let start = try store.write { db in try prepare(db, rebuild: rebuild) }
+        let start = try projections.write { tables in try prepare(tables, rebuild: rebuild) }
         var checkpoint = start.checkpoint
         let total = max(0, start.lastPosition - checkpoint)
         var ignoredEvents: Int64 = 0
@@ -124,7 +115,7 @@ public final class ProjectionUpdater {
         // another process moves the checkpoint, the batch in hand is stale: stop the reader and
         // continue from that process's checkpoint (and the progress it saved).
         pipelines: while true {
-            let folded = FoldedBatches.start(store: store, calendars: calendars, after: checkpoint, batchSize: batchSize)
+            let folded = FoldedBatches.start(log: log, projections: projections, calendars: calendars, after: checkpoint, batchSize: batchSize)
             defer { folded.cancel() }
             while true {
                 let batch: FoldedBatch
@@ -133,14 +124,13 @@ public final class ProjectionUpdater {
                 case .done: break pipelines
                 case let .failed(error): throw error
                 }
-                let movedTo = try store.write { db -> Int64? in
-                    let current = try store.checkpoint(named: Self.checkpointName, in: db)
+                let movedTo = try projections.write { tables -> Int64? in
+                    let current = try tables.checkpoint()
                     guard current == batch.after else { return current }
-                    let writer = try AnalyticsWriter(db)
-                    try writer.write(batch.facts)
-                    for touched in batch.touched { try writer.save(caseID: touched.caseID, progress: touched.progress, json: touched.json) }
-                    for (workflow, label) in batch.calendars { try AnalyticsTables.recordCalendar(label, for: workflow, in: db) }
-                    try store.saveCheckpoint(named: Self.checkpointName, position: batch.last, in: db)
+                    try tables.insert(batch.facts)
+                    try tables.saveOpenCases(batch.touched)
+                    for (workflow, label) in batch.calendars { try tables.recordCalendar(label, for: workflow) }
+                    try tables.saveCheckpoint(batch.last)
                     return nil
                 }
                 if let movedTo {
@@ -154,7 +144,7 @@ public final class ProjectionUpdater {
                 progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
             }
         }
-        let openCases = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM analytics_open_cases") ?? 0 }
+        let openCases = try projections.read { try $0.openCaseCount() }
         return ProjectionRun(
             events: done, batches: batches, fromPosition: start.checkpoint, toPosition: checkpoint,
             rebuilt: start.rebuildReason != nil, rebuildReason: start.rebuildReason,
@@ -169,36 +159,34 @@ public final class ProjectionUpdater {
 
     /// Makes the tables ready: created, or dropped and recreated when asked to or outdated, or
     /// emptied when a calendar changed; returns where to continue from.
-    private func prepare(_ db: Database, rebuild: Bool) throws -> Start {
+    private func prepare(_ tables: any ProjectionWriting, rebuild: Bool) throws -> Start {
         var reason: String?
-        switch try AnalyticsTables.installedVersion(db) {
+        switch try tables.installedVersion() {
         case nil:
             reason = "the analytics tables did not exist"
-        case AnalyticsTables.schemaVersion?:
+        case ProjectionSchema.version?:
             if rebuild { reason = "asked to rebuild" }
         case let installed?:
-            reason = "the analytics schema changed (version \(installed) to \(AnalyticsTables.schemaVersion))"
+            reason = "the analytics schema changed (version \(installed) to \(ProjectionSchema.version))"
         }
         if reason != nil {
-            try AnalyticsTables.drop(db)
-            try AnalyticsTables.create(db)
+            try tables.recreate()
         } else {
-            for (workflow, label) in try AnalyticsTables.recordedCalendars(db).sorted(by: { $0.key < $1.key }) {
+            for (workflow, label) in try tables.recordedCalendars().sorted(by: { $0.key < $1.key }) {
                 let now = calendars(workflow).label
                 if now != label {
                     reason = "the calendar of \(workflow) changed (\(label) to \(now))"
-                    try AnalyticsTables.clear(db)
+                    try tables.clear()
                     break
                 }
             }
         }
-        if reason == nil, try store.checkpoint(named: Self.checkpointName, in: db) == 0 {
+        if reason == nil, try tables.checkpoint() == 0 {
             // Nothing applied yet: make sure nothing half-written lingers.
-            try AnalyticsTables.clear(db)
+            try tables.clear()
         }
-        if reason != nil { try store.saveCheckpoint(named: Self.checkpointName, position: 0, in: db) }
-        let checkpoint = try store.checkpoint(named: Self.checkpointName, in: db)
-        return Start(checkpoint: checkpoint, lastPosition: try Self.lastPosition(db), rebuildReason: reason)
+        if reason != nil { try tables.saveCheckpoint(0) }
+        return Start(checkpoint: try tables.checkpoint(), lastPosition: try tables.lastPosition(), rebuildReason: reason)
     }
 }
 
@@ -234,8 +222,8 @@ private struct FoldedBatch {
     var last: Int64
     var events: Int
     var facts: [ProjectionFact]
-    /// The progress of every case the batch touched (`nil` for a decided one), with its JSON.
-    var touched: [(caseID: String, progress: OpenCaseProgress?, json: String?)]
+    /// The progress of every case the batch touched (`nil` for a decided one), encoded.
+    var touched: [OpenCaseUpdate]
     /// Workflow versions whose calendar the fold asked for for the first time.
     var calendars: [(WorkflowKey, String)]
     /// Events of this batch the fold could not place.
@@ -245,7 +233,7 @@ private struct FoldedBatch {
 /// Reads the log after a checkpoint in batches and folds each one, on a thread of its own.
 private enum FoldedBatches {
     static func start(
-        store: SQLiteEventStore, calendars: ProjectionCalendars, after checkpoint: Int64, batchSize: Int
+        log: any EventStore, projections: any ProjectionStore, calendars: ProjectionCalendars, after checkpoint: Int64, batchSize: Int
     ) -> Handoff<FoldedBatch> {
         Handoff.start(capacity: 2) { emit in
             let seen = SeenCalendars(calendars: calendars)
@@ -256,20 +244,20 @@ private enum FoldedBatches {
             // is never read back: the table may still hold what it was before this run's
             // unwritten batches.
             var saved = checkpoint > 0 ? SavedProgress() : nil
-            let progressJSON = OpenCaseProgressJSON()
+            let encoder = ProgressEncoder()
             var after = checkpoint
             // The writer waits for the first batch: start small and double up to the batch size.
             var limit = min(batchSize, 2_000)
             while true {
-                let events = try store.events(after: after, limit: limit)
+                let events = try log.events(after: after, limit: limit)
                 guard let last = events.last else { return }
-                if saved != nil { try saved!.resume(casesOf: events, into: &fold, from: store) }
+                if saved != nil { try saved!.resume(casesOf: events, into: &fold, from: projections) }
                 let ignoredBefore = fold.ignoredEvents
                 var facts: [ProjectionFact] = []
                 facts.reserveCapacity(events.count * 3)
                 for event in events { fold.apply(event.event, position: event.position, into: &facts) }
                 let touched = try fold.drainTouched().map { touched in
-                    (touched.caseID, touched.progress, try touched.progress.map(progressJSON.encode))
+                    OpenCaseUpdate(caseID: touched.caseID, progress: try touched.progress.map(encoder.encode))
                 }
                 let batch = FoldedBatch(
                     after: after, last: last.position, events: events.count, facts: facts, touched: touched,
@@ -287,25 +275,15 @@ private enum FoldedBatches {
 /// Reads the saved progress of the open cases a run's events concern, once per case.
 private struct SavedProgress {
     private var seen: Set<String> = []
-    private let decoder = JSONDecoder()
 
-    mutating func resume(casesOf events: [RecordedEvent], into fold: inout CaseFlowFold, from store: SQLiteEventStore) throws {
+    mutating func resume(casesOf events: [RecordedEvent], into fold: inout CaseFlowFold, from projections: any ProjectionStore) throws {
         var unseen: [String] = []
         for event in events where seen.insert(event.event.caseID).inserted {
             unseen.append(event.event.caseID)
         }
-        var start = 0
-        while start < unseen.count {
-            let ids = Array(unseen[start..<min(start + 500, unseen.count)])
-            start += ids.count
-            let rows = try store.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT case_id, progress FROM analytics_open_cases WHERE case_id IN (\(databaseQuestionMarks(count: ids.count)))",
-                    arguments: StatementArguments(ids))
-            }
-            for row in rows {
-                fold.resume(try AnalyticsTables.decodeProgress(row[1], caseID: row[0], decoder: decoder))
-            }
+        guard !unseen.isEmpty else { return }
+        for progress in try projections.read({ try $0.openCaseProgress(of: unseen) }) {
+            fold.resume(progress)
         }
     }
 }

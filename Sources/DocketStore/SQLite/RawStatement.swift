@@ -9,14 +9,15 @@ import GRDBSQLite
 /// Only for use inside a transaction GRDB opened (``SQLiteEventStore/write(_:)`` or a read), on
 /// GRDB's queue, by the code that owns the statement while it binds and steps; a failure is
 /// thrown as GRDB's `DatabaseError` with SQLite's extended code, so the store's error mapping
-/// maps it like any other. The projections write their tables through it too.
-public struct RawStatement {
+/// maps it like any other. The analytics tables (``SQLiteProjectionStore``) are written and read
+/// through it too. `package`: nothing outside DocketStore (and its tests) binds SQL.
+package struct RawStatement {
     /// The GRDB statement underneath.
-    public let statement: Statement
+    package let statement: Statement
     private let handle: SQLiteStatement
 
     /// Wraps `statement`, reset and ready for new bindings.
-    public init(_ statement: Statement) {
+    package init(_ statement: Statement) {
         self.statement = statement
         self.handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -25,17 +26,17 @@ public struct RawStatement {
     // MARK: Binding (1-based, as SQLite counts parameters)
 
     /// Binds an integer to parameter `index` (1-based).
-    public func bind(_ index: Int32, _ value: Int64) {
+    package func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
     }
 
     /// Binds an integer to parameter `index` (1-based).
-    public func bind(_ index: Int32, _ value: Int) {
+    package func bind(_ index: Int32, _ value: Int) {
         sqlite3_bind_int64(handle, index, Int64(value))
     }
 
     /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
-    public func bind(_ index: Int32, _ value: Int64?) {
+    package func bind(_ index: Int32, _ value: Int64?) {
         guard let value else {
             sqlite3_bind_null(handle, index)
             return
@@ -44,17 +45,17 @@ public struct RawStatement {
     }
 
     /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
-    public func bind(_ index: Int32, _ value: Int?) {
+    package func bind(_ index: Int32, _ value: Int?) {
         bind(index, value.map(Int64.init))
     }
 
     /// Binds a boolean as 0 or 1 (how GRDB stores `Bool`) to parameter `index` (1-based).
-    public func bind(_ index: Int32, _ value: Bool) {
+    package func bind(_ index: Int32, _ value: Bool) {
         sqlite3_bind_int64(handle, index, value ? 1 : 0)
     }
 
     /// Binds text, or NULL for nil, to parameter `index` (1-based); SQLite copies the bytes.
-    public func bind(_ index: Int32, _ value: String?) {
+    package func bind(_ index: Int32, _ value: String?) {
         guard var value else {
             sqlite3_bind_null(handle, index)
             return
@@ -69,14 +70,14 @@ public struct RawStatement {
     // MARK: Stepping
 
     /// Runs a statement that returns no row (an INSERT), then resets it.
-    public func execute(_ db: Database) throws {
+    package func execute(_ db: Database) throws {
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else { throw failure(code, db) }
         sqlite3_reset(handle)
     }
 
     /// Steps to the next row: true when there is one, false at the end.
-    func step(_ db: Database) throws -> Bool {
+    package func step(_ db: Database) throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -85,7 +86,7 @@ public struct RawStatement {
     }
 
     /// Resets the statement, releasing what a partly read result holds.
-    func reset() {
+    package func reset() {
         sqlite3_reset(handle)
     }
 
@@ -98,27 +99,27 @@ public struct RawStatement {
 
     // MARK: Reading the current row (0-based columns)
 
-    func int64(_ column: Int32) -> Int64 {
+    package func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
     }
 
-    func int(_ column: Int32) -> Int {
+    package func int(_ column: Int32) -> Int {
         Int(sqlite3_column_int64(handle, column))
     }
 
-    func isNull(_ column: Int32) -> Bool {
+    package func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL
     }
 
     /// The column as text (its full length, as SQLite stores it); nil for NULL.
-    func string(_ column: Int32) -> String? {
+    package func string(_ column: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// The column's text as bytes, valid until the statement steps again or is reset.
-    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+    package func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
     }
@@ -126,7 +127,7 @@ public struct RawStatement {
     /// The column as text, returning `previous` itself when the column holds the same bytes:
     /// a log repeats workflow ids, case ids, actors, and each row's `prev_hash` is the row
     /// before's `hash`, so most columns need no new string.
-    func string(_ column: Int32, reusing previous: inout String) -> String {
+    package func string(_ column: Int32, reusing previous: inout String) -> String {
         guard let text = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         var same = false

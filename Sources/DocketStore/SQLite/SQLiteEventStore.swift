@@ -12,9 +12,9 @@ import Logging
 /// lock, and `UNIQUE(case_id, version)` guards the versions once more. A writer that waits
 /// longer than the busy timeout gets ``StoreError/Code/locked``.
 ///
-/// Projections (issue 5) keep their tables in the same file: ``write(_:)`` runs their updates
-/// and their checkpoint in one transaction, with ``events(after:limit:in:)``,
-/// ``checkpoint(named:in:)`` and ``saveCheckpoint(named:position:in:)``.
+/// The analytics projection keeps its tables in the same file (``SQLiteProjectionStore``):
+/// ``write(_:)`` runs its updates and its checkpoint in one transaction. That transaction API on
+/// GRDB's `Database` is `package`: nothing above DocketStore writes SQL.
 public final class SQLiteEventStore: EventStore {
     /// How the database is opened.
     public struct Options: Sendable {
@@ -79,7 +79,7 @@ public final class SQLiteEventStore: EventStore {
     /// together, so they never disagree after a crash.
     ///
     /// SQLite errors thrown inside are mapped to ``StoreError``s; `body`'s own errors pass through.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    package func write<T>(_ body: (Database) throws -> T) throws -> T {
         try mappingErrors {
             try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -94,7 +94,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     /// Runs `body` in a read transaction: a consistent snapshot of the database.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
         try mappingErrors { try pool.read(body) }
     }
 
@@ -119,7 +119,7 @@ public final class SQLiteEventStore: EventStore {
     /// caller that updates projections in the same transaction. Same rules and errors as
     /// ``append(batch:)``; when it throws, the caller must let the transaction roll back.
     @discardableResult
-    public func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
+    package func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
         let recordedAt = clock.now()
         var coder = PayloadCoder()
         var head = try Self.head(db)
@@ -244,7 +244,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     /// ``events(after:limit:)`` inside the caller's transaction.
-    public func events(after position: Int64, limit: Int, in db: Database) throws -> [RecordedEvent] {
+    package func events(after position: Int64, limit: Int, in db: Database) throws -> [RecordedEvent] {
         try Self.fetchEvents(
             db, sql: "WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, max(0, limit)],
             expected: min(max(0, limit), 100_000))
@@ -317,7 +317,7 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    private static func head(_ db: Database) throws -> (position: Int64, hash: String) {
+    static func head(_ db: Database) throws -> (position: Int64, hash: String) {
         let statement = try db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
         if let row = try Row.fetchOne(statement) {
             return (row[0], row[1])
@@ -438,7 +438,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     /// The checkpoint of projection `name` inside the caller's transaction (0 when it never ran).
-    public func checkpoint(named name: String, in db: Database) throws -> Int64 {
+    package func checkpoint(named name: String, in db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT position FROM projection_checkpoints WHERE projection = ?", arguments: [name]) ?? 0
     }
 
@@ -446,7 +446,7 @@ public final class SQLiteEventStore: EventStore {
     /// commits (or rolls back) with the projection's own table updates.
     ///
     /// - Throws: ``StoreError/Code/invalidArgument`` for a position beyond the end of the log.
-    public func saveCheckpoint(named name: String, position: Int64, in db: Database) throws {
+    package func saveCheckpoint(named name: String, position: Int64, in db: Database) throws {
         let last = try Self.head(db).position
         guard position >= 0, position <= last else {
             throw StoreError(

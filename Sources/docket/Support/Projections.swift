@@ -27,7 +27,7 @@ extension Session {
     /// A log opened read-only cannot catch the projection up: when it is behind, every case of the
     /// log is returned, as before there were projections.
     func openCaseIDs(workflowID: String? = nil) throws -> [String] {
-        let updater = ProjectionUpdater(store: store, calendars: try ProjectionCalendars.deployed(in: store))
+        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store), calendars: try ProjectionCalendars.deployed(in: store))
         if !store.options.readOnly { try ProjectionCatchUp.run(updater) }
         if let open = try updater.openCaseIDs(workflowID: workflowID) { return open }
         return try store.cases(workflowID: workflowID).map(\.caseID)

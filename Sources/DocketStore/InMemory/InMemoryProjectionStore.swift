@@ -1,0 +1,214 @@
+import DocketAnalytics
+import DocketCore
+import Foundation
+
+/// The analytics projection in memory, beside an ``InMemoryEventStore``, for tests: the same
+/// promises as ``SQLiteProjectionStore`` (both pass the contract suite). The checkpoint is the
+/// event store's, so `verify` sees it as it sees SQLite's.
+///
+/// Thread-safe: reads and writes hold one lock, so writes are serialised; a write works on a copy
+/// and replaces the state only when its closure returns, so a throwing write changes nothing.
+/// Progress is kept encoded, as SQLite keeps it, so it reads back through the same decoder.
+public final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendable {
+    // @unchecked: `state` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var state = State()
+    /// The event log the projection follows.
+    public let memory: InMemoryEventStore
+
+    public var log: any EventStore { memory }
+
+    /// An empty projection (none created yet) of `log`.
+    public init(log: InMemoryEventStore) {
+        memory = log
+    }
+
+    fileprivate struct State {
+        /// `nil` until created.
+        var version: Int?
+        var calendars: [WorkflowKey: String] = [:]
+        var cases: [String: CaseFact] = [:]
+        var openCases: [String: EncodedProgress] = [:]
+        var stays: [StayFact] = []
+        var transitions: [TransitionFact] = []
+        var breaches: [BreachFact] = []
+        var parties: Set<PartyFact> = []
+        /// The checkpoint a write saved, committed to the log with it.
+        var savedCheckpoint: Int64?
+    }
+
+    public func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        // The log's own lock is taken for each of its reads; appends may land between two of them,
+        // which a reader of the projection only notices as a later `lastPosition()`.
+        return try body(Transaction(state, log: memory))
+    }
+
+    public func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let transaction = Transaction(state, log: memory)
+        let result = try body(transaction)
+        if let checkpoint = transaction.state.savedCheckpoint {
+            try memory.saveCheckpoint(named: ProjectionSchema.checkpointName, position: checkpoint)
+        }
+        transaction.state.savedCheckpoint = nil
+        state = transaction.state
+        return result
+    }
+
+    /// A copy of the state, read and changed by one transaction.
+    private final class Transaction: ProjectionWriting {
+        var state: State
+        let log: InMemoryEventStore
+
+        init(_ state: State, log: InMemoryEventStore) {
+            self.state = state
+            self.log = log
+        }
+
+        // MARK: Reading
+
+        func installedVersion() throws -> Int? { state.version }
+
+        func checkpoint() throws -> Int64 {
+            try state.savedCheckpoint ?? log.checkpoint(named: ProjectionSchema.checkpointName)
+        }
+
+        func lastPosition() throws -> Int64 { try log.lastPosition() }
+
+        func recordedCalendars() throws -> [WorkflowKey: String] { state.calendars }
+
+        func openCaseIDs(workflowID: String?) throws -> [String] {
+            guard !state.openCases.isEmpty else { return [] }
+            return try log.cases(workflowID: workflowID).map(\.caseID).filter { state.openCases[$0] != nil }
+        }
+
+        func openCaseCount() throws -> Int { state.openCases.count }
+
+        func openCaseProgress(of caseIDs: [String]) throws -> [OpenCaseProgress] {
+            let decoder = ProgressDecoder()
+            return try Set(caseIDs).compactMap { id in try state.openCases[id].map { try decoder.decode($0.json, caseID: id) } }
+        }
+
+        func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
+            guard state.version == ProjectionSchema.version else { return }
+            let parties = state.parties
+            /// Whether case `caseID` took part as every party filter of the scope asks.
+            func tookPart(_ caseID: String) -> Bool {
+                for (kind, value) in scope.partyFilters where !parties.contains(PartyFact(caseID: caseID, kind: kind, value: value)) {
+                    return false
+                }
+                return true
+            }
+            /// Whether the row's own department, role and on-behalf-of match.
+            func matches(department: String?, role: String?, onBehalfOf: String?) -> Bool {
+                (scope.department.map { $0 == department } ?? true) && (scope.role.map { $0 == role } ?? true)
+                    && (scope.onBehalfOf.map { $0 == onBehalfOf } ?? true)
+            }
+            for fact in state.cases.values.sorted(by: { $0.position < $1.position })
+            where scope.selectsCase(fact.workflow, openedAt: fact.openedAt, channel: fact.channel) && tookPart(fact.caseID) {
+                try body(.decided(fact))
+            }
+            let decoder = ProgressDecoder()
+            for (caseID, encoded) in state.openCases.sorted(by: { precedes($0.key, $1.key) }) {
+                let progress = encoded.progress
+                guard scope.selectsCase(progress.workflow, openedAt: progress.openedAt, channel: progress.channel),
+                      tookPart(caseID)
+                else { continue }
+                try body(.open(try decoder.decode(encoded.json, caseID: caseID)))
+            }
+            for fact in state.breaches
+            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
+                try body(.breach(fact))
+            }
+            for fact in state.stays
+            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
+                && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
+                try body(.stay(fact))
+            }
+            for fact in state.transitions
+            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
+                && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
+                try body(.transition(fact))
+            }
+        }
+
+        func contents() throws -> ProjectionContents {
+            var contents = ProjectionContents()
+            guard state.version != nil else { return contents }
+            let decoder = ProgressDecoder()
+            contents.calendars = state.calendars
+            contents.cases = state.cases.values.sorted { precedes($0.caseID, $1.caseID) }
+            contents.openCases = try state.openCases.sorted { precedes($0.key, $1.key) }.map { try decoder.decode($0.value.json, caseID: $0.key) }
+            contents.stays = state.stays
+            contents.transitions = state.transitions
+            contents.breaches = state.breaches
+            contents.parties = state.parties.sorted { a, b in
+                if a.kind != b.kind { return precedes(a.kind.rawValue, b.kind.rawValue) }
+                if a.value != b.value { return precedes(a.value, b.value) }
+                return precedes(a.caseID, b.caseID)
+            }
+            return contents
+        }
+
+        // MARK: Writing
+
+        func recreate() throws {
+            let checkpoint = state.savedCheckpoint
+            state = State(version: ProjectionSchema.version)
+            state.savedCheckpoint = checkpoint
+        }
+
+        func clear() throws {
+            let version = state.version, checkpoint = state.savedCheckpoint
+            state = State(version: version)
+            state.savedCheckpoint = checkpoint
+        }
+
+        func saveCheckpoint(_ position: Int64) throws {
+            let last = try log.lastPosition()
+            guard position >= 0, position <= last else {
+                throw StoreError(
+                    .invalidArgument,
+                    "checkpoint '\(ProjectionSchema.checkpointName)' cannot be set to position \(position): the log holds positions 0...\(last).")
+            }
+            state.savedCheckpoint = position
+        }
+
+        func insert(_ facts: [ProjectionFact]) throws {
+            for fact in facts {
+                switch fact {
+                case let .stay(f): state.stays.append(f)
+                case let .transition(f): state.transitions.append(f)
+                case let .breach(f): state.breaches.append(f)
+                case let .decided(f): if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
+                case let .party(f): state.parties.insert(f)
+                }
+            }
+        }
+
+        func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {
+            for update in updates { state.openCases[update.caseID] = update.progress }
+        }
+
+        func recordCalendar(_ label: String, for workflow: WorkflowKey) throws {
+            state.calendars[workflow] = label
+        }
+    }
+}
+
+extension ReportScope {
+    /// The department, role and on-behalf-of filters the scope sets.
+    var partyFilters: [(PartyFact.Kind, String)] {
+        [(PartyFact.Kind.department, department), (.role, role), (.onBehalfOf, onBehalfOf)].compactMap { kind, value in
+            value.map { (kind, $0) }
+        }
+    }
+}
+
+/// SQLite's order of text (byte by byte of the UTF-8), which `ORDER BY` on a text column gives.
+private func precedes(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}

@@ -1,0 +1,208 @@
+import DocketAnalytics
+import DocketCore
+import Foundation
+
+/// Where the analytics projection keeps what it derived from the event log: the facts the fold
+/// emitted (cases, stays, transitions, breaches, parties), the progress of every open case, the
+/// calendar each workflow version was counted on, and its checkpoint in the log.
+///
+/// This protocol is the seam between the projection code (`ProjectionUpdater` and
+/// `ProjectionReporter` in DocketService) and storage, beside ``EventStore``:
+/// ``SQLiteProjectionStore`` keeps the `analytics_*` tables in the log's SQLite file,
+/// ``InMemoryProjectionStore`` keeps them beside an ``InMemoryEventStore``. Both pass the same
+/// contract suite (`Tests/DocketStoreTests/ProjectionStoreContractTests`).
+///
+/// Promises every implementation keeps:
+/// - **One transaction.** Everything done in one ``write(_:)`` (facts, open cases, calendars,
+///   checkpoint) is committed together, or not at all when the closure throws; a ``read(_:)``
+///   sees one consistent state, never half a write.
+/// - **Writers in turn.** Writes are serialised (across processes, for SQLite): the checkpoint a
+///   write reads is still the checkpoint when it commits, so a writer can check that nobody moved
+///   it since it read the log.
+/// - **The checkpoint is the log's.** It is the event store's projection checkpoint
+///   ``ProjectionSchema/checkpointName``, and it cannot pass the log's last position.
+public protocol ProjectionStore: Sendable {
+    /// The event log the projection follows.
+    var log: any EventStore { get }
+
+    /// Runs `body` on one consistent state of the projection (on SQLite, one snapshot of the
+    /// projection and the log together; in memory, the log may grow between two of its reads).
+    func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T
+
+    /// Runs `body` in one write transaction, committed when it returns and rolled back when it
+    /// throws. Failures of the store are ``StoreError``s; `body`'s own errors pass through.
+    func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T
+}
+
+/// What the projection's version and checkpoint are called.
+public enum ProjectionSchema {
+    /// Raised whenever what is kept or the meaning of a field changes: the projection is then
+    /// rebuilt from the log.
+    public static let version = 1
+
+    /// The projection's checkpoint in the event store.
+    public static let checkpointName = "analytics"
+}
+
+/// Reading the projection, inside ``ProjectionStore/read(_:)`` or ``ProjectionStore/write(_:)``.
+public protocol ProjectionReading {
+    /// The ``ProjectionSchema/version`` the projection was created with, or `nil` when there is
+    /// none (never created, or dropped).
+    func installedVersion() throws -> Int?
+
+    /// The last log position the projection has applied (0 when it never ran).
+    func checkpoint() throws -> Int64
+
+    /// The position of the log's last event, in the same snapshot (0 for an empty log).
+    func lastPosition() throws -> Int64
+
+    /// The calendar label recorded for each workflow version the projection has counted on.
+    func recordedCalendars() throws -> [WorkflowKey: String]
+
+    /// The ids of the open cases (of workflow `workflowID`, or of every workflow), in the order
+    /// the cases were opened (their first events' positions).
+    func openCaseIDs(workflowID: String?) throws -> [String]
+
+    /// How many cases are open.
+    func openCaseCount() throws -> Int
+
+    /// The saved progress of those of `caseIDs` that are open (in no particular order).
+    ///
+    /// - Throws: ``StoreError/Code/corrupt`` when saved progress cannot be read back (`docket
+    ///   replay` rebuilds it).
+    func openCaseProgress(of caseIDs: [String]) throws -> [OpenCaseProgress]
+
+    /// Calls `body` with every row that `scope` selects, as `Docs/analytics.md` (Selection) defines:
+    /// decided cases by position, open cases by case id, then breaches, stays and transitions
+    /// in log order. `scope.measure` and `scope.asOf` select nothing. Nothing when the projection
+    /// does not exist.
+    func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
+
+    /// Everything the projection holds, in a fixed order: two projections hold the same when
+    /// their contents are equal. Empty when the projection does not exist.
+    func contents() throws -> ProjectionContents
+}
+
+/// Changing the projection, inside ``ProjectionStore/write(_:)``.
+public protocol ProjectionWriting: ProjectionReading {
+    /// Drops whatever the projection holds, whatever its version, and creates it empty at
+    /// ``ProjectionSchema/version``. Leaves the checkpoint alone.
+    func recreate() throws
+
+    /// Empties the projection (facts, open cases, calendars), keeping its version. Leaves the
+    /// checkpoint alone.
+    func clear() throws
+
+    /// Records that the projection has applied every event up to `position`.
+    ///
+    /// - Throws: ``StoreError/Code/invalidArgument`` for a position beyond the end of the log.
+    func saveCheckpoint(_ position: Int64) throws
+
+    /// Adds `facts`, which are in log order. A decided case already held is kept as it is; a
+    /// party already held is not added twice.
+    func insert(_ facts: [ProjectionFact]) throws
+
+    /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).
+    func saveOpenCases(_ updates: [OpenCaseUpdate]) throws
+
+    /// Records (or replaces) the label of the calendar `workflow` is counted on.
+    func recordCalendar(_ label: String, for workflow: WorkflowKey) throws
+}
+
+/// One row ``ProjectionReading/select(_:_:)`` found.
+public enum ProjectionRow: Hashable, Sendable {
+    case decided(CaseFact)
+    case open(OpenCaseProgress)
+    case breach(BreachFact)
+    case stay(StayFact)
+    case transition(TransitionFact)
+}
+
+/// Everything a projection holds (``ProjectionReading/contents()``).
+public struct ProjectionContents: Hashable, Sendable {
+    /// The calendar label of each workflow version counted on.
+    public var calendars: [WorkflowKey: String] = [:]
+    /// Decided cases, by case id.
+    public var cases: [CaseFact] = []
+    /// Open cases' progress, by case id.
+    public var openCases: [OpenCaseProgress] = []
+    /// Finished stays, in log order.
+    public var stays: [StayFact] = []
+    /// Transitions, in log order.
+    public var transitions: [TransitionFact] = []
+    /// Breaches, in log order.
+    public var breaches: [BreachFact] = []
+    /// Who took part in which case, by kind, value and case id.
+    public var parties: [PartyFact] = []
+
+    public init() {}
+}
+
+/// The new progress of a case a batch touched: `nil` when the case was decided.
+public struct OpenCaseUpdate: Sendable {
+    /// The case.
+    public var caseID: String
+    /// Its progress, encoded; `nil` for a case no longer open.
+    public var progress: EncodedProgress?
+
+    public init(caseID: String, progress: EncodedProgress?) {
+        self.caseID = caseID
+        self.progress = progress
+    }
+}
+
+/// An open case's progress with the text it is saved as. Encoding is a good part of the cost of
+/// saving progress, so the projection encodes on its reading thread (``ProgressEncoder``), ahead
+/// of the write.
+public struct EncodedProgress: Sendable {
+    /// The progress.
+    public let progress: OpenCaseProgress
+    /// Its JSON, with sorted keys: the same progress is the same text on every run.
+    public let json: String
+}
+
+/// Encodes progress for saving. Not thread-safe: one per thread.
+public struct ProgressEncoder {
+    private let encoder: JSONEncoder
+
+    public init() {
+        // Sorted keys: the same progress is the same text on every run (JSONEncoder's own key order
+        // is not stable), so a caught-up projection and a rebuilt one compare equal row by row.
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    public func encode(_ progress: OpenCaseProgress) throws -> EncodedProgress {
+        EncodedProgress(progress: progress, json: String(decoding: try encoder.encode(progress), as: UTF8.self))
+    }
+}
+
+/// Reads saved progress back.
+struct ProgressDecoder {
+    private let decoder = JSONDecoder()
+
+    func decode(_ json: String, caseID: String) throws -> OpenCaseProgress {
+        do {
+            return try decoder.decode(OpenCaseProgress.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(
+                .corrupt,
+                "the saved analytics progress of open case '\(caseID)' cannot be read (\(error)); "
+                    + "run `docket replay` to rebuild the projections",
+                caseID: caseID)
+        }
+    }
+}
+
+extension ReportScope {
+    /// Whether a case with these attributes is in the scope's cohort (workflow, version, opening
+    /// time, channel); department, role and on-behalf-of are checked by the caller.
+    func selectsCase(_ workflow: WorkflowKey, openedAt: Timestamp, channel: String?) -> Bool {
+        if let workflowID, workflow.id != workflowID { return false }
+        if let version, workflow.version != version { return false }
+        if let from, openedAt < from { return false }
+        if let to, openedAt >= to { return false }
+        if let wanted = self.channel, channel != wanted { return false }
+        return true
+    }
+}

@@ -1,0 +1,363 @@
+import DocketAnalytics
+import DocketCore
+
+/// The analytics projection's tables in the event log's SQLite file, each declared once: its
+/// columns (name, SQL type, how a row fills the column and is read back from it), its key and its
+/// index. `CREATE TABLE`, `INSERT` and `SELECT` are all built from these declarations, so a column
+/// is named in one place and addressed by its place in ``AnalyticsTable/columns``, never by a
+/// number written by hand.
+///
+/// They are derived data owned by ``SQLiteProjectionStore``, not part of the log's migrations:
+/// created when missing, dropped and rebuilt from the log when ``ProjectionSchema/version``
+/// changes. `Docs/analytics.md` describes every column. Durations are exact microseconds
+/// (`*_us`), times microseconds since the epoch, like the log.
+enum AnalyticsTables {
+    static let meta = AnalyticsTable<MetaRow>(
+        name: "analytics_meta", blank: MetaRow(key: "", value: ""),
+        columns: [
+            .text("key", { $0.key }, { $0.key = $1 }),
+            .text("value", { $0.value }, { $0.value = $1 }),
+        ],
+        primaryKey: ["key"])
+
+    static let calendars = AnalyticsTable<CalendarRow>(
+        name: "analytics_calendars", blank: CalendarRow(workflow: WorkflowKey(id: "", version: 0), calendar: ""),
+        columns: [
+            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
+            .text("calendar", { $0.calendar }, { $0.calendar = $1 }),
+        ],
+        primaryKey: ["workflow_id", "workflow_version"])
+
+    static let cases = AnalyticsTable<CaseFact>(
+        name: "analytics_cases",
+        blank: CaseFact(
+            position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, decidedAt: .zero,
+            outcome: "", finalState: "", channel: nil, durations: .zero, sendBackRounds: 0, breaches: 0, clockStops: 0,
+            clockStoppedWall: 0, clockStoppedWorking: 0),
+        columns: [
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .integer("position", { $0.position }, { $0.position = $1 }),
+            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
+            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
+            .time("decided_at", { $0.decidedAt }, { $0.decidedAt = $1 }),
+            .text("outcome", { $0.outcome }, { $0.outcome = $1 }),
+            .text("final_state", { $0.finalState }, { $0.finalState = $1 }),
+            .optionalText("channel", { $0.channel }, { $0.channel = $1 }),
+        ] + durationColumns({ $0.durations }, { $1(&$0.durations) }) + [
+            .integer("send_back_rounds", { $0.sendBackRounds }, { $0.sendBackRounds = $1 }),
+            .integer("breaches", { $0.breaches }, { $0.breaches = $1 }),
+            .integer("clock_stops", { $0.clockStops }, { $0.clockStops = $1 }),
+            .integer("clock_stopped_wall_us", { $0.clockStoppedWall }, { $0.clockStoppedWall = $1 }),
+            .integer("clock_stopped_working_us", { $0.clockStoppedWorking }, { $0.clockStoppedWorking = $1 }),
+        ],
+        primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
+
+    static let openCases = AnalyticsTable<OpenCaseRow>(
+        name: "analytics_open_cases",
+        blank: OpenCaseRow(caseID: "", workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, channel: nil, progress: ""),
+        columns: [
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
+            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
+            .optionalText("channel", { $0.channel }, { $0.channel = $1 }),
+            // The progress as JSON (``ProgressEncoder``).
+            .text("progress", { $0.progress }, { $0.progress = $1 }),
+        ],
+        primaryKey: ["case_id"])
+
+    static let stays = AnalyticsTable<Numbered<StayFact>>(
+        name: "analytics_stays",
+        blank: Numbered(StayFact(
+            position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), caseOpenedAt: .zero, channel: nil,
+            state: "", region: nil, branch: nil, department: nil, role: nil, onBehalfOf: nil, enteredAt: .zero,
+            leftAt: .zero, exit: nil, cancelled: false, breached: false, durations: .zero, waiting: nil)),
+        columns: factColumns() + [
+            .text("state", { $0.fact.state }, { $0.fact.state = $1 }),
+            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .optionalText("role", { $0.fact.role }, { $0.fact.role = $1 }),
+            .optionalText("on_behalf_of", { $0.fact.onBehalfOf }, { $0.fact.onBehalfOf = $1 }),
+            .time("entered_at", { $0.fact.enteredAt }, { $0.fact.enteredAt = $1 }),
+            .time("left_at", { $0.fact.leftAt }, { $0.fact.leftAt = $1 }),
+            .optionalText("exit", { $0.fact.exit }, { $0.fact.exit = $1 }),
+            .bool("cancelled", { $0.fact.cancelled }, { $0.fact.cancelled = $1 }),
+            .bool("breached", { $0.fact.breached }, { $0.fact.breached = $1 }),
+        ] + durationColumns({ $0.fact.durations }, { $1(&$0.fact.durations) }) + [
+            // NULL when no work start split the stay; the three are NULL together.
+            .optionalInteger("waiting_wall_us", { $0.fact.waiting?.wall }, { row, value in
+                row.fact.waiting = value.map { Durations(wall: $0, working: 0, statutory: 0) }
+            }),
+            .optionalInteger("waiting_working_us", { $0.fact.waiting?.working }, { row, value in
+                if let value { row.fact.waiting?.working = value }
+            }),
+            .optionalInteger("waiting_statutory_us", { $0.fact.waiting?.statutory }, { row, value in
+                if let value { row.fact.waiting?.statutory = value }
+            }),
+        ],
+        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+
+    static let transitions = AnalyticsTable<Numbered<TransitionFact>>(
+        name: "analytics_transitions",
+        blank: Numbered(TransitionFact(
+            position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), caseOpenedAt: .zero, channel: nil,
+            transition: "", from: "", to: "", region: nil, branch: nil, role: nil, onBehalfOf: nil, department: nil,
+            at: .zero, durations: .zero, sendBackRound: nil, trigger: nil)),
+        columns: factColumns() + [
+            .text("transition", { $0.fact.transition }, { $0.fact.transition = $1 }),
+            .text("from_state", { $0.fact.from }, { $0.fact.from = $1 }),
+            .text("to_state", { $0.fact.to }, { $0.fact.to = $1 }),
+            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalText("role", { $0.fact.role }, { $0.fact.role = $1 }),
+            .optionalText("on_behalf_of", { $0.fact.onBehalfOf }, { $0.fact.onBehalfOf = $1 }),
+            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .time("at", { $0.fact.at }, { $0.fact.at = $1 }),
+        ] + durationColumns({ $0.fact.durations }, { $1(&$0.fact.durations) }) + [
+            .optionalInteger("send_back_round", { $0.fact.sendBackRound.map(Int64.init) }, { $0.fact.sendBackRound = $1.map(Int.init) }),
+            .optionalText("trigger", { $0.fact.trigger }, { $0.fact.trigger = $1 }),
+        ],
+        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+
+    static let breaches = AnalyticsTable<Numbered<BreachFact>>(
+        name: "analytics_breaches",
+        blank: Numbered(BreachFact(
+            position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), caseOpenedAt: .zero, channel: nil,
+            deadline: "", state: "", region: nil, branch: nil, department: nil, dueAt: .zero, recordedAt: .zero, limit: nil)),
+        columns: factColumns() + [
+            .text("deadline", { $0.fact.deadline }, { $0.fact.deadline = $1 }),
+            .text("state", { $0.fact.state }, { $0.fact.state = $1 }),
+            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .time("due_at", { $0.fact.dueAt }, { $0.fact.dueAt = $1 }),
+            .time("recorded_at", { $0.fact.recordedAt }, { $0.fact.recordedAt = $1 }),
+            .optionalText("limit_text", { $0.fact.limit }, { $0.fact.limit = $1 }),
+        ],
+        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+
+    static let parties = AnalyticsTable<PartyFact>(
+        name: "analytics_parties", blank: PartyFact(caseID: "", kind: .department, value: ""),
+        columns: [
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .text("kind", { $0.kind.rawValue }, { $0.kind = PartyFact.Kind(rawValue: $1) ?? .department }),
+            .text("value", { $0.value }, { $0.value = $1 }),
+        ],
+        primaryKey: ["kind", "value", "case_id"], withoutRowID: true)
+
+    /// Every table's name and `CREATE` statements, in creation order.
+    static let all: [(name: String, create: String)] = [
+        (meta.name, meta.createSQL), (calendars.name, calendars.createSQL), (cases.name, cases.createSQL),
+        (openCases.name, openCases.createSQL), (stays.name, stays.createSQL), (transitions.name, transitions.createSQL),
+        (breaches.name, breaches.createSQL), (parties.name, parties.createSQL),
+    ]
+
+    /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`
+    /// hands the row's durations to a change.
+    private static func durationColumns<Row>(
+        _ get: @escaping @Sendable (inout Row) -> Durations, _ modify: @escaping @Sendable (inout Row, (inout Durations) -> Void) -> Void
+    ) -> [AnalyticsColumn<Row>] {
+        [
+            .integer("wall_us", { get(&$0).wall }, { row, value in modify(&row) { $0.wall = value } }),
+            .integer("working_us", { get(&$0).working }, { row, value in modify(&row) { $0.working = value } }),
+            .integer("statutory_us", { get(&$0).statutory }, { row, value in modify(&row) { $0.statutory = value } }),
+        ]
+    }
+
+    /// The seven columns that start every stay, transition and breach row: position, ordinal (of
+    /// the facts of one kind at one position), case id, workflow id and version, case opening
+    /// time, channel.
+    private static func factColumns<Fact: CaseScopedFact>() -> [AnalyticsColumn<Numbered<Fact>>] {
+        [
+            .integer("position", { $0.fact.position }, { $0.fact.position = $1 }),
+            .integer("ordinal", { $0.ordinal }, { $0.ordinal = $1 }),
+            .text("case_id", { $0.fact.caseID }, { $0.fact.caseID = $1 }),
+            .text("workflow_id", { $0.fact.workflow.id }, { $0.fact.workflow.id = $1 }),
+            .integer("workflow_version", { $0.fact.workflow.version }, { $0.fact.workflow.version = $1 }),
+            .time("case_opened_at", { $0.fact.caseOpenedAt }, { $0.fact.caseOpenedAt = $1 }),
+            .optionalText("channel", { $0.fact.channel }, { $0.fact.channel = $1 }),
+        ]
+    }
+}
+
+// MARK: - Rows
+
+/// A setting of the projection (`schema_version`).
+struct MetaRow: Sendable {
+    var key: String
+    var value: String
+}
+
+/// The calendar a workflow version was counted on.
+struct CalendarRow: Sendable {
+    var workflow: WorkflowKey
+    var calendar: String
+}
+
+/// An open case: its cohort columns and its progress as JSON.
+struct OpenCaseRow: Sendable {
+    var caseID: String
+    var workflow: WorkflowKey
+    var openedAt: Timestamp
+    var channel: String?
+    var progress: String
+}
+
+/// A fact with its `ordinal` among the facts of its kind at its position.
+struct Numbered<Fact: Sendable>: Sendable {
+    var fact: Fact
+    var ordinal: Int
+
+    init(_ fact: Fact, ordinal: Int = 0) {
+        self.fact = fact
+        self.ordinal = ordinal
+    }
+}
+
+/// The facts that belong to a case's cohort: stays, transitions, breaches.
+protocol CaseScopedFact: Sendable {
+    var position: Int64 { get set }
+    var caseID: String { get set }
+    var workflow: WorkflowKey { get set }
+    var caseOpenedAt: Timestamp { get set }
+    var channel: String? { get set }
+}
+
+extension StayFact: CaseScopedFact {}
+extension TransitionFact: CaseScopedFact {}
+extension BreachFact: CaseScopedFact {}
+
+extension Timestamp {
+    fileprivate static let zero = Timestamp(microseconds: 0)
+}
+
+// MARK: - Declaring tables
+
+/// One column of an analytics table: its name and SQL type, how a row fills it when inserted,
+/// and how a row read back takes its value.
+struct AnalyticsColumn<Row>: Sendable {
+    let name: String
+    /// `INTEGER NOT NULL`, `TEXT`, ...
+    let type: String
+    /// Binds the column's value of a row to a statement parameter (1-based); the row is `inout`
+    /// only to be passed by address, never changed.
+    let bind: @Sendable (RawStatement, Int32, inout Row) -> Void
+    /// Sets the row's field from a result column (0-based).
+    let read: @Sendable (RawStatement, Int32, inout Row) -> Void
+
+    static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64, _ set: @escaping @Sendable (inout Row, Int64) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c)) })
+    }
+
+    static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int, _ set: @escaping @Sendable (inout Row, Int) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int(c)) })
+    }
+
+    static func optionalInteger(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64?, _ set: @escaping @Sendable (inout Row, Int64?) -> Void) -> Self {
+        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(&row)) },
+             read: { s, c, row in set(&row, s.isNull(c) ? nil : s.int64(c)) })
+    }
+
+    static func bool(_ name: String, _ get: @escaping @Sendable (inout Row) -> Bool, _ set: @escaping @Sendable (inout Row, Bool) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c) != 0) })
+    }
+
+    static func time(_ name: String, _ get: @escaping @Sendable (inout Row) -> Timestamp, _ set: @escaping @Sendable (inout Row, Timestamp) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row).microseconds) },
+             read: { s, c, row in set(&row, Timestamp(microseconds: s.int64(c))) })
+    }
+
+    static func text(_ name: String, _ get: @escaping @Sendable (inout Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
+        Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c) ?? "") })
+    }
+
+    static func optionalText(_ name: String, _ get: @escaping @Sendable (inout Row) -> String?, _ set: @escaping @Sendable (inout Row, String?) -> Void) -> Self {
+        Self(name: name, type: "TEXT", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c)) })
+    }
+}
+
+/// An analytics table: its columns, in order, with its key and its index.
+struct AnalyticsTable<Row: Sendable>: Sendable {
+    let name: String
+    /// A row every column of which is then read (``read(_:)``).
+    let blank: Row
+    let columns: [AnalyticsColumn<Row>]
+    let primaryKey: [String]
+    let withoutRowID: Bool
+    /// The columns of the index reports select by, if any.
+    let scopeIndex: [String]
+    /// Every column's `bind`, chained into one closure, and every column's `read` likewise. A
+    /// closure calls the closures it captured without retaining them, where a loop over an array
+    /// of closures would retain and release each one for each row (the replay binds millions of
+    /// values).
+    private let bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void
+    private let readAll: @Sendable (RawStatement, inout Row) -> Void
+
+    init(
+        name: String, blank: Row, columns: [AnalyticsColumn<Row>], primaryKey: [String] = [], withoutRowID: Bool = false,
+        scopeIndex: [String] = []
+    ) {
+        self.name = name
+        self.blank = blank
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.withoutRowID = withoutRowID
+        self.scopeIndex = scopeIndex
+        var bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void = { _, _, _ in }
+        var readAll: @Sendable (RawStatement, inout Row) -> Void = { _, _ in }
+        for (index, column) in columns.enumerated() {
+            let parameter = Int32(index + 1), resultColumn = Int32(index)
+            let bindBefore = bindAll, bind = column.bind
+            bindAll = { statement, offset, row in
+                bindBefore(statement, offset, &row)
+                bind(statement, offset + parameter, &row)
+            }
+            let readBefore = readAll, read = column.read
+            readAll = { statement, row in
+                readBefore(statement, &row)
+                read(statement, resultColumn, &row)
+            }
+        }
+        self.bindAll = bindAll
+        self.readAll = readAll
+    }
+
+    /// `CREATE TABLE` (and `CREATE INDEX`).
+    var createSQL: String {
+        let width = columns.map(\.name.count).max() ?? 0
+        var lines = columns.map { "    " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + " " + $0.type }
+        if !primaryKey.isEmpty { lines.append("    PRIMARY KEY (\(primaryKey.joined(separator: ", ")))") }
+        var sql = "CREATE TABLE \(name) (\n" + lines.joined(separator: ",\n") + "\n)" + (withoutRowID ? " WITHOUT ROWID" : "") + ";"
+        if !scopeIndex.isEmpty {
+            sql += "\nCREATE INDEX \(name)_scope ON \(name) (\(scopeIndex.joined(separator: ", ")));"
+        }
+        return sql
+    }
+
+    /// The column names, in order, comma-separated.
+    var columnList: String { columns.map(\.name).joined(separator: ", ") }
+
+    /// `verb INTO table (columns)`, e.g. for ``MultiRowInsert``.
+    func insertHead(_ verb: String) -> String { "\(verb) INTO \(name) (\(columnList))" }
+
+    /// `SELECT columns FROM table`: read each row with ``read(_:)``.
+    var select: String { "SELECT \(columnList) FROM \(name)" }
+
+    /// Binds `row`'s columns to parameters `offset + 1 ... offset + columns.count`.
+    func bind(_ statement: RawStatement, offset: Int32, _ row: Row) {
+        // The columns take the row `inout`, that is by address: a closure taking a large struct by
+        // value would copy the whole row (and retain its strings) for each column.
+        var row = row
+        bindAll(statement, offset, &row)
+    }
+
+    /// The row at `statement`'s cursor, from a statement that selected ``columnList``.
+    func read(_ statement: RawStatement) -> Row {
+        var row = blank
+        readAll(statement, &row)
+        return row
+    }
+}

@@ -1,0 +1,324 @@
+import DocketAnalytics
+import DocketCore
+import Foundation
+import GRDB
+
+/// The analytics projection in the event log's own SQLite file (``AnalyticsTables``), with its
+/// checkpoint in the log's `projection_checkpoints`: a write is one `BEGIN IMMEDIATE` transaction
+/// of ``SQLiteEventStore/write(_:)``, so the tables and the checkpoint commit together, and
+/// writers in other processes wait their turn.
+///
+/// Facts go in many rows per statement (``MultiRowInsert``), bound through the SQLite C API
+/// (``RawStatement``) on statements prepared once per transaction: one `INSERT` a row cost SQLite
+/// a cursor opening and a seek per table and index for each row, and GRDB's `StatementArguments`
+/// boxed two dozen values a row, together several times SQLite's own work of storing the row.
+public final class SQLiteProjectionStore: ProjectionStore {
+    /// The event log whose file holds the tables.
+    public let sqlite: SQLiteEventStore
+
+    public var log: any EventStore { sqlite }
+
+    /// The projection kept in `log`'s file.
+    public init(log: SQLiteEventStore) {
+        sqlite = log
+    }
+
+    public func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
+        try sqlite.read { db in try body(Transaction(db, log: sqlite)) }
+    }
+
+    public func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
+        try sqlite.write { db in try body(Transaction(db, log: sqlite)) }
+    }
+
+    /// One read or write transaction on the tables.
+    private final class Transaction: ProjectionWriting {
+        let db: Database
+        let log: SQLiteEventStore
+        /// Prepared on the first insert of the transaction.
+        private var writer: FactWriter?
+
+        init(_ db: Database, log: SQLiteEventStore) {
+            self.db = db
+            self.log = log
+        }
+
+        // MARK: Reading
+
+        func installedVersion() throws -> Int? {
+            guard try db.tableExists(AnalyticsTables.meta.name) else { return nil }
+            var version: Int?
+            try each(AnalyticsTables.meta, where: " WHERE key = ?", [.text(Self.schemaVersionKey)]) { row in
+                version = Int(row.value)
+            }
+            return version
+        }
+
+        func checkpoint() throws -> Int64 {
+            try log.checkpoint(named: ProjectionSchema.checkpointName, in: db)
+        }
+
+        func lastPosition() throws -> Int64 {
+            try SQLiteEventStore.head(db).position
+        }
+
+        func recordedCalendars() throws -> [WorkflowKey: String] {
+            guard try installedVersion() != nil else { return [:] }
+            var result: [WorkflowKey: String] = [:]
+            try each(AnalyticsTables.calendars) { result[$0.workflow] = $0.calendar }
+            return result
+        }
+
+        func openCaseIDs(workflowID: String?) throws -> [String] {
+            guard try installedVersion() != nil else { return [] }
+            let statement = try db.cachedStatement(sql: """
+                SELECT o.case_id FROM \(AnalyticsTables.openCases.name) a JOIN events o ON o.case_id = a.case_id AND o.version = 1
+                WHERE ?1 IS NULL OR a.workflow_id = ?1
+                ORDER BY o.position
+                """)
+            try statement.setArguments([workflowID])
+            return try String.fetchAll(statement)
+        }
+
+        func openCaseCount() throws -> Int {
+            guard try installedVersion() != nil else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(AnalyticsTables.openCases.name)") ?? 0
+        }
+
+        func openCaseProgress(of caseIDs: [String]) throws -> [OpenCaseProgress] {
+            guard try installedVersion() != nil else { return [] }
+            let decoder = ProgressDecoder()
+            var result: [OpenCaseProgress] = []
+            var start = 0
+            while start < caseIDs.count {
+                let ids = caseIDs[start..<min(start + 500, caseIDs.count)]
+                start += ids.count
+                try each(AnalyticsTables.openCases, where: " WHERE case_id IN (\(databaseQuestionMarks(count: ids.count)))",
+                         ids.map { .text($0) }) { row in
+                    result.append(try decoder.decode(row.progress, caseID: row.caseID))
+                }
+            }
+            return result
+        }
+
+        func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
+            guard try installedVersion() == ProjectionSchema.version else { return }
+            let cohort = Filter(scope, openedColumn: "opened_at", parties: true)
+            try each(AnalyticsTables.cases, where: cohort.sql, cohort.arguments, order: "position") { try body(.decided($0)) }
+            let decoder = ProgressDecoder()
+            try each(AnalyticsTables.openCases, where: cohort.sql, cohort.arguments, order: "case_id") {
+                try body(.open(try decoder.decode($0.progress, caseID: $0.caseID)))
+            }
+            let cases = Filter(scope, openedColumn: "case_opened_at", parties: true)
+            try each(AnalyticsTables.breaches, where: cases.sql, cases.arguments, order: "position, ordinal") { try body(.breach($0.fact)) }
+            let direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
+            try each(AnalyticsTables.stays, where: direct.sql, direct.arguments, order: "position, ordinal") { try body(.stay($0.fact)) }
+            try each(AnalyticsTables.transitions, where: direct.sql, direct.arguments, order: "position, ordinal") {
+                try body(.transition($0.fact))
+            }
+        }
+
+        func contents() throws -> ProjectionContents {
+            var contents = ProjectionContents()
+            guard try installedVersion() != nil else { return contents }
+            let decoder = ProgressDecoder()
+            contents.calendars = try recordedCalendars()
+            try each(AnalyticsTables.cases, order: "case_id") { contents.cases.append($0) }
+            try each(AnalyticsTables.openCases, order: "case_id") {
+                contents.openCases.append(try decoder.decode($0.progress, caseID: $0.caseID))
+            }
+            try each(AnalyticsTables.stays, order: "position, ordinal") { contents.stays.append($0.fact) }
+            try each(AnalyticsTables.transitions, order: "position, ordinal") { contents.transitions.append($0.fact) }
+            try each(AnalyticsTables.breaches, order: "position, ordinal") { contents.breaches.append($0.fact) }
+            try each(AnalyticsTables.parties, order: "kind, value, case_id") { contents.parties.append($0) }
+            return contents
+        }
+
+        /// Calls `body` with each row of `table` that `filter` (a `WHERE` clause or "") selects.
+        private func each<Row>(
+            _ table: AnalyticsTable<Row>, where filter: String = "", _ arguments: [Argument] = [], order: String? = nil,
+            _ body: (Row) throws -> Void
+        ) throws {
+            let statement = try db.cachedStatement(sql: table.select + filter + (order.map { " ORDER BY " + $0 } ?? ""))
+            let rows = RawStatement(statement)
+            defer { rows.reset() }
+            for (index, argument) in arguments.enumerated() {
+                switch argument {
+                case let .text(value): rows.bind(Int32(index + 1), value)
+                case let .integer(value): rows.bind(Int32(index + 1), value)
+                }
+            }
+            while try rows.step(db) { try body(table.read(rows)) }
+        }
+
+        // MARK: Writing
+
+        static let schemaVersionKey = "schema_version"
+
+        func recreate() throws {
+            for table in AnalyticsTables.all.reversed() where try db.tableExists(table.name) {
+                try db.execute(sql: "DROP TABLE \(table.name)")
+            }
+            for table in AnalyticsTables.all { try db.execute(sql: table.create) }
+            let insert = RawStatement(try db.cachedStatement(sql: AnalyticsTables.meta.insertHead("INSERT") + " VALUES (?, ?)"))
+            AnalyticsTables.meta.bind(insert, offset: 0, MetaRow(key: Self.schemaVersionKey, value: String(ProjectionSchema.version)))
+            try insert.execute(db)
+        }
+
+        func clear() throws {
+            for table in AnalyticsTables.all where table.name != AnalyticsTables.meta.name {
+                try db.execute(sql: "DELETE FROM \(table.name)")
+            }
+        }
+
+        func saveCheckpoint(_ position: Int64) throws {
+            try log.saveCheckpoint(named: ProjectionSchema.checkpointName, position: position, in: db)
+        }
+
+        func insert(_ facts: [ProjectionFact]) throws {
+            try factWriter().insert(facts)
+        }
+
+        func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {
+            try factWriter().save(updates)
+        }
+
+        func recordCalendar(_ label: String, for workflow: WorkflowKey) throws {
+            let table = AnalyticsTables.calendars
+            let statement = RawStatement(try db.cachedStatement(sql: table.insertHead("INSERT")
+                + " VALUES (?, ?, ?) ON CONFLICT (workflow_id, workflow_version) DO UPDATE SET calendar = excluded.calendar"))
+            table.bind(statement, offset: 0, CalendarRow(workflow: workflow, calendar: label))
+            try statement.execute(db)
+        }
+
+        private func factWriter() throws -> FactWriter {
+            if let writer { return writer }
+            let made = try FactWriter(db)
+            writer = made
+            return made
+        }
+    }
+
+    /// A value a `WHERE` clause compares with.
+    private enum Argument {
+        case text(String)
+        case integer(Int64)
+    }
+
+    /// The `WHERE` clause of one table for a report's scope (`Docs/analytics.md`, Selection).
+    private struct Filter {
+        var clauses: [String] = []
+        var arguments: [Argument] = []
+
+        /// - Parameter parties: filter departments, roles and assisted parties through the cases
+        ///   they took part in (case-level tables) rather than through the row's own columns.
+        init(_ scope: ReportScope, openedColumn: String, parties: Bool) {
+            func add(_ clause: String, _ values: Argument...) {
+                clauses.append(clause)
+                arguments += values
+            }
+            if let workflow = scope.workflowID { add("workflow_id = ?", .text(workflow)) }
+            if let version = scope.version { add("workflow_version = ?", .integer(Int64(version))) }
+            if let from = scope.from { add("\(openedColumn) >= ?", .integer(from.microseconds)) }
+            if let to = scope.to { add("\(openedColumn) < ?", .integer(to.microseconds)) }
+            if let channel = scope.channel { add("channel = ?", .text(channel)) }
+            let party = "case_id IN (SELECT case_id FROM \(AnalyticsTables.parties.name) WHERE kind = ? AND value = ?)"
+            let filters: [(PartyFact.Kind, String, String?)] = [
+                (.department, "department", scope.department), (.role, "role", scope.role),
+                (.onBehalfOf, "on_behalf_of", scope.onBehalfOf),
+            ]
+            for case let (kind, column, value?) in filters {
+                parties ? add(party, .text(kind.rawValue), .text(value)) : add("\(column) = ?", .text(value))
+            }
+        }
+
+        var sql: String { clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ") }
+    }
+}
+
+/// Writes the facts and open cases of one batch inside the caller's transaction, on statements
+/// prepared once for it.
+private struct FactWriter {
+    let db: Database
+    private let stays: MultiRowInsert
+    private let transitions: MultiRowInsert
+    private let breaches: MultiRowInsert
+    private let cases: MultiRowInsert
+    private let parties: MultiRowInsert
+    private let saveOpenCase: RawStatement
+    private let forgetOpenCase: RawStatement
+
+    init(_ db: Database) throws {
+        self.db = db
+        func multiRow<Row>(_ table: AnalyticsTable<Row>, _ verb: String, then tail: String = "") -> MultiRowInsert {
+            MultiRowInsert(db, table.insertHead(verb), columns: Int32(table.columns.count), then: tail)
+        }
+        stays = multiRow(AnalyticsTables.stays, "INSERT OR FAIL")
+        transitions = multiRow(AnalyticsTables.transitions, "INSERT OR FAIL")
+        breaches = multiRow(AnalyticsTables.breaches, "INSERT OR FAIL")
+        cases = multiRow(AnalyticsTables.cases, "INSERT OR FAIL", then: "ON CONFLICT (case_id) DO NOTHING")
+        parties = multiRow(AnalyticsTables.parties, "INSERT OR IGNORE")
+        let open = AnalyticsTables.openCases
+        saveOpenCase = RawStatement(try db.cachedStatement(sql: open.insertHead("INSERT")
+            + " VALUES (\(databaseQuestionMarks(count: open.columns.count)))"
+            + " ON CONFLICT (case_id) DO UPDATE SET progress = excluded.progress"))
+        forgetOpenCase = RawStatement(try db.cachedStatement(sql: "DELETE FROM \(open.name) WHERE case_id = ?"))
+    }
+
+    /// Writes `facts`, which are in log order: facts of the same kind at the same position are
+    /// numbered 0, 1, ... in their `ordinal` column.
+    func insert(_ facts: [ProjectionFact]) throws {
+        var stayRows: [Numbered<StayFact>] = []
+        var transitionRows: [Numbered<TransitionFact>] = []
+        var breachRows: [Numbered<BreachFact>] = []
+        var caseRows: [CaseFact] = []
+        var partyRows: [PartyFact] = []
+        var position: Int64 = -1
+        var ordinals = (stay: 0, transition: 0, breach: 0)
+        func at(_ factPosition: Int64) {
+            if factPosition != position {
+                position = factPosition
+                ordinals = (0, 0, 0)
+            }
+        }
+        for fact in facts {
+            switch fact {
+            case let .stay(f):
+                at(f.position)
+                stayRows.append(Numbered(f, ordinal: ordinals.stay))
+                ordinals.stay += 1
+            case let .transition(f):
+                at(f.position)
+                transitionRows.append(Numbered(f, ordinal: ordinals.transition))
+                ordinals.transition += 1
+            case let .breach(f):
+                at(f.position)
+                breachRows.append(Numbered(f, ordinal: ordinals.breach))
+                ordinals.breach += 1
+            case let .decided(f): caseRows.append(f)
+            case let .party(f): partyRows.append(f)
+            }
+        }
+        try stays.insert(stayRows) { AnalyticsTables.stays.bind($0, offset: $1, $2) }
+        try transitions.insert(transitionRows) { AnalyticsTables.transitions.bind($0, offset: $1, $2) }
+        try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2) }
+        try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2) }
+        try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2) }
+    }
+
+    /// Saves the progress of cases still open, forgets decided ones.
+    func save(_ updates: [OpenCaseUpdate]) throws {
+        for update in updates {
+            guard let encoded = update.progress else {
+                forgetOpenCase.bind(1, update.caseID)
+                try forgetOpenCase.execute(db)
+                continue
+            }
+            let progress = encoded.progress
+            AnalyticsTables.openCases.bind(saveOpenCase, offset: 0, OpenCaseRow(
+                caseID: update.caseID, workflow: progress.workflow, openedAt: progress.openedAt, channel: progress.channel,
+                progress: encoded.json))
+            try saveOpenCase.execute(db)
+        }
+    }
+}
