@@ -163,6 +163,7 @@ public struct Deployer: Sendable {
     /// Nothing is deployed when any file has a problem. Deploying the same content again is
     /// reported as unchanged; other content under a deployed id and version is refused by the store
     /// (``DocketStore/StoreError`` `definition_changed`): bump `version:` instead.
+    @discardableResult
     public func deploy(_ files: [ArtifactFile]) throws -> [DeploymentOutcome] {
         let catalog = self.catalog
         let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) }, requireCalendars: true)

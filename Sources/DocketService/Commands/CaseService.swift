@@ -78,6 +78,7 @@ public final class CaseService: Sendable {
     // MARK: Commands
 
     /// Opens a case of workflow `workflowID` at `version` (default: the newest deployed version).
+    @discardableResult
     public func open(
         workflowID: String, version: Int? = nil, caseID: String? = nil,
         actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
@@ -100,6 +101,7 @@ public final class CaseService: Sendable {
     }
 
     /// Fires `event` on a case as `actor` in `role`.
+    @discardableResult
     public func fire(
         caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
@@ -116,6 +118,7 @@ public final class CaseService: Sendable {
     }
 
     /// Casts a panel member's vote on a case.
+    @discardableResult
     public func vote(
         caseID: String, ballot: Ballot, actor: String, role: String, onBehalfOf: String? = nil,
         reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
