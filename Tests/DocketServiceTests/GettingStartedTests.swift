@@ -42,10 +42,10 @@ import Testing
                                       documents: ["site_photos"], at: sunday.adding(seconds: 16 * 3600))
         #expect(approved.state.outcome == "approved")
 
-        let projections = SQLiteProjectionStore(log: store)
+        let projection = AnalyticsProjection.sqlite(store)
         let calendars = try ProjectionCalendars.deployed(in: store)
-        try ProjectionUpdater(projections, calendars: calendars).catchUp()
-        let report = try ProjectionReporter(projections, calendars: calendars)
+        try ProjectionUpdater(projection, calendars: calendars).catchUp()
+        let report = try ProjectionReporter(projection, calendars: calendars)
             .report(ReportScope(workflowID: "permit-check", measure: .wall, asOf: sunday.adding(seconds: 86_400)))
         let figures = try #require(report.workflows.first)
         #expect(figures.cases.approved == 1)

@@ -10,12 +10,12 @@
 import DocketCore
 
 /// Numerical building blocks that reproduce the reference implementation's rounding.
-public enum ReferenceArithmetic {
+package enum ReferenceArithmetic {
     /// A duration in seconds exactly as pandas' `pm4py.util.pandas_utils.get_total_seconds`
     /// computes it from a `Timedelta`: `86400 * days + seconds + 1e-6 * microseconds`, where
     /// `days` is floored and `seconds` and `microseconds` are the non-negative remainders.
     @inlinable
-    public static func totalSeconds(microseconds delta: Int64) -> Double {
+    package static func totalSeconds(microseconds delta: Int64) -> Double {
         let dayMicros: Int64 = 86_400_000_000
         var days = delta / dayMicros
         var remainder = delta % dayMicros
@@ -31,13 +31,13 @@ public enum ReferenceArithmetic {
     /// An instant as `pandas.Timestamp.timestamp()` returns it: the Double nearest to the
     /// number of seconds since the epoch.
     @inlinable
-    public static func epochSeconds(_ t: Timestamp) -> Double {
+    package static func epochSeconds(_ t: Timestamp) -> Double {
         Double(t.microseconds) / 1_000_000
     }
 
     /// The correctly rounded sum of `values`, as Python's `math.fsum` computes it
     /// (Shewchuk's algorithm with CPython's final half-way correction).
-    public static func fsum(_ values: some Sequence<Double>) -> Double {
+    package static func fsum(_ values: some Sequence<Double>) -> Double {
         var partials: [Double] = []
         partials.reserveCapacity(8)
         for value in values {
@@ -82,7 +82,7 @@ public enum ReferenceArithmetic {
 
     /// The sum numpy's `add.reduce` returns for a contiguous float64 array: pairwise summation
     /// with eight accumulators in blocks of at most 128 values.
-    public static func numpySum(_ values: [Double]) -> Double {
+    package static func numpySum(_ values: [Double]) -> Double {
         values.withUnsafeBufferPointer { pairwiseSum($0) }
     }
 
@@ -118,7 +118,7 @@ public enum ReferenceArithmetic {
 
     /// The percentile `q` (0...1) of ascending `sorted` values by linear interpolation between
     /// closest ranks (numpy's default), computed as the reference script does.
-    public static func percentile(sorted: [Double], _ q: Double) -> Double? {
+    package static func percentile(sorted: [Double], _ q: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
         let k = Double(sorted.count - 1) * q
         let f = Int(k)
@@ -128,7 +128,7 @@ public enum ReferenceArithmetic {
 
     /// The median of `values` in any order (reordered in place): the middle one, or the mean of
     /// the two middle ones, found by selection rather than a full sort.
-    public static func median(selectingIn values: inout [Double]) -> Double? {
+    package static func median(selectingIn values: inout [Double]) -> Double? {
         let n = values.count
         guard n > 0 else { return nil }
         return values.withUnsafeMutableBufferPointer { v -> Double in
@@ -175,7 +175,7 @@ public enum ReferenceArithmetic {
     }
 
     /// The median of ascending `sorted` values: the middle one, or the mean of the two middle ones.
-    public static func median(sorted: [Double]) -> Double? {
+    package static func median(sorted: [Double]) -> Double? {
         let n = sorted.count
         guard n > 0 else { return nil }
         if n % 2 == 1 { return sorted[n / 2] }
@@ -184,18 +184,18 @@ public enum ReferenceArithmetic {
 }
 
 /// A running sum with the Kahan compensation pandas' grouped `sum` and `mean` use.
-public struct KahanSum: Sendable {
+package struct KahanSum: Sendable {
     /// The compensated sum so far.
-    public private(set) var sum = 0.0
+    package private(set) var sum = 0.0
     private var compensation = 0.0
     /// How many values were added.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty accumulator.
-    public init() {}
+    package init() {}
 
     /// Adds `value`, in the order pandas would visit it.
-    public mutating func add(_ value: Double) {
+    package mutating func add(_ value: Double) {
         count += 1
         let y = value - compensation
         let t = sum + y
@@ -205,19 +205,19 @@ public struct KahanSum: Sendable {
     }
 
     /// The mean as pandas' grouped `mean` returns it (`nil` when nothing was added).
-    public var mean: Double? { count == 0 ? nil : sum / Double(count) }
+    package var mean: Double? { count == 0 ? nil : sum / Double(count) }
 }
 
 /// The running variance pandas' grouped `std` computes (Welford's method, sample variance).
-public struct WelfordVariance: Sendable {
+package struct WelfordVariance: Sendable {
     private var count = 0
     private var mean = 0.0
     private var m2 = 0.0
 
-    public init() {}
+    package init() {}
 
     /// Adds `value`.
-    public mutating func add(_ value: Double) {
+    package mutating func add(_ value: Double) {
         count += 1
         let oldMean = mean
         mean += (value - oldMean) / Double(count)
@@ -225,7 +225,7 @@ public struct WelfordVariance: Sendable {
     }
 
     /// The sample standard deviation (n − 1), or `nil` for fewer than two values.
-    public var sampleStandardDeviation: Double? {
+    package var sampleStandardDeviation: Double? {
         count < 2 ? nil : (m2 / Double(count - 1)).squareRoot()
     }
 }

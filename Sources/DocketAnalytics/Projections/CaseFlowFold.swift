@@ -15,15 +15,15 @@ import DocketCore
 /// Events the fold cannot place (anything for a case it never saw opened, a second opening, a
 /// branch event for a branch not running) are counted in ``ignoredEvents`` and otherwise skipped:
 /// the log is a record of facts, and the fold never fails on it.
-public struct CaseFlowFold {
+package struct CaseFlowFold {
     /// The open cases, by case id.
-    public private(set) var openCases: [String: OpenCaseProgress]
+    package private(set) var openCases: [String: OpenCaseProgress]
     /// Events folded so far by this value.
-    public private(set) var eventsApplied: Int64 = 0
+    package private(set) var eventsApplied: Int64 = 0
     /// Events that could not be placed (see the type's documentation).
-    public private(set) var ignoredEvents: Int64 = 0
+    package private(set) var ignoredEvents: Int64 = 0
     /// The cases whose progress changed (or that closed) since the last ``drainTouched()``.
-    public private(set) var touched: Set<String> = []
+    package private(set) var touched: Set<String> = []
 
     private let lookup: (WorkflowKey) -> any WorkingTimeCalendar
     private var calendars: [WorkflowKey: any WorkingTimeCalendar] = [:]
@@ -32,7 +32,7 @@ public struct CaseFlowFold {
     ///
     /// - Parameter calendars: the calendar working time is counted on for a workflow version;
     ///   asked once per version.
-    public init(openCases: [OpenCaseProgress] = [], calendars: @escaping (WorkflowKey) -> any WorkingTimeCalendar) {
+    package init(openCases: [OpenCaseProgress] = [], calendars: @escaping (WorkflowKey) -> any WorkingTimeCalendar) {
         self.lookup = calendars
         var byID: [String: OpenCaseProgress] = [:]
         for progress in openCases { byID[progress.caseID] = progress }
@@ -42,12 +42,12 @@ public struct CaseFlowFold {
     /// Takes up a case that was open when a previous run stopped, with the progress it saved:
     /// a persisted projection resumes only the cases its new events concern, not every open case.
     /// A case the fold already holds keeps its own progress.
-    public mutating func resume(_ progress: OpenCaseProgress) {
+    package mutating func resume(_ progress: OpenCaseProgress) {
         if openCases[progress.caseID] == nil { openCases[progress.caseID] = progress }
     }
 
     /// The calendar of `workflow`, as the lookup answered it.
-    public mutating func calendar(for workflow: WorkflowKey) -> any WorkingTimeCalendar {
+    package mutating func calendar(for workflow: WorkflowKey) -> any WorkingTimeCalendar {
         if let calendar = calendars[workflow] { return calendar }
         let calendar = lookup(workflow)
         calendars[workflow] = calendar
@@ -56,7 +56,7 @@ public struct CaseFlowFold {
 
     /// The cases touched since the last call, with their progress (`nil` for a case that was
     /// decided), and forgets them: what a persisted projection must write after a batch.
-    public mutating func drainTouched() -> [(caseID: String, progress: OpenCaseProgress?)] {
+    package mutating func drainTouched() -> [(caseID: String, progress: OpenCaseProgress?)] {
         defer { touched.removeAll(keepingCapacity: true) }
         return touched.sorted().map { ($0, openCases[$0]) }
     }
@@ -64,7 +64,7 @@ public struct CaseFlowFold {
     /// Folds one event, appending the facts it completes to `facts`, in order.
     ///
     /// - Parameter position: the event's global position (facts record it).
-    public mutating func apply(_ event: CaseEvent, position: Int64, into facts: inout [ProjectionFact]) {
+    package mutating func apply(_ event: CaseEvent, position: Int64, into facts: inout [ProjectionFact]) {
         eventsApplied += 1
         if event.type == .caseOpened {
             guard openCases[event.caseID] == nil else {

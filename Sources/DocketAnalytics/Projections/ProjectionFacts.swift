@@ -1,57 +1,26 @@
 import DocketCore
 
-/// A workflow definition as cases are pinned to it: its id and version.
-public struct WorkflowKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// The workflow's id (`workflow:`).
-    public var id: String
-    /// The definition's version (`version:`).
-    public var version: Int
-
-    /// Creates the value from its parts.
-    public init(id: String, version: Int) {
-        self.id = id
-        self.version = version
-    }
-
-    public static func < (lhs: WorkflowKey, rhs: WorkflowKey) -> Bool {
-        (lhs.id, lhs.version) < (rhs.id, rhs.version)
-    }
-
-    /// `permit-check v1`.
-    public var description: String { "\(id) v\(version)" }
-}
-
-/// Which clock a duration is measured on.
-public enum TimeMeasure: String, Hashable, Sendable, Codable, CaseIterable {
-    /// Wall-clock time: every second counts.
-    case wall
-    /// Working time on the workflow's calendar (office hours of working days).
-    case working
-    /// Working time with the intervals during which the statutory clock was stopped left out.
-    case statutory
-}
-
 /// One interval, measured on the three clocks, in exact microseconds.
-public struct Durations: Hashable, Sendable, Codable {
+package struct Durations: Hashable, Sendable, Codable {
     /// On the wall clock, in microseconds.
-    public var wall: Int64
+    package var wall: Int64
     /// Working time on the workflow's calendar, in microseconds.
-    public var working: Int64
+    package var working: Int64
     /// Working time without stopped-clock intervals, in microseconds.
-    public var statutory: Int64
+    package var statutory: Int64
 
     /// Creates the value from its parts.
-    public init(wall: Int64, working: Int64, statutory: Int64) {
+    package init(wall: Int64, working: Int64, statutory: Int64) {
         self.wall = wall
         self.working = working
         self.statutory = statutory
     }
 
     /// Nothing, on every clock.
-    public static let zero = Durations(wall: 0, working: 0, statutory: 0)
+    package static let zero = Durations(wall: 0, working: 0, statutory: 0)
 
     /// The duration on `measure`'s clock.
-    public subscript(measure: TimeMeasure) -> Int64 {
+    package subscript(measure: TimeMeasure) -> Int64 {
         switch measure {
         case .wall: wall
         case .working: working
@@ -59,7 +28,7 @@ public struct Durations: Hashable, Sendable, Codable {
         }
     }
 
-    public static func - (lhs: Durations, rhs: Durations) -> Durations {
+    package static func - (lhs: Durations, rhs: Durations) -> Durations {
         Durations(wall: lhs.wall - rhs.wall, working: lhs.working - rhs.working, statutory: lhs.statutory - rhs.statutory)
     }
 }
@@ -67,49 +36,49 @@ public struct Durations: Hashable, Sendable, Codable {
 /// A finished stay: a case (or one branch of a parallel state) was in `state` from `enteredAt`
 /// until `leftAt`. Emitted when the stay ends: by a transition out of it, or for a branch, when
 /// the branch was cancelled. Stays in final states are not stays (nothing waits there).
-public struct StayFact: Hashable, Sendable, Codable {
+package struct StayFact: Hashable, Sendable, Codable {
     /// Log position of the event that ended the stay.
-    public var position: Int64
+    package var position: Int64
     /// The case's id.
-    public var caseID: String
+    package var caseID: String
     /// The workflow version the case is pinned to.
-    public var workflow: WorkflowKey
+    package var workflow: WorkflowKey
     /// When the case was opened (reports select cases by it).
-    public var caseOpenedAt: Timestamp
+    package var caseOpenedAt: Timestamp
     /// The case's `channel` attribute, if given at opening.
-    public var channel: String?
+    package var channel: String?
     /// The state's name.
-    public var state: String
+    package var state: String
     /// The parallel state (region) and branch, for a branch's stay.
-    public var region: String?
+    package var region: String?
     /// The branch; `nil` at case level.
-    public var branch: String?
+    package var branch: String?
     /// The department recorded when the state was entered.
-    public var department: String?
+    package var department: String?
     /// The role that held the case in the state: the role of the person who moved it on, or, when
     /// Docket moved it on (join, vote, deadline), of the last person who acted on the stay (a vote,
     /// a work start); `nil` when no person acted.
-    public var role: String?
+    package var role: String?
     /// The party that person acted for, if any.
-    public var onBehalfOf: String?
+    package var onBehalfOf: String?
     /// When the stay began.
-    public var enteredAt: Timestamp
+    package var enteredAt: Timestamp
     /// When the stay ended.
-    public var leftAt: Timestamp
+    package var leftAt: Timestamp
     /// The transition (event name) that ended the stay; `nil` when a branch was cancelled.
-    public var exit: String?
+    package var exit: String?
     /// The stay ended because its branch was cancelled (its region ended early).
-    public var cancelled: Bool
+    package var cancelled: Bool
     /// A state deadline breach was recorded during the stay.
-    public var breached: Bool
+    package var breached: Bool
     /// `leftAt − enteredAt` on each clock.
-    public var durations: Durations
+    package var durations: Durations
     /// The waiting part (entered until work started), when a work start was recorded in the stay;
     /// the work part is `durations − waiting`. `nil` when no work start was recorded.
-    public var waiting: Durations?
+    package var waiting: Durations?
 
     /// Creates the value from its parts.
-    public init(
+    package init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         state: String, region: String?, branch: String?, department: String?, role: String?, onBehalfOf: String?,
         enteredAt: Timestamp, leftAt: Timestamp, exit: String?, cancelled: Bool, breached: Bool,
@@ -138,44 +107,44 @@ public struct StayFact: Hashable, Sendable, Codable {
 
 /// A transition taken: the case (or a branch) moved from `from` to `to`; its duration is the stay
 /// in `from` that it ended.
-public struct TransitionFact: Hashable, Sendable, Codable {
+package struct TransitionFact: Hashable, Sendable, Codable {
     /// Log position of the `transition_fired` event.
-    public var position: Int64
+    package var position: Int64
     /// The case's id.
-    public var caseID: String
+    package var caseID: String
     /// The workflow version the case is pinned to.
-    public var workflow: WorkflowKey
+    package var workflow: WorkflowKey
     /// When the case was opened (reports select cases by it).
-    public var caseOpenedAt: Timestamp
+    package var caseOpenedAt: Timestamp
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
-    public var channel: String?
+    package var channel: String?
     /// The transition's event name (`accept`, `send_back`, ...).
-    public var transition: String
+    package var transition: String
     /// The state left.
-    public var from: String
+    package var from: String
     /// The state entered.
-    public var to: String
+    package var to: String
     /// The parallel state (region) of a branch; `nil` at case level.
-    public var region: String?
+    package var region: String?
     /// The branch; `nil` at case level.
-    public var branch: String?
+    package var branch: String?
     /// The role of whoever fired it (`nil` when Docket fired it).
-    public var role: String?
+    package var role: String?
     /// The party acted for (assisted handling), if any.
-    public var onBehalfOf: String?
+    package var onBehalfOf: String?
     /// The department of the state left.
-    public var department: String?
+    package var department: String?
     /// Business time of the event.
-    public var at: Timestamp
+    package var at: Timestamp
     /// The stay in `from` that the transition ended.
-    public var durations: Durations
+    package var durations: Durations
     /// For a send-back, the round it started (1 for the first).
-    public var sendBackRound: Int?
+    package var sendBackRound: Int?
     /// Why Docket fired it itself (`deadline`, `join`, `vote`); `nil` when a person did.
-    public var trigger: String?
+    package var trigger: String?
 
     /// Creates the value from its parts.
-    public init(
+    package init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         transition: String, from: String, to: String, region: String?, branch: String?, role: String?,
         onBehalfOf: String?, department: String?, at: Timestamp, durations: Durations, sendBackRound: Int?, trigger: String?
@@ -201,39 +170,39 @@ public struct TransitionFact: Hashable, Sendable, Codable {
 }
 
 /// A decided case: it reached a final state. Emitted once, by the transition into that state.
-public struct CaseFact: Hashable, Sendable, Codable {
+package struct CaseFact: Hashable, Sendable, Codable {
     /// Log position of the transition into the final state.
-    public var position: Int64
+    package var position: Int64
     /// The case's id.
-    public var caseID: String
+    package var caseID: String
     /// The workflow version the case is pinned to.
-    public var workflow: WorkflowKey
+    package var workflow: WorkflowKey
     /// When the case was opened.
-    public var openedAt: Timestamp
+    package var openedAt: Timestamp
     /// When the case reached its final state.
-    public var decidedAt: Timestamp
+    package var decidedAt: Timestamp
     /// The final state's outcome (`approved`, `rejected`, `withdrawn`, ...).
-    public var outcome: String
+    package var outcome: String
     /// The final state reached.
-    public var finalState: String
+    package var finalState: String
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
-    public var channel: String?
+    package var channel: String?
     /// Opened to decided, on each clock (time-to-decision; time-to-approval when approved).
-    public var durations: Durations
+    package var durations: Durations
     /// Send-back rounds the case went through (0 when none).
-    public var sendBackRounds: Int
+    package var sendBackRounds: Int
     /// Deadline breaches recorded on the case (state and statutory).
-    public var breaches: Int
+    package var breaches: Int
     /// How many times the statutory clock was stopped.
-    public var clockStops: Int
+    package var clockStops: Int
     /// Time the clock stood stopped between opening and decision, wall-clock and working; the
     /// statutory time is the working time minus `clockStoppedWorking`.
-    public var clockStoppedWall: Int64
+    package var clockStoppedWall: Int64
     /// Working time the clock stood stopped between opening and decision.
-    public var clockStoppedWorking: Int64
+    package var clockStoppedWorking: Int64
 
     /// Creates the value from its parts.
-    public init(
+    package init(
         position: Int64, caseID: String, workflow: WorkflowKey, openedAt: Timestamp, decidedAt: Timestamp,
         outcome: String, finalState: String, channel: String?, durations: Durations, sendBackRounds: Int,
         breaches: Int, clockStops: Int, clockStoppedWall: Int64, clockStoppedWorking: Int64
@@ -256,36 +225,36 @@ public struct CaseFact: Hashable, Sendable, Codable {
 }
 
 /// A deadline breach recorded by `tick`.
-public struct BreachFact: Hashable, Sendable, Codable {
+package struct BreachFact: Hashable, Sendable, Codable {
     /// Log position of the `deadline_breached` event.
-    public var position: Int64
+    package var position: Int64
     /// The case's id.
-    public var caseID: String
+    package var caseID: String
     /// The workflow version the case is pinned to.
-    public var workflow: WorkflowKey
+    package var workflow: WorkflowKey
     /// When the case was opened (reports select cases by it).
-    public var caseOpenedAt: Timestamp
+    package var caseOpenedAt: Timestamp
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
-    public var channel: String?
+    package var channel: String?
     /// `state` (a state's or branch state's limit) or `statutory` (the case-level limit).
-    public var deadline: String
+    package var deadline: String
     /// The state whose limit ran out; for a statutory breach, the case-level state the case was in.
-    public var state: String
+    package var state: String
     /// The parallel state (region) of a branch; `nil` at case level.
-    public var region: String?
+    package var region: String?
     /// The branch; `nil` at case level.
-    public var branch: String?
+    package var branch: String?
     /// The department of that state.
-    public var department: String?
+    package var department: String?
     /// When the limit ran out.
-    public var dueAt: Timestamp
+    package var dueAt: Timestamp
     /// Business time of the breach event.
-    public var recordedAt: Timestamp
+    package var recordedAt: Timestamp
     /// The limit as the definition states it (`2 working days`).
-    public var limit: String?
+    package var limit: String?
 
     /// Creates the value from its parts.
-    public init(
+    package init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         deadline: String, state: String, region: String?, branch: String?, department: String?,
         dueAt: Timestamp, recordedAt: Timestamp, limit: String?
@@ -308,9 +277,9 @@ public struct BreachFact: Hashable, Sendable, Codable {
 
 /// Who took part in a case, for filtering case-level figures by department, role or assisted
 /// party. Emitted the first time each (case, kind, value) appears.
-public struct PartyFact: Hashable, Sendable, Codable {
+package struct PartyFact: Hashable, Sendable, Codable {
     /// What took part.
-    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+    package enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// A department whose state the case (or a branch) entered.
         case department
         /// A role some person acted in on the case.
@@ -320,14 +289,14 @@ public struct PartyFact: Hashable, Sendable, Codable {
     }
 
     /// The case's id.
-    public var caseID: String
+    package var caseID: String
     /// What took part.
-    public var kind: Kind
+    package var kind: Kind
     /// The department, role or party.
-    public var value: String
+    package var value: String
 
     /// Creates the value from its parts.
-    public init(caseID: String, kind: Kind, value: String) {
+    package init(caseID: String, kind: Kind, value: String) {
         self.caseID = caseID
         self.kind = kind
         self.value = value
@@ -335,7 +304,7 @@ public struct PartyFact: Hashable, Sendable, Codable {
 }
 
 /// What the projection fold emits, in log order.
-public enum ProjectionFact: Hashable, Sendable {
+package enum ProjectionFact: Hashable, Sendable {
     case stay(StayFact)
     case transition(TransitionFact)
     case decided(CaseFact)

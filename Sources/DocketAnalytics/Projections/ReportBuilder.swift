@@ -5,45 +5,45 @@ import DocketCore
 /// The caller selects the facts (by workflow, version, opening time, department, role, assisted
 /// party, channel) and feeds every one; the builder only groups and summarises. Memory holds one
 /// duration per fact fed, which percentiles need.
-public struct ReportBuilder {
+package struct ReportBuilder {
     /// What the report covers.
-    public let scope: ReportScope
+    package let scope: ReportScope
     private let calendars: (WorkflowKey) -> WorkflowCalendar
     private var sections: [SectionKey: Section] = [:]
     private var versions: [String: Set<Int>] = [:]
 
     /// - Parameter calendars: the calendar of each workflow version, for open cases' working ages
     ///   and for naming it.
-    public init(scope: ReportScope, calendars: @escaping (WorkflowKey) -> WorkflowCalendar) {
+    package init(scope: ReportScope, calendars: @escaping (WorkflowKey) -> WorkflowCalendar) {
         self.scope = scope
         self.calendars = calendars
     }
 
     /// Adds a decided case.
-    public mutating func add(_ fact: CaseFact) {
+    package mutating func add(_ fact: CaseFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
     /// Adds a finished stay.
-    public mutating func add(_ fact: StayFact) {
+    package mutating func add(_ fact: StayFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
     /// Adds a transition.
-    public mutating func add(_ fact: TransitionFact) {
+    package mutating func add(_ fact: TransitionFact) {
         let measure = scope.measure
         update(fact.workflow) { $0.add(fact, measure: measure) }
     }
 
     /// Adds a deadline breach.
-    public mutating func add(_ fact: BreachFact) {
+    package mutating func add(_ fact: BreachFact) {
         update(fact.workflow) { $0.add(fact) }
     }
 
     /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
-    public mutating func add(_ progress: OpenCaseProgress) {
+    package mutating func add(_ progress: OpenCaseProgress) {
         let calendar = calendars(progress.workflow).calendar
         let age = StayClock.measure(from: progress.current.enteredAt, to: scope.asOf, stops: progress.clockStops, calendar: calendar)
         let row = OpenCaseRow(
@@ -62,7 +62,7 @@ public struct ReportBuilder {
 
     /// The report: for each workflow (by id), an all-versions section when it has cases on more
     /// than one version, then one section per version.
-    public func build() -> ProcessReport {
+    package func build() -> ProcessReport {
         var reports: [WorkflowReport] = []
         for (workflow, versionSet) in versions.sorted(by: { $0.key < $1.key }) {
             let sorted = versionSet.sorted()

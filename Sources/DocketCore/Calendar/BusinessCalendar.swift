@@ -19,10 +19,10 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
     /// The IANA time zone of the office hours (`Asia/Shanghai`).
     public let timeZoneIdentifier: String
     /// The regular office hours of each weekday.
-    public let weeklyHours: WeeklyHours
+    package let weeklyHours: WeeklyHours
     /// The dates whose office hours differ from the weekly ones (holidays: `closed`; swapped working
     /// days, extra hours, closures: the hours that apply), after all layers are applied.
-    public let dateHours: [CalendarDate: DayHours]
+    package let dateHours: [CalendarDate: DayHours]
     /// The working time of "one working day", in microseconds.
     public let workingDayMicroseconds: Int64
 
@@ -42,7 +42,7 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
     ///     ``WeeklyHours/normalDayHours``.
     /// - Throws: ``CalendarError`` `.unknownTimeZone` for an identifier the system does not know,
     ///   `.noWorkingTime` when the week has no office hours, `.invalidValue` for a non-positive day length.
-    public init(
+    package init(
         name: String, version: Int = 1, timeZoneIdentifier: String, weeklyHours: WeeklyHours,
         dateHours: [CalendarDate: DayHours] = [:], workingDayMicroseconds: Int64? = nil
     ) throws(CalendarError) {
@@ -115,17 +115,17 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
 
     /// Whether the calendar has working time on the local date `date` (a weekday that is no holiday,
     /// a swapped working day, a holiday with extra duty hours).
-    public func isWorkingDay(_ date: CalendarDate) -> Bool {
+    package func isWorkingDay(_ date: CalendarDate) -> Bool {
         index.workingLength(ofDay: date.daysSinceEpoch) > 0
     }
 
     /// The office hours that apply on the local date `date`.
-    public func hours(on date: CalendarDate) -> DayHours {
+    package func hours(on date: CalendarDate) -> DayHours {
         dateHours[date] ?? weeklyHours[date.weekday]
     }
 
     /// The office hours of `date` as instants, skipping hours a clock change removes.
-    public func workingPeriods(on date: CalendarDate) -> [Range<Timestamp>] {
+    package func workingPeriods(on date: CalendarDate) -> [Range<Timestamp>] {
         let midnight = Int64(date.daysSinceEpoch) * OfficeInterval.microsecondsPerDay
         return hours(on: date).intervals.compactMap { interval in
             let start = zone.instant(atLocal: midnight + interval.start)
@@ -136,7 +136,7 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
 
     /// The local date whose office hours govern `instant`: its date on the local clock (during the
     /// hour repeated when clocks go back, the later of the two readings).
-    public func date(at instant: Timestamp) -> CalendarDate {
+    package func date(at instant: Timestamp) -> CalendarDate {
         let day = zone.localClock(at: instant.microseconds).floorDivided(by: OfficeInterval.microsecondsPerDay).quotient
         return CalendarDate(daysSinceEpoch: Int(day))
     }
@@ -148,7 +148,7 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
 
     /// Why `date` is special, one note per holiday, swapped day, extra hours or closure entry that
     /// names it (base calendar first); empty for an ordinary day.
-    public func notes(on date: CalendarDate) -> [String] {
+    package func notes(on date: CalendarDate) -> [String] {
         notesByDate[date] ?? []
     }
 }

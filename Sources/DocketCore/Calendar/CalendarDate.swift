@@ -3,17 +3,17 @@
 ///
 /// Stored as a day count so that comparing, hashing and stepping through dates is integer work.
 /// Calendars accept the years 1 to 9999.
-public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before).
-    public let daysSinceEpoch: Int
+    package let daysSinceEpoch: Int
 
     /// The date `daysSinceEpoch` days after 1970-01-01.
-    public init(daysSinceEpoch: Int) {
+    package init(daysSinceEpoch: Int) {
         self.daysSinceEpoch = daysSinceEpoch
     }
 
     /// The date `year-month-day`, or `nil` when there is no such date or the year is outside 1...9999.
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= CivilDateTime.daysInMonth(year: year, month: month)
         else { return nil }
@@ -22,7 +22,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses an ISO 8601 calendar date, exactly `YYYY-MM-DD` (e.g. `2020-01-28`); `nil` for anything
     /// else, an impossible date (`2020-02-30`) included.
-    public init?(parsing text: some StringProtocol) {
+    package init?(parsing text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
         func number(_ range: Range<Int>) -> Int? {
@@ -38,26 +38,26 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The year, 1...9999 for dates built from text or components.
-    public var year: Int { CivilDateTime.civilFromDays(daysSinceEpoch).year }
+    package var year: Int { CivilDateTime.civilFromDays(daysSinceEpoch).year }
     /// The month, 1 = January.
-    public var month: Int { CivilDateTime.civilFromDays(daysSinceEpoch).month }
+    package var month: Int { CivilDateTime.civilFromDays(daysSinceEpoch).month }
     /// The day of the month, from 1.
-    public var day: Int { CivilDateTime.civilFromDays(daysSinceEpoch).day }
+    package var day: Int { CivilDateTime.civilFromDays(daysSinceEpoch).day }
 
     /// The day of the week this date falls on.
-    public var weekday: Weekday {
+    package var weekday: Weekday {
         // isoWeekday is always in 1...7, so the fallback is never taken.
         Weekday(isoNumber: CivilDateTime.isoWeekday(daysSinceEpoch: daysSinceEpoch)) ?? .monday
     }
 
     /// The date `days` days later (earlier when negative).
-    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+    package func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// Whether `lhs` is the earlier date.
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+    package static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         let (y, m, d) = CivilDateTime.civilFromDays(daysSinceEpoch)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)

@@ -2,15 +2,15 @@
 ///
 /// Intervals that overlap or touch are merged, so two `DayHours` are equal exactly when they cover
 /// the same times of day.
-public struct DayHours: Hashable, Sendable, CustomStringConvertible {
+package struct DayHours: Hashable, Sendable, CustomStringConvertible {
     /// The intervals, sorted by start, pairwise separated by a gap.
-    public let intervals: [OfficeInterval]
+    package let intervals: [OfficeInterval]
 
     /// A day without office hours.
-    public static let closed = DayHours([])
+    package static let closed = DayHours([])
 
     /// The union of `intervals`, in any order, overlapping or not.
-    public init(_ intervals: [OfficeInterval]) {
+    package init(_ intervals: [OfficeInterval]) {
         var merged: [OfficeInterval] = []
         for interval in intervals.sorted(by: { $0.start < $1.start }) {
             if let last = merged.last, interval.start <= last.end {
@@ -25,16 +25,16 @@ public struct DayHours: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the day has no office hours.
-    public var isClosed: Bool { intervals.isEmpty }
+    package var isClosed: Bool { intervals.isEmpty }
 
     /// The total length of the office hours, in microseconds of local clock time.
-    public var totalMicroseconds: Int64 { intervals.reduce(0) { $0 + $1.length } }
+    package var totalMicroseconds: Int64 { intervals.reduce(0) { $0 + $1.length } }
 
     /// These hours together with `other` (extra duty hours).
-    public func union(_ other: DayHours) -> DayHours { DayHours(intervals + other.intervals) }
+    package func union(_ other: DayHours) -> DayHours { DayHours(intervals + other.intervals) }
 
     /// These hours without the times in `other` (a closure of part of a day).
-    public func subtracting(_ other: DayHours) -> DayHours {
+    package func subtracting(_ other: DayHours) -> DayHours {
         var result: [OfficeInterval] = []
         for interval in intervals {
             var pieces = [interval]
@@ -51,7 +51,7 @@ public struct DayHours: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `09:00-12:00, 13:00-17:00`, or `closed`.
-    public var description: String {
+    package var description: String {
         isClosed ? "closed" : intervals.map(\.description).joined(separator: ", ")
     }
 }

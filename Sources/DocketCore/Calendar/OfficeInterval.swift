@@ -2,18 +2,18 @@
 /// `end` (excluded), in microseconds since local midnight.
 ///
 /// `end` may be 24:00 (the next midnight), so a round-the-clock day is `00:00-24:00`.
-public struct OfficeInterval: Hashable, Sendable, CustomStringConvertible {
+package struct OfficeInterval: Hashable, Sendable, CustomStringConvertible {
     /// Microseconds in a day: the largest allowed `end` (24:00).
-    public static let microsecondsPerDay: Int64 = 86_400_000_000
+    package static let microsecondsPerDay: Int64 = 86_400_000_000
 
     /// Microseconds since local midnight at which the interval starts (included).
-    public let start: Int64
+    package let start: Int64
     /// Microseconds since local midnight at which the interval ends (excluded).
-    public let end: Int64
+    package let end: Int64
 
     /// The interval from `start` to `end` microseconds after local midnight, or `nil` unless
     /// `0 <= start < end <= 24:00`.
-    public init?(start: Int64, end: Int64) {
+    package init?(start: Int64, end: Int64) {
         guard start >= 0, start < end, end <= OfficeInterval.microsecondsPerDay else { return nil }
         self.start = start
         self.end = end
@@ -21,7 +21,7 @@ public struct OfficeInterval: Hashable, Sendable, CustomStringConvertible {
 
     /// The interval from `startHour:startMinute` to `endHour:endMinute`, or `nil` unless the times
     /// are valid (the end may be 24:00) and the start comes first.
-    public init?(_ startHour: Int, _ startMinute: Int, _ endHour: Int, _ endMinute: Int) {
+    package init?(_ startHour: Int, _ startMinute: Int, _ endHour: Int, _ endMinute: Int) {
         guard (0...59).contains(startMinute), (0...59).contains(endMinute) else { return nil }
         self.init(
             start: Int64(startHour * 3600 + startMinute * 60) * 1_000_000,
@@ -29,10 +29,10 @@ public struct OfficeInterval: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Its length in microseconds.
-    public var length: Int64 { end - start }
+    package var length: Int64 { end - start }
 
     /// `09:00-12:00` (seconds and fractions shown only when present).
-    public var description: String { "\(OfficeInterval.format(start))-\(OfficeInterval.format(end))" }
+    package var description: String { "\(OfficeInterval.format(start))-\(OfficeInterval.format(end))" }
 
     /// Formats microseconds since midnight as `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`.
     static func format(_ microseconds: Int64) -> String {

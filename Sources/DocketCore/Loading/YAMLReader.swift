@@ -16,29 +16,29 @@ import Yams
 /// and every value is typed here (numbers with `Int(_:)`, flags with ``Yams/Node/scalarBool``,
 /// nulls by spelling), so Yams's default rules, whose regular expressions took about a millisecond
 /// of every command to compile, are never used (Docs/performance.md).
-public struct YAMLReader {
+package struct YAMLReader {
     /// The name diagnostics carry, usually the path the caller read.
-    public let file: String
+    package let file: String
     /// The file's contents.
-    public let text: String
+    package let text: String
     /// The problems found so far, in the order found.
-    public private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
 
     /// A reader of `text`, the contents of the file named `file` (the reader never opens it).
-    public init(text: String, file: String) {
+    package init(text: String, file: String) {
         self.text = text
         self.file = file
     }
 
     /// The node tree of `text`'s first document, or nil for an empty text; throws Yams's errors.
     /// ``root(ifEmpty:)`` reports those errors instead; this is for a quick look at a file.
-    public static func compose(_ text: String) throws -> Node? {
+    package static func compose(_ text: String) throws -> Node? {
         try Yams.compose(yaml: text, .basic)
     }
 
     /// The file's root node; nil, with the problem reported, when the text is not YAML or is empty
     /// (then `message` says what the file should start with).
-    public mutating func root(ifEmpty message: String) -> Node? {
+    package mutating func root(ifEmpty message: String) -> Node? {
         do {
             guard let node = try Self.compose(text) else {
                 error(message, at: SourcePosition(line: 1, column: 1))
@@ -54,10 +54,10 @@ public struct YAMLReader {
     // MARK: Ending
 
     /// Whether an error (not just a warning) has been reported.
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// `value` when no error was reported; otherwise every problem, sorted by position.
-    public func finish<Value>(_ value: Value?) throws(FileProblems) -> Value {
+    package func finish<Value>(_ value: Value?) throws(FileProblems) -> Value {
         if let value, !hasErrors { return value }
         var problems = sortedDiagnostics()
         if problems.isEmpty {
@@ -69,7 +69,7 @@ public struct YAMLReader {
 
     /// The problems so far, in file order, each within the text (libyaml marks a node at the very
     /// end, an empty document, past it, where no editor can go).
-    public func sortedDiagnostics() -> [Diagnostic] {
+    package func sortedDiagnostics() -> [Diagnostic] {
         guard !diagnostics.isEmpty else { return [] }
         let end = SourcePosition.end(of: text)
         return diagnostics.enumerated()
@@ -85,41 +85,41 @@ public struct YAMLReader {
     // MARK: Reporting
 
     /// Reports an error at `node`.
-    public mutating func error(_ message: String, at node: Node) {
+    package mutating func error(_ message: String, at node: Node) {
         error(message, at: position(of: node))
     }
 
     /// Reports an error at `position`.
-    public mutating func error(_ message: String, at position: SourcePosition) {
+    package mutating func error(_ message: String, at position: SourcePosition) {
         diagnostics.append(Diagnostic(file: file, position: position, message: message))
     }
 
     /// Reports a warning at `node`: printed, but the file still loads.
-    public mutating func warning(_ message: String, at node: Node) {
+    package mutating func warning(_ message: String, at node: Node) {
         diagnostics.append(Diagnostic(file: file, position: position(of: node), message: message, severity: .warning))
     }
 
     /// Adds problems found by a later pass over what was read (a definition's validator).
-    public mutating func report(_ more: [Diagnostic]) {
+    package mutating func report(_ more: [Diagnostic]) {
         diagnostics += more
     }
 
     // MARK: Positions
 
     /// Where `node` was written.
-    public func position(of node: Node) -> SourcePosition {
+    package func position(of node: Node) -> SourcePosition {
         Self.position(of: node)
     }
 
     /// Where `node` was written (clamped to the text only when problems are sorted, in ``finish(_:)``).
-    public static func position(of node: Node) -> SourcePosition {
+    package static func position(of node: Node) -> SourcePosition {
         guard let mark = node.mark else { return SourcePosition(line: 1, column: 1) }
         return SourcePosition(line: max(1, mark.line), column: max(1, mark.column))
     }
 
     /// Where the character `offset` (in Unicode scalars) into a single-line scalar was written, or
     /// the node's own position when the scalar's layout is not that simple.
-    public func position(of node: Node, offset: Int) -> SourcePosition {
+    package func position(of node: Node, offset: Int) -> SourcePosition {
         var result = position(of: node)
         guard let scalar = node.scalar, !scalar.string.contains("\n") else { return result }
         switch scalar.style {
@@ -134,7 +134,7 @@ public struct YAMLReader {
 
     /// A mapping whose keys must come from `allowed`: unknown keys (with the nearest known one
     /// suggested) and keys that are not text are reported at the key, and left out.
-    public mutating func mapping(_ node: Node, allowed: [String], what: String) -> YAMLMapping? {
+    package mutating func mapping(_ node: Node, allowed: [String], what: String) -> YAMLMapping? {
         var result = YAMLMapping(node: node, position: Self.position(of: node))
         let isMapping = forEachKnownKey(of: node, allowed: allowed, what: what) { key, keyNode, valueNode in
             result.entries[key] = (keyNode, valueNode)
@@ -145,7 +145,7 @@ public struct YAMLReader {
     /// ``mapping(_:allowed:what:)`` without building a ``YAMLMapping``: `body` gets each known
     /// key with its key and value nodes, in file order; false, with the problem reported, when
     /// `node` is not a mapping. (Definitions keep their own record of positions this way.)
-    public mutating func forEachKnownKey(
+    package mutating func forEachKnownKey(
         of node: Node, allowed: [String], what: String, _ body: (String, Node, Node) -> Void
     ) -> Bool {
         guard let pairs = node.mapping else {
@@ -174,7 +174,7 @@ public struct YAMLReader {
 
     /// A mapping with free keys (state names, weekdays, activity names), in file order; an empty
     /// value counts as an empty mapping.
-    public mutating func pairs(_ node: Node, what: String) -> [(key: Node, value: Node)]? {
+    package mutating func pairs(_ node: Node, what: String) -> [(key: Node, value: Node)]? {
         if node.isNull { return [] }
         guard let pairs = node.mapping else {
             error("expected \(what), found \(node.kindDescription)", at: node)
@@ -184,7 +184,7 @@ public struct YAMLReader {
     }
 
     /// A list's items; an empty value counts as an empty list.
-    public mutating func list(_ node: Node, what: String) -> [Node]? {
+    package mutating func list(_ node: Node, what: String) -> [Node]? {
         if node.isNull { return [] }
         guard let sequence = node.sequence else {
             error("expected \(what), found \(node.kindDescription)", at: node)
@@ -194,7 +194,7 @@ public struct YAMLReader {
     }
 
     /// A non-empty single value, blanks around it trimmed.
-    public mutating func name(_ node: Node, what: String) -> String? {
+    package mutating func name(_ node: Node, what: String) -> String? {
         guard let scalar = node.scalar, !node.isNull else {
             error("expected \(what), found \(node.kindDescription)", at: node)
             return nil
@@ -208,7 +208,7 @@ public struct YAMLReader {
     }
 
     /// A single value as written (empty allowed), for free text such as notes.
-    public mutating func text(_ node: Node, what: String) -> String? {
+    package mutating func text(_ node: Node, what: String) -> String? {
         guard let scalar = node.scalar else {
             error("expected \(what), found \(node.kindDescription)", at: node)
             return nil
@@ -217,7 +217,7 @@ public struct YAMLReader {
     }
 
     /// A whole number of at least 1, written as a plain scalar.
-    public mutating func positiveInteger(_ node: Node, key: String) -> Int? {
+    package mutating func positiveInteger(_ node: Node, key: String) -> Int? {
         guard let value = node.scalarInt, value >= 1 else {
             error("'\(key)' must be a whole number of at least 1, found \(node.foundDescription)", at: node)
             return nil
@@ -226,7 +226,7 @@ public struct YAMLReader {
     }
 
     /// A YAML 1.1 boolean written as a plain scalar (``Yams/Node/scalarBool``).
-    public mutating func flag(_ node: Node, key: String) -> Bool? {
+    package mutating func flag(_ node: Node, key: String) -> Bool? {
         guard let value = node.scalarBool else {
             error("'\(key)' must be true or false, found \(node.foundDescription)", at: node)
             return nil
@@ -299,26 +299,26 @@ public struct YAMLReader {
 
 /// A mapping read by ``YAMLReader/mapping(_:allowed:what:)``: its known keys, each with the node of
 /// the key and of its value.
-public struct YAMLMapping {
+package struct YAMLMapping {
     /// The mapping's own node.
-    public var node: Node
+    package var node: Node
     /// Where the mapping starts: the place to report a missing key.
-    public var position: SourcePosition
+    package var position: SourcePosition
     /// Each known key's key node and value node.
-    public var entries: [String: (key: Node, value: Node)] = [:]
+    package var entries: [String: (key: Node, value: Node)] = [:]
 
     /// The value written for `key`, if any.
-    public subscript(key: String) -> Node? { entries[key]?.value }
+    package subscript(key: String) -> Node? { entries[key]?.value }
 
     /// The node of `key` itself, if written: the place to report a key that does not belong.
-    public func key(_ key: String) -> Node? { entries[key]?.key }
+    package func key(_ key: String) -> Node? { entries[key]?.key }
 }
 
 extension Node {
     /// A YAML 1.1 boolean written as a plain scalar (`true`, `yes`, `on`, `false`, `no`, `off`, in
     /// lower case, capitalised or upper case, as Yams's default rules accept them); nil for
     /// anything else, a quoted `"true"` included.
-    public var scalarBool: Bool? {
+    package var scalarBool: Bool? {
         guard let scalar, scalar.style == .plain || scalar.style == .any else { return nil }
         switch scalar.string {
         case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return true
@@ -328,7 +328,7 @@ extension Node {
     }
 
     /// A null written as a plain scalar: nothing, `~` or `null` (`Null`, `NULL`).
-    public var isNull: Bool {
+    package var isNull: Bool {
         guard let scalar else { return false }
         return scalar.style == .plain && Node.nullSpellings.contains(scalar.string)
     }
@@ -342,7 +342,7 @@ extension Node {
     }
 
     /// What the node is, for a message: "a mapping", "a list", "nothing" or the quoted value.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -379,7 +379,7 @@ extension String {
 extension Diagnostic {
     /// The candidate closest to `word` by edit distance, when close enough to be a likely typo:
     /// the "did you mean" of every loader. Ties go to the earlier candidate.
-    public static func nearest(to word: String, in candidates: [String]) -> String? {
+    package static func nearest(to word: String, in candidates: [String]) -> String? {
         let best = candidates
             .map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
             .min { $0.distance < $1.distance }

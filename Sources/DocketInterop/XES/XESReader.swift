@@ -12,26 +12,26 @@ import DocketCore
 /// - element names may carry a namespace prefix (`xes:event`).
 ///
 /// Gzip is recognised by its magic bytes and inflated on a second thread.
-public struct XESReader: Sendable {
+package struct XESReader: Sendable {
     /// What to read besides the standard fields.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// How to read timestamps without an offset (pm4py: UTC).
-        public var naiveTimeZone: NaiveTimeZone
+        package var naiveTimeZone: NaiveTimeZone
         /// Whether to fill ``LogEvent/attributes`` with every other event attribute.
-        public var collectsAttributes: Bool
+        package var collectsAttributes: Bool
 
-        public init(naiveTimeZone: NaiveTimeZone = .utc, collectsAttributes: Bool = false) {
+        package init(naiveTimeZone: NaiveTimeZone = .utc, collectsAttributes: Bool = false) {
             self.naiveTimeZone = naiveTimeZone
             self.collectsAttributes = collectsAttributes
         }
     }
 
-    public let path: String
-    public let displayName: String
-    public let options: Options
+    package let path: String
+    package let displayName: String
+    package let options: Options
 
     /// A reader of the file at `path`; errors name it `displayName` (default: `path`).
-    public init(path: String, displayName: String? = nil, options: Options = Options()) {
+    package init(path: String, displayName: String? = nil, options: Options = Options()) {
         self.path = path
         self.displayName = displayName ?? path
         self.options = options
@@ -40,7 +40,7 @@ public struct XESReader: Sendable {
     /// Reads the whole log, calling `body` with consecutive batches of events (whole traces,
     /// in file order). Throws ``LogReadError`` for unreadable, damaged or malformed input, or
     /// whatever `body` throws.
-    public func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws {
+    package func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws {
         let source = try FileBytes(path: path, displayName: displayName)
         var interpreter = XESInterpreter(options: options)
         try XMLDocumentStream.parse(source, handler: &interpreter) { interpreter in

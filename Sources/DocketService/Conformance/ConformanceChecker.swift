@@ -4,49 +4,49 @@ import Foundation
 
 /// How well a log fits a workflow definition: the share of traces that replay without a
 /// deviation, and each kind of deviation with how many cases show it.
-public struct ConformanceReport: Sendable {
+package struct ConformanceReport: Sendable {
     /// One deviation and how often it occurs.
-    public struct Entry: Sendable {
-        public var deviation: Deviation
+    package struct Entry: Sendable {
+        package var deviation: Deviation
         /// Cases showing it at least once.
-        public var cases: Int
+        package var cases: Int
         /// Times it occurs, over all cases.
-        public var occurrences: Int
+        package var occurrences: Int
         /// The first few cases showing it, in log order.
-        public var exampleCases: [String]
+        package var exampleCases: [String]
     }
 
     /// The workflow replayed against.
-    public var workflowID: String
-    public var workflowVersion: Int
+    package var workflowID: String
+    package var workflowVersion: Int
     /// Traces replayed (cases of the log).
-    public var traces: Int
+    package var traces: Int
     /// Traces without any deviation.
-    public var fittingTraces: Int
+    package var fittingTraces: Int
     /// Log events read, and those replayed (mapped and of a replayed lifecycle).
-    public var events: Int
-    public var replayedEvents: Int
+    package var events: Int
+    package var replayedEvents: Int
     /// Every deviation, worst first: most cases, then most occurrences, then by description.
-    public var entries: [Entry]
+    package var entries: [Entry]
 
     /// `fittingTraces / traces` (1 for an empty log).
-    public var fittingShare: Double { traces == 0 ? 1 : Double(fittingTraces) / Double(traces) }
+    package var fittingShare: Double { traces == 0 ? 1 : Double(fittingTraces) / Double(traces) }
 }
 
 /// Accumulates trace replays into a ``ConformanceReport``.
-public struct ConformanceTally: Sendable {
+package struct ConformanceTally: Sendable {
     private var byDeviation: [Deviation: (cases: Int, occurrences: Int, examples: [String])] = [:]
     private var traces = 0
     private var fitting = 0
     private var events = 0
     private var replayed = 0
     /// How many example cases each entry keeps.
-    public var examplesPerDeviation = 5
+    package var examplesPerDeviation = 5
 
-    public init() {}
+    package init() {}
 
     /// Counts one replayed trace (`caseID` as the log names it, `logEvents` its event count).
-    public mutating func add(_ replay: TraceReplay, caseID: String, logEvents: Int, replayedEvents: Int) {
+    package mutating func add(_ replay: TraceReplay, caseID: String, logEvents: Int, replayedEvents: Int) {
         traces += 1
         events += logEvents
         replayed += replayedEvents
@@ -64,7 +64,7 @@ public struct ConformanceTally: Sendable {
     }
 
     /// The report for `definition`.
-    public func report(for definition: WorkflowDefinition) -> ConformanceReport {
+    package func report(for definition: WorkflowDefinition) -> ConformanceReport {
         let entries = byDeviation.map { ConformanceReport.Entry(deviation: $0.key, cases: $0.value.cases, occurrences: $0.value.occurrences, exampleCases: $0.value.examples) }
             .sorted { ($1.cases, $1.occurrences, $0.deviation) < ($0.cases, $0.occurrences, $1.deviation) }
         return ConformanceReport(
@@ -74,15 +74,15 @@ public struct ConformanceTally: Sendable {
 }
 
 /// Checks a whole log against a definition: `docket conform`.
-public struct ConformanceChecker: Sendable {
-    public let replayer: TraceReplayer
+package struct ConformanceChecker: Sendable {
+    package let replayer: TraceReplayer
 
-    public init(context: EngineContext, map: ActivityMap = .identity) {
+    package init(context: EngineContext, map: ActivityMap = .identity) {
         replayer = TraceReplayer(context: context, map: map)
     }
 
     /// Replays every case of `log` (cases keep their log ids).
-    public func check(_ log: LoadedLog) -> ConformanceReport {
+    package func check(_ log: LoadedLog) -> ConformanceReport {
         var tally = ConformanceTally()
         let known = ActivityMap.eventNames(of: replayer.context.definition)
         for logCase in log.cases {
@@ -103,7 +103,7 @@ extension ConformanceChecker {
     ///
     /// - Throws: ``ServiceError`` `unreadable_file`, ``DocketCore/FileProblems`` (the definition's
     ///   or the calendars'), ``ServiceError`` `unknown_calendar`.
-    public static func context(forDefinitionAt path: String) throws -> EngineContext {
+    package static func context(forDefinitionAt path: String) throws -> EngineContext {
         let file = try ArtifactFile(path: path)
         let definition = try DefinitionLoader.load(text: file.text, file: path).get()
         guard let name = definition.calendar else { return EngineContext(definition: definition) }

@@ -5,8 +5,8 @@ import DocketInterop
 ///
 /// Deviations are values: two cases that depart the same way produce equal deviations, which is
 /// how ``ConformanceReport`` counts them.
-public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public enum Kind: String, Hashable, Sendable, Codable, Comparable {
+package struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package enum Kind: String, Hashable, Sendable, Codable, Comparable {
         /// The event cannot be fired in the state the case is in, and no short path of the
         /// workflow's steps leads to a state where it can.
         case eventNotAllowed = "event_not_allowed"
@@ -25,25 +25,25 @@ public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible
         /// The engine refused the event for another reason (``Deviation/detail`` says which).
         case refused
 
-        public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+        package static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The workflow event concerned (the mapped activity), if any.
-    public var event: String?
+    package var event: String?
     /// The log activity, for ``Kind/unmappedActivity``.
-    public var activity: String?
+    package var activity: String?
     /// Where the case was: its state (with its branches' states inside a parallel state).
-    public var state: String?
+    package var state: String?
     /// For ``Kind/missingStep``: the events the log skipped, in the order the workflow needs them.
-    public var missing: [String]
+    package var missing: [String]
     /// For ``Kind/missingStep``: the other shortest runs of steps that would also have led there
     /// (the replay takes ``missing``, the first in definition order).
-    public var alternatives: [[String]]
+    package var alternatives: [[String]]
     /// For ``Kind/refused``: the engine's refusal code.
-    public var detail: String?
+    package var detail: String?
 
-    public init(kind: Kind, event: String? = nil, activity: String? = nil, state: String? = nil, missing: [String] = [],
+    package init(kind: Kind, event: String? = nil, activity: String? = nil, state: String? = nil, missing: [String] = [],
                 alternatives: [[String]] = [], detail: String? = nil) {
         self.kind = kind
         self.event = event
@@ -54,7 +54,7 @@ public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible
         self.detail = detail
     }
 
-    public var description: String {
+    package var description: String {
         let e = "'\(event ?? "")'"
         let s = "'\(state ?? "")'"
         switch kind {
@@ -71,7 +71,7 @@ public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
-    public static func < (a: Deviation, b: Deviation) -> Bool {
+    package static func < (a: Deviation, b: Deviation) -> Bool {
         (a.kind, a.event ?? "", a.activity ?? "", a.state ?? "", a.sortKey, a.detail ?? "")
             < (b.kind, b.event ?? "", b.activity ?? "", b.state ?? "", b.sortKey, b.detail ?? "")
     }
@@ -82,22 +82,22 @@ public struct Deviation: Hashable, Sendable, Comparable, CustomStringConvertible
 }
 
 /// What replaying one trace did: the events the engine decided, and every deviation met.
-public struct TraceReplay: Sendable {
+package struct TraceReplay: Sendable {
     /// The case id the replay opened.
-    public var caseID: String
+    package var caseID: String
     /// The engine's events, in order: what an import of this trace appends.
-    public var events: [CaseEvent]
+    package var events: [CaseEvent]
     /// Deviations, in the order met.
-    public var deviations: [Deviation]
+    package var deviations: [Deviation]
     /// The case's state after the replay.
-    public var state: CaseState?
+    package var state: CaseState?
 
     /// True when the trace replays without any deviation and ends in a final state.
-    public var fits: Bool { deviations.isEmpty }
+    package var fits: Bool { deviations.isEmpty }
 
     /// True when every event replays as recorded: the only deviation, if any, is that the case
     /// is not finished (a case still running when the log was taken).
-    public var replaysCleanly: Bool { deviations.allSatisfy { $0.kind == .caseNotFinished } }
+    package var replaysCleanly: Bool { deviations.allSatisfy { $0.kind == .caseNotFinished } }
 }
 
 /// Replays the traces of a log against a workflow definition through the real engine
@@ -113,17 +113,17 @@ public struct TraceReplay: Sendable {
 /// ``maxRepairSteps`` case-level transitions people fire) to a state where it is: found, the
 /// deviation is a *missing step*, the path is taken and the event fired, so one skipped approval
 /// is reported once, not as every event after it; not found, the event is skipped.
-public struct TraceReplayer: Sendable {
-    public let context: EngineContext
-    public let map: ActivityMap
+package struct TraceReplayer: Sendable {
+    package let context: EngineContext
+    package let map: ActivityMap
     /// The longest run of skipped steps looked for before an event counts as not allowed.
-    public var maxRepairSteps = 3
+    package var maxRepairSteps = 3
     private let knownEvents: Set<String>
 
     /// The actor recorded for a log event without a resource (an event needs an actor).
-    public static let unknownActor = "unknown"
+    package static let unknownActor = "unknown"
 
-    public init(context: EngineContext, map: ActivityMap = .identity) {
+    package init(context: EngineContext, map: ActivityMap = .identity) {
         self.context = context
         self.map = map
         self.knownEvents = ActivityMap.eventNames(of: context.definition)
@@ -132,7 +132,7 @@ public struct TraceReplayer: Sendable {
     var definition: WorkflowDefinition { context.definition }
 
     /// Replays `events` (one case of a log, in order) as case `caseID`, opened with `data`.
-    public func replay(caseID: String, events: [LogEvent], data: [String: String] = [:]) -> TraceReplay {
+    package func replay(caseID: String, events: [LogEvent], data: [String: String] = [:]) -> TraceReplay {
         var run = Run(replayer: self, caseID: caseID)
         guard let first = events.first else { return run.result }
         run.open(first, data: data)

@@ -4,7 +4,7 @@ import DocketStore
 import Foundation
 
 /// The formats `docket export` writes.
-public enum ExportFormat: String, Sendable, CaseIterable {
+package enum ExportFormat: String, Sendable, CaseIterable {
     /// XES (IEEE 1849), one trace per case.
     case xes
     /// CSV with pm4py's column names, one row per event.
@@ -14,12 +14,12 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 }
 
 /// What an export wrote.
-public struct LogExportSummary: Sendable, Equatable {
+package struct LogExportSummary: Sendable, Equatable {
     /// Cases written (traces), and events written (rows, XES events or JSON lines).
-    public var cases: Int
-    public var events: Int
+    package var cases: Int
+    package var events: Int
     /// The last log position the export covers: events appended later are not in it.
-    public var throughPosition: Int64
+    package var throughPosition: Int64
 }
 
 /// Writes the event log back out in the field's formats: `docket export`.
@@ -39,17 +39,17 @@ public struct LogExportSummary: Sendable, Equatable {
 ///   role, group the department, and from/to/outcome/reason/branch/vote/state/limit/documents as
 ///   attributes). Branch starts and cancellations and clock stops are bookkeeping of the
 ///   transition they accompany and are left out; JSONL has them.
-public final class LogExporter: Sendable {
-    public let store: any EventStore
+package final class LogExporter: Sendable {
+    package let store: any EventStore
 
-    public init(store: any EventStore) {
+    package init(store: any EventStore) {
         self.store = store
     }
 
     /// Writes the cases of `workflowID` (all cases when `nil`) to `sink` in `format`, and
     /// finishes the sink.
     @discardableResult
-    public func export(workflowID: String? = nil, format: ExportFormat, to sink: any LogSink, logName: String? = nil) throws -> LogExportSummary {
+    package func export(workflowID: String? = nil, format: ExportFormat, to sink: any LogSink, logName: String? = nil) throws -> LogExportSummary {
         let head = try store.lastPosition()
         switch format {
         case .jsonl:
@@ -80,7 +80,7 @@ public final class LogExporter: Sendable {
     }
 
     /// Calls `body` with every case (of `workflowID`) as a trace, in opening order.
-    public func forEachTrace(workflowID: String? = nil, through head: Int64, _ body: (LogTrace) throws -> Void) throws {
+    package func forEachTrace(workflowID: String? = nil, through head: Int64, _ body: (LogTrace) throws -> Void) throws {
         for header in try store.cases(workflowID: workflowID) {
             let events = try store.events(of: header.caseID).filter { $0.position <= head }
             guard !events.isEmpty else { continue }
@@ -89,7 +89,7 @@ public final class LogExporter: Sendable {
     }
 
     /// One case's events as a trace (see the type's documentation for what is written).
-    public static func trace(of events: [RecordedEvent]) -> LogTrace {
+    package static func trace(of events: [RecordedEvent]) -> LogTrace {
         guard let opening = events.first else { return LogTrace(caseID: "") }
         let imported = opening.payload.source != nil
         var attributes = opening.payload.data ?? [:]

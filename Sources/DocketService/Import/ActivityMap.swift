@@ -20,9 +20,9 @@ import Yams
 /// *unmapped*: conformance counts it as a deviation. Events that carry a lifecycle transition
 /// not in `lifecycles` (default: `complete`; events without one always count) are skipped, so
 /// the `start` half of a start/complete pair does not fire the transition twice.
-public struct ActivityMap: Sendable, Equatable {
+package struct ActivityMap: Sendable, Equatable {
     /// What one log event becomes.
-    public enum Target: Hashable, Sendable {
+    package enum Target: Hashable, Sendable {
         /// Fire this workflow event.
         case event(String)
         /// Skip the log event (`~` in the map, or a lifecycle not replayed).
@@ -32,15 +32,15 @@ public struct ActivityMap: Sendable, Equatable {
     }
 
     /// The workflow the map says it is written for, if it says.
-    public var workflow: String?
+    package var workflow: String?
     /// Activity name → event name, or `nil` to skip the activity.
-    public var activities: [String: String?]
+    package var activities: [String: String?]
     /// Log role (`org:role`) → workflow role.
-    public var roles: [String: String]
+    package var roles: [String: String]
     /// Lifecycle transitions replayed (lower case); events without one are always replayed.
-    public var lifecycles: Set<String>
+    package var lifecycles: Set<String>
 
-    public init(workflow: String? = nil, activities: [String: String?] = [:], roles: [String: String] = [:],
+    package init(workflow: String? = nil, activities: [String: String?] = [:], roles: [String: String] = [:],
                 lifecycles: Set<String> = ["complete"]) {
         self.workflow = workflow
         self.activities = activities
@@ -49,10 +49,10 @@ public struct ActivityMap: Sendable, Equatable {
     }
 
     /// The map that sends every activity to the event of the same name.
-    public static let identity = ActivityMap()
+    package static let identity = ActivityMap()
 
     /// What `event` becomes in `definition` (whose event names are `knownEvents`).
-    public func target(activity: String, lifecycle: String?, knownEvents: Set<String>) -> Target {
+    package func target(activity: String, lifecycle: String?, knownEvents: Set<String>) -> Target {
         if let lifecycle, !lifecycles.contains(lifecycle.lowercased()) { return .ignored }
         if let entry = activities[activity] {
             guard let event = entry else { return .ignored }
@@ -62,7 +62,7 @@ public struct ActivityMap: Sendable, Equatable {
     }
 
     /// The workflow role for a log role, if the map names one.
-    public func role(for logRole: String?) -> String? {
+    package func role(for logRole: String?) -> String? {
         logRole.flatMap { roles[$0] }
     }
 }
@@ -77,7 +77,7 @@ extension ActivityMap {
     /// Read through the one ``DocketCore/YAMLReader`` every loader of a file a person wrote uses.
     ///
     /// - Throws: ``DocketCore/FileProblems``: every problem in the map, sorted by position.
-    public static func load(text: String, file: String, checkingAgainst definition: WorkflowDefinition? = nil) throws(FileProblems) -> ActivityMap {
+    package static func load(text: String, file: String, checkingAgainst definition: WorkflowDefinition? = nil) throws(FileProblems) -> ActivityMap {
         var reader = YAMLReader(text: text, file: file)
         guard let root = reader.root(ifEmpty: "the map is empty: expected 'activities:' with 'log activity: workflow event' lines"),
             let top = reader.mapping(root, allowed: keys, what: "an activity map")

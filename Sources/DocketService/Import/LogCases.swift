@@ -4,13 +4,13 @@ import DocketInterop
 import Foundation
 
 /// One case of an event log, with its events in the order pm4py would hold them.
-public struct LogCase: Sendable, Hashable {
+package struct LogCase: Sendable, Hashable {
     /// The case id as the log writes it.
-    public var id: String
+    package var id: String
     /// The case's events, in order.
-    public var events: [LogEvent]
+    package var events: [LogEvent]
 
-    public init(id: String, events: [LogEvent]) {
+    package init(id: String, events: [LogEvent]) {
         self.id = id
         self.events = events
     }
@@ -24,22 +24,22 @@ public struct LogCase: Sendable, Hashable {
 /// and exported measures the same as the file: for XES, cases in order of first appearance and
 /// events as read; for CSV (which pm4py sorts), cases by id (code point order) and each case's
 /// events by timestamp, ties kept in file order.
-public struct LoadedLog: Sendable {
+package struct LoadedLog: Sendable {
     /// The file, as recognised.
-    public var file: EventLogFile
+    package var file: EventLogFile
     /// The cases, in pm4py's order.
-    public var cases: [LogCase]
+    package var cases: [LogCase]
     /// The number of events read.
-    public var eventCount: Int
+    package var eventCount: Int
     /// SHA-256 of the file's bytes as stored (compressed bytes for `.gz`), 64 lowercase hex digits.
-    public var sha256: String
+    package var sha256: String
     /// What the CSV reader found (skipped rows), for CSV logs.
-    public var csvSummary: CSVLogReader.Summary?
+    package var csvSummary: CSVLogReader.Summary?
 
     /// Reads and groups the log at `path`; errors name it `displayName` (default: the path).
     ///
     /// - Throws: ``DocketInterop/LogReadError`` for an unreadable, damaged or malformed file.
-    public static func read(path: String, displayName: String? = nil, options: EventLogFile.ReadOptions = .init()) throws -> LoadedLog {
+    package static func read(path: String, displayName: String? = nil, options: EventLogFile.ReadOptions = .init()) throws -> LoadedLog {
         let name = displayName ?? path
         let file = try EventLogFile(path: path, displayName: name)
         let digest = try fileSHA256(path: path, displayName: name)

@@ -9,16 +9,16 @@ import Foundation
 /// so this definition declares none of the log's activities. It exists so that imported cases
 /// load like any other (`show`, `history`, `cases`, `tick` look their definition up): every
 /// imported case is closed at its last event, with outcome `ended`.
-public enum ImportedWorkflow {
-    public static let id = "imported"
-    public static let version = 1
+package enum ImportedWorkflow {
+    package static let id = "imported"
+    package static let version = 1
     /// The state an imported case opens in, before its first log event.
-    public static let initialState = "started"
+    package static let initialState = "started"
     /// The outcome every imported case closes with, at its last log event.
-    public static let outcome = "ended"
+    package static let outcome = "ended"
 
     /// The definition's text, deployed by the first import into a log.
-    public static let yaml = """
+    package static let yaml = """
         workflow: imported
         version: 1
         title: Cases imported from an event log (docket import)
@@ -33,22 +33,22 @@ public enum ImportedWorkflow {
 }
 
 /// What to import and how.
-public struct LogImportOptions: Sendable {
+package struct LogImportOptions: Sendable {
     /// The deployed workflow to import into (its newest version), replaying each trace through
     /// the engine with ``map``; `nil` imports into ``ImportedWorkflow`` as facts.
-    public var workflowID: String?
+    package var workflowID: String?
     /// Activity names to events, for a named workflow.
-    public var map: ActivityMap
+    package var map: ActivityMap
     /// Events per append transaction; a case is never split, so a batch may run over by one case.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Prepended to each log case id to make the Docket case id; `nil`: the first 8 hex digits of
     /// the file's SHA-256 and a slash (`a1b2c3d4/173688`), so two logs never collide and the
     /// same file always gives the same ids.
-    public var casePrefix: String?
+    package var casePrefix: String?
     /// How to read the file.
-    public var read: EventLogFile.ReadOptions
+    package var read: EventLogFile.ReadOptions
 
-    public init(workflowID: String? = nil, map: ActivityMap = .identity, batchSize: Int = 10_000,
+    package init(workflowID: String? = nil, map: ActivityMap = .identity, batchSize: Int = 10_000,
                 casePrefix: String? = nil, read: EventLogFile.ReadOptions = .init()) {
         self.workflowID = workflowID
         self.map = map
@@ -59,43 +59,43 @@ public struct LogImportOptions: Sendable {
 }
 
 /// How far an import got: passed to the progress callback after every committed batch.
-public struct ImportProgress: Sendable {
+package struct ImportProgress: Sendable {
     /// Batches committed by this run.
-    public var batches: Int
+    package var batches: Int
     /// Cases and events appended by this run so far.
-    public var casesImported: Int
-    public var eventsImported: Int
+    package var casesImported: Int
+    package var eventsImported: Int
     /// Cases of the log considered so far (imported, already present, or not fitting).
-    public var casesDone: Int
+    package var casesDone: Int
     /// Cases in the log.
-    public var casesTotal: Int
+    package var casesTotal: Int
 }
 
 /// What an import did.
-public struct LogImportSummary: Sendable {
+package struct LogImportSummary: Sendable {
     /// The log's SHA-256 and how it is recorded on each imported case (`FILE sha256:HEX`).
-    public var sha256: String
-    public var source: String
-    public var workflowID: String
-    public var workflowVersion: Int
+    package var sha256: String
+    package var source: String
+    package var workflowID: String
+    package var workflowVersion: Int
     /// Cases and log events in the file.
-    public var logCases: Int
-    public var logEvents: Int
+    package var logCases: Int
+    package var logEvents: Int
     /// Cases appended by this run, and the events appended for them (openings included).
-    public var importedCases: Int
-    public var appendedEvents: Int
+    package var importedCases: Int
+    package var appendedEvents: Int
     /// Cases found already imported (an earlier or interrupted run): left as they are.
-    public var alreadyImported: Int
+    package var alreadyImported: Int
     /// For a named workflow: cases whose trace does not fit the definition, not imported, with
     /// their first deviation (run `docket conform` for the full picture).
-    public var notFitting: [(caseID: String, deviation: Deviation)]
+    package var notFitting: [(caseID: String, deviation: Deviation)]
     /// For a named workflow: imported cases whose trace ends before a final state; they are
     /// open in Docket and carry on from where the log left them.
-    public var openCases: Int
+    package var openCases: Int
     /// Transactions committed.
-    public var batches: Int
+    package var batches: Int
     /// Rows a CSV reader skipped (no timestamp, case or activity).
-    public var skippedRows: Int
+    package var skippedRows: Int
 }
 
 /// Appends an event log to the event store: `docket import`.
@@ -120,11 +120,11 @@ public struct LogImportSummary: Sendable {
 /// back. Imported into a named workflow, each trace is replayed through the engine
 /// (``TraceReplayer``) and its events appended only if every event replays as recorded; a trace
 /// that stops before a final state becomes an open case, to be carried on in Docket.
-public final class LogImporter: Sendable {
-    public let catalog: WorkflowCatalog
-    public var store: any EventStore { catalog.store }
+package final class LogImporter: Sendable {
+    package let catalog: WorkflowCatalog
+    package var store: any EventStore { catalog.store }
 
-    public init(catalog: WorkflowCatalog) {
+    package init(catalog: WorkflowCatalog) {
         self.catalog = catalog
     }
 
@@ -135,7 +135,7 @@ public final class LogImporter: Sendable {
     /// - Throws: ``DocketInterop/LogReadError`` (nothing imported), ``ServiceError``,
     ///   ``DocketCore/Refusal`` `unknown_workflow`, ``DocketStore/StoreError``.
     @discardableResult
-    public func run(path: String, displayName: String? = nil, options: LogImportOptions,
+    package func run(path: String, displayName: String? = nil, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
             throw ServiceError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")
@@ -147,7 +147,7 @@ public final class LogImporter: Sendable {
 
     /// Imports a log already read.
     @discardableResult
-    public func run(_ log: LoadedLog, fileName: String, options: LogImportOptions,
+    package func run(_ log: LoadedLog, fileName: String, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {
         guard options.batchSize > 0 else {
             throw ServiceError(.invalidArgument, "the batch size must be at least 1 (got \(options.batchSize))")

@@ -4,13 +4,13 @@ import DocketCore
 ///
 /// States are nodes (initial ones marked, final ones with their outcome), transitions are edges
 /// labelled with the event and its roles, parallel states are clusters with one lane per branch.
-public enum WorkflowGraph {
-    public enum Format: String, CaseIterable, Sendable {
+package enum WorkflowGraph {
+    package enum Format: String, CaseIterable, Sendable {
         case mermaid
         case dot
     }
 
-    public static func render(_ definition: WorkflowDefinition, as format: Format) -> String {
+    package static func render(_ definition: WorkflowDefinition, as format: Format) -> String {
         switch format {
         case .mermaid: mermaid(definition)
         case .dot: dot(definition)

@@ -13,12 +13,12 @@ public struct ProjectionCalendars: Sendable {
     private let resolve: @Sendable (WorkflowKey) -> WorkflowCalendar
 
     /// Calendars given by a function (tests, imports).
-    public init(_ resolve: @escaping @Sendable (WorkflowKey) -> WorkflowCalendar) {
+    package init(_ resolve: @escaping @Sendable (WorkflowKey) -> WorkflowCalendar) {
         self.resolve = resolve
     }
 
     /// The calendar of `workflow`.
-    public func callAsFunction(_ workflow: WorkflowKey) -> WorkflowCalendar { resolve(workflow) }
+    package func callAsFunction(_ workflow: WorkflowKey) -> WorkflowCalendar { resolve(workflow) }
 
     /// Every second counts, for every workflow.
     public static let alwaysWorking = ProjectionCalendars { _ in .alwaysWorking }

@@ -14,8 +14,13 @@ public struct ProjectionReporter {
     private let projections: any ProjectionStore
     private let calendars: ProjectionCalendars
 
+    /// A reporter on `projection`, naming the calendars `calendars` resolves.
+    public init(_ projection: AnalyticsProjection, calendars: ProjectionCalendars) {
+        self.init(projection.store, calendars: calendars)
+    }
+
     /// A reporter on `projections`, naming the calendars `calendars` resolves.
-    public init(_ projections: any ProjectionStore, calendars: ProjectionCalendars) {
+    package init(_ projections: any ProjectionStore, calendars: ProjectionCalendars) {
         self.projections = projections
         self.calendars = calendars
     }

@@ -51,9 +51,14 @@ public final class ProjectionUpdater {
     private let projections: any ProjectionStore
     private let calendars: ProjectionCalendars
 
+    /// An updater for `projection`, which follows its log, counting working time on `calendars`.
+    public convenience init(_ projection: AnalyticsProjection, calendars: ProjectionCalendars) {
+        self.init(projection.store, calendars: calendars)
+    }
+
     /// An updater for `projections`, which follows the log `projections.log`, counting working time
     /// on `calendars`.
-    public init(_ projections: any ProjectionStore, calendars: ProjectionCalendars) {
+    package init(_ projections: any ProjectionStore, calendars: ProjectionCalendars) {
         self.log = projections.log
         self.projections = projections
         self.calendars = calendars

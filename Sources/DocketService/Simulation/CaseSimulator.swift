@@ -3,40 +3,40 @@ import DocketCore
 /// How a simulated population behaves. The defaults follow the Shandong service centres in
 /// February 2020: 82% of cases online, about 4% assisted by staff, 2.4% by mail, the rest at the
 /// window; applicants take days to supply materials, staff hours to act.
-public struct SimulationProfile: Sendable {
+package struct SimulationProfile: Sendable {
     /// Share of cases per channel (a case attribute, `channel`).
-    public var channels: [(name: String, share: Double)] = [("online", 0.82), ("window", 0.117), ("assisted", 0.039), ("mail", 0.024)]
+    package var channels: [(name: String, share: Double)] = [("online", 0.82), ("window", 0.117), ("assisted", 0.039), ("mail", 0.024)]
     /// Median working time staff take for a step, in hours.
-    public var staffMedianHours = 3.0
+    package var staffMedianHours = 3.0
     /// Median working time an applicant takes to act (resubmit, supply materials), in hours.
-    public var applicantMedianHours = 14.0
+    package var applicantMedianHours = 14.0
     /// Median share of a state's declared limit that a step in it takes.
-    public var shareOfLimit = 0.35
+    package var shareOfLimit = 0.35
     /// Spread of step durations (log-space standard deviation).
-    public var sigma = 0.9
+    package var sigma = 0.9
     /// Weight of a send-back against 1 for an ordinary step.
-    public var sendBackWeight = 0.15
+    package var sendBackWeight = 0.15
     /// Weight of a step that ends the case unfavourably (reject, withdraw, revoke) against 1.
-    public var unfavourableWeight = 0.08
+    package var unfavourableWeight = 0.08
     /// Probability that a panel member approves.
-    public var approveProbability = 0.8
+    package var approveProbability = 0.8
     /// Most steps one case may take (guards against definitions that loop forever).
-    public var maxSteps = 200
+    package var maxSteps = 200
 
-    public init() {}
+    package init() {}
 }
 
 /// Drives one case through a workflow with the real engine (`decide`/`evolve`), choosing among
 /// the actions the engine says are available, and records the resulting events. Pure: time,
 /// randomness and ids are inputs.
-public struct CaseSimulator: Sendable {
-    public let context: EngineContext
-    public let profile: SimulationProfile
+package struct CaseSimulator: Sendable {
+    package let context: EngineContext
+    package let profile: SimulationProfile
     /// The weight and pace of every action the definition can offer, worked out once: looking
     /// them up in the definition at every step was a sixth of the simulation's time.
     private var paces: [ActionKey: Pace] = [:]
 
-    public init(context: EngineContext, profile: SimulationProfile = SimulationProfile()) {
+    package init(context: EngineContext, profile: SimulationProfile = SimulationProfile()) {
         self.context = context
         self.profile = profile
         let definition = context.definition
@@ -111,7 +111,7 @@ public struct CaseSimulator: Sendable {
 
     /// The events of one case opened at `arrival`, acted on until it closes or `horizon` passes
     /// (later steps are not taken: the case stays open, and may be overdue).
-    public func simulate(caseID: String, arrival: Timestamp, horizon: Timestamp, channel: String,
+    package func simulate(caseID: String, arrival: Timestamp, horizon: Timestamp, channel: String,
                          random: inout SeededRandom) throws -> [CaseEvent] {
         let definition = context.definition
         let applicant = "applicant-" + caseID

@@ -3,34 +3,34 @@ import DocketStore
 import Foundation
 
 /// What to simulate: which workflows, how many cases, from when, how fast they arrive.
-public struct SimulationPlan: Sendable {
+package struct SimulationPlan: Sendable {
     /// Workflow ids (newest deployed version of each); cases are spread evenly over them.
-    public var workflows: [String]
-    public var cases: Int
-    public var seed: UInt64
+    package var workflows: [String]
+    package var cases: Int
+    package var seed: UInt64
     /// The first arrival (default: 2020-02-03 00:00 +08:00, the first working Monday after the
     /// extended Spring Festival holiday).
-    public var from: Timestamp
+    package var from: Timestamp
     /// Cases arriving per calendar day, over all workflows (default: `cases` spread over 28 days).
-    public var arrivalsPerDay: Double?
+    package var arrivalsPerDay: Double?
     /// Steps are not taken after this instant; cases still running then stay open (default: the
     /// last arrival plus 7 days).
-    public var horizon: Timestamp?
+    package var horizon: Timestamp?
     /// Cases per append transaction.
-    public var batchSize: Int = 1_000
+    package var batchSize: Int = 1_000
     /// Prefix of the generated case ids.
-    public var caseIDPrefix: String = ""
-    public var profile = SimulationProfile()
+    package var caseIDPrefix: String = ""
+    package var profile = SimulationProfile()
 
     /// Mean time between two arrivals, in microseconds.
     var meanArrivalGap: Double { 86_400_000_000 / (arrivalsPerDay ?? max(Double(cases) / 28, 1)) }
 
     /// The instant after which no step is taken: ``horizon``, or the expected last arrival plus 7 days.
-    public var horizonOrDefault: Timestamp {
+    package var horizonOrDefault: Timestamp {
         horizon ?? from.adding(microseconds: Int64(meanArrivalGap * Double(max(cases - 1, 0)))).adding(seconds: 7 * 86_400)
     }
 
-    public init(workflows: [String], cases: Int, seed: UInt64 = 1,
+    package init(workflows: [String], cases: Int, seed: UInt64 = 1,
                 from: Timestamp = Timestamp.parse(iso8601: "2020-02-03T00:00:00+08:00")!, arrivalsPerDay: Double? = nil) {
         self.workflows = workflows
         self.cases = cases
@@ -41,14 +41,14 @@ public struct SimulationPlan: Sendable {
 }
 
 /// What a simulation appended.
-public struct SimulationSummary: Sendable {
-    public var cases: Int
-    public var events: Int
-    public var firstArrival: Timestamp?
-    public var lastArrival: Timestamp?
+package struct SimulationSummary: Sendable {
+    package var cases: Int
+    package var events: Int
+    package var firstArrival: Timestamp?
+    package var lastArrival: Timestamp?
     /// Cases that an earlier, interrupted run of the same plan had already appended, with the
     /// same events: skipped, so that running a plan again completes it.
-    public var alreadyInLog: Int = 0
+    package var alreadyInLog: Int = 0
 }
 
 /// Generates a population of cases through the real engine and appends them to the real store in
@@ -58,10 +58,10 @@ public struct SimulationSummary: Sendable {
 /// same plan again skips the cases already in the log with exactly the events it generates, and
 /// appends the rest. A case id already in the log with other events is a conflict: nothing more
 /// is appended.
-public struct PopulationSimulator: Sendable {
-    public let catalog: WorkflowCatalog
+package struct PopulationSimulator: Sendable {
+    package let catalog: WorkflowCatalog
 
-    public init(catalog: WorkflowCatalog) {
+    package init(catalog: WorkflowCatalog) {
         self.catalog = catalog
     }
 
@@ -70,7 +70,7 @@ public struct PopulationSimulator: Sendable {
     /// Cases are generated on a second thread while the calling thread appends the previous
     /// batch (at most two batches wait), so the engine and the store each keep a core busy. The
     /// random draws happen in the same order as on one thread: the log is the same.
-    public func run(_ plan: SimulationPlan, progress: (Int) -> Void = { _ in }) throws -> SimulationSummary {
+    package func run(_ plan: SimulationPlan, progress: (Int) -> Void = { _ in }) throws -> SimulationSummary {
         guard !plan.workflows.isEmpty, plan.cases >= 0 else {
             throw ServiceError(.unknownArtifact, "simulate needs at least one workflow and a non-negative number of cases")
         }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// SplitMix64: a small, fast, seedable generator, so that the same seed gives the same log.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+package struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,11 +15,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform draw in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A draw from the log-normal distribution with this median and log-space spread: step
     /// durations in offices are skewed, most quick and a few very long.
-    public mutating func logNormal(median: Double, sigma: Double) -> Double {
+    package mutating func logNormal(median: Double, sigma: Double) -> Double {
         let u1 = max(unit(), .leastNonzeroMagnitude)
         let u2 = unit()
         let normal = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
@@ -27,7 +27,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Picks an index with probability proportional to its weight.
-    public mutating func pick(weights: [Double]) -> Int {
+    package mutating func pick(weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
         var target = unit() * total
         for (i, w) in weights.enumerated() {

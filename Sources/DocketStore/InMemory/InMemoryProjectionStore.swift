@@ -9,17 +9,17 @@ import Foundation
 /// Thread-safe: reads and writes hold one lock, so writes are serialised; a write works on a copy
 /// and replaces the state only when its closure returns, so a throwing write changes nothing.
 /// Progress is kept encoded, as SQLite keeps it, so it reads back through the same decoder.
-public final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendable {
+package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendable {
     // @unchecked: `state` is only touched while holding `lock`.
     private let lock = NSLock()
     private var state = State()
     /// The event log the projection follows.
-    public let memory: InMemoryEventStore
+    package let memory: InMemoryEventStore
 
-    public var log: any EventStore { memory }
+    package var log: any EventStore { memory }
 
     /// An empty projection (none created yet) of `log`.
-    public init(log: InMemoryEventStore) {
+    package init(log: InMemoryEventStore) {
         memory = log
     }
 
@@ -37,7 +37,7 @@ public final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendable
         var savedCheckpoint: Int64?
     }
 
-    public func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
+    package func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         // The log's own lock is taken for each of its reads; appends may land between two of them,
@@ -45,7 +45,7 @@ public final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendable
         return try body(Transaction(state, log: memory))
     }
 
-    public func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
+    package func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         let transaction = Transaction(state, log: memory)

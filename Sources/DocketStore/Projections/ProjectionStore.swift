@@ -21,7 +21,7 @@ import Foundation
 ///   it since it read the log.
 /// - **The checkpoint is the log's.** It is the event store's projection checkpoint
 ///   ``ProjectionSchema/checkpointName``, and it cannot pass the log's last position.
-public protocol ProjectionStore: Sendable {
+package protocol ProjectionStore: Sendable {
     /// The event log the projection follows.
     var log: any EventStore { get }
 
@@ -35,17 +35,17 @@ public protocol ProjectionStore: Sendable {
 }
 
 /// What the projection's version and checkpoint are called.
-public enum ProjectionSchema {
+package enum ProjectionSchema {
     /// Raised whenever what is kept or the meaning of a field changes: the projection is then
     /// rebuilt from the log.
-    public static let version = 1
+    package static let version = 1
 
     /// The projection's checkpoint in the event store.
-    public static let checkpointName = "analytics"
+    package static let checkpointName = "analytics"
 }
 
 /// Reading the projection, inside ``ProjectionStore/read(_:)`` or ``ProjectionStore/write(_:)``.
-public protocol ProjectionReading {
+package protocol ProjectionReading {
     /// The ``ProjectionSchema/version`` the projection was created with, or `nil` when there is
     /// none (never created, or dropped).
     func installedVersion() throws -> Int?
@@ -84,7 +84,7 @@ public protocol ProjectionReading {
 }
 
 /// Changing the projection, inside ``ProjectionStore/write(_:)``.
-public protocol ProjectionWriting: ProjectionReading {
+package protocol ProjectionWriting: ProjectionReading {
     /// Drops whatever the projection holds, whatever its version, and creates it empty at
     /// ``ProjectionSchema/version``. Leaves the checkpoint alone.
     func recreate() throws
@@ -110,7 +110,7 @@ public protocol ProjectionWriting: ProjectionReading {
 }
 
 /// One row ``ProjectionReading/select(_:_:)`` found.
-public enum ProjectionRow: Hashable, Sendable {
+package enum ProjectionRow: Hashable, Sendable {
     case decided(CaseFact)
     case open(OpenCaseProgress)
     case breach(BreachFact)
@@ -119,33 +119,33 @@ public enum ProjectionRow: Hashable, Sendable {
 }
 
 /// Everything a projection holds (``ProjectionReading/contents()``).
-public struct ProjectionContents: Hashable, Sendable {
+package struct ProjectionContents: Hashable, Sendable {
     /// The calendar label of each workflow version counted on.
-    public var calendars: [WorkflowKey: String] = [:]
+    package var calendars: [WorkflowKey: String] = [:]
     /// Decided cases, by case id.
-    public var cases: [CaseFact] = []
+    package var cases: [CaseFact] = []
     /// Open cases' progress, by case id.
-    public var openCases: [OpenCaseProgress] = []
+    package var openCases: [OpenCaseProgress] = []
     /// Finished stays, in log order.
-    public var stays: [StayFact] = []
+    package var stays: [StayFact] = []
     /// Transitions, in log order.
-    public var transitions: [TransitionFact] = []
+    package var transitions: [TransitionFact] = []
     /// Breaches, in log order.
-    public var breaches: [BreachFact] = []
+    package var breaches: [BreachFact] = []
     /// Who took part in which case, by kind, value and case id.
-    public var parties: [PartyFact] = []
+    package var parties: [PartyFact] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// The new progress of a case a batch touched: `nil` when the case was decided.
-public struct OpenCaseUpdate: Sendable {
+package struct OpenCaseUpdate: Sendable {
     /// The case.
-    public var caseID: String
+    package var caseID: String
     /// Its progress, encoded; `nil` for a case no longer open.
-    public var progress: EncodedProgress?
+    package var progress: EncodedProgress?
 
-    public init(caseID: String, progress: EncodedProgress?) {
+    package init(caseID: String, progress: EncodedProgress?) {
         self.caseID = caseID
         self.progress = progress
     }
@@ -154,25 +154,25 @@ public struct OpenCaseUpdate: Sendable {
 /// An open case's progress with the text it is saved as. Encoding is a good part of the cost of
 /// saving progress, so the projection encodes on its reading thread (``ProgressEncoder``), ahead
 /// of the write.
-public struct EncodedProgress: Sendable {
+package struct EncodedProgress: Sendable {
     /// The progress.
-    public let progress: OpenCaseProgress
+    package let progress: OpenCaseProgress
     /// Its JSON, with sorted keys: the same progress is the same text on every run.
-    public let json: String
+    package let json: String
 }
 
 /// Encodes progress for saving. Not thread-safe: one per thread.
-public struct ProgressEncoder {
+package struct ProgressEncoder {
     private let encoder: JSONEncoder
 
-    public init() {
+    package init() {
         // Sorted keys: the same progress is the same text on every run (JSONEncoder's own key order
         // is not stable), so a caught-up projection and a rebuilt one compare equal row by row.
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
     }
 
-    public func encode(_ progress: OpenCaseProgress) throws -> EncodedProgress {
+    package func encode(_ progress: OpenCaseProgress) throws -> EncodedProgress {
         EncodedProgress(progress: progress, json: String(decoding: try encoder.encode(progress), as: UTF8.self))
     }
 }

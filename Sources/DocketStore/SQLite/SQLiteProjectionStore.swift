@@ -12,22 +12,22 @@ import GRDB
 /// (``RawStatement``) on statements prepared once per transaction: one `INSERT` a row cost SQLite
 /// a cursor opening and a seek per table and index for each row, and GRDB's `StatementArguments`
 /// boxed two dozen values a row, together several times SQLite's own work of storing the row.
-public final class SQLiteProjectionStore: ProjectionStore {
+package final class SQLiteProjectionStore: ProjectionStore {
     /// The event log whose file holds the tables.
-    public let sqlite: SQLiteEventStore
+    package let sqlite: SQLiteEventStore
 
-    public var log: any EventStore { sqlite }
+    package var log: any EventStore { sqlite }
 
     /// The projection kept in `log`'s file.
-    public init(log: SQLiteEventStore) {
+    package init(log: SQLiteEventStore) {
         sqlite = log
     }
 
-    public func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
+    package func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T {
         try sqlite.read { db in try body(Transaction(db, log: sqlite)) }
     }
 
-    public func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
+    package func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
         try sqlite.write { db in try body(Transaction(db, log: sqlite)) }
     }
 
