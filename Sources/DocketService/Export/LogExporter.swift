@@ -56,27 +56,27 @@ package final class LogExporter: Sendable {
             return try exportJSONL(workflowID: workflowID, through: head, to: sink)
         case .xes:
             let writer = XESLogWriter(sink: sink, logName: logName)
-            var summary = LogExportSummary(cases: 0, events: 0, throughPosition: head)
-            try forEachTrace(workflowID: workflowID, through: head) { trace in
-                try writer.write(trace)
-                summary.cases += 1
-                summary.events += trace.events.count
-            }
-            try writer.finish()
-            return summary
+            return try writeTraces(workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
         case .csv:
+            // CSV's header names every attribute any trace has: one pass to find them, one to write.
             var columns = CSVLogWriter.Columns()
             try forEachTrace(workflowID: workflowID, through: head) { columns.include($0) }
             let writer = CSVLogWriter(sink: sink, columns: columns)
-            var summary = LogExportSummary(cases: 0, events: 0, throughPosition: head)
-            try forEachTrace(workflowID: workflowID, through: head) { trace in
-                try writer.write(trace)
-                summary.cases += 1
-                summary.events += trace.events.count
-            }
-            try writer.finish()
-            return summary
+            return try writeTraces(workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
         }
+    }
+
+    /// Writes every case (of `workflowID`) up to `head` as a trace, then finishes the writer.
+    private func writeTraces(workflowID: String?, through head: Int64, write: (LogTrace) throws -> Void,
+                             finish: () throws -> Void) throws -> LogExportSummary {
+        var summary = LogExportSummary(cases: 0, events: 0, throughPosition: head)
+        try forEachTrace(workflowID: workflowID, through: head) { trace in
+            try write(trace)
+            summary.cases += 1
+            summary.events += trace.events.count
+        }
+        try finish()
+        return summary
     }
 
     /// Calls `body` with every case (of `workflowID`) as a trace, in opening order.
