@@ -1,7 +1,7 @@
 import DocketCore
 
 /// A failure of the application layer that is neither the engine refusing a command
-/// (``DocketCore/Refusal``) nor the store failing (``DocketStore/StoreError``): a file that
+/// (`DocketCore/Refusal`) nor the store failing (`DocketStore/StoreError`): a file that
 /// cannot be read, a deployment whose parts do not fit together, an import that would overwrite
 /// a case, projections that cannot be brought up to date.
 public struct ServiceError: DocketError, CodedError, Hashable, Sendable {

@@ -1,7 +1,7 @@
 import DocketCore
 
 /// The event log of a Docket installation: an append-only, hash-chained sequence of
-/// ``CaseEvent``s with optimistic concurrency per case, plus the deployed definitions and
+/// `CaseEvent`s with optimistic concurrency per case, plus the deployed definitions and
 /// calendars the cases are pinned to.
 ///
 /// This protocol is the seam between the engine and storage: ``SQLiteEventStore`` is the real
@@ -89,7 +89,7 @@ public protocol EventStore: Sendable {
 
     /// Records that projection `name` has applied every event up to `position`.
     /// (The analytics projection saves its checkpoint in the transaction that writes its tables,
-    /// through ``ProjectionWriting/saveCheckpoint(_:)``.)
+    /// through `ProjectionWriting/saveCheckpoint(_:)`.)
     func saveCheckpoint(named name: String, position: Int64) throws
 
     // MARK: Verifying

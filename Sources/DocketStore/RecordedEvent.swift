@@ -1,6 +1,6 @@
 import DocketCore
 
-/// An event as the log holds it: the ``CaseEvent`` plus what the store gave it on append, its
+/// An event as the log holds it: the `CaseEvent` plus what the store gave it on append, its
 /// global position, its version within the case, when it was recorded and its place in the
 /// hash chain.
 ///

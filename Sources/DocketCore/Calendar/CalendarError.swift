@@ -1,4 +1,4 @@
-/// Why a calendar built in code (``BusinessCalendar/init(name:version:timeZoneIdentifier:weeklyHours:dateHours:workingDayMicroseconds:)``)
+/// Why a calendar built in code (`BusinessCalendar/init(name:version:timeZoneIdentifier:weeklyHours:dateHours:workingDayMicroseconds:)`)
 /// cannot exist.
 ///
 /// Not about a file: a calendar *file*'s problems, these included, are ``FileProblems`` from

@@ -1,7 +1,7 @@
 /// Reads calendar files (YAML, `Docs/calendars.md`) into ``BusinessCalendar``s.
 ///
 /// Pure: it takes the files' text and never touches the file system; the caller reads the files
-/// and says what they are called. Each file is read through the one ``YAMLReader`` every loader
+/// and says what they are called. Each file is read through the one `YAMLReader` every loader
 /// uses, so every problem in it is reported, not just the first, each as
 /// `FILE:LINE:COLUMN: error: message` at the node to edit, in one ``FileProblems``.
 /// An override names its base calendar; the caller supplies the base (``load(text:file:base:)``) or

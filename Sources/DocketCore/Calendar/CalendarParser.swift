@@ -31,7 +31,7 @@ struct CalendarFile {
     static let longestRange = 3660
 }
 
-/// Reads a calendar file's node tree through the one ``YAMLReader`` every loader uses, which
+/// Reads a calendar file's node tree through the one `YAMLReader` every loader uses, which
 /// holds the problems: each is reported at its node and reading goes on, so one pass finds them all.
 struct CalendarParser {
     var reader: YAMLReader

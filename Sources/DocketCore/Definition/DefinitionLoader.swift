@@ -4,7 +4,7 @@ import Yams
 /// ``WorkflowDefinition``.
 ///
 /// Pure: it takes text, not a path, and never touches the file system. It reads the file through
-/// the one ``YAMLReader`` every loader uses: every problem is reported, not just the first, each
+/// the one `YAMLReader` every loader uses: every problem is reported, not just the first, each
 /// at the line and column a person has to edit (see `Docs/definitions.md` for the language and the
 /// list of checks).
 public enum DefinitionLoader {

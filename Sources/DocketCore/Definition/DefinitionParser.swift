@@ -73,7 +73,7 @@ enum DefinitionKeys {
     static let statutoryLimit = ["within", "starts_on", "on_breach"]
 }
 
-/// Reads the node tree through the one ``YAMLReader`` every loader uses, which holds the problems.
+/// Reads the node tree through the one `YAMLReader` every loader uses, which holds the problems.
 struct DefinitionParser {
     var reader: YAMLReader
 

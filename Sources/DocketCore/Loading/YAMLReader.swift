@@ -297,7 +297,7 @@ package struct YAMLReader {
     }
 }
 
-/// A mapping read by ``YAMLReader/mapping(_:allowed:what:)``: its known keys, each with the node of
+/// A mapping read by `YAMLReader/mapping(_:allowed:what:)`: its known keys, each with the node of
 /// the key and of its value.
 package struct YAMLMapping {
     /// The mapping's own node.

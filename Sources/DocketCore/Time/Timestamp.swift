@@ -151,7 +151,9 @@ extension Timestamp {
     /// `2020-02-09 19:00:00.123456Z`, `2020-02-09T19:00` or `2020-02-09`; `/` may stand for
     /// `-` between the date parts (`2020/02/09 19:00:00`, as spreadsheets export).
     ///
-    /// - Parameter naiveOffsetSeconds: the offset from UTC assumed when the text carries none.
+    /// - Parameters:
+    ///   - text: the date-time, as a person or another system wrote it.
+    ///   - naiveOffsetSeconds: the offset from UTC assumed when the text carries none.
     /// - Returns: the instant, or `nil` when the text is not such a date-time or names an impossible
     ///   date. Fractions finer than a microsecond are truncated.
     public static func parse(iso8601 text: some StringProtocol, naiveOffsetSeconds: Int = 0) -> Timestamp? {

@@ -14,7 +14,7 @@ import Darwin
 /// Rows whose timestamp cell is empty are skipped, as pm4py drops them; an unparsable timestamp
 /// is an error. Rows of a case need not be contiguous.
 ///
-/// Rows are split at byte level by ``CSVRecords`` (RFC 4180 quoting, as yaslab/CSV.swift read
+/// Rows are split at byte level by `CSVRecords` (RFC 4180 quoting, as yaslab/CSV.swift read
 /// it), and strings are made only for the columns used, one shared `String` per distinct
 /// activity, lifecycle, resource...; gzip is inflated on a second thread.
 public struct CSVLogReader: Sendable {

@@ -108,7 +108,7 @@ private final class InflatedChunk: @unchecked Sendable {
 }
 
 /// A gzip file inflated on its own thread, its chunks handed to the reading thread through the
-/// one bounded ``DocketCore/Handoff`` (three chunks ahead at most).
+/// one bounded `DocketCore/Handoff` (three chunks ahead at most).
 private final class InflatePipeline {
     private let handoff: Handoff<InflatedChunk>
     /// The chunk the reader holds: valid until the next call.

@@ -162,7 +162,7 @@ public struct Deployer: Sendable {
     ///
     /// Nothing is deployed when any file has a problem. Deploying the same content again is
     /// reported as unchanged; other content under a deployed id and version is refused by the store
-    /// (``DocketStore/StoreError`` `definition_changed`): bump `version:` instead.
+    /// (`DocketStore/StoreError` `definition_changed`): bump `version:` instead.
     @discardableResult
     public func deploy(_ files: [ArtifactFile]) throws -> [DeploymentOutcome] {
         let catalog = self.catalog

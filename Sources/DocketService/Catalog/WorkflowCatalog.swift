@@ -19,7 +19,7 @@ public final class WorkflowCatalog: @unchecked Sendable {
 
     /// The definition `id` at `version`, or at its newest deployed version when `version` is nil.
     ///
-    /// - Throws: ``DocketCore/Refusal`` `unknown_workflow` (listing what is deployed) when there is
+    /// - Throws: `DocketCore/Refusal` `unknown_workflow` (listing what is deployed) when there is
     ///   no such deployment; ``ServiceError`` `invalid_deployment` when the stored text no longer loads.
     public func definition(_ id: String, version: Int? = nil) throws -> WorkflowDefinition {
         let deployment: Deployment?

@@ -30,7 +30,7 @@ public struct CommandOutcome: Sendable {
 /// the expected version, all of a command's events in one transaction.
 ///
 /// When another writer changed the case between the read and the append, the store refuses the
-/// append (``DocketStore/StoreError`` `conflict`) and nothing is written; with `retries > 0` the
+/// append (`DocketStore/StoreError` `conflict`) and nothing is written; with `retries > 0` the
 /// command is read and decided again, so each outcome is still decided exactly once.
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
@@ -38,7 +38,10 @@ public final class CaseService: Sendable {
     private let clock: any WallClock
     private let newCaseID: @Sendable () -> String
 
+    /// A service running commands on the workflows and cases of `catalog`'s store.
+    ///
     /// - Parameters:
+    ///   - catalog: the deployed workflows and calendars, and the store the cases are kept in.
     ///   - clock: "now", for commands without an explicit business time and for `tick`.
     ///   - newCaseID: makes an id for a case opened without one.
     public init(catalog: WorkflowCatalog, clock: any WallClock = SystemWallClock(),
@@ -57,7 +60,7 @@ public final class CaseService: Sendable {
 
     /// The case's events, state and definition.
     ///
-    /// - Throws: ``DocketCore/Refusal`` `unknown_case` when the log has no such case.
+    /// - Throws: `DocketCore/Refusal` `unknown_case` when the log has no such case.
     public func load(_ caseID: String) throws -> LoadedCase {
         guard let loaded = try loadIfPresent(caseID) else { throw Refusal.unknownCase(caseID) }
         return loaded

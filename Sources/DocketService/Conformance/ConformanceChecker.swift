@@ -101,7 +101,7 @@ extension ConformanceChecker {
     /// The engine context for a definition file not deployed anywhere: the definition, and the
     /// calendar it names read from the `calendars/` folder beside it (as `Workflows/` ships them).
     ///
-    /// - Throws: ``ServiceError`` `unreadable_file`, ``DocketCore/FileProblems`` (the definition's
+    /// - Throws: ``ServiceError`` `unreadable_file`, `DocketCore/FileProblems` (the definition's
     ///   or the calendars'), ``ServiceError`` `unknown_calendar`.
     package static func context(forDefinitionAt path: String) throws -> EngineContext {
         let file = try ArtifactFile(path: path)

@@ -74,9 +74,9 @@ extension ActivityMap {
     /// Reads a map from YAML `text`; `file` names it in diagnostics. When `definition` is given,
     /// every event and role the map names must exist in it, and a `workflow:` key must name it.
     ///
-    /// Read through the one ``DocketCore/YAMLReader`` every loader of a file a person wrote uses.
+    /// Read through the one `DocketCore/YAMLReader` every loader of a file a person wrote uses.
     ///
-    /// - Throws: ``DocketCore/FileProblems``: every problem in the map, sorted by position.
+    /// - Throws: `DocketCore/FileProblems`: every problem in the map, sorted by position.
     package static func load(text: String, file: String, checkingAgainst definition: WorkflowDefinition? = nil) throws(FileProblems) -> ActivityMap {
         var reader = YAMLReader(text: text, file: file)
         guard let root = reader.root(ifEmpty: "the map is empty: expected 'activities:' with 'log activity: workflow event' lines"),

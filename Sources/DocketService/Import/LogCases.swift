@@ -38,7 +38,7 @@ package struct LoadedLog: Sendable {
 
     /// Reads and groups the log at `path`; errors name it `displayName` (default: the path).
     ///
-    /// - Throws: ``DocketInterop/LogReadError`` for an unreadable, damaged or malformed file.
+    /// - Throws: `DocketInterop/LogReadError` for an unreadable, damaged or malformed file.
     package static func read(path: String, displayName: String? = nil, options: EventLogFile.ReadOptions = .init()) throws -> LoadedLog {
         let name = displayName ?? path
         let file = try EventLogFile(path: path, displayName: name)

@@ -132,8 +132,8 @@ package final class LogImporter: Sendable {
     ///
     /// - Parameter progress: called after every committed batch; whatever it throws stops the
     ///   import there (the batches committed stay, and a new run resumes after them).
-    /// - Throws: ``DocketInterop/LogReadError`` (nothing imported), ``ServiceError``,
-    ///   ``DocketCore/Refusal`` `unknown_workflow`, ``DocketStore/StoreError``.
+    /// - Throws: `DocketInterop/LogReadError` (nothing imported), ``ServiceError``,
+    ///   `DocketCore/Refusal` `unknown_workflow`, `DocketStore/StoreError`.
     @discardableResult
     package func run(path: String, displayName: String? = nil, options: LogImportOptions,
                     progress: (ImportProgress) throws -> Void = { _ in }) throws -> LogImportSummary {

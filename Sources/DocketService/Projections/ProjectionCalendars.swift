@@ -8,7 +8,7 @@ import DocketStore
 /// ``deployed(in:)`` reads it from the store: a deployed definition names its calendar, and the
 /// newest deployed version of that calendar (with its base, for an override) is used. Workflows
 /// that name no calendar, name one that is not deployed, or were never deployed (imported logs)
-/// count every second (``AlwaysWorkingCalendar``), and the label says so.
+/// count every second (`AlwaysWorkingCalendar`), and the label says so.
 public struct ProjectionCalendars: Sendable {
     private let resolve: @Sendable (WorkflowKey) -> WorkflowCalendar
 

@@ -5,8 +5,8 @@ import DocketStore
 /// Builds `docket report` from the analytics projection (bring it up to date first with
 /// ``ProjectionUpdater/catchUp(batchSize:progress:)``).
 ///
-/// The selection happens in the ``ProjectionStore`` (``ProjectionReading/select(_:_:)``), the
-/// figures in ``ReportBuilder``. Which facts each filter keeps is defined in `Docs/analytics.md`:
+/// The selection happens in the `ProjectionStore` (`ProjectionReading/select(_:_:)`), the
+/// figures in `ReportBuilder`. Which facts each filter keeps is defined in `Docs/analytics.md`:
 /// `from`/`to`, workflow, version and channel select cases; the department, role and
 /// on-behalf-of filters keep stays and transitions that match directly, and cases (with their
 /// breaches) in which a match took part.

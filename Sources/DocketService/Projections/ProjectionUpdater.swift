@@ -28,11 +28,11 @@ public struct ProjectionRun: Hashable, Sendable {
     public var rebuildReason: String?
     /// Cases still open after the run.
     public var openCases: Int
-    /// Events the fold could not place (see ``CaseFlowFold``).
+    /// Events the fold could not place (see `CaseFlowFold`).
     public var ignoredEvents: Int64
 }
 
-/// Keeps the analytics projection (a ``ProjectionStore``: the `analytics_*` tables in the log's
+/// Keeps the analytics projection (a `ProjectionStore`: the `analytics_*` tables in the log's
 /// SQLite file, or their in-memory twin; checkpoint `analytics`) up to date with the event log.
 ///
 /// Each batch of events is folded and written, with the open cases' progress and the checkpoint,

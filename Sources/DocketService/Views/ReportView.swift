@@ -2,7 +2,7 @@ import DocketAnalytics
 import DocketCore
 
 /// The process report (`report --format json`, `GET /v1/reports/...`): the figures of
-/// ``DocketAnalytics/ProcessReport`` with their instants written in the workflows' time zones.
+/// `DocketAnalytics/ProcessReport` with their instants written in the workflows' time zones.
 /// Durations are seconds.
 package struct ReportView: Encodable, Sendable {
     /// What the report covers; its times are in the zone of the one workflow asked for (UTC when

@@ -3,7 +3,7 @@ import DocketCore
 import Foundation
 
 /// The analytics projection in memory, beside an ``InMemoryEventStore``, for tests: the same
-/// promises as ``SQLiteProjectionStore`` (both pass the contract suite). The checkpoint is the
+/// promises as `SQLiteProjectionStore` (both pass the contract suite). The checkpoint is the
 /// event store's, so `verify` sees it as it sees SQLite's.
 ///
 /// Thread-safe: reads and writes hold one lock, so writes are serialised; a write works on a copy

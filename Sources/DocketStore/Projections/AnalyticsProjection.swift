@@ -2,7 +2,7 @@
 /// brought up to date from it (`ProjectionUpdater` and `ProjectionReporter` in DocketService).
 ///
 /// A program embedding Docket names where the projection is kept and hands it on; how it is
-/// stored (the ``ProjectionStore`` seam) is Docket's own business.
+/// stored (the `ProjectionStore` seam) is Docket's own business.
 public struct AnalyticsProjection: Sendable {
     /// Where the projection is kept.
     package let store: any ProjectionStore

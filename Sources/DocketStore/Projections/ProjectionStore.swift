@@ -8,7 +8,7 @@ import Foundation
 ///
 /// This protocol is the seam between the projection code (`ProjectionUpdater` and
 /// `ProjectionReporter` in DocketService) and storage, beside ``EventStore``:
-/// ``SQLiteProjectionStore`` keeps the `analytics_*` tables in the log's SQLite file,
+/// `SQLiteProjectionStore` keeps the `analytics_*` tables in the log's SQLite file,
 /// ``InMemoryProjectionStore`` keeps them beside an ``InMemoryEventStore``. Both pass the same
 /// contract suite (`Tests/DocketStoreTests/ProjectionStoreContractTests`).
 ///
@@ -44,7 +44,7 @@ package enum ProjectionSchema {
     package static let checkpointName = "analytics"
 }
 
-/// Reading the projection, inside ``ProjectionStore/read(_:)`` or ``ProjectionStore/write(_:)``.
+/// Reading the projection, inside `ProjectionStore/read(_:)` or `ProjectionStore/write(_:)`.
 package protocol ProjectionReading {
     /// The ``ProjectionSchema/version`` the projection was created with, or `nil` when there is
     /// none (never created, or dropped).
@@ -83,7 +83,7 @@ package protocol ProjectionReading {
     func contents() throws -> ProjectionContents
 }
 
-/// Changing the projection, inside ``ProjectionStore/write(_:)``.
+/// Changing the projection, inside `ProjectionStore/write(_:)`.
 package protocol ProjectionWriting: ProjectionReading {
     /// Drops whatever the projection holds, whatever its version, and creates it empty at
     /// ``ProjectionSchema/version``. Leaves the checkpoint alone.
@@ -109,7 +109,7 @@ package protocol ProjectionWriting: ProjectionReading {
     func recordCalendar(_ label: String, for workflow: WorkflowKey) throws
 }
 
-/// One row ``ProjectionReading/select(_:_:)`` found.
+/// One row `ProjectionReading/select(_:_:)` found.
 package enum ProjectionRow: Hashable, Sendable {
     case decided(CaseFact)
     case open(OpenCaseProgress)
@@ -118,7 +118,7 @@ package enum ProjectionRow: Hashable, Sendable {
     case transition(TransitionFact)
 }
 
-/// Everything a projection holds (``ProjectionReading/contents()``).
+/// Everything a projection holds (`ProjectionReading/contents()`).
 package struct ProjectionContents: Hashable, Sendable {
     /// The calendar label of each workflow version counted on.
     package var calendars: [WorkflowKey: String] = [:]

@@ -7,7 +7,7 @@ import DocketCore
 /// is named in one place and addressed by its place in ``AnalyticsTable/columns``, never by a
 /// number written by hand.
 ///
-/// They are derived data owned by ``SQLiteProjectionStore``, not part of the log's migrations:
+/// They are derived data owned by `SQLiteProjectionStore`, not part of the log's migrations:
 /// created when missing, dropped and rebuilt from the log when ``ProjectionSchema/version``
 /// changes. `Docs/analytics.md` describes every column. Durations are exact microseconds
 /// (`*_us`), times microseconds since the epoch, like the log.

@@ -6,10 +6,10 @@ import GRDBSQLite
 /// reading the log): binding through `StatementArguments` and reading through `Row` cost more
 /// than SQLite's own work there.
 ///
-/// Only for use inside a transaction GRDB opened (``SQLiteEventStore/write(_:)`` or a read), on
+/// Only for use inside a transaction GRDB opened (`SQLiteEventStore/write(_:)` or a read), on
 /// GRDB's queue, by the code that owns the statement while it binds and steps; a failure is
 /// thrown as GRDB's `DatabaseError` with SQLite's extended code, so the store's error mapping
-/// maps it like any other. The analytics tables (``SQLiteProjectionStore``) are written and read
+/// maps it like any other. The analytics tables (`SQLiteProjectionStore`) are written and read
 /// through it too. `package`: nothing outside DocketStore (and its tests) binds SQL.
 package struct RawStatement {
     /// The GRDB statement underneath.

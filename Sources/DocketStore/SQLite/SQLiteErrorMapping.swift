@@ -3,7 +3,7 @@ import GRDB
 /// Turns SQLite's result codes into ``StoreError``s a person can act on.
 enum SQLiteErrorMapping {
     /// `error` as a ``StoreError`` if it came from SQLite; any other error (the caller's own,
-    /// thrown from a ``SQLiteEventStore/write(_:)`` closure) passes through unchanged.
+    /// thrown from a `SQLiteEventStore/write(_:)` closure) passes through unchanged.
     static func map(_ error: any Error, path: String, busyTimeout: Double) -> any Error {
         guard let error = error as? DatabaseError else { return error }
         let sqlite = error.extendedResultCode.rawValue

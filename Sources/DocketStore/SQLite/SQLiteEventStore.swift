@@ -12,8 +12,8 @@ import Logging
 /// lock, and `UNIQUE(case_id, version)` guards the versions once more. A writer that waits
 /// longer than the busy timeout gets ``StoreError/Code/locked``.
 ///
-/// The analytics projection keeps its tables in the same file (``SQLiteProjectionStore``):
-/// ``write(_:)`` runs its updates and its checkpoint in one transaction. That transaction API on
+/// The analytics projection keeps its tables in the same file (`SQLiteProjectionStore`):
+/// `write(_:)` runs its updates and its checkpoint in one transaction. That transaction API on
 /// GRDB's `Database` is `package`: nothing above DocketStore writes SQL.
 public final class SQLiteEventStore: EventStore {
     /// How the database is opened.
@@ -41,7 +41,10 @@ public final class SQLiteEventStore: EventStore {
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
-    /// - Parameter clock: where `recorded_at` and `deployed_at` come from.
+    /// - Parameters:
+    ///   - path: the SQLite file (created with its directory's permissions when missing).
+    ///   - options: how long a writer waits for another, and whether to open read-only.
+    ///   - clock: where `recorded_at` and `deployed_at` come from.
     /// - Throws: ``StoreError/Code/schemaTooNew`` when a newer docket wrote the database;
     ///   ``StoreError/Code/cannotOpen``, ``StoreError/Code/corrupt``, ``StoreError/Code/readOnly``
     ///   and the other mapped SQLite failures.

@@ -5,7 +5,7 @@ import GRDB
 
 /// The analytics projection in the event log's own SQLite file (``AnalyticsTables``), with its
 /// checkpoint in the log's `projection_checkpoints`: a write is one `BEGIN IMMEDIATE` transaction
-/// of ``SQLiteEventStore/write(_:)``, so the tables and the checkpoint commit together, and
+/// of `SQLiteEventStore/write(_:)`, so the tables and the checkpoint commit together, and
 /// writers in other processes wait their turn.
 ///
 /// Facts go in many rows per statement (``MultiRowInsert``), bound through the SQLite C API

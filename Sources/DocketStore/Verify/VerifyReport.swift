@@ -12,7 +12,7 @@ public struct VerifyReport: Hashable, Sendable, Codable {
     /// it lets a later verify detect events deleted from the end of the log.
     public var headHash: String
     /// The problems found, in position order (problems with no position, such as a changed
-    /// definition, come last). At most ``ChainVerifier/maximumProblems`` are listed.
+    /// definition, come last). At most `ChainVerifier/maximumProblems` are listed.
     public var problems: [VerifyProblem]
     /// True when more problems were found than are listed.
     public var problemsTruncated: Bool
