@@ -46,9 +46,6 @@ struct OutputOptions: ParsableArguments {
 
     /// Whether JSON was asked for; commands without CSV refuse it.
     func isJSON(csv supported: Bool = false) throws -> Bool {
-        if jsonSynonym, format != .table, format != .json {
-            throw ValidationError("--json and --format \(format.rawValue) contradict each other")
-        }
         if chosen == .csv, !supported {
             throw UsageFailure("this command has no CSV output; use --format table or --format json")
         }
