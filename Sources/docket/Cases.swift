@@ -27,7 +27,7 @@ struct Cases: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        try checkFilters(session)
+        try DeployedFilters(session.catalog, workflow: workflow).check(state: state)
         let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now()
         let json = try output.isJSON()
         var rows: [(row: CaseSummaryView, due: Timestamp?)] = []
@@ -59,23 +59,5 @@ struct Cases: ParsableCommand {
         }
         print(table.render())
         print("\(rows.count) case(s)")
-    }
-
-    /// Refuses a filter that names nothing deployed, listing what is: a mistyped workflow or state
-    /// would otherwise list no cases, as if there were none.
-    private func checkFilters(_ session: Session) throws {
-        // Throws `unknown_workflow`, listing the deployed workflows.
-        if let workflow { _ = try session.catalog.definition(workflow) }
-        guard let state else { return }
-        var known: Set<String> = []
-        for deployment in try session.store.deployments(.workflow) where workflow == nil || deployment.id == workflow {
-            let definition = try session.catalog.definition(deployment.id, version: deployment.version)
-            known.formUnion(definition.states.map(\.name))
-            for (_, branch) in definition.branches { known.formUnion(branch.states.map(\.name)) }
-        }
-        guard known.contains(state) else {
-            let scope = workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"
-            throw UsageFailure("no state '\(state)' in \(scope); states: \(known.sorted().joined(separator: ", "))")
-        }
     }
 }

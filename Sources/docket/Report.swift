@@ -68,6 +68,9 @@ struct Report: ParsableCommand {
     func run() throws {
         let scope = try makeScope()
         let store = try AnalyticsStore.open(storeOptions)
+        let filters = try DeployedFilters(WorkflowCatalog(store: store), workflow: workflow)
+        try filters.check(department: department)
+        try filters.check(role: role)
         let calendars = try ProjectionCalendars.deployed(in: store)
         let projections = SQLiteProjectionStore(log: store)
         try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))

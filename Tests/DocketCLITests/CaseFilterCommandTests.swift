@@ -37,4 +37,17 @@ import Testing
         #expect(branch.status == 0)
         #expect(branch.stdout.hasSuffix("0 case(s)\n"))
     }
+
+    @Test func reportRefusesAnUnknownWorkflowDepartmentOrRole() throws {
+        let docket = try deployed()
+        let workflow = try docket.docket("report", "--workflow", "nosuch")
+        #expect(workflow.status == 1)
+        #expect(workflow.stderr.contains("error: workflow 'nosuch' is not deployed; deployed: "))
+        let department = try docket.docket("report", "--workflow", "permit-check", "--department", "licencing")
+        #expect(department.stderr == "error: no department 'licencing' in workflow 'permit-check'; departments: licensing\n")
+        let role = try docket.docket("report", "--role", "aprover")
+        #expect(role.status == 1)
+        #expect(role.stderr.hasPrefix("error: no role 'aprover' in any deployed workflow; roles: "))
+        #expect(try docket.docket("report", "--workflow", "permit-check", "--department", "licensing").status == 0)
+    }
 }

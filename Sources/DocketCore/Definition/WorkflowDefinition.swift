@@ -58,6 +58,16 @@ public struct WorkflowDefinition: Hashable, Sendable {
         states.flatMap { state in (state.parallel?.branches ?? []).map { (state.name, $0) } }
     }
 
+    /// The name of every state, the branches' states included.
+    public var stateNames: Set<String> {
+        Set(states.map(\.name) + branches.flatMap { $0.branch.states.map(\.name) })
+    }
+
+    /// Every department a state or a branch names.
+    public var departments: Set<String> {
+        Set(states.compactMap(\.department) + branches.flatMap { [$0.branch.department] + $0.branch.states.map(\.department) }.compactMap { $0 })
+    }
+
     /// The roles `role` may act on behalf of (empty when it may not act for anyone).
     public func rolesActedFor(by role: String) -> [String] { assistedHandling[role] ?? [] }
 

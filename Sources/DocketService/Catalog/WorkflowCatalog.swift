@@ -45,6 +45,15 @@ public final class WorkflowCatalog: @unchecked Sendable {
         }
     }
 
+    /// Every deployed version of workflow `workflowID` (of every workflow when `nil`), oldest
+    /// first; refused as ``definition(_:version:)`` refuses an unknown id.
+    public func deployedDefinitions(of workflowID: String? = nil) throws -> [WorkflowDefinition] {
+        if let workflowID { _ = try definition(workflowID) }
+        return try store.deployments(.workflow)
+            .filter { workflowID == nil || $0.id == workflowID }
+            .map { try definition($0.id, version: $0.version) }
+    }
+
     /// The newest deployed version of calendar `name`, with its base calendars resolved the same way.
     ///
     /// - Throws: ``ServiceError`` `unknown_calendar` when it is not deployed.
