@@ -50,11 +50,10 @@ struct CLIFailure {
 /// A plain user-facing error raised by the CLI itself (bad flag value, missing file, ...).
 struct UsageFailure: DocketError {
     let description: String
-    var kind: FailureKind = .invalidInput
+    var kind: FailureKind { .invalidInput }
     var errorCode: String { "invalid_option" }
 
-    init(_ message: String, kind: FailureKind = .invalidInput) {
+    init(_ message: String) {
         self.description = message
-        self.kind = kind
     }
 }
