@@ -9,7 +9,8 @@
 /// `reject` to `rejected` from every 25th; a three-seat panel vote (`expert`, 2 of 3) in every 50th
 /// state that fires `advance` or `panel_rejected`; two parallel branches (`health`, `fire`) in
 /// every 100th state (offset 70) that fire `advance` or `branches_rejected`; a 3-day limit on
-/// every 7th state. `withdraw` leaves every 200th state for `withdrawn`.
+/// every 7th state. `withdraw` leaves every 200th state for `withdrawn`. The last chain state
+/// has `reject` and `withdraw` whatever the size.
 ///
 /// `plant` adds one problem, written on a line of its own that ``line(of:in:)`` finds.
 public enum SyntheticWorkflow {
@@ -97,10 +98,11 @@ public enum SyntheticWorkflow {
             if index % 10 == 0, index >= 10 {
                 lines.append("  - { event: send_back, from: \(name), to: \(state(index - 5)), roles: [approver], sends_back: true }")
             }
-            if index % 25 == 24 {
+            let last = index == count - 1  // every final state is reached whatever the size
+            if index % 25 == 24 || last {
                 lines.append("  - { event: reject, from: \(name), to: rejected, roles: [approver], requires_reason: true }")
             }
-            if index % 200 == 199 {
+            if index % 200 == 199 || last {
                 lines.append("  - { event: withdraw, from: \(name), to: withdrawn, roles: [applicant] }")
             }
             switch plant {
