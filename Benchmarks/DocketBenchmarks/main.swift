@@ -24,6 +24,8 @@
 //       in-memory store, opens a case (not timed), and times one CaseService.fire with a fresh
 //       catalog, as a new `docket fire` process has (loading the deployed text included), and
 //       one more on the warm catalog. One JSON line per size.
+//   DocketBenchmarks synthetic N
+//       Prints the generated workflow of N states (for `docket validate`, `deploy`, `fire`).
 //
 // Not part of `swift test`.
 
@@ -235,8 +237,11 @@ do {
     case "replay": try replay(arguments)
     case "scan": try scan(arguments)
     case "validation": try validation(arguments)
+    case "synthetic":
+        guard arguments.count == 1, let size = Int(arguments[0]), size >= 2 else { throw BenchmarkFailure(description: "usage: synthetic N (N >= 2)") }
+        print(SyntheticWorkflow.yaml(states: size), terminator: "")
     default:
-        throw BenchmarkFailure(description: "usage: DocketBenchmarks (bulk-append | durable | replay | scan | validation) ... (see Benchmarks/DocketBenchmarks/main.swift)")
+        throw BenchmarkFailure(description: "usage: DocketBenchmarks (bulk-append | durable | replay | scan | validation | synthetic) ... (see Benchmarks/DocketBenchmarks/main.swift)")
     }
 } catch {
     FileHandle.standardError.write(Data("DocketBenchmarks: \(error)\n".utf8))
