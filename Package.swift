@@ -94,8 +94,12 @@ let package = Package(
         // Benchmarks/run's in-process measurements; not a test target, not part of `swift test`.
         .executableTarget(
             name: "DocketBenchmarks",
-            dependencies: ["DocketCore", "DocketStore", "DocketService"],
+            dependencies: ["DocketCore", "DocketStore", "DocketService", "DocketSynthetic"],
             path: "Benchmarks/DocketBenchmarks"),
+
+        // Generated workflow definitions of any size (text only, no dependencies), shared by the
+        // validation-at-scale tests and the benchmarks; not a test target.
+        .target(name: "DocketSynthetic", path: "Tests/DocketSynthetic"),
 
         // What the test targets share (not a test target): the one harness that runs the real
         // `docket` (and any other process), temporary directories that are always removed, the
@@ -103,7 +107,7 @@ let package = Package(
         // (`DOCKET_REQUIRE_PREREQUISITES=1` turns a missing one from a skip into a failure).
         .target(name: "DocketTestSupport", path: "Tests/DocketTestSupport"),
 
-        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore", "DocketTestSupport"]),
+        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore", "DocketTestSupport", "DocketSynthetic"]),
         .testTarget(
             name: "DocketStoreTests",
             dependencies: [
@@ -117,6 +121,7 @@ let package = Package(
             name: "DocketServiceTests",
             dependencies: [
                 "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop", "DocketTestSupport",
+                "DocketSynthetic",
                 // Raw SQL for the test that edits the analytics tables behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -17,12 +17,23 @@
 //   DocketBenchmarks replay DB
 //       Scans the whole log with the store's scan(after:) and folds every event into its
 //       case's CaseState with Engine.evolve: what any projection rebuild at least does.
+//   DocketBenchmarks validation [--states 100,1000,10000] [--repeat R]
+//       For each size N, generates a workflow of N states (Tests/DocketSynthetic: a chain with
+//       send-backs, votes, parallel branches) and times DefinitionLoader.load (parse and
+//       validate, what `docket validate` and `deploy` do; median of R) and the parse alone
+//       (DefinitionLoader.load(deployed:), what a command pays), then deploys it into an
+//       in-memory store, opens a case (not timed), and times one CaseService.fire with a fresh
+//       catalog, as a new `docket fire` process has (loading the deployed text included), and
+//       one more on the warm catalog. One JSON line per size.
+//   DocketBenchmarks synthetic N
+//       Prints the generated workflow of N states (for `docket validate`, `deploy`, `fire`).
 //
 // Not part of `swift test`.
 
 import DocketCore
 import DocketService
 import DocketStore
+import DocketSynthetic
 import Foundation
 
 struct BenchmarkFailure: Error, CustomStringConvertible {
@@ -177,6 +188,47 @@ func replay(_ arguments: [String]) throws {
             ("cpu_seconds", timed.cpuSeconds), ("events_per_s", Double(events) / timed.seconds), ("peak_rss_bytes", peakRSS())])
 }
 
+// MARK: - validation
+
+func validation(_ arguments: [String]) throws {
+    var arguments = arguments
+    let sizes = (option("--states", in: &arguments) ?? "100,1000,10000").split(separator: ",").compactMap { Int($0) }
+    let repeats = max(1, Int(option("--repeat", in: &arguments) ?? "3") ?? 3)
+    guard arguments.isEmpty, !sizes.isEmpty else { throw BenchmarkFailure(description: "usage: validation [--states 100,1000,10000] [--repeat R]") }
+    for size in sizes {
+        let text = SyntheticWorkflow.yaml(states: size)
+        var seconds: [Double] = []
+        var cpu: [Double] = []
+        for _ in 0..<repeats {
+            let timed = measure { DefinitionLoader.load(text: text, file: "synthetic.yaml") }
+            if case let .failure(problems) = timed.result { throw BenchmarkFailure(description: "the generated workflow does not load: \(problems)") }
+            seconds.append(timed.seconds)
+            cpu.append(timed.cpuSeconds)
+        }
+        // What a command pays for the deployed text: the parse without the whole-definition checks.
+        let parse = measure { DefinitionLoader.load(deployed: text, file: "synthetic.yaml") }
+        let store = InMemoryEventStore()
+        _ = try Deployer(catalog: WorkflowCatalog(store: store)).deploy([ArtifactFile(path: "synthetic.yaml", text: text)])
+        let at = Timestamp.parse(iso8601: "2020-02-03T09:00:00+08:00")!
+        try CaseService(catalog: WorkflowCatalog(store: store)).open(workflowID: "synthetic", caseID: "V-1", actor: "ann", role: "applicant", at: at)
+        // A fresh catalog: what one `docket fire` process does, the deployed text loaded included.
+        let service = CaseService(catalog: WorkflowCatalog(store: store))
+        let cold = try measure {
+            try service.fire(caseID: "V-1", event: "advance", actor: "clerk-01", role: "clerk", at: at.adding(seconds: 60))
+        }
+        let warm = try measure {
+            try service.fire(caseID: "V-1", event: "advance", actor: "clerk-01", role: "clerk", at: at.adding(seconds: 120))
+        }
+        let loaded = try service.load("V-1")
+        guard loaded.state.current.state == SyntheticWorkflow.state(2) else {
+            throw BenchmarkFailure(description: "the case is in \(loaded.state.current.state), not \(SyntheticWorkflow.state(2))")
+        }
+        report([("states", size), ("bytes", text.utf8.count), ("validate_seconds", seconds.sorted()[seconds.count / 2]),
+                ("validate_cpu_seconds", cpu.sorted()[cpu.count / 2]), ("parse_seconds", parse.seconds), ("fire_seconds", cold.seconds),
+                ("fire_warm_seconds", warm.seconds)])
+    }
+}
+
 // MARK: - main
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -187,8 +239,12 @@ do {
     case "durable": try durable(arguments)
     case "replay": try replay(arguments)
     case "scan": try scan(arguments)
+    case "validation": try validation(arguments)
+    case "synthetic":
+        guard arguments.count == 1, let size = Int(arguments[0]), size >= 2 else { throw BenchmarkFailure(description: "usage: synthetic N (N >= 2)") }
+        print(SyntheticWorkflow.yaml(states: size), terminator: "")
     default:
-        throw BenchmarkFailure(description: "usage: DocketBenchmarks (bulk-append | durable | replay) ... (see Benchmarks/DocketBenchmarks/main.swift)")
+        throw BenchmarkFailure(description: "usage: DocketBenchmarks (bulk-append | durable | replay | scan | validation | synthetic) ... (see Benchmarks/DocketBenchmarks/main.swift)")
     }
 } catch {
     FileHandle.standardError.write(Data("DocketBenchmarks: \(error)\n".utf8))

@@ -18,6 +18,19 @@ public enum DefinitionLoader {
     ///   - file: the name diagnostics carry (usually the path the caller read).
     /// - Returns: the definition, or every problem found, sorted by position.
     public static func load(text: String, file: String) -> Result<WorkflowDefinition, FileProblems> {
+        load(text: text, file: file, validating: true)
+    }
+
+    /// Reads a definition that passed ``load(text:file:)`` when it was deployed, for a command:
+    /// the text is parsed (so every value is read and typed as before, and a text the parser
+    /// refuses is still refused) but the whole-definition checks of the validator, which grow
+    /// with the definition's size, are not run again. Only for a text the caller knows is the
+    /// one that was validated: the catalog checks the deployment's SHA-256 first.
+    package static func load(deployed text: String, file: String) -> Result<WorkflowDefinition, FileProblems> {
+        load(text: text, file: file, validating: false)
+    }
+
+    private static func load(text: String, file: String, validating: Bool) -> Result<WorkflowDefinition, FileProblems> {
         var reader = YAMLReader(text: text, file: file)
         guard let root = reader.root(
             ifEmpty: "the definition is empty: expected keys such as 'workflow', 'version', 'roles', 'states' and 'transitions'")
@@ -27,7 +40,7 @@ public enum DefinitionLoader {
         var parser = DefinitionParser(reader: reader)
         let parsed = parser.parseWorkflow(root)
         reader = parser.reader
-        if let parsed {
+        if let parsed, validating {
             reader.report(DefinitionValidator(file: file, parsed: parsed).validate())
         }
         return Result { () throws(FileProblems) in try reader.finish(parsed?.definition) }

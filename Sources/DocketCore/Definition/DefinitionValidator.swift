@@ -1,14 +1,21 @@
 // The second pass of loading: checks that need the whole definition (names resolve, the state
 // graph is sound, deadline, vote and join events exist), each reported where it must be fixed.
+//
+// Near-linear in the size of the definition (issue 16): each machine's names, outgoing events and
+// state graph are indexed once (`StateGraph`), reachability is one traversal each way, and a
+// send-back's "is `to` earlier than `from`" is a lookup in the graph's strongly connected
+// components rather than a search per send-back.
 
 struct DefinitionValidator {
     let file: String
     let parsed: ParsedWorkflow
+    private let roleSet: Set<String>
     private var diagnostics: [Diagnostic] = []
 
     init(file: String, parsed: ParsedWorkflow) {
         self.file = file
         self.parsed = parsed
+        self.roleSet = Set(parsed.roles)
     }
 
     func validate() -> [Diagnostic] {
@@ -35,6 +42,12 @@ struct DefinitionValidator {
     private mutating func checkMachine(_ machine: ParsedMachine, scope: String, branch: ParsedBranch?) {
         let names = machine.states.map(\.definition.name)
         let byName = Dictionary(machine.states.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let graph = StateGraph(machine)
+        // The events that leave each state (by name, declared or not).
+        var outgoing: [String: Set<String>] = [:]
+        for transition in machine.transitions {
+            for from in transition.definition.from { outgoing[from, default: []].insert(transition.definition.event) }
+        }
 
         // Initial states: exactly one.
         let initials = machine.states.filter(\.definition.isInitial)
@@ -46,7 +59,7 @@ struct DefinitionValidator {
                   at: extra.source.keys["initial"] ?? extra.source.position)
         }
 
-        for state in machine.states { checkState(state, in: machine, scope: scope, branch: branch) }
+        for state in machine.states { checkState(state, outgoing: outgoing[state.definition.name] ?? [], branch: branch) }
 
         // Transitions: names resolve, no event twice from one state, finals have no way out.
         var seen: [String: Set<String>] = [:]
@@ -74,7 +87,7 @@ struct DefinitionValidator {
             if let to = t.to, byName[to] == nil {
                 error(unknownState(to, in: names, scope: scope), at: src.value("to"))
             }
-            for (index, role) in (t.roles ?? []).enumerated() where !parsed.roles.contains(role) {
+            for (index, role) in (t.roles ?? []).enumerated() where !roleSet.contains(role) {
                 error(unknownRole(role), at: src.item("roles", index))
             }
             if t.startsWork {
@@ -86,8 +99,9 @@ struct DefinitionValidator {
                 }
             }
             if t.sendsBack, let to = t.to, byName[to] != nil {
-                let ahead = reachable(from: [to], in: machine)
-                for from in t.from where byName[from] != nil && !ahead.contains(from) {
+                // `from` leads to `to` (this transition), so `to` leads back to `from` exactly
+                // when both are in one strongly connected component.
+                for from in t.from where byName[from] != nil && !graph.inOneComponent(from, to) {
                     error("'\(t.event)' sends back from '\(from)' to '\(to)', but '\(to)' is not an earlier state: no path leads from '\(to)' back to '\(from)'",
                           at: src.value("to"))
                 }
@@ -113,13 +127,13 @@ struct DefinitionValidator {
             }
         }
 
-        checkGraph(machine, scope: scope)
+        checkGraph(machine, graph: graph, scope: scope)
     }
 
-    private mutating func checkState(_ state: ParsedState, in machine: ParsedMachine, scope: String, branch: ParsedBranch?) {
+    /// `outgoing`: the events of the transitions from this state.
+    private mutating func checkState(_ state: ParsedState, outgoing: Set<String>, branch: ParsedBranch?) {
         let s = state.definition
         let src = state.source
-        let outgoing = Set(machine.transitions.filter { $0.definition.from.contains(s.name) }.map(\.definition.event))
 
         if s.isFinal {
             if s.isInitial {
@@ -170,7 +184,7 @@ struct DefinitionValidator {
         }
 
         if let vote = s.vote, let vsrc = state.voteSource {
-            if !parsed.roles.contains(vote.role) { error(unknownRole(vote.role), at: vsrc.value("role")) }
+            if !roleSet.contains(vote.role) { error(unknownRole(vote.role), at: vsrc.value("role")) }
             if vote.approveAt > vote.seats {
                 error("'approve_at' is \(vote.approveAt) but the panel has only \(vote.seats) \(vote.seats == 1 ? "seat" : "seats"): the vote could never approve",
                       at: vsrc.value("approve_at"))
@@ -192,10 +206,10 @@ struct DefinitionValidator {
     }
 
     /// Every state is reachable from the initial one, and every non-final state can still end.
-    private mutating func checkGraph(_ machine: ParsedMachine, scope: String) {
+    private mutating func checkGraph(_ machine: ParsedMachine, graph: StateGraph, scope: String) {
         guard let initial = machine.states.first(where: \.definition.isInitial) else { return }
-        let forward = reachable(from: [initial.definition.name], in: machine)
-        for state in machine.states where !forward.contains(state.definition.name) {
+        let forward = graph.reachable(from: [initial.definition.name], backwards: false)
+        for state in machine.states where !graph.contains(forward, state.definition.name) {
             error("no transition reaches state '\(state.definition.name)' from the initial state '\(initial.definition.name)'", at: state.source.position)
         }
         let finals = machine.states.filter(\.definition.isFinal).map(\.definition.name)
@@ -206,29 +220,11 @@ struct DefinitionValidator {
             return
         }
         // Walk edges backwards from the final states.
-        var canFinish = Set(finals)
-        var changed = true
-        while changed {
-            changed = false
-            for transition in machine.transitions {
-                guard let to = transition.definition.to, canFinish.contains(to) else { continue }
-                for from in transition.definition.from where canFinish.insert(from).inserted { changed = true }
-            }
-        }
-        for state in machine.states where !state.definition.isFinal && !canFinish.contains(state.definition.name) && forward.contains(state.definition.name) {
+        let canFinish = graph.reachable(from: finals, backwards: true)
+        for state in machine.states
+        where !state.definition.isFinal && !graph.contains(canFinish, state.definition.name) && graph.contains(forward, state.definition.name) {
             error("state '\(state.definition.name)' has no path to a final state: cases entering it could never end", at: state.source.position)
         }
-    }
-
-    private func reachable(from start: [String], in machine: ParsedMachine) -> Set<String> {
-        var seen = Set(start)
-        var queue = start
-        while let state = queue.popLast() {
-            for transition in machine.transitions where transition.definition.from.contains(state) {
-                if let to = transition.definition.to, seen.insert(to).inserted { queue.append(to) }
-            }
-        }
-        return seen
     }
 
     // MARK: Workflow-wide rules
@@ -287,5 +283,124 @@ struct DefinitionValidator {
 
     private mutating func error(_ message: String, at position: SourcePosition) {
         diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+}
+
+/// The state graph of one machine, indexed once: a node for every name a transition or the states
+/// mention (declared or not, as the checks have always walked them), an edge from each `from` of a
+/// transition to its `to`, and the strongly connected components.
+private struct StateGraph {
+    /// Each name's node.
+    private var nodes: [String: Int] = [:]
+    private var successors: [[Int]] = []
+    private var predecessors: [[Int]] = []
+    /// Each node's strongly connected component.
+    private var component: [Int] = []
+
+    init(_ machine: ParsedMachine) {
+        for state in machine.states { _ = node(state.definition.name) }
+        for transition in machine.transitions {
+            let t = transition.definition
+            let froms = t.from.map { node($0) }
+            guard let toName = t.to else { continue }
+            let to = node(toName)
+            for from in froms {
+                successors[from].append(to)
+                predecessors[to].append(from)
+            }
+        }
+        component = Self.components(successors)
+    }
+
+    private mutating func node(_ name: String) -> Int {
+        if let index = nodes[name] { return index }
+        let index = successors.count
+        nodes[name] = index
+        successors.append([])
+        predecessors.append([])
+        return index
+    }
+
+    /// The nodes reachable from `start` (itself included) along the edges, or against them.
+    func reachable(from start: [String], backwards: Bool) -> [Bool] {
+        let edges = backwards ? predecessors : successors
+        var seen = [Bool](repeating: false, count: edges.count)
+        var stack: [Int] = []
+        for name in start {
+            guard let index = nodes[name], !seen[index] else { continue }
+            seen[index] = true
+            stack.append(index)
+        }
+        while let index = stack.popLast() {
+            for next in edges[index] where !seen[next] {
+                seen[next] = true
+                stack.append(next)
+            }
+        }
+        return seen
+    }
+
+    /// Whether `name` is among `set` (a result of ``reachable(from:backwards:)``).
+    func contains(_ set: [Bool], _ name: String) -> Bool {
+        guard let index = nodes[name] else { return false }
+        return set[index]
+    }
+
+    /// Whether `a` and `b` lead to each other.
+    func inOneComponent(_ a: String, _ b: String) -> Bool {
+        guard let x = nodes[a], let y = nodes[b] else { return false }
+        return component[x] == component[y]
+    }
+
+    /// Tarjan's strongly connected components, without recursion (a chain of thousands of states
+    /// must not run out of stack): each node's component number.
+    private static func components(_ successors: [[Int]]) -> [Int] {
+        let count = successors.count
+        var index = [Int](repeating: -1, count: count)
+        var lowLink = [Int](repeating: 0, count: count)
+        var onStack = [Bool](repeating: false, count: count)
+        var component = [Int](repeating: -1, count: count)
+        var stack: [Int] = []
+        var next = 0
+        var components = 0
+        // The depth-first path: a node and how many of its successors were looked at.
+        var path: [(node: Int, edge: Int)] = []
+        for root in 0..<count where index[root] < 0 {
+            index[root] = next
+            lowLink[root] = next
+            next += 1
+            stack.append(root)
+            onStack[root] = true
+            path.append((root, 0))
+            while let top = path.last {
+                let node = top.node, edge = top.edge
+                if edge < successors[node].count {
+                    path[path.count - 1].edge += 1
+                    let child = successors[node][edge]
+                    if index[child] < 0 {
+                        index[child] = next
+                        lowLink[child] = next
+                        next += 1
+                        stack.append(child)
+                        onStack[child] = true
+                        path.append((child, 0))
+                    } else if onStack[child] {
+                        lowLink[node] = min(lowLink[node], index[child])
+                    }
+                    continue
+                }
+                path.removeLast()
+                if let parent = path.last?.node { lowLink[parent] = min(lowLink[parent], lowLink[node]) }
+                if lowLink[node] == index[node] {
+                    while let member = stack.popLast() {
+                        onStack[member] = false
+                        component[member] = components
+                        if member == node { break }
+                    }
+                    components += 1
+                }
+            }
+        }
+        return component
     }
 }

@@ -36,7 +36,9 @@ public final class WorkflowCatalog: @unchecked Sendable {
         let key = "\(id)@\(deployment.version)"
         if let cached = lock.withLock({ definitions[key] }) { return cached }
         try Self.checkIntact(deployment)
-        switch DefinitionLoader.load(text: deployment.content, file: "\(id) v\(deployment.version) (deployed)") {
+        // Validated once, when it was deployed, and unchanged since (its hash): parsed only, so a
+        // command's cost does not grow with the workflow's size (Docs/performance.md, issue 16).
+        switch DefinitionLoader.load(deployed: deployment.content, file: "\(id) v\(deployment.version) (deployed)") {
         case let .success(definition):
             lock.withLock { definitions[key] = definition }
             return definition
