@@ -78,4 +78,79 @@ import Testing
             "17:3: no transition reaches state 'orphan' from the initial state 'a'",
         ], "\(found)")
     }
+
+    // MARK: Outcomes, a closed set
+
+    static func withOutcome(_ outcome: String, declaring: String = "") -> String {
+        """
+        workflow: x
+        version: 1
+        roles: [clerk]\(declaring)
+        states:
+          a: { initial: true }
+          b: { final: true, outcome: \(outcome) }
+        transitions:
+          - { event: go, from: a, to: b, roles: [clerk] }
+        """
+    }
+
+    @Test func aMisspelledOutcomeIsReportedWithASuggestion() {
+        #expect(problems(Self.withOutcome("aproved")) == ["6:30: unknown outcome 'aproved'; did you mean 'approved'?"])
+    }
+
+    @Test func anUnknownOutcomeNamesTheKnownOnesAndTheDeclaration() {
+        #expect(problems(Self.withOutcome("referred")) == [
+            "6:30: unknown outcome 'referred'; outcomes: approved, rejected, withdrawn, revoked, lapsed, ended (declare another with 'outcomes: [referred]')",
+        ])
+    }
+
+    @Test(arguments: ["approved", "rejected", "withdrawn", "revoked", "lapsed", "ended"])
+    func builtInOutcomesNeedNoDeclaration(outcome: String) throws {
+        let definition = try DefinitionLoader.load(text: Self.withOutcome(outcome), file: "x.yaml").get()
+        #expect(definition.states.last?.outcome == outcome)
+    }
+
+    @Test func aDeclaredOutcomeIsAccepted() throws {
+        let definition = try DefinitionLoader.load(text: Self.withOutcome("referred", declaring: "\noutcomes: [referred, deferred]"), file: "x.yaml").get()
+        #expect(definition.states.last?.outcome == "referred")
+    }
+
+    @Test func aMisspeltOutcomeIsCheckedAgainstTheDeclaredOnesToo() {
+        #expect(problems(Self.withOutcome("refered", declaring: "\noutcomes: [referred]")) == [
+            "7:30: unknown outcome 'refered'; did you mean 'referred'?",
+        ])
+    }
+
+    @Test func aBuiltInOrRepeatedDeclarationIsReported() {
+        #expect(problems(Self.withOutcome("referred", declaring: "\noutcomes: [referred, approved, referred]")) == [
+            "4:22: outcome 'approved' is always known and needs no declaration; remove it from 'outcomes'",
+            "4:32: outcome 'referred' is listed twice",
+        ])
+    }
+
+    @Test func aBranchOutcomeSuggestsApprovedOrRejected() {
+        let found = problems("""
+            workflow: x
+            version: 1
+            roles: [inspector]
+            states:
+              a:
+                initial: true
+                when_approved: done
+                branches:
+                  health:
+                    roles: [inspector]
+                    states:
+                      checking: { initial: true }
+                      ok: { final: true, outcome: aproved }
+                    transitions:
+                      - { event: pass, from: checking, to: ok }
+              b: { final: true, outcome: approved }
+            transitions:
+              - { event: done, from: a, to: b }
+            """)
+        #expect(found == [
+            "13:39: a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found 'aproved'; did you mean 'approved'?",
+        ])
+    }
 }

@@ -86,7 +86,7 @@ import Testing
             for (index, name) in names.enumerated() {
                 var keys: [String] = []
                 if index == 0 { keys.append("initial: true") }
-                if finals.contains(name), index != 0 { keys += ["final: true", "outcome: done"] }
+                if finals.contains(name), index != 0 { keys += ["final: true", "outcome: approved"] }
                 lines.append("  \(name): { \(keys.joined(separator: ", ")) }")
             }
             lines.append("transitions:")

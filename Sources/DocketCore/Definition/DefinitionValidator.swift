@@ -10,12 +10,15 @@ struct DefinitionValidator {
     let file: String
     let parsed: ParsedWorkflow
     private let roleSet: Set<String>
+    /// The outcomes a case-level final state may have: the built-in ones and the declared ones.
+    private let outcomes: [String]
     private var diagnostics: [Diagnostic] = []
 
     init(file: String, parsed: ParsedWorkflow) {
         self.file = file
         self.parsed = parsed
         self.roleSet = Set(parsed.roles)
+        self.outcomes = Outcomes.builtIn + parsed.outcomes
     }
 
     func validate() -> [Diagnostic] {
@@ -155,7 +158,11 @@ struct DefinitionValidator {
             error("'outcome' belongs on final states; mark '\(s.name)' 'final: true' or remove its outcome", at: at)
         }
         if branch != nil, let outcome = s.outcome, s.isFinal, outcome != "approved", outcome != "rejected" {
-            error("a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found '\(outcome)'", at: src.value("outcome"))
+            var message = "a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found '\(outcome)'"
+            if let guess = Diagnostic.nearest(to: outcome, in: ["approved", "rejected"]) { message += "; did you mean '\(guess)'?" }
+            error(message, at: src.value("outcome"))
+        } else if branch == nil, let outcome = s.outcome, s.isFinal, !outcomes.contains(outcome) {
+            error(unknownOutcome(outcome), at: src.value("outcome"))
         }
 
         if let onBreach = s.limit?.onBreach, !outgoing.contains(onBreach) {
@@ -275,6 +282,16 @@ struct DefinitionValidator {
         var message = "unknown role '\(role)'"
         if let guess = Diagnostic.nearest(to: role, in: parsed.roles) { message += "; did you mean '\(guess)'?" } else {
             message += "; add it to 'roles' (declared: \(parsed.roles.joined(separator: ", ")))"
+        }
+        return message
+    }
+
+    private func unknownOutcome(_ outcome: String) -> String {
+        var message = "unknown outcome '\(outcome)'"
+        if let guess = Diagnostic.nearest(to: outcome, in: outcomes) {
+            message += "; did you mean '\(guess)'?"
+        } else {
+            message += "; outcomes: \(outcomes.joined(separator: ", ")) (declare another with 'outcomes: [\(outcome)]')"
         }
         return message
     }
