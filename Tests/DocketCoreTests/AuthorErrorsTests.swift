@@ -153,4 +153,64 @@ import Testing
             "13:39: a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found 'aproved'; did you mean 'approved'?",
         ])
     }
+
+    // MARK: Every duplicate key in one run
+
+    @Test func everyRepeatedKeyIsReportedAtItsRepetition() {
+        #expect(problems("""
+            workflow: x
+            version: 1
+            roles: [clerk]
+            states:
+              a:
+                initial: true
+                initial: true
+              b:
+                final: true
+                outcome: approved
+                final: true
+                outcome: approved
+            version: 2
+            transitions:
+              - event: go
+                from: a
+                to: b
+                roles: [clerk]
+                to: b
+                to: b
+            """) == [
+            "7:5: key 'initial' appears more than once in the same mapping (first at line 6); keep one",
+            "11:5: key 'final' appears more than once in the same mapping (first at line 9); keep one",
+            "12:5: key 'outcome' appears more than once in the same mapping (first at line 10); keep one",
+            "13:1: key 'version' appears more than once in the same mapping (first at line 2); keep one",
+            "19:5: key 'to' appears more than once in the same mapping (first at line 17); keep one",
+            "20:5: key 'to' appears more than once in the same mapping (first at line 17); keep one",
+        ])
+    }
+
+    @Test func aRepeatedKeyOfOneLetterAndAQuotedOneAreFound() {
+        #expect(problems("""
+            a: 1
+            b: { x: 1 }
+            a: 2
+            "b": 3
+            """) == [
+            "3:1: key 'a' appears more than once in the same mapping (first at line 1); keep one",
+            "4:1: key 'b' appears more than once in the same mapping (first at line 2); keep one",
+        ])
+    }
+
+    @Test func aSyntaxErrorAfterTheRepeatedKeysIsReportedToo() {
+        let found = problems("""
+            workflow: x
+            states:
+              a: {}
+              a: {}
+            transitions:
+              - { event: go, from: a, to: b
+            """)
+        #expect(found.count == 2, "\(found)")
+        #expect(found.first == "4:3: key 'a' appears more than once in the same mapping (first at line 3); keep one")
+        #expect(found.last?.contains("YAML syntax error") == true, "\(found)")
+    }
 }

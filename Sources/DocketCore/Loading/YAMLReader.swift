@@ -46,9 +46,55 @@ package struct YAMLReader {
             }
             return node
         } catch {
-            diagnostics.append(syntaxDiagnostic(error))
+            diagnostics += syntaxDiagnostics(error)
             return nil
         }
+    }
+
+    /// The diagnostics of a text that does not compose: Yams's error, and when that is a key
+    /// written twice, every other key written twice too. libyaml's composer stops at the first
+    /// mapping with a repeated key; each repetition found is renamed in a copy of the text (to a
+    /// name of the same length on the same line, so nothing else moves) and the copy is composed
+    /// again, until it composes or fails for another reason (reported as well). Each is reported
+    /// at the repetition, the one to delete.
+    func syntaxDiagnostics(_ firstError: any Error) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        var error = firstError
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        var renamed = 0
+        while true {
+            guard case let .duplicatedKeysInMapping(duplicates, context)? = error as? YamlError,
+                  let key = duplicates.first, renamed < 10_000
+            else {
+                found.append(syntaxDiagnostic(error))
+                break
+            }
+            let first = SourcePosition(line: max(1, context.mark.line), column: max(1, context.mark.column))
+            guard let at = Self.repetition(of: key, after: first, in: String(String.UnicodeScalarView(lines.joined(separator: ["\n"]))))
+            else {
+                // Not a block mapping's plain key (a flow mapping, say): reported where libyaml says.
+                found.append(syntaxDiagnostic(error))
+                break
+            }
+            found.append(Diagnostic(file: file, position: at,
+                                    message: "key '\(key)' appears more than once in the same mapping (first at line \(first.line)); keep one"))
+            // Rename the repetition to a name no file uses, of the same length when the key is
+            // long enough for it.
+            renamed += 1
+            let line = at.line - 1
+            let quoted = lines[line][at.column - 1] == "\"" || lines[line][at.column - 1] == "'"
+            let start = at.column - 1 + (quoted ? 1 : 0)
+            let length = key.unicodeScalars.count
+            let mark = Array("\u{2063}\(renamed)".unicodeScalars)  // an invisible separator and a number
+            lines[line].replaceSubrange(start..<(start + min(length, mark.count)), with: mark)
+            do {
+                _ = try Self.compose(String(String.UnicodeScalarView(lines.joined(separator: ["\n"]))))
+                break
+            } catch let next {
+                error = next
+            }
+        }
+        return found
     }
 
     // MARK: Ending
