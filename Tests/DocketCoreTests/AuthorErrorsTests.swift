@@ -213,4 +213,55 @@ import Testing
         #expect(found.first == "4:3: key 'a' appears more than once in the same mapping (first at line 3); keep one")
         #expect(found.last?.contains("YAML syntax error") == true, "\(found)")
     }
+
+    // MARK: Indentation
+
+    @Test func aTabInTheIndentationIsNamed() {
+        #expect(problems("workflow: x\nversion: 1\nroles: [clerk]\nstates:\n  a: { initial: true }\n  b:\n\tfinal: true\n") == [
+            "7:1: YAML syntax error: line 7 is indented with a tab; YAML indents with spaces",
+        ])
+    }
+
+    @Test func aLineIndentedLessThanItsMappingIsNamed() {
+        #expect(problems("""
+            workflow: x
+            states:
+              a: { initial: true }
+             b: { final: true, outcome: approved }
+            """) == [
+            "4:2: YAML syntax error: line 4 is indented wrongly: 1 space, which lines up with no line above it; indent it 2 like line 3, or 0 like line 2",
+        ])
+    }
+
+    @Test func aLineIndentedMoreThanTheKeyAboveIsNamed() {
+        #expect(problems("""
+            workflow: x
+            states:
+              a: { initial: true }
+                b: { final: true, outcome: approved }
+            """) == [
+            "4:5: YAML syntax error: line 4 is indented wrongly: 4 spaces, deeper than line 3 above it (2), which opens no block; line it up with the keys or items it belongs with",
+        ])
+    }
+
+    @Test func aListItemIndentedLessIsNamed() {
+        let found = problems("""
+            workflow: x
+            transitions:
+              - { event: go, from: a, to: b }
+             - { event: back, from: b, to: a }
+            """)
+        #expect(found == ["4:2: YAML syntax error: line 4 is indented wrongly: 1 space, which lines up with no line above it; indent it 2 like line 3, or 0 like line 2"])
+    }
+
+    @Test func aScalarGoingOnIntoADeeperKeyIsNamed() {
+        #expect(problems("workflow: x\nversion: 1\n   roles: [clerk]\n") == [
+            "3:4: YAML syntax error: line 3 is indented wrongly: 3 spaces, deeper than line 2 above it (0), which opens no block; line it up with the keys or items it belongs with",
+        ])
+    }
+
+    @Test func otherSyntaxErrorsAreNotBlamedOnIndentation() {
+        let found = problems("workflow: x\nversion: 1: 2\n")
+        #expect(found == ["2:11: YAML syntax error: mapping values are not allowed in this context"])
+    }
 }
