@@ -60,7 +60,8 @@ import Testing
 
     /// The graph checks (reachability, a way to a final state, send-backs to earlier states) give
     /// the same diagnostics, in the same order, as a plain search over the transitions does, on
-    /// random machines with unknown names, self-loops, several `from`s and `starts_work`.
+    /// random machines with unknown names, self-loops, several `from`s and `starts_work` (with an
+    /// unknown name, none: the unknown state is reported alone, as the cause).
     @Test func graphChecksAgreeWithAPlainSearch() throws {
         var random = SplitMix64(seed: 0x16_2026)
         for round in 0..<300 {
@@ -85,7 +86,7 @@ import Testing
             for (index, name) in names.enumerated() {
                 var keys: [String] = []
                 if index == 0 { keys.append("initial: true") }
-                if finals.contains(name), index != 0 { keys += ["final: true", "outcome: done"] }
+                if finals.contains(name), index != 0 { keys += ["final: true", "outcome: approved"] }
                 lines.append("  \(name): { \(keys.joined(separator: ", ")) }")
             }
             lines.append("transitions:")
@@ -119,17 +120,19 @@ import Testing
             }
             let forward = reachable(["q0"])
             var expected: [String] = []
-            for t in transitions where t.sendsBack {
+            // A transition naming an unknown state is the cause: the graph checks wait for it.
+            let namesResolve = transitions.allSatisfy { t in t.from.allSatisfy(names.contains) && (t.to.map(names.contains) ?? true) }
+            for t in transitions where t.sendsBack && namesResolve {
                 guard let to = t.to, names.contains(to) else { continue }
                 let ahead = reachable([to])
                 for from in t.from where names.contains(from) && !ahead.contains(from) {
                     expected.append("'\(t.event)' sends back from '\(from)' to '\(to)', but '\(to)' is not an earlier state: no path leads from '\(to)' back to '\(from)'")
                 }
             }
-            for name in names where !forward.contains(name) {
+            for name in names where namesResolve && !forward.contains(name) {
                 expected.append("no transition reaches state '\(name)' from the initial state 'q0'")
             }
-            if !declaredFinals.isEmpty {
+            if !declaredFinals.isEmpty, namesResolve {
                 for name in names where !declaredFinals.contains(name) && !canFinish.contains(name) && forward.contains(name) {
                     expected.append("state '\(name)' has no path to a final state: cases entering it could never end")
                 }

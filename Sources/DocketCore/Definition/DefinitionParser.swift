@@ -61,11 +61,20 @@ struct ParsedWorkflow {
     var machine: ParsedMachine
     var assistedSource: MappingSource?
     var statutorySource: MappingSource?
+    /// The outcomes the definition declares (`outcomes: [...]`) beyond ``Outcomes/builtIn``.
+    var outcomes: [String] = []
+}
+
+/// The outcomes a final state may have: a closed set, so that a misspelt `outcome: aproved` is
+/// an error rather than a new outcome the reports count apart (Docs/definitions.md).
+enum Outcomes {
+    /// Known without a declaration: those the shipped workflows and the imported logs use.
+    static let builtIn = ["approved", "rejected", "withdrawn", "revoked", "lapsed", "ended"]
 }
 
 /// Known keys, per kind of mapping; also the vocabulary for "did you mean" suggestions.
 enum DefinitionKeys {
-    static let workflow = ["workflow", "version", "title", "calendar", "roles", "states", "transitions", "assisted_handling", "statutory_limit"]
+    static let workflow = ["workflow", "version", "title", "calendar", "roles", "outcomes", "states", "transitions", "assisted_handling", "statutory_limit"]
     static let state = ["initial", "final", "outcome", "department", "within", "on_breach", "stops_clock", "branches", "join", "vote", "when_approved", "when_rejected"]
     static let branch = ["department", "roles", "states", "transitions"]
     static let transition = ["event", "from", "to", "roles", "requires", "requires_reason", "sends_back", "starts_work"]
@@ -103,6 +112,14 @@ struct DefinitionParser {
         } else {
             error("missing 'roles': declare who acts, e.g. 'roles: [applicant, clerk, approver]'", at: source.position)
         }
+        var outcomes: [String] = []
+        if let node = entries["outcomes"] {
+            outcomes = nameList(node, what: "outcome", source: &source, key: "outcomes")
+            reportDuplicates(outcomes, in: source, key: "outcomes", what: "outcome")
+            for (index, outcome) in outcomes.enumerated() where Outcomes.builtIn.contains(outcome) {
+                error("outcome '\(outcome)' is always known and needs no declaration; remove it from 'outcomes'", at: source.item("outcomes", index))
+            }
+        }
         let machine = parseMachine(entries, where_: "the workflow", branch: false)
 
         var assisted: [String: [String]] = [:]
@@ -137,7 +154,7 @@ struct DefinitionParser {
                 assistedHandling: assisted, statutoryLimit: statutory)
         }
         return ParsedWorkflow(definition: definition, source: source, roles: roles, machine: machine,
-                              assistedSource: assistedSource, statutorySource: statutorySource)
+                              assistedSource: assistedSource, statutorySource: statutorySource, outcomes: outcomes)
     }
 
     // MARK: Machines (the workflow's or a branch's states and transitions)

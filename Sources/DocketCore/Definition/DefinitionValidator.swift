@@ -10,12 +10,15 @@ struct DefinitionValidator {
     let file: String
     let parsed: ParsedWorkflow
     private let roleSet: Set<String>
+    /// The outcomes a case-level final state may have: the built-in ones and the declared ones.
+    private let outcomes: [String]
     private var diagnostics: [Diagnostic] = []
 
     init(file: String, parsed: ParsedWorkflow) {
         self.file = file
         self.parsed = parsed
         self.roleSet = Set(parsed.roles)
+        self.outcomes = Outcomes.builtIn + parsed.outcomes
     }
 
     func validate() -> [Diagnostic] {
@@ -43,6 +46,12 @@ struct DefinitionValidator {
         let names = machine.states.map(\.definition.name)
         let byName = Dictionary(machine.states.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         let graph = StateGraph(machine)
+        // A transition naming an unknown state (a typo) is reported once, as the cause; the graph
+        // checks (reachability, a way to a final state, send-backs to earlier states) would only
+        // report what follows from it, so they wait until every name resolves.
+        let namesResolve = machine.transitions.allSatisfy { transition in
+            transition.definition.from.allSatisfy { byName[$0] != nil } && transition.definition.to.map { byName[$0] != nil } ?? true
+        }
         // The events that leave each state (by name, declared or not).
         var outgoing: [String: Set<String>] = [:]
         for transition in machine.transitions {
@@ -98,7 +107,7 @@ struct DefinitionValidator {
                     error("'\(t.event)' cannot both start work and send back", at: src.keys["sends_back"] ?? src.position)
                 }
             }
-            if t.sendsBack, let to = t.to, byName[to] != nil {
+            if t.sendsBack, namesResolve, let to = t.to, byName[to] != nil {
                 // `from` leads to `to` (this transition), so `to` leads back to `from` exactly
                 // when both are in one strongly connected component.
                 for from in t.from where byName[from] != nil && !graph.inOneComponent(from, to) {
@@ -127,7 +136,7 @@ struct DefinitionValidator {
             }
         }
 
-        checkGraph(machine, graph: graph, scope: scope)
+        checkGraph(machine, graph: graph, scope: scope, namesResolve: namesResolve)
     }
 
     /// `outgoing`: the events of the transitions from this state.
@@ -149,7 +158,11 @@ struct DefinitionValidator {
             error("'outcome' belongs on final states; mark '\(s.name)' 'final: true' or remove its outcome", at: at)
         }
         if branch != nil, let outcome = s.outcome, s.isFinal, outcome != "approved", outcome != "rejected" {
-            error("a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found '\(outcome)'", at: src.value("outcome"))
+            var message = "a branch's final state has outcome 'approved' or 'rejected' (the join counts them), found '\(outcome)'"
+            if let guess = Diagnostic.nearest(to: outcome, in: ["approved", "rejected"]) { message += "; did you mean '\(guess)'?" }
+            error(message, at: src.value("outcome"))
+        } else if branch == nil, let outcome = s.outcome, s.isFinal, !outcomes.contains(outcome) {
+            error(unknownOutcome(outcome), at: src.value("outcome"))
         }
 
         if let onBreach = s.limit?.onBreach, !outgoing.contains(onBreach) {
@@ -205,20 +218,21 @@ struct DefinitionValidator {
         }
     }
 
-    /// Every state is reachable from the initial one, and every non-final state can still end.
-    private mutating func checkGraph(_ machine: ParsedMachine, graph: StateGraph, scope: String) {
+    /// Every state is reachable from the initial one, and every non-final state can still end;
+    /// only when every transition's states resolve (`namesResolve`), since a misspelt state
+    /// would make the states after it look unreachable and those before it look endless.
+    private mutating func checkGraph(_ machine: ParsedMachine, graph: StateGraph, scope: String, namesResolve: Bool) {
         guard let initial = machine.states.first(where: \.definition.isInitial) else { return }
+        let finals = machine.states.filter(\.definition.isFinal).map(\.definition.name)
+        if finals.isEmpty, machine.states.count > 0, scope == "the workflow" {
+            error("the workflow has no final state: mark where cases end with 'final: true' and an 'outcome'", at: machine.statesPosition)
+        }
+        guard namesResolve else { return }
         let forward = graph.reachable(from: [initial.definition.name], backwards: false)
         for state in machine.states where !graph.contains(forward, state.definition.name) {
             error("no transition reaches state '\(state.definition.name)' from the initial state '\(initial.definition.name)'", at: state.source.position)
         }
-        let finals = machine.states.filter(\.definition.isFinal).map(\.definition.name)
-        guard !finals.isEmpty else {
-            if machine.states.count > 0, scope == "the workflow" {
-                error("the workflow has no final state: mark where cases end with 'final: true' and an 'outcome'", at: machine.statesPosition)
-            }
-            return
-        }
+        guard !finals.isEmpty else { return }
         // Walk edges backwards from the final states.
         let canFinish = graph.reachable(from: finals, backwards: true)
         for state in machine.states
@@ -268,6 +282,16 @@ struct DefinitionValidator {
         var message = "unknown role '\(role)'"
         if let guess = Diagnostic.nearest(to: role, in: parsed.roles) { message += "; did you mean '\(guess)'?" } else {
             message += "; add it to 'roles' (declared: \(parsed.roles.joined(separator: ", ")))"
+        }
+        return message
+    }
+
+    private func unknownOutcome(_ outcome: String) -> String {
+        var message = "unknown outcome '\(outcome)'"
+        if let guess = Diagnostic.nearest(to: outcome, in: outcomes) {
+            message += "; did you mean '\(guess)'?"
+        } else {
+            message += "; outcomes: \(outcomes.joined(separator: ", ")) (declare another with 'outcomes: [\(outcome)]')"
         }
         return message
     }

@@ -46,9 +46,55 @@ package struct YAMLReader {
             }
             return node
         } catch {
-            diagnostics.append(syntaxDiagnostic(error))
+            diagnostics += syntaxDiagnostics(error)
             return nil
         }
+    }
+
+    /// The diagnostics of a text that does not compose: Yams's error, and when that is a key
+    /// written twice, every other key written twice too. libyaml's composer stops at the first
+    /// mapping with a repeated key; each repetition found is renamed in a copy of the text (to a
+    /// name of the same length on the same line, so nothing else moves) and the copy is composed
+    /// again, until it composes or fails for another reason (reported as well). Each is reported
+    /// at the repetition, the one to delete.
+    func syntaxDiagnostics(_ firstError: any Error) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        var error = firstError
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        var renamed = 0
+        while true {
+            guard case let .duplicatedKeysInMapping(duplicates, context)? = error as? YamlError,
+                  let key = duplicates.first, renamed < 10_000
+            else {
+                found.append(syntaxDiagnostic(error))
+                break
+            }
+            let first = SourcePosition(line: max(1, context.mark.line), column: max(1, context.mark.column))
+            guard let at = Self.repetition(of: key, after: first, in: String(String.UnicodeScalarView(lines.joined(separator: ["\n"]))))
+            else {
+                // Not a block mapping's plain key (a flow mapping, say): reported where libyaml says.
+                found.append(syntaxDiagnostic(error))
+                break
+            }
+            found.append(Diagnostic(file: file, position: at,
+                                    message: "key '\(key)' appears more than once in the same mapping (first at line \(first.line)); keep one"))
+            // Rename the repetition to a name no file uses, of the same length when the key is
+            // long enough for it.
+            renamed += 1
+            let line = at.line - 1
+            let quoted = lines[line][at.column - 1] == "\"" || lines[line][at.column - 1] == "'"
+            let start = at.column - 1 + (quoted ? 1 : 0)
+            let length = key.unicodeScalars.count
+            let mark = Array("\u{2063}\(renamed)".unicodeScalars)  // an invisible separator and a number
+            lines[line].replaceSubrange(start..<(start + min(length, mark.count)), with: mark)
+            do {
+                _ = try Self.compose(String(String.UnicodeScalarView(lines.joined(separator: ["\n"]))))
+                break
+            } catch let next {
+                error = next
+            }
+        }
+        return found
     }
 
     // MARK: Ending
@@ -245,7 +291,13 @@ package struct YAMLReader {
             return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(error)")
         }
         switch yamlError {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            if let diagnostic = indentationDiagnostic(problem: problem, at: at(mark), context: context.map { ($0.text, at($0.mark)) }) {
+                return diagnostic
+            }
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return Diagnostic(file: file, position: at(mark), message: "YAML syntax error: \(problem)\(while_)")
+        case let .composer(context, problem, mark, _):
             let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
             return Diagnostic(file: file, position: at(mark), message: "YAML syntax error: \(problem)\(while_)")
         case let .reader(problem, offset, _, _):
@@ -260,6 +312,63 @@ package struct YAMLReader {
         default:
             return Diagnostic(file: file, position: SourcePosition(line: 1, column: 1), message: "cannot read the YAML: \(yamlError)")
         }
+    }
+
+    /// When libyaml failed at `problem` because a line is indented wrongly, a diagnostic naming that
+    /// line and saying what is wrong with its indentation (still a "YAML syntax error"); nil
+    /// otherwise.
+    ///
+    /// - A line up to the failing one indented with a tab: YAML indents with spaces only.
+    /// - A line, at its first character, where libyaml expected the next key or item of a block
+    ///   ("did not find expected key" or "'-' indicator") and whose indentation is not that
+    ///   block's: deeper than the line above, which opens no block, or between the levels above.
+    /// - A line indented more than the `key: value` above it, which libyaml reads as the value
+    ///   going on ("mapping values are not allowed" on the deeper line).
+    func indentationDiagnostic(problem: String, at position: SourcePosition, context: (text: String, at: SourcePosition)?) -> Diagnostic? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        guard position.line >= 1, position.line <= lines.count else { return nil }
+        func indentation(_ line: [Unicode.Scalar]) -> Int { line.prefix { $0 == " " }.count }
+        /// A line with something on it other than a comment.
+        func hasContent(_ line: [Unicode.Scalar]) -> Bool {
+            guard let first = line.first(where: { $0 != " " && $0 != "\t" && $0 != "\r" }) else { return false }
+            return first != "#"
+        }
+        func spaces(_ count: Int) -> String { count == 1 ? "1 space" : "\(count) spaces" }
+
+        for index in 0..<position.line where hasContent(lines[index]) {
+            let line = lines[index]
+            let lead = line.prefix { $0 == " " || $0 == "\t" }
+            if let tab = lead.firstIndex(of: "\t") {
+                return Diagnostic(file: file, position: SourcePosition(line: index + 1, column: tab + 1),
+                                  message: "YAML syntax error: line \(index + 1) is indented with a tab; YAML indents with spaces")
+            }
+        }
+        let line = lines[position.line - 1]
+        guard hasContent(line) else { return nil }
+        let indent = indentation(line)
+        let start = SourcePosition(line: position.line, column: indent + 1)
+
+        guard let previous = (0..<(position.line - 1)).last(where: { hasContent(lines[$0]) }) else { return nil }
+        let above = indentation(lines[previous])
+        let blockEnded = problem.hasPrefix("did not find expected")
+            && (context?.text.hasPrefix("while parsing a block") ?? false) && position.column == indent + 1
+            && indent != (context?.at.column ?? 1) - 1
+        let valueGoesOn = problem.hasPrefix("mapping values are not allowed") && indent > above
+        guard blockEnded || valueGoesOn else { return nil }
+        if indent > above {
+            return Diagnostic(file: file, position: start,
+                              message: "YAML syntax error: line \(position.line) is indented wrongly: \(spaces(indent)), deeper than line \(previous + 1) above it (\(above)), which opens no block; line it up with the keys or items it belongs with")
+        }
+        // The lines it could line up with: the one above, and each less indented one before it.
+        var levels: [(line: Int, indent: Int)] = [(previous + 1, above)]
+        for index in stride(from: previous - 1, through: 0, by: -1) where hasContent(lines[index]) {
+            let level = indentation(lines[index])
+            if level < levels[levels.count - 1].indent { levels.append((index + 1, level)) }
+            if level == 0 { break }
+        }
+        let choices = levels.map { "\($0.indent) like line \($0.line)" }.joined(separator: ", or ")
+        return Diagnostic(file: file, position: start,
+                          message: "YAML syntax error: line \(position.line) is indented wrongly: \(spaces(indent)), which lines up with no line above it; indent it \(choices)")
     }
 
     /// Where `key` is written again in the same block mapping as its first occurrence at `first`
