@@ -1,6 +1,8 @@
 import DocketCore
 import DocketService
 import DocketStore
+import DocketTestSupport
+import Foundation
 import Testing
 
 @Suite struct DeployerTests {
@@ -46,5 +48,24 @@ import Testing
         }
         #expect(failure.lines.contains { $0.hasPrefix("one.yaml:") && $0.contains("aproved") })
         #expect(failure.lines.contains { $0.hasPrefix("two.yaml:5:") && $0.contains("colour") })
+    }
+
+    @Test func anUnknownCalendarIsReportedAtItsValueWithTheNearestKnownOne() throws {
+        let text = permitCheck.replacingOccurrences(of: "title: Simple permit check", with: "title: x\ncalendar: cn-202")
+        let line = try #require(text.components(separatedBy: "\n").firstIndex(of: "calendar: cn-202")) + 1
+        let reference = ArtifactFile(path: "calendars/cn-2020.yaml", text: try String(contentsOf: Repository.calendars.appendingPathComponent("cn-2020.yaml"), encoding: .utf8))
+        // Not required (validate with nothing to check against): the name passes.
+        #expect(throws: Never.self) { try Deployer.validate([ArtifactFile(path: "p.yaml", text: text)]).get() }
+        guard case let .failure(failure) = Deployer.validate(
+            [ArtifactFile(path: "p.yaml", text: text)], referenceCalendars: [reference],
+            deployedCalendarNames: ["rizhao-2020"], requireCalendars: true) else {
+            Issue.record("expected the unknown calendar to be reported")
+            return
+        }
+        #expect(failure.lines == ["p.yaml:\(line):11: error: workflow 'permit-check' names calendar 'cn-202', which is neither deployed nor among the calendar files; did you mean 'cn-2020'? (known calendars: cn-2020, rizhao-2020)"])
+        // A reference calendar resolves the name but is not itself returned as a validated file.
+        let fixed = text.replacingOccurrences(of: "calendar: cn-202\n", with: "calendar: cn-2020\n")
+        let validated = try Deployer.validate([ArtifactFile(path: "p.yaml", text: fixed)], referenceCalendars: [reference], requireCalendars: true).get()
+        #expect(validated.map(\.id) == ["permit-check"])
     }
 }

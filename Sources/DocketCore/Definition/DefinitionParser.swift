@@ -151,7 +151,8 @@ struct DefinitionParser {
             definition = WorkflowDefinition(
                 id: id, version: version, title: title, calendar: calendar, roles: roles,
                 states: machine.states.map(\.definition), transitions: machine.transitions.map(\.definition),
-                assistedHandling: assisted, statutoryLimit: statutory)
+                assistedHandling: assisted, statutoryLimit: statutory,
+                calendarPosition: calendar == nil ? nil : source.value("calendar"))
         }
         return ParsedWorkflow(definition: definition, source: source, roles: roles, machine: machine,
                               assistedSource: assistedSource, statutorySource: statutorySource, outcomes: outcomes)

@@ -17,6 +17,10 @@ public struct WorkflowDefinition: Hashable, Sendable {
     /// The name of the business calendar deadlines are counted on (`calendar:`), e.g. `cn-2020`;
     /// `nil` means every second counts (``AlwaysWorkingCalendar``).
     public var calendar: String?
+    /// Where the `calendar:` value was written in the definition's file, when it was loaded from
+    /// one: the place a "no such calendar" error points at (``DefinitionLoader`` cannot resolve the
+    /// name itself; `validate` and `deploy` do).
+    public var calendarPosition: SourcePosition?
     /// Every role that may appear in the workflow (`roles:`), in declaration order.
     public var roles: [String]
     /// The case-level states (`states:`), in declaration order.
@@ -32,8 +36,10 @@ public struct WorkflowDefinition: Hashable, Sendable {
     public init(
         id: String, version: Int, title: String? = nil, calendar: String? = nil, roles: [String],
         states: [StateDefinition], transitions: [TransitionDefinition],
-        assistedHandling: [String: [String]] = [:], statutoryLimit: StatutoryLimit? = nil
+        assistedHandling: [String: [String]] = [:], statutoryLimit: StatutoryLimit? = nil,
+        calendarPosition: SourcePosition? = nil
     ) {
+        self.calendarPosition = calendarPosition
         self.id = id
         self.version = version
         self.title = title

@@ -112,29 +112,47 @@ public struct Deployer: Sendable {
 
     /// Checks every file and reports every problem in all of them, not just the first.
     ///
-    /// Calendars are resolved against each other and against the calendars already deployed, and
-    /// a workflow's `calendar:` must name one of those (when `requireCalendars` is true, as for
-    /// `deploy`; `validate` on its own cannot know what a database holds).
-    public static func validate(_ files: [ArtifactFile], deployedCalendar: (String) -> BusinessCalendar? = { _ in nil },
+    /// Calendars are resolved against each other, against `referenceCalendars` and against the
+    /// calendars already deployed. When `requireCalendars` is true (as for `deploy`, and for
+    /// `validate` when it has any calendar to check against), a workflow's `calendar:` must name
+    /// one of those: otherwise the error points at the `calendar:` value, suggests the nearest
+    /// known name and lists the known ones.
+    ///
+    /// - Parameters:
+    ///   - files: the files to check; each that checks out is returned.
+    ///   - referenceCalendars: calendar files that are not being checked themselves but that
+    ///     workflows and overrides may name (`validate` reads the `calendars/` folder beside a
+    ///     workflow file); one that does not load is left out, silently.
+    ///   - deployedCalendar: a deployed calendar by name, or nil.
+    ///   - deployedCalendarNames: the names of the deployed calendars, for the list of known ones.
+    ///   - requireCalendars: whether an unknown `calendar:` is an error.
+    public static func validate(_ files: [ArtifactFile], referenceCalendars: [ArtifactFile] = [],
+                                deployedCalendar: (String) -> BusinessCalendar? = { _ in nil },
+                                deployedCalendarNames: [String] = [],
                                 requireCalendars: Bool = false) -> Result<[ValidatedArtifact], ValidationFailure> {
         var problems: [String] = []
         var validated: [ValidatedArtifact] = []
         // Calendars first, so workflows can be checked against them.
         var calendars: [String: BusinessCalendar] = [:]
         let calendarFiles = files.filter { $0.kind == .calendar }
-        var pending = calendarFiles
+        let references = referenceCalendars.filter { $0.kind == .calendar }
+        var pending = references.map { (file: $0, isReference: true) } + calendarFiles.map { (file: $0, isReference: false) }
         // Resolve in rounds so an override may come before its base in the list.
         while !pending.isEmpty {
-            var next: [ArtifactFile] = []
+            var next: [(file: ArtifactFile, isReference: Bool)] = []
             var lastErrors: [String] = []
-            for file in pending {
+            for entry in pending {
+                let file = entry.file
                 do {
                     let calendar = try CalendarLoader.load(text: file.text, file: file.path, base: { calendars[$0] ?? deployedCalendar($0) })
-                    calendars[calendar.name] = calendar
-                    validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)"))
+                    // A file being checked wins over a reference calendar of the same name.
+                    if !entry.isReference || calendars[calendar.name] == nil { calendars[calendar.name] = calendar }
+                    if !entry.isReference {
+                        validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)"))
+                    }
                 } catch {
-                    next.append(file)
-                    lastErrors += error.lines
+                    next.append(entry)
+                    if !entry.isReference { lastErrors += error.lines }
                 }
             }
             if next.count == pending.count {
@@ -143,11 +161,14 @@ public struct Deployer: Sendable {
             }
             pending = next
         }
+        let known = Set(calendars.keys).union(deployedCalendarNames).sorted()
         for file in files where file.kind == .workflow {
             switch DefinitionLoader.load(text: file.text, file: file.path) {
             case let .success(definition):
                 if requireCalendars, let name = definition.calendar, calendars[name] == nil, deployedCalendar(name) == nil {
-                    problems.append("\(file.path): error: workflow '\(definition.id)' names calendar '\(name)', which is neither deployed nor among the files given; deploy Workflows/calendars/\(name).yaml with it")
+                    let position = definition.calendarPosition ?? SourcePosition(line: 1, column: 1)
+                    problems.append(Diagnostic(file: file.path, position: position,
+                                               message: unknownCalendarMessage(name, workflow: definition.id, known: known)).description)
                     continue
                 }
                 validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary))
@@ -158,6 +179,20 @@ public struct Deployer: Sendable {
         return problems.isEmpty ? .success(validated) : .failure(ValidationFailure(lines: problems))
     }
 
+    /// `workflow 'w' names calendar 'cn-202', which is neither deployed nor among the calendar
+    /// files; did you mean 'cn-2020'? (known calendars: cn-2020, weekdays)`.
+    static func unknownCalendarMessage(_ name: String, workflow: String, known: [String]) -> String {
+        let message = "workflow '\(workflow)' names calendar '\(name)', which is neither deployed nor among the calendar files"
+        if known.isEmpty {
+            return message + "; no calendar is known: give or deploy its file (e.g. Workflows/calendars/\(name).yaml) with it"
+        }
+        let list = known.joined(separator: ", ")
+        if let guess = Diagnostic.nearest(to: name, in: known) {
+            return message + "; did you mean '\(guess)'? (known calendars: \(list))"
+        }
+        return message + "; known calendars: \(list)"
+    }
+
     /// Validates all files, then deploys them (calendars first), each under its id and version.
     ///
     /// Nothing is deployed when any file has a problem. Deploying the same content again is
@@ -166,7 +201,9 @@ public struct Deployer: Sendable {
     @discardableResult
     public func deploy(_ files: [ArtifactFile]) throws -> [DeploymentOutcome] {
         let catalog = self.catalog
-        let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) }, requireCalendars: true)
+        let deployedNames = Set(try catalog.store.deployments(.calendar).map(\.id)).sorted()
+        let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) },
+                                       deployedCalendarNames: deployedNames, requireCalendars: true)
         let artifacts = try result.get()
         // Refuse the whole deployment before writing anything when one file would be refused.
         for artifact in artifacts {
