@@ -27,7 +27,7 @@ struct Cases: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        try DeployedFilters(session.catalog, workflow: workflow).check(state: state)
+        try DeployedFilters.check(session.catalog, workflow: workflow, state: state)
         let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now()
         let json = try output.isJSON()
         var rows: [(row: CaseSummaryView, due: Timestamp?)] = []

@@ -68,15 +68,12 @@ struct Report: ParsableCommand {
     func run() throws {
         let scope = try makeScope()
         let store = try AnalyticsStore.open(storeOptions)
-        let filters = try DeployedFilters(WorkflowCatalog(store: store), workflow: workflow)
-        try filters.check(department: department)
-        try filters.check(role: role)
+        try DeployedFilters.check(WorkflowCatalog(store: store), workflow: workflow, department: department, role: role)
         let calendars = try ProjectionCalendars.deployed(in: store)
         let projections = SQLiteProjectionStore(log: store)
         try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
-        _ = try output.isJSON(csv: true)
-        switch output.chosen {
+        switch try output.checked(csv: true) {
         case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
         case .csv: print(ReportRendering.csv(report, by: by), terminator: "")
         case .table: print(ReportRendering.table(report, by: by, calendars: calendars))

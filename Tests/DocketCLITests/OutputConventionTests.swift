@@ -21,8 +21,7 @@ import Testing
         let history = try #require(try Docket.parseAsRoot(["history", "P1", "--format", "csv"]) as? History)
         #expect(throws: UsageFailure.self) { try history.output.isJSON() }
         let report = try #require(try Docket.parseAsRoot(["report", "--format", "csv"]) as? Report)
-        #expect(try report.output.isJSON(csv: true) == false)
-        #expect(report.output.chosen == .csv)
+        #expect(try report.output.checked(csv: true) == .csv)
     }
 
     @Test func jsonAndAnotherFormatContradict() {

@@ -44,12 +44,17 @@ struct OutputOptions: ParsableArguments {
     /// The format asked for.
     var chosen: Format { jsonSynonym ? .json : format }
 
-    /// Whether JSON was asked for; commands without CSV refuse it.
-    func isJSON(csv supported: Bool = false) throws -> Bool {
+    /// The format asked for; a command without CSV output refuses `csv`.
+    func checked(csv supported: Bool) throws -> Format {
         if chosen == .csv, !supported {
             throw UsageFailure("this command has no CSV output; use --format table or --format json")
         }
-        return chosen == .json
+        return chosen
+    }
+
+    /// Whether JSON was asked for, by a command without CSV output.
+    func isJSON() throws -> Bool {
+        try checked(csv: false) == .json
     }
 
     func validate() throws {

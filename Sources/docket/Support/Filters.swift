@@ -3,32 +3,27 @@ import DocketService
 
 /// Filters checked against what is deployed: a mistyped workflow, state, department or role would
 /// otherwise select nothing and read as "no cases".
-struct DeployedFilters {
-    let definitions: [WorkflowDefinition]
-    let scope: String
-
-    /// The deployed definitions of `workflow` (every workflow when `nil`); an unknown one is
-    /// refused with the deployed ids.
-    init(_ catalog: WorkflowCatalog, workflow: String?) throws {
-        definitions = try catalog.deployedDefinitions(of: workflow)
-        scope = workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"
-    }
-
-    func check(state: String?) throws {
-        try check(state, "state", known: definitions.reduce(into: Set()) { $0.formUnion($1.stateNames) })
-    }
-
-    func check(department: String?) throws {
-        try check(department, "department", known: definitions.reduce(into: Set()) { $0.formUnion($1.departments) })
-    }
-
-    func check(role: String?) throws {
-        try check(role, "role", known: definitions.reduce(into: Set()) { $0.formUnion($1.roles) })
-    }
-
-    private func check(_ value: String?, _ noun: String, known: Set<String>) throws {
-        guard let value, !known.contains(value) else { return }
-        let list = known.isEmpty ? "it has none" : "\(noun)s: " + known.sorted().joined(separator: ", ")
-        throw UsageFailure("no \(noun) '\(value)' in \(scope); \(list)")
+enum DeployedFilters {
+    /// Refuses a filter that nothing deployed has, listing what is. Reads no definition when no
+    /// filter is given, and only the newest version of `workflow` when only it is.
+    static func check(_ catalog: WorkflowCatalog, workflow: String?, state: String? = nil,
+                      department: String? = nil, role: String? = nil) throws {
+        guard state != nil || department != nil || role != nil else {
+            // Throws `unknown_workflow`, listing the deployed workflows.
+            if let workflow { _ = try catalog.definition(workflow) }
+            return
+        }
+        let definitions = try catalog.deployedDefinitions(of: workflow)
+        let scope = workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"
+        func check(_ value: String?, _ noun: String, known: (WorkflowDefinition) -> Set<String>) throws {
+            guard let value else { return }
+            let names = definitions.reduce(into: Set<String>()) { $0.formUnion(known($1)) }
+            guard !names.contains(value) else { return }
+            let list = names.isEmpty ? "it has none" : "\(noun)s: " + names.sorted().joined(separator: ", ")
+            throw UsageFailure("no \(noun) '\(value)' in \(scope); \(list)")
+        }
+        try check(state, "state") { $0.stateNames }
+        try check(department, "department") { $0.departments }
+        try check(role, "role") { Set($0.roles) }
     }
 }
