@@ -5,12 +5,16 @@
 /// |---|---|---|---|
 /// | ``invalidInput`` | the request itself is wrong: a bad file, option or value | 1 | 400 |
 /// | ``notFound`` | it names a case, workflow or file that does not exist | 1 | 404 |
+/// | ``unauthenticated`` | no proof of who is asking, or a proof that does not hold (a bad, expired or revoked token) | 1 | 401 |
+/// | ``forbidden`` | the principal is known but may not do this: a role not held in the case's scope, a separation-of-duties rule | 1 | 403 |
 /// | ``refused`` | well-formed, but the rules do not allow it now | 1 | 422 |
 /// | ``conflict`` | another writer changed the thing first; re-read and retry | 3 | 409 |
 /// | ``unavailable`` | the store cannot serve it: locked, read-only, full, damaged, newer | 4 | 503 |
 public enum FailureKind: String, Hashable, Sendable, CaseIterable {
     case invalidInput = "invalid_input"
     case notFound = "not_found"
+    case unauthenticated
+    case forbidden
     case refused
     case conflict
     case unavailable

@@ -12,7 +12,7 @@ enum ExitStatus {
     /// The exit code for a failure of `kind`: the one mapping from errors to exit codes.
     static func of(_ kind: FailureKind) -> Int32 {
         switch kind {
-        case .invalidInput, .notFound, .refused: badInput
+        case .invalidInput, .notFound, .unauthenticated, .forbidden, .refused: badInput
         case .conflict: conflict
         case .unavailable: unavailable
         }
