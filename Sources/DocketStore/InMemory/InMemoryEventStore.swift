@@ -43,8 +43,10 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
 
     @discardableResult
 
-    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
-        try append(batch: [CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency)])[0]
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?,
+                       principal: Principal?) throws -> AppendResult {
+        try append(batch: [CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency,
+                                      principal: principal)])[0]
     }
 
     @discardableResult
@@ -79,13 +81,13 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
                 for (offset, event) in append.events.enumerated() {
                     let row = try EventRow(
                         event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                        recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
+                        recordedAt: recordedAt, prevHash: head.hash, principal: append.principal, coder: &coder)
                     head = (row.position, row.hash)
                     newRows.append(row)
                     newVersions[append.caseID] = (row.version, row.workflowID, row.workflowVersion)
                     recorded.append(RecordedEvent(
                         position: row.position, version: row.version, recordedAt: recordedAt,
-                        prevHash: row.prevHash, hash: row.hash, event: event))
+                        prevHash: row.prevHash, hash: row.hash, event: event, principal: append.principal))
                 }
                 if let key = append.idempotency {
                     newKeys[key.key] = KeyRecord(fingerprint: key.fingerprint, caseID: append.caseID, events: recorded)
