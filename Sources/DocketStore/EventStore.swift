@@ -85,6 +85,15 @@ public protocol EventStore: Sendable {
     /// Every deployment of `kind`, by id then version.
     func deployments(_ kind: ArtifactKind) throws -> [Deployment]
 
+    // MARK: Signed heads
+
+    /// Keeps a copy of a head signed for this log (`signed_heads`). The copy that proves
+    /// anything is the one exported off the machine; this one tells an operator what was signed.
+    func recordSignedHead(_ head: SignedHead) throws
+
+    /// The heads recorded with ``recordSignedHead(_:)``, by position.
+    func signedHeads() throws -> [SignedHead]
+
     // MARK: Projection checkpoints
 
     /// The last position projection `name` has applied (0 when it never ran).

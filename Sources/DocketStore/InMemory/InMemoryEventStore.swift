@@ -13,6 +13,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
 
     private struct State {
         var rows: [EventRow] = []
+        var signedHeads: [SignedHead] = []
         /// Indices into `rows` of each case's events, in version order.
         var cases: [String: [Int]] = [:]
         /// Case ids in the order they were opened.
@@ -192,6 +193,18 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     }
 
     // MARK: - Projection checkpoints
+
+    public func recordSignedHead(_ head: SignedHead) throws {
+        withState { state in
+            if !state.signedHeads.contains(where: { $0.position == head.position && $0.keyID == head.keyID }) {
+                state.signedHeads.append(head)
+            }
+        }
+    }
+
+    public func signedHeads() throws -> [SignedHead] {
+        withState { $0.signedHeads.sorted { ($0.position, $0.keyID) < ($1.position, $1.keyID) } }
+    }
 
     public func checkpoint(named name: String) throws -> Int64 {
         withState { $0.checkpoints[name] ?? 0 }

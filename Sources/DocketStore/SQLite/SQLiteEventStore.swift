@@ -76,6 +76,28 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    // MARK: - Signed heads
+
+    public func recordSignedHead(_ head: SignedHead) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO signed_heads (position, hash, signed_at, key_id, algorithm, signature)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [head.position, head.hash, head.signedAt.microseconds, head.keyID, head.algorithm, head.signature])
+        }
+    }
+
+    public func signedHeads() throws -> [SignedHead] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT position, hash, signed_at, key_id, algorithm, signature FROM signed_heads ORDER BY position, key_id
+                """).map { row in
+                SignedHead(position: row[0], hash: row[1], signedAt: Timestamp(microseconds: row[2]), keyID: row[3],
+                           algorithm: row[4], signature: row[5])
+            }
+        }
+    }
+
     // MARK: - Transactions for projections
 
     /// Runs `body` in one `BEGIN IMMEDIATE` write transaction, committed when `body` returns and
