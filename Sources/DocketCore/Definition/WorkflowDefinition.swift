@@ -104,6 +104,8 @@ public struct WorkflowDefinition: Hashable, Sendable {
             + branchList.reduce(0) { $0 + $1.branch.states.filter { $0.limit != nil }.count }
             + (statutoryLimit == nil ? 0 : 1)
         if limits > 0 { parts.append("\(limits) time \(limits == 1 ? "limit" : "limits")") }
+        let rules = separationOfDuties.count
+        if rules > 0 { parts.append("\(rules) separation-of-duties \(rules == 1 ? "rule" : "rules")") }
         if let calendar { parts.append("calendar \(calendar)") }
         parts.append("roles " + roles.joined(separator: ", "))
         let name = title.map { "\(id) v\(version) \"\($0)\"" } ?? "\(id) v\(version)"

@@ -69,8 +69,12 @@ extension Decision {
             var first: (role: String, version: Int)?
             for role in roles {
                 var versions = [duties.actedAs[role]?[person]]
-                // A vote cast for a panel member is their act in the vote's role, whoever cast it.
-                for vote in definition.states where vote.vote?.role == role { versions.append(duties.voted[vote.name]?[person]) }
+                // A vote cast for a panel member is their act in the vote's role, whoever cast it
+                // (the case's vote states are few: only those it voted in are looked up).
+                for (voteState, voters) in duties.voted {
+                    guard let version = voters[person], definition.state(named: voteState)?.vote?.role == role else { continue }
+                    versions.append(version)
+                }
                 if let version = versions.compactMap({ $0 }).min(), version < first?.version ?? .max { first = (role, version) }
             }
             return first.map { "\(person) acted as \($0.role) (event \($0.version) of the case)" }
