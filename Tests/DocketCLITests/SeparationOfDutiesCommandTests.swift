@@ -65,6 +65,20 @@ struct SeparationOfDutiesCommandTests {
         #expect(unchanged.first?["status"] as? String == "unchanged")
     }
 
+    @Test func validateReportsAMisspeltEventOfARuleAtFileLineColumn() throws {
+        let bench = DocketBench()
+        let text = try String(contentsOfFile: DocketBench.workflows + "/permit-check.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "once_fired: accept,", with: "once_fired: acept,")
+        let file = bench.directory.appendingPathComponent("permit-check.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("acept") })
+        let column = try #require(lines[line].range(of: "acept")).lowerBound.utf16Offset(in: lines[line]) + 1
+        let result = try bench.docket("validate", file.path)
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(file.path):\(line + 1):\(column): error: rule 'accepter-may-not-decide' names event 'acept', which no transition declares (did you mean 'accept'?)\n")
+    }
+
     @Test func theDemoShowsARefusedSelfApprovalAndCarriesOn() throws {
         let bench = DocketBench()
         let result = try bench.docket("demo", "--db", bench.database, "--cases", "8", "--workflows", DocketBench.workflows)
