@@ -34,6 +34,7 @@ public enum Engine {
     /// `state` is the fold of the events returned, as if each went through ``evolve(_:_:)``; when
     /// the command is refused, `state` is as it was.
     public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
+        // `system` signs what Docket does itself: no person may claim it, on any case.
         switch command {
         case let .open(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
         case let .fire(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
@@ -193,6 +194,8 @@ struct Decision {
                           caseID: caseID, allowedEvents: [command.event])
         }
         let transition = chosen.transition
+        // Who may act comes before what the act needs (a reason, documents): the person acted for
+        // acts in the roles the actor represents them in.
         let represented = command.onBehalfOf == nil ? [] : definition.rolesActedFor(by: command.role).filter {
             transition.effectiveRoles(branch: chosen.branch).contains($0)
         }
@@ -255,6 +258,7 @@ struct Decision {
         } else if ballots.count >= rule.seats {
             throw Refusal(.notOnPanel, "the panel of '\(stateDefinition.name)' has \(rule.seats) seats and all have voted", caseID: caseID)
         }
+        // The vote counts as the voter's act in the vote's role, whoever casts it.
         try checkSeparation(voteAs: rule.role, actor: command.actor, role: command.role, voter: voter)
         let approvals = ballots.filter { $0.ballot == .approve }.count + (command.ballot == .approve ? 1 : 0)
         let rejections = ballots.filter { $0.ballot == .reject }.count + (command.ballot == .reject ? 1 : 0)
