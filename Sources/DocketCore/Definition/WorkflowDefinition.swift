@@ -1,6 +1,6 @@
 /// A workflow as its YAML file declares it: the roles, the states a case moves through, the
 /// transitions between them, and the rules an authority adds (time limits, a stopped statutory
-/// clock, parallel departments, panel votes, assisted handling).
+/// clock, parallel departments, panel votes, assisted handling, separation of duties).
 ///
 /// Values of this type come from ``DefinitionLoader/load(text:file:)``, which only returns
 /// definitions that passed every check of `Docs/definitions.md`; the engine relies on that (exactly
