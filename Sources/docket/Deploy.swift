@@ -8,20 +8,31 @@ struct Deploy: ParsableCommand {
         discussion: """
             Every file is validated first; nothing is deployed when one has a problem. Deploying the same \
             content again changes nothing. A changed file under an already deployed version is refused: \
-            running cases are pinned to the version they started on, so give the change a new version.
+            running cases are pinned to the version they started on, so give the change a new version. A \
+            new workflow version that drops a separation-of-duties rule of the version before it is \
+            deployed with a warning naming the rules dropped.
             """)
 
     @OptionGroup var store: StoreOptions
+
+    @OptionGroup var output: OutputOptions
 
     @Argument(help: ArgumentHelp("Definition or calendar files, or directories of them (e.g. Workflows/).", valueName: "file"))
     var files: [String]
 
     func run() throws {
+        let json = try output.isJSON()
         let session = try Session(store)
         let artifacts = try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
-        for outcome in try Deployer(catalog: session.catalog).deploy(artifacts) {
+        let outcomes = try Deployer(catalog: session.catalog).deploy(artifacts)
+        if json {
+            print(try JSONOutput.text(outcomes.map(DeploymentView.init)))
+            return
+        }
+        for outcome in outcomes {
             let what = outcome.artifact.file.kind == .calendar ? "calendar" : "workflow"
             print("\(outcome.isNew ? "deployed" : "unchanged") \(what) \(outcome.artifact.id) v\(outcome.artifact.version)  (\(outcome.artifact.file.path))")
+            for warning in outcome.warnings { print("  warning: \(warning)") }
         }
     }
 }
