@@ -86,10 +86,17 @@ struct TokenList: ParsableCommand {
         }
         var table = TextTable(["id", "person", "status", "created", "created by", "expires", "revoked", "revoked by"])
         for view in views {
-            table.append([view.tokenID, view.person, view.status, view.createdAt, view.createdBy, view.expiresAt ?? "never",
-                          view.revokedAt ?? "", view.revokedBy ?? ""])
+            table.append([view.tokenID, view.person, view.status, Self.toTheSecond(view.createdAt), view.createdBy,
+                          view.expiresAt.map(Self.toTheSecond) ?? "never", view.revokedAt.map(Self.toTheSecond) ?? "", view.revokedBy ?? ""])
         }
         print(table.render())
+    }
+
+    /// `2026-12-06T06:58:30Z` for `2026-12-06T06:58:30.229731Z`: a table has no use for microseconds.
+    static func toTheSecond(_ time: String) -> String {
+        guard let dot = time.firstIndex(of: "."), let zone = time[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" })
+        else { return time }
+        return String(time[..<dot]) + time[zone...]
     }
 }
 
@@ -109,12 +116,14 @@ struct TokenRevoke: ParsableCommand {
     func run() throws {
         let asJSON = try output.isJSON()
         let session = try Session(store, create: false)
-        let record = try APITokens(store: SQLiteAPITokenStore(log: session.store)).revoke(id: id, by: OperatorPrincipal.current())
+        let tokens = APITokens(store: SQLiteAPITokenStore(log: session.store))
+        let already = try tokens.store.token(id: id)?.revokedAt != nil
+        let record = try tokens.revoke(id: id, by: OperatorPrincipal.current())
         let view = APITokenView(record, now: SystemWallClock().now())
         if asJSON {
             print(try JSONOutput.text(view))
         } else {
-            print("API token \(view.tokenID) of \(view.person) revoked at \(view.revokedAt ?? "?") by \(view.revokedBy ?? "?")")
+            print("API token \(view.tokenID) of \(view.person) \(already ? "was already revoked" : "revoked") at \(view.revokedAt ?? "?") by \(view.revokedBy ?? "?")")
         }
     }
 }
