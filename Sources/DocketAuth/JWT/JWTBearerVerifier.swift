@@ -80,7 +80,7 @@ package struct JWTBearerVerifier: BearerTokenVerifier {
         do {
             claims = try await collection.verify(token, as: ClaimSet.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
-            throw AuthError(.badSignature, "bad signature: the token was not signed by the key \(key.id.map(quoted) ?? "trusted") claims (\(key.algorithm.rawValue)).")
+            throw AuthError(.badSignature, "bad signature: the token is not signed by the key it names (\(key.id.map(quoted) ?? "the only trusted key"), \(key.algorithm.rawValue)).")
         } catch {
             // jwt-kit's message may quote the token's parts: say only what kind of thing failed.
             throw AuthError(.malformedToken, "the token is malformed: its signature or claims do not decode.")
