@@ -1,23 +1,4 @@
-import DocketCore
 import Foundation
-
-/// Who runs the CLI: the operating-system user, as the principal the token commands record
-/// (`created_by`, `revoked_by`).
-///
-/// The seam for authorization (issue 13): the directory will say whether this principal holds
-/// the administering role before a token is created or revoked; today every operator may.
-enum OperatorPrincipal {
-    /// `os:<user name>` of the effective user, from the password database (not `$USER`, which
-    /// anyone can set); `os:uid-N` for a user without an entry (a container's arbitrary uid).
-    static func current() -> Principal {
-        let uid = geteuid()
-        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
-            let text = String(cString: name)
-            if !text.isEmpty { return Principal(method: .operatingSystem, id: text) }
-        }
-        return Principal(method: .operatingSystem, id: "uid-\(uid)")
-    }
-}
 
 /// Runs async work to completion from a synchronous command (the CLI's commands are
 /// synchronous; jwt-kit's verification is async).
