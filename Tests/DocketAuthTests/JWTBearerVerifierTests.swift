@@ -1,6 +1,7 @@
 import DocketAuth
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 import JWTKit
 import Testing
@@ -161,6 +162,35 @@ import Testing
     }
 
     // MARK: The key set
+
+    @Test func theKeySetIsReadFromAFile() async throws {
+        let directory = TemporaryDirectory("jwks")
+        let path = directory.file("jwks.json", Keys.jwks)
+        let verifier = try JWTBearerVerifier(
+            jwksFile: path, configuration: .init(issuer: Keys.issuer, audience: Keys.audience), clock: ManualWallClock(Keys.now))
+        #expect(try await verifier.principal(forBearer: try await Keys.token()).id == "li.wei")
+        let missing = #expect(throws: AuthError.self) {
+            try JWTBearerVerifier(jwksFile: directory.path("nothing.json"), configuration: .init(issuer: "i", audience: "a"))
+        }
+        #expect(missing?.code == .keyFile)
+        #expect(missing?.message.contains("nothing.json") == true)
+    }
+
+    @Test(arguments: [Int64(-1), 601])
+    func aLeewayOutOfRangeIsRefused(_ seconds: Int64) {
+        #expect(throws: AuthError.self) {
+            try JWTBearerVerifier(jwks: Keys.jwks, configuration: .init(issuer: "i", audience: "a", leewaySeconds: seconds))
+        }
+    }
+
+    @Test func aLeewayOfNoneRefusesALateToken() async throws {
+        var claims = TestClaims()
+        claims.exp = Keys.now.microseconds / 1_000_000 - 1
+        let strict = try JWTBearerVerifier(
+            jwks: Keys.jwks, configuration: .init(issuer: Keys.issuer, audience: Keys.audience, leewaySeconds: 0),
+            clock: ManualWallClock(Keys.now))
+        try await expectRefused(try await Keys.token(claims), .expired, verifier: strict)
+    }
 
     @Test func aKeySetWithAPrivateKeyIsRefused() throws {
         let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","kid":"k","x":"AA","y":"AA","d":"AA"}]}"#
