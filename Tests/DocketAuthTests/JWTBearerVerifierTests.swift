@@ -146,6 +146,13 @@ import Testing
         try await expectRefused(try await Keys.token(TestClaims()), .missingClaim, verifier: verifier)
     }
 
+    @Test(arguments: ["li wei", "li.wei\nos:root", "\u{7}", String(repeating: "x", count: 201)])
+    func aPersonClaimThatIsNotAnIdIsRefused(_ person: String) async throws {
+        var claims = TestClaims()
+        claims.sub = person
+        try await expectRefused(try await Keys.token(claims), .missingClaim)
+    }
+
     @Test func aTokenThatNeverExpiresIsRefused() async throws {
         var claims = TestClaims()
         claims.exp = nil

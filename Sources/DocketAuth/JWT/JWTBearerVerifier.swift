@@ -71,6 +71,8 @@ package struct JWTBearerVerifier: BearerTokenVerifier {
 
     package func principal(forBearer token: String) async throws -> Principal {
         let key = try keyNamed(in: token)
+        // A collection of the one key the header named: jwt-kit's own lookup would fall back to
+        // a default key for an unknown kid. (Building it costs little beside the signature check.)
         let collection = JWTKeyCollection()
         switch key.material {
         case let .ec(publicKey): await collection.add(ecdsa: publicKey)
@@ -158,6 +160,10 @@ package struct JWTBearerVerifier: BearerTokenVerifier {
         }
         guard let person = claims[expected.personClaim]?.string, !person.isEmpty else {
             throw AuthError(.missingClaim, "the token has no \(quoted(expected.personClaim)) claim naming the person.")
+        }
+        // The id goes into the log (`jwt:<id>`) and into every table that shows it.
+        guard (try? APITokens.checkPerson(person)) != nil else {
+            throw AuthError(.missingClaim, "the token's \(quoted(expected.personClaim)) claim is not a person id (spaces, control characters, or over 200 characters).")
         }
         return Principal(method: .jwt, id: person)
     }
