@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DocketAnalytics", targets: ["DocketAnalytics"]),
         .library(name: "DocketInterop", targets: ["DocketInterop"]),
         .library(name: "DocketService", targets: ["DocketService"]),
+        .library(name: "DocketHTTP", targets: ["DocketHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -18,6 +19,15 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The HTTP server (`docket serve`). Hummingbird's swift-configuration support is not used:
+        // only its FullFoundation trait is enabled, which spares the build a package.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Hummingbird's HTTP field names and statuses (its own dependency, named for the imports).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
+        // The tests' streaming client for server-sent events (HummingbirdTesting's own dependency).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
         // `swift package generate-documentation`: the libraries' DocC catalogs, built in CI.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -68,11 +78,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // The HTTP API (`docket serve`): routes over the same services as the CLI, authentication,
+        // problem details, metrics, server-sent events of the log, lifecycle.
+        .target(
+            name: "DocketHTTP",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+
         // The command-line interface: parse, call, print.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService",
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,5 +149,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket", "DocketTestSupport"]),
+        .testTarget(
+            name: "DocketHTTPTests",
+            dependencies: [
+                "DocketHTTP", "DocketService", "DocketStore", "DocketCore", "DocketTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ]
 )

@@ -1,0 +1,100 @@
+import DocketCore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct CommandTests {
+    @Test(arguments: [TestingSetup.router, .live])
+    func aCaseDrivenThroughTheAPIAnswersTheCLIsJSONWithItsVersionAsETag(setup: TestingSetup) async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test(setup) { api in
+            let opened = try await api.open("P1", by: "wang.fang")
+            #expect(opened.status.code == 201)
+            #expect(opened.headers[.location] == "/v1/cases/P1")
+            #expect(opened.headers[.eTag] == "\"v1\"")
+            #expect(opened.object["replayed"] as? Bool == false)
+            let accepted = try await api.post("/v1/cases/P1/events", json: #"{"event": "accept", "as": "clerk"}"#)
+            #expect(accepted.status.code == 200)
+            #expect(accepted.headers[.eTag] == "\"v2\"")
+            let shown = try await api.get("/v1/cases/P1")
+            #expect(shown.headers[.eTag] == "\"v2\"")
+            #expect(shown.object["state"] as? String == "review")
+            #expect(shown.object["workflow_version"] as? Int == 1)
+            let history = try await api.get("/v1/cases/P1/history")
+            #expect(history.array.map { $0["type"] as? String } == ["case_opened", "transition_fired"])
+            #expect(history.array.first?["actor"] as? String == "wang.fang")
+        }
+    }
+
+    @Test func aStaleIfMatchIs412AndAppendsNothing() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test { api in
+            try await api.open("P1")
+            var stale = HTTPFields()
+            stale[.ifMatch] = "\"v0\""
+            let before = try server.log.lastPosition()
+            let refused = try await api.post("/v1/cases/P1/events", json: #"{"event": "accept", "as": "clerk"}"#, headers: stale)
+            #expect(refused.status.code == 412)
+            #expect(refused.object["code"] as? String == "precondition_failed")
+            #expect(try server.log.lastPosition() == before)
+            var current = HTTPFields()
+            current[.ifMatch] = "\"v1\""
+            let accepted = try await api.post("/v1/cases/P1/events", json: #"{"event": "accept", "as": "clerk"}"#, headers: current)
+            #expect(accepted.status.code == 200)
+            #expect(accepted.headers[.eTag] == "\"v2\"")
+        }
+    }
+
+    @Test func aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndAppendsNothing() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test { api in
+            var keyed = HTTPFields()
+            keyed[.idempotencyKey] = "open-P1-once"
+            let body = #"{"workflow": "permit-check", "case_id": "P1", "as": "applicant"}"#
+            let first = try await api.post("/v1/cases", json: body, headers: keyed)
+            #expect(first.status.code == 201)
+            let after = try server.log.lastPosition()
+            let retry = try await api.post("/v1/cases", json: body, headers: keyed)
+            #expect(retry.status.code == 201)
+            #expect(retry.object["replayed"] as? Bool == true)
+            let firstEvents = first.object["events"] as? [[String: Any]]
+            let retryEvents = retry.object["events"] as? [[String: Any]]
+            #expect(firstEvents?.map { $0["hash"] as? String } == retryEvents?.map { $0["hash"] as? String })
+            #expect(try server.log.lastPosition() == after)
+            // Without the key the same body is a second command, which the engine refuses.
+            let again = try await api.post("/v1/cases", json: body)
+            #expect(again.status.code == 422)
+            #expect(again.object["code"] as? String == "case_already_exists")
+        }
+    }
+
+    @Test func aVoteNeedsABallotTheEngineKnows() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test { api in
+            try await api.open("P1")
+            let response = try await api.post("/v1/cases/P1/votes", json: #"{"ballot": "maybe", "as": "approver"}"#)
+            #expect(response.status.code == 400)
+            #expect(response.object["code"] as? String == "invalid_parameter")
+        }
+    }
+
+    @Test func theRequestIDIsEchoedWhenSaneAndMadeOtherwise() async throws {
+        let server = try TestServer()
+        try await server.test { api in
+            var given = HTTPFields()
+            given[.requestID] = "req-42.a_b"
+            #expect(try await api.get("/healthz", token: nil, headers: given).headers[.requestID] == "req-42.a_b")
+            var insane = HTTPFields()
+            insane[.requestID] = "bad id with spaces"
+            let made = try await api.get("/healthz", token: nil, headers: insane).headers[.requestID]
+            #expect(made != nil && made != "bad id with spaces")
+            let problem = try await api.get("/v1/workflows", token: nil, headers: given)
+            #expect(problem.object["request_id"] as? String == "req-42.a_b")
+        }
+    }
+}
