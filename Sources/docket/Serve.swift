@@ -58,21 +58,19 @@ struct Serve: ParsableCommand {
             verifier: verifier)
         // The command line is synchronous; the server is not: run it on the concurrency pool and
         // wait here until it has shut down.
-        let failure = Mutex<(any Error)?>(nil)
+        let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                try await server.run { line in
-                    print(line)
-                    fflush(stdout)
-                }
+                // Written at once, unbuffered: a supervisor (or a test) waits for these lines.
+                try await server.run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             } catch {
-                failure.withLock { $0 = error }
+                outcome.failure.withLock { $0 = error }
             }
             done.signal()
         }
         done.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let error = outcome.failure.withLock({ $0 }) { throw error }
     }
 
     /// `HOST:PORT` (`[::1]:8080` for IPv6).
@@ -95,4 +93,9 @@ struct Serve: ParsableCommand {
         }
         throw UsageFailure("\(option) '\(text)' is not a duration such as 500ms, 60s, 5m or 1h (or 0)")
     }
+}
+
+/// How the server's task ended, handed back to the waiting command line.
+private final class ServeOutcome: Sendable {
+    let failure = Mutex<(any Error)?>(nil)
 }

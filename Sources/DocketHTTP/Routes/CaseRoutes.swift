@@ -56,7 +56,7 @@ struct CaseRoutes {
     let services: ServerServices
 
     func register(on router: Router<DocketRequestContext>, table: RouteTable) {
-        router.route(.post, "/v1/cases", in: table, open)
+        router.route(.post, "/v1/cases", in: table, openCase)
         router.route(.get, "/v1/cases", in: table, list)
         router.route(.get, "/v1/cases/{id}", in: table, show)
         router.route(.get, "/v1/cases/{id}/history", in: table, history)
@@ -66,7 +66,7 @@ struct CaseRoutes {
 
     // MARK: Commands
 
-    @Sendable func open(_ request: Request, context: DocketRequestContext) async throws -> Response {
+    @Sendable func openCase(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(OpenCaseBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
         let at = try body.at.map { try Times.parse($0, field: "at") }

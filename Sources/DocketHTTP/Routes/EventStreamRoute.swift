@@ -48,15 +48,16 @@ struct EventStreamRoute {
             // An SSE comment first: the client sees the stream open at once, events or not.
             try await writer.write(ByteBuffer(string: ": docket events after \(start)\n\n"))
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                let (messages, position) = try await services.blocking { [last, times] () throws -> (String, Int64) in
+                let (messages, position, seenTimes) = try await services.blocking { [last, times] () throws -> (String, Int64, [String: TimeText]) in
                     var times = times
                     let page = try services.log.events(after: last, limit: Self.pageSize)
                     var text = ""
                     for recorded in page {
                         text += try Self.message(recorded, time: Self.time(for: recorded, in: services.catalog, cache: &times))
                     }
-                    return (text, page.last?.position ?? last)
+                    return (text, page.last?.position ?? last, times)
                 }
+                times = seenTimes
                 if position > last {
                     last = position
                     quietSince = .now

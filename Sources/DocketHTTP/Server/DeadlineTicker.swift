@@ -18,16 +18,21 @@ package struct DeadlineTicker: Service {
     }
 
     package func run() async throws {
-        // Stops sleeping (and ticking) as soon as the server shuts down.
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    _ = try await tick()
-                } catch let error as any DocketError {
-                    services.logger.error("tick failed: \(error.errorCode): \(error.description)")
+        do {
+            // Stops sleeping (and ticking) as soon as the server shuts down.
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    do {
+                        _ = try await tick()
+                    } catch let error as any DocketError {
+                        // The next tick tries again: a locked or briefly unavailable log is no reason to stop serving.
+                        services.logger.error("tick failed: \(error.errorCode): \(error.description)")
+                    }
                 }
             }
+        } catch is CancellationError {
+            // Shutting down: a service that returns now is done, not failed.
         }
     }
 
