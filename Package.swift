@@ -85,6 +85,8 @@ let package = Package(
             dependencies: [
                 "DocketCore", "DocketStore", "DocketService",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `MaximumAvailableConnections`, the bound on open connections.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

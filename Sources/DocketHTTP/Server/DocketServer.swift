@@ -2,6 +2,7 @@ import DocketCore
 import DocketService
 import DocketStore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
