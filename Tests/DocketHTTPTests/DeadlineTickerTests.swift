@@ -29,7 +29,7 @@ import Testing
             try cases.open(workflowID: "timed-permit", caseID: "T\(i)", actor: "a", role: "applicant",
                            at: Timestamp.parse(iso8601: "2026-02-20T09:00:00Z"))
         }
-        func breaches() throws -> Int {
+        @Sendable func breaches() throws -> Int {
             try first.log.events(after: 0, limit: 10_000).filter { $0.event.type == .deadlineBreached }.count
         }
         try await first.test(.live) { _ in

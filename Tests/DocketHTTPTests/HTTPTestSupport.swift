@@ -76,6 +76,7 @@ struct APIClient: Sendable {
         try await client.executeRequest(uri: uri, method: .get, headers: authorized(headers, token), body: nil)
     }
 
+    @discardableResult
     func post(_ uri: String, json: String = "{}", token: String? = Tokens.clerk, contentType: String? = "application/json",
               headers: HTTPFields = [:]) async throws -> TestResponse {
         var headers = authorized(headers, token)

@@ -11,7 +11,7 @@ import Testing
         let directory = TemporaryDirectory("backup")
         let store = try SQLiteEventStore(path: directory.path("docket.sqlite"))
         try store.deploy(.workflow, id: "w", version: 1, content: "workflow: w\nversion: 1\n")
-        func opened(_ caseID: String) -> CaseEvent {
+        @Sendable func opened(_ caseID: String) -> CaseEvent {
             CaseEvent(caseID: caseID, type: .caseOpened, workflowID: "w", workflowVersion: 1, actor: "a",
                       occurredAt: Timestamp(microseconds: 1), payload: .init(to: "submitted"))
         }
