@@ -40,3 +40,15 @@ import Testing
         #expect(again.stderr.contains("already exists"))
     }
 }
+
+@Suite struct ReportOnOpenCasesTests {
+    /// The report resolves each workflow's calendar inside its read of the projection: it must not
+    /// read the store again there (GRDB forbids it; the process used to stop on a precondition).
+    @Test func aReportOnALogWithOnlyAnOpenCaseAnswers() throws {
+        let docket = DocketBench()
+        try #require(docket.docket("deploy", DocketBench.workflows).status == 0)
+        try #require(docket.docket("start", "permit-check", "--case", "O1", "--by", "a", "--as", "applicant").status == 0)
+        let report = try docket.docket("report", "--format", "json")
+        #expect(report.status == 0, "\(report.stderr)")
+    }
+}

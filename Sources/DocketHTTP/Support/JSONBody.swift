@@ -43,7 +43,7 @@ package enum JSONBody {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw HTTPProblem.invalidJSON(describe(error))
+            throw HTTPProblem.invalidJSON(describe(error, in: data))
         }
     }
 
@@ -55,18 +55,13 @@ package enum JSONBody {
 
     /// The decoding error in a sentence: where (the JSON path, or the line and column of a
     /// syntax error) and what.
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError, in data: Data) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             "$" + codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
         switch error {
         case let .dataCorrupted(context):
-            // A syntax error: the parser's own message names the line and column (or byte offset).
-            let underlying = (context.underlyingError as NSError?)
-            let reason = underlying?.userInfo[NSDebugDescriptionErrorKey] as? String ?? underlying.map { "\($0)" }
-            if context.codingPath.isEmpty {
-                return "the body is not valid JSON: \(reason ?? context.debugDescription)"
-            }
+            if context.codingPath.isEmpty { return "the body is not valid JSON" + syntaxPosition(in: data) }
             return "at \(path(context.codingPath)): \(context.debugDescription)"
         case let .keyNotFound(key, context):
             return "at \(path(context.codingPath)): the field '\(key.stringValue)' is required"
@@ -76,6 +71,25 @@ package enum JSONBody {
             return "at \(path(context.codingPath)): expected \(describe(type)), found null"
         @unknown default:
             return "the body is not the JSON expected: \(error)"
+        }
+    }
+
+    /// Where the JSON parser stopped, as ` at line L, column C: WHAT`: the decoder says only that
+    /// the data is not JSON, the parser names the byte offset.
+    private static func syntaxPosition(in data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            return ""
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let range = reason.range(of: "character "),
+                  let offset = Int(reason[range.upperBound...].prefix { $0.isNumber }), offset <= data.count
+            else { return ": \(reason)" }
+            let before = data.prefix(offset)
+            let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 - before.startIndex + 1 } ?? 0) + 1
+            let what = reason[..<range.lowerBound].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " around", with: "")
+            return " at line \(line), column \(column): \(what.lowercased())"
         }
     }
 
