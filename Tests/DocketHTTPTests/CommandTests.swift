@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import DocketCore
+import Hummingbird
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -95,6 +97,37 @@ import Testing
             #expect(made != nil && made != "bad id with spaces")
             let problem = try await api.get("/v1/workflows", token: nil, headers: given)
             #expect(problem.object["request_id"] as? String == "req-42.a_b")
+        }
+    }
+}
+
+@Suite struct ConcurrentCommandTests {
+    /// Eight clerks accept the same case at once, each with the ETag they read: exactly one
+    /// command is appended; every other one is answered 409, 412 or 422, never appended.
+    @Test func concurrentCommandsOnOneVersionAppendOnce() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test(.live) { api in
+            try await api.open("R1")
+            let port = try #require(api.port)
+            // Each on a connection of its own (the shared client's pool), so they really race.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/cases/R1/events")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(Tokens.clerk)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "If-Match", value: "\"v1\"")
+                        request.body = .bytes(ByteBuffer(string: #"{"event": "accept", "as": "clerk"}"#))
+                        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { [200, 409, 412, 422].contains($0) }, "\(statuses)")
+            #expect(try server.log.events(of: "R1").count == 2)
         }
     }
 }

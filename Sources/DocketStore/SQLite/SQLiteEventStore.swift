@@ -502,7 +502,7 @@ public final class SQLiteEventStore: EventStore {
     ///
     /// - Throws: ``StoreError/Code/readOnly``, ``StoreError/Code/locked`` and the other mapped
     ///   SQLite failures.
-    public func checkWritable() throws {
+    package func checkWritable() throws {
         try mappingErrors {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) { .rollback }
@@ -512,7 +512,7 @@ public final class SQLiteEventStore: EventStore {
 
     /// Closes the database's connections: what a server does last, once its requests are done.
     /// Any use of the store afterwards fails.
-    public func close() throws {
+    package func close() throws {
         try mappingErrors { try pool.close() }
     }
 
@@ -522,7 +522,7 @@ public final class SQLiteEventStore: EventStore {
     ///
     /// - Throws: ``StoreError/Code/invalidArgument`` when `target` already exists (a backup never
     ///   overwrites anything); the mapped SQLite failures (a full disk, a missing directory).
-    public func backup(to target: String) throws {
+    package func backup(to target: String) throws {
         guard !FileManager.default.fileExists(atPath: target) else {
             throw StoreError(.invalidArgument, "\(target) already exists: a backup never overwrites a file; choose a new name")
         }
