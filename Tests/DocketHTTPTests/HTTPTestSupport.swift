@@ -42,11 +42,11 @@ final class TestServer: Sendable {
     let server: DocketServer
 
     /// A new log at `path` (default: a new temporary file).
-    init(path: String? = nil, tickEvery: Duration? = nil, now: String = "2026-03-02T09:00:00Z") throws {
+    init(path: String? = nil, tickEvery: Duration? = nil, now: String = "2026-03-02T09:00:00Z", busyTimeout: Double = 5) throws {
         directory = TemporaryDirectory("http")
         self.path = path ?? directory.path("docket.sqlite")
         clock = ManualWallClock(Timestamp.parse(iso8601: now)!)
-        let log = try SQLiteEventStore(path: self.path, clock: clock)
+        let log = try SQLiteEventStore(path: self.path, options: .init(busyTimeout: busyTimeout), clock: clock)
         server = DocketServer(services: ServerServices(log: log, clock: clock),
                               options: ServerOptions(host: "127.0.0.1", port: 0, tickEvery: tickEvery),
                               verifier: Tokens.verifier)

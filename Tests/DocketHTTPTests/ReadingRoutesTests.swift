@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 import DocketTestSupport
 import Foundation
 import HTTPTypes
@@ -108,5 +109,30 @@ import Testing
             #expect(ready.object["status"] as? String == "ready")
             #expect(try server.log.lastPosition() == 0)
         }
+    }
+
+    /// While another connection holds the write lock past the busy timeout, the server is not
+    /// ready: 503 with the store's `locked` problem.
+    @Test func readinessIs503WhileTheLogCannotBeWritten() async throws {
+        let server = try TestServer(busyTimeout: 0.05)
+        let holder = try SQLiteEventStore(path: server.path)
+        let holding = Locked(false)
+        let release = Locked(false)
+        let thread = Thread {
+            try? holder.write { _ in
+                holding.set(true)
+                while !release.value { usleep(2_000) }
+            }
+        }
+        thread.start()
+        while !holding.value { usleep(1_000) }
+        try await server.test { api in
+            let response = try await api.get("/readyz", token: nil)
+            #expect(response.status.code == 503)
+            #expect(response.object["code"] as? String == "locked")
+            #expect(try await api.get("/healthz", token: nil).status.code == 200)
+        }
+        release.set(true)
+        while !thread.isFinished { usleep(1_000) }
     }
 }
