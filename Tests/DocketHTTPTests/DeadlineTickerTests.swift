@@ -30,7 +30,8 @@ import Testing
                            at: Timestamp.parse(iso8601: "2026-02-20T09:00:00Z"))
         }
         @Sendable func breaches() throws -> Int {
-            try first.log.events(after: 0, limit: 10_000).filter { $0.event.type == .deadlineBreached }.count
+            let log: SQLiteEventStore = first.log
+            return try log.events(after: 0, limit: 10_000).filter { $0.event.type == .deadlineBreached }.count
         }
         try await first.test(.live) { _ in
             try await second.test(.live) { _ in

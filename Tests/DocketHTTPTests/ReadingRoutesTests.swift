@@ -89,10 +89,14 @@ import Testing
         try await server.test { api in
             try await api.open("P1")
             _ = try await api.post("/v1/cases/P1/events", json: #"{"event": "approve", "as": "approver"}"#)
+            _ = try await api.post("/v1/cases/P1/events", json: #"{"event": "made-up-\#(UUIDLike.next)", "as": "clerk"}"#)
             let text = try await api.get("/metrics", token: nil).text
             #expect(text.contains(#"docket_commands_total{workflow="permit-check",event="open",outcome="ok"} 1"#))
             #expect(text.contains(#"docket_commands_total{workflow="permit-check",event="approve",outcome="refused"} 1"#))
             #expect(text.contains("docket_refusals_total"))
+            // A made-up event is counted without its name: labels stay bounded.
+            #expect(text.contains(#"docket_commands_total{workflow="permit-check",event="",outcome="refused"} 1"#))
+            #expect(!text.contains("made-up"))
             #expect(text.contains("docket_http_request_duration_seconds_bucket"))
             #expect(text.contains("docket_projection_lag_events"))
             #expect(text.contains("docket_open_cases"))
@@ -135,4 +139,9 @@ import Testing
         release.set(true)
         while !thread.isFinished { usleep(1_000) }
     }
+}
+
+/// A fresh name each time.
+enum UUIDLike {
+    static var next: String { UUID().uuidString }
 }

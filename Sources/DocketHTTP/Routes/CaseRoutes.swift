@@ -116,15 +116,14 @@ struct CaseRoutes {
         let services = self.services
         let key = request.headers[.idempotencyKey]
         if let key, key.isEmpty || key.count > 256 { throw HTTPProblem.invalidParameter("Idempotency-Key must be 1 to 256 characters") }
-        var workflowLabel = workflow ?? ""
+        var header: CaseHeader?
         var required: PreconditionedEventStore.RequiredVersion?
         if let caseID {
-            let header = try await services.blocking { try services.log.header(of: caseID) }
-            workflowLabel = header?.workflowID ?? ""
+            header = try await services.blocking { try services.log.header(of: caseID) }
             if let ifMatch = request.headers[.ifMatch], let header {
                 if let version = Self.version(ifMatch: ifMatch) {
                     guard version == header.version else {
-                        services.metrics.command(workflow: workflowLabel, event: event, outcome: .conflict)
+                        services.metrics.command(workflow: header.workflowID, event: event, outcome: .conflict)
                         throw HTTPProblem.preconditionFailed(caseID: caseID, expected: ifMatch, actual: header.version)
                     }
                     required = .init(caseID: caseID, version: version)
@@ -146,10 +145,24 @@ struct CaseRoutes {
             if status == .created { headers[.location] = "/v1/cases/\(outcome.caseID)" }
             return try Reply.json(CommandOutcomeView(outcome, context: context, now: services.clock.now()), status: status, headers: headers)
         } catch let error as any DocketError {
-            services.metrics.command(workflow: workflowLabel, event: event, outcome: .init(error.kind))
+            let labels = await Self.boundedLabels(workflow: header.map { ($0.workflowID, $0.workflowVersion) } ?? workflow.map { ($0, nil) },
+                                                  event: event, services: services)
+            services.metrics.command(workflow: labels.workflow, event: labels.event, outcome: .init(error.kind))
             if error.kind == .refused || error.kind == .forbidden { services.metrics.refusal(code: error.errorCode) }
             throw error
         }
+    }
+
+    /// The metric labels of a failed command: the workflow and event only when they are deployed
+    /// ones (`open` and `vote` always are events), so that a client sending made-up names cannot
+    /// grow the metrics without bound.
+    private static func boundedLabels(workflow: (id: String, version: Int?)?, event: String,
+                                      services: ServerServices) async -> (workflow: String, event: String) {
+        guard let workflow else { return ("", event == "open" || event == "vote" ? event : "") }
+        let definition = try? await services.blocking { try services.catalog.definition(workflow.id, version: workflow.version) }
+        guard let definition else { return ("", event == "open" || event == "vote" ? event : "") }
+        let known = event == "open" || event == "vote" || definition.transitions.contains { $0.event == event }
+        return (definition.id, known ? event : "")
     }
 
     /// The version an `If-Match` names (`"v7"`), or nil when it names none.
