@@ -131,3 +131,30 @@ import Testing
         }
     }
 }
+
+@Suite struct KeyedRetryTests {
+    /// A client whose answer was lost retries with the same key and the same (now stale)
+    /// If-Match: it gets the first answer, not 412, and nothing is appended; a different command
+    /// with that stale If-Match is still 412.
+    @Test func aKeyedRetryWithTheSameStaleIfMatchGetsTheFirstAnswer() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test { api in
+            try await api.open("K1")
+            var headers = HTTPFields()
+            headers[.ifMatch] = "\"v1\""
+            headers[.idempotencyKey] = "accept-K1"
+            let first = try await api.post("/v1/cases/K1/events", json: #"{"event": "accept", "as": "clerk"}"#, headers: headers)
+            #expect(first.status.code == 200)
+            let after = try server.log.lastPosition()
+            let retry = try await api.post("/v1/cases/K1/events", json: #"{"event": "accept", "as": "clerk"}"#, headers: headers)
+            #expect(retry.status.code == 200)
+            #expect(retry.object["replayed"] as? Bool == true)
+            #expect(try server.log.lastPosition() == after)
+            headers[.idempotencyKey] = "reject-K1"
+            let other = try await api.post("/v1/cases/K1/events", json: #"{"event": "reject", "as": "approver"}"#, headers: headers)
+            #expect(other.status.code == 412)
+            #expect(try server.log.lastPosition() == after)
+        }
+    }
+}

@@ -118,13 +118,19 @@ struct CaseRoutes {
         if let key, key.isEmpty || key.count > 256 { throw HTTPProblem.invalidParameter("Idempotency-Key must be 1 to 256 characters") }
         var header: CaseHeader?
         var required: PreconditionedEventStore.RequiredVersion?
+        // A stale If-Match on a keyed command may be the retry of a command that moved the case on:
+        // it runs (held to the stale version, so it can append nothing) to get the first answer.
+        var stale: HTTPProblem?
         if let caseID {
             header = try await services.blocking { try services.log.header(of: caseID) }
             if let ifMatch = request.headers[.ifMatch], let header {
                 if let version = Self.version(ifMatch: ifMatch) {
-                    guard version == header.version else {
-                        services.metrics.command(workflow: header.workflowID, event: event, outcome: .conflict)
-                        throw HTTPProblem.preconditionFailed(caseID: caseID, expected: ifMatch, actual: header.version)
+                    if version != header.version {
+                        stale = HTTPProblem.preconditionFailed(caseID: caseID, expected: ifMatch, actual: header.version)
+                        if key == nil, let stale {
+                            services.metrics.command(workflow: header.workflowID, event: event, outcome: .conflict)
+                            throw stale
+                        }
                     }
                     required = .init(caseID: caseID, version: version)
                 } else if ifMatch.trimmingCharacters(in: .whitespaces) != "*" {
@@ -139,12 +145,15 @@ struct CaseRoutes {
                     return (outcome, try services.catalog.context(for: outcome.definition))
                 }
             }
+            // Held to the stale version, only a replay can have succeeded; anything else is the precondition's failure.
+            if let stale, !outcome.isReplay { throw stale }
             services.metrics.command(workflow: outcome.state.workflowID, event: event, outcome: .ok)
             var headers = HTTPFields()
             headers[.eTag] = Reply.etag(version: outcome.state.version)
             if status == .created { headers[.location] = "/v1/cases/\(outcome.caseID)" }
             return try Reply.json(CommandOutcomeView(outcome, context: context, now: services.clock.now()), status: status, headers: headers)
         } catch let error as any DocketError {
+            let error: any DocketError = stale ?? error
             let labels = await Self.boundedLabels(workflow: header.map { ($0.workflowID, $0.workflowVersion) } ?? workflow.map { ($0, nil) },
                                                   event: event, services: services)
             services.metrics.command(workflow: labels.workflow, event: labels.event, outcome: .init(error.kind))
