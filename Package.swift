@@ -11,7 +11,6 @@ let package = Package(
         .library(name: "DocketAnalytics", targets: ["DocketAnalytics"]),
         .library(name: "DocketInterop", targets: ["DocketInterop"]),
         .library(name: "DocketService", targets: ["DocketService"]),
-        .library(name: "DocketHTTP", targets: ["DocketHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
