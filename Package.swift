@@ -158,6 +158,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The server's log lines, captured to check their request ids.
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
     ]
 )

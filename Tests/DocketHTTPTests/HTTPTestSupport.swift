@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 
 /// The tests' bearer-token verifier: a dictionary from token to principal.
 struct MemoryTokenVerifier: BearerTokenVerifier {
@@ -42,12 +43,13 @@ final class TestServer: Sendable {
     let server: DocketServer
 
     /// A new log at `path` (default: a new temporary file).
-    init(path: String? = nil, tickEvery: Duration? = nil, now: String = "2026-03-02T09:00:00Z", busyTimeout: Double = 5) throws {
+    init(path: String? = nil, tickEvery: Duration? = nil, now: String = "2026-03-02T09:00:00Z", busyTimeout: Double = 5,
+         logger: Logger = Logger(label: "docket.serve")) throws {
         directory = TemporaryDirectory("http")
         self.path = path ?? directory.path("docket.sqlite")
         clock = ManualWallClock(Timestamp.parse(iso8601: now)!)
         let log = try SQLiteEventStore(path: self.path, options: .init(busyTimeout: busyTimeout), clock: clock)
-        server = DocketServer(services: ServerServices(log: log, clock: clock),
+        server = DocketServer(services: ServerServices(log: log, clock: clock, logger: logger),
                               options: ServerOptions(host: "127.0.0.1", port: 0, tickEvery: tickEvery),
                               verifier: Tokens.verifier)
     }
