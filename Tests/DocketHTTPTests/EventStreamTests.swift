@@ -67,6 +67,20 @@ struct EventStreamReader {
         }
     }
 
+    /// With polling all but off, an event this server appends reaches the stream at once: the
+    /// append wakes it.
+    @Test func thisServersAppendsWakeTheStream() async throws {
+        let server = try TestServer(eventPollInterval: .seconds(60))
+        try server.deployPermitCheck()
+        try await server.test(.live) { api in
+            let reader = EventStreamReader(port: try #require(api.port))
+            let start = ContinuousClock.now
+            let ids = try await reader.ids(after: 0, until: { $0.count >= 1 }) { try await api.open("W1") }
+            #expect(ids == [1])
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
     @Test func theStreamNeedsAToken() async throws {
         let server = try TestServer()
         try await server.test(.live) { api in

@@ -147,6 +147,7 @@ struct CaseRoutes {
             }
             // Held to the stale version, only a replay can have succeeded; anything else is the precondition's failure.
             if let stale, !outcome.isReplay { throw stale }
+            if !outcome.recorded.isEmpty, !outcome.isReplay { services.appends.appended() }
             services.metrics.command(workflow: outcome.state.workflowID, event: event, outcome: .ok)
             var headers = HTTPFields()
             headers[.eTag] = Reply.etag(version: outcome.state.version)

@@ -12,12 +12,12 @@ import ServiceLifecycle
 /// `EventView` JSON of `docket history --format json` (one `data:` line per line of it). A
 /// consumer that reconnects with `Last-Event-ID` (which wins over `after`) resumes just after
 /// the last event it saw: positions are dense and never reused, so it misses nothing and sees
-/// nothing twice. The stream polls the log's last position every ``pollInterval`` (it sees
-/// other processes' appends as well as this one's), sends a comment every ``heartbeat`` so
-/// proxies keep it open, and ends when the server shuts down gracefully.
+/// nothing twice. The stream looks at the log as soon as this server appended (``AppendSignal``)
+/// and at least every `ServerServices.eventPollInterval` (other processes' appends), sends a
+/// comment every ``heartbeat`` so proxies keep it open, and ends when the server shuts down
+/// gracefully.
 struct EventStreamRoute {
     let services: ServerServices
-    static let pollInterval: Duration = .milliseconds(100)
     static let heartbeat: Duration = .seconds(15)
     static let pageSize = 256
 
@@ -45,6 +45,9 @@ struct EventStreamRoute {
             var last = start
             var times: [String: TimeText] = [:]
             var quietSince = ContinuousClock.now
+            let subscription = services.appends.subscribe(every: services.eventPollInterval)
+            defer { services.appends.unsubscribe(subscription) }
+            var wakeUps = subscription.wakeUps.makeAsyncIterator()
             // An SSE comment first: the client sees the stream open at once, events or not.
             try await writer.write(ByteBuffer(string: ": docket events after \(start)\n\n"))
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
@@ -68,7 +71,14 @@ struct EventStreamRoute {
                     quietSince = .now
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 }
-                try await Task.sleep(for: Self.pollInterval)
+                // Nil when the request's task is cancelled, or when the server starts shutting down
+                // (which ends the wake-ups at once rather than at the next poll).
+                let woken = await withGracefulShutdownHandler {
+                    await wakeUps.next() != nil
+                } onGracefulShutdown: {
+                    services.appends.unsubscribe(subscription)
+                }
+                guard woken else { break }
             }
             logger.info("event stream ended at position \(last)")
             try await writer.finish(nil)

@@ -45,6 +45,7 @@ package struct DeadlineTicker: Service {
             return outcomes.reduce(0) { $0 + $1.recorded.filter { $0.event.type == .deadlineBreached }.count }
         }
         services.metrics.breachesRecorded(recorded)
+        if recorded > 0 { services.appends.appended() }
         if recorded > 0 { services.logger.info("tick recorded \(recorded) breach(es)") }
         return recorded
     }

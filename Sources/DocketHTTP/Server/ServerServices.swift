@@ -15,8 +15,13 @@ package final class ServerServices: Sendable {
     package let metrics: ServerMetrics
     package let executor: StoreExecutor
     package let logger: Logger
+    /// Wakes the event streams on this server's appends.
+    package let appends = AppendSignal()
+    /// How often an event stream looks at the log when nothing woke it (appends of other processes).
+    package let eventPollInterval: Duration
 
-    package init(log: SQLiteEventStore, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "docket.serve")) {
+    package init(log: SQLiteEventStore, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "docket.serve"),
+                 eventPollInterval: Duration = .milliseconds(100)) {
         self.log = log
         self.catalog = WorkflowCatalog(store: PreconditionedEventStore(log))
         self.cases = CaseService(catalog: catalog, clock: clock)
@@ -24,6 +29,7 @@ package final class ServerServices: Sendable {
         self.metrics = ServerMetrics()
         self.executor = StoreExecutor()
         self.logger = logger
+        self.eventPollInterval = eventPollInterval
     }
 
     /// Runs the blocking `body` (store reads and writes) on the store's threads.
