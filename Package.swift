@@ -21,6 +21,15 @@ let package = Package(
         // 4.x: jwt-kit 5.8 requires it (the SHA-256 API the store and the service use is unchanged).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        // The HTTP server (`docket serve`). Hummingbird's swift-configuration support is not used:
+        // only its FullFoundation trait is enabled, which spares the build a package.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Hummingbird's HTTP field names and statuses (its own dependency, named for the imports).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
+        // The tests' streaming client for server-sent events (HummingbirdTesting's own dependency).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
         // `swift package generate-documentation`: the libraries' DocC catalogs, built in CI.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -82,11 +91,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // The HTTP API (`docket serve`): routes over the same services as the CLI, authentication,
+        // problem details, metrics, server-sent events of the log, lifecycle.
+        .target(
+            name: "DocketHTTP",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                // `MaximumAvailableConnections`, the bound on open connections.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+
         // The command-line interface: parse, call, print.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketAuth",
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketAuth", "DocketHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,5 +174,16 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket", "DocketTestSupport"]),
+        .testTarget(
+            name: "DocketHTTPTests",
+            dependencies: [
+                "DocketHTTP", "DocketService", "DocketStore", "DocketCore", "DocketTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The server's log lines, captured to check their request ids.
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
     ]
 )

@@ -61,9 +61,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Measure open cases' ages up to this time (default: now).", valueName: "time"))
     var now: String?
 
-    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
-        case state, department, role, transition, channel
-    }
+    typealias Breakdown = ReportBreakdown
 
     func run() throws {
         let scope = try makeScope()
@@ -75,7 +73,7 @@ struct Report: ParsableCommand {
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         switch try output.checked(csv: true) {
         case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
-        case .csv: print(ReportRendering.csv(report, by: by), terminator: "")
+        case .csv: print(ReportCSV.text(report, by: by), terminator: "")
         case .table: print(ReportRendering.table(report, by: by, calendars: calendars))
         }
     }
@@ -106,7 +104,7 @@ enum AnalyticsStore {
 
 // MARK: - Rendering
 
-/// The three renderings of a ``ProcessReport``: tables for people, JSON and CSV (seconds) for tools.
+/// The tables of a ``ProcessReport``, for people (JSON is `ReportView`, CSV `ReportCSV`, in DocketService).
 enum ReportRendering {
     /// How many open cases the table lists per section (JSON lists all).
     static let openCaseRows = 20
@@ -261,71 +259,6 @@ enum ReportRendering {
 
     private static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 
-    // MARK: CSV
-
-    /// One table: the summary per section, or the `by` breakdown; durations in seconds.
-    static func csv(_ report: ProcessReport, by: Report.Breakdown?) -> String {
-        var rows: [[String]] = []
-        let m = report.scope.measure
-        func seconds(_ value: Double?) -> String { value.map { String($0) } ?? "" }
-        func summaryCells(_ s: DurationSummary) -> [String] {
-            [String(s.count), seconds(s.mean), seconds(s.p50), seconds(s.p90), seconds(s.p95), seconds(s.max)]
-        }
-        switch by {
-        case nil:
-            let columns = ["count", "mean_s", "p50_s", "p90_s", "p95_s", "max_s"]
-            rows.append(["workflow", "version", "calendar", "time", "opened", "approved", "rejected", "other_decided", "open"]
-                        + columns.map { "approval_" + $0 } + columns.map { "decision_" + $0 })
-            for s in report.workflows {
-                let c = s.cases
-                rows.append([s.workflow, s.version.map(String.init) ?? "", s.calendar, m.rawValue, String(c.opened),
-                             String(c.approved), String(c.rejected), String(c.decided - c.approved - c.rejected), String(c.open)]
-                            + summaryCells(s.timeToApproval[m]) + summaryCells(s.timeToDecision[m]))
-            }
-        case .state?:
-            rows.append(["workflow", "version", "time", "region", "branch", "state", "stays", "total_s", "mean_s", "p50_s", "p90_s",
-                         "waiting_s", "work_s", "split_stays"])
-            for s in report.workflows {
-                for d in s.dwell {
-                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, d.region ?? "", d.branch ?? "", d.state,
-                                 String(d.summary.count), seconds(d.summary.total), seconds(d.summary.mean), seconds(d.summary.p50),
-                                 seconds(d.summary.p90), seconds(d.waiting), seconds(d.work), String(d.splitStays)])
-                }
-            }
-        case .department?, .role?:
-            let noun = by == .department ? "department" : "role"
-            rows.append(["workflow", "version", "time", "rank", noun, "total_s", "share", "stays", "mean_s"])
-            for s in report.workflows {
-                for (i, r) in (by == .department ? s.bottlenecks.departments : s.bottlenecks.roles).enumerated() {
-                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, String(i + 1), r.name ?? "",
-                                 seconds(r.total), String(r.share), String(r.stays), seconds(r.mean)])
-                }
-            }
-        case .transition?:
-            rows.append(["workflow", "version", "time", "region", "branch", "from", "to", "count", "mean_s", "median_s", "min_s",
-                         "max_s", "sum_s", "stdev_s"])
-            for s in report.workflows {
-                for t in s.transitions {
-                    let x = t.summary
-                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, t.region ?? "", t.branch ?? "", t.from, t.to,
-                                 String(x.count), seconds(x.mean), seconds(x.p50), seconds(x.min), seconds(x.max), seconds(x.total),
-                                 seconds(x.stdev)])
-                }
-            }
-        case .channel?:
-            rows.append(["workflow", "version", "time", "channel", "opened", "approved", "rejected", "open", "decided",
-                         "decision_mean_s", "decision_p50_s", "decision_p90_s"])
-            for s in report.workflows {
-                for c in s.channels {
-                    rows.append([s.workflow, s.version.map(String.init) ?? "", m.rawValue, c.channel ?? "", String(c.cases.opened),
-                                 String(c.cases.approved), String(c.cases.rejected), String(c.cases.open),
-                                 String(c.timeToDecision.count), seconds(c.timeToDecision.mean), seconds(c.timeToDecision.p50),
-                                 seconds(c.timeToDecision.p90)])
-                }
-            }
-        }
-        return rows.map { $0.map(CSVField.text).joined(separator: ",") + "\n" }.joined()
-    }
 }
 
 /// Human durations on one clock: wall-clock time in days and hours, working time in working days
@@ -363,3 +296,5 @@ struct DurationStyle {
 }
 
 extension TimeMeasure: ExpressibleByArgument {}
+
+extension ReportBreakdown: ExpressibleByArgument {}

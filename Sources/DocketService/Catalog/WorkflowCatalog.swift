@@ -33,6 +33,13 @@ public final class WorkflowCatalog: @unchecked Sendable {
             let known = Set(try store.deployments(.workflow).map(\.id)).sorted()
             throw Refusal.unknownWorkflow(id, version: version, known: known)
         }
+        return try definition(of: deployment)
+    }
+
+    /// The definition `deployment` holds, parsed once: for a caller that read the deployment
+    /// itself (and may be inside a read of the store, where the catalog must not read again).
+    package func definition(of deployment: Deployment) throws -> WorkflowDefinition {
+        let id = deployment.id
         let key = "\(id)@\(deployment.version)"
         if let cached = lock.withLock({ definitions[key] }) { return cached }
         try Self.checkIntact(deployment)

@@ -115,11 +115,13 @@ public final class CaseService: Sendable {
     public func fire(
         caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
-        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil
+        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
+        requiredVersion: Int? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
+                       requiredVersion: requiredVersion) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                     documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
@@ -132,11 +134,12 @@ public final class CaseService: Sendable {
     public func vote(
         caseID: String, ballot: Ballot, actor: String, role: String, onBehalfOf: String? = nil,
         reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0,
-        principal: Principal? = nil
+        principal: Principal? = nil, requiredVersion: Int? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "vote", caseID: caseID, event: ballot.rawValue, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, reason: reason, at: at)
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
+                       requiredVersion: requiredVersion) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = CastVote(caseID: caseID, ballot: ballot, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                    reason: reason, at: at ?? self.clock.now())
@@ -207,6 +210,7 @@ public final class CaseService: Sendable {
 
     private func run(
         caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int, principal: Principal?,
+        requiredVersion: Int? = nil,
         command makeCommand: @escaping (LoadedCase?) throws -> (Command, EngineContext)
     ) throws -> CommandOutcome {
         let idempotency = try key.map { key in
@@ -225,6 +229,9 @@ public final class CaseService: Sendable {
                                       isReplay: true, attempts: 0)
             }
             let loaded = try self.loaded(from: log.events(of: caseID))
+            if let requiredVersion, let loaded, loaded.state.version != requiredVersion {
+                throw StaleVersion(caseID: caseID, required: requiredVersion, actual: loaded.state.version)
+            }
             let (command, context) = try makeCommand(loaded)
             let events = try Engine.decide(loaded?.state, command, context)
             if events.isEmpty {
@@ -244,6 +251,20 @@ public final class CaseService: Sendable {
         var state = state
         for event in recorded { Engine.evolve(&state, event.event) }
         return state
+    }
+}
+
+/// A command given on a version of the case (an HTTP `If-Match`) found the case at another one:
+/// it changed since the caller read it, and nothing was appended.
+public struct StaleVersion: DocketError, Sendable {
+    public var caseID: String
+    public var required: Int
+    public var actual: Int
+    public var errorCode: String { "precondition_failed" }
+    public var kind: FailureKind { .conflict }
+    public var description: String {
+        "case \(caseID) is at version \(actual), not \(required): it changed since you read it; nothing was appended. "
+            + "Read it again and decide again."
     }
 }
 

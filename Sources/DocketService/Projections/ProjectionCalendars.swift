@@ -39,8 +39,12 @@ public struct ProjectionCalendars: Sendable {
                 throw ServiceError(.calendarUnreadable, "the deployed calendars do not load: \(error); deploy a corrected calendar version")
             }
         }
+        // Read here, not when a workflow is first asked for: the report asks inside its read of
+        // the projection, where reading the store again is not allowed.
+        let workflows = Dictionary(try store.deployments(.workflow).map { (WorkflowKey(id: $0.id, version: $0.version), $0) },
+                                   uniquingKeysWith: { first, _ in first })
         return ProjectionCalendars { key in
-            guard let definition = try? catalog.definition(key.id, version: key.version) else {
+            guard let deployment = workflows[key], let definition = try? catalog.definition(of: deployment) else {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (workflow not deployed)")
             }
             guard let name = definition.calendar else { return .alwaysWorking }

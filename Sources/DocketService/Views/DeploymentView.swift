@@ -1,4 +1,4 @@
-/// What `deploy` did with one file (`deploy --format json`).
+/// What `deploy` did with one file (`deploy --format json`, `POST /v1/deployments`).
 package struct DeploymentView: Encodable, Sendable {
     /// `workflow` or `calendar`.
     package var kind: String
@@ -7,6 +7,8 @@ package struct DeploymentView: Encodable, Sendable {
     package var file: String
     /// `deployed`, or `unchanged` when the same text was already deployed under that version.
     package var status: String
+    /// The one-line summary `validate` prints for the file.
+    package var summary: String
     /// For a new workflow version: the version it is compared with.
     package var previousVersion: Int?
     /// The separation-of-duties rules of the previous version this one drops.
@@ -19,6 +21,7 @@ package struct DeploymentView: Encodable, Sendable {
         version = outcome.artifact.version
         file = outcome.artifact.file.path
         status = outcome.isNew ? "deployed" : "unchanged"
+        summary = outcome.artifact.summary
         previousVersion = outcome.previousVersion
         droppedRules = outcome.droppedRules
         warnings = outcome.warnings

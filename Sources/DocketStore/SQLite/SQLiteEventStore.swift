@@ -569,6 +569,49 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    // MARK: - Readiness and backup
+
+    /// Checks that a writer could append now: takes the write lock (`BEGIN IMMEDIATE`) and
+    /// rolls back at once, writing nothing. For the server's readiness probe, which must fail
+    /// while the file is read-only, locked past the busy timeout, or gone.
+    ///
+    /// - Throws: ``StoreError/Code/readOnly``, ``StoreError/Code/locked`` and the other mapped
+    ///   SQLite failures.
+    package func checkWritable() throws {
+        try mappingErrors {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) { .rollback }
+            }
+        }
+    }
+
+    /// Closes the database's connections: what a server does last, once its requests are done.
+    /// Any use of the store afterwards fails.
+    package func close() throws {
+        try mappingErrors { try pool.close() }
+    }
+
+    /// Writes a consistent snapshot of the whole database to a new file at `target`
+    /// (`VACUUM INTO`), while other connections go on reading and appending: the copy is the
+    /// database as of one transaction, hash chain and deployments included.
+    ///
+    /// - Throws: ``StoreError/Code/invalidArgument`` when `target` already exists (a backup never
+    ///   overwrites anything); the mapped SQLite failures (a full disk, a missing directory).
+    package func backup(to target: String) throws {
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw StoreError(.invalidArgument, "\(target) already exists: a backup never overwrites a file; choose a new name")
+        }
+        do {
+            // A read transaction's snapshot, so appends by this store's writer are not held up;
+            // VACUUM cannot run inside a transaction, hence the transaction-less reader.
+            try pool.unsafeReentrantRead { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [target])
+            }
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: target, busyTimeout: options.busyTimeout)
+        }
+    }
+
     // MARK: - Errors
 
     private func mappingErrors<T>(_ body: () throws -> T) throws -> T {

@@ -20,16 +20,10 @@ enum ProjectionCatchUp {
 }
 
 extension Session {
-    /// The cases a command about open cases only (`tick`, `cases --open`) must look at: the
-    /// projection's open cases (of `workflowID`, or all), caught up first, in the order they were
-    /// opened. With millions of cases this reads the few that are open instead of every case.
-    ///
-    /// A log opened read-only cannot catch the projection up: when it is behind, every case of the
-    /// log is returned, as before there were projections.
+    /// The cases a command about open cases only (`tick`, `cases --open`) must look at
+    /// (`ProjectionUpdater.openCaseIDs(in:workflowID:catchUp:)`), caught up with a progress bar
+    /// when that is long.
     func openCaseIDs(workflowID: String? = nil) throws -> [String] {
-        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store), calendars: try ProjectionCalendars.deployed(in: store))
-        if !store.options.readOnly { try ProjectionCatchUp.run(updater) }
-        if let open = try updater.openCaseIDs(workflowID: workflowID) { return open }
-        return try store.cases(workflowID: workflowID).map(\.caseID)
+        try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
     }
 }

@@ -1,0 +1,285 @@
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// The body of `POST /v1/cases` (as `docket start`).
+struct OpenCaseBody: Decodable {
+    var workflow: String
+    var version: Int?
+    var caseID: String?
+    var by: String?
+    var role: String?
+    var onBehalfOf: String?
+    var data: [String: String]?
+    var at: String?
+
+    enum CodingKeys: String, CodingKey {
+        case workflow, version, caseID = "case_id", by, role = "as", onBehalfOf = "on_behalf_of", data, at
+    }
+}
+
+/// The body of `POST /v1/cases/{id}/events` (as `docket fire`).
+struct FireBody: Decodable {
+    var event: String
+    var by: String?
+    var role: String?
+    var onBehalfOf: String?
+    var documents: [String]?
+    var reason: String?
+    var branch: String?
+    var at: String?
+
+    enum CodingKeys: String, CodingKey {
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at
+    }
+}
+
+/// The body of `POST /v1/cases/{id}/votes` (as `docket vote`).
+struct VoteBody: Decodable {
+    var ballot: String
+    var by: String?
+    var role: String?
+    var onBehalfOf: String?
+    var reason: String?
+    var at: String?
+
+    enum CodingKeys: String, CodingKey {
+        case ballot, by, role = "as", onBehalfOf = "on_behalf_of", reason, at
+    }
+}
+
+/// Cases: open, list, show, history, fire, vote.
+struct CaseRoutes {
+    let services: ServerServices
+
+    func register(on router: Router<DocketRequestContext>, table: RouteTable) {
+        router.route(.post, "/v1/cases", in: table, openCase)
+        router.route(.get, "/v1/cases", in: table, list)
+        router.route(.get, "/v1/cases/{id}", in: table, show)
+        router.route(.get, "/v1/cases/{id}/history", in: table, history)
+        router.route(.post, "/v1/cases/{id}/events", in: table, fire)
+        router.route(.post, "/v1/cases/{id}/votes", in: table, vote)
+    }
+
+    // MARK: Commands
+
+    @Sendable func openCase(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(OpenCaseBody.self, from: request)
+        let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
+        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let cases = services.cases
+        return try await command(request, caseID: nil, workflow: body.workflow, event: "open", status: .created) { key, _ in
+            try cases.open(workflowID: body.workflow, version: body.version, caseID: body.caseID, actor: actor.actor, role: actor.role,
+                           onBehalfOf: actor.onBehalfOf, data: body.data ?? [:], at: at, idempotencyKey: key,
+                           principal: context.principal)
+        }
+    }
+
+    @Sendable func fire(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let caseID = try context.parameters.require("id")
+        let body = try await JSONBody.decode(FireBody.self, from: request)
+        let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
+        let role = try actor.requiredRole()
+        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let cases = services.cases
+        return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
+            try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
+                           documents: body.documents ?? [], reason: body.reason, branch: body.branch, at: at, idempotencyKey: key,
+                           principal: context.principal, requiredVersion: required)
+        }
+    }
+
+    @Sendable func vote(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let caseID = try context.parameters.require("id")
+        let body = try await JSONBody.decode(VoteBody.self, from: request)
+        guard let ballot = Ballot(rawValue: body.ballot) else {
+            throw HTTPProblem.invalidParameter("ballot '\(body.ballot)' is neither approve nor reject")
+        }
+        let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
+        let role = try actor.requiredRole()
+        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let cases = services.cases
+        return try await command(request, caseID: caseID, workflow: nil, event: "vote") { key, required in
+            try cases.vote(caseID: caseID, ballot: ballot, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
+                           reason: body.reason, at: at, idempotencyKey: key, principal: context.principal, requiredVersion: required)
+        }
+    }
+
+    /// Runs one command: `If-Match` checked first and again under the write lock, where the
+    /// command is decided (`CaseService`'s `requiredVersion`), `Idempotency-Key` passed as the
+    /// command's key, the outcome counted, and the case after it answered with its ETag.
+    private func command(
+        _ request: Request, caseID: String?, workflow: String?, event: String, status: HTTPResponse.Status = .ok,
+        _ run: @escaping @Sendable (_ idempotencyKey: String?, _ requiredVersion: Int?) throws -> CommandOutcome
+    ) async throws -> Response {
+        let services = self.services
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.count > 256 { throw HTTPProblem.invalidParameter("Idempotency-Key must be 1 to 256 characters") }
+        var header: CaseHeader?
+        var required: Int?
+        // A stale If-Match on a keyed command may be the retry of a command that moved the case on:
+        // it runs (held to the stale version, so it can append nothing) to get the first answer.
+        var stale: HTTPProblem?
+        if let caseID {
+            header = try await services.blocking { try services.log.header(of: caseID) }
+            if let ifMatch = request.headers[.ifMatch], let header {
+                if let version = Self.version(ifMatch: ifMatch) {
+                    if version != header.version {
+                        stale = HTTPProblem.preconditionFailed(caseID: caseID, expected: ifMatch, actual: header.version)
+                        if key == nil, let stale {
+                            services.metrics.command(workflow: header.workflowID, event: event, outcome: .conflict)
+                            throw stale
+                        }
+                    }
+                    required = version
+                } else if ifMatch.trimmingCharacters(in: .whitespaces) != "*" {
+                    throw HTTPProblem.preconditionFailed(caseID: caseID, expected: ifMatch, actual: header.version)
+                }
+            }
+        }
+        do {
+            let required = required
+            let (outcome, context) = try await services.blocking {
+                let outcome = try run(key, required)
+                return (outcome, try services.catalog.context(for: outcome.definition))
+            }
+            // Held to the stale version, only a replay can have succeeded; anything else is the precondition's failure.
+            if let stale, !outcome.isReplay { throw stale }
+            if !outcome.recorded.isEmpty, !outcome.isReplay { services.appends.appended() }
+            services.metrics.command(workflow: outcome.state.workflowID, event: event, outcome: .ok)
+            var headers = HTTPFields()
+            headers[.eTag] = Reply.etag(version: outcome.state.version)
+            if status == .created { headers[.location] = "/v1/cases/\(outcome.caseID)" }
+            return try Reply.json(CommandOutcomeView(outcome, context: context, now: services.clock.now()), status: status, headers: headers)
+        } catch let error as any DocketError {
+            var error: any DocketError = stale ?? error
+            if let staleVersion = error as? StaleVersion {
+                error = HTTPProblem.preconditionFailed(caseID: staleVersion.caseID, expected: "\"v\(staleVersion.required)\"",
+                                                       actual: staleVersion.actual)
+            }
+            let labels = await Self.boundedLabels(workflow: header.map { ($0.workflowID, $0.workflowVersion) } ?? workflow.map { ($0, nil) },
+                                                  event: event, services: services)
+            services.metrics.command(workflow: labels.workflow, event: labels.event, outcome: .init(error.kind))
+            if error.kind == .refused || error.kind == .forbidden { services.metrics.refusal(code: error.errorCode) }
+            throw error
+        }
+    }
+
+    /// The metric labels of a failed command: the workflow and event only when they are deployed
+    /// ones (`open` and `vote` always are events), so that a client sending made-up names cannot
+    /// grow the metrics without bound.
+    private static func boundedLabels(workflow: (id: String, version: Int?)?, event: String,
+                                      services: ServerServices) async -> (workflow: String, event: String) {
+        guard let workflow else { return ("", event == "open" || event == "vote" ? event : "") }
+        let definition = try? await services.blocking { try services.catalog.definition(workflow.id, version: workflow.version) }
+        guard let definition else { return ("", event == "open" || event == "vote" ? event : "") }
+        let known = event == "open" || event == "vote" || definition.transitions.contains { $0.event == event }
+        return (definition.id, known ? event : "")
+    }
+
+    /// The version an `If-Match` names (`"v7"`), or nil when it names none.
+    static func version(ifMatch: String) -> Int? {
+        let tag = ifMatch.trimmingCharacters(in: .whitespaces)
+        guard tag.hasPrefix("\"v"), tag.hasSuffix("\""), tag.count > 3 else { return nil }
+        return Int(tag.dropFirst(2).dropLast())
+    }
+
+    // MARK: Reading
+
+    @Sendable func show(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let caseID = try context.parameters.require("id")
+        let services = self.services
+        let view = try await services.blocking {
+            let loaded = try services.cases.load(caseID)
+            return CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: services.clock.now())
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = Reply.etag(version: view.version)
+        return try Reply.json(view, headers: headers)
+    }
+
+    @Sendable func history(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let caseID = try context.parameters.require("id")
+        let services = self.services
+        let (events, version) = try await services.blocking {
+            let loaded = try services.cases.load(caseID)
+            let time = TimeText(calendar: loaded.context.calendar)
+            return (loaded.events.map { EventView($0, time: time) }, loaded.state.version)
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = Reply.etag(version: version)
+        return try Reply.json(events, headers: headers)
+    }
+
+    /// The default and largest page of `GET /v1/cases`.
+    static let defaultPage = 50, largestPage = 500
+
+    /// `GET /v1/cases`: the filters of `docket cases` (workflow, state, open, overdue, now) and
+    /// the applicant (who opened the case, or whom it was opened for), a page at a time in the
+    /// order the cases were opened. The cursor is the log position of the last case's opening
+    /// event, so a page never repeats or skips a case however many are opened meanwhile.
+    @Sendable func list(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let query = Query(request: request)
+        let workflow = query.string("workflow"), state = query.string("state"), applicant = query.string("applicant")
+        let open = try query.bool("open"), overdue = try query.bool("overdue")
+        let limit = try query.int("limit", in: 1...Self.largestPage) ?? Self.defaultPage
+        let after = try query.string("after").map(Self.position(cursor:)) ?? 0
+        let services = self.services
+        let now = try query.time("now") ?? services.clock.now()
+        let page = try await services.blocking {
+            try Self.checkFilters(services.catalog, workflow: workflow, state: state)
+            let caseIDs = open || overdue
+                ? try ProjectionUpdater.openCaseIDs(in: services.log, workflowID: workflow)
+                : try services.log.cases(workflowID: workflow).map(\.caseID)
+            var rows: [CaseSummaryView] = []
+            var lastPosition: Int64 = 0
+            var more = false
+            for caseID in caseIDs {
+                let loaded = try services.cases.load(caseID)
+                guard let opening = loaded.events.first, opening.position > after else { continue }
+                let s = loaded.state
+                if open, s.isClosed { continue }
+                if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
+                if let applicant, (opening.event.onBehalfOf ?? opening.event.actor) != applicant { continue }
+                let late = s.deadlines(in: loaded.context).filter { $0.isOverdue(at: now) }
+                if overdue, late.isEmpty { continue }
+                if rows.count == limit {
+                    more = true
+                    break
+                }
+                rows.append(CaseSummaryView(state: s, time: TimeText(calendar: loaded.context.calendar), overdue: !late.isEmpty,
+                                            overdueSince: late.compactMap(\.dueAt).min()))
+                lastPosition = opening.position
+            }
+            return CasePageView(cases: rows, next: more ? Self.cursor(position: lastPosition) : nil)
+        }
+        return try Reply.json(page)
+    }
+
+    /// A mistyped workflow or state would select nothing and read as "no cases": refused, as
+    /// `docket cases` refuses it.
+    private static func checkFilters(_ catalog: WorkflowCatalog, workflow: String?, state: String?) throws {
+        if let workflow { _ = try catalog.definition(workflow) }
+        guard let state else { return }
+        let names = try catalog.deployedDefinitions(of: workflow).reduce(into: Set<String>()) { $0.formUnion($1.stateNames) }
+        guard names.contains(state) else {
+            throw HTTPProblem.invalidParameter("no state '\(state)' in \(workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"); states: \(names.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// An opaque page cursor for a log position.
+    static func cursor(position: Int64) -> String {
+        Data("p\(position)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+    }
+
+    static func position(cursor: String) throws -> Int64 {
+        let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
+        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("p"),
+              let position = Int64(text.dropFirst()), position >= 0
+        else { throw HTTPProblem.invalidParameter("after=\(cursor) is not a cursor this server gave (use the 'next' of a page)") }
+        return position
+    }
+}

@@ -1,0 +1,59 @@
+import DocketAnalytics
+import DocketCore
+import DocketService
+import DocketStore
+import Hummingbird
+import HTTPTypes
+
+/// Reports and integrity: `docket report` and `docket verify` over HTTP.
+struct ReportRoutes {
+    let services: ServerServices
+
+    func register(on router: Router<DocketRequestContext>, table: RouteTable) {
+        router.route(.get, "/v1/reports/process", in: table, process)
+        router.route(.post, "/v1/verify", in: table, verify)
+    }
+
+    /// `GET /v1/reports/process`: the process report of `docket report`, with its filters as
+    /// query parameters (`workflow`, `version`, `from`, `to`, `department`, `role`,
+    /// `on_behalf_of`, `channel`, `time`, `now`, and `by` for CSV). JSON by default; CSV with
+    /// `Accept: text/csv` or `format=csv`. The projection is brought up to date first.
+    @Sendable func process(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let query = Query(request: request)
+        let version = try query.int("version", in: 1...Int.max)
+        let by = try query.choice("by", ReportBreakdown.self)
+        let measure = try query.choice("time", TimeMeasure.self) ?? .working
+        let csv: Bool
+        switch query.string("format") {
+        case "csv"?: csv = true
+        case "json"?: csv = false
+        case nil: csv = (request.headers[.accept] ?? "").contains("text/csv")
+        case let other?: throw HTTPProblem.invalidParameter("format=\(other) is neither json nor csv")
+        }
+        let scope = ReportScope(
+            workflowID: query.string("workflow"), version: version, from: try query.time("from"), to: try query.time("to"),
+            department: query.string("department"), role: query.string("role"), onBehalfOf: query.string("on_behalf_of"),
+            channel: query.string("channel"), measure: measure, asOf: try query.time("now") ?? services.clock.now())
+        if let from = scope.from, let to = scope.to, to <= from { throw HTTPProblem.invalidParameter("to must be after from") }
+        let services = self.services
+        let response = try await services.blocking { () throws -> Response in
+            if let workflow = scope.workflowID { _ = try services.catalog.definition(workflow) }
+            let calendars = try ProjectionCalendars.deployed(in: services.log)
+            let projections = SQLiteProjectionStore(log: services.log)
+            _ = try ProjectionUpdater(projections, calendars: calendars).catchUp()
+            let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
+            if csv { return Reply.text(ReportCSV.text(report, by: by), contentType: "text/csv; charset=utf-8") }
+            return try Reply.json(ReportView(report, calendars: calendars))
+        }
+        return response
+    }
+
+    /// `POST /v1/verify` (as `docket verify`): 200 with `ok: false` and the problems when the log
+    /// was changed behind Docket's back; the check itself succeeded.
+    @Sendable func verify(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let services = self.services
+        let report = try await services.blocking { try services.log.verify() }
+        if !report.isOK { context.logger.warning("verify found \(report.problems.count) problem(s)") }
+        return try Reply.json(VerifyView(report))
+    }
+}

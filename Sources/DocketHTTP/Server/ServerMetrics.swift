@@ -1,0 +1,72 @@
+import DocketCore
+import Prometheus
+
+/// The server's Prometheus metrics, on a registry of its own (two servers in one test process
+/// never share counts). Every metric is made once, here, and named by Prometheus's conventions.
+package final class ServerMetrics: Sendable {
+    package let registry = PrometheusCollectorRegistry()
+
+    /// What a command's outcome counts as in `docket_commands_total`.
+    package enum Outcome: String, Sendable {
+        case ok, refused, conflict, unavailable
+
+        package init(_ kind: FailureKind) {
+            switch kind {
+            case .conflict: self = .conflict
+            case .unavailable: self = .unavailable
+            case .invalidInput, .notFound, .unauthenticated, .forbidden, .refused: self = .refused
+            }
+        }
+    }
+
+    private let breaches: Counter
+    private let projectionLag: Gauge
+    private let openCases: Gauge
+
+    private static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "docket", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    private static var commands: MetricNameDescriptor { name("commands", unit: "total", help: "Commands run through the API, by workflow, event and outcome.") }
+    private static var refusals: MetricNameDescriptor { name("refusals", unit: "total", help: "Commands refused, by error code.") }
+    private static var latency: MetricNameDescriptor { name("http_request_duration", unit: "seconds", help: "Request latency, from the first middleware to the response head.") }
+    private static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    package init() {
+        breaches = registry.makeCounter(descriptor: Self.name("breaches_recorded", unit: "total", help: "Deadline breaches this server's ticks recorded."))
+        projectionLag = registry.makeGauge(descriptor: Self.name("projection_lag", unit: "events", help: "Events of the log the analytics projection has not folded yet."))
+        openCases = registry.makeGauge(descriptor: Self.name("open_cases", unit: "", help: "Open cases, as of the analytics projection."))
+    }
+
+    /// One command (open, fire, vote) and how it ended.
+    package func command(workflow: String, event: String, outcome: Outcome) {
+        registry.makeCounter(descriptor: Self.commands,
+                             labels: [("workflow", workflow), ("event", event), ("outcome", outcome.rawValue)]).increment()
+    }
+
+    /// A command the engine or a rule refused, by its error code.
+    package func refusal(code: String) {
+        registry.makeCounter(descriptor: Self.refusals, labels: [("code", code)]).increment()
+    }
+
+    /// One request served, with its route (the template, never the raw path: bounded labels).
+    package func request(method: String, route: String, status: Int, seconds: Double) {
+        registry.makeDurationHistogram(
+            descriptor: Self.latency, labels: [("method", method), ("route", route), ("status", String(status))],
+            buckets: Self.latencyBuckets
+        ).recordNanoseconds(Int64(seconds * 1_000_000_000))
+    }
+
+    package func breachesRecorded(_ count: Int) {
+        if count > 0 { breaches.increment(by: Int64(count)) }
+    }
+
+    package func setProjectionLag(_ events: Int64) { projectionLag.set(to: Double(events)) }
+    package func setOpenCases(_ count: Int) { openCases.set(to: Double(count)) }
+
+    /// The exposition text of every metric.
+    package func text() -> String { registry.emitToString() }
+}
