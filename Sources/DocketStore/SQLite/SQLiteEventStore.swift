@@ -311,7 +311,7 @@ public final class SQLiteEventStore: EventStore {
         let statement = try db.cachedStatement(sql: """
             SELECT o.case_id, o.workflow_id, o.workflow_version,
                    (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
-            FROM events o WHERE o.version = 1 \(sql)
+            FROM events o WHERE o.version = 1 AND o.case_id NOT LIKE '@%' \(sql)
             """)
         return try Row.fetchAll(statement, arguments: arguments).map { row in
             CaseHeader(
