@@ -27,7 +27,7 @@ import Testing
 
         """
 
-    static func load(_ text: String = small) throws -> Directory { try DirectoryLoader.load(text: text, file: "d.yaml") }
+    static func load(_ text: String = small) throws(FileProblems) -> Directory { try DirectoryLoader.load(text: text, file: "d.yaml") }
 
     func problems(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
         do {

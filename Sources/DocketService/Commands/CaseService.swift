@@ -92,6 +92,10 @@ public final class CaseService: Sendable {
         let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
                                       actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
         let caseID = caseID ?? newCaseID()
+        // Ids starting with `@` are the log's own streams (a directory's changes), never a case.
+        guard !CaseID.isReserved(caseID) else {
+            throw ServiceError(.invalidArgument, "case id '\(caseID)' starts with '@', which is reserved for the log's own streams; choose another id")
+        }
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).

@@ -19,7 +19,7 @@ public final class SQLiteAccessLog: AccessLog, Sendable {
         let id = try log.write { db in
             try db.execute(
                 sql: "INSERT INTO access_log (at, principal, action, case_id, request_id) VALUES (?, ?, ?, ?, ?)",
-                arguments: [now.microseconds, principal.recorded, action, caseID, requestID])
+                arguments: StatementArguments([now.microseconds, principal.recorded, action, caseID, requestID] as [(any DatabaseValueConvertible)?]))
             return db.lastInsertedRowID
         }
         return AccessRecord(id: id, at: now, principal: principal.recorded, action: action, caseID: caseID, requestID: requestID)
@@ -28,11 +28,18 @@ public final class SQLiteAccessLog: AccessLog, Sendable {
     public func records(caseID: String?, limit: Int) throws -> [AccessRecord] {
         try log.read { db in
             let filter = caseID == nil ? "" : "WHERE case_id = ?"
-            var arguments: StatementArguments = caseID.map { [$0] } ?? []
+            var arguments = StatementArguments()
+            if let caseID { arguments += [caseID] }
             arguments += [max(0, limit)]
             return try Row.fetchAll(db, sql: "SELECT id, at, principal, action, case_id, request_id FROM access_log \(filter) ORDER BY id LIMIT ?",
-                                    arguments: arguments).map { row in
-                AccessRecord(id: row[0], at: Timestamp(microseconds: row[1]), principal: row[2], action: row[3], caseID: row[4], requestID: row[5])
+                                    arguments: arguments).map { row -> AccessRecord in
+                let id: Int64 = row[0]
+                let at: Int64 = row[1]
+                let principal: String = row[2]
+                let action: String = row[3]
+                let caseID: String? = row[4]
+                let requestID: String? = row[5]
+                return AccessRecord(id: id, at: Timestamp(microseconds: at), principal: principal, action: action, caseID: caseID, requestID: requestID)
             }
         }
     }

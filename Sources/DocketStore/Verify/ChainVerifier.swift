@@ -135,7 +135,7 @@ struct ChainVerifier {
             }
         }.map(\.element)
         return VerifyReport(
-            eventCount: eventCount, caseCount: cases.keys.count { !CaseID.isReserved($0) }, deploymentCount: deploymentCount,
+            eventCount: eventCount, caseCount: cases.keys.filter { !CaseID.isReserved($0) }.count, deploymentCount: deploymentCount,
             headPosition: lastPosition, headHash: previousHash, problems: ordered,
             problemsTruncated: problemsTruncated)
     }

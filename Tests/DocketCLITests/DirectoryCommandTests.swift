@@ -1,0 +1,78 @@
+import DocketTestSupport
+import Foundation
+import Testing
+
+/// `docket directory` and authorization through the real binary: deploying the shipped
+/// directory, changes through the log, refusals with nothing appended, and reports that a log
+/// with directory events still gives.
+@Suite struct DirectoryCommandTests {
+    static let directory = Repository.shandongDirectory
+
+    func deployed() throws -> DocketBench {
+        let docket = DocketBench()
+        try #require(docket.docket("deploy", DocketBench.workflows).status == 0)
+        try docket.ok("deploy", Self.directory)
+        return docket
+    }
+
+    @Test func deployTellsADirectoryFromAWorkflowAndValidateChecksIt() throws {
+        let docket = DocketBench()
+        let result = try docket.ok("deploy", Self.directory)
+        #expect(result.stdout.hasPrefix("deployed directory shandong v1"))
+        let bad = docket.file("bad.yaml", try String(contentsOfFile: Self.directory, encoding: .utf8)
+            .replacingOccurrences(of: "role: clerk,     scope: rizhao", with: "role: clerk,     scope: rizao"))
+        let refused = try docket.docket("validate", bad)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.yaml:46:") && refused.stderr.contains("unknown unit 'rizao'; did you mean 'rizhao'?"))
+    }
+
+    @Test func whoAnswersFromTheFileAndFromTheLogWithWhoGrantedIt() throws {
+        let docket = try deployed()
+        let before = try docket.ok("directory", "who", "--role", "approver", "--scope", "rizhao.licensing", "--on", "2020-02-12")
+        #expect(before.stdout.contains("wang.fang") && before.stdout.contains("zhou.qiang") && before.stdout.contains("file v1"))
+        #expect(!before.stdout.contains("li.wei"))
+        let granted = try docket.ok("directory", "grant", "li.wei", "--role", "approver", "--scope", "rizhao",
+                                    "--from", "2020-02-01", "--until", "2020-02-29", "--by", "zhang.min")
+        #expect(granted.stdout.hasPrefix("role_granted #"))
+        let json = try docket.ok("directory", "who", "--role", "approver", "--scope", "rizhao", "--on", "2020-02-12", "--format", "json")
+        let view = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let holders = try #require(view["holders"] as? [[String: Any]])
+        let liWei = try #require(holders.first { $0["person"] as? String == "li.wei" })
+        #expect(liWei["granted_by"] as? String == "zhang.min")
+        #expect(liWei["position"] is Int)
+        let later = try docket.ok("directory", "who", "--role", "approver", "--scope", "rizhao", "--on", "2020-07-01")
+        #expect(later.stdout.contains("wang.fang") && !later.stdout.contains("li.wei") && !later.stdout.contains("zhou.qiang"))
+    }
+
+    @Test func aChangeByAPersonWithoutDirectoryAdminIsRefusedAndNothingAppended() throws {
+        let docket = try deployed()
+        let events = try docket.eventCount()
+        let refused = try docket.docket("directory", "grant", "li.wei", "--role", "approver", "--scope", "rizhao", "--by", "li.wei")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("li.wei holds no directory_admin role in scope rizhao on "))
+        #expect(try docket.eventCount() == events)
+        let revoke = try docket.docket("directory", "revoke", "li.wei", "--role", "approver", "--scope", "rizhao", "--by", "zhang.min")
+        #expect(revoke.status == 1)  // nothing to revoke
+        try docket.ok("directory", "leave", "li.wei", "--on", "2020-03-01", "--by", "zhang.min")
+        let show = try docket.ok("directory", "show", "--on", "2020-03-01", "--format", "json")
+        #expect(!show.stdout.contains("\"person\" : \"li.wei\""))
+        #expect(try docket.eventCount() == events + 1)
+    }
+
+    @Test func deployingOnceADirectoryIsDeployedNeedsADeployer() throws {
+        let docket = try deployed()
+        let refused = try docket.docket("deploy", DocketBench.workflows)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--by PERSON"))
+        #expect(try docket.docket("deploy", "--by", "li.wei", DocketBench.workflows).status == 1)
+        try docket.ok("deploy", "--by", "zhang.min", DocketBench.workflows)
+    }
+
+    @Test func caseIdsStartingWithAnAtSignAreRefused() throws {
+        let docket = DocketBench()
+        try docket.ok("deploy", DocketBench.workflows)
+        let refused = try docket.docket("start", "permit-check", "--case", "@directory:shandong", "--by", "ma.lin", "--as", "applicant")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("reserved"))
+    }
+}
