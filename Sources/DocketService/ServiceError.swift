@@ -26,6 +26,10 @@ public struct ServiceError: DocketError, CodedError, Hashable, Sendable {
         case calendarUnreadable = "calendar_unreadable"
         /// A persisted open-case progress row cannot be read back; `docket replay` rebuilds it.
         case progressUnreadable = "progress_unreadable"
+        /// A file an option names (a key, a heads file) is not there.
+        case fileNotFound = "file_not_found"
+        /// A file could not be written (a key, a heads file).
+        case unwritableFile = "unwritable_file"
     }
 
     public var code: Code
@@ -39,6 +43,8 @@ public struct ServiceError: DocketError, CodedError, Hashable, Sendable {
     public var kind: FailureKind {
         switch code {
         case .unreadableFile, .unknownArtifact, .unknownCalendar, .invalidArgument: .invalidInput
+        case .fileNotFound: .notFound
+        case .unwritableFile: .unavailable
         case .caseExists: .refused
         case .retriesExhausted: .conflict
         // The database holds something this binary cannot use: not the user's input.

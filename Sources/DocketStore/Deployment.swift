@@ -1,11 +1,23 @@
 import DocketCore
 
-/// What can be deployed into a store: workflow definitions and business calendars.
+/// What can be deployed into a store: workflow definitions, business calendars and the directory
+/// of people and roles.
 public enum ArtifactKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// A workflow definition (YAML or JSON), keyed by workflow id and version.
     case workflow
     /// A business calendar, keyed by name and version.
     case calendar
+    /// The directory of people, units and the roles they hold, keyed by name and version.
+    case directory
+
+    /// How a person calls it in a message.
+    public var noun: String {
+        switch self {
+        case .workflow: "workflow"
+        case .calendar: "calendar"
+        case .directory: "directory"
+        }
+    }
 }
 
 /// A deployed definition or calendar: its exact text, as deployed, and the SHA-256 of it.
@@ -50,7 +62,7 @@ public struct DeployResult: Hashable, Sendable, Codable {
 
 extension StoreError {
     static func definitionChanged(_ kind: ArtifactKind, id: String, version: Int, deployedHash: String) -> StoreError {
-        let what = kind == .workflow ? "workflow '\(id)'" : "calendar '\(id)'"
+        let what = "\(kind.noun) '\(id)'"
         return StoreError(
             .definitionChanged,
             "\(what) version \(version) is already deployed with different content (sha256 \(deployedHash.prefix(12))...); "

@@ -31,8 +31,11 @@ public protocol EventStore: Sendable {
     ///   ``StoreError/Code/idempotencyKeyReused`` when the key was used for another command;
     ///   ``StoreError/Code/invalidEvent`` when an event names another case, or a workflow other
     ///   than the one the case is pinned to. Nothing is appended when it throws.
+    ///
+    /// `principal` (who was authenticated when the command was given) is recorded on every event.
     @discardableResult
-    func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult
+    func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?,
+                principal: Principal?) throws -> AppendResult
 
     /// Appends several cases' events in one transaction (import, simulate): all of the batch or
     /// none of it. The same case may appear several times, each entry expecting the version the
@@ -82,6 +85,15 @@ public protocol EventStore: Sendable {
     /// Every deployment of `kind`, by id then version.
     func deployments(_ kind: ArtifactKind) throws -> [Deployment]
 
+    // MARK: Signed heads
+
+    /// Keeps a copy of a head signed for this log (`signed_heads`). The copy that proves
+    /// anything is the one exported off the machine; this one tells an operator what was signed.
+    func recordSignedHead(_ head: SignedHead) throws
+
+    /// The heads recorded with ``recordSignedHead(_:)``, by position.
+    func signedHeads() throws -> [SignedHead]
+
     // MARK: Projection checkpoints
 
     /// The last position projection `name` has applied (0 when it never ran).
@@ -101,10 +113,16 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
-    /// Appends without an idempotency key.
+    /// Appends without an idempotency key or a principal.
     @discardableResult
     public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int) throws -> AppendResult {
-        try append(events, to: caseID, expectedVersion: expectedVersion, idempotency: nil)
+        try append(events, to: caseID, expectedVersion: expectedVersion, idempotency: nil, principal: nil)
+    }
+
+    /// Appends with an idempotency key and no principal.
+    @discardableResult
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
+        try append(events, to: caseID, expectedVersion: expectedVersion, idempotency: idempotency, principal: nil)
     }
 
     /// All cases, in the order they were opened.

@@ -20,14 +20,19 @@ public struct RecordedEvent: Hashable, Sendable, Codable {
     public var hash: String
     /// The event as the engine produced it.
     public var event: CaseEvent
+    /// Who was authenticated when the event was recorded; nil for events recorded before Docket
+    /// recorded principals (encoding 1) or by a library caller that named none.
+    public var principal: Principal?
 
-    public init(position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, hash: String, event: CaseEvent) {
+    public init(position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, hash: String, event: CaseEvent,
+                principal: Principal? = nil) {
         self.position = position
         self.version = version
         self.recordedAt = recordedAt
         self.prevHash = prevHash
         self.hash = hash
         self.event = event
+        self.principal = principal
     }
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<CaseEvent, Value>) -> Value {
@@ -83,18 +88,22 @@ public struct IdempotencyKey: Hashable, Sendable, Codable {
 }
 
 /// One case's share of an append: the events, the version the writer expects the case to be at
-/// (0 for a new case), and an optional idempotency key.
+/// (0 for a new case), an optional idempotency key, and the principal who gave the command.
 public struct CaseAppend: Hashable, Sendable {
     public var caseID: String
     public var expectedVersion: Int
     public var events: [CaseEvent]
     public var idempotency: IdempotencyKey?
+    /// Who was authenticated when the command was given: recorded on every event of the append.
+    public var principal: Principal?
 
-    public init(caseID: String, expectedVersion: Int, events: [CaseEvent], idempotency: IdempotencyKey? = nil) {
+    public init(caseID: String, expectedVersion: Int, events: [CaseEvent], idempotency: IdempotencyKey? = nil,
+                principal: Principal? = nil) {
         self.caseID = caseID
         self.expectedVersion = expectedVersion
         self.events = events
         self.idempotency = idempotency
+        self.principal = principal
     }
 }
 

@@ -57,7 +57,8 @@ struct Demo: ParsableCommand {
 
         section("5. A month of cases: \(cases) simulated through the real engine and store")
         let ids = ["remote-video-inspection", "tolerant-acceptance", "joint-verification", "expert-review"]
-        let plan = SimulationPlan(workflows: ids, cases: cases, seed: seed)
+        var plan = SimulationPlan(workflows: ids, cases: cases, seed: seed)
+        plan.principal = Operator.principal
         let simulationStart = Date()
         let summary = try PopulationSimulator(catalog: session.catalog).run(plan)
         let simulationSeconds = Date().timeIntervalSince(simulationStart)

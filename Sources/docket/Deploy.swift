@@ -24,7 +24,7 @@ struct Deploy: ParsableCommand {
     func run() throws {
         let session = try Session(store)
         let artifacts = try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
-        for outcome in try Deployer(catalog: session.catalog).deploy(artifacts, principal: .operatorOfThisProcess, by: by) {
+        for outcome in try Deployer(catalog: session.catalog).deploy(artifacts, principal: Operator.principal, by: by) {
             let what = outcome.artifact.file.kind.rawValue
             print("\(outcome.isNew ? "deployed" : "unchanged") \(what) \(outcome.artifact.id) v\(outcome.artifact.version)  (\(outcome.artifact.file.path))")
         }

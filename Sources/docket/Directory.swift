@@ -157,7 +157,7 @@ struct DirectoryGrant: ParsableCommand {
             person: person, role: role, scope: scope,
             from: try from.map { try DirectoryCommand.parseDate($0, option: "--from") },
             until: try until.map { try DirectoryCommand.parseDate($0, option: "--until") })
-        print(DirectoryCommand.recorded(try session.directories.change(change, principal: .operatorOfThisProcess, by: administrator.by)))
+        print(DirectoryCommand.recorded(try session.directories.change(change, principal: Operator.principal, by: administrator.by)))
     }
 }
 
@@ -185,7 +185,7 @@ struct DirectoryRevoke: ParsableCommand {
         let state = try DirectoryCommand.inForce(session)
         let change = DirectoryChange.revoke(person: person, role: role, scope: scope,
                                             from: try DirectoryCommand.date(from, in: state, option: "--from"))
-        print(DirectoryCommand.recorded(try session.directories.change(change, principal: .operatorOfThisProcess, by: administrator.by)))
+        print(DirectoryCommand.recorded(try session.directories.change(change, principal: Operator.principal, by: administrator.by)))
     }
 }
 
@@ -206,7 +206,7 @@ struct DirectoryLeave: ParsableCommand {
         let session = try Session(store, create: false)
         let state = try DirectoryCommand.inForce(session)
         let change = DirectoryChange.leave(person: person, on: try DirectoryCommand.date(on, in: state))
-        print(DirectoryCommand.recorded(try session.directories.change(change, principal: .operatorOfThisProcess, by: administrator.by)))
+        print(DirectoryCommand.recorded(try session.directories.change(change, principal: Operator.principal, by: administrator.by)))
     }
 }
 
@@ -235,6 +235,6 @@ struct DirectoryAdd: ParsableCommand {
         }
         let session = try Session(store, create: false)
         let change = DirectoryChange.add(Person(id: person, name: name, kind: kind, unit: unit))
-        print(DirectoryCommand.recorded(try session.directories.change(change, principal: .operatorOfThisProcess, by: administrator.by)))
+        print(DirectoryCommand.recorded(try session.directories.change(change, principal: Operator.principal, by: administrator.by)))
     }
 }

@@ -35,7 +35,7 @@ struct Fire: ParsableCommand {
         let outcome = try session.cases.fire(
             caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
             reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
-            idempotencyKey: write.idempotencyKey, retries: write.retry)
+            idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

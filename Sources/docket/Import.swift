@@ -52,6 +52,7 @@ struct Import: ParsableCommand {
         if map != nil, workflow == nil { throw UsageFailure("--map needs --workflow: a map translates activities into one workflow's events") }
         let session = try Session(store)
         var options = LogImportOptions(batchSize: batchSize, casePrefix: casePrefix, read: try reading.readOptions(collectsAttributes: attributes))
+        options.principal = Operator.principal
         if let workflow {
             options.workflowID = workflow
             let definition = try session.catalog.definition(workflow)

@@ -45,6 +45,7 @@ struct Simulate: ParsableCommand {
         if let from { plan.from = try parseTime(from, option: "--from") }
         plan.batchSize = batchSize
         plan.caseIDPrefix = prefix
+        plan.principal = Operator.principal
         let bar = ProgressBar(label: "simulate", total: Int64(cases))
         let started = Date()
         let summary = try PopulationSimulator(catalog: session.catalog).run(plan) { bar.update(Int64($0)) }

@@ -36,7 +36,7 @@ struct Start: ParsableCommand {
         let outcome = try session.cases.open(
             workflowID: workflow, version: version, caseID: caseID, actor: by, role: role, onBehalfOf: onBehalfOf,
             data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
-            idempotencyKey: write.idempotencyKey, retries: write.retry)
+            idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

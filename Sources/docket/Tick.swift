@@ -19,7 +19,7 @@ struct TickCommand: ParsableCommand {
         let session = try Session(store, create: false)
         let now = try self.now.map { try parseTime($0, option: "--now") }
         // Only open cases can breach a limit: the projection knows which they are.
-        let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now)
+        let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now, principal: Operator.principal)
         if try output.isJSON() {
             var events: [EventView] = []
             for outcome in outcomes {

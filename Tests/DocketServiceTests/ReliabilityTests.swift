@@ -39,10 +39,13 @@ final class FaultyStore: EventStore, @unchecked Sendable {
         return stale ? nil : try base.recordedResult(for: key)
     }
 
-    func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
-        try base.append(events, to: caseID, expectedVersion: expectedVersion, idempotency: idempotency)
+    func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?,
+                principal: Principal?) throws -> AppendResult {
+        try base.append(events, to: caseID, expectedVersion: expectedVersion, idempotency: idempotency, principal: principal)
     }
     func events(of caseID: String) throws -> [RecordedEvent] { try base.events(of: caseID) }
+    func recordSignedHead(_ head: SignedHead) throws { try base.recordSignedHead(head) }
+    func signedHeads() throws -> [SignedHead] { try base.signedHeads() }
     func header(of caseID: String) throws -> CaseHeader? { try base.header(of: caseID) }
     func cases(workflowID: String?) throws -> [CaseHeader] { try base.cases(workflowID: workflowID) }
     func events(after position: Int64, limit: Int) throws -> [RecordedEvent] { try base.events(after: position, limit: limit) }

@@ -312,12 +312,25 @@ struct EventStoreContractTests {
     }
 
     /// Pins the canonical encoding of Docs/store.md: any implementation must produce this hash
-    /// for this event at position 1 recorded at 2020-03-02T00:00:00Z.
+    /// for this event at position 1 recorded at 2020-03-02T00:00:00Z by principal `jwt:li.wei`
+    /// (encoding 2, the one every new event is written with).
     @Test(arguments: StoreKind.allCases)
     func theFirstEventHashesToTheDocumentedValue(_ kind: StoreKind) throws {
         let store = try kind.make().store
-        let result = try store.append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
+        let result = try store.append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0, idempotency: nil,
+                                      principal: Principal(method: .jwt, id: "li.wei"))
         #expect(result.events.first?.hash == EncodingVector.firstEventHash)
+        #expect(result.events.first?.principal?.recorded == "jwt:li.wei")
+        #expect(try store.events(of: "C-1").first?.principal == Principal(method: .jwt, id: "li.wei"))
+    }
+
+    /// An event recorded without a principal is still encoding 2: the principal is hashed as null.
+    @Test(arguments: StoreKind.allCases)
+    func anEventWithoutAPrincipalHashesItAsNull(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        let result = try store.append([Sample.opened("C-1")], to: "C-1", expectedVersion: 0)
+        #expect(result.events.first?.hash == EncodingVector.firstEventHashWithoutPrincipal)
+        #expect(result.events.first?.principal == nil)
     }
 
     // MARK: Deploying
@@ -427,5 +440,10 @@ struct EventStoreContractTests {
 enum EncodingVector {
     /// SHA-256 of the canonical encoding of `Sample.opened("C-1")` at position 1, after genesis,
     /// recorded at 2020-03-02T00:00:00Z (Docs/store.md shows the bytes).
-    static let firstEventHash = "e097f5bca4b6799508a1d3c97e16e95e1a7da633e8e6a9aac12ab23d8818ad2a"
+    /// Encoding 2 (tag `docket.event.v2`), principal `jwt:li.wei`.
+    static let firstEventHash = "5d1d9bb43ff7ba100cc09cf35c5436b5865174762c91a76659cb0fa09ce606f7"
+    /// Encoding 2, no principal.
+    static let firstEventHashWithoutPrincipal = "03551a74e1291080cd9f6815223dc53c9073b6a4e5076ca54b9de97eb13eb492"
+    /// Encoding 1 (tag `docket.event.v1`), what logs written before encoding 2 hold.
+    static let firstEventHashV1 = "e097f5bca4b6799508a1d3c97e16e95e1a7da633e8e6a9aac12ab23d8818ad2a"
 }

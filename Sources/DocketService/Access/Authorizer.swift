@@ -1,5 +1,4 @@
 import DocketCore
-import Foundation
 
 /// Decides who may act, from the directory in force when the command is recorded (the clock's
 /// now, never the business time the command claims): allowed, or an ``AccessDenied`` (`forbidden`,
@@ -23,6 +22,10 @@ package struct Authorizer: Sendable {
     package static let applicantRole = "applicant"
     /// The channel on which a service account (the portal) acts for applicants.
     package static let onlineChannel = "online"
+
+    /// Who an in-process caller that names no principal (a test, a library user) is taken to be:
+    /// an operator, since it runs with the log file in hand like the CLI does.
+    package static let inProcess = Principal(method: .operatingSystem, id: "in-process")
 
     /// The date grants are checked on.
     package var today: CalendarDate? { directory.map { $0.directory.date(at: now) } }
@@ -270,10 +273,3 @@ package struct AccessDenied: DocketError, CodedError, Hashable, Sendable {
     package var kind: FailureKind { code == .scopeMissing ? .invalidInput : .forbidden }
 }
 
-extension Principal {
-    /// The operating-system user running this process: the operator on the server's machine, as
-    /// the CLI is authenticated (the OS already let them open the log file).
-    public static var operatorOfThisProcess: Principal {
-        Principal(method: .operatingSystem, id: NSUserName())
-    }
-}

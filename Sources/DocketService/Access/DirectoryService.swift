@@ -57,7 +57,8 @@ public final class DirectoryService: Sendable {
     ///   when the change cannot be made (an unknown person or unit, a revocation of nothing);
     ///   the store's `conflict` when another change got there first.
     @discardableResult
-    package func change(_ change: DirectoryChange, principal: Principal, by person: String?) throws -> RecordedEvent {
+    package func change(_ change: DirectoryChange, principal: Principal?, by person: String?) throws -> RecordedEvent {
+        let principal = principal ?? Authorizer.inProcess
         guard let state = try inForce() else {
             throw ServiceError(.unknownArtifact, "no directory is deployed: deploy one first (docket deploy Directories/shandong.yaml)")
         }
@@ -70,7 +71,7 @@ public final class DirectoryService: Sendable {
         }
         try Authorizer(directory: state, now: now).authorize(principal, administer: .directoryAdmin, by: person, in: scope)
         let event = try state.decide(change, actor: person ?? principal.id, at: now)
-        let result = try store.append([event], to: event.caseID, expectedVersion: state.changes, idempotency: nil)
+        let result = try store.append([event], to: event.caseID, expectedVersion: state.changes, idempotency: nil, principal: principal)
         return result.events[0]
     }
 }

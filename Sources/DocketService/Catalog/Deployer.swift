@@ -229,7 +229,8 @@ public struct Deployer: Sendable {
     /// is deployed by the operator on the server's machine only (Docs/directory.md); a log has
     /// one directory, so a second name is refused.
     @discardableResult
-    public func deploy(_ files: [ArtifactFile], principal: Principal = .operatorOfThisProcess, by person: String? = nil) throws -> [DeploymentOutcome] {
+    public func deploy(_ files: [ArtifactFile], principal: Principal? = nil, by person: String? = nil) throws -> [DeploymentOutcome] {
+        let principal = principal ?? Authorizer.inProcess
         let catalog = self.catalog
         let directories = DirectoryService(catalog: catalog, clock: clock)
         let authorizer = try directories.authorizer()

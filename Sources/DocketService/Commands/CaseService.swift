@@ -36,6 +36,8 @@ public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
     private let clock: any WallClock
+    /// The directory in force, for the authorizer.
+    private let directories: DirectoryService
     private let newCaseID: @Sendable () -> String
 
     /// A service running commands on the workflows and cases of `catalog`'s store.
@@ -48,6 +50,7 @@ public final class CaseService: Sendable {
                 newCaseID: @escaping @Sendable () -> String = CaseService.randomCaseID) {
         self.catalog = catalog
         self.clock = clock
+        self.directories = DirectoryService(catalog: catalog, clock: clock)
         self.newCaseID = newCaseID
     }
 
@@ -85,7 +88,7 @@ public final class CaseService: Sendable {
     public func open(
         workflowID: String, version: Int? = nil, caseID: String? = nil,
         actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
-        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil
     ) throws -> CommandOutcome {
         // A generated id is not part of the command: a retry with the same key generates another
         // one, and must still be recognised as the same command.
@@ -96,7 +99,7 @@ public final class CaseService: Sendable {
         guard !CaseID.isReserved(caseID) else {
             throw ServiceError(.invalidArgument, "case id '\(caseID)' starts with '@', which is reserved for the log's own streams; choose another id")
         }
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).
                 return (.open(OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at ?? self.clock.now())), loaded.context)
@@ -112,11 +115,11 @@ public final class CaseService: Sendable {
     public func fire(
         caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
-        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                     documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
@@ -128,11 +131,12 @@ public final class CaseService: Sendable {
     @discardableResult
     public func vote(
         caseID: String, ballot: Ballot, actor: String, role: String, onBehalfOf: String? = nil,
-        reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0
+        reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0,
+        principal: Principal? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "vote", caseID: caseID, event: ballot.rawValue, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, reason: reason, at: at)
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = CastVote(caseID: caseID, ballot: ballot, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                    reason: reason, at: at ?? self.clock.now())
@@ -144,9 +148,9 @@ public final class CaseService: Sendable {
     ///
     /// Safe to run twice or from two processes at once: a breach already recorded is not due
     /// again, and a racing tick loses the append and, re-deciding, finds nothing left to do.
-    public func tick(caseID: String, now: Timestamp? = nil) throws -> CommandOutcome {
+    public func tick(caseID: String, now: Timestamp? = nil, principal: Principal? = nil) throws -> CommandOutcome {
         let now = now ?? clock.now()
-        return try run(caseID: caseID, fingerprint: nil, key: nil, retries: 5) { loaded in
+        return try run(caseID: caseID, fingerprint: nil, key: nil, retries: 5, principal: principal) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             return (.tick(Tick(caseID: caseID, now: now)), loaded.context)
         }
@@ -165,7 +169,7 @@ public final class CaseService: Sendable {
     /// most of its time. When another writer changed one of a batch's cases since it was read,
     /// nothing of the batch is written and its cases are ticked again one by one, with retries:
     /// every breach is still recorded exactly once.
-    public func tick(caseIDs: [String], now: Timestamp? = nil) throws -> [CommandOutcome] {
+    public func tick(caseIDs: [String], now: Timestamp? = nil, principal: Principal? = nil) throws -> [CommandOutcome] {
         let now = now ?? clock.now()
         var outcomes: [CommandOutcome] = []
         var start = 0
@@ -177,7 +181,8 @@ public final class CaseService: Sendable {
                 guard let loaded = try loadIfPresent(caseID) else { throw Refusal.unknownCase(caseID) }
                 let events = try Engine.decide(loaded.state, .tick(Tick(caseID: caseID, now: now)), loaded.context)
                 if !events.isEmpty {
-                    decided.append((loaded, CaseAppend(caseID: caseID, expectedVersion: loaded.state.version, events: events)))
+                    decided.append((loaded, CaseAppend(caseID: caseID, expectedVersion: loaded.state.version, events: events,
+                                                                        principal: principal)))
                 }
             }
             guard !decided.isEmpty else { continue }
@@ -190,7 +195,7 @@ public final class CaseService: Sendable {
                 }
             } catch let error as StoreError where error.code == .conflict {
                 for (_, append) in decided {
-                    let outcome = try tick(caseID: append.caseID, now: now)
+                    let outcome = try tick(caseID: append.caseID, now: now, principal: principal)
                     if !outcome.recorded.isEmpty { outcomes.append(outcome) }
                 }
             }
@@ -201,11 +206,13 @@ public final class CaseService: Sendable {
     // MARK: The decide-append loop
 
     private func run(
-        caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int,
+        caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int, principal: Principal?,
         command makeCommand: (LoadedCase?) throws -> (Command, EngineContext)
     ) throws -> CommandOutcome {
         let idempotency = try key.map { key in
-            try IdempotencyKey(key: key, command: fingerprint ?? Fingerprint(command: "tick", caseID: caseID))
+            var fingerprint = fingerprint ?? Fingerprint(command: "tick", caseID: caseID)
+            fingerprint.principal = principal?.recorded
+            return try IdempotencyKey(key: key, command: fingerprint)
         }
         func earlierResult() throws -> CommandOutcome? {
             guard let idempotency, let earlier = try store.recordedResult(for: idempotency) else { return nil }
@@ -213,6 +220,7 @@ public final class CaseService: Sendable {
         }
         if let earlier = try earlierResult() { return earlier }
         var attempt = 0
+        var authorizer: Authorizer?
         while true {
             attempt += 1
             let loaded = try loadIfPresent(caseID)
@@ -221,6 +229,14 @@ public final class CaseService: Sendable {
             do {
                 let command: Command
                 (command, context) = try makeCommand(loaded)
+                // Who may act: decided with the directory in force now (the recording time, not
+                // the command's business time), before anything is decided or appended. A tick is
+                // Docket's own.
+                if case .tick = command {} else {
+                    if authorizer == nil { authorizer = try directories.authorizer() }
+                    try authorizer?.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
+                                              definition: context.definition)
+                }
                 events = try Engine.decide(loaded?.state, command, context)
             } catch let refusal as Refusal {
                 // The same keyed command, run by another process since we looked, may be what
@@ -233,7 +249,8 @@ public final class CaseService: Sendable {
                 return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition, isReplay: false, attempts: attempt)
             }
             do {
-                let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0, idempotency: idempotency)
+                let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0,
+                                              idempotency: idempotency, principal: principal)
                 // Appended just now at the version read: the case after the command is the state
                 // read plus these events, without reading the log again.
                 if !result.isReplay, let state = Self.fold(loaded?.state, result.events) {
@@ -279,4 +296,7 @@ struct Fingerprint: Encodable {
     var branch: String?
     var data: [String: String]?
     var at: Timestamp?
+    /// Who gave the command: the same key from another principal is another command (refused as
+    /// a reused key), so nobody learns another principal's answer by guessing its key.
+    var principal: String?
 }

@@ -47,6 +47,8 @@ package struct LogImportOptions: Sendable {
     package var casePrefix: String?
     /// How to read the file.
     package var read: EventLogFile.ReadOptions
+    /// Who runs the import: recorded on every event it appends.
+    package var principal: Principal?
 
     package init(workflowID: String? = nil, map: ActivityMap = .identity, batchSize: Int = 10_000,
                 casePrefix: String? = nil, read: EventLogFile.ReadOptions = .init()) {
@@ -236,7 +238,8 @@ package final class LogImporter: Sendable {
             var fingerprint = fingerprintBase
             fingerprint.case = logCase.id
             let key = try IdempotencyKey(key: "import:\(log.sha256.prefix(16)):\(caseID)", command: fingerprint)
-            batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events, idempotency: key))
+            batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events, idempotency: key,
+                                    principal: options.principal))
             batchEvents += events.count
             if batchEvents >= options.batchSize { try commit() }
         }

@@ -20,6 +20,8 @@ package struct SimulationPlan: Sendable {
     package var batchSize: Int = 1_000
     /// Prefix of the generated case ids.
     package var caseIDPrefix: String = ""
+    /// Who runs the simulation: recorded on every event it appends.
+    package var principal: Principal?
     package var profile = SimulationProfile()
 
     /// Mean time between two arrivals, in microseconds.
@@ -130,7 +132,7 @@ package struct PopulationSimulator: Sendable {
             summary.lastArrival = opened
             summary.cases += 1
             summary.events += events.count
-            batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events))
+            batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events, principal: plan.principal))
             if batch.count >= plan.batchSize {
                 guard try emit(batch, summary) else { return }
                 batch.removeAll(keepingCapacity: true)

@@ -11,6 +11,9 @@ package struct EventView: Encodable, Sendable {
     package var actor: String
     package var role: String?
     package var onBehalfOf: String?
+    /// Who was authenticated when it was recorded (`os:root`, `jwt:li.wei`); absent on events
+    /// recorded before Docket recorded principals.
+    package var principal: String?
     package var workflow: String
     package var workflowVersion: Int
     package var transition: String?
@@ -37,6 +40,7 @@ package struct EventView: Encodable, Sendable {
         actor = event.actor
         role = event.role
         onBehalfOf = event.onBehalfOf
+        principal = recorded.principal?.recorded
         workflow = event.workflowID
         workflowVersion = event.workflowVersion
         transition = payload.transition

@@ -20,10 +20,19 @@ struct EventRow: Hashable, Sendable {
     var recordedAt: Int64
     var prevHash: String
     var hash: String
+    /// The canonical encoding the hash was computed with: 1 for rows written before the
+    /// principal was recorded, 2 for every row written since (Docs/store.md).
+    var encoding: Int
+    /// Who was authenticated when the row was recorded (`Principal.recorded`); encoding 2 only.
+    var principal: String?
+
+    /// The encoding every new row is written with.
+    static let currentEncoding = 2
 
     /// The row for `event`, appended at `position` as the case's `version`, chained to
-    /// `prevHash`; its hash is computed here.
-    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String, coder: inout PayloadCoder) throws {
+    /// `prevHash`, recorded by `principal`; its hash is computed here (current encoding).
+    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String,
+         principal: Principal?, coder: inout PayloadCoder) throws {
         self.position = position
         self.caseID = event.caseID
         self.version = version
@@ -38,13 +47,15 @@ struct EventRow: Hashable, Sendable {
         self.recordedAt = recordedAt.microseconds
         self.prevHash = prevHash
         self.hash = ""
+        self.encoding = Self.currentEncoding
+        self.principal = principal?.recorded
         self.hash = computedHash()
     }
 
     init(
         position: Int64, caseID: String, version: Int, type: String, workflowID: String, workflowVersion: Int,
         payload: String, actor: String, role: String?, onBehalfOf: String?, occurredAt: Int64, recordedAt: Int64,
-        prevHash: String, hash: String
+        prevHash: String, hash: String, encoding: Int = 1, principal: String? = nil
     ) {
         self.position = position
         self.caseID = caseID
@@ -60,10 +71,12 @@ struct EventRow: Hashable, Sendable {
         self.recordedAt = recordedAt
         self.prevHash = prevHash
         self.hash = hash
+        self.encoding = encoding
+        self.principal = principal
     }
 
-    /// The domain tag that starts every event's canonical encoding; a new encoding gets a new tag.
-    static let encodingTag = "docket.event.v1"
+    /// The domain tag that starts an event's canonical encoding; a new encoding gets a new tag.
+    static func encodingTag(_ encoding: Int) -> String { encoding == 1 ? "docket.event.v1" : "docket.event.v2" }
 
     /// SHA-256 over the canonical encoding of this row as if it sat at `position` (by default
     /// its own). Docs/store.md specifies the encoding byte for byte:
@@ -74,9 +87,13 @@ struct EventRow: Hashable, Sendable {
     ///     null   = 'n' (0x6E)
     ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
     ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
-    func computedHash(atPosition position: Int64? = nil) -> String {
+    ///              and, from encoding 2 (tag "docket.event.v2"), principal
+    func computedHash(atPosition position: Int64? = nil, algorithm: HashAlgorithm = .sha256) -> String {
+        let tag = Self.encodingTag(encoding)
+        let principal = encoding >= 2 ? principal : nil
         // Lengths first, so the encoding is written into one buffer of the exact size.
-        var size = Self.encodingTag.utf8.count + 1 + 5 * 9 + 6 * 9
+        var size = tag.utf8.count + 1 + 5 * 9 + 6 * 9
+        if encoding >= 2 { size += principal.map { 9 + $0.utf8.count } ?? 1 }
         size += prevHash.utf8.count + caseID.utf8.count + type.utf8.count + workflowID.utf8.count
         size += actor.utf8.count + payload.utf8.count
         size += role.map { 9 + $0.utf8.count } ?? 1
@@ -114,7 +131,7 @@ struct EventRow: Hashable, Sendable {
                 bigEndian(UInt64(value.utf8.count))
                 raw(value)
             }
-            raw(Self.encodingTag)
+            raw(tag)
             buffer[at] = 0
             at += 1
             int(position ?? self.position)
@@ -130,7 +147,8 @@ struct EventRow: Hashable, Sendable {
             int(occurredAt)
             int(recordedAt)
             text(payload)
-            return ContentHash.hex(SHA256.hash(data: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at]))))
+            if encoding >= 2 { text(principal) }
+            return algorithm.hexDigest(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at])))
         }
     }
 
@@ -158,7 +176,7 @@ struct EventRow: Hashable, Sendable {
             occurredAt: Timestamp(microseconds: occurredAt), payload: decodedPayload)
         return RecordedEvent(
             position: position, version: version, recordedAt: Timestamp(microseconds: recordedAt),
-            prevHash: prevHash, hash: hash, event: event)
+            prevHash: prevHash, hash: hash, event: event, principal: principal.flatMap(Principal.init(recorded:)))
     }
 
     static func unknownType(_ type: String, position: Int64, caseID: String) -> StoreError {

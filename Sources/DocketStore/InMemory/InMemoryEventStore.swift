@@ -13,6 +13,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
 
     private struct State {
         var rows: [EventRow] = []
+        var signedHeads: [SignedHead] = []
         /// Indices into `rows` of each case's events, in version order.
         var cases: [String: [Int]] = [:]
         /// Case ids in the order they were opened.
@@ -43,8 +44,10 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
 
     @discardableResult
 
-    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
-        try append(batch: [CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency)])[0]
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?,
+                       principal: Principal?) throws -> AppendResult {
+        try append(batch: [CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency,
+                                      principal: principal)])[0]
     }
 
     @discardableResult
@@ -79,13 +82,13 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
                 for (offset, event) in append.events.enumerated() {
                     let row = try EventRow(
                         event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                        recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
+                        recordedAt: recordedAt, prevHash: head.hash, principal: append.principal, coder: &coder)
                     head = (row.position, row.hash)
                     newRows.append(row)
                     newVersions[append.caseID] = (row.version, row.workflowID, row.workflowVersion)
                     recorded.append(RecordedEvent(
                         position: row.position, version: row.version, recordedAt: recordedAt,
-                        prevHash: row.prevHash, hash: row.hash, event: event))
+                        prevHash: row.prevHash, hash: row.hash, event: event, principal: append.principal))
                 }
                 if let key = append.idempotency {
                     newKeys[key.key] = KeyRecord(fingerprint: key.fingerprint, caseID: append.caseID, events: recorded)
@@ -190,6 +193,18 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     }
 
     // MARK: - Projection checkpoints
+
+    public func recordSignedHead(_ head: SignedHead) throws {
+        withState { state in
+            if !state.signedHeads.contains(where: { $0.position == head.position && $0.keyID == head.keyID }) {
+                state.signedHeads.append(head)
+            }
+        }
+    }
+
+    public func signedHeads() throws -> [SignedHead] {
+        withState { $0.signedHeads.sorted { ($0.position, $0.keyID) < ($1.position, $1.keyID) } }
+    }
 
     public func checkpoint(named name: String) throws -> Int64 {
         withState { $0.checkpoints[name] ?? 0 }

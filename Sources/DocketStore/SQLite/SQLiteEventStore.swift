@@ -70,8 +70,31 @@ public final class SQLiteEventStore: EventStore {
                 }
                 try SQLiteSchema.migrate(pool, path: path)
             }
+            try SQLiteSchema.checkHashAlgorithm(pool, path: path)
         } catch {
             throw SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    // MARK: - Signed heads
+
+    public func recordSignedHead(_ head: SignedHead) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO signed_heads (position, hash, signed_at, key_id, algorithm, signature)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [head.position, head.hash, head.signedAt.microseconds, head.keyID, head.algorithm, head.signature])
+        }
+    }
+
+    public func signedHeads() throws -> [SignedHead] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT position, hash, signed_at, key_id, algorithm, signature FROM signed_heads ORDER BY position, key_id
+                """).map { row in
+                SignedHead(position: row[0], hash: row[1], signedAt: Timestamp(microseconds: row[2]), keyID: row[3],
+                           algorithm: row[4], signature: row[5])
+            }
         }
     }
 
@@ -105,8 +128,10 @@ public final class SQLiteEventStore: EventStore {
 
     @discardableResult
 
-    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?) throws -> AppendResult {
-        let append = CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency)
+    public func append(_ events: [CaseEvent], to caseID: String, expectedVersion: Int, idempotency: IdempotencyKey?,
+                       principal: Principal?) throws -> AppendResult {
+        let append = CaseAppend(caseID: caseID, expectedVersion: expectedVersion, events: events, idempotency: idempotency,
+                                principal: principal)
         try AppendRules.checkArguments(append)
         return try write { db in try self.append(batch: [append], in: db)[0] }
     }
@@ -128,8 +153,9 @@ public final class SQLiteEventStore: EventStore {
         var head = try Self.head(db)
         let insert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO events (position, case_id, version, type, workflow_id, workflow_version, payload,
-                                actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash,
+                                encoding, principal)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         let current = RawStatement(try db.cachedStatement(sql: """
             SELECT version, workflow_id, workflow_version FROM events
@@ -155,7 +181,7 @@ public final class SQLiteEventStore: EventStore {
             for (offset, event) in append.events.enumerated() {
                 let row = try EventRow(
                     event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash, coder: &coder)
+                    recordedAt: recordedAt, prevHash: head.hash, principal: append.principal, coder: &coder)
                 insert.bind(1, row.position)
                 insert.bind(2, row.caseID)
                 insert.bind(3, row.version)
@@ -170,6 +196,8 @@ public final class SQLiteEventStore: EventStore {
                 insert.bind(12, row.recordedAt)
                 insert.bind(13, row.prevHash)
                 insert.bind(14, row.hash)
+                insert.bind(15, row.encoding)
+                insert.bind(16, row.principal)
                 do {
                     try insert.execute(db)
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -179,7 +207,7 @@ public final class SQLiteEventStore: EventStore {
                 head = (row.position, row.hash)
                 recorded.append(RecordedEvent(
                     position: row.position, version: row.version, recordedAt: recordedAt,
-                    prevHash: row.prevHash, hash: row.hash, event: event))
+                    prevHash: row.prevHash, hash: row.hash, event: event, principal: append.principal))
             }
             if let key = append.idempotency {
                 let insertKey = try db.cachedStatement(sql: """
@@ -259,14 +287,15 @@ public final class SQLiteEventStore: EventStore {
 
     private static let eventColumns = """
         position, case_id, version, type, workflow_id, workflow_version, payload,
-        actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash
+        actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash, encoding, principal
         """
 
     private static func eventRow(_ row: Row) -> EventRow {
         EventRow(
             position: row[0], caseID: row[1], version: row[2], type: row[3], workflowID: row[4],
             workflowVersion: row[5], payload: row[6], actor: row[7], role: row[8], onBehalfOf: row[9],
-            occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13])
+            occurredAt: row[10], recordedAt: row[11], prevHash: row[12], hash: row[13],
+            encoding: row[14], principal: row[15])
     }
 
     private static func fetchEvents(
@@ -281,7 +310,7 @@ public final class SQLiteEventStore: EventStore {
         var reader = EventRowReader()
         while try rows.step(db) {
             let event = try reader.read(rows)
-            if checkingHashes { try checkHash(of: event, payload: rows.string(6) ?? "") }
+            if checkingHashes { try checkHash(of: event, payload: rows.string(6) ?? "", encoding: rows.int(14)) }
             events.append(event)
         }
         return events
@@ -289,13 +318,14 @@ public final class SQLiteEventStore: EventStore {
 
     /// Recomputes the hash of a row read as `event` (with its stored payload text) and refuses it
     /// when it differs from the stored one.
-    private static func checkHash(of event: RecordedEvent, payload: String) throws {
+    private static func checkHash(of event: RecordedEvent, payload: String, encoding: Int) throws {
         let e = event.event
         let row = EventRow(
             position: event.position, caseID: e.caseID, version: event.version, type: e.type.rawValue,
             workflowID: e.workflowID, workflowVersion: e.workflowVersion, payload: payload, actor: e.actor,
             role: e.role, onBehalfOf: e.onBehalfOf, occurredAt: e.occurredAt.microseconds,
-            recordedAt: event.recordedAt.microseconds, prevHash: event.prevHash, hash: event.hash)
+            recordedAt: event.recordedAt.microseconds, prevHash: event.prevHash, hash: event.hash,
+            encoding: encoding, principal: event.principal?.recorded)
         guard row.computedHash() == event.hash else {
             throw StoreError(
                 .corrupt,
@@ -359,7 +389,8 @@ public final class SQLiteEventStore: EventStore {
                     workflowVersion: rows.int(5), actor: rows.string(7, reusing: &actor),
                     role: rows.isNull(8) ? nil : rows.string(8, reusing: &role),
                     onBehalfOf: rows.isNull(9) ? nil : rows.string(9, reusing: &onBehalfOf),
-                    occurredAt: Timestamp(microseconds: rows.int64(10))))
+                    occurredAt: Timestamp(microseconds: rows.int64(10))),
+                principal: rows.isNull(15) ? nil : rows.string(15).flatMap(Principal.init(recorded:)))
             do {
                 try coder.decode(utf8: rows.bytes(6), into: &recorded.event.payload)
             } catch {
@@ -375,6 +406,7 @@ public final class SQLiteEventStore: EventStore {
         switch kind {
         case .workflow: ("definitions", "workflow_id")
         case .calendar: ("calendars", "name")
+        case .directory: ("directories", "name")
         }
     }
 

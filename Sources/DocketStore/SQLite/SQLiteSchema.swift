@@ -34,6 +34,21 @@ enum SQLiteSchema {
         }
     }
 
+    /// The algorithm the log's hashes use (`log_settings`); a log chained with an algorithm this
+    /// binary does not implement is refused rather than reported as tampered with.
+    static func checkHashAlgorithm(_ pool: DatabasePool, path: String) throws {
+        let name = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM log_settings WHERE key = 'hash_algorithm'")
+        }
+        guard let name, HashAlgorithm(rawValue: name) != nil else {
+            throw StoreError(
+                .schemaTooNew,
+                "database \(path) chains its events with hash algorithm '\(name ?? "(none)")', which this docket does not "
+                    + "implement (it knows \(HashAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))). "
+                    + "Upgrade docket to use this database.")
+        }
+    }
+
     /// Checks, without writing, that the database is exactly at this binary's schema.
     static func checkUpToDate(_ pool: DatabasePool, path: String) throws {
         try refuseNewer(pool, path: path)

@@ -108,7 +108,7 @@ struct ChainVerifier {
     /// Checks a deployment's content against its stored hash.
     mutating func consume(_ deployment: Deployment) {
         if ContentHash.sha256Hex(deployment.content) != deployment.contentHash {
-            let what = deployment.kind == .workflow ? "workflow definition" : "calendar"
+            let what = deployment.kind == .workflow ? "workflow definition" : deployment.kind.noun
             report(VerifyProblem(
                 kind: .deploymentChanged, position: nil, caseID: nil,
                 message: "the deployed \(what) '\(deployment.id)' version \(deployment.version) does not match its hash: its content was changed after it was deployed."))

@@ -68,6 +68,12 @@ public struct VerifyProblem: Hashable, Sendable, Codable {
         case deploymentChanged = "deployment_changed"
         /// Something refers to a position beyond the end of the log: events were deleted from its end.
         case logTruncated = "log_truncated"
+        /// The event at a signed head's position has another hash than the one signed: the log
+        /// was rewritten up to there (hashes recomputed), or replaced.
+        case headRewritten = "head_rewritten"
+        /// A signed head's signature does not verify with the trusted key, or names a key that
+        /// is not trusted: the heads file itself was forged or damaged.
+        case headSignatureInvalid = "head_signature_invalid"
     }
 
     public var kind: Kind

@@ -132,7 +132,7 @@ struct TamperingTests {
             workflowID: event.workflowID, workflowVersion: event.workflowVersion, payload: payload,
             actor: event.actor, role: event.role, onBehalfOf: event.onBehalfOf,
             occurredAt: event.occurredAt.microseconds, recordedAt: event.recordedAt.microseconds,
-            prevHash: event.prevHash, hash: ""
+            prevHash: event.prevHash, hash: "", encoding: EventRow.currentEncoding, principal: event.principal?.recorded
         ).computedHash()
     }
 }
