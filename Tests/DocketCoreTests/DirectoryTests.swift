@@ -61,7 +61,7 @@ import Testing
     @Test func aMisspeltUnitIsReportedAtItsValueWithASuggestion() {
         let text = Self.small.replacingOccurrences(of: "role: clerk, scope: rizhao", with: "role: clerk, scope: rizao")
         let lines = problems(text)
-        #expect(lines == ["d.yaml:16:51: error: unknown unit 'rizao'; did you mean 'rizhao'?"])
+        #expect(lines == ["d.yaml:16:43: error: unknown unit 'rizao'; did you mean 'rizhao'?"])
     }
 
     @Test func aMisspeltPersonIsReportedAtItsValueWithASuggestion() {

@@ -33,14 +33,17 @@ import Testing
     static let qingdaoCase = CaseSubject(caseID: "C-2", scope: "qingdao", applicant: "ma.lin", channel: "window")
     static let onlineCase = CaseSubject(caseID: "C-3", scope: "rizhao.licensing", applicant: "ma.lin", channel: "online")
 
-    func denial(_ body: () throws(AccessDenied) -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> AccessDenied? {
+    func denial(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> AccessDenied? {
         do {
             try body()
             Issue.record("expected a refusal", sourceLocation: sourceLocation)
             return nil
-        } catch {
+        } catch let error as AccessDenied {
             #expect(error.kind == .forbidden || error.code == .scopeMissing, sourceLocation: sourceLocation)
             return error
+        } catch {
+            Issue.record("expected AccessDenied, got \(error)", sourceLocation: sourceLocation)
+            return nil
         }
     }
 
