@@ -76,3 +76,69 @@ import Testing
         #expect(refused.stderr.contains("reserved"))
     }
 }
+
+/// Commands on cases once a directory is deployed: the operator's `--by` must hold `--as` in
+/// the case's unit today (the recording time, whatever `--at` says), or nothing is appended.
+@Suite struct CaseAuthorizationCommandTests {
+    func opened() throws -> DocketBench {
+        let docket = DocketBench()
+        try docket.ok("deploy", DocketBench.workflows)
+        try docket.ok("deploy", Repository.shandongDirectory)
+        try docket.ok("start", "permit-check", "--case", "C-1", "--by", "ma.lin", "--as", "applicant",
+                      "--data", "centre=rizhao", "--data", "channel=window", "--at", "2020-02-10T09:00:00+08:00")
+        return docket
+    }
+
+    @Test func aRoleNotHeldInTheCasesScopeIsRefusedWithNothingAppended() throws {
+        let docket = try opened()
+        let events = try docket.eventCount()
+        let refused = try docket.docket("fire", "C-1", "accept", "--by", "wang.fang", "--as", "clerk", "--at", "2020-02-10T10:00:00+08:00")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("wang.fang holds no clerk role in scope rizhao on "))
+        #expect(refused.stderr.contains("held: approver in rizhao, reviewer in rizhao, analyst in rizhao"))
+        #expect(try docket.eventCount() == events)
+        try docket.ok("fire", "C-1", "accept", "--by", "li.wei", "--as", "clerk", "--at", "2020-02-10T10:00:00+08:00")
+        #expect(try docket.eventCount() == events + 1)
+        #expect(try docket.sqlite("SELECT principal FROM events WHERE case_id = 'C-1' ORDER BY version DESC LIMIT 1").hasPrefix("os:"))
+    }
+
+    @Test func anotherCentresStaffAnUnknownPersonAndSomeoneWhoLeftAreRefused() throws {
+        let docket = try opened()
+        try docket.ok("fire", "C-1", "accept", "--by", "li.wei", "--as", "clerk")
+        let events = try docket.eventCount()
+        let qingdao = try docket.docket("fire", "C-1", "approve", "--by", "zhao.lei", "--as", "approver", "--doc", "site_photos")
+        #expect(qingdao.status == 1 && qingdao.stderr.contains("zhao.lei holds no approver role in scope rizhao"))
+        let unknown = try docket.docket("fire", "C-1", "approve", "--by", "wang.fnag", "--as", "approver", "--doc", "site_photos")
+        #expect(unknown.status == 1 && unknown.stderr.contains("did you mean 'wang.fang'?"))
+        // zhou.qiang's grant ran until 2020-06-29: a back-filled --at inside it does not help today.
+        let left = try docket.docket("fire", "C-1", "approve", "--by", "zhou.qiang", "--as", "approver", "--doc", "site_photos",
+                                     "--at", "2020-02-11T09:00:00+08:00")
+        #expect(left.status == 1 && left.stderr.contains("zhou.qiang left on 2020-06-30"))
+        #expect(try docket.eventCount() == events)
+        try docket.ok("fire", "C-1", "approve", "--by", "wang.fang", "--as", "approver", "--doc", "site_photos")
+    }
+
+    @Test func openingNeedsTheCentreAndTheApplicantActsOnlyOnTheirOwnCase() throws {
+        let docket = try opened()
+        let noCentre = try docket.docket("start", "permit-check", "--case", "C-2", "--by", "ma.lin", "--as", "applicant")
+        #expect(noCentre.status == 1 && noCentre.stderr.contains("centre=UNIT"))
+        let other = try docket.docket("start", "expert-review", "--case", "C-3", "--by", "chen.jing", "--as", "clerk",
+                                      "--on-behalf-of", "li.wei", "--data", "centre=qingdao")
+        #expect(other.status == 1 && other.stderr.contains("may act only for an applicant of the directory"))
+        try docket.ok("start", "expert-review", "--case", "C-3", "--by", "chen.jing", "--as", "clerk",
+                      "--on-behalf-of", "huang.tao", "--data", "centre=qingdao")
+        #expect(try docket.sqlite("SELECT count(*) FROM events WHERE case_id IN ('C-2')") == "0")
+    }
+
+    @Test func casesReportAndVerifyIgnoreTheDirectoryStream() throws {
+        let docket = try opened()
+        try docket.ok("directory", "grant", "li.wei", "--role", "approver", "--scope", "rizhao.licensing", "--by", "zhang.min")
+        let cases = try docket.ok("cases", "--format", "json")
+        #expect(!cases.stdout.contains("@directory"))
+        #expect(cases.stdout.contains("\"C-1\""))
+        let verify = try docket.ok("verify")
+        #expect(verify.stdout.contains("in 1 cases") || verify.stdout.contains("in 1 case"))
+        // `report` is left out here: on main it crashes on a fresh log (GRDB "Database methods are
+        // not reentrant", with or without a directory); DirectoryStreamTests covers reports.
+    }
+}
