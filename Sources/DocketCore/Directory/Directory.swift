@@ -170,12 +170,12 @@ package enum DirectoryStream {
 extension CaseEvent {
     /// Whether the event belongs to a reserved stream (a directory's changes), not to a case:
     /// every reader of cases skips these.
-    public var isOutsideCases: Bool { CaseID.isReserved(caseID) }
+    package var isOutsideCases: Bool { CaseID.isReserved(caseID) }
 }
 
 /// Rules for case ids shared by every door.
-public enum CaseID {
+package enum CaseID {
     /// Ids starting with `@` are reserved for the log's own streams (`@directory:NAME`); a case
     /// may not take one.
-    public static func isReserved(_ id: String) -> Bool { id.hasPrefix("@") }
+    package static func isReserved(_ id: String) -> Bool { id.hasPrefix("@") }
 }
