@@ -130,6 +130,23 @@ import Testing
         #expect(try docket.sqlite("SELECT count(*) FROM events WHERE case_id IN ('C-2')") == "0")
     }
 
+    @Test func aDirectoryEditedBehindDocketsBackAuthorizesNobodyAndVerifyFindsIt() throws {
+        let docket = try opened()
+        // Make li.wei an approver by editing the deployed text (the triggers dropped first).
+        _ = try docket.sqlite("""
+            DROP TRIGGER directories_refuse_update;
+            UPDATE directories SET content = content || '  - { person: li.wei, role: approver, scope: shandong }' || char(10);
+            """)
+        let events = try docket.eventCount()
+        let refused = try docket.docket("fire", "C-1", "accept", "--by", "li.wei", "--as", "clerk")
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("directory shandong v1 does not match the hash"), "\(refused.stderr)")
+        #expect(try docket.eventCount() == events)
+        let verify = try docket.docket("verify")
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("directory") || verify.stderr.contains("directory"))
+    }
+
     @Test func casesReportAndVerifyIgnoreTheDirectoryStream() throws {
         let docket = try opened()
         try docket.ok("directory", "grant", "li.wei", "--role", "approver", "--scope", "rizhao.licensing", "--by", "zhang.min")
