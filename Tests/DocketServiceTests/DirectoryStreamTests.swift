@@ -63,6 +63,7 @@ import Testing
         let mixed = try fixture(kind, withDirectory: true)
         #expect(try mixed.store.cases(workflowID: nil).map(\.caseID) == ["A", "B", "D"])
         #expect(try mixed.store.cases(workflowID: DirectoryStream.workflowID).isEmpty)
+        #expect(try mixed.store.header(of: DirectoryStream.caseID(of: "shandong"))?.version == 4)  // the stream itself reads as ever
         func traces(_ store: any EventStore) throws -> [LogTrace] {
             var traces: [LogTrace] = []
             try LogExporter(store: store).forEachTrace(through: try store.lastPosition()) { traces.append($0) }

@@ -264,9 +264,10 @@ public final class SQLiteEventStore: EventStore {
     public func cases(workflowID: String?) throws -> [CaseHeader] {
         try read { db in
             if let workflowID {
-                return try Self.fetchHeaders(db, sql: "AND o.workflow_id = ? ORDER BY o.position", arguments: [workflowID])
+                return try Self.fetchHeaders(db, sql: "AND o.workflow_id = ? AND o.case_id NOT LIKE '@%' ORDER BY o.position", arguments: [workflowID])
             }
-            return try Self.fetchHeaders(db, sql: "ORDER BY o.position", arguments: [])
+            // Ids starting with `@` are the log's reserved streams (a directory's changes), not cases.
+            return try Self.fetchHeaders(db, sql: "AND o.case_id NOT LIKE '@%' ORDER BY o.position", arguments: [])
         }
     }
 
@@ -341,7 +342,7 @@ public final class SQLiteEventStore: EventStore {
         let statement = try db.cachedStatement(sql: """
             SELECT o.case_id, o.workflow_id, o.workflow_version,
                    (SELECT MAX(e.version) FROM events e WHERE e.case_id = o.case_id), o.occurred_at
-            FROM events o WHERE o.version = 1 AND o.case_id NOT LIKE '@%' \(sql)
+            FROM events o WHERE o.version = 1 \(sql)
             """)
         return try Row.fetchAll(statement, arguments: arguments).map { row in
             CaseHeader(
