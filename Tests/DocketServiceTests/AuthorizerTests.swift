@@ -180,3 +180,13 @@ import Testing
         #expect(!authorizer.mayReadWholeLog(Self.jwt("wang.fang")))
     }
 }
+
+extension AuthorizerTests {
+    @Test func aCaseOpenedBeforeTheDirectoryBelongsToTheRootUnit() throws {
+        let old = CaseSubject(caseID: "C-0", scope: nil, applicant: "ma.lin", channel: nil)
+        let authorizer = Self.authorizer()
+        #expect(denial { try authorizer.authorize(Self.operatorPrincipal, CaseAct(actor: "li.wei", role: "clerk"), on: old, definition: Self.permit) }?.description
+            == "li.wei holds no clerk role in scope shandong on 2020-02-12; held: clerk in rizhao")
+        try authorizer.authorize(Self.operatorPrincipal, CaseAct(actor: "ma.lin", role: "applicant"), on: old, definition: Self.permit)
+    }
+}

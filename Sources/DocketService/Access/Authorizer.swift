@@ -65,7 +65,10 @@ package struct Authorizer: Sendable {
         guard person.kind != .service else {
             throw AccessDenied(.actorMismatch, "\(act.actor) is a service account: it acts for applicants (as them), never in its own name")
         }
-        guard let scope = subject.scope, directory.unit(scope) != nil else {
+        // A case opened before the directory was deployed names no centre: it belongs to the root
+        // unit, so only grants held there cover it. An opening must name its centre.
+        let scopeOrRoot = subject.scope ?? (act.isOpening ? nil : directory.directory.root?.id)
+        guard let scope = scopeOrRoot, directory.unit(scope) != nil else {
             let units = directory.units.map(\.id)
             let given = subject.scope.map { " '\($0)' is not a unit of directory '\(directory.name)'" + (Diagnostic.nearest(to: $0, in: units).map { "; did you mean '\($0)'?" } ?? "") }
             throw AccessDenied(.scopeMissing, "case \(subject.caseID) has no scope:" + (given ?? " open it with data \(CaseSubject.scopeField)=UNIT (one of: \(units.joined(separator: ", ")))"))
