@@ -14,7 +14,7 @@ struct DirectoryCommand: ParsableCommand {
             changes (grant, revoke, leave, add) are events of the log, recorded by a person holding \
             directory_admin in a unit covering the change (--by). See Docs/directory.md.
             """,
-        subcommands: [DirectoryShow.self, DirectoryWho.self, DirectoryGrant.self, DirectoryRevoke.self,
+        subcommands: [DirectoryShow.self, DirectoryWho.self, DirectoryChanges.self, DirectoryGrant.self, DirectoryRevoke.self,
                       DirectoryLeave.self, DirectoryAdd.self])
 
     /// The directory in force, or a usage failure saying how to deploy one.
@@ -126,6 +126,31 @@ struct DirectoryWho: ParsableCommand {
         if asJSON { return print(try JSONOutput.text(view)) }
         if view.holders.isEmpty { return print("nobody could act as \(role) in \(scope) on \(view.on)") }
         print(DirectoryCommand.grantTable(view.holders))
+    }
+}
+
+struct DirectoryChanges: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes",
+        abstract: "List the directory's changes recorded in the log: what changed, who recorded it, when, authenticated how.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let asJSON = try output.isJSON()
+        let session = try Session(store, create: false)
+        let state = try DirectoryCommand.inForce(session)
+        let events = try session.store.events(of: DirectoryStream.caseID(of: state.name))
+        let view = events.map { DirectoryChangeView($0, zone: state.directory) }
+        if asJSON { return print(try JSONOutput.text(view)) }
+        if view.isEmpty { return print("no changes to directory \(state.name) in the log: it is as deployed (v\(state.directory.version))") }
+        var table = TextTable(["#", "recorded on", "change", "person", "role", "scope", "from", "until", "by", "principal"])
+        for change in view {
+            table.append([String(change.position), change.recordedOn, change.type, change.person ?? "", change.role ?? "",
+                          change.scope ?? "", change.validFrom ?? "", change.validUntil ?? "", change.actor, change.principal ?? ""])
+        }
+        print(table.render())
     }
 }
 

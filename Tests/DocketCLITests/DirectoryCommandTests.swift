@@ -40,6 +40,8 @@ import Testing
         let liWei = try #require(holders.first { $0["person"] as? String == "li.wei" })
         #expect(liWei["granted_by"] as? String == "zhang.min")
         #expect(liWei["position"] is Int)
+        let changes = try docket.ok("directory", "changes")
+        #expect(changes.stdout.contains("role_granted") && changes.stdout.contains("zhang.min") && changes.stdout.contains("os:"))
         let later = try docket.ok("directory", "who", "--role", "approver", "--scope", "rizhao", "--on", "2020-07-01")
         #expect(later.stdout.contains("wang.fang") && !later.stdout.contains("li.wei") && !later.stdout.contains("zhou.qiang"))
     }

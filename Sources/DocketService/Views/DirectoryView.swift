@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 
 /// `docket directory show`: the directory in force on a date.
 package struct DirectoryView: Encodable, Sendable {
@@ -74,6 +75,37 @@ package struct GrantView: Encodable, Sendable {
             self.position = position
             grantedOn = on.description
         }
+    }
+}
+
+/// `docket directory changes`: one change event of the directory's stream.
+package struct DirectoryChangeView: Encodable, Sendable {
+    package var position: Int64
+    /// The directory's local date it was recorded on.
+    package var recordedOn: String
+    package var type: String
+    package var person: String?
+    package var role: String?
+    package var scope: String?
+    package var validFrom: String?
+    package var validUntil: String?
+    /// The administrator.
+    package var actor: String
+    /// How the administrator was authenticated (`os:root`, `jwt:zhang.min`).
+    package var principal: String?
+
+    package init(_ recorded: RecordedEvent, zone directory: Directory) {
+        let p = recorded.payload
+        position = recorded.position
+        recordedOn = directory.date(at: recorded.recordedAt).description
+        type = recorded.type.rawValue
+        person = p.person
+        role = p.role
+        scope = p.scope
+        validFrom = p.validFrom
+        validUntil = p.validUntil
+        actor = recorded.actor
+        principal = recorded.principal?.recorded
     }
 }
 
