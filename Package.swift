@@ -11,13 +11,16 @@ let package = Package(
         .library(name: "DocketAnalytics", targets: ["DocketAnalytics"]),
         .library(name: "DocketInterop", targets: ["DocketInterop"]),
         .library(name: "DocketService", targets: ["DocketService"]),
+        .library(name: "DocketAuth", targets: ["DocketAuth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x: jwt-kit 5.8 requires it (the SHA-256 API the store and the service use is unchanged).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         // `swift package generate-documentation`: the libraries' DocC catalogs, built in CI.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -68,11 +71,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // Authentication: who a bearer token proves (JWTs from the identity provider, API tokens
+        // Docket issued to service accounts), and the development signing key.
+        .target(
+            name: "DocketAuth",
+            dependencies: [
+                "DocketCore", "DocketStore", "DocketService",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                // Random secrets, SHA-256 of API tokens' secrets, the development P-256 key.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         // The command-line interface: parse, call, print.
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService",
+                "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,6 +138,16 @@ let package = Package(
                 "DocketSynthetic",
                 // Raw SQL for the test that edits the analytics tables behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "DocketAuthTests",
+            dependencies: [
+                "DocketAuth", "DocketService", "DocketStore", "DocketCore", "DocketTestSupport",
+                // Tokens the tests sign themselves: other keys, RS256, HS256 and `none`.
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // An RSA key to sign RS256 tokens with.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]),
         .testTarget(name: "DocketCLITests", dependencies: ["docket", "DocketTestSupport"]),
     ]

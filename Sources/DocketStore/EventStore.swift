@@ -43,6 +43,16 @@ public protocol EventStore: Sendable {
     @discardableResult
     func append(batch: [CaseAppend]) throws -> [AppendResult]
 
+    /// Runs each of `units` against the log under its write lock, in one transaction: each unit
+    /// reads what it needs (a case, an idempotency key) and appends, all or nothing on its own (a
+    /// unit that throws is rolled back alone and its error is its result), and the units that
+    /// succeed are committed together with one sync to disk.
+    ///
+    /// This is how commands are run: a command decided on what it read under the lock can never
+    /// lose a race, and commands arriving together share one commit (group commit). When the
+    /// commit itself fails (a full disk), every unit fails with that error and nothing is written.
+    func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>]
+
     /// The result recorded under `key`, if that key was used: what a retry would return.
     /// Lets a caller answer a retried command before deciding it again.
     ///
@@ -111,6 +121,17 @@ public protocol EventStore: Sendable {
     /// versions run 1...n, then re-hashes every deployment. Reports the problems found, the
     /// first bad position first; a report without problems means the log is intact.
     func verify() throws -> VerifyReport
+}
+
+/// The log as a unit of ``EventStore/writeTogether(_:)`` sees it: under the write lock, with
+/// its own and the earlier units' appends.
+public protocol LogTransaction {
+    /// The events of case `caseID` in version order; empty when there is no such case.
+    func events(of caseID: String) throws -> [RecordedEvent]
+    /// The result recorded under `key`, if that key was used.
+    func recordedResult(for key: IdempotencyKey) throws -> AppendResult?
+    /// Appends one case's events, with the rules of ``EventStore/append(batch:)``.
+    func append(_ append: CaseAppend) throws -> AppendResult
 }
 
 extension EventStore {

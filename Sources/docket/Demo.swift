@@ -12,7 +12,7 @@ struct Demo: ParsableCommand {
         discussion: """
             Deploys Workflows/ into a fresh database, drives three showcase cases command by command (the \
             Qingdao remote expert review of February 2020, a tolerant acceptance whose commitment lapses, a \
-            joint on-site verification by three departments), simulates a month of cases through the real \
+            joint on-site verification by three departments, with a refused self-approval), simulates a month of cases through the real \
             engine and store, verifies the hash chain and prints the report.
             """)
 
@@ -145,6 +145,14 @@ struct Demo: ParsableCommand {
         print("  -- tick at 2020-02-21 09:00: fire has not inspected within 2 working days")
         try step(c.tick(caseID: id, now: at("2020-02-21T09:00:00+08:00")), session)
         try step(c.fire(caseID: id, event: "pass", actor: "inspector-feng", role: "fire_inspector", documents: ["fire_report"], branch: "fire", at: at("2020-02-21T10:30:00+08:00")), session)
+        // Separation of duties: clerk-wang, who accepted the case, also holds the approver role, but
+        // may not approve what they accepted; the engine refuses from the case's history.
+        print("  -- clerk-wang, who accepted \(id), tries to approve it as approver:")
+        do {
+            try step(c.fire(caseID: id, event: "approve", actor: "clerk-wang", role: "approver", at: at("2020-02-21T14:30:00+08:00")), session)
+        } catch let refusal as Refusal {
+            print("  refused (\(refusal.code.rawValue)): \(refusal.message)")
+        }
         try step(c.fire(caseID: id, event: "approve", actor: "approver-chen", role: "approver", at: at("2020-02-21T15:00:00+08:00")), session)
     }
 }

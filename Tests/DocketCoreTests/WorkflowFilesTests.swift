@@ -33,9 +33,23 @@ import Testing
         }
     }
 
-    @Test func permitCheckIsTheIssueExampleVerbatim() throws {
+    @Test func permitCheckIsTheIssueExampleVerbatimWithItsSeparationOfDuties() throws {
         let url = Self.workflowsDirectory.appendingPathComponent("permit-check.yaml")
-        #expect(try String(contentsOf: url, encoding: .utf8) == permitCheckYAML + "\n")
+        #expect(try String(contentsOf: url, encoding: .utf8) == permitCheckYAML + "\n" + """
+            separation_of_duties:
+              - { rule: accepter-may-not-decide, once_fired: accept, may_not_fire: [approve, reject] }
+              - { rule: applicant-is-not-staff, applicant: true, may_not_act_as: staff }
+
+            """)
+    }
+
+    /// Acceptance apart from approval, and the applicant apart from staff, in every workflow.
+    @Test(arguments: files)
+    func everyWorkflowDeclaresItsSeparationOfDuties(_ url: URL) throws {
+        let definition = try Self.load(url.lastPathComponent)
+        #expect(definition.applicantRole != nil)
+        #expect(definition.separationOfDuties.contains { $0.party == .applicant && $0.mayNotActAsStaff })
+        #expect(definition.separationOfDuties.contains { if case .fired = $0.party { true } else { false } })
     }
 
     @Test func authorityFlowsCountOnTheCN2020Calendar() throws {
@@ -69,12 +83,15 @@ import Testing
     @Test func jointVerificationDrivesThroughAllThreeDepartments() throws {
         var driver = CaseDriver(try Self.load("joint-verification.yaml"))
         try driver.open()
-        try driver.fire("accept", as: "clerk", documents: ["application_form", "site_plan"])
+        try driver.fire("accept", by: "clerk-1", as: "clerk", documents: ["application_form", "site_plan"])
         for (role, report) in [("health_inspector", "health_report"), ("environment_inspector", "environment_report"), ("fire_inspector", "fire_report")] {
-            try driver.fire("pass", as: role, documents: [report])
+            try driver.fire("pass", by: role + "-1", as: role, documents: [report])
         }
         #expect(driver.state?.current.state == "decision")
-        try driver.fire("approve", as: "approver")
+        // Separation of duties: neither the accepting clerk nor an inspector may decide.
+        #expect(driver.refusal { try $0.fire("approve", by: "clerk-1", as: "approver") }?.code == .separationOfDuties)
+        #expect(driver.refusal { try $0.fire("approve", by: "fire_inspector-1", as: "approver") }?.code == .separationOfDuties)
+        try driver.fire("approve", by: "approver-1", as: "approver")
         #expect(driver.state?.outcome == "approved")
     }
 
@@ -92,12 +109,14 @@ import Testing
     @Test func remoteVideoInspectionIssuesTheLicence() throws {
         var driver = CaseDriver(try Self.load("remote-video-inspection.yaml"))
         try driver.open(by: "clerk-2", as: "clerk", onBehalfOf: "shop-owner", data: ["channel": "assisted"])
-        try driver.fire("accept", as: "clerk", documents: ["application_form", "premises_floor_plan"])
-        try driver.fire("book_video", as: "inspector")
-        try driver.fire("start_video_call", as: "inspector")
-        try driver.fire("pass_inspection", as: "inspector", documents: ["video_record"])
+        try driver.fire("accept", by: "clerk-2", as: "clerk", documents: ["application_form", "premises_floor_plan"])
+        try driver.fire("book_video", by: "inspector-1", as: "inspector")
+        try driver.fire("start_video_call", by: "inspector-1", as: "inspector")
+        try driver.fire("pass_inspection", by: "inspector-1", as: "inspector", documents: ["video_record"])
         try driver.fire("sign_commitment", by: "clerk-2", as: "clerk", onBehalfOf: "shop-owner", documents: ["commitment_letter"])
-        try driver.fire("issue_licence", as: "approver")
+        // The shop owner is the applicant: not even holding the approver role may they license their own shop.
+        #expect(driver.refusal { try $0.fire("issue_licence", by: "shop-owner", as: "approver") }?.code == .separationOfDuties)
+        try driver.fire("issue_licence", by: "approver-1", as: "approver")
         #expect(driver.state?.outcome == "approved")
     }
 }

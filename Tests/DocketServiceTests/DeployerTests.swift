@@ -68,4 +68,41 @@ import Testing
         let validated = try Deployer.validate([ArtifactFile(path: "p.yaml", text: fixed)], referenceCalendars: [reference], requireCalendars: true).get()
         #expect(validated.map(\.id) == ["permit-check"])
     }
+
+    /// permit-check at `version` with the named rules of `rules` (a subset of two).
+    static func permitCheckText(version: Int, rules: [String]) -> String {
+        let all = [
+            "accepter-may-not-decide": "  - { rule: accepter-may-not-decide, once_fired: accept, may_not_fire: [approve, reject] }",
+            "applicant-is-not-staff": "  - { rule: applicant-is-not-staff, applicant: true, may_not_act_as: staff }",
+        ]
+        var text = permitCheck.replacingOccurrences(of: "version: 1", with: "version: \(version)")
+        if !rules.isEmpty { text += "\nseparation_of_duties:\n" + rules.compactMap { all[$0] }.joined(separator: "\n") }
+        return text + "\n"
+    }
+
+    @Test func aNewVersionDroppingASeparationRuleIsDeployedWithAWarningNamingIt() throws {
+        let catalog = WorkflowCatalog(store: try SQLiteEventStore(path: temporaryDatabase()))
+        let v1 = try Deployer(catalog: catalog).deploy([ArtifactFile(path: "v1.yaml", text: Self.permitCheckText(version: 1, rules: ["accepter-may-not-decide", "applicant-is-not-staff"]))])
+        #expect(v1.flatMap(\.warnings).isEmpty)
+        let v2 = try Deployer(catalog: catalog).deploy([ArtifactFile(path: "v2.yaml", text: Self.permitCheckText(version: 2, rules: ["applicant-is-not-staff"]))])
+        #expect(v2.map(\.previousVersion) == [1])
+        #expect(v2.map(\.droppedRules) == [["accepter-may-not-decide"]])
+        #expect(v2.flatMap(\.warnings) == ["workflow 'permit-check' v2 drops separation-of-duties rule 'accepter-may-not-decide' of v1"])
+        // Deploying the same version again changes nothing and warns no more.
+        let again = try Deployer(catalog: catalog).deploy([ArtifactFile(path: "v2.yaml", text: Self.permitCheckText(version: 2, rules: ["applicant-is-not-staff"]))])
+        #expect(again.map(\.isNew) == [false])
+        #expect(again.flatMap(\.warnings).isEmpty)
+    }
+
+    @Test func versionsDeployedTogetherAreComparedWithTheOneBelowEach() throws {
+        let catalog = WorkflowCatalog(store: try SQLiteEventStore(path: temporaryDatabase()))
+        let outcomes = try Deployer(catalog: catalog).deploy([
+            ArtifactFile(path: "v3.yaml", text: Self.permitCheckText(version: 3, rules: [])),
+            ArtifactFile(path: "v1.yaml", text: Self.permitCheckText(version: 1, rules: ["accepter-may-not-decide"])),
+            ArtifactFile(path: "v2.yaml", text: Self.permitCheckText(version: 2, rules: ["accepter-may-not-decide", "applicant-is-not-staff"])),
+        ])
+        #expect(outcomes.map(\.artifact.version) == [3, 1, 2])
+        #expect(outcomes.map(\.droppedRules) == [["accepter-may-not-decide", "applicant-is-not-staff"], [], []])
+        #expect(outcomes.map(\.previousVersion) == [2, nil, 1])
+    }
 }

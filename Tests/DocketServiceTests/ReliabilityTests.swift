@@ -44,6 +44,11 @@ final class FaultyStore: EventStore, @unchecked Sendable {
         try base.append(events, to: caseID, expectedVersion: expectedVersion, idempotency: idempotency, principal: principal)
     }
     func events(of caseID: String) throws -> [RecordedEvent] { try base.events(of: caseID) }
+    func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+        // Commands read their key under the write lock now, so a stale look-up cannot happen
+        // there: the injected staleness only affects `recordedResult(for:)` outside it.
+        try base.writeTogether(units)
+    }
     func recordSignedHead(_ head: SignedHead) throws { try base.recordSignedHead(head) }
     func signedHeads() throws -> [SignedHead] { try base.signedHeads() }
     func header(of caseID: String) throws -> CaseHeader? { try base.header(of: caseID) }

@@ -63,6 +63,14 @@ struct ParsedWorkflow {
     var statutorySource: MappingSource?
     /// The outcomes the definition declares (`outcomes: [...]`) beyond ``Outcomes/builtIn``.
     var outcomes: [String] = []
+    /// The separation-of-duties rules, as written (`separation_of_duties:`).
+    var separationRules: [ParsedSeparationRule] = []
+}
+
+/// One `separation_of_duties:` item: the rule when it was readable, and where its keys were written.
+struct ParsedSeparationRule {
+    var rule: SeparationRule?
+    var source: MappingSource
 }
 
 /// The outcomes a final state may have: a closed set, so that a misspelt `outcome: aproved` is
@@ -74,12 +82,19 @@ enum Outcomes {
 
 /// Known keys, per kind of mapping; also the vocabulary for "did you mean" suggestions.
 enum DefinitionKeys {
-    static let workflow = ["workflow", "version", "title", "calendar", "roles", "outcomes", "states", "transitions", "assisted_handling", "statutory_limit"]
+    static let workflow = ["workflow", "version", "title", "calendar", "roles", "outcomes", "states", "transitions", "assisted_handling", "statutory_limit",
+                           "applicant_role", "separation_of_duties"]
     static let state = ["initial", "final", "outcome", "department", "within", "on_breach", "stops_clock", "branches", "join", "vote", "when_approved", "when_rejected"]
     static let branch = ["department", "roles", "states", "transitions"]
     static let transition = ["event", "from", "to", "roles", "requires", "requires_reason", "sends_back", "starts_work"]
     static let vote = ["role", "panel", "seats", "approve_at", "reject_at"]
     static let statutoryLimit = ["within", "starts_on", "on_breach"]
+    static let separationRule = ["rule", "once_fired", "once_acted_as", "applicant", "may_not_fire", "may_not_act_as"]
+}
+
+/// The word `may_not_act_as:` takes for every role but the applicant's.
+enum SeparationWords {
+    static let staff = "staff"
 }
 
 /// Reads the node tree through the one `YAMLReader` every loader uses, which holds the problems.
@@ -146,16 +161,78 @@ struct DefinitionParser {
             if let within { statutory = StatutoryLimit(within: within, startsOn: startsOn, onBreach: onBreach) }
         }
 
+        let applicantRole = entries["applicant_role"].flatMap { name($0, what: "a role name, e.g. 'applicant_role: employee'") }
+        var separationRules: [ParsedSeparationRule] = []
+        if let node = entries["separation_of_duties"] {
+            if let sequence = node.sequence {
+                for item in sequence {
+                    if let rule = parseSeparationRule(item) { separationRules.append(rule) }
+                }
+            } else if !node.isNull {
+                error("'separation_of_duties' must be a list of rules, e.g. '- { rule: accepter-may-not-approve, once_fired: accept, may_not_fire: [approve] }'", at: node)
+            }
+        }
+
         var definition: WorkflowDefinition?
         if let id, let version {
             definition = WorkflowDefinition(
                 id: id, version: version, title: title, calendar: calendar, roles: roles,
                 states: machine.states.map(\.definition), transitions: machine.transitions.map(\.definition),
                 assistedHandling: assisted, statutoryLimit: statutory,
-                calendarPosition: calendar == nil ? nil : source.value("calendar"))
+                calendarPosition: calendar == nil ? nil : source.value("calendar"),
+                applicantRole: applicantRole, separationOfDuties: separationRules.compactMap(\.rule))
         }
         return ParsedWorkflow(definition: definition, source: source, roles: roles, machine: machine,
-                              assistedSource: assistedSource, statutorySource: statutorySource, outcomes: outcomes)
+                              assistedSource: assistedSource, statutorySource: statutorySource, outcomes: outcomes,
+                              separationRules: separationRules)
+    }
+
+    // MARK: Separation of duties
+
+    /// One rule: its name, whom it binds (exactly one of `once_fired`, `once_acted_as`,
+    /// `applicant: true`) and what they may not do (`may_not_fire`, `may_not_act_as`).
+    private mutating func parseSeparationRule(_ node: Node) -> ParsedSeparationRule? {
+        guard let entries = mapping(node, allowed: DefinitionKeys.separationRule, what: "a separation-of-duties rule") else { return nil }
+        var source = entries.source
+        let ruleName = requiredName(entries, "rule", what: "the rule's name, e.g. 'rule: accepter-may-not-approve'")
+        var parties: [SeparationRule.Party] = []
+        if let node = entries["once_fired"] { parties.append(.fired(nameOrList(node, what: "event", source: &source, key: "once_fired"))) }
+        if let node = entries["once_acted_as"] { parties.append(.actedAs(nameOrList(node, what: "role", source: &source, key: "once_acted_as"))) }
+        if let node = entries["applicant"], flag(node, key: "applicant") == true { parties.append(.applicant) }
+        let mayNotFire = entries["may_not_fire"].map { nameOrList($0, what: "event", source: &source, key: "may_not_fire") } ?? []
+        var mayNotActAs = entries["may_not_act_as"].map { nameOrList($0, what: "role", source: &source, key: "may_not_act_as") } ?? []
+        let staff = mayNotActAs.contains(SeparationWords.staff)
+        mayNotActAs.removeAll { $0 == SeparationWords.staff }
+
+        let what = ruleName.map { "rule '\($0)'" } ?? "a separation-of-duties rule"
+        if parties.isEmpty {
+            error("\(what) binds no one: say whom with 'once_fired: [events]', 'once_acted_as: [roles]' or 'applicant: true'", at: source.position)
+        } else if parties.count > 1 {
+            let keys = ["once_fired", "once_acted_as", "applicant"].filter { entries[$0] != nil }
+            error("\(what) binds one party: give only one of \(keys.map { "'\($0)'" }.joined(separator: ", ")) (write two rules for two)",
+                  at: source.keys[keys.last ?? "rule"] ?? source.position)
+        }
+        if entries["may_not_fire"] == nil, entries["may_not_act_as"] == nil {
+            error("\(what) forbids nothing: add 'may_not_fire: [events]' or 'may_not_act_as: [roles]'", at: source.position)
+        }
+        guard let ruleName, parties.count == 1, let party = parties.first else {
+            return ParsedSeparationRule(rule: nil, source: source)
+        }
+        let rule = SeparationRule(name: ruleName, party: party, mayNotFire: mayNotFire, mayNotActAs: mayNotActAs, mayNotActAsStaff: staff)
+        return ParsedSeparationRule(rule: rule, source: source)
+    }
+
+    /// One name or a list of names (`once_fired: accept` or `once_fired: [accept, recommend]`);
+    /// each item's position is recorded under `key`.
+    private mutating func nameOrList(_ node: Node, what: String, source: inout MappingSource, key: String) -> [String] {
+        if node.sequence != nil || node.isNull {
+            let names = nameList(node, what: what, source: &source, key: key)
+            if names.isEmpty { error("'\(key)' is empty: name at least one \(what)", at: node) }
+            return names
+        }
+        guard let one = name(node, what: "a \(what) name or a list of \(what) names") else { return [] }
+        source.items[key] = [position(of: node)]
+        return [one]
     }
 
     // MARK: Machines (the workflow's or a branch's states and transitions)

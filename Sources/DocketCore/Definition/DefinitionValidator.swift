@@ -38,6 +38,7 @@ struct DefinitionValidator {
         }
         checkAssistedHandling(roles: roles)
         checkStatutoryLimit()
+        checkSeparationOfDuties()
     }
 
     // MARK: One machine: the workflow's states and transitions, or a branch's
@@ -268,6 +269,106 @@ struct DefinitionValidator {
         }
     }
 
+    // MARK: Separation of duties
+
+    /// Names resolve (events, roles, the applicant role), rule names are unique, and no rule is
+    /// one that could never apply: an event only Docket fires (rules bind people), a role no
+    /// transition or vote lets anyone act in, an event that can never come after the events
+    /// that bind the party.
+    private mutating func checkSeparationOfDuties() {
+        guard let definition = parsed.definition else { return }
+        let applicantRole = definition.applicantRole
+        if let at = parsed.source.values["applicant_role"], let role = applicantRole, !roleSet.contains(role) {
+            error(unknownRole(role), at: at)
+        }
+        guard !parsed.separationRules.isEmpty else { return }
+
+        // Every event, and those a person may fire (the others only Docket fires).
+        var events: Set<String> = []
+        var eventsPeopleFire: Set<String> = []
+        // The roles someone can act in: a transition's, a vote's, an assisted handler's, the applicant's.
+        var actingRoles: Set<String> = Set(definition.assistedHandling.keys)
+        if let applicantRole { actingRoles.insert(applicantRole) }
+        func note(_ t: TransitionDefinition, branch: BranchDefinition?) {
+            events.insert(t.event)
+            let roles = t.effectiveRoles(branch: branch)
+            if !roles.isEmpty { eventsPeopleFire.insert(t.event) }
+            actingRoles.formUnion(roles)
+        }
+        for t in definition.transitions { note(t, branch: nil) }
+        for (_, branch) in definition.branches { for t in branch.transitions { note(t, branch: branch) } }
+        for state in definition.states { if let vote = state.vote { actingRoles.insert(vote.role) } }
+        let order = EventOrder(parsed.machine)
+
+        var seen: Set<String> = []
+        for parsedRule in parsed.separationRules {
+            let src = parsedRule.source
+            guard let rule = parsedRule.rule else { continue }
+            if !seen.insert(rule.name).inserted {
+                error("separation-of-duties rule '\(rule.name)' is declared twice; give each rule its own name", at: src.value("rule"))
+            }
+            let named = "rule '\(rule.name)'"
+            func checkEvents(_ list: [String], key: String) -> Bool {
+                var ok = true
+                for (index, event) in list.enumerated() {
+                    if !events.contains(event) {
+                        error("\(named) names event '\(event)', which no transition declares" + suggestion(event, events), at: src.item(key, index))
+                        ok = false
+                    } else if !eventsPeopleFire.contains(event) {
+                        error("\(named) can never apply to '\(event)': only Docket fires it (deadline, join or vote), and rules bind people", at: src.item(key, index))
+                        ok = false
+                    }
+                }
+                return ok
+            }
+            func checkRoles(_ list: [String], key: String) {
+                for (index, role) in list.enumerated() {
+                    if !roleSet.contains(role) {
+                        error("\(named): " + unknownRole(role), at: src.item(key, index))
+                    } else if !actingRoles.contains(role) {
+                        error("\(named) can never apply to role '\(role)': no transition, vote or assisted handling lets anyone act in it", at: src.item(key, index))
+                    }
+                }
+            }
+            var boundEvents: [String]?
+            switch rule.party {
+            case let .fired(list): if checkEvents(list, key: "once_fired") { boundEvents = list }
+            case let .actedAs(list): checkRoles(list, key: "once_acted_as")
+            case .applicant:
+                if applicantRole == nil {
+                    error("\(named) binds the applicant, but the workflow has no applicant role: declare 'applicant_role: ROLE' (or a role named 'applicant')",
+                          at: src.keys["applicant"] ?? src.position)
+                }
+            }
+            let firesOK = checkEvents(rule.mayNotFire, key: "may_not_fire")
+            checkRoles(rule.mayNotActAs, key: "may_not_act_as")
+            if rule.mayNotActAsStaff {
+                if roleSet.contains(SeparationWords.staff) {
+                    error("\(named): 'staff' is both a declared role and the word for every role but the applicant's; list the roles meant instead",
+                          at: src.value("may_not_act_as"))
+                } else if applicantRole == nil, rule.party != .applicant {
+                    error("\(named) forbids every staff role, but the workflow has no applicant role to tell staff from: declare 'applicant_role: ROLE'",
+                          at: src.value("may_not_act_as"))
+                }
+            }
+            if rule.party == .applicant, let applicantRole, rule.mayNotActAs.contains(applicantRole) {
+                error("\(named) forbids the applicant their own role '\(applicantRole)': the applicant acts in it on every case they open",
+                      at: src.value("may_not_act_as"))
+            }
+            // Order: a rule that only forbids events, none of which can come after the events
+            // that bind the party, never refuses anyone.
+            if let boundEvents, firesOK, !rule.mayNotFire.isEmpty, rule.mayNotActAs.isEmpty, !rule.mayNotActAsStaff,
+               let reachable = order, !reachable.canFollow(rule.mayNotFire, after: boundEvents) {
+                error("\(named) can never apply: \(list(rule.mayNotFire)) can never be fired after \(list(boundEvents)) on one case",
+                      at: src.value("may_not_fire"))
+            }
+        }
+    }
+
+    private func list(_ names: [String]) -> String {
+        names.map { "'\($0)'" }.joined(separator: names.count == 2 ? " or " : ", ")
+    }
+
     // MARK: Messages
 
     private func unknownState(_ name: String, in names: [String], scope: String) -> String {
@@ -307,6 +408,43 @@ struct DefinitionValidator {
 
     private mutating func error(_ message: String, at position: SourcePosition) {
         diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+}
+
+/// Which case-level events can come after which, for separation-of-duties rules: an event
+/// happens in the states it is fired from and leaves the case in the states it leads to; a
+/// branch's event happens in (and stays in) its parallel state, as does a `starts_work` one.
+private struct EventOrder {
+    private let graph: StateGraph
+    /// Where each event is fired, and where it leaves the case.
+    private var firedIn: [String: [String]] = [:]
+    private var leavesIn: [String: [String]] = [:]
+
+    /// `nil` when a case-level transition names an unknown state (reachability would be wrong;
+    /// that error is reported on its own).
+    init?(_ machine: ParsedMachine) {
+        let names = Set(machine.states.map(\.definition.name))
+        for transition in machine.transitions {
+            let t = transition.definition
+            guard t.from.allSatisfy(names.contains), t.to.map(names.contains) ?? true else { return nil }
+            firedIn[t.event, default: []] += t.from
+            leavesIn[t.event, default: []] += t.to.map { [$0] } ?? t.from
+        }
+        for state in machine.states {
+            for branch in state.branches {
+                for t in branch.definition.transitions {
+                    firedIn[t.event, default: []].append(state.definition.name)
+                    leavesIn[t.event, default: []].append(state.definition.name)
+                }
+            }
+        }
+        graph = StateGraph(machine)
+    }
+
+    /// Whether some event of `later` can be fired after some event of `earlier` on one case.
+    func canFollow(_ later: [String], after earlier: [String]) -> Bool {
+        let reached = graph.reachable(from: earlier.flatMap { leavesIn[$0] ?? [] }, backwards: false)
+        return later.contains { event in (firedIn[event] ?? []).contains { graph.contains(reached, $0) } }
     }
 }
 

@@ -1,6 +1,6 @@
 /// A workflow as its YAML file declares it: the roles, the states a case moves through, the
 /// transitions between them, and the rules an authority adds (time limits, a stopped statutory
-/// clock, parallel departments, panel votes, assisted handling).
+/// clock, parallel departments, panel votes, assisted handling, separation of duties).
 ///
 /// Values of this type come from ``DefinitionLoader/load(text:file:)``, which only returns
 /// definitions that passed every check of `Docs/definitions.md`; the engine relies on that (exactly
@@ -32,13 +32,21 @@ public struct WorkflowDefinition: Hashable, Sendable {
     /// The case-level statutory limit (`statutory_limit:`), counted in working time with stopped
     /// clocks excluded.
     public var statutoryLimit: StatutoryLimit?
+    /// The role applicants act in (`applicant_role:`, else `applicant` when declared): every other
+    /// role is a staff role, for separation of duties.
+    public var applicantRole: String?
+    /// Who may not do what on a case, given what they did on it before (`separation_of_duties:`),
+    /// in declaration order.
+    public var separationOfDuties: [SeparationRule]
 
     public init(
         id: String, version: Int, title: String? = nil, calendar: String? = nil, roles: [String],
         states: [StateDefinition], transitions: [TransitionDefinition],
         assistedHandling: [String: [String]] = [:], statutoryLimit: StatutoryLimit? = nil,
-        calendarPosition: SourcePosition? = nil
+        calendarPosition: SourcePosition? = nil, applicantRole: String? = nil, separationOfDuties: [SeparationRule] = []
     ) {
+        self.applicantRole = applicantRole ?? (roles.contains("applicant") ? "applicant" : nil)
+        self.separationOfDuties = separationOfDuties
         self.calendarPosition = calendarPosition
         self.id = id
         self.version = version
@@ -77,6 +85,9 @@ public struct WorkflowDefinition: Hashable, Sendable {
     /// The roles `role` may act on behalf of (empty when it may not act for anyone).
     public func rolesActedFor(by role: String) -> [String] { assistedHandling[role] ?? [] }
 
+    /// Whether `role` is a staff role: any role but the applicant's.
+    public func isStaff(_ role: String) -> Bool { role != applicantRole }
+
     /// A one-line description for `docket validate`, e.g.
     /// `permit-check v1 "Simple permit check": 4 states, 3 transitions, roles applicant, clerk, approver`.
     public var summary: String {
@@ -93,10 +104,50 @@ public struct WorkflowDefinition: Hashable, Sendable {
             + branchList.reduce(0) { $0 + $1.branch.states.filter { $0.limit != nil }.count }
             + (statutoryLimit == nil ? 0 : 1)
         if limits > 0 { parts.append("\(limits) time \(limits == 1 ? "limit" : "limits")") }
+        let rules = separationOfDuties.count
+        if rules > 0 { parts.append("\(rules) separation-of-duties \(rules == 1 ? "rule" : "rules")") }
         if let calendar { parts.append("calendar \(calendar)") }
         parts.append("roles " + roles.joined(separator: ", "))
         let name = title.map { "\(id) v\(version) \"\($0)\"" } ?? "\(id) v\(version)"
         return name + ": " + parts.joined(separator: ", ")
+    }
+}
+
+/// A separation-of-duties rule (`separation_of_duties:`): a party, bound by what they did on a
+/// case (or by being its applicant), may not fire some events or act in some roles on that case.
+public struct SeparationRule: Hashable, Sendable {
+    /// Whom a rule binds.
+    public enum Party: Hashable, Sendable {
+        /// Whoever fired one of these events on the case (`once_fired:`).
+        case fired([String])
+        /// Whoever acted in one of these roles on the case: fired an event, cast a vote, or had
+        /// a vote cast for them (`once_acted_as:`).
+        case actedAs([String])
+        /// The case's applicant (`applicant: true`).
+        case applicant
+    }
+
+    /// The rule's name (`rule:`), unique in the workflow; refusals quote it.
+    public var name: String
+    public var party: Party
+    /// Events the party may not fire (`may_not_fire:`).
+    public var mayNotFire: [String]
+    /// Roles the party may not act in (`may_not_act_as:`).
+    public var mayNotActAs: [String]
+    /// The party may not act in any staff role (`may_not_act_as: staff`).
+    public var mayNotActAsStaff: Bool
+
+    public init(name: String, party: Party, mayNotFire: [String] = [], mayNotActAs: [String] = [], mayNotActAsStaff: Bool = false) {
+        self.name = name
+        self.party = party
+        self.mayNotFire = mayNotFire
+        self.mayNotActAs = mayNotActAs
+        self.mayNotActAsStaff = mayNotActAsStaff
+    }
+
+    /// Whether the rule forbids acting in `role` (in `definition`, which says who is staff).
+    public func forbids(role: String, in definition: WorkflowDefinition) -> Bool {
+        mayNotActAs.contains(role) || (mayNotActAsStaff && definition.isStaff(role))
     }
 }
 

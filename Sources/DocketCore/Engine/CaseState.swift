@@ -41,6 +41,9 @@ public struct CaseState: Hashable, Sendable {
     public var firstFired: [String: Timestamp]
     /// Every deadline breach recorded, oldest first.
     public var breaches: [BreachRecord]
+    /// Who did what on the case, for separation of duties: kept as events are folded, so that a
+    /// command is checked without reading the case's history again.
+    public var duties: CaseDuties
     /// Due times already worked out on this state (a cache, not part of the state: see
     /// ``DueTimeMemo``; `==` and `hash(into:)` leave it out).
     var dueTimes: DueTimeMemo?
@@ -51,7 +54,7 @@ public struct CaseState: Hashable, Sendable {
             && a.lastEventAt == b.lastEventAt && a.current == b.current && a.branches == b.branches
             && a.outcome == b.outcome && a.closedAt == b.closedAt && a.documents == b.documents
             && a.sendBackRounds == b.sendBackRounds && a.clockStops == b.clockStops && a.firstFired == b.firstFired
-            && a.breaches == b.breaches
+            && a.breaches == b.breaches && a.duties == b.duties
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -72,6 +75,7 @@ public struct CaseState: Hashable, Sendable {
         hasher.combine(clockStops)
         hasher.combine(firstFired)
         hasher.combine(breaches)
+        hasher.combine(duties)
     }
 
     /// Whether the case reached a final state.
@@ -122,7 +126,9 @@ public struct CaseState: Hashable, Sendable {
         clockStops = []
         firstFired = [:]
         breaches = []
+        duties = CaseDuties(openedAs: event.role, openedFor: event.onBehalfOf)
         supply(event.payload.documents)
+        duties.record(event, version: version)
     }
 
     /// Applies one event that follows the opening.
@@ -131,6 +137,7 @@ public struct CaseState: Hashable, Sendable {
         version += 1
         lastEventAt = max(lastEventAt, at)
         supply(p.documents)
+        duties.record(event, version: version)
         switch event.type {
         case .caseOpened:
             break  // a second opening is not a fact the engine produces; ignore it
@@ -209,6 +216,64 @@ public struct CaseState: Hashable, Sendable {
 
     /// The breach recorded for the statutory limit, if any.
     public var statutoryBreach: BreachRecord? { breaches.last { $0.deadline == "statutory" } }
+}
+
+/// Who did what on a case, as separation-of-duties rules (``SeparationRule``) ask: for each
+/// person, the first event they fired by name, their first act in each role, their vote in each
+/// vote state, and how the case was opened (which says who its applicant is). Positions are the
+/// case's versions (event 1 is the opening), so a refusal can name the earlier event.
+///
+/// Docket's own events (actor ``Engine/systemActor``) are not acts of a person and are left out.
+public struct CaseDuties: Hashable, Sendable {
+    /// The role the case was opened in (`nil` when none was given).
+    public var openedAs: String?
+    /// The person the case was opened on behalf of (assisted handling).
+    public var openedFor: String?
+    /// Event name → person → the version of the first event of that name they fired.
+    public var fired: [String: [String: Int]] = [:]
+    /// Role → person → the version of their first act in that role (opening, firing, voting).
+    public var actedAs: [String: [String: Int]] = [:]
+    /// Vote state → panel member → the version of the vote cast for them (by them or for them).
+    public var voted: [String: [String: Int]] = [:]
+
+    public init(openedAs: String? = nil, openedFor: String? = nil) {
+        self.openedAs = openedAs
+        self.openedFor = openedFor
+    }
+
+    /// Records the acts of `event`, the case's `version`-th.
+    mutating func record(_ event: CaseEvent, version: Int) {
+        guard event.actor != Engine.systemActor else { return }
+        switch event.type {
+        case .caseOpened:
+            note(role: event.role, event.actor, version)
+        case .transitionFired, .workStarted:
+            // Only a person's own command names no trigger; what it sets off is Docket's.
+            guard event.payload.trigger == nil else { return }
+            if let name = event.payload.transition, fired[name]?[event.actor] == nil { fired[name, default: [:]][event.actor] = version }
+            note(role: event.role, event.actor, version)
+        case .voteCast:
+            note(role: event.role, event.actor, version)
+            let voter = event.onBehalfOf ?? event.actor
+            if let state = event.payload.state, voted[state]?[voter] == nil { voted[state, default: [:]][voter] = version }
+        default:
+            return
+        }
+    }
+
+    private mutating func note(role: String?, _ person: String, _ version: Int) {
+        guard let role, actedAs[role]?[person] == nil else { return }
+        actedAs[role, default: [:]][person] = version
+    }
+
+    /// The case's applicant: the person it was opened on behalf of; else its opener, when they
+    /// opened it in the applicant role or in none. A case opened in a staff role for no one was
+    /// opened by the authority itself and has no applicant.
+    public func applicant(openedBy opener: String, in definition: WorkflowDefinition) -> String? {
+        if let openedFor { return openedFor }
+        guard let openedAs else { return opener }
+        return definition.isStaff(openedAs) ? nil : opener
+    }
 }
 
 /// One stay of a case (or branch) in a state: from entering to leaving.

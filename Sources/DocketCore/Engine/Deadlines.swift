@@ -10,6 +10,10 @@ public struct EngineContext: Sendable {
     /// one whenever the calendar is set, so a remembered due time is only reused with the
     /// calendar it was worked out on.
     private(set) var calendarIdentity = CalendarIdentity()
+    /// Whether `decide` enforces the definition's separation-of-duties rules. Off only for
+    /// replaying what another system recorded (conformance, import): there the resources are
+    /// often one pseudonym for many people ("STAFF MEMBER"), and the replay checks control flow.
+    public var enforcesSeparationOfDuties = true
 
     public init(definition: WorkflowDefinition, calendar: any WorkingTimeCalendar = AlwaysWorkingCalendar()) {
         self.definition = definition

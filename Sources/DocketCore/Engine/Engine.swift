@@ -34,6 +34,13 @@ public enum Engine {
     /// `state` is the fold of the events returned, as if each went through ``evolve(_:_:)``; when
     /// the command is refused, `state` is as it was.
     public static func decide(_ command: Command, evolving state: inout CaseState?, _ context: EngineContext) throws(Refusal) -> [CaseEvent] {
+        // `system` signs what Docket does itself: no person may claim it, on any case.
+        switch command {
+        case let .open(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
+        case let .fire(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
+        case let .vote(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
+        case .tick: break
+        }
         guard let current = state.take() else {
             // Opening is the only command on a case that does not exist yet.
             guard case let .open(open) = command else { throw Refusal.unknownCase(command.caseID) }
@@ -118,6 +125,7 @@ struct Decision {
         let definition = context.definition
         if let role = command.role { try definition.checkDeclared(role: role, caseID: command.caseID) }
         if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: command.caseID) }
+        try Decision.checkSeparation(opening: command, context: context)
         guard let initial = definition.initialState else {
             throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: command.caseID)
         }
@@ -186,6 +194,12 @@ struct Decision {
                           caseID: caseID, allowedEvents: [command.event])
         }
         let transition = chosen.transition
+        // Who may act comes before what the act needs (a reason, documents): the person acted for
+        // acts in the roles the actor represents them in.
+        let represented = command.onBehalfOf == nil ? [] : definition.rolesActedFor(by: command.role).filter {
+            transition.effectiveRoles(branch: chosen.branch).contains($0)
+        }
+        try checkSeparation(fire: command.event, actor: command.actor, role: command.role, onBehalfOf: command.onBehalfOf, represented: represented)
         if transition.needsReason, (command.reason ?? "").trimmingBlanks.isEmpty {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
@@ -244,6 +258,8 @@ struct Decision {
         } else if ballots.count >= rule.seats {
             throw Refusal(.notOnPanel, "the panel of '\(stateDefinition.name)' has \(rule.seats) seats and all have voted", caseID: caseID)
         }
+        // The vote counts as the voter's act in the vote's role, whoever casts it.
+        try checkSeparation(voteAs: rule.role, actor: command.actor, role: command.role, voter: voter)
         let approvals = ballots.filter { $0.ballot == .approve }.count + (command.ballot == .approve ? 1 : 0)
         let rejections = ballots.filter { $0.ballot == .reject }.count + (command.ballot == .reject ? 1 : 0)
         let decided: String?

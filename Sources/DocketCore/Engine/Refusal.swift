@@ -37,6 +37,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case workAlreadyStarted = "work_already_started"
         /// The command's time is before the case's last event (back-filling out of order).
         case timeBeforeLastEvent = "time_before_last_event"
+        /// A separation-of-duties rule of the workflow forbids the actor (or the person acted
+        /// for) this act on this case, given what they did on it before or that it is their own.
+        case separationOfDuties = "separation_of_duties"
+        /// The command names the actor Docket reserves for itself (``Engine/systemActor``).
+        case reservedActor = "reserved_actor"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).
@@ -64,10 +69,12 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
 
     public var description: String { message }
 
-    /// A case or workflow that does not exist is not found; anything else the rules refuse.
+    /// A case or workflow that does not exist is not found; a person the rules of who-may-act
+    /// exclude is forbidden; anything else the rules refuse.
     public var kind: FailureKind {
         switch code {
         case .unknownCase, .unknownWorkflow: .notFound
+        case .separationOfDuties, .reservedActor: .forbidden
         default: .refused
         }
     }

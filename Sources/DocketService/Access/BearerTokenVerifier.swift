@@ -8,7 +8,7 @@ import DocketCore
 public protocol BearerTokenVerifier: Sendable {
     /// The principal `token` proves.
     ///
-    /// - Throws: an error whose `DocketError.kind` is `refused` (the server answers 401) when the
+    /// - Throws: an error whose `DocketError.kind` is `unauthenticated` (the server answers 401) when the
     ///   token is malformed, expired, not yet valid, for another issuer or audience, signed with
     ///   a key not trusted, or revoked; `unavailable` when the keys cannot be read.
     func principal(forBearer token: String) async throws -> Principal

@@ -25,3 +25,11 @@ extension Authorizer {
         try authorize(principal, act, on: subject ?? CaseSubject(caseID: command.caseID, scope: nil, applicant: nil, channel: nil), definition: definition)
     }
 }
+
+extension Command {
+    /// Whether a person gives this command (open, fire, vote), as opposed to Docket's own tick.
+    package var isPersons: Bool {
+        if case .tick = self { return false }
+        return true
+    }
+}

@@ -30,6 +30,17 @@ public final class DirectoryService: Sendable {
     /// - Throws: ``ServiceError`` `invalid_deployment` when the deployed file was edited behind
     ///   Docket's back or no longer loads: then nobody is authorized rather than everybody.
     package func inForce() throws -> DirectoryState? {
+        guard let directory = try deployedDirectory() else { return nil }
+        let events = try store.events(of: DirectoryStream.caseID(of: directory.name))
+        return DirectoryState.fold(directory, events.map { ($0.event, $0.position) })
+    }
+
+    /// The newest deployed directory file, parsed (without its change events); nil when none is
+    /// deployed. ``CaseService`` folds the changes itself, inside its write transaction.
+    ///
+    /// - Throws: ``ServiceError`` `invalid_deployment` when the deployed file was edited behind
+    ///   Docket's back or no longer loads.
+    package func deployedDirectory() throws -> Directory? {
         guard let deployment = try deployment() else { return nil }
         guard deployment.isIntact else {
             throw ServiceError(.invalidDeployment, "deployed directory \(deployment.id) v\(deployment.version) does not match the hash it was deployed with: it was changed behind Docket's back, so Docket will not use it (nothing was written). Run docket verify, and restore the database from a backup.")
@@ -40,8 +51,7 @@ public final class DirectoryService: Sendable {
         } catch {
             throw ServiceError(.invalidDeployment, "deployed directory \(deployment.id) v\(deployment.version) no longer loads: \(error)")
         }
-        let events = try store.events(of: DirectoryStream.caseID(of: directory.name))
-        return DirectoryState.fold(directory, events.map { ($0.event, $0.position) })
+        return directory
     }
 
     /// Who decides now, with the directory in force now.

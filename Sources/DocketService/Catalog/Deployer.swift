@@ -98,6 +98,8 @@ public struct ValidatedArtifact: Sendable {
     public var version: Int
     /// `permit-check v1: 4 states, 3 transitions, 3 roles`, or the calendar's provenance.
     public var summary: String
+    /// For a workflow: the names of its separation-of-duties rules, in declaration order.
+    public var separationRules: [String] = []
 }
 
 /// Every problem found in a set of files, each as `FILE:LINE:COLUMN: error: message`.
@@ -113,6 +115,18 @@ public struct DeploymentOutcome: Sendable {
     public var artifact: ValidatedArtifact
     /// False when the same content was already deployed under that id and version.
     public var isNew: Bool
+    /// For a new workflow version: the version before it (deployed, or deployed with it).
+    public var previousVersion: Int?
+    /// The separation-of-duties rules of ``previousVersion`` this version no longer has: a
+    /// weakening of who-may-act that `deploy` reports rather than lets pass unnoticed.
+    public var droppedRules: [String] = []
+
+    /// What a person should know about this deployment, one sentence each.
+    public var warnings: [String] {
+        guard let previousVersion, !droppedRules.isEmpty else { return [] }
+        let rules = droppedRules.map { "'\($0)'" }.joined(separator: ", ")
+        return ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
+    }
 }
 
 /// Validates and deploys workflow definitions and calendars.
@@ -196,7 +210,8 @@ public struct Deployer: Sendable {
                                                message: unknownCalendarMessage(name, workflow: definition.id, known: known)).description)
                     continue
                 }
-                validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary))
+                validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary,
+                                                   separationRules: definition.separationOfDuties.map(\.name)))
             case let .failure(errors):
                 problems += errors.diagnostics.map(\.description)
             }
@@ -257,13 +272,39 @@ public struct Deployer: Sendable {
                     "\(artifact.file.path): \(kind.rawValue) '\(artifact.id)' version \(artifact.version) is already deployed with other content; running cases are pinned to it, so give the changed file a new version: number")
             }
         }
+        let earlier = try Self.earlierRules(of: artifacts.filter { $0.file.kind == .workflow }, store: catalog.store)
         var outcomes: [DeploymentOutcome] = []
         for artifact in artifacts {
             let kind = artifact.file.artifactKind
             let deployed = try catalog.store.deploy(kind, id: artifact.id, version: artifact.version, content: artifact.file.text)
-            outcomes.append(DeploymentOutcome(artifact: artifact, isNew: deployed.isNew))
+            var outcome = DeploymentOutcome(artifact: artifact, isNew: deployed.isNew)
+            if deployed.isNew, kind == .workflow, let previous = Self.previous(of: artifact, among: earlier) {
+                outcome.previousVersion = previous.version
+                outcome.droppedRules = previous.rules.filter { !artifact.separationRules.contains($0) }
+            }
+            outcomes.append(outcome)
         }
         catalog.invalidate()
         return outcomes
+    }
+
+    /// The separation-of-duties rules of every version of the workflows among `artifacts`, those
+    /// deployed and those being deployed, by id: what a new version is compared with.
+    private static func earlierRules(of artifacts: [ValidatedArtifact], store: any EventStore) throws -> [String: [(version: Int, rules: [String])]] {
+        var versions: [String: [(version: Int, rules: [String])]] = [:]
+        let ids = Set(artifacts.map(\.id))
+        for deployment in try store.deployments(.workflow) where ids.contains(deployment.id) {
+            // Deployed text passed validation when it was deployed; a text this version of Docket
+            // cannot read any more has no rules to compare.
+            guard let definition = try? DefinitionLoader.load(deployed: deployment.content, file: deployment.id).get() else { continue }
+            versions[deployment.id, default: []].append((deployment.version, definition.separationOfDuties.map(\.name)))
+        }
+        for artifact in artifacts { versions[artifact.id, default: []].append((artifact.version, artifact.separationRules)) }
+        return versions
+    }
+
+    /// The highest version of `artifact`'s workflow below its own, among `versions`.
+    private static func previous(of artifact: ValidatedArtifact, among versions: [String: [(version: Int, rules: [String])]]) -> (version: Int, rules: [String])? {
+        (versions[artifact.id] ?? []).filter { $0.version < artifact.version }.max { $0.version < $1.version }
     }
 }

@@ -39,6 +39,8 @@ public final class CaseService: Sendable {
     /// The directory in force, for the authorizer.
     private let directories: DirectoryService
     private let newCaseID: @Sendable () -> String
+    /// Commands given at the same time share one transaction and one sync to disk.
+    private let groupCommit: GroupCommit
 
     /// A service running commands on the workflows and cases of `catalog`'s store.
     ///
@@ -52,6 +54,7 @@ public final class CaseService: Sendable {
         self.clock = clock
         self.directories = DirectoryService(catalog: catalog, clock: clock)
         self.newCaseID = newCaseID
+        self.groupCommit = GroupCommit(store: catalog.store)
     }
 
     /// A short random case id such as `c-3f9a1b2c4d5e`.
@@ -72,10 +75,14 @@ public final class CaseService: Sendable {
     /// ``load(_:)``, or nil when the log has no event of the case: one read where asking for the
     /// header first took two.
     private func loadIfPresent(_ caseID: String) throws -> LoadedCase? {
-        let events = try store.events(of: caseID)
+        try loaded(from: store.events(of: caseID))
+    }
+
+    /// The case these events (all of one case, in version order) tell; nil when there are none.
+    private func loaded(from events: [RecordedEvent]) throws -> LoadedCase? {
         guard let first = events.first else { return nil }
         guard let state = CaseState.replay(events.map(\.event)) else {
-            throw Refusal.unknownCase(caseID)
+            throw Refusal.unknownCase(first.event.caseID)
         }
         let definition = try catalog.definition(first.event.workflowID, version: first.event.workflowVersion)
         return LoadedCase(events: events, state: state, definition: definition, context: try catalog.context(for: definition))
@@ -207,62 +214,48 @@ public final class CaseService: Sendable {
 
     private func run(
         caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int, principal: Principal?,
-        command makeCommand: (LoadedCase?) throws -> (Command, EngineContext)
+        command makeCommand: @escaping (LoadedCase?) throws -> (Command, EngineContext)
     ) throws -> CommandOutcome {
         let idempotency = try key.map { key in
             var fingerprint = fingerprint ?? Fingerprint(command: "tick", caseID: caseID)
             fingerprint.principal = principal?.recorded
             return try IdempotencyKey(key: key, command: fingerprint)
         }
-        func earlierResult() throws -> CommandOutcome? {
-            guard let idempotency, let earlier = try store.recordedResult(for: idempotency) else { return nil }
-            return try outcome(caseID: earlier.events.first?.event.caseID ?? caseID, recorded: earlier.events, isReplay: true, attempts: 0)
-        }
-        if let earlier = try earlierResult() { return earlier }
-        var attempt = 0
-        var authorizer: Authorizer?
-        while true {
-            attempt += 1
-            let loaded = try loadIfPresent(caseID)
-            let events: [CaseEvent]
-            let context: EngineContext
-            do {
-                let command: Command
-                (command, context) = try makeCommand(loaded)
-                // Who may act: decided with the directory in force now (the recording time, not
-                // the command's business time), before anything is decided or appended. A tick is
-                // Docket's own.
-                if case .tick = command {} else {
-                    if authorizer == nil { authorizer = try directories.authorizer() }
-                    try authorizer?.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
-                                              definition: context.definition)
-                }
-                events = try Engine.decide(loaded?.state, command, context)
-            } catch let refusal as Refusal {
-                // The same keyed command, run by another process since we looked, may be what
-                // changed the case (closed it, opened it): then its result is the answer.
-                if let earlier = try earlierResult() { return earlier }
-                throw refusal
+        // The directory's file is read and parsed before the lock (it changes only by a deploy);
+        // its change events are folded under it, with the case.
+        let directory = try directories.deployedDirectory()
+        // Read, decide and append under the write lock, in one transaction shared with the
+        // commands that arrive at the same time: a command decided on what it read can never
+        // lose a race, so `retries` has nothing left to retry.
+        return try groupCommit.commit { log in
+            if let idempotency, let earlier = try log.recordedResult(for: idempotency) {
+                let id = earlier.events.first?.event.caseID ?? caseID
+                guard let loaded = try self.loaded(from: log.events(of: id)) else { throw Refusal.unknownCase(id) }
+                return CommandOutcome(caseID: id, recorded: earlier.events, state: loaded.state, definition: loaded.definition,
+                                      isReplay: true, attempts: 0)
             }
+            let loaded = try self.loaded(from: log.events(of: caseID))
+            let (command, context) = try makeCommand(loaded)
+            // Who may act: decided with the directory in force now (the recording time, not the
+            // command's business time), before anything is decided or appended. A tick is Docket's own.
+            if let directory, command.isPersons {
+                let changes = try log.events(of: DirectoryStream.caseID(of: directory.name))
+                let authorizer = Authorizer(directory: DirectoryState.fold(directory, changes.map { ($0.event, $0.position) }),
+                                            now: self.clock.now())
+                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
+                                         definition: context.definition)
+            }
+            let events = try Engine.decide(loaded?.state, command, context)
             if events.isEmpty {
                 guard let loaded else { throw Refusal.unknownCase(caseID) }
-                return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition, isReplay: false, attempts: attempt)
+                return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition,
+                                      isReplay: false, attempts: 1)
             }
-            do {
-                let result = try store.append(events, to: caseID, expectedVersion: loaded?.state.version ?? 0,
-                                              idempotency: idempotency, principal: principal)
-                // Appended just now at the version read: the case after the command is the state
-                // read plus these events, without reading the log again.
-                if !result.isReplay, let state = Self.fold(loaded?.state, result.events) {
-                    return CommandOutcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, state: state,
-                                          definition: loaded?.definition ?? context.definition, isReplay: false, attempts: attempt)
-                }
-                return try outcome(caseID: result.events.first?.event.caseID ?? caseID, recorded: result.events, isReplay: result.isReplay, attempts: attempt)
-            } catch let error as StoreError where error.code == .conflict && attempt <= retries {
-                // Another writer got there first: back off a little, read again, decide again.
-                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 20)))))
-                continue
-            }
+            let result = try log.append(CaseAppend(caseID: caseID, expectedVersion: loaded?.state.version ?? 0, events: events,
+                                                   idempotency: idempotency, principal: principal))
+            guard let state = Self.fold(loaded?.state, result.events) else { throw Refusal.unknownCase(caseID) }
+            return CommandOutcome(caseID: caseID, recorded: result.events, state: state,
+                                  definition: loaded?.definition ?? context.definition, isReplay: result.isReplay, attempts: 1)
         }
     }
 
@@ -270,12 +263,6 @@ public final class CaseService: Sendable {
         var state = state
         for event in recorded { Engine.evolve(&state, event.event) }
         return state
-    }
-
-    private func outcome(caseID: String, recorded: [RecordedEvent], isReplay: Bool, attempts: Int) throws -> CommandOutcome {
-        let loaded = try load(caseID)
-        return CommandOutcome(caseID: caseID, recorded: recorded, state: loaded.state, definition: loaded.definition,
-                              isReplay: isReplay, attempts: attempts)
     }
 }
 

@@ -7,7 +7,9 @@ import Foundation
 /// Thread-safe: every operation holds one lock, so appends are serialised like SQLite's writers.
 public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     // @unchecked: all mutable state is in `state`, only touched while holding `lock`.
-    private let lock = NSLock()
+    // Recursive: a unit of ``writeTogether(_:)`` runs under the lock and may read deployments
+    // (the service's catalog does), as a SQLite unit reads them on another connection.
+    private let lock = NSRecursiveLock()
     private var state = State()
     private let clock: any WallClock
 
@@ -54,17 +56,19 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
 
     public func append(batch: [CaseAppend]) throws -> [AppendResult] {
         for append in batch { try AppendRules.checkArguments(append) }
-        return try withState { state in
-            // Decide the whole batch against `state` plus what the batch itself added, then
-            // commit it in one go: all or nothing, as in one SQLite transaction.
-            let recordedAt = clock.now()
+        let recordedAt = clock.now()
+        return try withState { state in try Self.append(batch, to: &state, recordedAt: recordedAt) }
+    }
+
+    /// Appends `batch` to `state`: the whole batch is decided against `state` plus what the batch
+    /// itself added, then committed in one go, all or nothing, as in one SQLite transaction.
+    private static func append(_ batch: [CaseAppend], to state: inout State, recordedAt: Timestamp) throws -> [AppendResult] {
             var coder = PayloadCoder()
             var newRows: [EventRow] = []
             var newVersions: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
             var newKeys: [String: KeyRecord] = [:]
             var results: [AppendResult] = []
             var head = (position: Int64(state.rows.count), hash: state.rows.last?.hash ?? ContentHash.genesis)
-
             for append in batch {
                 if let key = append.idempotency, let recorded = newKeys[key.key] ?? state.keys[key.key] {
                     guard recorded.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: recorded.caseID) }
@@ -103,23 +107,67 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
             }
             state.keys.merge(newKeys) { _, new in new }
             return results
+    }
+
+    public func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+        let recordedAt = clock.now()
+        // The lock is held throughout (writers are serialised), but `state` is only touched at
+        // the start and the end: a unit may read deployments through the store meanwhile.
+        lock.lock()
+        defer { lock.unlock() }
+        let transaction = Transaction(state: state, recordedAt: recordedAt)
+        let results = units.map { unit -> Result<T, any Error> in
+            // A unit that throws leaves the state as it found it, like a rolled-back savepoint.
+            let saved = transaction.state
+            do {
+                return .success(try unit(transaction))
+            } catch {
+                transaction.state = saved
+                return .failure(error)
+            }
+        }
+        state = transaction.state
+        return results
+    }
+
+    /// ``LogTransaction`` on a copy of the state, written back when every unit has run.
+    private final class Transaction: LogTransaction {
+        var state: State
+        let recordedAt: Timestamp
+
+        init(state: State, recordedAt: Timestamp) {
+            self.state = state
+            self.recordedAt = recordedAt
+        }
+
+        func events(of caseID: String) throws -> [RecordedEvent] { try InMemoryEventStore.events(of: caseID, in: state) }
+
+        func recordedResult(for key: IdempotencyKey) throws -> AppendResult? { try InMemoryEventStore.recordedResult(for: key, in: state) }
+
+        func append(_ append: CaseAppend) throws -> AppendResult {
+            try AppendRules.checkArguments(append)
+            return try InMemoryEventStore.append([append], to: &state, recordedAt: recordedAt)[0]
         }
     }
 
     public func recordedResult(for key: IdempotencyKey) throws -> AppendResult? {
-        try withState { state in
-            guard let recorded = state.keys[key.key] else { return nil }
-            guard recorded.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: recorded.caseID) }
-            return AppendResult(events: recorded.events, isReplay: true)
-        }
+        try withState { state in try Self.recordedResult(for: key, in: state) }
+    }
+
+    private static func recordedResult(for key: IdempotencyKey, in state: State) throws -> AppendResult? {
+        guard let recorded = state.keys[key.key] else { return nil }
+        guard recorded.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: recorded.caseID) }
+        return AppendResult(events: recorded.events, isReplay: true)
     }
 
     // MARK: - Reading
 
     public func events(of caseID: String) throws -> [RecordedEvent] {
-        try withState { state in
-            try (state.cases[caseID] ?? []).map { try state.rows[$0].recordedEvent() }
-        }
+        try withState { state in try Self.events(of: caseID, in: state) }
+    }
+
+    private static func events(of caseID: String, in state: State) throws -> [RecordedEvent] {
+        try (state.cases[caseID] ?? []).map { try state.rows[$0].recordedEvent() }
     }
 
     public func header(of caseID: String) throws -> CaseHeader? {

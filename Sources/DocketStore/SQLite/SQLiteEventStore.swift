@@ -76,6 +76,46 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    // MARK: - Units of work
+
+    public func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>] {
+        try write { db in
+            let transaction = Transaction(store: self, db: db)
+            return units.map { unit in
+                do {
+                    var result: T?
+                    try db.inSavepoint {
+                        result = try unit(transaction)
+                        return .commit
+                    }
+                    guard let result else { throw StoreError(.database, "a unit of work did not complete.") }
+                    return .success(result)
+                } catch {
+                    return .failure(SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout))
+                }
+            }
+        }
+    }
+
+    /// ``LogTransaction`` on the connection holding the write lock.
+    private struct Transaction: LogTransaction {
+        let store: SQLiteEventStore
+        let db: Database
+
+        func events(of caseID: String) throws -> [RecordedEvent] {
+            try SQLiteEventStore.fetchEvents(db, sql: "WHERE case_id = ? ORDER BY version", arguments: [caseID], checkingHashes: true)
+        }
+
+        func recordedResult(for key: IdempotencyKey) throws -> AppendResult? {
+            try SQLiteEventStore.recordedResult(for: key, in: db)
+        }
+
+        func append(_ append: CaseAppend) throws -> AppendResult {
+            try AppendRules.checkArguments(append)
+            return try store.append(batch: [append], in: db)[0]
+        }
+    }
+
     // MARK: - Signed heads
 
     public func recordSignedHead(_ head: SignedHead) throws {
@@ -148,7 +188,10 @@ public final class SQLiteEventStore: EventStore {
     /// ``append(batch:)``; when it throws, the caller must let the transaction roll back.
     @discardableResult
     package func append(batch: [CaseAppend], in db: Database) throws -> [AppendResult] {
-        let recordedAt = clock.now()
+        try Self.appendBatch(batch, in: db, recordedAt: clock.now(), logger: logger)
+    }
+
+    private static func appendBatch(_ batch: [CaseAppend], in db: Database, recordedAt: Timestamp, logger: Logger) throws -> [AppendResult] {
         var coder = PayloadCoder()
         var head = try Self.head(db)
         let insert = RawStatement(try db.cachedStatement(sql: """

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema: the migrations of `Migrations/` (embedded at build time), applied in
@@ -26,11 +27,21 @@ enum SQLiteSchema {
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let migrator = self.migrator
         try refuseNewer(pool, path: path)
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            let completed = (try? pool.read { try migrator.hasCompletedMigrations($0) }) ?? false
-            if !completed { throw error }
+        // Each migration commits on its own: a process that lost the race to apply one may find
+        // the other still applying the next, so it waits for the schema to be complete (a
+        // second at most) before reporting the failure.
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                let completed = (try? pool.read { try migrator.hasCompletedMigrations($0) }) ?? false
+                if completed { return }
+                attempt += 1
+                if attempt >= 50 { throw error }
+                usleep(20_000)
+            }
         }
     }
 
