@@ -23,7 +23,7 @@ import Testing
             .replacingOccurrences(of: "role: clerk,     scope: rizhao", with: "role: clerk,     scope: rizao"))
         let refused = try docket.docket("validate", bad)
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("bad.yaml:46:") && refused.stderr.contains("unknown unit 'rizao'; did you mean 'rizhao'?"))
+        #expect(refused.stderr.contains("bad.yaml:47:") && refused.stderr.contains("unknown unit 'rizao'; did you mean 'rizhao'?"))
     }
 
     @Test func whoAnswersFromTheFileAndFromTheLogWithWhoGrantedIt() throws {
@@ -68,6 +68,16 @@ import Testing
         #expect(refused.stderr.contains("--by PERSON"))
         #expect(try docket.docket("deploy", "--by", "li.wei", DocketBench.workflows).status == 1)
         try docket.ok("deploy", "--by", "zhang.min", DocketBench.workflows)
+    }
+
+    @Test func tokensNeedTokenAdminOnceADirectoryIsDeployed() throws {
+        let docket = try deployed()
+        let refused = try docket.docket("token", "create", "--for", "portal", "--by", "li.wei")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("li.wei holds no token_admin role in scope shandong"))
+        #expect(try docket.docket("token", "create", "--for", "portal").status == 1)
+        let created = try docket.ok("token", "create", "--for", "portal", "--by", "zhang.min")
+        #expect(created.stdout.hasPrefix("dkt_"))
     }
 
     @Test func caseIdsStartingWithAnAtSignAreRefused() throws {
