@@ -67,7 +67,8 @@ public protocol EventStore: Sendable {
     /// The case's header (workflow, current version), or nil when there is no such case.
     func header(of caseID: String) throws -> CaseHeader?
 
-    /// All cases, or those of one workflow, in the order they were opened.
+    /// All cases, or those of one workflow, in the order they were opened; the log's reserved
+    /// streams (ids starting with `@`, a directory's changes) are not cases and are left out.
     func cases(workflowID: String?) throws -> [CaseHeader]
 
     /// At most `limit` events with a position greater than `position`, in position order. The

@@ -4,13 +4,15 @@ import DocketService
 struct Deploy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
-        abstract: "Store workflow definitions and calendars in the event log, each under its id and version.",
+        abstract: "Store workflow definitions, calendars and the directory in the event log, each under its id and version.",
         discussion: """
             Every file is validated first; nothing is deployed when one has a problem. Deploying the same \
             content again changes nothing. A changed file under an already deployed version is refused: \
             running cases are pinned to the version they started on, so give the change a new version. A \
             new workflow version that drops a separation-of-duties rule of the version before it is \
-            deployed with a warning naming the rules dropped.
+            deployed with a warning naming the rules dropped. A file whose top level says 'directory:' is \
+            the directory (Docs/directory.md): the first one is deployed by the operator; once one is \
+            deployed, --by must name a person holding deployer.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -20,17 +22,20 @@ struct Deploy: ParsableCommand {
     @Argument(help: ArgumentHelp("Definition or calendar files, or directories of them (e.g. Workflows/).", valueName: "file"))
     var files: [String]
 
+    @Option(help: ArgumentHelp("Who deploys, once a directory is deployed: a person holding deployer.", valueName: "person"))
+    var by: String?
+
     func run() throws {
         let json = try output.isJSON()
         let session = try Session(store)
         let artifacts = try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
-        let outcomes = try Deployer(catalog: session.catalog).deploy(artifacts)
+        let outcomes = try Deployer(catalog: session.catalog).deploy(artifacts, principal: Operator.principal, by: by)
         if json {
             print(try JSONOutput.text(outcomes.map(DeploymentView.init)))
             return
         }
         for outcome in outcomes {
-            let what = outcome.artifact.file.kind == .calendar ? "calendar" : "workflow"
+            let what = outcome.artifact.file.kind.rawValue
             print("\(outcome.isNew ? "deployed" : "unchanged") \(what) \(outcome.artifact.id) v\(outcome.artifact.version)  (\(outcome.artifact.file.path))")
             for warning in outcome.warnings { print("  warning: \(warning)") }
         }

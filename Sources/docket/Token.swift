@@ -43,12 +43,16 @@ struct TokenCreate: ParsableCommand {
     @Option(help: ArgumentHelp("How long the token lives: 30m, 12h, 90d, 2w, or never.", valueName: "lifetime"))
     var expires: String = "90d"
 
+    @Option(help: ArgumentHelp("Who creates it, once a directory is deployed: a person holding token_admin.", valueName: "person"))
+    var by: String?
+
     func run() throws {
         let asJSON = try output.isJSON()
         let lifetime = try TokenLifetime(parsing: expires, allowsNever: true)
         let session = try Session(store)
-        // The operator is recorded as the creator. Whether they hold the administering role is
-        // the directory's to say (issue 13): its check goes here, before the token exists.
+        // The operator is recorded as the creator; with a directory deployed, `--by` must hold
+        // token_admin, checked before the token exists.
+        try session.directories.authorizer().authorize(Operator.principal, administer: .tokenAdmin, by: by)
         let created = try APITokens(store: SQLiteAPITokenStore(log: session.store))
             .create(for: person, lifetime: lifetime, by: Operator.principal)
         let record = created.record
@@ -115,12 +119,16 @@ struct TokenRevoke: ParsableCommand {
     @Argument(help: ArgumentHelp("The token's id (the part after dkt_, as 'docket token list' shows it).", valueName: "id"))
     var id: String
 
+    @Option(help: ArgumentHelp("Who revokes it, once a directory is deployed: a person holding token_admin.", valueName: "person"))
+    var by: String?
+
     func run() throws {
         let asJSON = try output.isJSON()
         let session = try Session(store, create: false)
         let tokens = APITokens(store: SQLiteAPITokenStore(log: session.store))
         let already = try tokens.store.token(id: id)?.revokedAt != nil
-        // As for create: the directory's administering-role check goes here.
+        // As for create: with a directory deployed, `--by` must hold token_admin.
+        try session.directories.authorizer().authorize(Operator.principal, administer: .tokenAdmin, by: by)
         let record = try tokens.revoke(id: id, by: Operator.principal)
         let view = APITokenView(record, now: SystemWallClock().now())
         if asJSON {

@@ -7,7 +7,7 @@ import Foundation
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check workflow definitions and calendars, reporting every problem as FILE:LINE:COLUMN: error: message.",
+        abstract: "Check workflow definitions, calendars and directories, reporting every problem as FILE:LINE:COLUMN: error: message.",
         discussion: """
             A workflow's calendar: must name a known calendar: one of the calendar files given, one in \
             the calendars/ folder beside the workflow file (as Workflows/calendars/ is beside \

@@ -32,7 +32,8 @@ import Testing
             deadline: "statutory", calendar: "cn-2020", lifecycle: "complete", instance: "i-7",
             startedAt: Timestamp(microseconds: 1_583_107_200_000_000),
             attributes: ["org:group": "Group 1", "cost": "12.5", "Amount": "x"], actorUnknown: true,
-            source: "receipt.xes.gz sha256:00ff")
+            source: "receipt.xes.gz sha256:00ff", person: "li.wei", role: "approver", scope: "rizhao",
+            validFrom: "2020-02-12", validUntil: "2020-12-31")
     }
 
     @Test func theFieldListNamesEveryFieldOfTheEventPayload() {

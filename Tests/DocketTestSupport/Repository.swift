@@ -18,6 +18,12 @@ public enum Repository {
     /// `Migrations/`: the SQL the store embeds.
     public static let migrations = root.appendingPathComponent("Migrations")
 
+    /// `Directories/`: the example directories (`shandong.yaml`).
+    public static let directories = root.appendingPathComponent("Directories")
+
+    /// The shipped example directory, `Directories/shandong.yaml`.
+    public static var shandongDirectory: String { directories.appendingPathComponent("shandong.yaml").path }
+
     /// The path of a file of `Workflows/`, e.g. `workflow("permit-check.yaml")`.
     public static func workflow(_ name: String) -> String { workflows.appendingPathComponent(name).path }
 

@@ -128,6 +128,8 @@ private struct Step {
         switch event.type {
         case .caseOpened:
             ignored = true  // handled by the fold; a second opening is not placed
+        case .roleGranted, .roleRevoked, .personLeft, .personAdded:
+            ignored = true  // directory changes belong to no case; the fold skips their stream
         case .transitionFired:
             if let region = payload.region, let branch = payload.branch {
                 branchTransition(region: region, branch: branch, in: &progress, into: &facts)

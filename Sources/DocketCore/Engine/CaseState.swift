@@ -180,6 +180,8 @@ public struct CaseState: Hashable, Sendable {
             if isClockStopped { clockStops[clockStops.count - 1].resumedAt = at }
         case .workStarted:
             updateVisit(region: p.region, branch: p.branch, state: p.state) { $0.workStartedAt = at }
+        case .roleGranted, .roleRevoked, .personLeft, .personAdded:
+            break  // directory changes belong to no case (their own stream); ignore one that strayed
         }
     }
 

@@ -62,6 +62,23 @@ public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
     case branchStarted = "branch_started"
     /// A parallel branch was stopped before it finished (its region ended early or was left).
     case branchCancelled = "branch_cancelled"
+    /// A directory change (only in a directory's reserved stream `@directory:NAME`, never in a
+    /// case): a person was granted a role in a unit, from and until dates.
+    case roleGranted = "role_granted"
+    /// A directory change: a person's role in a unit was revoked from a date on.
+    case roleRevoked = "role_revoked"
+    /// A directory change: a person left the authority on a date; every role they held ends.
+    case personLeft = "person_left"
+    /// A directory change: a person joined the directory.
+    case personAdded = "person_added"
+
+    /// Whether this is a directory change, which belongs to no case.
+    public var isDirectoryChange: Bool {
+        switch self {
+        case .roleGranted, .roleRevoked, .personLeft, .personAdded: true
+        default: false
+        }
+    }
 }
 
 /// The details of an event. Every field is optional; `Docs/events.md` says which are set for each
@@ -124,6 +141,17 @@ public struct EventPayload: Hashable, Sendable, Codable {
     /// On the `case_opened` of an imported case: the log it came from, as
     /// `FILE sha256:HEX` (the file name and the SHA-256 of its bytes). Absent on Docket's own cases.
     public var source: String?
+    /// On a directory change: the person granted, revoked, leaving or added.
+    public var person: String?
+    /// On `role_granted` and `role_revoked`: the role (not the actor's own, which is the event's).
+    public var role: String?
+    /// On `role_granted` and `role_revoked`: the unit the role is held in; on `person_added`: the
+    /// person's unit.
+    public var scope: String?
+    /// On a directory change: the first day it takes effect (`YYYY-MM-DD`, the directory's local date).
+    public var validFrom: String?
+    /// On `role_granted`: the last day the role is held (`YYYY-MM-DD`), if it ends.
+    public var validUntil: String?
 
     public init(
         transition: String? = nil, from: String? = nil, to: String? = nil,
@@ -133,7 +161,8 @@ public struct EventPayload: Hashable, Sendable, Codable {
         department: String? = nil, state: String? = nil, trigger: String? = nil, round: Int? = nil,
         approvals: Int? = nil, rejections: Int? = nil, limit: String? = nil, deadline: String? = nil,
         calendar: String? = nil, lifecycle: String? = nil, instance: String? = nil, startedAt: Timestamp? = nil,
-        attributes: [String: String]? = nil, actorUnknown: Bool? = nil, source: String? = nil
+        attributes: [String: String]? = nil, actorUnknown: Bool? = nil, source: String? = nil,
+        person: String? = nil, role: String? = nil, scope: String? = nil, validFrom: String? = nil, validUntil: String? = nil
     ) {
         self.transition = transition
         self.from = from
@@ -161,5 +190,10 @@ public struct EventPayload: Hashable, Sendable, Codable {
         self.attributes = attributes
         self.actorUnknown = actorUnknown
         self.source = source
+        self.person = person
+        self.role = role
+        self.scope = scope
+        self.validFrom = validFrom
+        self.validUntil = validUntil
     }
 }

@@ -8,14 +8,16 @@ public struct ArtifactFile: Sendable {
     public enum Kind: String, Sendable {
         case workflow
         case calendar
+        /// The authority's directory of people, units and roles (`directory:`).
+        case directory
     }
 
     public var path: String
     public var text: String
     public var kind: Kind
 
-    /// Reads `path`, deciding from its top-level keys whether it is a workflow (`workflow:`) or a
-    /// calendar (`calendar:` without `workflow:`).
+    /// Reads `path`, deciding from its top-level keys whether it is a workflow (`workflow:`), a
+    /// calendar (`calendar:` without `workflow:`) or a directory (`directory:` without `workflow:`).
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServiceError(.unreadableFile, "cannot read \(path): no such file, or not readable")
@@ -34,13 +36,24 @@ public struct ArtifactFile: Sendable {
         self.kind = ArtifactFile.kind(of: text)
     }
 
-    /// Workflows say `workflow:` at the top level; calendars say `calendar:` and not `workflow:`.
-    /// Unparsable text counts as a workflow, so the definition loader reports the syntax error
-    /// with its position.
+    /// Workflows say `workflow:` at the top level; calendars say `calendar:` and directories
+    /// `directory:`, and not `workflow:`. Unparsable text counts as a workflow, so the definition
+    /// loader reports the syntax error with its position.
     static func kind(of text: String) -> Kind {
         guard let node = try? YAMLReader.compose(text), let mapping = node.mapping else { return .workflow }
         let keys = Set(mapping.keys.compactMap(\.string))
-        return keys.contains("calendar") && !keys.contains("workflow") ? .calendar : .workflow
+        if keys.contains("workflow") { return .workflow }
+        if keys.contains("directory") { return .directory }
+        return keys.contains("calendar") ? .calendar : .workflow
+    }
+
+    /// The store's kind of deployment for this file.
+    var artifactKind: ArtifactKind {
+        switch kind {
+        case .workflow: .workflow
+        case .calendar: .calendar
+        case .directory: .directory
+        }
     }
 
     /// The files to read for `paths`: a file as given, a directory as every `.yaml`, `.yml` and
@@ -119,9 +132,11 @@ public struct DeploymentOutcome: Sendable {
 /// Validates and deploys workflow definitions and calendars.
 public struct Deployer: Sendable {
     public let catalog: WorkflowCatalog
+    private let clock: any WallClock
 
-    public init(catalog: WorkflowCatalog) {
+    public init(catalog: WorkflowCatalog, clock: any WallClock = SystemWallClock()) {
         self.catalog = catalog
+        self.clock = clock
     }
 
     /// Checks every file and reports every problem in all of them, not just the first.
@@ -175,6 +190,16 @@ public struct Deployer: Sendable {
             }
             pending = next
         }
+        for file in files where file.kind == .directory {
+            do {
+                let directory = try DirectoryLoader.load(text: file.text, file: file.path)
+                validated.append(ValidatedArtifact(
+                    file: file, id: directory.name, version: directory.version,
+                    summary: "directory \(directory.name) v\(directory.version): \(directory.units.count) units, \(directory.people.count) people, \(directory.grants.count) grants"))
+            } catch {
+                problems += error.lines
+            }
+        }
         let known = Set(calendars.keys).union(deployedCalendarNames).sorted()
         for file in files where file.kind == .workflow {
             switch DefinitionLoader.load(text: file.text, file: file.path) {
@@ -213,16 +238,34 @@ public struct Deployer: Sendable {
     /// Nothing is deployed when any file has a problem. Deploying the same content again is
     /// reported as unchanged; other content under a deployed id and version is refused by the store
     /// (`DocketStore/StoreError` `definition_changed`): bump `version:` instead.
+    ///
+    /// With a directory deployed, deploying needs the `deployer` role: a signed-in principal must
+    /// hold it, the operator names who holds it with `by` (`--by`). The first directory of a log
+    /// is deployed by the operator on the server's machine only (Docs/directory.md); a log has
+    /// one directory, so a second name is refused.
     @discardableResult
-    public func deploy(_ files: [ArtifactFile]) throws -> [DeploymentOutcome] {
+    public func deploy(_ files: [ArtifactFile], principal: Principal? = nil, by person: String? = nil) throws -> [DeploymentOutcome] {
+        let principal = principal ?? Authorizer.inProcess
         let catalog = self.catalog
+        let directories = DirectoryService(catalog: catalog, clock: clock)
+        let authorizer = try directories.authorizer()
+        if authorizer.directory == nil, files.contains(where: { $0.kind == .directory }) {
+            try authorizer.authorizeFirstDirectory(principal)
+        } else {
+            try authorizer.authorize(principal, administer: .deployer, by: person)
+        }
         let deployedNames = Set(try catalog.store.deployments(.calendar).map(\.id)).sorted()
         let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) },
                                        deployedCalendarNames: deployedNames, requireCalendars: true)
         let artifacts = try result.get()
+        let directoryNames = Set(artifacts.filter { $0.file.kind == .directory }.map(\.id))
+            .union(try catalog.store.deployments(.directory).map(\.id))
+        guard directoryNames.count <= 1 else {
+            throw ServiceError(.invalidArgument, "a log has one directory; these name several: \(directoryNames.sorted().joined(separator: ", ")) (deploy a new version of the deployed one instead)")
+        }
         // Refuse the whole deployment before writing anything when one file would be refused.
         for artifact in artifacts {
-            let kind: ArtifactKind = artifact.file.kind == .calendar ? .calendar : .workflow
+            let kind = artifact.file.artifactKind
             if let existing = try catalog.store.deployment(kind, id: artifact.id, version: artifact.version), existing.content != artifact.file.text {
                 throw StoreError(
                     .definitionChanged,
@@ -232,7 +275,7 @@ public struct Deployer: Sendable {
         let earlier = try Self.earlierRules(of: artifacts.filter { $0.file.kind == .workflow }, store: catalog.store)
         var outcomes: [DeploymentOutcome] = []
         for artifact in artifacts {
-            let kind: ArtifactKind = artifact.file.kind == .calendar ? .calendar : .workflow
+            let kind = artifact.file.artifactKind
             let deployed = try catalog.store.deploy(kind, id: artifact.id, version: artifact.version, content: artifact.file.text)
             var outcome = DeploymentOutcome(artifact: artifact, isNew: deployed.isNew)
             if deployed.isNew, kind == .workflow, let previous = Self.previous(of: artifact, among: earlier) {

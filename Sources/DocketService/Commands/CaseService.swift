@@ -36,6 +36,8 @@ public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
     private let clock: any WallClock
+    /// The directory in force, for the authorizer.
+    private let directories: DirectoryService
     private let newCaseID: @Sendable () -> String
     /// Commands given at the same time share one transaction and one sync to disk.
     private let groupCommit: GroupCommit
@@ -50,6 +52,7 @@ public final class CaseService: Sendable {
                 newCaseID: @escaping @Sendable () -> String = CaseService.randomCaseID) {
         self.catalog = catalog
         self.clock = clock
+        self.directories = DirectoryService(catalog: catalog, clock: clock)
         self.newCaseID = newCaseID
         self.groupCommit = GroupCommit(store: catalog.store)
     }
@@ -99,6 +102,10 @@ public final class CaseService: Sendable {
         let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
                                       actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
         let caseID = caseID ?? newCaseID()
+        // Ids starting with `@` are the log's own streams (a directory's changes), never a case.
+        guard !CaseID.isReserved(caseID) else {
+            throw ServiceError(.invalidArgument, "case id '\(caseID)' starts with '@', which is reserved for the log's own streams; choose another id")
+        }
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).
@@ -218,6 +225,9 @@ public final class CaseService: Sendable {
             fingerprint.principal = principal?.recorded
             return try IdempotencyKey(key: key, command: fingerprint)
         }
+        // The directory's file is read and parsed before the lock (it changes only by a deploy);
+        // its change events are folded under it, with the case.
+        let directory = try directories.deployedDirectory()
         // Read, decide and append under the write lock, in one transaction shared with the
         // commands that arrive at the same time: a command decided on what it read can never
         // lose a race, so `retries` has nothing left to retry.
@@ -233,6 +243,15 @@ public final class CaseService: Sendable {
                 throw StaleVersion(caseID: caseID, required: requiredVersion, actual: loaded.state.version)
             }
             let (command, context) = try makeCommand(loaded)
+            // Who may act: decided with the directory in force now (the recording time, not the
+            // command's business time), before anything is decided or appended. A tick is Docket's own.
+            if let directory, command.isPersons {
+                let changes = try log.events(of: DirectoryStream.caseID(of: directory.name))
+                let authorizer = Authorizer(directory: DirectoryState.fold(directory, changes.map { ($0.event, $0.position) }),
+                                            now: self.clock.now())
+                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
+                                         definition: context.definition)
+            }
             let events = try Engine.decide(loaded?.state, command, context)
             if events.isEmpty {
                 guard let loaded else { throw Refusal.unknownCase(caseID) }

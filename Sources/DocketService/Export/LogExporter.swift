@@ -112,6 +112,8 @@ package final class LogExporter: Sendable {
                 activity = e.type.rawValue
             case .branchStarted, .branchCancelled, .clockStopped, .clockResumed:
                 continue
+            case .roleGranted, .roleRevoked, .personLeft, .personAdded:
+                continue  // a directory's changes, never in a case's trace
             }
             var event = LogEvent(
                 caseID: caseID, activity: activity, timestamp: e.occurredAt,
@@ -145,6 +147,8 @@ package final class LogExporter: Sendable {
             for recorded in page where recorded.position <= head {
                 position = recorded.position
                 if let workflowID, recorded.workflowID != workflowID { continue }
+                // The log's reserved streams (a directory's changes) are not cases.
+                if recorded.event.isOutsideCases { continue }
                 buffer.append(contentsOf: try encoder.encode(JSONLine(recorded)))
                 buffer.append(0x0A)
                 cases.insert(recorded.caseID)

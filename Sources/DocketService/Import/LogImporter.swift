@@ -201,6 +201,9 @@ package final class LogImporter: Sendable {
         for logCase in log.cases {
             done += 1
             let caseID = prefix + logCase.id
+            guard !CaseID.isReserved(caseID) else {
+                throw ServiceError(.invalidArgument, "case '\(caseID)': ids starting with '@' are reserved for the log's own streams (a directory's changes); import under other ids with --case-prefix")
+            }
             if let workflow = existing[caseID] {
                 guard workflow == definition.id else {
                     throw ServiceError(

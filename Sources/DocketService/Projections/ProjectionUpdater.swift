@@ -256,16 +256,19 @@ private enum FoldedBatches {
             while true {
                 let events = try log.events(after: after, limit: limit)
                 guard let last = events.last else { return }
-                if saved != nil { try saved!.resume(casesOf: events, into: &fold, from: projections) }
+                // The log's reserved streams (a directory's changes) are not cases: skipped, but
+                // the checkpoint still moves past them.
+                let caseEvents = events.contains { $0.event.isOutsideCases } ? events.filter { !$0.event.isOutsideCases } : events
+                if saved != nil { try saved!.resume(casesOf: caseEvents, into: &fold, from: projections) }
                 let ignoredBefore = fold.ignoredEvents
                 var facts: [ProjectionFact] = []
-                facts.reserveCapacity(events.count * 3)
-                for event in events { fold.apply(event.event, position: event.position, into: &facts) }
+                facts.reserveCapacity(caseEvents.count * 3)
+                for event in caseEvents { fold.apply(event.event, position: event.position, into: &facts) }
                 let touched = try fold.drainTouched().map { touched in
                     OpenCaseUpdate(caseID: touched.caseID, progress: try touched.progress.map(encoder.encode))
                 }
                 let batch = FoldedBatch(
-                    after: after, last: last.position, events: events.count, facts: facts, touched: touched,
+                    after: after, last: last.position, events: caseEvents.count, facts: facts, touched: touched,
                     calendars: seen.drainNew(),
                     ignoredEvents: fold.ignoredEvents - ignoredBefore)
                 guard emit(batch) else { return }

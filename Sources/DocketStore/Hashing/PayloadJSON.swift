@@ -59,8 +59,9 @@ enum PayloadJSON {
     /// `PayloadJSONTests` fails when EventPayload gains a field that is not listed here.
     static let fieldNames = [
         "actorUnknown", "approvals", "attributes", "branch", "calendar", "data", "deadline", "department",
-        "documents", "dueAt", "from", "instance", "lifecycle", "limit", "outcome", "reason", "region", "rejections",
-        "round", "source", "startedAt", "state", "to", "transition", "trigger", "vote",
+        "documents", "dueAt", "from", "instance", "lifecycle", "limit", "outcome", "person", "reason", "region",
+        "rejections", "role", "round", "scope", "source", "startedAt", "state", "to", "transition", "trigger",
+        "validFrom", "validUntil", "vote",
     ]
 
     /// Whether ``fieldNames`` lists exactly EventPayload's fields. A field added to EventPayload
@@ -129,16 +130,21 @@ enum PayloadJSON {
         string("lifecycle", p.lifecycle)
         string("limit", p.limit)
         string("outcome", p.outcome)
+        string("person", p.person)
         string("reason", p.reason)
         string("region", p.region)
         int("rejections", p.rejections.map(Int64.init))
+        string("role", p.role)
         int("round", p.round.map(Int64.init))
+        string("scope", p.scope)
         string("source", p.source)
         int("startedAt", p.startedAt?.microseconds)
         string("state", p.state)
         string("to", p.to)
         string("transition", p.transition)
         string("trigger", p.trigger)
+        string("validFrom", p.validFrom)
+        string("validUntil", p.validUntil)
         string("vote", p.vote)
         out.append(UInt8(ascii: "}"))
         return true
@@ -278,17 +284,22 @@ enum PayloadJSON {
                 case 12: guard let v = string() else { return false }; p.lifecycle = v
                 case 13: guard let v = string() else { return false }; p.limit = v
                 case 14: guard let v = string() else { return false }; p.outcome = v
-                case 15: guard let v = string() else { return false }; p.reason = v
-                case 16: guard let v = string() else { return false }; p.region = v
-                case 17: guard let v = int() else { return false }; p.rejections = v
-                case 18: guard let v = int() else { return false }; p.round = v
-                case 19: guard let v = string() else { return false }; p.source = v
-                case 20: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
-                case 21: guard let v = string() else { return false }; p.state = v
-                case 22: guard let v = string() else { return false }; p.to = v
-                case 23: guard let v = string() else { return false }; p.transition = v
-                case 24: guard let v = string() else { return false }; p.trigger = v
-                case 25: guard let v = string() else { return false }; p.vote = v
+                case 15: guard let v = string() else { return false }; p.person = v
+                case 16: guard let v = string() else { return false }; p.reason = v
+                case 17: guard let v = string() else { return false }; p.region = v
+                case 18: guard let v = int() else { return false }; p.rejections = v
+                case 19: guard let v = string() else { return false }; p.role = v
+                case 20: guard let v = int() else { return false }; p.round = v
+                case 21: guard let v = string() else { return false }; p.scope = v
+                case 22: guard let v = string() else { return false }; p.source = v
+                case 23: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
+                case 24: guard let v = string() else { return false }; p.state = v
+                case 25: guard let v = string() else { return false }; p.to = v
+                case 26: guard let v = string() else { return false }; p.transition = v
+                case 27: guard let v = string() else { return false }; p.trigger = v
+                case 28: guard let v = string() else { return false }; p.validFrom = v
+                case 29: guard let v = string() else { return false }; p.validUntil = v
+                case 30: guard let v = string() else { return false }; p.vote = v
                 default: return false
                 }
             } while take(UInt8(ascii: ","))
@@ -307,7 +318,8 @@ enum PayloadJSON {
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
-            if field == 15, key[2] == UInt8(ascii: "g") { field = 16 }  // region, not reason
+            if field == 16, key[2] == UInt8(ascii: "g") { field = 17 }  // region, not reason
+            if field == 21, key[1] == UInt8(ascii: "t") { field = 24 }  // state, not scope
             let name = PayloadJSON.fieldNameBytes[field]
             let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             return same ? field : nil
@@ -460,16 +472,20 @@ enum PayloadJSON {
         case (UInt8(ascii: "l"), 9): 12  // lifecycle
         case (UInt8(ascii: "l"), 5): 13  // limit
         case (UInt8(ascii: "o"), 7): 14  // outcome
-        case (UInt8(ascii: "r"), 6): 15  // reason (region shares both; the reader tells them apart)
-        case (UInt8(ascii: "r"), 10): 17  // rejections
-        case (UInt8(ascii: "r"), 5): 18  // round
-        case (UInt8(ascii: "s"), 6): 19  // source
-        case (UInt8(ascii: "s"), 9): 20  // startedAt
-        case (UInt8(ascii: "s"), 5): 21  // state
-        case (UInt8(ascii: "t"), 2): 22  // to
-        case (UInt8(ascii: "t"), 10): 23  // transition
-        case (UInt8(ascii: "t"), 7): 24  // trigger
-        case (UInt8(ascii: "v"), 4): 25  // vote
+        case (UInt8(ascii: "p"), 6): 15  // person
+        case (UInt8(ascii: "r"), 6): 16  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 18  // rejections
+        case (UInt8(ascii: "r"), 4): 19  // role
+        case (UInt8(ascii: "r"), 5): 20  // round
+        case (UInt8(ascii: "s"), 5): 21  // scope (state shares both; the reader tells them apart)
+        case (UInt8(ascii: "s"), 6): 22  // source
+        case (UInt8(ascii: "s"), 9): 23  // startedAt
+        case (UInt8(ascii: "t"), 2): 25  // to
+        case (UInt8(ascii: "t"), 10): 26  // transition
+        case (UInt8(ascii: "t"), 7): 27  // trigger
+        case (UInt8(ascii: "v"), 9): 28  // validFrom
+        case (UInt8(ascii: "v"), 10): 29  // validUntil
+        case (UInt8(ascii: "v"), 4): 30  // vote
         default: nil
         }
     }

@@ -177,7 +177,7 @@ public final class InMemoryEventStore: EventStore, @unchecked Sendable {
     public func cases(workflowID: String?) throws -> [CaseHeader] {
         withState { state in
             state.caseOrder.compactMap { Self.header(of: $0, in: state) }
-                .filter { workflowID == nil || $0.workflowID == workflowID }
+                .filter { (workflowID == nil || $0.workflowID == workflowID) && !CaseID.isReserved($0.caseID) }
         }
     }
 

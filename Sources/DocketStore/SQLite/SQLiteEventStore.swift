@@ -307,9 +307,10 @@ public final class SQLiteEventStore: EventStore {
     public func cases(workflowID: String?) throws -> [CaseHeader] {
         try read { db in
             if let workflowID {
-                return try Self.fetchHeaders(db, sql: "AND o.workflow_id = ? ORDER BY o.position", arguments: [workflowID])
+                return try Self.fetchHeaders(db, sql: "AND o.workflow_id = ? AND o.case_id NOT LIKE '@%' ORDER BY o.position", arguments: [workflowID])
             }
-            return try Self.fetchHeaders(db, sql: "ORDER BY o.position", arguments: [])
+            // Ids starting with `@` are the log's reserved streams (a directory's changes), not cases.
+            return try Self.fetchHeaders(db, sql: "AND o.case_id NOT LIKE '@%' ORDER BY o.position", arguments: [])
         }
     }
 

@@ -1,3 +1,5 @@
+import DocketCore
+
 /// The checks of ``EventStore/verify()``, fed one stored row at a time in position order, so
 /// that every implementation verifies alike and memory grows with the number of cases, not
 /// of events.
@@ -133,7 +135,7 @@ struct ChainVerifier {
             }
         }.map(\.element)
         return VerifyReport(
-            eventCount: eventCount, caseCount: cases.count, deploymentCount: deploymentCount,
+            eventCount: eventCount, caseCount: cases.keys.filter { !CaseID.isReserved($0) }.count, deploymentCount: deploymentCount,
             headPosition: lastPosition, headHash: previousHash, problems: ordered,
             problemsTruncated: problemsTruncated)
     }

@@ -8,6 +8,7 @@ struct Session {
     let store: SQLiteEventStore
     let catalog: WorkflowCatalog
     let cases: CaseService
+    let directories: DirectoryService
 
     /// Opens the event log. Commands that only read refuse to create a database that is not there.
     init(_ options: StoreOptions, create: Bool = true) throws {
@@ -20,6 +21,7 @@ struct Session {
         store = try SQLiteEventStore(path: options.path, options: .init(busyTimeout: try options.busyTimeout(), readOnly: readOnly))
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
+        directories = DirectoryService(catalog: catalog)
     }
 
 }

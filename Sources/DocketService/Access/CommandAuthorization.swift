@@ -1,0 +1,35 @@
+import DocketCore
+
+extension Authorizer {
+    /// Authorizes one of ``CaseService``'s commands: the act it claims (actor, role, person acted
+    /// for) on the case it concerns, whose first event (`opening`) gives its scope, applicant and
+    /// channel; for an opening, the command's own data does. Ticks are Docket's own and pass.
+    package func authorize(_ principal: Principal, _ command: Command, opening: CaseEvent?, definition: WorkflowDefinition) throws(AccessDenied) {
+        guard directory != nil else { return }
+        let act: CaseAct
+        var subject = opening.map(CaseSubject.init(opening:))
+        switch command {
+        case let .open(open):
+            let role = open.role ?? Self.applicantRole
+            act = CaseAct(actor: open.actor, role: role, onBehalfOf: open.onBehalfOf, isOpening: true)
+            if subject == nil {
+                subject = CaseSubject(caseID: open.caseID, actor: open.actor, role: role, onBehalfOf: open.onBehalfOf, data: open.data)
+            }
+        case let .fire(fire):
+            act = CaseAct(actor: fire.actor, role: fire.role, onBehalfOf: fire.onBehalfOf)
+        case let .vote(vote):
+            act = CaseAct(actor: vote.actor, role: vote.role, onBehalfOf: vote.onBehalfOf)
+        case .tick:
+            return
+        }
+        try authorize(principal, act, on: subject ?? CaseSubject(caseID: command.caseID, scope: nil, applicant: nil, channel: nil), definition: definition)
+    }
+}
+
+extension Command {
+    /// Whether a person gives this command (open, fire, vote), as opposed to Docket's own tick.
+    package var isPersons: Bool {
+        if case .tick = self { return false }
+        return true
+    }
+}
