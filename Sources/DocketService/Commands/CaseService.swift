@@ -22,16 +22,18 @@ public struct CommandOutcome: Sendable {
     /// True when an earlier command with the same idempotency key already did this: nothing new
     /// was appended and ``recorded`` are the first time's events.
     public var isReplay: Bool
-    /// How many times the command was decided (more than 1 after lost races with `retries`).
+    /// How many times the command was decided: 1 (0 for a replayed idempotent command). Commands
+    /// are decided under the write lock and never lose a race, so there is no second attempt.
     public var attempts: Int
 }
 
-/// Runs commands against the event log: read the case, decide, append with the version read as
-/// the expected version, all of a command's events in one transaction.
+/// Runs commands against the event log: read the case, authorize, decide and append, as one unit
+/// of work under the log's write lock (`DocketStore/EventStore/writeTogether(_:)`); the commands
+/// of concurrent callers share one transaction and one sync to disk (group commit).
 ///
-/// When another writer changed the case between the read and the append, the store refuses the
-/// append (`DocketStore/StoreError` `conflict`) and nothing is written; with `retries > 0` the
-/// command is read and decided again, so each outcome is still decided exactly once.
+/// A command is decided on the case as it stands when its events are appended, so it never loses
+/// a race to another writer; `retries` is kept for callers written when it could, and has nothing
+/// left to retry.
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }

@@ -9,7 +9,9 @@ struct WriteOptions: ParsableArguments {
         "Idempotency key: a retry with the same key returns the first result and appends nothing.", valueName: "key"))
     var idempotencyKey: String?
 
-    @Option(help: ArgumentHelp("On a conflict with another writer, read the case again and retry up to N times.", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Kept for existing scripts: a command is decided under the log's write lock and no longer loses a race to another writer.",
+        valueName: "n"))
     var retry: Int = 0
 }
 
