@@ -118,7 +118,7 @@ package struct DirectoryState: Sendable {
         }
         let today = directory.date(at: now)
         switch change {
-        case let .grant(personID, role, scope, from, until):
+        case let .grant(personID, _, scope, from, until):
             let person = try knownPerson(personID)
             try knownUnit(scope)
             guard person.kind != .applicant else {

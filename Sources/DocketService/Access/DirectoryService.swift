@@ -2,7 +2,7 @@ import DocketCore
 import DocketStore
 
 /// The directory in force and its changes: reads the newest deployed directory file and folds its
-/// stream's change events (``DirectoryState``), and records appointments, revocations and
+/// stream's change events (`DocketCore/DirectoryState`), and records appointments, revocations and
 /// departures as events of that stream, by a person holding `directory_admin`.
 ///
 /// A log has at most one directory (the deployer refuses a second name). Nothing is cached: a

@@ -168,7 +168,7 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Cases whose breaches ``tick(caseIDs:now:)`` appends in one transaction.
+    /// Cases whose breaches ``tick(caseIDs:now:principal:)`` appends in one transaction.
     public static let tickBatchSize = 256
 
     /// Ticks the cases `caseIDs`, in order (a closed case records nothing, so the caller may pass

@@ -9,7 +9,7 @@ public struct AccessRecord: Hashable, Sendable, Codable {
     public var id: Int64?
     /// When it was read (the access log's clock).
     public var at: Timestamp
-    /// `METHOD:ID` (``Principal/recorded``).
+    /// `METHOD:ID` (`DocketCore/Principal/recorded`).
     public var principal: String
     /// What was done: `read_case`, `read_events`, `report`, `export`, ...
     public var action: String
