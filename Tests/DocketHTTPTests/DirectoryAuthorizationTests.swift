@@ -171,7 +171,7 @@ import Testing
     @Test func withoutADirectoryEveryAuthenticatedPrincipalReadsEverythingAsBefore() async throws {
         let server = try TestServer(verifier: Self.verifier)
         try server.deployPermitCheck()
-        try await server.test { api in
+        try await server.test { (api: APIClient) async throws in
             #expect(try await api.openCase("R-1", token: "ma.lin").status.code == 201)
             #expect(try await api.get("/v1/cases/R-1", token: "huang.tao").status.code == 200)
             #expect(try await api.get("/v1/reports/process", token: "huang.tao").status.code == 200)
