@@ -174,7 +174,7 @@ struct Demo: ParsableCommand {
     /// once the clerk is made an approver through the log, the refused self-approval.
     private func whoMayAct(_ session: Session, _ file: String) throws {
         for outcome in try Deployer(catalog: session.catalog).deploy([try ArtifactFile(path: file)], principal: Operator.principal) {
-            print("  \(outcome.artifact.file.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.artifact.summary)")
+            print("  deployed \(outcome.artifact.summary)")
         }
         let c = session.cases
         let id = "RZ-2020-0302"
@@ -198,8 +198,8 @@ struct Demo: ParsableCommand {
         try attempt("li.wei, clerk of rizhao, tries to approve \(id):") { try approve("li.wei") }
         try DirectoryService(catalog: session.catalog).change(.grant(person: "li.wei", role: "approver", scope: "rizhao", from: nil, until: nil),
                                                                principal: Operator.principal, by: "zhang.min")
-        print("  -- zhang.min (directory_admin) makes li.wei an approver of rizhao, through the log; li.wei tries again:")
-        try attempt("li.wei, who accepted \(id), approves it:") { try approve("li.wei") }
+        print("  -- zhang.min (directory_admin) makes li.wei an approver of rizhao, through the log")
+        try attempt("li.wei, who accepted \(id), tries again:") { try approve("li.wei") }
         try attempt("wang.fang, approver of rizhao, approves it:") { try approve("wang.fang") }
     }
 }
