@@ -13,7 +13,8 @@ struct Demo: ParsableCommand {
             Deploys Workflows/ into a fresh database, drives three showcase cases command by command (the \
             Qingdao remote expert review of February 2020, a tolerant acceptance whose commitment lapses, a \
             joint on-site verification by three departments, with a refused self-approval), simulates a month of cases through the real \
-            engine and store, verifies the hash chain and prints the report.
+            engine and store, verifies the hash chain and prints the report; last, deploys the authority's \
+            directory of people and roles and shows who may act: a role not held, and a refused self-approval.
             """)
 
     @Option(help: ArgumentHelp("The demo's own database; replaced on every run.", valueName: "path"))
