@@ -67,6 +67,8 @@ import Testing
                  "service_not_allowed", "online channel only"),
                 ("an applicant as staff", try await api.fire("R-1", "approve", as: "approver", token: "ma.lin"),
                  "role_not_held", "ma.lin holds no approver role"),
+                ("an applicant on another's case", try await api.fire("R-1", "accept", as: "applicant", token: "huang.tao"),
+                 "not_the_applicant", "huang.tao is not the applicant of case R-1"),
             ]
             for refusal in refusals {
                 #expect(refusal.answer.status.code == 403, "\(refusal.label): \(refusal.answer.text)")
@@ -74,6 +76,9 @@ import Testing
                 #expect(refusal.answer.object["code"] as? String == refusal.code, "\(refusal.label): \(refusal.answer.text)")
                 #expect((refusal.answer.object["detail"] as? String ?? "").contains(refusal.words), "\(refusal.label): \(refusal.answer.text)")
             }
+            // Whose case it is stays untold to a signed-in stranger.
+            let stranger = try #require(refusals.last).answer.text
+            #expect(stranger.range(of: "ma.lin") == nil, "\(stranger)")
             #expect(try server.log.lastPosition() == before, "a refused command appended")
 
             // The allowed commands, recorded with the principal beside the actor.

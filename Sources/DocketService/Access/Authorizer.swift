@@ -87,7 +87,9 @@ package struct Authorizer: Sendable {
         // The role: the applicant's by being the case's applicant, any other by a grant.
         if act.role == Self.applicantRole {
             if !act.isOpening, subject.applicant != act.actor {
-                throw AccessDenied(.notTheApplicant, "\(act.actor) is not the applicant of case \(subject.caseID)" + (subject.applicant.map { " (\($0) is)" } ?? ""))
+                // Who the applicant is, only to the operator: a signed-in stranger must not learn it.
+                let who = principal.method == .operatingSystem ? subject.applicant.map { " (\($0) is)" } ?? "" : ""
+                throw AccessDenied(.notTheApplicant, "\(act.actor) is not the applicant of case \(subject.caseID)" + who)
             }
         } else if directory.grant(of: act.actor, role: act.role, covering: scope, on: today) == nil {
             throw AccessDenied(.roleNotHeld, Self.notHeld(act.actor, act.role, scope, today, in: directory))
