@@ -13,7 +13,8 @@ struct Demo: ParsableCommand {
             Deploys Workflows/ into a fresh database, drives three showcase cases command by command (the \
             Qingdao remote expert review of February 2020, a tolerant acceptance whose commitment lapses, a \
             joint on-site verification by three departments, with a refused self-approval), simulates a month of cases through the real \
-            engine and store, verifies the hash chain and prints the report.
+            engine and store, verifies the hash chain and prints the report; last, deploys the authority's \
+            directory of people and roles and shows who may act: a role not held, and a refused self-approval.
             """)
 
     @Option(help: ArgumentHelp("The demo's own database; replaced on every run.", valueName: "path"))
@@ -21,6 +22,9 @@ struct Demo: ParsableCommand {
 
     @Option(help: ArgumentHelp("The folder of workflow definitions and calendars to deploy.", valueName: "dir"))
     var workflows: String = "Workflows"
+
+    @Option(help: ArgumentHelp("The directory of people and roles deployed last (default: Directories/shandong.yaml beside the workflow folder).", valueName: "file"))
+    var directory: String?
 
     @Option(help: "How many cases to simulate.")
     var cases: Int = 400
@@ -80,6 +84,17 @@ struct Demo: ParsableCommand {
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         print(ReportRendering.table(report, by: .department, calendars: calendars))
         print("\nthe full report (dwell, transitions, rework, breaches, clock stops, open cases): docket report --db \(db)")
+
+        // Last, so that the showcase cases and the simulation above (whose made-up staff are no
+        // people of the directory) run as before; from here on every command is authorized.
+        let directoryFile = directory ?? URL(fileURLWithPath: workflows).deletingLastPathComponent()
+            .appendingPathComponent("Directories/shandong.yaml").path
+        section("8. Who may act: the Shandong directory (\(directory ?? "Directories/shandong.yaml"))")
+        if FileManager.default.fileExists(atPath: directoryFile) {
+            try whoMayAct(session, directoryFile)
+        } else {
+            print("  no directory at \(directoryFile): skipped (pass --directory)")
+        }
 
         print("\ndemo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; the event log is \(db)")
         print("try: docket history --db \(db) QD-2020-0209    docket cases --db \(db) --overdue --now 2020-03-09T00:00:00+08:00")
@@ -154,5 +169,38 @@ struct Demo: ParsableCommand {
             print("  refused (\(refusal.code.rawValue)): \(refusal.message)")
         }
         try step(c.fire(caseID: id, event: "approve", actor: "approver-chen", role: "approver", at: at("2020-02-21T15:00:00+08:00")), session)
+    }
+
+    /// Deploys the directory, then shows its refusals: a role not held in the case's centre, and,
+    /// once the clerk is made an approver through the log, the refused self-approval.
+    private func whoMayAct(_ session: Session, _ file: String) throws {
+        for outcome in try Deployer(catalog: session.catalog).deploy([try ArtifactFile(path: file)], principal: Operator.principal) {
+            print("  deployed \(outcome.artifact.summary)")
+        }
+        let c = session.cases
+        let id = "RZ-2020-0302"
+        try step(c.open(workflowID: "permit-check", caseID: id, actor: "ma.lin", role: "applicant", data: ["centre": "rizhao", "channel": "window"],
+                        at: at("2020-03-02T09:10:00+08:00"), principal: Operator.principal), session)
+        try step(c.fire(caseID: id, event: "accept", actor: "li.wei", role: "clerk", at: at("2020-03-02T09:40:00+08:00"), principal: Operator.principal), session)
+        func attempt(_ what: String, _ command: () throws -> CommandOutcome) throws {
+            print("  -- \(what)")
+            do {
+                try step(command(), session)
+            } catch let denied as AccessDenied {
+                print("  refused (\(denied.code.rawValue)): \(denied.message)")
+            } catch let refusal as Refusal {
+                print("  refused (\(refusal.code.rawValue)): \(refusal.message)")
+            }
+        }
+        let approve = { (who: String) throws -> CommandOutcome in
+            try c.fire(caseID: id, event: "approve", actor: who, role: "approver", documents: ["site_photos"],
+                       at: at("2020-03-03T10:00:00+08:00"), principal: Operator.principal)
+        }
+        try attempt("li.wei, clerk of rizhao, tries to approve \(id):") { try approve("li.wei") }
+        try DirectoryService(catalog: session.catalog).change(.grant(person: "li.wei", role: "approver", scope: "rizhao", from: nil, until: nil),
+                                                               principal: Operator.principal, by: "zhang.min")
+        print("  -- zhang.min (directory_admin) makes li.wei an approver of rizhao, through the log")
+        try attempt("li.wei, who accepted \(id), tries again:") { try approve("li.wei") }
+        try attempt("wang.fang, approver of rizhao, approves it:") { try approve("wang.fang") }
     }
 }

@@ -91,5 +91,11 @@ struct SeparationOfDutiesCommandTests {
         #expect(lines[refused + 1].contains("approver-chen (approver)"))
         #expect(lines[refused + 1].contains("approve"))
         #expect(result.stdout.contains("== 5. A month of cases"))
+        // Last, the directory (found beside the workflow folder) is deployed and refuses the same
+        // self-approval by people of the directory, and a role not held.
+        #expect(result.stdout.contains("deployed directory shandong v1"), "\(result.stdout)")
+        #expect(result.stdout.contains("refused (role_not_held): li.wei holds no approver role in scope rizhao"))
+        #expect(result.stdout.contains("refused (separation_of_duties): li.wei may not fire 'approve' on case RZ-2020-0302: rule accepter-may-not-decide"))
+        #expect(result.stdout.contains("wang.fang (approver)"))
     }
 }

@@ -24,6 +24,10 @@ import Testing
             #expect(response.status.code == 401)
             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(response.object["detail"] as? String == "the bearer token is not one this server knows")
+            // Counted by why, and never by the token.
+            let metrics = try await api.get("/metrics", token: nil).text
+            #expect(metrics.contains(#"docket_refusals_total{status="401",code="invalid_token"} 1"#), "\(metrics)")
+            #expect(!metrics.contains("not-a-token"))
         }
     }
 

@@ -47,14 +47,15 @@ final class TestServer: Sendable {
 
     /// A new log at `path` (default: a new temporary file).
     init(path: String? = nil, tickEvery: Duration? = nil, now: String = "2026-03-02T09:00:00Z", busyTimeout: Double = 5,
-         logger: Logger = Logger(label: "docket.serve"), eventPollInterval: Duration = .milliseconds(100)) throws {
+         logger: Logger = Logger(label: "docket.serve"), eventPollInterval: Duration = .milliseconds(100),
+         verifier: any BearerTokenVerifier = Tokens.verifier) throws {
         directory = TemporaryDirectory("http")
         self.path = path ?? directory.path("docket.sqlite")
         clock = ManualWallClock(Timestamp.parse(iso8601: now)!)
         let log = try SQLiteEventStore(path: self.path, options: .init(busyTimeout: busyTimeout), clock: clock)
         server = DocketServer(services: ServerServices(log: log, clock: clock, logger: logger, eventPollInterval: eventPollInterval),
                               options: ServerOptions(host: "127.0.0.1", port: 0, tickEvery: tickEvery),
-                              verifier: Tokens.verifier)
+                              verifier: verifier)
     }
 
     var log: SQLiteEventStore { server.services.log }

@@ -104,6 +104,34 @@ import Testing
         #expect(try bench.eventCount() == before)
     }
 
+    /// With the example directory deployed (by the operator, while the server runs): a JWT person
+    /// acts only as themselves (403, nothing appended), an applicant reads only their own case
+    /// (another's is 404, as unknown), and the reads are in the access log.
+    @Test func withTheDirectoryDeployedAJWTActsOnlyAsItsPersonAndReadsOnlyItsCases() async throws {
+        let server = try serve()
+        defer { try? server.stop() }
+        let bench = server.bench
+        try bench.ok("deploy", Repository.directories.appendingPathComponent("shandong.yaml").path)
+        let open = #"{"workflow": "permit-check", "case_id": "R-1", "as": "applicant", "data": {"centre": "rizhao", "channel": "window"}}"#
+        let maLin = try jwt(bench, for: "ma.lin"), liWei = try jwt(bench, for: "li.wei"), huangTao = try jwt(bench, for: "huang.tao")
+        #expect(try await server.request(.POST, "/v1/cases", token: maLin, body: open).status == 201)
+        let before = try bench.eventCount()
+        let naming = try await server.request(.POST, "/v1/cases/R-1/events", token: liWei, body: #"{"event": "accept", "as": "clerk", "by": "chen.jing"}"#)
+        #expect(naming.status == 403, "\(naming.body)")
+        #expect(naming.body.contains("actor_mismatch"), "\(naming.body)")
+        #expect(!naming.body.contains(liWei))
+        #expect(try bench.eventCount() == before)
+        #expect(try await server.request(.POST, "/v1/cases/R-1/events", token: liWei, body: #"{"event": "accept", "as": "clerk"}"#).status == 200)
+
+        #expect(try await server.request(.GET, "/v1/cases/R-1", token: maLin, body: nil).status == 200)
+        let other = try await server.request(.GET, "/v1/cases/R-1/history", token: huangTao, body: nil)
+        #expect(other.status == 404, "\(other.body)")
+        #expect(other.body.contains("unknown_case"))
+        let reads = try bench.ok("access-log", "--case", "R-1", "--format", "json").stdout
+        #expect(reads.contains(#""principal" : "jwt:ma.lin""#), "\(reads)")
+        #expect(!reads.contains("jwt:huang.tao"), "\(reads)")
+    }
+
     @Test func theServerSignsItsHeadEverySecondAndTheHeadsProveTheLog() async throws {
         let server = try serve()
         let bench = server.bench

@@ -172,7 +172,11 @@ import Testing
         #expect(authorizer.mayRead(Self.jwt("li.wei"), Self.onlineCase))  // rizhao covers rizhao.licensing
         #expect(!authorizer.mayRead(Self.jwt("li.wei"), Self.qingdaoCase))
         #expect(authorizer.mayRead(Self.jwt("zhang.min"), Self.qingdaoCase))  // auditor
-        #expect(authorizer.mayRead(Principal(method: .apiToken, id: "portal"), Self.onlineCase))
+        // The portal: the cases it acted on for its applicants, not every online case.
+        var viaPortal = Self.onlineCase
+        viaPortal.actedBy = ["portal", "li.wei"]
+        #expect(authorizer.mayRead(Principal(method: .apiToken, id: "portal"), viaPortal))
+        #expect(!authorizer.mayRead(Principal(method: .apiToken, id: "portal"), Self.onlineCase))
         #expect(!authorizer.mayRead(Principal(method: .apiToken, id: "portal"), Self.rizhaoCase))
         #expect(authorizer.mayReadReports(Self.jwt("wang.fang")))
         #expect(!authorizer.mayReadReports(Self.jwt("li.wei")))

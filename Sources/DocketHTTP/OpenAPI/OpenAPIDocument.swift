@@ -884,6 +884,9 @@ enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Problem"
           },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
           "404": {
             "$ref": "#/components/responses/Problem"
           },
@@ -911,7 +914,62 @@ enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Problem"
           },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
           "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/access-log": {
+      "get": {
+        "operationId": "accessLog",
+        "summary": "Who read which case, oldest first (docket access-log); needs the auditor role when a directory is deployed.",
+        "parameters": [
+          {
+            "name": "case",
+            "in": "query",
+            "required": false,
+            "schema": { "type": "string" },
+            "description": "Only the reads of this case."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": { "type": "integer", "minimum": 1, "maximum": 10000 },
+            "description": "At most this many rows (default 500)."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The reads recorded",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": ["at", "principal", "action"],
+                    "properties": {
+                      "id": { "type": "integer" },
+                      "at": { "type": "string" },
+                      "principal": { "type": "string" },
+                      "action": { "type": "string" },
+                      "case_id": { "type": "string" },
+                      "request_id": { "type": "string" }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
             "$ref": "#/components/responses/Problem"
           }
         }

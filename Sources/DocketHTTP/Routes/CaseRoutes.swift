@@ -163,7 +163,8 @@ struct CaseRoutes {
             let labels = await Self.boundedLabels(workflow: header.map { ($0.workflowID, $0.workflowVersion) } ?? workflow.map { ($0, nil) },
                                                   event: event, services: services)
             services.metrics.command(workflow: labels.workflow, event: labels.event, outcome: .init(error.kind))
-            if error.kind == .refused || error.kind == .forbidden { services.metrics.refusal(code: error.errorCode) }
+            // 401s and 403s are counted (and logged with the principal) by the authentication middleware.
+            if error.kind == .refused { services.metrics.refusal(code: error.errorCode, status: 422) }
             throw error
         }
     }
@@ -189,11 +190,15 @@ struct CaseRoutes {
 
     // MARK: Reading
 
+    /// `GET /v1/cases/{id}`: the case, when the principal may read it (404 otherwise, as for a
+    /// case that does not exist); the read is recorded in the access log.
     @Sendable func show(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let caseID = try context.parameters.require("id")
+        let principal = try ReadAccess.principal(context)
         let services = self.services
         let view = try await services.blocking {
-            let loaded = try services.cases.load(caseID)
+            let loaded = try ReadAccess.check(try services.cases.load(caseID), by: principal, try services.authorizer())
+            try ReadAccess.record(.readCase, caseID: caseID, by: principal, request: context, in: services)
             return CaseView(state: loaded.state, definition: loaded.definition, context: loaded.context, now: services.clock.now())
         }
         var headers = HTTPFields()
@@ -201,11 +206,14 @@ struct CaseRoutes {
         return try Reply.json(view, headers: headers)
     }
 
+    /// `GET /v1/cases/{id}/history`: as ``show(_:context:)``, the case's events.
     @Sendable func history(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let caseID = try context.parameters.require("id")
+        let principal = try ReadAccess.principal(context)
         let services = self.services
         let (events, version) = try await services.blocking {
-            let loaded = try services.cases.load(caseID)
+            let loaded = try ReadAccess.check(try services.cases.load(caseID), by: principal, try services.authorizer())
+            try ReadAccess.record(.readHistory, caseID: caseID, by: principal, request: context, in: services)
             let time = TimeText(calendar: loaded.context.calendar)
             return (loaded.events.map { EventView($0, time: time) }, loaded.state.version)
         }
@@ -219,7 +227,8 @@ struct CaseRoutes {
 
     /// `GET /v1/cases`: the filters of `docket cases` (workflow, state, open, overdue, now) and
     /// the applicant (who opened the case, or whom it was opened for), a page at a time in the
-    /// order the cases were opened. The cursor is the log position of the last case's opening
+    /// order the cases were opened, only those the principal may read (a page is full of readable
+    /// cases; the listing is recorded once in the access log). The cursor is the log position of the last case's opening
     /// event, so a page never repeats or skips a case however many are opened meanwhile.
     @Sendable func list(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let query = Query(request: request)
@@ -229,8 +238,11 @@ struct CaseRoutes {
         let after = try query.string("after").map(Self.position(cursor:)) ?? 0
         let services = self.services
         let now = try query.time("now") ?? services.clock.now()
+        let principal = try ReadAccess.principal(context)
         let page = try await services.blocking {
             try Self.checkFilters(services.catalog, workflow: workflow, state: state)
+            let authorizer = try services.authorizer()
+            try ReadAccess.record(.listCases, by: principal, request: context, in: services)
             let caseIDs = open || overdue
                 ? try ProjectionUpdater.openCaseIDs(in: services.log, workflowID: workflow)
                 : try services.log.cases(workflowID: workflow).map(\.caseID)
@@ -239,7 +251,8 @@ struct CaseRoutes {
             var more = false
             for caseID in caseIDs {
                 let loaded = try services.cases.load(caseID)
-                guard let opening = loaded.events.first, opening.position > after else { continue }
+                guard let opening = loaded.events.first, opening.position > after,
+                      let subject = CaseSubject(events: loaded.events), authorizer.mayRead(principal, subject) else { continue }
                 let s = loaded.state
                 if open, s.isClosed { continue }
                 if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }

@@ -16,6 +16,13 @@ import ServiceLifecycle
 /// and at least every `ServerServices.eventPollInterval` (other processes' appends), sends a
 /// comment every ``heartbeat`` so proxies keep it open, and ends when the server shuts down
 /// gracefully.
+///
+/// Who sees what (issue 13): an `auditor` (and everyone, when no directory is deployed) the whole
+/// log; anyone else only the events of the cases they may read (``ReadAccess``), never the log's
+/// own streams (a directory's changes). Positions skipped are not sent, so ids have gaps; a
+/// consumer resumes with the last id it saw all the same. Which cases may be read is decided on
+/// each page (a grant revoked takes effect within a poll); opening the stream is recorded in the
+/// access log.
 struct EventStreamRoute {
     let services: ServerServices
     static let heartbeat: Duration = .seconds(15)
@@ -40,7 +47,12 @@ struct EventStreamRoute {
         headers[.cacheControl] = "no-cache"
         let services = self.services
         let logger = context.logger
-        logger.info("event stream from position \(start)")
+        let principal = try ReadAccess.principal(context)
+        let wholeLog = try await services.blocking {
+            try ReadAccess.record(.readEvents, by: principal, request: context, in: services)
+            return try services.authorizer().mayReadWholeLog(principal)
+        }
+        logger.info("event stream from position \(start)\(wholeLog ? "" : ", the cases \(principal.recorded) may read")")
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var last = start
             var times: [String: TimeText] = [:]
@@ -54,8 +66,9 @@ struct EventStreamRoute {
                 let (messages, position, seenTimes) = try await services.blocking { [last, times] () throws -> (String, Int64, [String: TimeText]) in
                     var times = times
                     let page = try services.log.events(after: last, limit: Self.pageSize)
+                    let shown = wholeLog || page.isEmpty ? page : try Self.readable(page, by: principal, in: services)
                     var text = ""
-                    for recorded in page {
+                    for recorded in shown {
                         text += try Self.message(recorded, time: Self.time(for: recorded, in: services.catalog, cache: &times))
                     }
                     return (text, page.last?.position ?? last, times)
@@ -63,8 +76,10 @@ struct EventStreamRoute {
                 times = seenTimes
                 if position > last {
                     last = position
-                    quietSince = .now
-                    try await writer.write(ByteBuffer(string: messages))
+                    if !messages.isEmpty {
+                        quietSince = .now
+                        try await writer.write(ByteBuffer(string: messages))
+                    }
                     continue
                 }
                 if ContinuousClock.now - quietSince > Self.heartbeat {
@@ -83,6 +98,23 @@ struct EventStreamRoute {
             logger.info("event stream ended at position \(last)")
             try await writer.finish(nil)
         })
+    }
+
+    /// The events of `page` whose cases `principal` may read, with the directory in force now.
+    /// Each case is judged on all its events up to the page's end (the portal reads a case once
+    /// it has acted on it); the log's own streams (`@...`) are the whole log's only.
+    static func readable(_ page: [RecordedEvent], by principal: Principal, in services: ServerServices) throws -> [RecordedEvent] {
+        let authorizer = try services.authorizer()
+        let end = page.last?.position ?? 0
+        var verdicts: [String: Bool] = [:]
+        return try page.filter { recorded in
+            let caseID = recorded.event.caseID
+            if let verdict = verdicts[caseID] { return verdict }
+            let events = caseID.hasPrefix("@") ? [] : try services.log.events(of: caseID).filter { $0.position <= end }
+            let verdict = CaseSubject(events: events).map { authorizer.mayRead(principal, $0) } ?? false
+            verdicts[caseID] = verdict
+            return verdict
+        }
     }
 
     /// One SSE message.

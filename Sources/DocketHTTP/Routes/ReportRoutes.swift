@@ -12,13 +12,16 @@ struct ReportRoutes {
     func register(on router: Router<DocketRequestContext>, table: RouteTable) {
         router.route(.get, "/v1/reports/process", in: table, process)
         router.route(.post, "/v1/verify", in: table, verify)
+        router.route(.get, "/v1/access-log", in: table, accessLog)
     }
 
     /// `GET /v1/reports/process`: the process report of `docket report`, with its filters as
     /// query parameters (`workflow`, `version`, `from`, `to`, `department`, `role`,
     /// `on_behalf_of`, `channel`, `time`, `now`, and `by` for CSV). JSON by default; CSV with
-    /// `Accept: text/csv` or `format=csv`. The projection is brought up to date first.
+    /// `Accept: text/csv` or `format=csv`. The projection is brought up to date first. Needs
+    /// `analyst` (or `auditor`) when a directory is deployed; recorded in the access log.
     @Sendable func process(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let principal = try ReadAccess.principal(context)
         let query = Query(request: request)
         let version = try query.int("version", in: 1...Int.max)
         let by = try query.choice("by", ReportBreakdown.self)
@@ -37,6 +40,8 @@ struct ReportRoutes {
         if let from = scope.from, let to = scope.to, to <= from { throw HTTPProblem.invalidParameter("to must be after from") }
         let services = self.services
         let response = try await services.blocking { () throws -> Response in
+            try services.authorizer().authorizeReports(principal)
+            try ReadAccess.record(.report, by: principal, request: context, in: services)
             if let workflow = scope.workflowID { _ = try services.catalog.definition(workflow) }
             let calendars = try ProjectionCalendars.deployed(in: services.log)
             let projections = SQLiteProjectionStore(log: services.log)
@@ -49,11 +54,33 @@ struct ReportRoutes {
     }
 
     /// `POST /v1/verify` (as `docket verify`): 200 with `ok: false` and the problems when the log
-    /// was changed behind Docket's back; the check itself succeeded.
+    /// was changed behind Docket's back; the check itself succeeded. Reads the whole log: needs
+    /// `auditor` when a directory is deployed.
     @Sendable func verify(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let principal = try ReadAccess.principal(context)
         let services = self.services
-        let report = try await services.blocking { try services.log.verify() }
+        let report = try await services.blocking {
+            try services.authorizer().authorizeWholeLog(principal, to: "verifying the whole log")
+            return try services.log.verify()
+        }
         if !report.isOK { context.logger.warning("verify found \(report.problems.count) problem(s)") }
         return try Reply.json(VerifyView(report))
+    }
+
+    /// `GET /v1/access-log?case=ID&limit=N` (as `docket access-log`): who read which case, oldest
+    /// first (at most `limit`, default 500, largest 10,000). Needs `auditor` when a directory is
+    /// deployed; reading it is itself recorded.
+    @Sendable func accessLog(_ request: Request, context: DocketRequestContext) async throws -> Response {
+        let principal = try ReadAccess.principal(context)
+        let query = Query(request: request)
+        let caseID = query.string("case")
+        let limit = try query.int("limit", in: 1...10_000) ?? 500
+        let services = self.services
+        let records = try await services.blocking {
+            try services.authorizer().authorizeWholeLog(principal, to: "reading the access log")
+            try ReadAccess.record(.readAccessLog, caseID: caseID, by: principal, request: context, in: services)
+            return try services.accessLog.records(caseID: caseID, limit: limit)
+        }
+        return try Reply.json(records.map(AccessRecordView.init))
     }
 }

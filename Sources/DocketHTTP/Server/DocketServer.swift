@@ -59,7 +59,7 @@ package struct DocketServer: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware(routes: routes))
-        router.add(middleware: AuthenticationMiddleware(verifier: verifier, openPaths: OperationsRoutes.openPaths))
+        router.add(middleware: AuthenticationMiddleware(verifier: verifier, metrics: services.metrics, openPaths: OperationsRoutes.openPaths))
         OperationsRoutes(services: services).register(on: router, table: routes)
         WorkflowRoutes(services: services).register(on: router, table: routes)
         CaseRoutes(services: services).register(on: router, table: routes)

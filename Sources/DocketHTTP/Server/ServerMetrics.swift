@@ -28,7 +28,7 @@ package final class ServerMetrics: Sendable {
     }
 
     private static var commands: MetricNameDescriptor { name("commands", unit: "total", help: "Commands run through the API, by workflow, event and outcome.") }
-    private static var refusals: MetricNameDescriptor { name("refusals", unit: "total", help: "Commands refused, by error code.") }
+    private static var refusals: MetricNameDescriptor { name("refusals", unit: "total", help: "Requests refused: 401 (no or a bad token), 403 (not allowed), 404 (a case the principal may not read, answered as unknown), 422 (a command the rules refuse), by status and error code.") }
     private static var latency: MetricNameDescriptor { name("http_request_duration", unit: "seconds", help: "Request latency, from the first middleware to the response head.") }
     private static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -47,9 +47,10 @@ package final class ServerMetrics: Sendable {
                              labels: [("workflow", workflow), ("event", event), ("outcome", outcome.rawValue)]).increment()
     }
 
-    /// A command the engine or a rule refused, by its error code.
-    package func refusal(code: String) {
-        registry.makeCounter(descriptor: Self.refusals, labels: [("code", code)]).increment()
+    /// A request refused, by the status answered and its error code (or the hidden reason of a
+    /// 404 that stands for a refusal: `case_not_readable`). Codes are Docket's own: bounded.
+    package func refusal(code: String, status: Int) {
+        registry.makeCounter(descriptor: Self.refusals, labels: [("status", String(status)), ("code", code)]).increment()
     }
 
     /// One request served, with its route (the template, never the raw path: bounded labels).

@@ -11,6 +11,11 @@ package final class ServerServices: Sendable {
     package let log: SQLiteEventStore
     package let catalog: WorkflowCatalog
     package let cases: CaseService
+    /// The directory in force, read afresh for each request that needs it (a change recorded by
+    /// the CLI takes effect at the next request).
+    package let directories: DirectoryService
+    /// Who read which case (`access_log` in the log's file), apart from the case log.
+    package let accessLog: any AccessLog
     package let clock: any WallClock
     package let metrics: ServerMetrics
     package let executor: StoreExecutor
@@ -25,11 +30,18 @@ package final class ServerServices: Sendable {
         self.log = log
         self.catalog = WorkflowCatalog(store: log)
         self.cases = CaseService(catalog: catalog, clock: clock)
+        self.directories = DirectoryService(catalog: catalog, clock: clock)
+        self.accessLog = SQLiteAccessLog(log: log, clock: clock)
         self.clock = clock
         self.metrics = ServerMetrics()
         self.executor = StoreExecutor()
         self.logger = logger
         self.eventPollInterval = eventPollInterval
+    }
+
+    /// Who may read what now, with the directory in force now (blocking: reads the store).
+    package func authorizer() throws -> Authorizer {
+        try directories.authorizer()
     }
 
     /// Runs the blocking `body` (store reads and writes) on the store's threads.

@@ -87,7 +87,9 @@ package struct Authorizer: Sendable {
         // The role: the applicant's by being the case's applicant, any other by a grant.
         if act.role == Self.applicantRole {
             if !act.isOpening, subject.applicant != act.actor {
-                throw AccessDenied(.notTheApplicant, "\(act.actor) is not the applicant of case \(subject.caseID)" + (subject.applicant.map { " (\($0) is)" } ?? ""))
+                // Who the applicant is, only to the operator: a signed-in stranger must not learn it.
+                let who = principal.method == .operatingSystem ? subject.applicant.map { " (\($0) is)" } ?? "" : ""
+                throw AccessDenied(.notTheApplicant, "\(act.actor) is not the applicant of case \(subject.caseID)" + who)
             }
         } else if directory.grant(of: act.actor, role: act.role, covering: scope, on: today) == nil {
             throw AccessDenied(.roleNotHeld, Self.notHeld(act.actor, act.role, scope, today, in: directory))
@@ -147,14 +149,16 @@ package struct Authorizer: Sendable {
     // MARK: Reads
 
     /// Whether `principal` may read the case `subject`: its applicant, staff holding a role in a
-    /// scope covering the case's, the portal for online cases, an auditor; the operator always.
+    /// scope covering the case's, a service account (the portal) the cases it acted on for its
+    /// applicants, an auditor; the operator always.
     package func mayRead(_ principal: Principal, _ subject: CaseSubject) -> Bool {
         guard let directory, let today, principal.method != .operatingSystem else { return true }
         guard let person = directory.person(principal.id), person.isPresent(on: today) else { return false }
         if holdsAnywhere(principal.id, .auditor) { return true }
         switch person.kind {
         case .applicant: return subject.applicant == person.id
-        case .service: return subject.channel == Self.onlineChannel
+        // Not every online case: the portal's applicants' cases, i.e. those it recorded events of.
+        case .service: return subject.actedBy.contains(person.id)
         case .staff:
             guard let scope = subject.scope else { return false }
             let administering = Set(AdministeringRole.allCases.map(\.rawValue))
@@ -173,6 +177,18 @@ package struct Authorizer: Sendable {
     package func mayReadWholeLog(_ principal: Principal) -> Bool {
         guard directory != nil, principal.method != .operatingSystem else { return true }
         return holdsAnywhere(principal.id, .auditor)
+    }
+
+    /// ``mayReadReports(_:)``, or an ``AccessDenied`` (`read_not_allowed`, 403) naming the role missing.
+    package func authorizeReports(_ principal: Principal) throws(AccessDenied) {
+        guard !mayReadReports(principal) else { return }
+        throw AccessDenied(.readNotAllowed, "\(principal.recorded) holds no \(AdministeringRole.analyst.rawValue) (or \(AdministeringRole.auditor.rawValue)) role: reports across cases need one")
+    }
+
+    /// ``mayReadWholeLog(_:)``, or an ``AccessDenied`` (`read_not_allowed`, 403) naming the role missing.
+    package func authorizeWholeLog(_ principal: Principal, to read: String) throws(AccessDenied) {
+        guard !mayReadWholeLog(principal) else { return }
+        throw AccessDenied(.readNotAllowed, "\(principal.recorded) holds no \(AdministeringRole.auditor.rawValue) role: \(read) needs one")
     }
 
     private func holdsAnywhere(_ person: String, _ role: AdministeringRole) -> Bool {
@@ -215,12 +231,16 @@ package struct CaseSubject: Hashable, Sendable {
     package var applicant: String?
     /// `online`, `window`, ... from the opening data.
     package var channel: String?
+    /// The people and service accounts signed in when the case's events were recorded (the
+    /// principals' ids, operators excepted): whom the portal acted for is read from these.
+    package var actedBy: Set<String> = []
 
-    package init(caseID: String, scope: String?, applicant: String?, channel: String?) {
+    package init(caseID: String, scope: String?, applicant: String?, channel: String?, actedBy: Set<String> = []) {
         self.caseID = caseID
         self.scope = scope
         self.applicant = applicant
         self.channel = channel
+        self.actedBy = actedBy
     }
 
     /// The case an opening event (or an opening command's fields) describes.
@@ -261,6 +281,8 @@ package struct AccessDenied: DocketError, CodedError, Hashable, Sendable {
         case scopeMissing = "scope_missing"
         /// An administrative command without a person holding the administering role.
         case administratorMissing = "administrator_missing"
+        /// A read that needs a role the principal does not hold (reports: analyst; the whole log: auditor).
+        case readNotAllowed = "read_not_allowed"
     }
 
     package var code: Code

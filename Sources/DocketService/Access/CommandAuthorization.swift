@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 
 extension Authorizer {
     /// Authorizes one of ``CaseService``'s commands: the act it claims (actor, role, person acted
@@ -31,5 +32,15 @@ extension Command {
     package var isPersons: Bool {
         if case .tick = self { return false }
         return true
+    }
+}
+
+extension CaseSubject {
+    /// The case these recorded events (all of one case, in version order, from its opening) tell:
+    /// scope, applicant and channel from the opening, and who was signed in for each event.
+    package init?(events: [RecordedEvent]) {
+        guard let opening = events.first else { return nil }
+        self.init(opening: opening.event)
+        actedBy = Set(events.compactMap { $0.principal?.personID })
     }
 }
