@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketAuth", "DocketHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `serve --jwks https://...`: the identity provider's keys, fetched at start.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             linkerSettings: [

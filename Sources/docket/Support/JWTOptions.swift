@@ -4,7 +4,9 @@ import DocketAuth
 /// How JWTs are verified: the identity provider's keys and the claims a token must carry.
 /// Shared by every command that accepts JWTs (`token verify`; the server's `serve`).
 struct JWTOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The identity provider's JWKS file (fetch a JWKS URL into a file first). Without it, JWTs are refused.", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "The identity provider's JWKS: a file, or an https:// (or http://) URL fetched once at start. Without it, JWTs are refused.",
+        valueName: "file|url"))
     var jwks: String?
 
     @Option(name: .customLong("issuer"), help: ArgumentHelp("The issuer (iss) a JWT must carry.", valueName: "issuer"))
@@ -22,8 +24,11 @@ struct JWTOptions: ParsableArguments {
     /// The verifier these options describe, or `nil` without `--jwks`.
     func verifier() throws -> JWTBearerVerifier? {
         guard let jwks else { return nil }
-        return try JWTBearerVerifier(
-            jwksFile: jwks,
-            configuration: .init(issuer: jwtIssuer, audience: jwtAudience, personClaim: personClaim, leewaySeconds: leeway))
+        let configuration = JWTBearerVerifier.Configuration(issuer: jwtIssuer, audience: jwtAudience, personClaim: personClaim,
+                                                            leewaySeconds: leeway)
+        if jwks.hasPrefix("https://") || jwks.hasPrefix("http://") {
+            return try JWTBearerVerifier(jwks: try JWKSDownload.fetch(jwks), source: jwks, configuration: configuration)
+        }
+        return try JWTBearerVerifier(jwksFile: jwks, configuration: configuration)
     }
 }
