@@ -21,6 +21,7 @@ struct ServeKillTests {
         #expect(figures["kills"] as? Int == 3)
         #expect(figures["verify"] as? Bool == true)
         #expect(figures["sigterm_exit"] as? Int == 0)
+        #expect(figures["answers_lost_at_sigterm"] as? Int == 0)
         let answered = figures["commands_answered_2xx"] as? Int ?? 0
         #expect(answered > 10, "too little load to mean anything: \(line)")
         #expect(figures["replays_ok"] as? Int == answered)
