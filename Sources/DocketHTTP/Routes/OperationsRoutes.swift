@@ -38,6 +38,8 @@ struct OperationsRoutes {
     /// Prometheus's text format; the projection's lag and the open cases are read at each scrape.
     @Sendable func metrics(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let services = self.services
+        let commits = services.cases.groupCommitCounts
+        services.metrics.groupCommits(transactions: commits.transactions, commands: commits.commands)
         do {
             let (lag, open) = try await services.blocking { () throws -> (Int64, Int?) in
                 let updater = ProjectionUpdater(SQLiteProjectionStore(log: services.log), calendars: try ProjectionCalendars.deployed(in: services.log))

@@ -1,5 +1,6 @@
 import DocketCore
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, on a registry of its own (two servers in one test process
 /// never share counts). Every metric is made once, here, and named by Prometheus's conventions.
@@ -22,6 +23,10 @@ package final class ServerMetrics: Sendable {
     private let breaches: Counter
     private let projectionLag: Gauge
     private let openCases: Gauge
+    private let commitTransactions: Counter
+    private let committedCommands: Counter
+    /// The group commit's counts at the last scrape (the counters grow by the difference).
+    private let lastCommitCounts = Mutex<(transactions: Int, commands: Int)>((0, 0))
 
     private static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "docket", metricName: metric, unitName: unit, helpText: help)
@@ -39,6 +44,10 @@ package final class ServerMetrics: Sendable {
         breaches = registry.makeCounter(descriptor: Self.name("breaches_recorded", unit: "total", help: "Deadline breaches this server's ticks recorded."))
         projectionLag = registry.makeGauge(descriptor: Self.name("projection_lag", unit: "events", help: "Events of the log the analytics projection has not folded yet."))
         openCases = registry.makeGauge(descriptor: Self.name("open_cases", unit: "", help: "Open cases, as of the analytics projection."))
+        commitTransactions = registry.makeCounter(descriptor: Self.name(
+            "commit_transactions", unit: "total", help: "Write transactions of the group commit (one sync to disk each)."))
+        committedCommands = registry.makeCounter(descriptor: Self.name(
+            "committed_commands", unit: "total", help: "Commands carried by the group commit's transactions."))
     }
 
     /// One command (open, fire, vote) and how it ended.
@@ -63,6 +72,16 @@ package final class ServerMetrics: Sendable {
 
     package func breachesRecorded(_ count: Int) {
         if count > 0 { breaches.increment(by: Int64(count)) }
+    }
+
+    /// The group commit's counts now (read at a scrape): the counters catch up with them.
+    package func groupCommits(transactions: Int, commands: Int) {
+        let (dt, dc) = lastCommitCounts.withLock { last in
+            defer { last = (transactions, commands) }
+            return (transactions - last.transactions, commands - last.commands)
+        }
+        if dt > 0 { commitTransactions.increment(by: Int64(dt)) }
+        if dc > 0 { committedCommands.increment(by: Int64(dc)) }
     }
 
     package func setProjectionLag(_ events: Int64) { projectionLag.set(to: Double(events)) }

@@ -64,6 +64,10 @@ public final class CaseService: Sendable {
         "c-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
     }
 
+    /// The group commit's write transactions so far and the commands they carried (for the
+    /// server's metrics: commands per sync to disk).
+    public var groupCommitCounts: (transactions: Int, commands: Int) { groupCommit.counts }
+
     // MARK: Reading
 
     /// The case's events, state and definition.

@@ -15,6 +15,8 @@ final class GroupCommit: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [Waiter] = []
     private var committing = false
+    private var transactions = 0
+    private var committedUnits = 0
 
     /// The most units one transaction takes, so that one commit's latency stays bounded.
     static let maximumBatch = 256
@@ -27,6 +29,14 @@ final class GroupCommit: @unchecked Sendable {
 
     init(store: any EventStore) {
         self.store = store
+    }
+
+    /// The write transactions run so far (each one sync to disk when it appended something) and
+    /// the commands they carried: commands per sync is the second over the first.
+    var counts: (transactions: Int, commands: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (transactions, committedUnits)
     }
 
     /// Runs `unit` in the next group's transaction and returns its outcome once that committed;
@@ -51,6 +61,8 @@ final class GroupCommit: @unchecked Sendable {
                 results = group.map { _ in .failure(error) }
             }
             condition.lock()
+            transactions += 1
+            committedUnits += group.count
             for (waiter, result) in zip(group, results) { waiter.result = result }
             committing = false
             condition.broadcast()

@@ -1,5 +1,8 @@
 import DocketCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Logging
 
@@ -583,6 +586,26 @@ public final class SQLiteEventStore: EventStore {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) { .rollback }
             }
+        }
+        try checkFileSystem()
+    }
+
+    /// Below this many free bytes on the log's file system, ``checkWritable()`` reports the disk
+    /// full: taking the lock writes nothing, so only the file system can tell that the next
+    /// append has no room (SQLite reuses its WAL, so a few commands may still fit).
+    package static let minimumFreeBytes: UInt64 = 256 * 1024
+
+    /// The file system holding the log: read-only (remounted so), or full.
+    private func checkFileSystem() throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = statvfs()
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return }
+        if info.f_flag & UInt(ST_RDONLY) != 0 {
+            throw StoreError(.readOnly, "database \(path) is on a read-only file system: nothing can be written. Remount it read-write.")
+        }
+        let free = UInt64(info.f_bavail) * UInt64(info.f_frsize)
+        if free < Self.minimumFreeBytes {
+            throw StoreError(.diskFull, "database \(path) is on a full disk (\(free) bytes free): nothing can be written. Free some disk space.")
         }
     }
 
