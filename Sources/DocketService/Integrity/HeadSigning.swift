@@ -40,16 +40,8 @@ public struct HeadSigningKey: Sendable {
     public static func create(path: String) throws -> HeadSigningKey {
         let key = Curve25519.Signing.PrivateKey()
         let text = "docket-head-key ed25519 \(key.rawRepresentation.base64EncodedString())\n"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "it already exists (a key is never overwritten)" : String(cString: strerror(errno))
-            throw ServiceError(.invalidArgument, "cannot create the head signing key \(path): \(reason)")
-        }
-        defer { close(fd) }
-        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
-        guard written == text.utf8.count, fsync(fd) == 0 else {
-            throw ServiceError(.unwritableFile, "cannot write the head signing key \(path): \(String(cString: strerror(errno)))")
-        }
+        try DurableFile.save(text, to: path, flags: O_CREAT | O_EXCL, mode: 0o600, what: "the head signing key",
+                              exists: "it already exists (a key is never overwritten)")
         return HeadSigningKey(privateKey: key)
     }
 
@@ -129,15 +121,7 @@ public enum SignedHeadFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = String(decoding: try encoder.encode(head), as: UTF8.self) + "\n"
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else {
-            throw ServiceError(.unwritableFile, "cannot open the heads file \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let written = line.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
-        guard written == line.utf8.count, fsync(fd) == 0 else {
-            throw ServiceError(.unwritableFile, "cannot write the heads file \(path): \(String(cString: strerror(errno)))")
-        }
+        try DurableFile.save(line, to: path, flags: O_CREAT | O_APPEND, mode: 0o644, what: "the heads file")
     }
 
     /// The heads in the file at `path`, in order; a line that is not a signed head is an error
@@ -197,5 +181,24 @@ public enum SignedHeadCheck {
             }
         }
         return problems
+    }
+}
+
+/// Writing a small file (a key, a heads line) all at once and to disk before returning.
+enum DurableFile {
+    /// Opens `path` write-only with `flags`, writes `text`, syncs, closes. `exists` is the reason
+    /// given when `O_EXCL` finds the file there.
+    static func save(_ text: String, to path: String, flags: Int32, mode: mode_t, what: String,
+                      exists: String? = nil) throws {
+        let fd = open(path, O_WRONLY | flags, mode)
+        guard fd >= 0 else {
+            if errno == EEXIST, let exists { throw ServiceError(.invalidArgument, "cannot create \(what) \(path): \(exists)") }
+            throw ServiceError(.unwritableFile, "cannot open \(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        guard written == text.utf8.count, fsync(fd) == 0 else {
+            throw ServiceError(.unwritableFile, "cannot write \(what) \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }
