@@ -6,17 +6,18 @@ import GRDB
 import Testing
 
 /// This round's one change of the event format: a log written by the previous release (encoding
-/// 1, `Tests/Fixtures/log-v1-release.sqlite`, made by `docket demo` before the change) opens,
-/// migrates without rewriting a row, verifies, and goes on with encoding-2 rows in one chain.
+/// 1; `Tests/Fixtures/log-v1-release.sql` is `sqlite3 .dump` of a log `docket demo` wrote before
+/// the change, kept as text rather than a database file) opens, migrates without rewriting a row,
+/// verifies, and goes on with encoding-2 rows in one chain.
 @Suite("Event encoding upgrade")
 struct EncodingUpgradeTests {
     let directory = TemporaryDirectory("upgrade")
 
-    /// A copy of the release's log, so that the fixture itself is never migrated.
+    /// The release's log, rebuilt from its dump in a file of the test's own.
     func releaseLog() throws -> String {
         let path = directory.path("release.sqlite")
-        try FileManager.default.copyItem(
-            atPath: Repository.root.appendingPathComponent("Tests/Fixtures/log-v1-release.sqlite").path, toPath: path)
+        let dump = try String(contentsOf: Repository.root.appendingPathComponent("Tests/Fixtures/log-v1-release.sql"), encoding: .utf8)
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in try db.execute(sql: dump) }
         return path
     }
 
