@@ -21,7 +21,8 @@ struct CalendarShow: ParsableCommand {
         discussion: """
             For each month the days with working time; every date that differs from the weekly hours \
             (holidays, weekend days worked, other hours) or that the calendar has a note for, with its \
-            hours and notes; and the year's working days and working hours. Dates and hours are local \
+            hours and notes; and the year's working days and working hours, with the dates the calendar \
+            covers and the notices the year's dates come from. Dates and hours are local \
             to the calendar's time zone. Reads the newest deployed version of NAME from --db, or with \
             --file a calendar file directly (an override's base is read from the other calendar files \
             in the same folder; NAME may then be left out).
@@ -32,7 +33,7 @@ struct CalendarShow: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The deployed calendar (e.g. cn-2020).", valueName: "name"))
+    @Argument(help: ArgumentHelp("The deployed calendar (e.g. cn, cn-2020).", valueName: "name"))
     var name: String?
 
     @Option(help: ArgumentHelp("The year to show, \(years.lowerBound)-\(years.upperBound).", valueName: "year"))
@@ -102,6 +103,16 @@ struct CalendarShow: ParsableCommand {
         var lines = ["\(layers), \(view.year), \(view.timeZone)", "weekly hours:"]
         lines += view.weeklyHours.map { "  " + $0 }
         lines.append("one working day: \(hours(view.workingDaySeconds))")
+        if let covers = view.covers { lines.append("holidays known: \(covers.from) to \(covers.to)") }
+        if view.sources.isEmpty {
+            if view.covers != nil { lines.append("sources of \(view.year): none named") }
+        } else {
+            lines.append("sources of \(view.year):")
+            lines += view.sources.map { "  " + $0 }
+        }
+        if let uncovered = view.uncovered {
+            lines.append("not covered: \(uncovered); those dates follow the weekly hours only, and deadlines on them are provisional")
+        }
         lines.append("")
         var months = TextTable(["month", "working days", "working hours", "dates"], rightAligned: [1, 2])
         for month in view.months {

@@ -4,7 +4,13 @@ import DocketStore
 import DocketService
 
 struct Cases: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List cases, with their workflow version, state and deadlines.")
+    static let configuration = CommandConfiguration(
+        commandName: "cases", abstract: "List cases, with their workflow version, state and deadlines.",
+        discussion: """
+            A case with a provisional deadline (one that needs dates after its calendar's coverage, \
+            Docs/calendars.md) is marked * in the last column and counted below the table; JSON has \
+            provisional: true.
+            """)
 
     @OptionGroup var store: StoreOptions
 
@@ -41,11 +47,13 @@ struct Cases: ParsableCommand {
             let s = loaded.state
             if open, s.isClosed { continue }
             if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
-            let late = s.deadlines(in: loaded.context).filter { $0.isOverdue(at: now) }
+            let running = s.deadlines(in: loaded.context)
+            let late = running.filter { $0.isOverdue(at: now) }
             let earliestDue = late.compactMap(\.dueAt).min()
             if overdue, late.isEmpty { continue }
             let time = TimeText(calendar: loaded.context.calendar)
-            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue), earliestDue))
+            let provisional = running.contains { $0.isProvisional(on: loaded.context.calendar) }
+            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue, provisional: provisional), earliestDue))
         }
         if overdue { rows.sort { ($0.due ?? now) < ($1.due ?? now) } }
         if json {
@@ -55,9 +63,13 @@ struct Cases: ParsableCommand {
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
         for (row, _) in rows {
             table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? row.state,
-                          row.openedAt, row.overdueSince ?? ""])
+                          row.openedAt, [row.overdueSince, row.provisional ? "*" : nil].compactMap { $0 }.joined(separator: " ")])
         }
         print(table.render())
         print("\(rows.count) case(s)")
+        let provisional = rows.filter(\.row.provisional).count
+        if provisional > 0 {
+            print("* \(provisional) case(s) with a provisional deadline: it needs dates whose holidays the calendar does not know yet (docket show CASE)")
+        }
     }
 }

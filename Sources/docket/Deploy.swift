@@ -12,7 +12,9 @@ struct Deploy: ParsableCommand {
             new workflow version that drops a separation-of-duties rule of the version before it is \
             deployed with a warning naming the rules dropped. A file whose top level says 'directory:' is \
             the directory (Docs/directory.md): the first one is deployed by the operator; once one is \
-            deployed, --by must name a person holding deployer.
+            deployed, --by must name a person holding deployer. A calendar whose coverage (covers:) ends \
+            within 60 days of the log's latest event (or of today in an empty log) is deployed with a \
+            warning: deadlines after it are provisional until next year's holidays are deployed.
             """)
 
     @OptionGroup var store: StoreOptions

@@ -148,11 +148,26 @@ enum ReportRendering {
         let name = "\(section.workflow) " + (section.version.map { "v\($0)" } ?? "(all versions)")
         var calendar = "calendar: \(section.calendar)"
         if let day = section.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
+        if let covers = section.calendarCovers { calendar += ", holidays known \(covers)" }
         let c = section.cases
         var counts = "\(c.opened) opened, \(c.approved) approved, \(c.rejected) rejected"
         for (outcome, n) in c.otherOutcomes.sorted(by: { $0.key < $1.key }) { counts += ", \(n) \(outcome)" }
         counts += ", \(c.open) open"
-        return "\(name)\n\(calendar)\ncases: \(counts)"
+        var lines = [name, calendar, "cases: \(counts)"]
+        let openProvisional = section.openCases.filter(\.provisional).count
+        if let covers = section.calendarCovers, !section.provisionalCases.isEmpty || openProvisional > 0 {
+            // Which figures rest on dates whose holidays are not known yet (Docs/calendars.md).
+            var parts: [String] = []
+            if !section.provisionalCases.isEmpty {
+                let shown = section.provisionalCases.prefix(5).joined(separator: ", ")
+                let more = section.provisionalCases.count > 5 ? ", ..." : ""
+                parts.append("\(section.provisionalCases.count) decided case(s) (\(shown)\(more)): times to decision, dwell and transitions")
+            }
+            if openProvisional > 0 { parts.append("\(openProvisional) open case(s): ages and deadlines, marked below") }
+            lines.append("provisional: the calendar covers \(covers); figures of " + parts.joined(separator: "; ")
+                         + " need later or earlier dates and count them from the weekly hours alone")
+        }
+        return lines.joined(separator: "\n")
     }
 
     private static func summary(_ section: WorkflowReport, style: DurationStyle) -> String {
@@ -250,6 +265,8 @@ enum ReportRendering {
         for row in section.openCases.prefix(openCaseRows) {
             var overdue = row.overdue ? "since " + (row.overdueSince.map { time($0) } ?? "?") : ""
             if row.clockStopped { overdue += overdue.isEmpty ? "clock stopped" : "; clock stopped" }
+            // A figure that needs dates the calendar does not cover yet is marked, as in `show`.
+            if row.provisional { overdue += overdue.isEmpty ? "provisional" : "; provisional" }
             table.append([row.caseID, String(row.version), row.state, row.department ?? "", time(row.since),
                           style.text(row.age), overdue])
         }

@@ -6,7 +6,12 @@ import DocketService
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show where a case is: state, branches, deadlines, documents, and what can be done next.")
+        abstract: "Show where a case is: state, branches, deadlines, documents, and what can be done next.",
+        discussion: """
+            A working-time deadline that needs dates after the calendar's coverage (the holidays it \
+            knows, Docs/calendars.md) is counted on the weekly hours alone and marked provisional \
+            (JSON: provisional: true); it moves when next year's holidays are deployed.
+            """)
 
     @OptionGroup var store: StoreOptions
 
@@ -36,7 +41,7 @@ struct Show: ParsableCommand {
         if view.clockStopped { lines.append("clock      stopped (waiting for the applicant)") }
         for d in view.deadlines {
             let what = d.kind == "statutory" ? "statutory limit" : "limit of \(d.branch.map { "\($0)/" } ?? "")\(d.state ?? "?")"
-            lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(d.overdue ? "  OVERDUE" : "")")
+            lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(d.provisional ? " (provisional: beyond the calendar's known holidays)" : "")\(d.overdue ? "  OVERDUE" : "")")
         }
         for action in loaded.state.availableActions(in: loaded.definition) {
             lines.append("next       \(action.description)")

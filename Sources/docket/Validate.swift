@@ -14,7 +14,10 @@ struct Validate: ParsableCommand {
             Workflows/permit-check.yaml), or one deployed in the event log named by --db or $DOCKET_DB \
             (opened read-only; validate never creates a log). An unknown name is reported at the \
             calendar: value with the nearest known one. When there is no calendar to check against \
-            (no calendar file, no calendars/ folder, no log), the name cannot be checked: deploy checks it.
+            (no calendar file, no calendars/ folder, no log), the name cannot be checked: deploy checks it. \
+            A calendar whose coverage (covers:, the dates its holidays are known for) ends within 60 days \
+            of the log's latest event, or of today without a log, is warned about as FILE: warning: ..., \
+            on the calendar file or on a workflow naming it: deploy next year's holidays before then.
             """)
 
     @Option(name: .long, help: ArgumentHelp(
@@ -43,18 +46,22 @@ struct Validate: ParsableCommand {
         }
         var deployedNames: [String] = []
         var catalog: WorkflowCatalog?
+        // A calendar's coverage is judged against the log's latest event, or today without a log.
+        var reference = CoverageReference(instant: SystemWallClock().now(), name: "today")
         if let path = try logPath() {
             let store = try SQLiteEventStore(path: path, options: .init(readOnly: true))
             catalog = WorkflowCatalog(store: store)
             deployedNames = Set(try store.deployments(.calendar).map(\.id)).sorted()
+            reference = try CoverageReference.latestEvent(in: store, now: reference.instant)
         }
         let hasCalendars = !folders.isEmpty || catalog != nil || artifacts.contains { $0.kind == .calendar }
         let validated = try Deployer.validate(
             artifacts, referenceCalendars: references,
             deployedCalendar: { name in try? catalog?.calendar(named: name) },
-            deployedCalendarNames: deployedNames, requireCalendars: hasCalendars).get()
+            deployedCalendarNames: deployedNames, requireCalendars: hasCalendars, coverage: reference).get()
         for artifact in validated {
             print("\(artifact.file.path): ok: \(artifact.summary)")
+            for warning in artifact.warnings { print("\(artifact.file.path): warning: \(warning)") }
         }
     }
 

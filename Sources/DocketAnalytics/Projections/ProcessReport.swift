@@ -123,6 +123,12 @@ public struct WorkflowReport: Hashable, Sendable {
     public var openCases: [OpenCaseRow]
     /// Case figures per channel, most cases first.
     public var channels: [ChannelRow]
+    /// The dates the calendar knows holidays for (`2019-01-01 to 2026-12-31`); nil when it states
+    /// none or when versions differ.
+    public var calendarCovers: String?
+    /// Decided cases whose figures need dates outside ``calendarCovers`` (counted from the weekly
+    /// hours alone: provisional), by case id, ascending.
+    public var provisionalCases: [String] = []
 
     /// Creates the value from its parts.
     public init(
@@ -420,6 +426,9 @@ public struct OpenCaseRow: Hashable, Sendable {
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     public var channel: String?
 
+
+    /// Whether the age or the deadline needs dates outside the calendar's coverage (provisional).
+    public var provisional = false
 
     /// Creates the value from its parts.
     public init(caseID: String, version: Int, state: String, department: String?, openedAt: Timestamp, since: Timestamp,

@@ -22,7 +22,11 @@ package struct ReportBuilder {
     /// Adds a decided case.
     package mutating func add(_ fact: CaseFact) {
         let measure = scope.measure
-        update(fact.workflow) { $0.add(fact, measure: measure) }
+        let provisional = !calendars(fact.workflow).calendar.covers(from: fact.openedAt, to: fact.decidedAt)
+        update(fact.workflow) {
+            $0.add(fact, measure: measure)
+            if provisional { $0.provisionalCases.append(fact.caseID) }
+        }
     }
 
     /// Adds a finished stay.
@@ -51,7 +55,10 @@ package struct ReportBuilder {
             department: progress.current.department, openedAt: progress.openedAt, since: progress.current.enteredAt,
             age: seconds(age[scope.measure]), overdue: progress.isOverdue, overdueSince: progress.overdueSince,
             clockStopped: progress.isClockStopped, channel: progress.channel)
-        update(progress.workflow) { $0.add(open: row, rounds: progress.sendBackRounds, channel: progress.channel) }
+        var checked = row
+        // Its figures run from its opening to the report's moment, and its deadline may lie beyond.
+        checked.provisional = !calendar.covers(from: progress.openedAt, to: max(scope.asOf, progress.overdueSince ?? scope.asOf))
+        update(progress.workflow) { $0.add(open: checked, rounds: progress.sendBackRounds, channel: progress.channel) }
     }
 
     private mutating func update(_ workflow: WorkflowKey, _ change: (inout Section) -> Void) {
@@ -70,18 +77,23 @@ package struct ReportBuilder {
             let layers = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).layers })
             let days = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).calendar.workingDayMicroseconds })
             if sorted.count > 1, let all = sections[SectionKey(workflow: workflow, version: nil)] {
-                reports.append(all.report(
+                var report = all.report(
                     workflow: workflow, version: nil,
                     calendar: labels.count == 1 ? labels.first ?? "" : "varies by version",
                     layers: layers.count == 1 ? layers.first ?? [] : [],
-                    workingDay: days.count == 1 ? days.first : nil, measure: scope.measure))
+                    workingDay: days.count == 1 ? days.first : nil, measure: scope.measure)
+                let covers = Set(sorted.map { (calendars(WorkflowKey(id: workflow, version: $0)).calendar as? BusinessCalendar)?.coverageDescription })
+                report.calendarCovers = covers.count == 1 ? covers.first ?? nil : nil
+                reports.append(report)
             }
             for version in sorted {
                 guard let section = sections[SectionKey(workflow: workflow, version: version)] else { continue }
                 let calendar = calendars(WorkflowKey(id: workflow, version: version))
-                reports.append(section.report(
+                var report = section.report(
                     workflow: workflow, version: version, calendar: calendar.label, layers: calendar.layers,
-                    workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure))
+                    workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure)
+                report.calendarCovers = (calendar.calendar as? BusinessCalendar)?.coverageDescription
+                reports.append(report)
             }
         }
         return ProcessReport(scope: scope, workflows: reports)
@@ -171,6 +183,8 @@ private struct Section {
     var stoppedWall: [Int64] = []
     var stoppedWorking: [Int64] = []
     var open: [OpenCaseRow] = []
+    /// Decided cases whose figures need dates the calendar does not cover.
+    var provisionalCases: [String] = []
     var channels: [String?: CaseAccumulator] = [:]
 
     static let measures: [TimeMeasure] = [.wall, .working, .statutory]
@@ -283,7 +297,7 @@ private struct Section {
             ChannelRow(channel: channel, cases: acc.counts, timeToDecision: DurationSummary(microseconds: acc.decision))
         }.sorted { ($0.cases.opened, $1.channel ?? "") > ($1.cases.opened, $0.channel ?? "") }
 
-        return WorkflowReport(
+        var report = WorkflowReport(
             workflow: workflow, version: version, calendar: calendar, calendarLayers: layers,
             workingDaySeconds: workingDay.map(seconds), cases: cases.counts,
             timeToApproval: summaries(approval), timeToDecision: summaries(decision),
@@ -294,5 +308,7 @@ private struct Section {
                 decidedCases: decidedCases, casesStopped: stoppedWall.count, stops: stops,
                 wall: DurationSummary(microseconds: stoppedWall), working: DurationSummary(microseconds: stoppedWorking)),
             openCases: openRows, channels: channelRows)
+        report.provisionalCases = provisionalCases.sorted()
+        return report
     }
 }

@@ -25,6 +25,12 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
     package let dateHours: [CalendarDate: DayHours]
     /// The working time of "one working day", in microseconds.
     public let workingDayMicroseconds: Int64
+    /// The local dates whose holidays and working days the calendar knows (`covers:`); `nil` when
+    /// the calendar states none, and its weekly pattern is meant to hold for every date (`weekdays`).
+    /// Outside it, figures are taken from the weekly hours only and are *provisional*.
+    package let coverage: ClosedRange<CalendarDate>?
+    /// The notices each year's dates come from (`sources:`), base calendar's first.
+    package let sources: [(year: Int, text: String)]
 
     private let notesByDate: [CalendarDate: [String]]
     let zone: TimeZoneOffsets
@@ -44,7 +50,8 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
     ///   `.noWorkingTime` when the week has no office hours, `.invalidValue` for a non-positive day length.
     package init(
         name: String, version: Int = 1, timeZoneIdentifier: String, weeklyHours: WeeklyHours,
-        dateHours: [CalendarDate: DayHours] = [:], workingDayMicroseconds: Int64? = nil
+        dateHours: [CalendarDate: DayHours] = [:], workingDayMicroseconds: Int64? = nil,
+        coverage: ClosedRange<CalendarDate>? = nil
     ) throws(CalendarError) {
         guard let zone = TimeZoneOffsets(identifier: timeZoneIdentifier) else {
             throw CalendarError(.unknownTimeZone, "unknown time zone '\(timeZoneIdentifier)'; use an IANA name such as Asia/Shanghai or UTC")
@@ -52,12 +59,14 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
         try self.init(
             provenance: CalendarProvenance([CalendarVersion(name: name, version: version)]), zone: zone,
             weeklyHours: weeklyHours, dateHours: dateHours, notes: [:],
-            workingDayMicroseconds: workingDayMicroseconds ?? weeklyHours.normalDayHours.totalMicroseconds)
+            workingDayMicroseconds: workingDayMicroseconds ?? weeklyHours.normalDayHours.totalMicroseconds,
+            coverage: coverage)
     }
 
     init(
         provenance: CalendarProvenance, zone: TimeZoneOffsets, weeklyHours: WeeklyHours,
-        dateHours: [CalendarDate: DayHours], notes: [CalendarDate: [String]], workingDayMicroseconds: Int64
+        dateHours: [CalendarDate: DayHours], notes: [CalendarDate: [String]], workingDayMicroseconds: Int64,
+        coverage: ClosedRange<CalendarDate>? = nil, sources: [(year: Int, text: String)] = []
     ) throws(CalendarError) {
         guard weeklyHours.totalMicroseconds > 0 else {
             throw CalendarError(.noWorkingTime, "the week has no office hours, so no deadline could ever fall due; give at least one weekday office hours")
@@ -72,6 +81,8 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
         self.dateHours = dateHours
         self.notesByDate = notes
         self.workingDayMicroseconds = workingDayMicroseconds
+        self.coverage = coverage
+        self.sources = sources
         self.index = WorkingTimeIndex(zone: zone, weeklyHours: weeklyHours, dateHours: dateHours)
     }
 
@@ -83,6 +94,36 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
 
     /// The provenance, e.g. `rizhao-2020 v1 on cn-2020 v1`.
     public var description: String { provenance.description }
+
+    // MARK: Coverage
+
+    /// Whether every local date from `start` up to `end` (exclusive) lies inside ``coverage``: a
+    /// working-time figure or deadline between them rests on known holidays only. Always true for
+    /// a calendar that states no coverage.
+    public func covers(from start: Timestamp, to end: Timestamp) -> Bool {
+        guard let coverage else { return true }
+        let last = end > start ? Timestamp(microseconds: end.microseconds - 1) : start
+        return coverage.contains(date(at: start)) && coverage.contains(date(at: last))
+    }
+
+    /// `2019-01-01 to 2026-12-31`, or nil when the calendar states no coverage.
+    public var coverageDescription: String? {
+        coverage.map { "\($0.lowerBound) to \($0.upperBound)" }
+    }
+
+    /// The last covered date as an instant: the end of that local day (the next local midnight).
+    public var coverageEnd: Timestamp? {
+        coverage.map { range in
+            Timestamp(microseconds: zone.instant(atLocal: Int64(range.upperBound.daysSinceEpoch + 1) * OfficeInterval.microsecondsPerDay))
+        }
+    }
+
+    /// The first covered instant: local midnight of the first covered date.
+    public var coverageStart: Timestamp? {
+        coverage.map { range in
+            Timestamp(microseconds: zone.instant(atLocal: Int64(range.lowerBound.daysSinceEpoch) * OfficeInterval.microsecondsPerDay))
+        }
+    }
 
     // MARK: Working time
 

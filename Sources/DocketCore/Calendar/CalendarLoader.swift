@@ -132,6 +132,8 @@ public enum CalendarLoader {
         var notes: [CalendarDate: [String]] = [:]
         let workingDay: Int64
         let anchor: SourcePosition
+        var coverage = file.covers?.dates
+        var sources = file.sources
 
         if let base = file.base {
             let baseCalendar: BusinessCalendar
@@ -163,6 +165,21 @@ public enum CalendarLoader {
             for date in baseCalendar.dateHours.keys { notes[date] = baseCalendar.notes(on: date) }
             workingDay = baseCalendar.workingDayMicroseconds
             anchor = base.position
+            // An override knows no more dates than its base: its own `covers` can only narrow it.
+            if let inherited = baseCalendar.coverage {
+                if let own = coverage {
+                    guard own.overlaps(inherited) else {
+                        reader.error(
+                            "'covers' (\(own.lowerBound) to \(own.upperBound)) lies outside the coverage of base calendar '\(base.name)' (\(inherited.lowerBound) to \(inherited.upperBound))",
+                            at: file.covers?.position ?? base.position)
+                        return nil
+                    }
+                    coverage = max(own.lowerBound, inherited.lowerBound)...min(own.upperBound, inherited.upperBound)
+                } else {
+                    coverage = inherited
+                }
+            }
+            sources = baseCalendar.sources + sources
         } else if let timeZone = file.timeZone, let officeHours = file.officeHours {
             guard !reader.hasErrors else { return nil }
             zone = timeZone.offsets
@@ -193,7 +210,8 @@ public enum CalendarLoader {
         do {
             return try BusinessCalendar(
                 provenance: CalendarProvenance(layers), zone: zone, weeklyHours: weeklyHours,
-                dateHours: dateHours, notes: notes, workingDayMicroseconds: workingDay)
+                dateHours: dateHours, notes: notes, workingDayMicroseconds: workingDay,
+                coverage: coverage, sources: sources)
         } catch {
             reader.error(error.message, at: anchor)
             return nil

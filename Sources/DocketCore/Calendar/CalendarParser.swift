@@ -22,6 +22,10 @@ struct CalendarFile {
     var timeZone: (offsets: TimeZoneOffsets, position: SourcePosition)?
     var officeHours: (hours: WeeklyHours, position: SourcePosition)?
     var workingDayLength: Int64?
+    /// `covers: {from, to}`: the dates the file's holidays and working days are known for.
+    var covers: (dates: ClosedRange<CalendarDate>, position: SourcePosition)?
+    /// `sources`: the notices each year's dates are transcribed from, in file order.
+    var sources: [(year: Int, text: String)] = []
     var holidays: [DateEntry] = []
     var workingDays: [DateEntry] = []
     var extraHours: [DateEntry] = []
@@ -42,7 +46,7 @@ struct CalendarParser {
 
     private static let topLevelKeys = [
         "calendar", "version", "note", "time_zone", "office_hours", "working_day_length", "base", "base_version",
-        "holidays", "working_days", "extra_hours", "closures",
+        "covers", "sources", "holidays", "working_days", "extra_hours", "closures",
     ]
 
     enum HoursRule { case forbidden, optional, required }
@@ -120,17 +124,29 @@ struct CalendarParser {
             complete = timeZone != nil && officeHours != nil
         }
 
+        let covers = top["covers"].flatMap { coverage($0) }
+        let sources = top["sources"].map { self.sources($0) } ?? []
         let holidays = entries(top["holidays"], list: "holidays", hours: .forbidden)
         let workingDays = entries(top["working_days"], list: "working_days", hours: .optional)
         let extraHours = entries(top["extra_hours"], list: "extra_hours", hours: .required)
         let closures = entries(top["closures"], list: "closures", hours: .optional)
         checkConflicts(holidays: holidays, workingDays: workingDays, extraHours: extraHours, closures: closures)
+        if let covers {
+            // A date outside what the file says it covers is most often a mistyped year.
+            for (list, entries) in [("holidays", holidays), ("working_days", workingDays), ("extra_hours", extraHours), ("closures", closures)] {
+                for entry in entries where !covers.dates.contains(entry.first) || !covers.dates.contains(entry.last) {
+                    reader.error(
+                        "this entry of '\(list)' lies outside 'covers' (\(covers.dates.lowerBound) to \(covers.dates.upperBound)); check the year, or widen 'covers'",
+                        at: entry.position)
+                }
+            }
+        }
 
         guard let name, let version, complete else { return nil }
         return CalendarFile(
             file: reader.file, name: name, namePosition: namePosition, version: version, note: note, base: base,
             timeZone: timeZone, officeHours: officeHours, workingDayLength: workingDayLength,
-            holidays: holidays, workingDays: workingDays, extraHours: extraHours, closures: closures)
+            covers: covers, sources: sources, holidays: holidays, workingDays: workingDays, extraHours: extraHours, closures: closures)
     }
 
     private static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
@@ -182,6 +198,45 @@ struct CalendarParser {
             return nil
         }
         return date
+    }
+
+    /// `covers: {from: YYYY-MM-DD, to: YYYY-MM-DD}`: the first and last date the file's
+    /// holidays and working days are known for.
+    private mutating func coverage(_ node: Node) -> (dates: ClosedRange<CalendarDate>, position: SourcePosition)? {
+        guard let mapping = reader.mapping(node, allowed: ["from", "to"], what: "'covers' with 'from' and 'to', e.g. 'from: 2019-01-01' and 'to: 2026-12-31'") else {
+            return nil
+        }
+        guard let fromNode = mapping["from"], let toNode = mapping["to"] else {
+            reader.error("'covers' needs both 'from' and 'to' (the first and last date the holidays are known for)", at: mapping.position)
+            return nil
+        }
+        guard let first = date(fromNode, key: "from"), let last = date(toNode, key: "to") else { return nil }
+        guard first <= last else {
+            reader.error("'covers' ends (\(last)) before it starts (\(first))", at: toNode)
+            return nil
+        }
+        return (first...last, reader.position(of: node))
+    }
+
+    /// `sources`: a list of `year` and `source` (the notice the year's dates come from).
+    private mutating func sources(_ node: Node) -> [(year: Int, text: String)] {
+        guard let items = reader.list(node, what: "'sources' as a list of entries, each '- year: 2020' with 'source: ...'") else { return [] }
+        var result: [(year: Int, text: String)] = []
+        for item in items {
+            guard let entry = reader.mapping(item, allowed: ["year", "source"], what: "an entry of 'sources'") else { continue }
+            guard let yearNode = entry["year"], let sourceNode = entry["source"] else {
+                reader.error("an entry of 'sources' needs 'year' and 'source' (the notice its dates come from)", at: entry.position)
+                continue
+            }
+            guard let year = reader.positiveInteger(yearNode, key: "year") else { continue }
+            guard (1...9999).contains(year) else {
+                reader.error("'year' must be a year between 1 and 9999, not \(year)", at: yearNode)
+                continue
+            }
+            guard let text = reader.text(sourceNode, what: "the source, e.g. the notice's title and number") else { continue }
+            result.append((year, text))
+        }
+        return result
     }
 
     /// `7h`, `7h30m`, `450m` or `7h30m15s`, as microseconds; more than zero and at most 24 hours.

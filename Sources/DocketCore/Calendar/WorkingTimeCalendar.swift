@@ -17,6 +17,16 @@ public protocol WorkingTimeCalendar: Sendable {
 
     /// The calendar's offset from UTC at `instant`, in seconds, for showing times in local time.
     func utcOffsetSeconds(at instant: Timestamp) -> Int
+
+    /// Whether the calendar knows the holidays of every date from `start` to `end`: when not, a
+    /// figure or deadline between them is *provisional* (taken from the weekly hours alone, and
+    /// it moves when the holidays of those dates are deployed).
+    func covers(from start: Timestamp, to end: Timestamp) -> Bool
+}
+
+extension WorkingTimeCalendar {
+    /// A calendar that states no coverage knows every date.
+    public func covers(from start: Timestamp, to end: Timestamp) -> Bool { true }
 }
 
 /// A calendar on which every second is working time, at UTC; one working day is 24 hours.

@@ -1387,6 +1387,10 @@ enum OpenAPIDocument {
           },
           "overdue_since": {
             "type": "string"
+          },
+          "provisional": {
+            "type": "boolean",
+            "description": "A running deadline needs dates whose holidays the calendar does not know yet."
           }
         }
       },

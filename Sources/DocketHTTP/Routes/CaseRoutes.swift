@@ -257,14 +257,16 @@ struct CaseRoutes {
                 if open, s.isClosed { continue }
                 if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
                 if let applicant, (opening.event.onBehalfOf ?? opening.event.actor) != applicant { continue }
-                let late = s.deadlines(in: loaded.context).filter { $0.isOverdue(at: now) }
+                let running = s.deadlines(in: loaded.context)
+                let late = running.filter { $0.isOverdue(at: now) }
                 if overdue, late.isEmpty { continue }
                 if rows.count == limit {
                     more = true
                     break
                 }
                 rows.append(CaseSummaryView(state: s, time: TimeText(calendar: loaded.context.calendar), overdue: !late.isEmpty,
-                                            overdueSince: late.compactMap(\.dueAt).min()))
+                                            overdueSince: late.compactMap(\.dueAt).min(),
+                                            provisional: running.contains { $0.isProvisional(on: loaded.context.calendar) }))
                 lastPosition = opening.position
             }
             return CasePageView(cases: rows, next: more ? Self.cursor(position: lastPosition) : nil)

@@ -100,6 +100,46 @@ public struct ValidatedArtifact: Sendable {
     public var summary: String
     /// For a workflow: the names of its separation-of-duties rules, in declaration order.
     public var separationRules: [String] = []
+    /// What a person should know about the file, one sentence each (a calendar's coverage ending soon).
+    public var warnings: [String] = []
+}
+
+/// The moment a calendar's coverage is judged against: the latest event of the log, or today.
+public struct CoverageReference: Sendable {
+    /// The instant.
+    public var instant: Timestamp
+    /// What it is, for the warning: `the latest event in the log`, `today`.
+    public var name: String
+
+    public init(instant: Timestamp, name: String) {
+        self.instant = instant
+        self.name = name
+    }
+
+    /// The latest event of `store` (by business time of the last event appended), or `now` when it has none.
+    public static func latestEvent(in store: some EventStore, now: Timestamp) throws -> CoverageReference {
+        let last = try store.lastPosition()
+        if last > 0, let event = try store.events(after: last - 1, limit: 1).first {
+            return CoverageReference(instant: event.occurredAt, name: "the latest event in the log")
+        }
+        return CoverageReference(instant: now, name: "today")
+    }
+
+    /// Coverage that ends less than this long after the reference is warned about.
+    public static let warningDays: Int64 = 60
+
+    /// The warning for `calendar` when its coverage ends within ``warningDays`` of this reference
+    /// (or before it); nil otherwise, and for a calendar that states no coverage.
+    public func warning(for calendar: BusinessCalendar) -> String? {
+        guard let end = calendar.coverageEnd, let last = calendar.coverage?.upperBound else { return nil }
+        let window = Self.warningDays * 86_400_000_000
+        guard end.microseconds - instant.microseconds < window else { return nil }
+        let day = calendar.date(at: instant)
+        let when = end <= instant
+            ? "ended on \(last), before \(name) (\(day))"
+            : "ends on \(last), within \(Self.warningDays) days of \(name) (\(day))"
+        return "calendar '\(calendar.name)' v\(calendar.version) knows holidays up to \(last) only: its coverage \(when); deadlines and working time after it are provisional until next year's holidays are deployed as a new version of '\(calendar.provenance.layers.last?.name ?? calendar.name)'"
+    }
 }
 
 /// Every problem found in a set of files, each as `FILE:LINE:COLUMN: error: message`.
@@ -123,9 +163,9 @@ public struct DeploymentOutcome: Sendable {
 
     /// What a person should know about this deployment, one sentence each.
     public var warnings: [String] {
-        guard let previousVersion, !droppedRules.isEmpty else { return [] }
+        guard let previousVersion, !droppedRules.isEmpty else { return artifact.warnings }
         let rules = droppedRules.map { "'\($0)'" }.joined(separator: ", ")
-        return ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
+        return artifact.warnings + ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
     }
 }
 
@@ -158,7 +198,8 @@ public struct Deployer: Sendable {
     public static func validate(_ files: [ArtifactFile], referenceCalendars: [ArtifactFile] = [],
                                 deployedCalendar: (String) -> BusinessCalendar? = { _ in nil },
                                 deployedCalendarNames: [String] = [],
-                                requireCalendars: Bool = false) -> Result<[ValidatedArtifact], ValidationFailure> {
+                                requireCalendars: Bool = false,
+                                coverage reference: CoverageReference? = nil) -> Result<[ValidatedArtifact], ValidationFailure> {
         var problems: [String] = []
         var validated: [ValidatedArtifact] = []
         // Calendars first, so workflows can be checked against them.
@@ -177,7 +218,8 @@ public struct Deployer: Sendable {
                     // A file being checked wins over a reference calendar of the same name.
                     if !entry.isReference || calendars[calendar.name] == nil { calendars[calendar.name] = calendar }
                     if !entry.isReference {
-                        validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)"))
+                        validated.append(ValidatedArtifact(file: file, id: calendar.name, version: calendar.version, summary: "calendar \(calendar.provenance)",
+                                                           warnings: reference?.warning(for: calendar).map { [$0] } ?? []))
                     }
                 } catch {
                     next.append(entry)
@@ -210,8 +252,13 @@ public struct Deployer: Sendable {
                                                message: unknownCalendarMessage(name, workflow: definition.id, known: known)).description)
                     continue
                 }
+                // A calendar among the files carries its own warning; one only named here is warned about here.
+                let named = definition.calendar.flatMap { name in
+                    validated.contains { $0.file.kind == .calendar && $0.id == name } ? nil : calendars[name] ?? deployedCalendar(name)
+                }
                 validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary,
-                                                   separationRules: definition.separationOfDuties.map(\.name)))
+                                                   separationRules: definition.separationOfDuties.map(\.name),
+                                                   warnings: named.flatMap { reference?.warning(for: $0) }.map { [$0] } ?? []))
             case let .failure(errors):
                 problems += errors.diagnostics.map(\.description)
             }
@@ -255,8 +302,9 @@ public struct Deployer: Sendable {
             try authorizer.authorize(principal, administer: .deployer, by: person)
         }
         let deployedNames = Set(try catalog.store.deployments(.calendar).map(\.id)).sorted()
+        let reference = try CoverageReference.latestEvent(in: catalog.store, now: clock.now())
         let result = Deployer.validate(files, deployedCalendar: { try? catalog.calendar(named: $0) },
-                                       deployedCalendarNames: deployedNames, requireCalendars: true)
+                                       deployedCalendarNames: deployedNames, requireCalendars: true, coverage: reference)
         let artifacts = try result.get()
         let directoryNames = Set(artifacts.filter { $0.file.kind == .directory }.map(\.id))
             .union(try catalog.store.deployments(.directory).map(\.id))

@@ -48,6 +48,19 @@ package struct CalendarYearView: Encodable, Sendable {
     package var specialDays: [SpecialDayView]
     package var workingDays: Int
     package var workingSeconds: Int64
+    /// The dates the calendar knows holidays for, `{from, to}`; nil when it states none.
+    package var covers: CoversView?
+    /// The dates of the year outside ``covers`` (`2027-01-01 to 2027-12-31`), whose figures follow
+    /// the weekly hours alone; nil when the whole year is covered.
+    package var uncovered: String?
+    /// The notices the year's dates come from (`sources:` of the calendar and its bases).
+    package var sources: [String]
+
+    /// The first and last covered date.
+    package struct CoversView: Encodable, Sendable {
+        package var from: String
+        package var to: String
+    }
 
     package static let monthNames = [
         "January", "February", "March", "April", "May", "June",
@@ -104,5 +117,18 @@ package struct CalendarYearView: Encodable, Sendable {
         specialDays = special
         workingDays = months.reduce(0) { $0 + $1.workingDays }
         workingSeconds = months.reduce(0) { $0 + $1.workingSeconds }
+        covers = calendar.coverage.map { CoversView(from: $0.lowerBound.description, to: $0.upperBound.description) }
+        sources = calendar.sources.filter { $0.year == year }.map(\.text)
+        uncovered = nil
+        if let coverage = calendar.coverage, let first = CalendarDate(year: year, month: 1, day: 1),
+           let last = CalendarDate(year: year, month: 12, day: 31) {
+            if last < coverage.lowerBound || first > coverage.upperBound {
+                uncovered = "\(first) to \(last)"
+            } else if first < coverage.lowerBound {
+                uncovered = "\(first) to \(coverage.lowerBound.adding(days: -1))"
+            } else if last > coverage.upperBound {
+                uncovered = "\(coverage.upperBound.adding(days: 1)) to \(last)"
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@ package struct CaseView: Encodable, Sendable {
         /// `nil` while the statutory clock is stopped.
         package var dueAt: String?
         package var overdue: Bool
+        /// The due time needs working time on dates the calendar does not cover yet (after its
+        /// `covers.to`): counted from the weekly hours alone, it moves when those holidays are deployed.
+        package var provisional: Bool
     }
 
     /// Something that can be done next.
@@ -58,7 +61,8 @@ package struct CaseView: Encodable, Sendable {
         let running = s.deadlines(in: context)
         deadlines = running.map {
             DeadlineView(kind: $0.kind.rawValue, state: $0.state, branch: $0.branch, limit: $0.limit.description,
-                         dueAt: $0.dueAt.map { time($0) }, overdue: $0.isOverdue(at: now))
+                         dueAt: $0.dueAt.map { time($0) }, overdue: $0.isOverdue(at: now),
+                         provisional: $0.isProvisional(on: context.calendar))
         }
         overdue = running.contains { $0.isOverdue(at: now) }
         allowed = s.availableActions(in: definition).map {
@@ -92,9 +96,11 @@ package struct CaseSummaryView: Encodable, Sendable {
     package var openedAt: String
     package var overdue: Bool
     package var overdueSince: String?
+    /// A running deadline needs dates the calendar does not cover yet (see ``CaseView/DeadlineView/provisional``).
+    package var provisional: Bool
 
-    /// The case `state`, overdue (since `overdueSince`) or not.
-    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?) {
+    /// The case `state`, overdue (since `overdueSince`) or not, with a provisional deadline or not.
+    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?, provisional: Bool = false) {
         caseID = s.caseID
         workflow = s.workflowID
         workflowVersion = s.workflowVersion
@@ -103,5 +109,15 @@ package struct CaseSummaryView: Encodable, Sendable {
         openedAt = time(s.openedAt)
         self.overdue = overdue
         self.overdueSince = overdueSince.map { time($0) }
+        self.provisional = provisional
+    }
+}
+
+extension Deadline {
+    /// Whether the due time rests on dates `calendar` does not cover: a working-time limit whose
+    /// count from its start to its due time needs an uncovered date. Wall-clock limits never are.
+    package func isProvisional(on calendar: any WorkingTimeCalendar) -> Bool {
+        guard limit.isWorkingTime, let dueAt else { return false }
+        return !calendar.covers(from: startedAt, to: dueAt)
     }
 }

@@ -35,6 +35,9 @@ package struct ReportView: Encodable, Sendable {
         package var overdueSince: String?
         package var clockStopped: Bool
         package var channel: String?
+        /// The age or deadline needs dates outside the calendar's coverage: it may change when
+        /// those dates' holidays are deployed.
+        package var provisional: Bool
     }
 
     /// One workflow (version) of the report.
@@ -55,6 +58,11 @@ package struct ReportView: Encodable, Sendable {
         package var clockStops: ClockStopFigures
         package var openCases: [OpenCaseView]
         package var channels: [ChannelRow]
+        /// The dates the calendar knows holidays for (`2019-01-01 to 2026-12-31`); nil when it
+        /// states none (the weekly hours hold for every date).
+        package var calendarCovers: String?
+        /// Decided cases whose figures need dates outside ``calendarCovers``: provisional.
+        package var provisionalCases: [String]
     }
 
     package var scope: ScopeView
@@ -82,9 +90,10 @@ package struct ReportView: Encodable, Sendable {
                     OpenCaseView(
                         caseID: row.caseID, version: row.version, state: row.state, department: row.department,
                         openedAt: time(row.openedAt), since: time(row.since), age: row.age, overdue: row.overdue,
-                        overdueSince: row.overdueSince.map { time($0) }, clockStopped: row.clockStopped, channel: row.channel)
+                        overdueSince: row.overdueSince.map { time($0) }, clockStopped: row.clockStopped, channel: row.channel,
+                        provisional: row.provisional)
                 },
-                channels: w.channels)
+                channels: w.channels, calendarCovers: w.calendarCovers, provisionalCases: w.provisionalCases)
         }
     }
 }
