@@ -94,7 +94,9 @@ import Testing
         #expect(rows.first { $0["case_id"] as? String == "EARLY" }?["provisional"] as? Bool == false)
         let cases = try docket.ok("cases").stdout
         let lateLine = try #require(cases.split(separator: "\n").first { $0.hasPrefix("LATE") })
-        #expect(lateLine.hasSuffix("*"), "\(cases)")
+        #expect(lateLine.trimmingCharacters(in: .whitespaces).hasSuffix("*"), "\(cases)")
+        let earlyLine = try #require(cases.split(separator: "\n").first { $0.hasPrefix("EARLY") })
+        #expect(earlyLine.contains("*") == false, "\(cases)")
         #expect(cases.contains("* 1 case(s) with a provisional deadline"), "\(cases)")
     }
 

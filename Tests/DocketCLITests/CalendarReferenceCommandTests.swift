@@ -28,7 +28,7 @@ import Testing
         let result = try docket.docket("validate", path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(path):\(line):\(column): error: workflow 'expert-review' names calendar 'cn-202'"))
-        #expect(result.stderr.contains("did you mean 'cn-2020'? (known calendars: cn-2020, rizhao-2020, weekdays)"))
+        #expect(result.stderr.contains("did you mean 'cn-2020'? (known calendars: cn, cn-2020, rizhao-2020, weekdays)"))
         #expect(result.stdout.isEmpty)
     }
 

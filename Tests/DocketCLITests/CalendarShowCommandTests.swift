@@ -98,7 +98,7 @@ import Testing
     @Test func anUnknownCalendarIsRefusedListingTheDeployedOnes() throws {
         let result = try deployed().docket("calendar", "show", "cn-202", "--year", "2020")
         #expect(result.status == 1)
-        #expect(result.stderr == "error: calendar 'cn-202' is not deployed; deployed: cn-2020, rizhao-2020, weekdays\n")
+        #expect(result.stderr == "error: calendar 'cn-202' is not deployed; deployed: cn, cn-2020, rizhao-2020, weekdays\n")
     }
 
     @Test func aYearOutsideTheRangeIsRefused() throws {

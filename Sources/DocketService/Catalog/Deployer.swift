@@ -253,7 +253,7 @@ public struct Deployer: Sendable {
                     continue
                 }
                 // A calendar among the files carries its own warning; one only named here is warned about here.
-                let named = definition.calendar.flatMap { name in
+                let named: BusinessCalendar? = definition.calendar.flatMap { name -> BusinessCalendar? in
                     validated.contains { $0.file.kind == .calendar && $0.id == name } ? nil : calendars[name] ?? deployedCalendar(name)
                 }
                 validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary,

@@ -118,7 +118,7 @@ package struct CalendarYearView: Encodable, Sendable {
         workingDays = months.reduce(0) { $0 + $1.workingDays }
         workingSeconds = months.reduce(0) { $0 + $1.workingSeconds }
         covers = calendar.coverage.map { CoversView(from: $0.lowerBound.description, to: $0.upperBound.description) }
-        sources = calendar.sources.filter { $0.year == year }.map(\.text)
+        sources = calendar.sources.filter { $0.year == year }.map { $0.text }
         uncovered = nil
         if let coverage = calendar.coverage, let first = CalendarDate(year: year, month: 1, day: 1),
            let last = CalendarDate(year: year, month: 12, day: 31) {
