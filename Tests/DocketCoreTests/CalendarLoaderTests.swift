@@ -186,7 +186,10 @@ import Testing
 
     @Test func shippedCalendarsLoadTogether() throws {
         let calendars = try CalendarFixtures.shipped()
-        #expect(calendars.keys.sorted() == ["cn-2020", "rizhao-2020", "weekdays"])
+        #expect(calendars.keys.sorted() == ["cn", "cn-2020", "rizhao-2020", "weekdays"])
+        #expect(calendars["cn"]?.coverageDescription == "2019-01-01 to 2026-12-31")
+        #expect(calendars["cn-2020"]?.coverage == nil)
+        #expect(calendars["rizhao-2020"]?.coverage == nil)
     }
 
     @Test func plainWeekdaysCalendarWorksEightHoursMondayToFridayInUTC() throws {
@@ -260,7 +263,7 @@ import Testing
             "test.yaml:5:24: error: 11:00-13:00 overlaps 09:00-12:00 on the same day",
             "test.yaml:6:12: error: '9-17' is not an interval; write HH:MM-HH:MM (e.g. 09:00-12:00, end at most 24:00)",
             "test.yaml:7:3: error: unknown weekday 'funday' in office_hours; use monday ... sunday (leave out days without office hours)",
-            "test.yaml:8:1: error: unknown key 'colour' in a calendar; known keys: calendar, version, note, time_zone, office_hours, working_day_length, base, base_version, holidays, working_days, extra_hours, closures",
+            "test.yaml:8:1: error: unknown key 'colour' in a calendar; known keys: calendar, version, note, time_zone, office_hours, working_day_length, base, base_version, covers, sources, holidays, working_days, extra_hours, closures",
             "test.yaml:10:11: error: '2020-02-30' is not a date; write YYYY-MM-DD with a real day (e.g. 2020-01-24)",
             "test.yaml:12:9: error: the range ends (2020-05-01) before it starts (2020-05-05)",
             "test.yaml:14:5: error: a holiday is a whole day off and has no 'hours'; put a partial closure in 'closures'",
