@@ -6,7 +6,11 @@ struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tick",
         abstract: "Record every deadline breach due by now, each exactly once, and fire the breach actions.",
-        discussion: "Safe to run twice, or from two processes at once: a breach already recorded is never recorded again.")
+        discussion: """
+            Safe to run twice, or from two processes at once: a breach already recorded is never recorded again. \
+            A breach due on a date after the calendar's coverage (Docs/calendars.md) was counted on the weekly \
+            hours alone and is marked provisional.
+            """)
 
     @OptionGroup var store: StoreOptions
 
@@ -30,9 +34,13 @@ struct TickCommand: ParsableCommand {
             return
         }
         for outcome in outcomes {
-            let time = TimeText(calendar: try session.catalog.workingCalendar(for: outcome.definition))
+            let calendar = try session.catalog.workingCalendar(for: outcome.definition)
+            let time = TimeText(calendar: calendar)
             for r in outcome.recorded {
-                print("\(outcome.caseID)  #\(r.position) \(describe(r.event))  due \(r.event.payload.dueAt.map { time($0) } ?? "-")")
+                // A due time on a date whose holidays the calendar does not know was counted on the weekly hours.
+                let provisional = r.event.payload.dueAt.map { !calendar.covers(from: $0, to: $0) } ?? false
+                print("\(outcome.caseID)  #\(r.position) \(describe(r.event))  due \(r.event.payload.dueAt.map { time($0) } ?? "-")"
+                      + (provisional ? " (provisional: beyond the calendar's known holidays)" : ""))
             }
         }
         print("\(outcomes.reduce(0) { $0 + $1.recorded.count }) event(s) recorded on \(outcomes.count) case(s)")

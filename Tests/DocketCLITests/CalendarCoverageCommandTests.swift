@@ -100,6 +100,17 @@ import Testing
         #expect(cases.contains("* 1 case(s) with a provisional deadline"), "\(cases)")
     }
 
+    @Test func tickMarksABreachDueBeyondTheCoverage() throws {
+        let docket = try bench()
+        try open(docket, "LATE", at: "2026-12-28T10:00:00+08:00")
+        try open(docket, "INSIDE", at: "2026-11-02T10:00:00+08:00")
+        let ticked = try docket.ok("tick", "--now", "2027-01-08T12:00:00+08:00").stdout
+        let late = ticked.split(separator: "\n").filter { $0.hasPrefix("LATE") }
+        #expect(!late.isEmpty && late.allSatisfy { $0.contains("due 2027-01-04T10:00:00+08:00 (provisional: beyond the calendar's known holidays)") || $0.contains("(provisional") }, "\(ticked)")
+        let inside = ticked.split(separator: "\n").filter { $0.hasPrefix("INSIDE") }
+        #expect(!inside.isEmpty && inside.allSatisfy { !$0.contains("provisional") }, "\(ticked)")
+    }
+
     @Test func theReportSaysWhichFiguresRestOnUncoveredDates() throws {
         let docket = try bench()
         try open(docket, "ACROSS", at: "2026-12-28T10:00:00+08:00")
