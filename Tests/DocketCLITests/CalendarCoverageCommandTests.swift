@@ -226,6 +226,18 @@ import Testing
         }
         #expect(try review()?["due_at"] as? String == "2021-01-05T10:00:00+08:00")
         #expect(try review()?["provisional"] as? Bool == true)
+        // A decided case across the New Year: 3 days of 8 working hours, 1 January counted provisionally.
+        try docket.ok("start", "licence-change", "--case", "C2", "--by", "wang", "--as", "clerk", "--at", "2020-12-31T09:00:00+08:00")
+        try docket.ok("fire", "C2", "accept", "--by", "wang", "--as", "clerk", "--at", "2020-12-31T09:00:00+08:00")
+        try docket.ok("fire", "C2", "approve", "--by", "li", "--as", "approver", "--at", "2021-01-04T17:00:00+08:00")
+        func decided() throws -> (working: Double?, provisional: [String]?) {
+            let report = try json(docket.ok("report", "--workflow", "licence-change", "--format", "json").stdout)
+            let section = (report["workflows"] as? [[String: Any]])?.first
+            let working = ((section?["time_to_approval"] as? [String: Any])?["working"] as? [String: Any])?["mean"] as? Double
+            return (working, section?["provisional_cases"] as? [String])
+        }
+        #expect(try decided().working == 24 * 3600)
+        #expect(try decided().provisional == ["C2"])
 
         let next = docket.file("short-v2.yaml", Self.shortCalendar
             .replacingOccurrences(of: "version: 1", with: "version: 2")
@@ -235,5 +247,8 @@ import Testing
         // 1 January 2021 is now a known holiday: the deadline moves a day and is no longer provisional.
         #expect(try review()?["due_at"] as? String == "2021-01-06T10:00:00+08:00")
         #expect(try review()?["provisional"] as? Bool == false)
+        // The report's figures follow the new version too.
+        #expect(try decided().working == 16 * 3600)
+        #expect(try decided().provisional == [])
     }
 }
