@@ -14,8 +14,9 @@ struct Docket: ParsableCommand {
             4 the database is unavailable (locked, read-only, full) or created by a newer docket; \
             64 usage error.
             """,
+        version: DocketVersion.text,
         subcommands: [
-            Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
+            Init.self, Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
             Show.self, History.self, Cases.self, Graph.self, Verify.self, Report.self, Replay.self,
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self, CalendarCommand.self, HeadCommand.self, TokenCommand.self,
             Serve.self, Backup.self, DirectoryCommand.self, AccessLogCommand.self,
