@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func docketsOwnCasesExportWithTheirTransitionsAsActivities() throws {
-        let cases = try service()
+        let cases = try service(clock: backFillingClock())
         _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", role: "applicant",
                        data: ["channel": "online"], at: at("2020-03-02T10:00:00+08:00"))
         _ = try cases.fire(caseID: "C-1", event: "accept", actor: "wang", role: "clerk", at: at("2020-03-02T11:00:00+08:00"))
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func jsonLinesHoldEveryEventWithEveryField() throws {
-        let cases = try service()
+        let cases = try service(clock: backFillingClock())
         _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", role: "applicant", at: at("2020-03-02T10:00:00Z"))
         _ = try cases.fire(caseID: "C-1", event: "accept", actor: "wang", role: "clerk", at: at("2020-03-02T11:00:00.5Z"))
         let sink = MemoryLogSink()
