@@ -34,7 +34,7 @@ struct Cases: ParsableCommand {
     func run() throws {
         let session = try Session(store, create: false)
         try DeployedFilters.check(session.catalog, workflow: workflow, state: state)
-        let now = try self.now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now()
+        let now = try session.readingTime(self.now, option: "--now", workflow: workflow) ?? SystemWallClock().now()
         let json = try output.isJSON()
         var rows: [(row: CaseSummaryView, due: Timestamp?)] = []
         // Open or overdue cases only: the projection knows which cases are open, so millions of

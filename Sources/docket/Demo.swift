@@ -20,10 +20,10 @@ struct Demo: ParsableCommand {
     @Option(help: ArgumentHelp("The demo's own database; replaced on every run.", valueName: "path"))
     var db: String = "docket-demo.sqlite"
 
-    @Option(help: ArgumentHelp("The folder of workflow definitions and calendars to deploy.", valueName: "dir"))
-    var workflows: String = "Workflows"
+    @Option(help: ArgumentHelp("A folder of workflow definitions and calendars to deploy (default: the ones shipped inside docket).", valueName: "dir"))
+    var workflows: String?
 
-    @Option(help: ArgumentHelp("The directory of people and roles deployed last (default: Directories/shandong.yaml beside the workflow folder).", valueName: "file"))
+    @Option(help: ArgumentHelp("The directory of people and roles deployed last (default: Directories/shandong.yaml beside --workflows, else the one shipped inside docket).", valueName: "file"))
     var directory: String?
 
     @Option(help: "How many cases to simulate.")
@@ -34,8 +34,8 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        guard FileManager.default.fileExists(atPath: workflows) else {
-            throw UsageFailure("no workflow folder at \(workflows): run the demo from the repository root, or pass --workflows")
+        if let workflows, !FileManager.default.fileExists(atPath: workflows) {
+            throw UsageFailure("no workflow folder at \(workflows): pass another --workflows, or none for the shipped workflows")
         }
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
             try FileManager.default.removeItem(atPath: db + suffix)
@@ -44,8 +44,8 @@ struct Demo: ParsableCommand {
         options.db = db
         let session = try Session(options)
 
-        section("1. Deploy the authority's workflows and calendars (\(workflows)/)")
-        let files = try ArtifactFile.expand([workflows]).map { try ArtifactFile(path: $0) }
+        section("1. Deploy the authority's workflows and calendars (\(workflows.map { $0 + "/" } ?? "shipped inside docket"))")
+        let files = try workflows.map { try ArtifactFile.expand([$0]).map { try ArtifactFile(path: $0) } } ?? ShippedFiles.artifacts(at: "Workflows")
         for outcome in try Deployer(catalog: session.catalog).deploy(files) {
             print("  \(outcome.artifact.file.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.artifact.summary)")
         }
@@ -87,13 +87,14 @@ struct Demo: ParsableCommand {
 
         // Last, so that the showcase cases and the simulation above (whose made-up staff are no
         // people of the directory) run as before; from here on every command is authorized.
-        let directoryFile = directory ?? URL(fileURLWithPath: workflows).deletingLastPathComponent()
-            .appendingPathComponent("Directories/shandong.yaml").path
-        section("8. Who may act: the Shandong directory (\(directory ?? "Directories/shandong.yaml"))")
-        if FileManager.default.fileExists(atPath: directoryFile) {
-            try whoMayAct(session, directoryFile)
-        } else {
+        let directoryFile = directory ?? workflows.map {
+            URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("Directories/shandong.yaml").path
+        }
+        section("8. Who may act: the Shandong directory (\(directory ?? (workflows == nil ? "shipped inside docket" : "Directories/shandong.yaml")))")
+        if let directoryFile, !FileManager.default.fileExists(atPath: directoryFile) {
             print("  no directory at \(directoryFile): skipped (pass --directory)")
+        } else {
+            try whoMayAct(session, try directoryFile.map { try ArtifactFile(path: $0) } ?? ShippedFiles.artifacts(at: "Directories/shandong.yaml")[0])
         }
 
         print("\ndemo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; the event log is \(db)")
@@ -173,8 +174,8 @@ struct Demo: ParsableCommand {
 
     /// Deploys the directory, then shows its refusals: a role not held in the case's centre, and,
     /// once the clerk is made an approver through the log, the refused self-approval.
-    private func whoMayAct(_ session: Session, _ file: String) throws {
-        for outcome in try Deployer(catalog: session.catalog).deploy([try ArtifactFile(path: file)], principal: Operator.principal) {
+    private func whoMayAct(_ session: Session, _ file: ArtifactFile) throws {
+        for outcome in try Deployer(catalog: session.catalog).deploy([file], principal: Operator.principal) {
             print("  deployed \(outcome.artifact.summary)")
         }
         let c = session.cases

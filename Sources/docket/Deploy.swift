@@ -22,15 +22,25 @@ struct Deploy: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @Argument(help: ArgumentHelp("Definition or calendar files, or directories of them (e.g. Workflows/).", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
+
+    @Flag(help: ArgumentHelp(
+        "Deploy the files shipped inside docket instead of files on disk: the paths name them (default: Workflows/, every shipped workflow and calendar; Directories/shandong.yaml is the shipped directory)."))
+    var shipped = false
 
     @Option(help: ArgumentHelp("Who deploys, once a directory is deployed: a person holding deployer.", valueName: "person"))
     var by: String?
 
     func run() throws {
         let json = try output.isJSON()
+        guard shipped || !files.isEmpty else {
+            throw UsageFailure("name the files or folders to deploy (e.g. Workflows/), or pass --shipped for the workflows shipped inside docket")
+        }
+        // Read (and refused when unreadable) before the log is opened or created.
+        let artifacts = shipped
+            ? try (files.isEmpty ? ["Workflows"] : files).flatMap { try ShippedFiles.artifacts(at: $0) }
+            : try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
         let session = try Session(store)
-        let artifacts = try ArtifactFile.expand(files).map { try ArtifactFile(path: $0) }
         let outcomes = try Deployer(catalog: session.catalog).deploy(artifacts, principal: Operator.principal, by: by)
         if json {
             print(try JSONOutput.text(outcomes.map(DeploymentView.init)))

@@ -9,13 +9,13 @@ struct Docket: ParsableCommand {
         commandName: "docket",
         abstract: "Event-sourced approval workflows: declare, drive, verify and measure.",
         discussion: """
-            Exit codes: 0 success; 1 bad input or a refused command (the message says why); \
+            `docket --version` prints the version and the event format. Exit codes: 0 success; 1 bad input or a refused command (the message says why); \
             3 conflict (another writer changed the case first: re-read and retry, or pass --retry); \
             4 the database is unavailable (locked, read-only, full) or created by a newer docket; \
             64 usage error.
             """,
         subcommands: [
-            Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
+            Init.self, Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
             Show.self, History.self, Cases.self, Graph.self, Verify.self, Report.self, Replay.self,
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self, CalendarCommand.self, HeadCommand.self, TokenCommand.self,
             Serve.self, Backup.self, DirectoryCommand.self, AccessLogCommand.self,
@@ -25,6 +25,13 @@ struct Docket: ParsableCommand {
     /// on stderr and the exit code of its ``DocketCore/FailureKind``; argument-parser's own
     /// outcomes (help, usage errors, `ExitCode`) keep its exit codes, in the same `error:` style.
     static func main() {
+        // `docket --version`, answered here rather than through the configuration's `version`,
+        // which would list a second `--version` in the help of `start` and `report` (theirs
+        // name a workflow version).
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(DocketVersion.text)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -34,7 +34,7 @@ struct Fire: ParsableCommand {
         let session = try Session(store, create: false)
         let outcome = try session.cases.fire(
             caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
-            reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
+            reason: reason, branch: branch, at: try session.businessTime(write.at, caseID: caseID), allowFuture: write.allowFuture,
             idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }

@@ -64,12 +64,11 @@ struct Report: ParsableCommand {
     typealias Breakdown = ReportBreakdown
 
     func run() throws {
-        let scope = try makeScope()
-        let store = try AnalyticsStore.open(storeOptions)
+        let store = try AnalyticsStore.open(storeOptions, readOnlyWhenUnwritable: true)
+        let scope = try makeScope(WorkflowCatalog(store: store))
         try DeployedFilters.check(WorkflowCatalog(store: store), workflow: workflow, department: department, role: role)
         let calendars = try ProjectionCalendars.deployed(in: store)
-        let projections = SQLiteProjectionStore(log: store)
-        try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))
+        let projections = try AnalyticsStore.projections(of: store, calendars: calendars)
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         switch try output.checked(csv: true) {
         case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
@@ -78,13 +77,16 @@ struct Report: ParsableCommand {
         }
     }
 
-    private func makeScope() throws -> ReportScope {
+    private func makeScope(_ catalog: WorkflowCatalog) throws -> ReportScope {
         if let version, version < 1 { throw UsageFailure("--version \(version) is not a version: versions are 1, 2, ...") }
+        func time(_ text: String?, _ option: String) throws -> Timestamp? {
+            try text.map { try catalog.instant(of: BusinessTime($0, field: option), workflowID: workflow) }
+        }
         let scope = ReportScope(
-            workflowID: workflow, version: version, from: try from.map { try parseTime($0, option: "--from") },
-            to: try to.map { try parseTime($0, option: "--to") }, department: department, role: role,
-            onBehalfOf: onBehalfOf, channel: channel, measure: time,
-            asOf: try now.map { try parseTime($0, option: "--now") } ?? SystemWallClock().now())
+            workflowID: workflow, version: version, from: try time(from, "--from"),
+            to: try time(to, "--to"), department: department, role: role,
+            onBehalfOf: onBehalfOf, channel: channel, measure: self.time,
+            asOf: try time(now, "--now") ?? SystemWallClock().now())
         if let from = scope.from, let to = scope.to, to <= from {
             throw UsageFailure("--to (\(to)) must be after --from (\(from))")
         }
@@ -94,11 +96,32 @@ struct Report: ParsableCommand {
 
 /// Opening the log for the analytics commands, which never create one.
 enum AnalyticsStore {
-    static func open(_ options: StoreOptions) throws -> SQLiteEventStore {
-        guard FileManager.default.fileExists(atPath: options.path) else {
-            throw UsageFailure("no event log at \(options.path): pass --db, or set DOCKET_DB")
+    /// The log at `options.path`; opened read-only, when `readOnlyWhenUnwritable` and this process
+    /// may not write it (a read-only copy, a backup, a write-protected file).
+    static func open(_ options: StoreOptions, readOnlyWhenUnwritable: Bool = false) throws -> SQLiteEventStore {
+        try StoreOptions.requireLog(at: options.path)
+        return try SQLiteEventStore(path: options.path, options: try options.openOptions(create: !readOnlyWhenUnwritable))
+    }
+
+    /// The projections to report from: the log's own, caught up; on a log this process may not
+    /// write, the log's own when they are current, else computed in memory from its events.
+    /// Which one is said on stderr, so a report of a read-only copy is never mistaken for what
+    /// it is not.
+    static func projections(of store: SQLiteEventStore, calendars: ProjectionCalendars) throws -> any ProjectionStore {
+        let stored = SQLiteProjectionStore(log: store)
+        guard store.options.readOnly else {
+            try ProjectionCatchUp.run(ProjectionUpdater(stored, calendars: calendars))
+            return stored
         }
-        return try SQLiteEventStore(path: options.path)
+        if try ProjectionUpdater(stored, calendars: calendars).isCurrent() {
+            Terminal.printError("note: \(store.path) is read-only; its projections are up to date and used as they are")
+            return stored
+        }
+        Terminal.printError("note: \(store.path) is read-only and its projections are not up to date: "
+            + "computed in memory from its \(try store.lastPosition()) events (nothing written)")
+        let memory = InMemoryProjectionStore(readingOnly: store)
+        try ProjectionCatchUp.run(ProjectionUpdater(memory, calendars: calendars))
+        return memory
     }
 }
 

@@ -40,9 +40,9 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         guard cases >= 0, batchSize > 0 else { throw UsageFailure("--cases must be >= 0 and --batch-size > 0") }
-        let session = try Session(store)
+        let session = try Session(store, create: false)
         var plan = SimulationPlan(workflows: workflows, cases: cases, seed: seed, arrivalsPerDay: arrivalsPerDay)
-        if let from { plan.from = try parseTime(from, option: "--from") }
+        if let from = try session.readingTime(from, option: "--from", workflow: workflows.count == 1 ? workflows[0] : nil) { plan.from = from }
         plan.batchSize = batchSize
         plan.caseIDPrefix = prefix
         plan.principal = Operator.principal

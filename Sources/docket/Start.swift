@@ -18,7 +18,7 @@ struct Start: ParsableCommand {
     @Option(help: ArgumentHelp("Who opens the case.", valueName: "actor"))
     var by: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they open it in (required: it decides who the applicant is).", valueName: "role"))
     var role: String?
 
     @Option(help: ArgumentHelp("The applicant they act for (assisted handling).", valueName: "who"))
@@ -32,10 +32,11 @@ struct Start: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let session = try Session(store)
+        let session = try Session(store, create: false)
         let outcome = try session.cases.open(
             workflowID: workflow, version: version, caseID: caseID, actor: by, role: role, onBehalfOf: onBehalfOf,
-            data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
+            data: try parsePairs(data, option: "--data"),
+            at: try session.businessTime(write.at, opening: workflow, version: version), allowFuture: write.allowFuture,
             idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }

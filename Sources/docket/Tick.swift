@@ -21,7 +21,7 @@ struct TickCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        let now = try self.now.map { try parseTime($0, option: "--now") }
+        let now = try session.readingTime(self.now, option: "--now")
         // Only open cases can breach a limit: the projection knows which they are.
         let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now, principal: Operator.principal)
         if try output.isJSON() {

@@ -49,7 +49,7 @@ struct TokenCreate: ParsableCommand {
     func run() throws {
         let asJSON = try output.isJSON()
         let lifetime = try TokenLifetime(parsing: expires, allowsNever: true)
-        let session = try Session(store)
+        let session = try Session(store, create: false)
         // The operator is recorded as the creator; with a directory deployed, `--by` must hold
         // token_admin, checked before the token exists.
         try session.directories.authorizer().authorize(Operator.principal, administer: .tokenAdmin, by: by)

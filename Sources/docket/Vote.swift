@@ -30,7 +30,7 @@ struct Vote: ParsableCommand {
         let session = try Session(store, create: false)
         let outcome = try session.cases.vote(
             caseID: caseID, ballot: ballot, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, reason: reason,
-            at: try write.at.map { try parseTime($0) }, idempotencyKey: write.idempotencyKey, retries: write.retry,
+            at: try session.businessTime(write.at, caseID: caseID), allowFuture: write.allowFuture, idempotencyKey: write.idempotencyKey, retries: write.retry,
             principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }

@@ -18,6 +18,7 @@ struct TokenCommandTests {
 
     @Test func createPrintsTheTokenOnceAndStoresOnlyItsHash() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let created = try docket.ok("token", "create", "--for", "portal", "--expires", "90d")
         let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = token.split(separator: "_", maxSplits: 2).map(String.init)
@@ -43,6 +44,7 @@ struct TokenCommandTests {
 
     @Test func createAsJSONGivesTheTokenAndWhatItIs() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let result = try docket.ok("token", "create", "--for", "batch", "--expires", "never", "--format", "json")
         let view = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let token = try #require(view["token"] as? String)
@@ -54,6 +56,7 @@ struct TokenCommandTests {
 
     @Test func aRevokedTokenIsRefusedAndStaysListed() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let token = try docket.ok("token", "create", "--for", "portal").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let id = String(token.split(separator: "_")[1])
         let revoked = try docket.ok("token", "revoke", id)
@@ -71,6 +74,7 @@ struct TokenCommandTests {
 
     @Test func revokingAnUnknownIdFails() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         try docket.ok("token", "create", "--for", "portal")
         let result = try docket.docket("token", "revoke", "0123456789abcdef")
         #expect(result.status == 1)
@@ -79,6 +83,7 @@ struct TokenCommandTests {
 
     @Test func aBadLifetimeOrPersonIsAUsageError() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let lifetime = try docket.docket("token", "create", "--for", "portal", "--expires", "soon")
         #expect(lifetime.status == 1 && lifetime.stderr.contains("--expires 'soon' is not a lifetime"), "\(lifetime.stderr)")
         let person = try docket.docket("token", "create", "--for", "the portal")
@@ -88,6 +93,7 @@ struct TokenCommandTests {
 
     @Test func anIssuedJWTIsTrustedThroughTheDevelopmentJWKS() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let issued = try docket.ok("token", "issue", "--for", "li.wei", "--key", "dev.pem", "--expires", "10m")
         let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.split(separator: ".").count == 3)
@@ -121,6 +127,7 @@ struct TokenCommandTests {
 
     @Test func aKeyFileOthersMayReadIsRefused() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         try docket.ok("token", "issue", "--for", "li.wei", "--key", "dev.pem")
         let key = docket.directory.appendingPathComponent("dev.pem").path
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
@@ -132,6 +139,7 @@ struct TokenCommandTests {
 
     @Test func devJWKSWithoutAKeyFails() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let result = try docket.docket("token", "dev-jwks", "--key", "missing.pem")
         #expect(result.status == 1)
         #expect(result.stderr.contains("no signing key at missing.pem"), "\(result.stderr)")
@@ -139,6 +147,7 @@ struct TokenCommandTests {
 
     @Test func issueAsJSONNamesTheKeyAndTheClaims() throws {
         let docket = DocketBench()
+        try docket.ok("init")  // token create writes to a log; only deploy and init create one
         let result = try docket.ok("token", "issue", "--for", "li.wei", "--key", "dev.pem", "--format", "json")
         let view = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(view["issuer"] as? String == "docket-dev")

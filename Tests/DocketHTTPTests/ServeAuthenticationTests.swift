@@ -31,7 +31,7 @@ import Testing
 
         func openCase(_ id: String, token: String?) async throws -> (status: Int, body: String) {
             try await request(.POST, "/v1/cases", token: token,
-                              body: #"{"workflow": "permit-check", "case_id": "\#(id)", "role": "applicant", "at": "2020-02-10T09:00:00+08:00"}"#)
+                              body: #"{"workflow": "permit-check", "case_id": "\#(id)", "as": "applicant", "at": "2020-02-10T09:00:00+08:00"}"#)
         }
 
         func stop() throws {

@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func tickingTwiceRecordsEachBreachOnce() throws {
-        let cases = try authorityService()
+        let cases = try authorityService(clock: backFillingClock())
         _ = try cases.open(workflowID: "tolerant-acceptance", caseID: "TA", actor: "a", role: "applicant", at: at("2020-02-17T10:00:00+08:00"))
         _ = try cases.fire(caseID: "TA", event: "accept_on_commitment", actor: "c", role: "clerk",
                            documents: ["application_form", "main_materials", "commitment_letter"], at: at("2020-02-17T10:30:00+08:00"))
@@ -122,7 +122,7 @@ import Testing
     /// Tolerant acceptances accepted on commitment on 17 February whose materials never came:
     /// by 2 March each commitment has lapsed.
     func lapsedCommitments(_ count: Int) throws -> CaseService {
-        let cases = try authorityService()
+        let cases = try authorityService(clock: backFillingClock())
         for n in 0..<count {
             let id = "TA-\(n)"
             _ = try cases.open(workflowID: "tolerant-acceptance", caseID: id, actor: "a", role: "applicant", at: at("2020-02-17T10:00:00+08:00"))
@@ -159,7 +159,7 @@ import Testing
 
     @Test func racingTicksRecordTheBreachOnce() throws {
         let path = temporaryDatabase()
-        let cases = try authorityService(path: path)
+        let cases = try authorityService(path: path, clock: backFillingClock())
         _ = try cases.open(workflowID: "tolerant-acceptance", caseID: "TA", actor: "a", role: "applicant", at: at("2020-02-17T10:00:00+08:00"))
         _ = try cases.fire(caseID: "TA", event: "accept_on_commitment", actor: "c", role: "clerk",
                            documents: ["application_form", "main_materials", "commitment_letter"], at: at("2020-02-17T10:30:00+08:00"))

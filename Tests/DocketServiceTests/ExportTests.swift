@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func docketsOwnCasesExportWithTheirTransitionsAsActivities() throws {
-        let cases = try service()
+        let cases = try service(clock: backFillingClock())
         _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", role: "applicant",
                        data: ["channel": "online"], at: at("2020-03-02T10:00:00+08:00"))
         _ = try cases.fire(caseID: "C-1", event: "accept", actor: "wang", role: "clerk", at: at("2020-03-02T11:00:00+08:00"))
@@ -79,8 +79,8 @@ import Testing
     }
 
     @Test func jsonLinesHoldEveryEventWithEveryField() throws {
-        let cases = try service()
-        _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", at: at("2020-03-02T10:00:00Z"))
+        let cases = try service(clock: backFillingClock())
+        _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", role: "applicant", at: at("2020-03-02T10:00:00Z"))
         _ = try cases.fire(caseID: "C-1", event: "accept", actor: "wang", role: "clerk", at: at("2020-03-02T11:00:00.5Z"))
         let sink = MemoryLogSink()
         let summary = try LogExporter(store: cases.store).export(format: .jsonl, to: sink)
@@ -99,7 +99,7 @@ import Testing
 
     @Test func anExportOfOneWorkflowLeavesTheOthersOut() throws {
         let cases = try service()
-        _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei")
+        _ = try cases.open(workflowID: "permit-check", caseID: "C-1", actor: "li.wei", role: "applicant")
         try LogImporter(catalog: cases.catalog).run(path: ImportFixtures.file(ImportFixtures.sixCases()), options: .init())
         let exporter = LogExporter(store: cases.store)
         #expect(try exporter.export(workflowID: "imported", format: .csv, to: MemoryLogSink()).cases == 6)

@@ -182,7 +182,7 @@ import Testing
 
     @Test func aCaseIDTakenByAnotherWorkflowIsRefusedBeforeAnythingIsAppended() throws {
         let cases = try service()
-        _ = try cases.open(workflowID: "permit-check", caseID: "x-case-6", actor: "a")
+        _ = try cases.open(workflowID: "permit-check", caseID: "x-case-6", actor: "a", role: "applicant")
         let importer = LogImporter(catalog: cases.catalog)
         let before = try importer.store.lastPosition()
         #expect {

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aRefusedSelfApprovalIsForbiddenAndAppendsNothing() throws {
-        let cases = try authorityService()
+        let cases = try authorityService(clock: backFillingClock())
         try cases.open(workflowID: "permit-check", caseID: "P1", actor: "alice", role: "applicant", at: at("2020-02-10T09:00:00+08:00"))
         try cases.fire(caseID: "P1", event: "accept", actor: "bob", role: "clerk", at: at("2020-02-10T09:30:00+08:00"))
         let refusal = #expect(throws: Refusal.self) {

@@ -33,7 +33,7 @@ import Testing
             startedAt: Timestamp(microseconds: 1_583_107_200_000_000),
             attributes: ["org:group": "Group 1", "cost": "12.5", "Amount": "x"], actorUnknown: true,
             source: "receipt.xes.gz sha256:00ff", person: "li.wei", role: "approver", scope: "rizhao",
-            validFrom: "2020-02-12", validUntil: "2020-12-31")
+            validFrom: "2020-02-12", validUntil: "2020-12-31", futureAllowed: true)
     }
 
     @Test func theFieldListNamesEveryFieldOfTheEventPayload() {
@@ -47,7 +47,7 @@ import Testing
         for (index, name) in PayloadJSON.fieldNames.enumerated() {
             let value = ["approvals", "dueAt", "rejections", "round", "startedAt"].contains(name) ? "7"
                 : name == "documents" ? #"["x"]"# : ["data", "attributes"].contains(name) ? #"{"k":"v"}"#
-                : name == "actorUnknown" ? "false" : #""x""#
+                : ["actorUnknown", "futureAllowed"].contains(name) ? "false" : #""x""#
             var text = "{\"\(name)\":\(value)}"
             let read = text.withUTF8 { PayloadJSON.read($0) }
             #expect(read != nil && read != EventPayload(), "field \(index) \(name)")

@@ -53,7 +53,7 @@ public enum Engine {
         var decision = Decision(state: consume current, caseID: command.caseID, context: context)
         do throws(Refusal) {
             switch command {
-            case .open: throw Refusal(.caseAlreadyExists, "case '\(decision.caseID)' already exists (opened \(decision.state.openedAt) in workflow '\(decision.state.workflowID)')",
+            case .open: throw Refusal(.caseAlreadyExists, "case '\(decision.caseID)' already exists (opened \(decision.local(decision.state.openedAt)) in workflow '\(decision.state.workflowID)')",
                                       caseID: decision.caseID)
             case let .fire(fire): try decision.fire(fire)
             case let .vote(vote): try decision.vote(vote)
@@ -212,7 +212,7 @@ struct Decision {
         if transition.startsWork {
             let visit = chosen.branch.flatMap { b in state.branches.first { $0.branch == b.name }?.visit } ?? state.current
             if let started = visit.workStartedAt {
-                throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(started)", caseID: caseID)
+                throw Refusal(.workAlreadyStarted, "work on '\(chosen.state)' already started at \(local(started))", caseID: caseID)
             }
         }
         return chosen
@@ -249,7 +249,7 @@ struct Decision {
         let voter = command.voter
         let ballots = state.current.ballots
         if let earlier = ballots.first(where: { $0.voter == voter }) {
-            throw Refusal(.alreadyVoted, "'\(voter)' already voted \(earlier.ballot.rawValue) at \(earlier.at); one vote per panel member", caseID: caseID)
+            throw Refusal(.alreadyVoted, "'\(voter)' already voted \(earlier.ballot.rawValue) at \(local(earlier.at)); one vote per panel member", caseID: caseID)
         }
         if let panel = rule.panel {
             guard panel.contains(voter) else {
@@ -410,15 +410,21 @@ struct Decision {
 
     // MARK: Checks
 
+    /// `t` in the workflow calendar's zone, as tables print it (a refusal names times as the clerk
+    /// reads them, not in UTC).
+    func local(_ t: Timestamp) -> String {
+        t.iso8601(offsetSeconds: context.calendar.utcOffsetSeconds(at: t))
+    }
+
     /// The case is open, pinned to this definition, and `at` is not before its last event.
     private func checkOpen(at: Timestamp) throws(Refusal) {
         try checkWorkflow()
         if let outcome = state.outcome {
-            let when = state.closedAt.map { " at \($0)" } ?? ""
+            let when = state.closedAt.map { " at \(local($0))" } ?? ""
             throw Refusal(.caseClosed, "case '\(caseID)' is closed: it ended \(outcome) in '\(state.current.state)'\(when)", caseID: caseID)
         }
         if at < state.lastEventAt {
-            throw Refusal(.timeBeforeLastEvent, "the command's time \(at) is before the case's last event (\(state.lastEventAt)); events are recorded in order",
+            throw Refusal(.timeBeforeLastEvent, "the command's time \(local(at)) is before the case's last event (\(local(state.lastEventAt))); events are recorded in order",
                           caseID: caseID)
         }
     }

@@ -152,6 +152,9 @@ public struct EventPayload: Hashable, Sendable, Codable {
     public var validFrom: String?
     /// On `role_granted`: the last day the role is held (`YYYY-MM-DD`), if it ends.
     public var validUntil: String?
+    /// On the events of a command dated more than ten minutes after the clock (`--allow-future`):
+    /// `true`, so the log shows the future date was meant, not mistyped. Absent otherwise.
+    public var futureAllowed: Bool?
 
     public init(
         transition: String? = nil, from: String? = nil, to: String? = nil,
@@ -162,7 +165,8 @@ public struct EventPayload: Hashable, Sendable, Codable {
         approvals: Int? = nil, rejections: Int? = nil, limit: String? = nil, deadline: String? = nil,
         calendar: String? = nil, lifecycle: String? = nil, instance: String? = nil, startedAt: Timestamp? = nil,
         attributes: [String: String]? = nil, actorUnknown: Bool? = nil, source: String? = nil,
-        person: String? = nil, role: String? = nil, scope: String? = nil, validFrom: String? = nil, validUntil: String? = nil
+        person: String? = nil, role: String? = nil, scope: String? = nil, validFrom: String? = nil, validUntil: String? = nil,
+        futureAllowed: Bool? = nil
     ) {
         self.transition = transition
         self.from = from
@@ -195,5 +199,6 @@ public struct EventPayload: Hashable, Sendable, Codable {
         self.scope = scope
         self.validFrom = validFrom
         self.validUntil = validUntil
+        self.futureAllowed = futureAllowed
     }
 }

@@ -1224,7 +1224,11 @@ enum OpenAPIDocument {
           },
           "at": {
             "type": "string",
-            "format": "date-time"
+            "description": "Business time, ISO 8601; without an offset, read in the workflow calendar's time zone. More than 10 minutes after the clock only with allow_future."
+          },
+          "allow_future": {
+            "type": "boolean",
+            "description": "Accept an at more than 10 minutes after the clock; recorded on the events (future_allowed)."
           }
         }
       },
@@ -1261,7 +1265,11 @@ enum OpenAPIDocument {
           },
           "at": {
             "type": "string",
-            "format": "date-time"
+            "description": "Business time, ISO 8601; without an offset, read in the workflow calendar's time zone. More than 10 minutes after the clock only with allow_future."
+          },
+          "allow_future": {
+            "type": "boolean",
+            "description": "Accept an at more than 10 minutes after the clock; recorded on the events (future_allowed)."
           }
         }
       },
@@ -1293,7 +1301,11 @@ enum OpenAPIDocument {
           },
           "at": {
             "type": "string",
-            "format": "date-time"
+            "description": "Business time, ISO 8601; without an offset, read in the workflow calendar's time zone. More than 10 minutes after the clock only with allow_future."
+          },
+          "allow_future": {
+            "type": "boolean",
+            "description": "Accept an at more than 10 minutes after the clock; recorded on the events (future_allowed)."
           }
         }
       },

@@ -15,9 +15,10 @@ struct OpenCaseBody: Decodable {
     var onBehalfOf: String?
     var data: [String: String]?
     var at: String?
+    var allowFuture: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case workflow, version, caseID = "case_id", by, role = "as", onBehalfOf = "on_behalf_of", data, at
+        case workflow, version, caseID = "case_id", by, role = "as", onBehalfOf = "on_behalf_of", data, at, allowFuture = "allow_future"
     }
 }
 
@@ -31,9 +32,10 @@ struct FireBody: Decodable {
     var reason: String?
     var branch: String?
     var at: String?
+    var allowFuture: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at, allowFuture = "allow_future"
     }
 }
 
@@ -45,9 +47,10 @@ struct VoteBody: Decodable {
     var onBehalfOf: String?
     var reason: String?
     var at: String?
+    var allowFuture: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case ballot, by, role = "as", onBehalfOf = "on_behalf_of", reason, at
+        case ballot, by, role = "as", onBehalfOf = "on_behalf_of", reason, at, allowFuture = "allow_future"
     }
 }
 
@@ -69,11 +72,14 @@ struct CaseRoutes {
     @Sendable func openCase(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(OpenCaseBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
-        let at = try body.at.map { try Times.parse($0, field: "at") }
+        // Without an offset, `at` is read in the workflow calendar's zone, as the CLI's --at.
+        let at = try body.at.map { try BusinessTime($0, field: "at") }
         let cases = services.cases
         return try await command(request, caseID: nil, workflow: body.workflow, event: "open", status: .created) { key, _ in
             try cases.open(workflowID: body.workflow, version: body.version, caseID: body.caseID, actor: actor.actor, role: actor.role,
-                           onBehalfOf: actor.onBehalfOf, data: body.data ?? [:], at: at, idempotencyKey: key,
+                           onBehalfOf: actor.onBehalfOf, data: body.data ?? [:],
+                           at: try at.map { try cases.instant(of: $0, workflowID: body.workflow, version: body.version) },
+                           allowFuture: body.allowFuture ?? false, idempotencyKey: key,
                            principal: context.principal)
         }
     }
@@ -82,12 +88,14 @@ struct CaseRoutes {
         let caseID = try context.parameters.require("id")
         let body = try await JSONBody.decode(FireBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
-        let role = try actor.requiredRole()
-        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let at = try body.at.map { try BusinessTime($0, field: "at") }
         let cases = services.cases
         return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
-            try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
-                           documents: body.documents ?? [], reason: body.reason, branch: body.branch, at: at, idempotencyKey: key,
+            // A missing `as` is answered by the service, naming the roles that could fire the event.
+            try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                           documents: body.documents ?? [], reason: body.reason, branch: body.branch,
+                           at: try at.map { try cases.instant(of: $0, caseID: caseID) }, allowFuture: body.allowFuture ?? false,
+                           idempotencyKey: key,
                            principal: context.principal, requiredVersion: required)
         }
     }
@@ -99,12 +107,12 @@ struct CaseRoutes {
             throw HTTPProblem.invalidParameter("ballot '\(body.ballot)' is neither approve nor reject")
         }
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
-        let role = try actor.requiredRole()
-        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let at = try body.at.map { try BusinessTime($0, field: "at") }
         let cases = services.cases
         return try await command(request, caseID: caseID, workflow: nil, event: "vote") { key, required in
-            try cases.vote(caseID: caseID, ballot: ballot, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
-                           reason: body.reason, at: at, idempotencyKey: key, principal: context.principal, requiredVersion: required)
+            try cases.vote(caseID: caseID, ballot: ballot, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                           reason: body.reason, at: try at.map { try cases.instant(of: $0, caseID: caseID) },
+                           allowFuture: body.allowFuture ?? false, idempotencyKey: key, principal: context.principal, requiredVersion: required)
         }
     }
 

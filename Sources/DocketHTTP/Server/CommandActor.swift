@@ -23,10 +23,4 @@ package struct CommandActor: Sendable {
         if let by, by.isEmpty { throw HTTPProblem.invalidParameter("'by' is empty: name who acts, or leave it out to act as yourself") }
         return CommandActor(principal: principal, actor: by ?? principal.personID ?? principal.id, role: role, onBehalfOf: onBehalfOf)
     }
-
-    /// The role, required for a command on an open case (`fire`, `vote`).
-    package func requiredRole() throws -> String {
-        guard let role, !role.isEmpty else { throw HTTPProblem.invalidParameter("'as' is required: the role you act in") }
-        return role
-    }
 }

@@ -68,12 +68,16 @@ struct Query {
     }
 }
 
-/// Times in requests: ISO 8601; UTC when the text names no offset (a server has no local time
-/// zone to assume, as the CLI does).
+/// Times in query parameters (`now`, `from`, `to`): ISO 8601 with an offset. One without is
+/// refused rather than guessed: a listing or report spans workflows whose calendars may be in
+/// different zones. (A command's `at` is read in its workflow's zone: `BusinessTime`.)
 enum Times {
     static func parse(_ text: String, field: String) throws -> Timestamp {
         guard let t = Timestamp.parse(iso8601: text) else {
-            throw HTTPProblem.invalidParameter("\(field) '\(text)' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00")
+            throw HTTPProblem.invalidParameter("\(field) '\(TerminalSafety.escaped(text))' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00")
+        }
+        guard Timestamp.parse(iso8601: text, naiveOffsetSeconds: 3600) == t else {
+            throw HTTPProblem.invalidParameter("\(field) '\(text)' names no offset: give one, such as \(text)+08:00 or \(text)Z")
         }
         return t
     }

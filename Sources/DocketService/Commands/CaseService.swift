@@ -101,23 +101,30 @@ public final class CaseService: Sendable {
     public func open(
         workflowID: String, version: Int? = nil, caseID: String? = nil,
         actor: String, role: String? = nil, onBehalfOf: String? = nil, data: [String: String] = [:],
-        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil
+        at: Timestamp? = nil, allowFuture: Bool = false, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil
     ) throws -> CommandOutcome {
+        if let caseID { try CommandInput.check(caseID: caseID) }
+        try CommandInput.checkNames(actor: actor, role: role, onBehalfOf: onBehalfOf)
+        try CommandInput.check(data: data)
         // A generated id is not part of the command: a retry with the same key generates another
         // one, and must still be recognised as the same command.
         let fingerprint = Fingerprint(command: "open", caseID: caseID, workflow: workflowID, version: version,
-                                      actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at)
+                                      actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at,
+                                      allowFuture: allowFuture ? true : nil)
         let caseID = caseID ?? newCaseID()
         // Ids starting with `@` are the log's own streams (a directory's changes), never a case.
         guard !CaseID.isReserved(caseID) else {
             throw ServiceError(.invalidArgument, "case id '\(caseID)' starts with '@', which is reserved for the log's own streams; choose another id")
         }
-        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal) { loaded in
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
+                       at: at, allowFuture: allowFuture) { loaded in
             if let loaded {
                 // Decide anyway, so the refusal is the engine's one (case already exists).
                 return (.open(OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at ?? self.clock.now())), loaded.context)
             }
             let definition = try self.catalog.definition(workflowID, version: version)
+            // The role decides who the case's applicant is and what the directory allows: none is assumed.
+            guard role != nil else { throw CommandInput.roleRequired("opening a case of '\(workflowID)'", roles: definition.roles) }
             let command = OpenCase(caseID: caseID, actor: actor, role: role, onBehalfOf: onBehalfOf, data: data, at: at ?? self.clock.now())
             return (.open(command), try self.catalog.context(for: definition))
         }
@@ -126,16 +133,25 @@ public final class CaseService: Sendable {
     /// Fires `event` on a case as `actor` in `role`.
     @discardableResult
     public func fire(
-        caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
+        caseID: String, event: String, actor: String, role: String?, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
-        at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
+        at: Timestamp? = nil, allowFuture: Bool = false, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
         requiredVersion: Int? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
-                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
+                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at,
+                                      allowFuture: allowFuture ? true : nil)
+        try CommandInput.checkNames(actor: actor, role: role, onBehalfOf: onBehalfOf)
+        let texts: [(String?, String)] = [(event, "event"), (reason, "reason"), (branch, "branch")]
+        for (text, what) in texts { try CommandInput.check(text, what) }
+        for document in documents { try CommandInput.check(document, "document") }
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
-                       requiredVersion: requiredVersion) { loaded in
+                       requiredVersion: requiredVersion, at: at, allowFuture: allowFuture) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
+            guard let role else {
+                let now = loaded.state.availableActions(in: loaded.definition).filter { $0.event == event && !$0.isVote }
+                throw CommandInput.roleRequired("'\(event)'", roles: orderedRoles(now.flatMap(\.roles)))
+            }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                     documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
             return (.fire(command), loaded.context)
@@ -145,15 +161,21 @@ public final class CaseService: Sendable {
     /// Casts a panel member's vote on a case.
     @discardableResult
     public func vote(
-        caseID: String, ballot: Ballot, actor: String, role: String, onBehalfOf: String? = nil,
-        reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0,
+        caseID: String, ballot: Ballot, actor: String, role: String?, onBehalfOf: String? = nil,
+        reason: String? = nil, at: Timestamp? = nil, allowFuture: Bool = false, idempotencyKey: String? = nil, retries: Int = 0,
         principal: Principal? = nil, requiredVersion: Int? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "vote", caseID: caseID, event: ballot.rawValue, actor: actor, role: role,
-                                      onBehalfOf: onBehalfOf, reason: reason, at: at)
+                                      onBehalfOf: onBehalfOf, reason: reason, at: at, allowFuture: allowFuture ? true : nil)
+        try CommandInput.checkNames(actor: actor, role: role, onBehalfOf: onBehalfOf)
+        try CommandInput.check(reason, "reason")
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
-                       requiredVersion: requiredVersion) { loaded in
+                       requiredVersion: requiredVersion, at: at, allowFuture: allowFuture) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
+            guard let role else {
+                let now = loaded.state.availableActions(in: loaded.definition).filter(\.isVote)
+                throw CommandInput.roleRequired("a vote", roles: orderedRoles(now.flatMap(\.roles)))
+            }
             let command = CastVote(caseID: caseID, ballot: ballot, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                    reason: reason, at: at ?? self.clock.now())
             return (.vote(command), loaded.context)
@@ -223,7 +245,7 @@ public final class CaseService: Sendable {
 
     private func run(
         caseID: String, fingerprint: Fingerprint?, key: String?, retries: Int, principal: Principal?,
-        requiredVersion: Int? = nil,
+        requiredVersion: Int? = nil, at: Timestamp? = nil, allowFuture: Bool = false,
         command makeCommand: @escaping (LoadedCase?) throws -> (Command, EngineContext)
     ) throws -> CommandOutcome {
         let idempotency = try key.map { key in
@@ -249,6 +271,8 @@ public final class CaseService: Sendable {
                 throw StaleVersion(caseID: caseID, required: requiredVersion, actual: loaded.state.version)
             }
             let (command, context) = try makeCommand(loaded)
+            // A mistyped year would lock the case until then: a time far ahead of the clock must be meant.
+            let future = try BusinessTime.checkFuture(at, now: self.clock.now(), allowed: allowFuture, calendar: context.calendar)
             // Who may act: decided with the directory in force now (the recording time, not the
             // command's business time), before anything is decided or appended. A tick is Docket's own.
             if let directory, command.isPersons {
@@ -258,7 +282,8 @@ public final class CaseService: Sendable {
                 try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
                                          definition: context.definition)
             }
-            let events = try Engine.decide(loaded?.state, command, context)
+            var events = try Engine.decide(loaded?.state, command, context)
+            if future { for i in events.indices { events[i].payload.futureAllowed = true } }
             if events.isEmpty {
                 guard let loaded else { throw Refusal.unknownCase(caseID) }
                 return CommandOutcome(caseID: caseID, recorded: [], state: loaded.state, definition: loaded.definition,
@@ -310,7 +335,15 @@ struct Fingerprint: Encodable {
     var branch: String?
     var data: [String: String]?
     var at: Timestamp?
+    /// `--allow-future`, when given (absent otherwise, so keys recorded before it still match).
+    var allowFuture: Bool?
     /// Who gave the command: the same key from another principal is another command (refused as
     /// a reused key), so nobody learns another principal's answer by guessing its key.
     var principal: String?
+}
+
+/// Roles in first-seen order, each once.
+private func orderedRoles(_ roles: [String]) -> [String] {
+    var seen: Set<String> = []
+    return roles.filter { seen.insert($0).inserted }
 }

@@ -75,6 +75,17 @@ public final class ProjectionUpdater {
         return max(0, try tables.lastPosition() - checkpoint)
     }
 
+    /// Whether the tables can be read as they are, without writing: their schema is this
+    /// Docket's, they have read the log's last event, and every workflow's calendar is the one they
+    /// counted on. (A log this process may not write is reported from such tables, or else from
+    /// a projection computed in memory.)
+    package func isCurrent() throws -> Bool {
+        try projections.read { tables in
+            guard try tables.installedVersion() == ProjectionSchema.version, try pendingEvents(in: tables) == 0 else { return false }
+            return try tables.recordedCalendars().allSatisfy { calendars($0.key).label == $0.value }
+        }
+    }
+
     /// Folds every event after the checkpoint into the tables, `batchSize` events per transaction.
     /// Creates the tables when missing, and rebuilds them from the start of the log when their
     /// schema version or a workflow's calendar changed.

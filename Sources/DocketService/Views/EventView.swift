@@ -27,6 +27,9 @@ package struct EventView: Encodable, Sendable {
     package var outcome: String?
     package var dueAt: String?
     package var data: [String: String]?
+    /// True when the command was dated more than ten minutes ahead of the clock on purpose
+    /// (`--allow-future`); absent otherwise.
+    package var futureAllowed: Bool?
     package var hash: String
 
     package init(_ recorded: RecordedEvent, time: TimeText) {
@@ -54,6 +57,7 @@ package struct EventView: Encodable, Sendable {
         outcome = payload.outcome
         dueAt = payload.dueAt.map { time($0) }
         data = payload.data
+        futureAllowed = payload.futureAllowed
         hash = recorded.hash
     }
 }

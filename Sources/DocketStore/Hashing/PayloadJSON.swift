@@ -59,7 +59,7 @@ enum PayloadJSON {
     /// `PayloadJSONTests` fails when EventPayload gains a field that is not listed here.
     static let fieldNames = [
         "actorUnknown", "approvals", "attributes", "branch", "calendar", "data", "deadline", "department",
-        "documents", "dueAt", "from", "instance", "lifecycle", "limit", "outcome", "person", "reason", "region",
+        "documents", "dueAt", "from", "futureAllowed", "instance", "lifecycle", "limit", "outcome", "person", "reason", "region",
         "rejections", "role", "round", "scope", "source", "startedAt", "state", "to", "transition", "trigger",
         "validFrom", "validUntil", "vote",
     ]
@@ -126,6 +126,10 @@ enum PayloadJSON {
         }
         int("dueAt", p.dueAt?.microseconds)
         string("from", p.from)
+        if let value = p.futureAllowed {
+            key("futureAllowed")
+            out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        }
         string("instance", p.instance)
         string("lifecycle", p.lifecycle)
         string("limit", p.limit)
@@ -262,7 +266,7 @@ enum PayloadJSON {
         }
 
         mutating func payload(into p: inout EventPayload) -> Bool {
-            var seen: UInt32 = 0
+            var seen: UInt64 = 0
             guard take(UInt8(ascii: "{")) else { return false }
             if take(UInt8(ascii: "}")) { return index == bytes.count }
             repeat {
@@ -280,26 +284,27 @@ enum PayloadJSON {
                 case 8: guard let v = array() else { return false }; p.documents = v
                 case 9: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
                 case 10: guard let v = string() else { return false }; p.from = v
-                case 11: guard let v = string() else { return false }; p.instance = v
-                case 12: guard let v = string() else { return false }; p.lifecycle = v
-                case 13: guard let v = string() else { return false }; p.limit = v
-                case 14: guard let v = string() else { return false }; p.outcome = v
-                case 15: guard let v = string() else { return false }; p.person = v
-                case 16: guard let v = string() else { return false }; p.reason = v
-                case 17: guard let v = string() else { return false }; p.region = v
-                case 18: guard let v = int() else { return false }; p.rejections = v
-                case 19: guard let v = string() else { return false }; p.role = v
-                case 20: guard let v = int() else { return false }; p.round = v
-                case 21: guard let v = string() else { return false }; p.scope = v
-                case 22: guard let v = string() else { return false }; p.source = v
-                case 23: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
-                case 24: guard let v = string() else { return false }; p.state = v
-                case 25: guard let v = string() else { return false }; p.to = v
-                case 26: guard let v = string() else { return false }; p.transition = v
-                case 27: guard let v = string() else { return false }; p.trigger = v
-                case 28: guard let v = string() else { return false }; p.validFrom = v
-                case 29: guard let v = string() else { return false }; p.validUntil = v
-                case 30: guard let v = string() else { return false }; p.vote = v
+                case 11: guard let v = bool() else { return false }; p.futureAllowed = v
+                case 12: guard let v = string() else { return false }; p.instance = v
+                case 13: guard let v = string() else { return false }; p.lifecycle = v
+                case 14: guard let v = string() else { return false }; p.limit = v
+                case 15: guard let v = string() else { return false }; p.outcome = v
+                case 16: guard let v = string() else { return false }; p.person = v
+                case 17: guard let v = string() else { return false }; p.reason = v
+                case 18: guard let v = string() else { return false }; p.region = v
+                case 19: guard let v = int() else { return false }; p.rejections = v
+                case 20: guard let v = string() else { return false }; p.role = v
+                case 21: guard let v = int() else { return false }; p.round = v
+                case 22: guard let v = string() else { return false }; p.scope = v
+                case 23: guard let v = string() else { return false }; p.source = v
+                case 24: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
+                case 25: guard let v = string() else { return false }; p.state = v
+                case 26: guard let v = string() else { return false }; p.to = v
+                case 27: guard let v = string() else { return false }; p.transition = v
+                case 28: guard let v = string() else { return false }; p.trigger = v
+                case 29: guard let v = string() else { return false }; p.validFrom = v
+                case 30: guard let v = string() else { return false }; p.validUntil = v
+                case 31: guard let v = string() else { return false }; p.vote = v
                 default: return false
                 }
             } while take(UInt8(ascii: ","))
@@ -318,8 +323,8 @@ enum PayloadJSON {
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
-            if field == 16, key[2] == UInt8(ascii: "g") { field = 17 }  // region, not reason
-            if field == 21, key[1] == UInt8(ascii: "t") { field = 24 }  // state, not scope
+            if field == 17, key[2] == UInt8(ascii: "g") { field = 18 }  // region, not reason
+            if field == 22, key[1] == UInt8(ascii: "t") { field = 25 }  // state, not scope
             let name = PayloadJSON.fieldNameBytes[field]
             let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             return same ? field : nil
@@ -468,24 +473,25 @@ enum PayloadJSON {
         case (UInt8(ascii: "d"), 9): 8  // documents
         case (UInt8(ascii: "d"), 5): 9  // dueAt
         case (UInt8(ascii: "f"), 4): 10  // from
-        case (UInt8(ascii: "i"), 8): 11  // instance
-        case (UInt8(ascii: "l"), 9): 12  // lifecycle
-        case (UInt8(ascii: "l"), 5): 13  // limit
-        case (UInt8(ascii: "o"), 7): 14  // outcome
-        case (UInt8(ascii: "p"), 6): 15  // person
-        case (UInt8(ascii: "r"), 6): 16  // reason (region shares both; the reader tells them apart)
-        case (UInt8(ascii: "r"), 10): 18  // rejections
-        case (UInt8(ascii: "r"), 4): 19  // role
-        case (UInt8(ascii: "r"), 5): 20  // round
-        case (UInt8(ascii: "s"), 5): 21  // scope (state shares both; the reader tells them apart)
-        case (UInt8(ascii: "s"), 6): 22  // source
-        case (UInt8(ascii: "s"), 9): 23  // startedAt
-        case (UInt8(ascii: "t"), 2): 25  // to
-        case (UInt8(ascii: "t"), 10): 26  // transition
-        case (UInt8(ascii: "t"), 7): 27  // trigger
-        case (UInt8(ascii: "v"), 9): 28  // validFrom
-        case (UInt8(ascii: "v"), 10): 29  // validUntil
-        case (UInt8(ascii: "v"), 4): 30  // vote
+        case (UInt8(ascii: "f"), 13): 11  // futureAllowed
+        case (UInt8(ascii: "i"), 8): 12  // instance
+        case (UInt8(ascii: "l"), 9): 13  // lifecycle
+        case (UInt8(ascii: "l"), 5): 14  // limit
+        case (UInt8(ascii: "o"), 7): 15  // outcome
+        case (UInt8(ascii: "p"), 6): 16  // person
+        case (UInt8(ascii: "r"), 6): 17  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 19  // rejections
+        case (UInt8(ascii: "r"), 4): 20  // role
+        case (UInt8(ascii: "r"), 5): 21  // round
+        case (UInt8(ascii: "s"), 5): 22  // scope (state shares both; the reader tells them apart)
+        case (UInt8(ascii: "s"), 6): 23  // source
+        case (UInt8(ascii: "s"), 9): 24  // startedAt
+        case (UInt8(ascii: "t"), 2): 26  // to
+        case (UInt8(ascii: "t"), 10): 27  // transition
+        case (UInt8(ascii: "t"), 7): 28  // trigger
+        case (UInt8(ascii: "v"), 9): 29  // validFrom
+        case (UInt8(ascii: "v"), 10): 30  // validUntil
+        case (UInt8(ascii: "v"), 4): 31  // vote
         default: nil
         }
     }

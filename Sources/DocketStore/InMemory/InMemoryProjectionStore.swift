@@ -14,13 +14,24 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
     private let lock = NSLock()
     private var state = State()
     /// The event log the projection follows.
-    package let memory: InMemoryEventStore
-
-    package var log: any EventStore { memory }
+    package let log: any EventStore
+    /// Whether the checkpoint is saved in the log (an ``InMemoryEventStore``), or only here (a
+    /// log this process may not write: a read-only copy, a backup).
+    private let savesCheckpointInLog: Bool
+    /// The checkpoint, when it is not saved in the log.
+    private var ownCheckpoint: Int64 = 0
 
     /// An empty projection (none created yet) of `log`.
     package init(log: InMemoryEventStore) {
-        memory = log
+        self.log = log
+        savesCheckpointInLog = true
+    }
+
+    /// An empty projection of a log it never writes to, its checkpoint kept in memory: the
+    /// reports of a read-only copy of a log, computed from its events.
+    package init(readingOnly log: any EventStore) {
+        self.log = log
+        savesCheckpointInLog = false
     }
 
     fileprivate struct State {
@@ -42,16 +53,20 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         defer { lock.unlock() }
         // The log's own lock is taken for each of its reads; appends may land between two of them,
         // which a reader of the projection only notices as a later `lastPosition()`.
-        return try body(Transaction(state, log: memory))
+        return try body(Transaction(state, log: log, checkpoint: savesCheckpointInLog ? nil : ownCheckpoint))
     }
 
     package func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let transaction = Transaction(state, log: memory)
+        let transaction = Transaction(state, log: log, checkpoint: savesCheckpointInLog ? nil : ownCheckpoint)
         let result = try body(transaction)
         if let checkpoint = transaction.state.savedCheckpoint {
-            try memory.saveCheckpoint(named: ProjectionSchema.checkpointName, position: checkpoint)
+            if savesCheckpointInLog {
+                try log.saveCheckpoint(named: ProjectionSchema.checkpointName, position: checkpoint)
+            } else {
+                ownCheckpoint = checkpoint
+            }
         }
         transaction.state.savedCheckpoint = nil
         state = transaction.state
@@ -61,11 +76,14 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
     /// A copy of the state, read and changed by one transaction.
     private final class Transaction: ProjectionWriting {
         var state: State
-        let log: InMemoryEventStore
+        let log: any EventStore
+        /// The checkpoint kept in memory, when the log does not keep it.
+        let ownCheckpoint: Int64?
 
-        init(_ state: State, log: InMemoryEventStore) {
+        init(_ state: State, log: any EventStore, checkpoint: Int64?) {
             self.state = state
             self.log = log
+            ownCheckpoint = checkpoint
         }
 
         // MARK: Reading
@@ -73,7 +91,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         func installedVersion() throws -> Int? { state.version }
 
         func checkpoint() throws -> Int64 {
-            try state.savedCheckpoint ?? log.checkpoint(named: ProjectionSchema.checkpointName)
+            try state.savedCheckpoint ?? ownCheckpoint ?? log.checkpoint(named: ProjectionSchema.checkpointName)
         }
 
         func lastPosition() throws -> Int64 { try log.lastPosition() }

@@ -27,10 +27,15 @@ public final class SQLiteEventStore: EventStore {
         /// Open without writing anything: no migrations, every write fails with
         /// ``StoreError/Code/readOnly``. The schema must be up to date.
         public var readOnly: Bool
+        /// With ``readOnly``: the file cannot change while it is open (a backup in a folder no
+        /// one may write, with no write-ahead log beside it), so SQLite need not create the
+        /// shared-memory file a WAL database otherwise needs beside it (SQLite's `immutable`).
+        public var immutable: Bool
 
-        public init(busyTimeout: Double = 5, readOnly: Bool = false) {
+        public init(busyTimeout: Double = 5, readOnly: Bool = false, immutable: Bool = false) {
             self.busyTimeout = busyTimeout
             self.readOnly = readOnly
+            self.immutable = immutable
         }
     }
 
@@ -62,7 +67,7 @@ public final class SQLiteEventStore: EventStore {
         configuration.readonly = options.readOnly
         configuration.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: options.readOnly && options.immutable ? Self.immutableURI(path) : path, configuration: configuration)
             if options.readOnly {
                 try SQLiteSchema.checkUpToDate(pool, path: path)
             } else {
@@ -77,6 +82,14 @@ public final class SQLiteEventStore: EventStore {
         } catch {
             throw SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout)
         }
+    }
+
+    /// `path` as an SQLite URI opening it immutable (absolute, percent-encoded).
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     // MARK: - Units of work

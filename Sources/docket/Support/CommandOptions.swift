@@ -2,8 +2,13 @@ import ArgumentParser
 
 /// Options every command that changes a case shares: business time, idempotency, retries.
 struct WriteOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Business time of the command, ISO 8601 (default: now). For back-filling.", valueName: "time"))
+    @Option(help: ArgumentHelp(
+        "Business time of the command, ISO 8601 (default: now), for back-filling; without an offset, in the workflow calendar's time zone.",
+        valueName: "time"))
     var at: String?
+
+    @Flag(help: ArgumentHelp("Accept a business time more than 10 minutes after the clock (recorded on the events)."))
+    var allowFuture = false
 
     @Option(name: .customLong("key"), help: ArgumentHelp(
         "Idempotency key: a retry with the same key returns the first result and appends nothing.", valueName: "key"))
@@ -22,8 +27,10 @@ struct ActorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who acts.", valueName: "actor"))
     var by: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in.", valueName: "role"))
-    var role: String
+    /// Optional to the parser so that a missing one is answered by the service, which names the
+    /// roles that could act.
+    @Option(name: .customLong("as"), help: ArgumentHelp("The role they act in (required).", valueName: "role"))
+    var role: String?
 
     @Option(help: ArgumentHelp("The party they act for (assisted handling: an applicant, or the panel member a vote is cast for).", valueName: "who"))
     var onBehalfOf: String?

@@ -10,15 +10,14 @@ struct Session {
     let cases: CaseService
     let directories: DirectoryService
 
-    /// Opens the event log. Commands that only read refuse to create a database that is not there.
+    /// Opens the event log. Only the commands that create one (`deploy`, `init`, `import`, the
+    /// demo's own) pass `create`: any other command refuses a path where there is no log, so a
+    /// mistyped `--db` never leaves a new, empty log behind.
     init(_ options: StoreOptions, create: Bool = true) throws {
-        if !create, !FileManager.default.fileExists(atPath: options.path) {
-            throw UsageFailure("no event log at \(options.path): deploy a workflow first (docket deploy Workflows/), or pass --db")
-        }
+        if !create { try StoreOptions.requireLog(at: options.path) }
         // A log the user may not write to (a write-protected file, an auditor's copy) is opened
         // read-only, so that showing and verifying it still work; a write then fails with exit 4.
-        let readOnly = !create && !FileManager.default.isWritableFile(atPath: options.path)
-        store = try SQLiteEventStore(path: options.path, options: .init(busyTimeout: try options.busyTimeout(), readOnly: readOnly))
+        store = try SQLiteEventStore(path: options.path, options: try options.openOptions(create: create))
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
         directories = DirectoryService(catalog: catalog)
@@ -26,13 +25,25 @@ struct Session {
 
 }
 
-/// Parses a time option: ISO 8601, in the local time zone (at that date) when it names no offset.
-func parseTime(_ text: String, option: String = "--at") throws -> Timestamp {
-    guard let utc = Timestamp.parse(iso8601: text) else {
-        throw UsageFailure("\(option) '\(text)' is not an ISO 8601 time such as 2020-02-09T19:00:00+08:00 or 2020-03-01")
+extension Session {
+    /// `--at` of a command on case `caseID`: without an offset, read in its workflow calendar's zone.
+    func businessTime(_ text: String?, caseID: String) throws -> Timestamp? {
+        guard let text else { return nil }
+        return try cases.instant(of: BusinessTime(text, field: "--at"), caseID: caseID)
     }
-    let offset = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: utc.secondsSinceEpoch))
-    return Timestamp.parse(iso8601: text, naiveOffsetSeconds: offset) ?? utc
+
+    /// `--at` of opening a case of `workflowID`: without an offset, read in its calendar's zone.
+    func businessTime(_ text: String?, opening workflowID: String, version: Int?) throws -> Timestamp? {
+        guard let text else { return nil }
+        return try cases.instant(of: BusinessTime(text, field: "--at"), workflowID: workflowID, version: version)
+    }
+
+    /// A time option of a command over many cases (`--now`, `--from`): without an offset, read in
+    /// the zone of `workflow`'s calendar, or of all deployed workflows' when they share one.
+    func readingTime(_ text: String?, option: String, workflow: String? = nil) throws -> Timestamp? {
+        guard let text else { return nil }
+        return try catalog.instant(of: BusinessTime(text, field: option), workflowID: workflow)
+    }
 }
 
 /// Parses `KEY=VALUE` pairs.

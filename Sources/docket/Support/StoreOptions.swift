@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketStore
 import Foundation
 
 /// The `--db` option every command that touches the event log shares.
@@ -10,6 +11,35 @@ struct StoreOptions: ParsableArguments {
     /// The database path: `--db`, else `$DOCKET_DB`, else `docket.sqlite` in the current directory.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["DOCKET_DB"] ?? "docket.sqlite"
+    }
+
+    /// Refuses a path where there is no log, naming it: only `deploy` and `init` create one.
+    static func requireLog(at path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw UsageFailure("no event log at \(path): nothing was created. Check --db or $DOCKET_DB; "
+                + "a new log is created by docket deploy (or an empty one by docket init --db \(path))")
+        }
+        if isDirectory.boolValue { throw UsageFailure("\(path) is a directory, not an event log: pass the log's file with --db") }
+    }
+
+    /// Whether this process may write the log at `path` (and create its journal beside it). A
+    /// log it may not write (a write-protected file, a read-only copy or mount) is opened
+    /// read-only, so that every command that only reads still works on it.
+    static func isWritable(_ path: String) -> Bool {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return access(path, W_OK) == 0 && access(directory, W_OK) == 0
+    }
+
+    /// How a command opens the log at `path`: read-write when this process may write it (or
+    /// `create`s it), else read-only; and immutable when, besides, no one may write the folder
+    /// and no write-ahead log is beside it (a backup in a read-only folder or mount), where SQLite
+    /// could not create the shared-memory file it otherwise needs.
+    func openOptions(create: Bool) throws -> SQLiteEventStore.Options {
+        let readOnly = !create && !Self.isWritable(path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let immutable = readOnly && access(folder, W_OK) != 0 && !FileManager.default.fileExists(atPath: path + "-wal")
+        return .init(busyTimeout: try busyTimeout(), readOnly: readOnly, immutable: immutable)
     }
 
     /// How long a write waits for another writer to finish before failing with exit code 4, in

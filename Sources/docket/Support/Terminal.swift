@@ -1,12 +1,25 @@
+import DocketCore
 import Foundation
+
+/// Everything `docket` prints to stdout: this function stands in for Swift's `print` in the
+/// whole module, so that no case id, name, reason or data value (an old log may hold anything)
+/// reaches the terminal raw. Control characters, escape sequences and bidirectional overrides
+/// are written as `\u001B`, `\u202E` (in JSON, the same escapes JSON itself uses, so JSON stays
+/// JSON); line feeds and tabs are kept.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    let text = items.map { String(describing: $0) }.joined(separator: separator)
+    Swift.print(TerminalSafety.escaped(text, keepingLineBreaks: true), terminator: terminator)
+}
 
 /// Writing to the terminal: stdout for results, stderr for errors and progress.
 enum Terminal {
     /// Whether stderr is an interactive terminal (progress bars are drawn only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// Writes `message` and a line feed to stderr, escaped as ``print(_:separator:terminator:)``
+    /// escapes stdout: an error quoting a hostile id must not act on the terminal either.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalSafety.escaped(message, keepingLineBreaks: true) + "\n").utf8))
     }
 
     static func writeError(_ text: String) {
