@@ -213,6 +213,329 @@ working_days:
     note: Saturday worked for National Day and Mid-Autumn Festival
 
 """#),
+        ShippedFile(path: "Workflows/calendars/cn.yaml", text: #"""
+# The national working-day calendar of the People's Republic of China, one calendar for the years
+# 2019 to 2026: the public holidays and the make-up working days (调休上班) of the State Council
+# General Office's annual notices "国务院办公厅关于20XX年部分节假日安排的通知", with the notices that
+# changed a year after it was announced (2019 Labour Day, the 2020 Spring Festival extension).
+# Each year's notices are named under `sources`; `docket calendar show cn --year Y` prints them.
+#
+# Dates after `covers` are not known yet: working time that needs them is provisional (Docs/calendars.md).
+# Each November, when the next year's notice is published, add its dates, move `covers.to` to the
+# end of that year, add its source, raise `version`, and deploy the file.
+#
+# The 2019 notice also moves New Year 2019 into 2018 (30 Dec 2018 to 1 Jan 2019 off, Saturday
+# 29 Dec 2018 worked); the 2018 dates are outside the coverage and left out.
+calendar: cn
+version: 1
+note: National statutory working days 2019-2026, office hours of the government service centres.
+time_zone: Asia/Shanghai
+office_hours:
+  monday: 09:00-12:00, 13:00-17:00
+  tuesday: 09:00-12:00, 13:00-17:00
+  wednesday: 09:00-12:00, 13:00-17:00
+  thursday: 09:00-12:00, 13:00-17:00
+  friday: 09:00-12:00, 13:00-17:00
+working_day_length: 7h
+covers:
+  from: 2019-01-01
+  to: 2026-12-31
+
+sources:
+  - year: 2019
+    source: 国务院办公厅关于2019年部分节假日安排的通知 (国办发明电〔2018〕15号, 4 Dec 2018)
+  - year: 2019
+    source: 国务院办公厅关于调整2019年劳动节假期安排的通知 (国办发明电〔2019〕3号, 22 Mar 2019), Labour Day 1-4 May
+  - year: 2020
+    source: 国务院办公厅关于2020年部分节假日安排的通知 (国办发明电〔2019〕16号, 21 Nov 2019)
+  - year: 2020
+    source: 国务院办公厅关于延长2020年春节假期的通知 (国办发明电〔2020〕1号, 26 Jan 2020), Spring Festival to 2 Feb
+  - year: 2021
+    source: 国务院办公厅关于2021年部分节假日安排的通知 (国办发明电〔2020〕27号, 25 Nov 2020)
+  - year: 2022
+    source: 国务院办公厅关于2022年部分节假日安排的通知 (国办发明电〔2021〕11号, 25 Oct 2021)
+  - year: 2023
+    source: 国务院办公厅关于2023年部分节假日安排的通知 (国办发明电〔2022〕16号, 8 Dec 2022)
+  - year: 2024
+    source: 国务院办公厅关于2024年部分节假日安排的通知 (国办发明电〔2023〕7号, 25 Oct 2023)
+  - year: 2025
+    source: 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号, 12 Nov 2024), first year of the revised holiday rules (New Year's Eve and 2 May added)
+  - year: 2026
+    source: 国务院办公厅关于2026年部分节假日安排的通知 (4 Nov 2025)
+
+holidays:
+  # 2019
+  - date: 2019-01-01
+    note: New Year's Day (30 Dec 2018 to 1 Jan 2019)
+  - from: 2019-02-04
+    to: 2019-02-10
+    note: Spring Festival
+  - date: 2019-04-05
+    note: Qingming Festival, joined to the weekend
+  - from: 2019-05-01
+    to: 2019-05-04
+    note: Labour Day, 1-4 May as changed on 22 Mar 2019 (announced as 1 May only)
+  - date: 2019-06-07
+    note: Dragon Boat Festival, joined to the weekend
+  - date: 2019-09-13
+    note: Mid-Autumn Festival, joined to the weekend
+  - from: 2019-10-01
+    to: 2019-10-07
+    note: National Day
+  # 2020
+  - date: 2020-01-01
+    note: New Year's Day
+  - from: 2020-01-24
+    to: 2020-02-02
+    note: >-
+      Spring Festival, 24-30 Jan as announced in 2019, extended to 2 Feb by the notice of 26 Jan 2020
+      (epidemic prevention); the 1 Feb make-up working day fell inside the extension
+  - from: 2020-04-04
+    to: 2020-04-06
+    note: Qingming Festival
+  - from: 2020-05-01
+    to: 2020-05-05
+    note: Labour Day
+  - from: 2020-06-25
+    to: 2020-06-27
+    note: Dragon Boat Festival
+  - from: 2020-10-01
+    to: 2020-10-08
+    note: National Day and Mid-Autumn Festival
+  # 2021
+  - from: 2021-01-01
+    to: 2021-01-03
+    note: New Year's Day
+  - from: 2021-02-11
+    to: 2021-02-17
+    note: Spring Festival
+  - from: 2021-04-03
+    to: 2021-04-05
+    note: Qingming Festival
+  - from: 2021-05-01
+    to: 2021-05-05
+    note: Labour Day
+  - from: 2021-06-12
+    to: 2021-06-14
+    note: Dragon Boat Festival
+  - from: 2021-09-19
+    to: 2021-09-21
+    note: Mid-Autumn Festival
+  - from: 2021-10-01
+    to: 2021-10-07
+    note: National Day
+  # 2022
+  - from: 2022-01-01
+    to: 2022-01-03
+    note: New Year's Day
+  - from: 2022-01-31
+    to: 2022-02-06
+    note: Spring Festival
+  - from: 2022-04-03
+    to: 2022-04-05
+    note: Qingming Festival
+  - from: 2022-04-30
+    to: 2022-05-04
+    note: Labour Day
+  - from: 2022-06-03
+    to: 2022-06-05
+    note: Dragon Boat Festival
+  - from: 2022-09-10
+    to: 2022-09-12
+    note: Mid-Autumn Festival
+  - from: 2022-10-01
+    to: 2022-10-07
+    note: National Day
+  # 2023 (New Year from 31 Dec 2022, a Saturday, by the 2023 notice)
+  - from: 2022-12-31
+    to: 2023-01-02
+    note: New Year's Day
+  - from: 2023-01-21
+    to: 2023-01-27
+    note: Spring Festival
+  - date: 2023-04-05
+    note: Qingming Festival
+  - from: 2023-04-29
+    to: 2023-05-03
+    note: Labour Day
+  - from: 2023-06-22
+    to: 2023-06-24
+    note: Dragon Boat Festival
+  - from: 2023-09-29
+    to: 2023-10-06
+    note: Mid-Autumn Festival and National Day
+  # 2024 (New Year's Eve, 9 Feb, only "encouraged" as a day off: a working day)
+  - date: 2024-01-01
+    note: New Year's Day, joined to the weekend
+  - from: 2024-02-10
+    to: 2024-02-17
+    note: Spring Festival
+  - from: 2024-04-04
+    to: 2024-04-06
+    note: Qingming Festival
+  - from: 2024-05-01
+    to: 2024-05-05
+    note: Labour Day
+  - date: 2024-06-10
+    note: Dragon Boat Festival, joined to the weekend
+  - from: 2024-09-15
+    to: 2024-09-17
+    note: Mid-Autumn Festival
+  - from: 2024-10-01
+    to: 2024-10-07
+    note: National Day
+  # 2025 (revised rules: Spring Festival from New Year's Eve, Labour Day with 2 May)
+  - date: 2025-01-01
+    note: New Year's Day, no make-up day
+  - from: 2025-01-28
+    to: 2025-02-04
+    note: Spring Festival, from New Year's Eve
+  - from: 2025-04-04
+    to: 2025-04-06
+    note: Qingming Festival
+  - from: 2025-05-01
+    to: 2025-05-05
+    note: Labour Day
+  - from: 2025-05-31
+    to: 2025-06-02
+    note: Dragon Boat Festival
+  - from: 2025-10-01
+    to: 2025-10-08
+    note: National Day and Mid-Autumn Festival
+  # 2026
+  - from: 2026-01-01
+    to: 2026-01-03
+    note: New Year's Day
+  - from: 2026-02-15
+    to: 2026-02-23
+    note: Spring Festival
+  - from: 2026-04-04
+    to: 2026-04-06
+    note: Qingming Festival
+  - from: 2026-05-01
+    to: 2026-05-05
+    note: Labour Day
+  - from: 2026-06-19
+    to: 2026-06-21
+    note: Dragon Boat Festival
+  - from: 2026-09-25
+    to: 2026-09-27
+    note: Mid-Autumn Festival
+  - from: 2026-10-01
+    to: 2026-10-07
+    note: National Day
+
+# Weekend days declared working days (调休上班); they work the normal weekday hours.
+working_days:
+  # 2019
+  - from: 2019-02-02
+    to: 2019-02-03
+    note: Saturday and Sunday worked for the Spring Festival
+  - date: 2019-04-28
+    note: Sunday worked for Labour Day (22 Mar 2019 change)
+  - date: 2019-05-05
+    note: Sunday worked for Labour Day (22 Mar 2019 change)
+  - date: 2019-09-29
+    note: Sunday worked for National Day
+  - date: 2019-10-12
+    note: Saturday worked for National Day
+  # 2020 (Saturday 1 Feb deliberately absent: the Spring Festival extension turned it into a holiday)
+  - date: 2020-01-19
+    note: Sunday worked for the Spring Festival
+  - date: 2020-04-26
+    note: Sunday worked for Labour Day
+  - date: 2020-05-09
+    note: Saturday worked for Labour Day
+  - date: 2020-06-28
+    note: Sunday worked for the Dragon Boat Festival
+  - date: 2020-09-27
+    note: Sunday worked for National Day and Mid-Autumn Festival
+  - date: 2020-10-10
+    note: Saturday worked for National Day and Mid-Autumn Festival
+  # 2021
+  - date: 2021-02-07
+    note: Sunday worked for the Spring Festival
+  - date: 2021-02-20
+    note: Saturday worked for the Spring Festival
+  - date: 2021-04-25
+    note: Sunday worked for Labour Day
+  - date: 2021-05-08
+    note: Saturday worked for Labour Day
+  - date: 2021-09-18
+    note: Saturday worked for the Mid-Autumn Festival
+  - date: 2021-09-26
+    note: Sunday worked for National Day
+  - date: 2021-10-09
+    note: Saturday worked for National Day
+  # 2022
+  - from: 2022-01-29
+    to: 2022-01-30
+    note: Saturday and Sunday worked for the Spring Festival
+  - date: 2022-04-02
+    note: Saturday worked for the Qingming Festival
+  - date: 2022-04-24
+    note: Sunday worked for Labour Day
+  - date: 2022-05-07
+    note: Saturday worked for Labour Day
+  - from: 2022-10-08
+    to: 2022-10-09
+    note: Saturday and Sunday worked for National Day
+  # 2023
+  - from: 2023-01-28
+    to: 2023-01-29
+    note: Saturday and Sunday worked for the Spring Festival
+  - date: 2023-04-23
+    note: Sunday worked for Labour Day
+  - date: 2023-05-06
+    note: Saturday worked for Labour Day
+  - date: 2023-06-25
+    note: Sunday worked for the Dragon Boat Festival
+  - from: 2023-10-07
+    to: 2023-10-08
+    note: Saturday and Sunday worked for Mid-Autumn Festival and National Day
+  # 2024
+  - date: 2024-02-04
+    note: Sunday worked for the Spring Festival
+  - date: 2024-02-18
+    note: Sunday worked for the Spring Festival
+  - date: 2024-04-07
+    note: Sunday worked for the Qingming Festival
+  - date: 2024-04-28
+    note: Sunday worked for Labour Day
+  - date: 2024-05-11
+    note: Saturday worked for Labour Day
+  - date: 2024-09-14
+    note: Saturday worked for the Mid-Autumn Festival
+  - date: 2024-09-29
+    note: Sunday worked for National Day
+  - date: 2024-10-12
+    note: Saturday worked for National Day
+  # 2025
+  - date: 2025-01-26
+    note: Sunday worked for the Spring Festival
+  - date: 2025-02-08
+    note: Saturday worked for the Spring Festival
+  - date: 2025-04-27
+    note: Sunday worked for Labour Day
+  - date: 2025-09-28
+    note: Sunday worked for National Day and Mid-Autumn Festival
+  - date: 2025-10-11
+    note: Saturday worked for National Day and Mid-Autumn Festival
+  # 2026
+  - date: 2026-01-04
+    note: Sunday worked for New Year's Day
+  - date: 2026-02-14
+    note: Saturday worked for the Spring Festival
+  - date: 2026-02-28
+    note: Saturday worked for the Spring Festival
+  - date: 2026-05-09
+    note: Saturday worked for Labour Day
+  - date: 2026-09-20
+    note: Sunday worked for National Day
+  - date: 2026-10-10
+    note: Saturday worked for National Day
+
+"""#),
         ShippedFile(path: "Workflows/calendars/rizhao-2020.yaml", text: #"""
 # The Rizhao administrative service centre's calendar for 2020: the national calendar plus the
 # centre's own duty hours and closures. Only what differs from cn-2020 is listed here.
