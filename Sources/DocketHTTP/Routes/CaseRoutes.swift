@@ -31,9 +31,11 @@ struct FireBody: Decodable {
     var reason: String?
     var branch: String?
     var at: String?
+    /// Documents' files uploaded before (`POST /v1/attachments`), named by hash.
+    var attachments: [AttachmentReference]?
 
     enum CodingKeys: String, CodingKey {
-        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at, attachments
     }
 }
 
@@ -84,11 +86,12 @@ struct CaseRoutes {
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
         let role = try actor.requiredRole()
         let at = try body.at.map { try Times.parse($0, field: "at") }
-        let cases = services.cases
+        let cases = services.cases, documents = services.documents
         return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
-            try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
-                           documents: body.documents ?? [], reason: body.reason, branch: body.branch, at: at, idempotencyKey: key,
-                           principal: context.principal, requiredVersion: required)
+            let attachments = try (body.attachments ?? []).map { try $0.resolved(in: documents) }
+            return try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
+                                  documents: body.documents ?? [], reason: body.reason, branch: body.branch, at: at, idempotencyKey: key,
+                                  principal: context.principal, requiredVersion: required, attachments: attachments)
         }
     }
 
@@ -111,7 +114,7 @@ struct CaseRoutes {
     /// Runs one command: `If-Match` checked first and again under the write lock, where the
     /// command is decided (`CaseService`'s `requiredVersion`), `Idempotency-Key` passed as the
     /// command's key, the outcome counted, and the case after it answered with its ETag.
-    private func command(
+    func command(
         _ request: Request, caseID: String?, workflow: String?, event: String, status: HTTPResponse.Status = .ok,
         _ run: @escaping @Sendable (_ idempotencyKey: String?, _ requiredVersion: Int?) throws -> CommandOutcome
     ) async throws -> Response {

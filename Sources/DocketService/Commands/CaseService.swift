@@ -37,12 +37,12 @@ public struct CommandOutcome: Sendable {
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
-    private let clock: any WallClock
+    let clock: any WallClock
     /// The directory in force, for the authorizer.
-    private let directories: DirectoryService
+    let directories: DirectoryService
     private let newCaseID: @Sendable () -> String
     /// Commands given at the same time share one transaction and one sync to disk.
-    private let groupCommit: GroupCommit
+    let groupCommit: GroupCommit
 
     /// A service running commands on the workflows and cases of `catalog`'s store.
     ///
@@ -85,7 +85,7 @@ public final class CaseService: Sendable {
     }
 
     /// The case these events (all of one case, in version order) tell; nil when there are none.
-    private func loaded(from events: [RecordedEvent]) throws -> LoadedCase? {
+    func loaded(from events: [RecordedEvent]) throws -> LoadedCase? {
         guard let first = events.first else { return nil }
         guard let state = CaseState.replay(events.map(\.event)) else {
             throw Refusal.unknownCase(first.event.caseID)
@@ -129,15 +129,17 @@ public final class CaseService: Sendable {
         caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
         at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
-        requiredVersion: Int? = nil
+        requiredVersion: Int? = nil, attachments: [DocumentAttachment] = []
     ) throws -> CommandOutcome {
-        let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
+        var fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
+        if !attachments.isEmpty { fingerprint.attachments = attachments.map { "\($0.document)=\($0.sha256)" } }
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
                        requiredVersion: requiredVersion) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
-                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
+                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now(),
+                                    attachments: attachments)
             return (.fire(command), loaded.context)
         }
     }
@@ -310,6 +312,8 @@ struct Fingerprint: Encodable {
     var branch: String?
     var data: [String: String]?
     var at: Timestamp?
+    /// The files attached, as `document=sha256`.
+    var attachments: [String]?
     /// Who gave the command: the same key from another principal is another command (refused as
     /// a reused key), so nobody learns another principal's answer by guessing its key.
     var principal: String?

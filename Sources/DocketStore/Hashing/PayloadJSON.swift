@@ -58,7 +58,8 @@ enum PayloadJSON {
     /// The payload's fields as JSONEncoder names them, in the order its `sortedKeys` writes them.
     /// `PayloadJSONTests` fails when EventPayload gains a field that is not listed here.
     static let fieldNames = [
-        "actorUnknown", "approvals", "attributes", "branch", "calendar", "data", "deadline", "department",
+        "actorUnknown", "approvals", "attachments", "attributes", "branch", "calendar", "correctedAt", "corrects",
+        "data", "deadline", "department",
         "documents", "dueAt", "from", "instance", "lifecycle", "limit", "outcome", "person", "reason", "region",
         "rejections", "role", "round", "scope", "source", "startedAt", "state", "to", "transition", "trigger",
         "validFrom", "validUntil", "vote",
@@ -97,6 +98,8 @@ enum PayloadJSON {
             key(name)
             writeInt(value, to: &out)
         }
+        // Attachments (rare, nested objects) are JSONEncoder's to write.
+        if p.attachments != nil { return false }
         // In fieldNames order.
         if let value = p.actorUnknown {
             key("actorUnknown")
@@ -109,6 +112,8 @@ enum PayloadJSON {
         }
         string("branch", p.branch)
         string("calendar", p.calendar)
+        int("correctedAt", p.correctedAt?.microseconds)
+        int("corrects", p.corrects.map(Int64.init))
         if let data = p.data {
             key("data")
             guard writeDictionary(data, to: &out) else { return false }
@@ -262,7 +267,7 @@ enum PayloadJSON {
         }
 
         mutating func payload(into p: inout EventPayload) -> Bool {
-            var seen: UInt32 = 0
+            var seen: UInt64 = 0
             guard take(UInt8(ascii: "{")) else { return false }
             if take(UInt8(ascii: "}")) { return index == bytes.count }
             repeat {
@@ -271,35 +276,38 @@ enum PayloadJSON {
                 switch field {
                 case 0: guard let v = bool() else { return false }; p.actorUnknown = v
                 case 1: guard let v = int() else { return false }; p.approvals = v
-                case 2: guard let v = dictionary() else { return false }; p.attributes = v
-                case 3: guard let v = string() else { return false }; p.branch = v
-                case 4: guard let v = string() else { return false }; p.calendar = v
-                case 5: guard let v = dictionary() else { return false }; p.data = v
-                case 6: guard let v = string() else { return false }; p.deadline = v
-                case 7: guard let v = string() else { return false }; p.department = v
-                case 8: guard let v = array() else { return false }; p.documents = v
-                case 9: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
-                case 10: guard let v = string() else { return false }; p.from = v
-                case 11: guard let v = string() else { return false }; p.instance = v
-                case 12: guard let v = string() else { return false }; p.lifecycle = v
-                case 13: guard let v = string() else { return false }; p.limit = v
-                case 14: guard let v = string() else { return false }; p.outcome = v
-                case 15: guard let v = string() else { return false }; p.person = v
-                case 16: guard let v = string() else { return false }; p.reason = v
-                case 17: guard let v = string() else { return false }; p.region = v
-                case 18: guard let v = int() else { return false }; p.rejections = v
-                case 19: guard let v = string() else { return false }; p.role = v
-                case 20: guard let v = int() else { return false }; p.round = v
-                case 21: guard let v = string() else { return false }; p.scope = v
-                case 22: guard let v = string() else { return false }; p.source = v
-                case 23: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
-                case 24: guard let v = string() else { return false }; p.state = v
-                case 25: guard let v = string() else { return false }; p.to = v
-                case 26: guard let v = string() else { return false }; p.transition = v
-                case 27: guard let v = string() else { return false }; p.trigger = v
-                case 28: guard let v = string() else { return false }; p.validFrom = v
-                case 29: guard let v = string() else { return false }; p.validUntil = v
-                case 30: guard let v = string() else { return false }; p.vote = v
+                case 2: return false  // attachments: JSONDecoder reads them
+                case 3: guard let v = dictionary() else { return false }; p.attributes = v
+                case 4: guard let v = string() else { return false }; p.branch = v
+                case 5: guard let v = string() else { return false }; p.calendar = v
+                case 6: guard let v = int64() else { return false }; p.correctedAt = Timestamp(microseconds: v)
+                case 7: guard let v = int() else { return false }; p.corrects = v
+                case 8: guard let v = dictionary() else { return false }; p.data = v
+                case 9: guard let v = string() else { return false }; p.deadline = v
+                case 10: guard let v = string() else { return false }; p.department = v
+                case 11: guard let v = array() else { return false }; p.documents = v
+                case 12: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
+                case 13: guard let v = string() else { return false }; p.from = v
+                case 14: guard let v = string() else { return false }; p.instance = v
+                case 15: guard let v = string() else { return false }; p.lifecycle = v
+                case 16: guard let v = string() else { return false }; p.limit = v
+                case 17: guard let v = string() else { return false }; p.outcome = v
+                case 18: guard let v = string() else { return false }; p.person = v
+                case 19: guard let v = string() else { return false }; p.reason = v
+                case 20: guard let v = string() else { return false }; p.region = v
+                case 21: guard let v = int() else { return false }; p.rejections = v
+                case 22: guard let v = string() else { return false }; p.role = v
+                case 23: guard let v = int() else { return false }; p.round = v
+                case 24: guard let v = string() else { return false }; p.scope = v
+                case 25: guard let v = string() else { return false }; p.source = v
+                case 26: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
+                case 27: guard let v = string() else { return false }; p.state = v
+                case 28: guard let v = string() else { return false }; p.to = v
+                case 29: guard let v = string() else { return false }; p.transition = v
+                case 30: guard let v = string() else { return false }; p.trigger = v
+                case 31: guard let v = string() else { return false }; p.validFrom = v
+                case 32: guard let v = string() else { return false }; p.validUntil = v
+                case 33: guard let v = string() else { return false }; p.vote = v
                 default: return false
                 }
             } while take(UInt8(ascii: ","))
@@ -318,8 +326,9 @@ enum PayloadJSON {
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
-            if field == 16, key[2] == UInt8(ascii: "g") { field = 17 }  // region, not reason
-            if field == 21, key[1] == UInt8(ascii: "t") { field = 24 }  // state, not scope
+            if field == 19, key[2] == UInt8(ascii: "g") { field = 20 }  // region, not reason
+            if field == 24, key[1] == UInt8(ascii: "t") { field = 27 }  // state, not scope
+            if field == 5, key[1] == UInt8(ascii: "o") { field = 7 }  // corrects, not calendar
             let name = PayloadJSON.fieldNameBytes[field]
             let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             return same ? field : nil
@@ -459,33 +468,35 @@ enum PayloadJSON {
         switch (first, count) {
         case (UInt8(ascii: "a"), 12): 0  // actorUnknown
         case (UInt8(ascii: "a"), 9): 1  // approvals
-        case (UInt8(ascii: "a"), 10): 2  // attributes
-        case (UInt8(ascii: "b"), 6): 3  // branch
-        case (UInt8(ascii: "c"), 8): 4  // calendar
-        case (UInt8(ascii: "d"), 4): 5  // data
-        case (UInt8(ascii: "d"), 8): 6  // deadline
-        case (UInt8(ascii: "d"), 10): 7  // department
-        case (UInt8(ascii: "d"), 9): 8  // documents
-        case (UInt8(ascii: "d"), 5): 9  // dueAt
-        case (UInt8(ascii: "f"), 4): 10  // from
-        case (UInt8(ascii: "i"), 8): 11  // instance
-        case (UInt8(ascii: "l"), 9): 12  // lifecycle
-        case (UInt8(ascii: "l"), 5): 13  // limit
-        case (UInt8(ascii: "o"), 7): 14  // outcome
-        case (UInt8(ascii: "p"), 6): 15  // person
-        case (UInt8(ascii: "r"), 6): 16  // reason (region shares both; the reader tells them apart)
-        case (UInt8(ascii: "r"), 10): 18  // rejections
-        case (UInt8(ascii: "r"), 4): 19  // role
-        case (UInt8(ascii: "r"), 5): 20  // round
-        case (UInt8(ascii: "s"), 5): 21  // scope (state shares both; the reader tells them apart)
-        case (UInt8(ascii: "s"), 6): 22  // source
-        case (UInt8(ascii: "s"), 9): 23  // startedAt
-        case (UInt8(ascii: "t"), 2): 25  // to
-        case (UInt8(ascii: "t"), 10): 26  // transition
-        case (UInt8(ascii: "t"), 7): 27  // trigger
-        case (UInt8(ascii: "v"), 9): 28  // validFrom
-        case (UInt8(ascii: "v"), 10): 29  // validUntil
-        case (UInt8(ascii: "v"), 4): 30  // vote
+        case (UInt8(ascii: "a"), 11): 2  // attachments
+        case (UInt8(ascii: "a"), 10): 3  // attributes
+        case (UInt8(ascii: "b"), 6): 4  // branch
+        case (UInt8(ascii: "c"), 8): 5  // calendar (corrects shares both; the reader tells them apart)
+        case (UInt8(ascii: "c"), 11): 6  // correctedAt
+        case (UInt8(ascii: "d"), 4): 8  // data
+        case (UInt8(ascii: "d"), 8): 9  // deadline
+        case (UInt8(ascii: "d"), 10): 10  // department
+        case (UInt8(ascii: "d"), 9): 11  // documents
+        case (UInt8(ascii: "d"), 5): 12  // dueAt
+        case (UInt8(ascii: "f"), 4): 13  // from
+        case (UInt8(ascii: "i"), 8): 14  // instance
+        case (UInt8(ascii: "l"), 9): 15  // lifecycle
+        case (UInt8(ascii: "l"), 5): 16  // limit
+        case (UInt8(ascii: "o"), 7): 17  // outcome
+        case (UInt8(ascii: "p"), 6): 18  // person
+        case (UInt8(ascii: "r"), 6): 19  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 21  // rejections
+        case (UInt8(ascii: "r"), 4): 22  // role
+        case (UInt8(ascii: "r"), 5): 23  // round
+        case (UInt8(ascii: "s"), 5): 24  // scope (state shares both; the reader tells them apart)
+        case (UInt8(ascii: "s"), 6): 25  // source
+        case (UInt8(ascii: "s"), 9): 26  // startedAt
+        case (UInt8(ascii: "t"), 2): 28  // to
+        case (UInt8(ascii: "t"), 10): 29  // transition
+        case (UInt8(ascii: "t"), 7): 30  // trigger
+        case (UInt8(ascii: "v"), 9): 31  // validFrom
+        case (UInt8(ascii: "v"), 10): 32  // validUntil
+        case (UInt8(ascii: "v"), 4): 33  // vote
         default: nil
         }
     }

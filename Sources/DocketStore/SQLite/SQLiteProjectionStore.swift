@@ -171,6 +171,16 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
+        func deleteFacts(of caseIDs: [String]) throws {
+            // Corrections are rare: a scan per corrected case beats an index every fold must keep.
+            for caseID in caseIDs {
+                for table in [AnalyticsTables.cases.name, AnalyticsTables.stays.name, AnalyticsTables.transitions.name,
+                              AnalyticsTables.breaches.name, AnalyticsTables.parties.name] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE case_id = ?", arguments: [caseID])
+                }
+            }
+        }
+
         func saveCheckpoint(_ position: Int64) throws {
             try log.saveCheckpoint(named: ProjectionSchema.checkpointName, position: position, in: db)
         }
