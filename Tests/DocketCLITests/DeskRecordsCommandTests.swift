@@ -33,8 +33,8 @@ struct DeskRecordsCommandTests {
         let show = try #require(try json(try bench.ok("show", "P1", "--format", "json").stdout) as? [String: Any])
         #expect((show["closed_at"] as? String)?.hasPrefix("2020-03-02T14:00:00") == true, "\(show)")
         let history = try bench.ok("history", "P1").stdout
-        #expect(history.contains("[corrected by v4]"), history)
-        #expect(history.contains("the paper form says 14:00"), history)
+        #expect(history.contains("[corrected by v4]"), "\(history)")
+        #expect(history.contains("the paper form says 14:00"), "\(history)")
         let events = try #require(try json(try bench.ok("history", "P1", "--format", "json").stdout) as? [[String: Any]])
         #expect(events.count == 4)
         #expect(events[2]["corrected_by"] as? [Int] == [4])
@@ -66,8 +66,8 @@ struct DeskRecordsCommandTests {
         #expect(show["state"] as? String == "review")
         #expect(show["outcome"] == nil)
         let history = try bench.ok("history", "P1").stdout
-        #expect(history.contains("[voided by v4]"), history)
-        #expect(history.contains("voids v3"), history)
+        #expect(history.contains("[voided by v4]"), "\(history)")
+        #expect(history.contains("voids v3"), "\(history)")
         try bench.ok("fire", "P1", "reject", "--by", "carol", "--as", "approver", "--reason", "incomplete")
         let after = try #require(try json(try bench.ok("show", "P1", "--format", "json").stdout) as? [String: Any])
         #expect(after["outcome"] as? String == "rejected")

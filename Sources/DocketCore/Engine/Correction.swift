@@ -96,29 +96,36 @@ public enum Correction: Hashable, Sendable {
         let recorded = CaseEvent(
             caseID: caseID, type: correction.isVoid ? .eventVoided : .eventCorrected, workflowID: opening.workflowID,
             workflowVersion: opening.workflowVersion, actor: correction.actor, role: correctorRole, occurredAt: recordedAt, payload: payload)
-        try check(CaseHistory(history + [recorded]), caseID: caseID, context: context)
+        // Only what this correction changes is checked: a log imported with its own disorder
+        // can still have an unrelated fact corrected.
+        let moved = payload.correctedAt == nil ? [] : Set(resolved.commandGroup(of: target))
+        try check(CaseHistory(history + [recorded]), moved: moved, documentsChanged: payload.documents != nil, caseID: caseID, context: context)
         return recorded
     }
 
-    /// Refuses a corrected history that could not have happened: business time running backwards,
-    /// or an act without the documents it required.
-    private static func check(_ corrected: CaseHistory, caseID: String, context: EngineContext) throws(Refusal) {
+    /// Refuses a corrected history that could not have happened: business time running backwards
+    /// around the events moved, or an act without the documents it required.
+    private static func check(_ corrected: CaseHistory, moved: Set<Int>, documentsChanged: Bool, caseID: String,
+                              context: EngineContext) throws(Refusal) {
         var previous: CaseHistory.Entry?
         var supplied: Set<String> = []
         for entry in corrected.entries where entry.isEffective {
-            if let previous, entry.event.occurredAt < previous.event.occurredAt {
+            defer { previous = entry }
+            if let previous, moved.contains(entry.version) || moved.contains(previous.version),
+               entry.event.occurredAt < previous.event.occurredAt {
                 throw Refusal(.timeOutOfOrder,
                               "the corrected time would put event \(entry.version) (\(entry.event.occurredAt)) before event \(previous.version) (\(previous.event.occurredAt)): a case's events stay in the order they happened",
                               caseID: caseID)
             }
-            previous = entry
+            guard documentsChanged else { continue }
             supplied.formUnion(entry.event.payload.documents ?? [])
             let e = entry.event
             guard e.isPersonsAct, e.type == .transitionFired || e.type == .workStarted, let name = e.payload.transition else { continue }
             let from = e.payload.from ?? e.payload.state
-            let candidates = context.definition.transitions.filter { $0.event == name && (from.map { f in $0.from.contains(f) } ?? true) }
-                + context.definition.branches.filter { $0.branch.name == e.payload.branch }.flatMap { $0.branch.transitions }
-                .filter { $0.event == name && (from.map { f in $0.from.contains(f) } ?? true) }
+            let branchTransitions = context.definition.branches.filter { $0.branch.name == e.payload.branch }.flatMap { $0.branch.transitions }
+            let candidates = (context.definition.transitions + branchTransitions).filter { transition in
+                transition.event == name && (from.map { transition.from.contains($0) } ?? true)
+            }
             if let transition = candidates.first {
                 let missing = transition.requires.filter { !supplied.contains($0) }
                 if !missing.isEmpty {

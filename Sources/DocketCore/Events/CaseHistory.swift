@@ -73,7 +73,7 @@ public struct CaseHistory: Sendable {
     public mutating func append(_ event: CaseEvent) {
         let version = entries.count + 1
         entries.append(Entry(version: version, recorded: event, event: event, correctedBy: [], voidedBy: nil))
-        guard let target = event.payload.corrects, let corrected = entry(target), target < version,
+        guard event.type.isCorrection, let target = event.payload.corrects, let corrected = entry(target), target < version,
               corrected.isEffective else { return }
         switch event.type {
         case .eventCorrected:

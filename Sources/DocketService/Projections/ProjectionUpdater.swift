@@ -278,7 +278,7 @@ private enum FoldedBatches {
                     let caseID = event.event.caseID
                     let recorded = try log.events(of: caseID).prefix { $0.position <= event.position }
                     let history = CaseHistory(recorded.map(\.event))
-                    let effective = zip(history.entries, recorded).filter { $0.0.isEffective }.map { ($0.0.event, $0.1.position) }
+                    let effective = zip(history.entries, recorded).filter { $0.0.isEffective }.map { (event: $0.0.event, position: $0.1.position) }
                     facts.removeAll { $0.caseID == caseID }
                     if !refolded.contains(caseID) { refolded.append(caseID) }
                     fold.refold(caseID: caseID, effective, into: &facts)

@@ -27,7 +27,8 @@ public struct FileAttachmentStore: AttachmentStore {
     }
 
     public init(root: String, maximumSize: Int64 = AttachmentLimits.defaultMaximumSize) {
-        self.root = root
+        // Absolute, so that the folders above a new file can be synced (`--db docket.sqlite`).
+        self.root = URL(fileURLWithPath: root).standardizedFileURL.path
         self.maximumSize = maximumSize
     }
 
