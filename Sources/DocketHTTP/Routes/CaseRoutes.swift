@@ -218,7 +218,7 @@ struct CaseRoutes {
             let loaded = try ReadAccess.check(try services.cases.load(caseID), by: principal, try services.authorizer())
             try ReadAccess.record(.readHistory, caseID: caseID, by: principal, request: context, in: services)
             let time = TimeText(calendar: loaded.context.calendar)
-            return (loaded.events.map { EventView($0, time: time) }, loaded.state.version)
+            return (EventView.history(loaded.events, time: time), loaded.state.version)
         }
         var headers = HTTPFields()
         headers[.eTag] = Reply.etag(version: version)
