@@ -132,6 +132,19 @@ struct DeskRecordsCommandTests {
         #expect(try bench.ok("verify").stdout.hasPrefix("OK: "))
     }
 
+    @Test func aBackupCarriesTheFilesItsEventsNameAndVerifies() throws {
+        let bench = DocketBench()
+        let photo = bench.directory.appendingPathComponent("photo.jpg").path
+        try Data("a photo of the site".utf8).write(to: URL(fileURLWithPath: photo))
+        try approvedFrom(bench, photo: photo)
+        let copy = bench.directory.appendingPathComponent("copy.sqlite").path
+        let backup = try bench.ok("backup", "--to", copy)
+        #expect(backup.stdout.contains("3 event(s), 1 document file(s) in \(copy).attachments"), "\(backup.stdout)")
+        #expect(try bench.ok("verify", "--db", copy).stdout.hasPrefix("OK: 3 events"))
+        let sha = sha256(of: photo)
+        #expect(FileManager.default.contents(atPath: "\(copy).attachments/sha256/\(sha.prefix(2))/\(sha)") == Data("a photo of the site".utf8))
+    }
+
     @Test func verifyNamesAMissingOrDamagedFile() throws {
         let bench = DocketBench()
         let photo = bench.directory.appendingPathComponent("photo.png").path

@@ -82,6 +82,25 @@ public struct DocumentFiles: Sendable {
         return problems
     }
 
+    /// Copies every file the log's events name into `other` (a backup's store), each checked
+    /// against its hash; returns how many files it holds, or throws the first that cannot be copied.
+    public func copy(namedIn log: any EventStore, to other: any AttachmentStore, batchSize: Int = 10_000) throws -> Int {
+        var copied: Set<String> = []
+        var after: Int64 = 0
+        while true {
+            let events = try log.events(after: after, limit: batchSize)
+            guard let last = events.last else { break }
+            for recorded in events {
+                for attachment in recorded.event.payload.attachments ?? [] where copied.insert(attachment.sha256).inserted {
+                    _ = try other.put(try store.get(attachment.sha256))
+                }
+            }
+            if events.count < batchSize { break }
+            after = last.position
+        }
+        return copied.count
+    }
+
     // MARK: Checks
 
     static func checkDocumentName(_ name: String) throws {
