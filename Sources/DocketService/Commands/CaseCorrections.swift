@@ -54,7 +54,7 @@ extension CaseService {
                 let changes = try log.events(of: DirectoryStream.caseID(of: directory.name))
                 let authorizer = Authorizer(directory: DirectoryState.fold(directory, changes.map { ($0.event, $0.position) }), now: now)
                 try authorizer.authorize(principal ?? Authorizer.inProcess, CaseAct(actor: correction.actor, role: Correction.correctorRole),
-                                         on: CaseSubject(opening: events[0].event), definition: loaded.definition)
+                                         on: CaseSubject(events: events) ?? CaseSubject(opening: events[0].event), definition: loaded.definition)
             }
             let event = try Correction.decide(correction, history: events.map(\.event), context: loaded.context)
             let result = try log.append(CaseAppend(caseID: caseID, expectedVersion: loaded.state.version, events: [event], principal: principal))

@@ -257,7 +257,7 @@ public final class CaseService: Sendable {
                 let changes = try log.events(of: DirectoryStream.caseID(of: directory.name))
                 let authorizer = Authorizer(directory: DirectoryState.fold(directory, changes.map { ($0.event, $0.position) }),
                                             now: self.clock.now())
-                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
+                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded.flatMap { CaseSubject.correctedOpening(of: $0.events) },
                                          definition: context.definition)
             }
             let events = try Engine.decide(loaded?.state, command, context)
