@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketService
 import DocketStore
 
 /// `docket backup --to FILE`: a consistent copy of the log while it is in use.
@@ -8,7 +9,8 @@ struct Backup: ParsableCommand {
         abstract: "Copy the event log to a new file, consistently, while servers and commands go on writing.",
         discussion: """
             The copy is the whole database as of one moment (SQLite's VACUUM INTO): the log, its hash chain, \
-            the deployments and the projections. It never overwrites a file. Check it with docket verify --db FILE.
+            the deployments and the projections. It never overwrites a file. The documents' files its events name \
+            are copied beside it (FILE.attachments), each checked against its hash. Check it with docket verify --db FILE.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -19,7 +21,11 @@ struct Backup: ParsableCommand {
     func run() throws {
         let session = try Session(store, create: false)
         try session.store.backup(to: to)
-        let position = try SQLiteEventStore(path: to, options: .init(readOnly: true)).lastPosition()
-        print("backed up \(store.path) to \(to) (\(position) event(s))")
+        let copy = try SQLiteEventStore(path: to, options: .init(readOnly: true))
+        let position = try copy.lastPosition()
+        // Files are written before the events naming them, so every file the copy names is there.
+        let files = try DocumentFiles(store: FileAttachmentStore(besideLog: store.path, maximumSize: .max))
+            .copy(namedIn: copy, to: FileAttachmentStore(besideLog: to, maximumSize: .max))
+        print("backed up \(store.path) to \(to) (\(position) event(s)\(files > 0 ? ", \(files) document file(s) in \(to).attachments" : ""))")
     }
 }

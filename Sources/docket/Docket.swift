@@ -19,6 +19,7 @@ struct Docket: ParsableCommand {
             Show.self, History.self, Cases.self, Graph.self, Verify.self, Report.self, Replay.self,
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self, CalendarCommand.self, HeadCommand.self, TokenCommand.self,
             Serve.self, Backup.self, DirectoryCommand.self, AccessLogCommand.self,
+            Correct.self, VoidCommand.self, AttachmentCommand.self,
         ])
 
     /// Runs the command line. Every failure of a command goes through ``CLIFailure``: `error: ...`

@@ -17,8 +17,12 @@ struct Fire: ParsableCommand {
 
     @OptionGroup var actor: ActorOptions
 
-    @Option(name: .customLong("doc"), help: ArgumentHelp("A document supplied with the event (repeatable).", valueName: "name"))
+    @Option(name: .customLong("doc"), help: ArgumentHelp(
+        "A document supplied with the event (repeatable): its name, or NAME=FILE to attach the file itself (kept beside the log, recorded by SHA-256, size and media type).",
+        valueName: "name[=file]"))
     var documents: [String] = []
+
+    @OptionGroup var attachmentOptions: AttachmentOptions
 
     @Option(help: ArgumentHelp("Why (required for send-backs).", valueName: "text"))
     var reason: String?
@@ -32,10 +36,21 @@ struct Fire: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
+        // Files are kept (and synced) before the event that names them is appended.
+        let files = try attachmentOptions.files(besideLog: store.path)
+        var names: [String] = []
+        var attachments: [DocumentAttachment] = []
+        for document in documents {
+            guard let eq = document.firstIndex(of: "=") else {
+                names.append(document)
+                continue
+            }
+            attachments.append(try files.attach(document: String(document[..<eq]), file: String(document[document.index(after: eq)...])))
+        }
         let outcome = try session.cases.fire(
-            caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
+            caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: names,
             reason: reason, branch: branch, at: try session.businessTime(write.at, caseID: caseID), allowFuture: write.allowFuture,
-            idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
+            idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal, attachments: attachments)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

@@ -19,14 +19,25 @@ struct History: ParsableCommand {
         let loaded = try session.cases.load(caseID)
         let time = TimeText(calendar: loaded.context.calendar)
         if try output.isJSON() {
-            print(try JSONOutput.text(loaded.events.map { EventView($0, time: time) }))
+            print(try JSONOutput.text(EventView.history(loaded.events, time: time)))
             return
         }
         var table = TextTable(["v", "occurred at", "actor", "role", "for", "what"], rightAligned: [0])
-        for r in loaded.events {
+        // Every event as recorded; a corrected or voided one says so (the corrections are listed too).
+        let resolved = CaseHistory(loaded.events.map(\.event))
+        for (r, entry) in zip(loaded.events, resolved.entries) {
             let e = r.event
-            table.append([String(r.version), time(e.occurredAt), e.actor, e.role ?? "", e.onBehalfOf ?? "", describe(e)])
+            table.append([String(r.version), time(e.occurredAt), e.actor, e.role ?? "", e.onBehalfOf ?? "",
+                          describe(e, time: time) + marks(entry)])
         }
         print(table.render())
     }
+}
+
+/// ` [voided by v9]`, ` [corrected by v8]`: what later events say of this one.
+private func marks(_ entry: CaseHistory.Entry) -> String {
+    var text = ""
+    if !entry.correctedBy.isEmpty { text += " [corrected by " + entry.correctedBy.map { "v\($0)" }.joined(separator: ", ") + "]" }
+    if let voided = entry.voidedBy { text += " [voided by v\(voided)]" }
+    return text
 }

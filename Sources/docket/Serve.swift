@@ -21,6 +21,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var attachmentOptions: AttachmentOptions
+
     @Option(help: ArgumentHelp("The address and port to listen on.", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
 
@@ -60,7 +62,7 @@ struct Serve: ParsableCommand {
         // Docket's own API tokens (service accounts), and the identity provider's JWTs with --jwks.
         let verifier = CompositeBearerVerifier(apiTokens: APITokenVerifier(store: SQLiteAPITokenStore(log: log)), jwt: try jwt.verifier())
         let server = DocketServer(
-            services: ServerServices(log: log),
+            services: ServerServices(log: log, maxAttachmentSize: try attachmentOptions.maximumSize()),
             options: ServerOptions(host: host, port: port, tickEvery: tickEvery, maxConnections: maxConnections, idleTimeout: idleTimeout,
                                    headSigning: signing),
             verifier: verifier)

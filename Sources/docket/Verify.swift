@@ -5,7 +5,7 @@ import DocketStore
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the event log's integrity: the hash chain, each case's versions, the deployed definitions.",
+        abstract: "Check the event log's integrity: the hash chain, each case's versions, the deployed definitions, the documents' files.",
         discussion: """
             Exits 1 and names the first bad position when anything was changed behind Docket's back. \
             The chain alone cannot catch someone who rewrites the file and recomputes every hash, or cuts \
@@ -40,6 +40,8 @@ struct Verify: ParsableCommand {
     func run() throws {
         let session = try Session(store, create: false)
         var report = try session.store.verify()
+        // Every document's file an event names must be beside the log, with the hash recorded.
+        report.problems += try DocumentFiles(store: FileAttachmentStore(besideLog: store.path, maximumSize: .max)).problems(in: session.store)
         if heads != nil || expectHead != nil {
             let signed = try heads.map { try SignedHeadFile.read(path: $0) } ?? []
             let keys = try trust.map { try HeadPublicKey(text: $0) }

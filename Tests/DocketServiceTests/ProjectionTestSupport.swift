@@ -207,6 +207,10 @@ struct RandomHistory {
     var opened = 0
     /// How far business time moves between two commands, in seconds.
     var pace: ClosedRange<Int64> = 60...(4 * 3600)
+    /// Whether some steps correct an earlier event (its time or actor) or void a case's last act.
+    var corrections = false
+    /// Each case's events so far, for corrections (kept only when ``corrections`` is on).
+    var histories: [String: [CaseEvent]] = [:]
 
     /// A history over the three test workflows, on the test calendars.
     init(seed: UInt64) throws {
@@ -233,6 +237,7 @@ struct RandomHistory {
             let channel = ["online", "online", "online", "window", "assisted", "mail"].randomElement(using: &rng)!
             return decide(.open(OpenCase(caseID: caseID, actor: "opener", role: "clerk", data: ["channel": channel], at: now)), context)
         }
+        if corrections, Int.random(in: 0..<10, using: &rng) == 0, let append = correct() { return append }
         let caseID = open.randomElement(using: &rng)!
         guard let state = states[caseID], let context = contexts.first(where: { $0.definition.id == state.workflowID }) else { return nil }
         if Int.random(in: 0..<6, using: &rng) == 0 {
@@ -267,11 +272,44 @@ struct RandomHistory {
             branch: action.branch, at: now)), context)
     }
 
+    /// A correction of a random case's event (its time moved between its neighbours', or its
+    /// actor), or a void of its last act; nil when the one drawn is refused.
+    private mutating func correct() -> CaseAppend? {
+        guard let caseID = histories.keys.sorted().randomElement(using: &rng), let events = histories[caseID],
+              let context = contexts.first(where: { $0.definition.id == events[0].workflowID }) else { return nil }
+        let resolved = CaseHistory(events)
+        let acts = resolved.entries.filter { $0.isEffective && $0.event.isPersonsAct }
+        guard let target = acts.randomElement(using: &rng) else { return nil }
+        let correction: Correction
+        switch Int.random(in: 0..<3, using: &rng) {
+        case 0:
+            guard let last = acts.last else { return nil }
+            correction = .void(VoidAct(caseID: caseID, target: last.version, actor: "corrector", reason: "mistaken", recordedAt: now))
+        case 1:
+            let earlier = resolved.entries.last { $0.version < target.version && $0.isEffective }?.event.occurredAt ?? target.event.occurredAt
+            let shift = (target.event.occurredAt.microseconds - earlier.microseconds) / 2
+            correction = .amend(Amendment(caseID: caseID, target: target.version, actor: "corrector", reason: "mistyped time", recordedAt: now,
+                                          at: Timestamp(microseconds: target.event.occurredAt.microseconds - shift)))
+        default:
+            correction = .amend(Amendment(caseID: caseID, target: target.version, actor: "corrector", reason: "wrong person",
+                                          recordedAt: now, person: "person-\(Int.random(in: 6...9, using: &rng))"))
+        }
+        guard let event = try? Correction.decide(correction, history: events, context: context) else { return nil }
+        let history = events + [event]
+        histories[caseID] = history
+        let state = CaseState.replay(history)
+        states[caseID] = state
+        open.removeAll { $0 == caseID }
+        if state?.isClosed == false { open.append(caseID) }
+        return CaseAppend(caseID: caseID, expectedVersion: events.count, events: [event])
+    }
+
     private mutating func decide(_ command: Command, _ context: EngineContext) -> CaseAppend? {
         let before = states[command.caseID]
         guard let events = try? Engine.decide(before, command, context), !events.isEmpty else { return nil }
         var state = before
         for event in events { Engine.evolve(&state, event) }
+        if corrections { histories[command.caseID, default: []] += events }
         states[command.caseID] = state
         if before == nil { open.append(command.caseID) }
         if state?.isClosed == true { open.removeAll { $0 == command.caseID } }

@@ -131,13 +131,19 @@ import Testing
         #expect(seen.allSatisfy { $0.total == 3 })
     }
 
-    /// A randomised history of a few thousand events, appended in chunks with a catch-up (in small
-    /// batches) after each, gives exactly the tables a rebuild from the whole log gives.
+    /// A randomised history of a few thousand events, with corrections (times, actors) and voids
+    /// of cases' last acts among them, appended in chunks with a catch-up (in small batches) after
+    /// each, gives exactly the tables a rebuild from the whole log gives.
     @Test(arguments: ProjectionKind.allCases)
     func incrementalCatchUpEqualsRebuildOnARandomHistory(_ kind: ProjectionKind) throws {
         let fixture = try ProjectionFixture(kind)
         var history = try RandomHistory(seed: 20_200_302)
+        history.corrections = true
         let appends = history.appends(events: 3_000)
+        let recorded = appends.flatMap(\.events)
+        #expect(recorded.count { $0.type == .eventCorrected && $0.payload.correctedAt != nil } > 5)
+        #expect(recorded.count { $0.type == .eventCorrected && $0.payload.person != nil } > 5)
+        #expect(recorded.count { $0.type == .eventVoided } > 5)
         let updater = fixture.updater()
         var rng = SeededGenerator(seed: 7)
         var index = 0

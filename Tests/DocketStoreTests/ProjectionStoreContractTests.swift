@@ -63,6 +63,26 @@ struct ProjectionStoreContractTests {
         ])
     }
 
+    /// A correction makes the fold start a case again: its facts are forgotten, every other case's kept.
+    @Test(arguments: ProjectionStoreKind.allCases)
+    func deletingACasesFactsLeavesTheOthers(_ kind: ProjectionStoreKind) throws {
+        let fixture = try kind.make()
+        try fixture.projections.write { tables throws in
+            try tables.recreate()
+            try tables.insert(Facts.all)
+            try tables.deleteFacts(of: ["A", "nosuch"])
+        }
+        let contents = try fixture.projections.read { try $0.contents() }
+        #expect(contents.stays == [Facts.stayB])
+        #expect(contents.transitions == [Facts.transitionB])
+        #expect(contents.breaches == [Facts.breachB])
+        #expect(contents.cases.isEmpty)
+        #expect(contents.parties.allSatisfy { $0.caseID == "B" } && contents.parties.count == 2)
+        // Folded again, the case's facts come back.
+        try fixture.projections.write { try $0.insert([.stay(Facts.stayA), .decided(Facts.caseA)]) }
+        #expect(try fixture.projections.read { try $0.contents() }.cases == [Facts.caseA])
+    }
+
     @Test(arguments: ProjectionStoreKind.allCases)
     func aDecidedCaseIsKeptOnceAndAPartyOnce(_ kind: ProjectionStoreKind) throws {
         let fixture = try kind.make()

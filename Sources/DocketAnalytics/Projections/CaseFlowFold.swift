@@ -86,6 +86,18 @@ package struct CaseFlowFold {
         if closed { openCases.remove(at: index) }
     }
 
+    /// Folds a case again from the start of its corrected course, after a correction or void
+    /// named one of its events (``CaseHistory``): what the fold held of it is dropped and
+    /// `events` (its effective events, corrected, with their positions) are folded anew. The
+    /// caller forgets the facts the case emitted before: they are emitted again, corrected.
+    /// Folding from the start of the log and catching up in runs both refold at the correction,
+    /// so both give the same facts.
+    package mutating func refold(caseID: String, _ events: [(event: CaseEvent, position: Int64)], into facts: inout [ProjectionFact]) {
+        openCases[caseID] = nil
+        touched.insert(caseID)
+        for (event, position) in events { apply(event, position: position, into: &facts) }
+    }
+
     private mutating func open(_ event: CaseEvent, into facts: inout [ProjectionFact]) {
         let p = event.payload
         let workflow = WorkflowKey(id: event.workflowID, version: event.workflowVersion)
@@ -130,6 +142,8 @@ private struct Step {
             ignored = true  // handled by the fold; a second opening is not placed
         case .roleGranted, .roleRevoked, .personLeft, .personAdded:
             ignored = true  // directory changes belong to no case; the fold skips their stream
+        case .eventCorrected, .eventVoided:
+            ignored = true  // the caller refolds the case (``CaseFlowFold/refold``) instead
         case .transitionFired:
             if let region = payload.region, let branch = payload.branch {
                 branchTransition(region: region, branch: branch, in: &progress, into: &facts)

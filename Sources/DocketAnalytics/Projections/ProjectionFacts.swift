@@ -310,4 +310,15 @@ package enum ProjectionFact: Hashable, Sendable {
     case decided(CaseFact)
     case breach(BreachFact)
     case party(PartyFact)
+
+    /// The case the fact is about.
+    package var caseID: String {
+        switch self {
+        case let .stay(f): f.caseID
+        case let .transition(f): f.caseID
+        case let .decided(f): f.caseID
+        case let .breach(f): f.caseID
+        case let .party(f): f.caseID
+        }
+    }
 }

@@ -101,9 +101,24 @@ public struct CaseState: Hashable, Sendable {
 
     /// Folds a case's events, oldest first, into its state; `nil` when they do not start with
     /// `case_opened` (no such case).
+    ///
+    /// Corrections and voids (``CaseHistory``) are resolved first: the state is the fold of the
+    /// corrected events that still count, and ``version`` still counts every event recorded.
     public static func replay(_ events: some Sequence<CaseEvent>) -> CaseState? {
+        let events = Array(events)
+        if events.contains(where: { $0.type.isCorrection }) { return replay(history: CaseHistory(events)) }
         var state: CaseState?
         for event in events { Engine.evolve(&state, event) }
+        return state
+    }
+
+    /// The fold of a case's history with its corrections resolved: the effective events folded,
+    /// the others (corrections, voided events) only counted.
+    public static func replay(history: CaseHistory) -> CaseState? {
+        var state: CaseState?
+        for entry in history.entries {
+            if entry.isEffective { Engine.evolve(&state, entry.event) } else { state?.version += 1 }
+        }
         return state
     }
 
@@ -182,6 +197,8 @@ public struct CaseState: Hashable, Sendable {
             updateVisit(region: p.region, branch: p.branch, state: p.state) { $0.workStartedAt = at }
         case .roleGranted, .roleRevoked, .personLeft, .personAdded:
             break  // directory changes belong to no case (their own stream); ignore one that strayed
+        case .eventCorrected, .eventVoided:
+            break  // counted only: they change earlier events, which `replay` resolves (CaseHistory)
         }
     }
 

@@ -65,9 +65,14 @@ public struct FireEvent: Hashable, Sendable {
     public var branch: String?
     /// Business time of the event.
     public var at: Timestamp
+    /// The files of documents supplied (each also named in ``documents``), already kept in the
+    /// log's attachment store.
+    public var attachments: [DocumentAttachment]
 
     public init(caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
-                documents: [String] = [], reason: String? = nil, branch: String? = nil, at: Timestamp) {
+                documents: [String] = [], reason: String? = nil, branch: String? = nil, at: Timestamp,
+                attachments: [DocumentAttachment] = []) {
+        self.attachments = attachments
         self.caseID = caseID
         self.event = event
         self.actor = actor

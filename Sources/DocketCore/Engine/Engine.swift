@@ -144,7 +144,8 @@ struct Decision {
         catchUp(until: command.at, inclusive: false)
         let chosen = try choose(command)
         let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
-        take(chosen, actor, at: command.at, documents: command.documents, reason: command.reason, trigger: nil)
+        take(chosen, actor, at: command.at, documents: command.documents + command.attachments.map(\.document), reason: command.reason,
+             trigger: nil, attachments: command.attachments.isEmpty ? nil : command.attachments)
     }
 
     /// The transition `command` fires, or why it may not.
@@ -204,7 +205,9 @@ struct Decision {
             let why = transition.sendsBack ? "a send-back" : "'\(transition.event)'"
             throw Refusal(.reasonRequired, "\(why) needs a reason: say what must be corrected or why", caseID: caseID)
         }
-        let missing = transition.requires.filter { !state.documents.contains($0) && !command.documents.contains($0) }
+        let missing = transition.requires.filter { name in
+            !state.documents.contains(name) && !command.documents.contains(name) && !command.attachments.contains { $0.document == name }
+        }
         guard missing.isEmpty else {
             throw Refusal(.documentsMissing, "'\(transition.event)' requires \(missing.count == 1 ? "document" : "documents") not yet supplied: \(missing.joined(separator: ", "))",
                           caseID: caseID, missingDocuments: missing)
@@ -338,7 +341,7 @@ struct Decision {
 
     /// Takes a transition and everything it sets off.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
-                               reason: String?, trigger: String?, tally: (Int, Int)? = nil) {
+                               reason: String?, trigger: String?, tally: (Int, Int)? = nil, attachments: [DocumentAttachment]? = nil) {
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
@@ -348,21 +351,21 @@ struct Decision {
             if transition.startsWork {
                 emit(.workStarted, actor, at: at, EventPayload(
                     transition: transition.event, region: region, branch: branch.name, documents: documents, reason: reason,
-                    state: candidate.state, trigger: trigger))
+                    state: candidate.state, trigger: trigger, attachments: attachments))
                 return
             }
             guard let toName = transition.to, let to = branch.state(named: toName) else { return }
             emit(.transitionFired, actor, at: at, EventPayload(
                 transition: transition.event, from: candidate.state, to: to.name, region: region, branch: branch.name,
                 documents: documents, reason: reason, outcome: to.isFinal ? to.outcome : nil,
-                department: to.department, trigger: trigger, round: round))
+                department: to.department, trigger: trigger, round: round, attachments: attachments))
             if to.isFinal { join(region, at: at) }
             return
         }
 
         if transition.startsWork {
             emit(.workStarted, actor, at: at, EventPayload(
-                transition: transition.event, documents: documents, reason: reason, state: candidate.state, trigger: trigger))
+                transition: transition.event, documents: documents, reason: reason, state: candidate.state, trigger: trigger, attachments: attachments))
             return
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
@@ -376,12 +379,12 @@ struct Decision {
             }
         }
         if let from, definition.states[from].stopsClock, state.isClockStopped {
-            emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger))
+            emit(.clockResumed, actor, at: at, EventPayload(state: candidate.state, trigger: trigger, attachments: attachments))
         }
         emit(.transitionFired, actor, at: at, EventPayload(
             transition: transition.event, from: candidate.state, to: to.name, documents: documents, reason: reason,
             outcome: to.isFinal ? to.outcome : nil, department: to.department, trigger: trigger, round: round,
-            approvals: tally?.0, rejections: tally?.1))
+            approvals: tally?.0, rejections: tally?.1, attachments: attachments))
         enter(to, actor, at: at)
     }
 

@@ -42,6 +42,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case separationOfDuties = "separation_of_duties"
         /// The command names the actor Docket reserves for itself (``Engine/systemActor``).
         case reservedActor = "reserved_actor"
+        /// A correction or void that may not be recorded: it names no event of the case, an
+        /// event that cannot be corrected or voided, or changes nothing.
+        case correctionRefused = "correction_refused"
+        /// A correction would make the case's business times run backwards.
+        case timeOutOfOrder = "time_out_of_order"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).

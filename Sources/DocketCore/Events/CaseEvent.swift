@@ -71,6 +71,13 @@ public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
     case personLeft = "person_left"
     /// A directory change: a person joined the directory.
     case personAdded = "person_added"
+    /// A correction of an earlier event of the case (payload `corrects`: its version), recorded
+    /// by a corrector with a reason: the corrected business time, actor, documents or data. The
+    /// event corrected stays in the log as written; the case's state uses the corrected facts.
+    case eventCorrected = "event_corrected"
+    /// A mistaken act voided (payload `corrects`: the version of the act), with a reason: the act
+    /// and what it set off no longer count, and the case is where it was before it.
+    case eventVoided = "event_voided"
 
     /// Whether this is a directory change, which belongs to no case.
     public var isDirectoryChange: Bool {
@@ -79,6 +86,10 @@ public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
         default: false
         }
     }
+
+    /// Whether this is a correction or void: a record about another event of the case, not a
+    /// fact of the case's course (see ``CaseHistory``).
+    public var isCorrection: Bool { self == .eventCorrected || self == .eventVoided }
 }
 
 /// The details of an event. Every field is optional; `Docs/events.md` says which are set for each
@@ -155,6 +166,14 @@ public struct EventPayload: Hashable, Sendable, Codable {
     /// On the events of a command dated more than ten minutes after the clock (`--allow-future`):
     /// `true`, so the log shows the future date was meant, not mistyped. Absent otherwise.
     public var futureAllowed: Bool?
+    /// The files of documents supplied with the event (by name in ``documents``): each one's
+    /// SHA-256, size and media type; the bytes are in the log's attachment store.
+    public var attachments: [DocumentAttachment]?
+    /// On `event_corrected` and `event_voided`: the version (position in the case) of the event
+    /// corrected or voided.
+    public var corrects: Int?
+    /// On `event_corrected`: the corrected business time of the event (and of what it set off).
+    public var correctedAt: Timestamp?
 
     public init(
         transition: String? = nil, from: String? = nil, to: String? = nil,
@@ -166,7 +185,8 @@ public struct EventPayload: Hashable, Sendable, Codable {
         calendar: String? = nil, lifecycle: String? = nil, instance: String? = nil, startedAt: Timestamp? = nil,
         attributes: [String: String]? = nil, actorUnknown: Bool? = nil, source: String? = nil,
         person: String? = nil, role: String? = nil, scope: String? = nil, validFrom: String? = nil, validUntil: String? = nil,
-        futureAllowed: Bool? = nil
+        futureAllowed: Bool? = nil,
+        attachments: [DocumentAttachment]? = nil, corrects: Int? = nil, correctedAt: Timestamp? = nil
     ) {
         self.transition = transition
         self.from = from
@@ -200,5 +220,28 @@ public struct EventPayload: Hashable, Sendable, Codable {
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.futureAllowed = futureAllowed
+        self.attachments = attachments
+        self.corrects = corrects
+        self.correctedAt = correctedAt
+    }
+}
+
+/// A document's file, as an event records it: the bytes themselves are kept in the log's
+/// attachment store under their SHA-256, never in the log.
+public struct DocumentAttachment: Hashable, Sendable, Codable {
+    /// The document's name, as the workflow requires it (`site_photos`).
+    public var document: String
+    /// The SHA-256 of the file's bytes, 64 lowercase hexadecimal digits.
+    public var sha256: String
+    /// The file's size in bytes.
+    public var size: Int64
+    /// The file's media type (`image/jpeg`, `application/pdf`, ...).
+    public var mediaType: String
+
+    public init(document: String, sha256: String, size: Int64, mediaType: String) {
+        self.document = document
+        self.sha256 = sha256
+        self.size = size
+        self.mediaType = mediaType
     }
 }

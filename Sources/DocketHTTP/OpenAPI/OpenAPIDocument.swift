@@ -728,6 +728,273 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/cases/{id}/corrections": {
+      "post": {
+        "operationId": "correct",
+        "summary": "Correct an earlier event of a case: its time, actor, documents or opening data, with a reason (docket correct).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "example": "\"v7\""
+            },
+            "description": "The case's ETag as read; a stale one is refused with 412 and nothing is appended."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Correction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The correcting event, and the case with the corrected facts",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandOutcome"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The case's version, \"vN\".",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "412": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/voids": {
+      "post": {
+        "operationId": "void",
+        "summary": "Void the case's last act by a person (and what it set off), with a reason (docket void).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "example": "\"v7\""
+            },
+            "description": "The case's ETag as read; a stale one is refused with 412 and nothing is appended."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Void"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The void, and the case back where it was before the act",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandOutcome"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The case's version, \"vN\".",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "412": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/attachments": {
+      "post": {
+        "operationId": "uploadAttachment",
+        "summary": "Keep a document's file (the body; Content-Type is its media type) under its SHA-256, to name it in a fired event or a correction.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "*/*": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The file's hash, size and media type",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoredAttachment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/attachments/{sha256}": {
+      "get": {
+        "operationId": "downloadAttachment",
+        "summary": "A document's file named by an event of the case (docket attachment get).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "sha256",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{64}$"
+            },
+            "description": "The file's SHA-256."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The file's bytes, with the media type recorded",
+            "content": {
+              "*/*": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
     "/v1/reports/process": {
       "get": {
         "operationId": "processReport",
@@ -1270,6 +1537,124 @@ enum OpenAPIDocument {
           "allow_future": {
             "type": "boolean",
             "description": "Accept an at more than 10 minutes after the clock; recorded on the events (future_allowed)."
+          },
+            "attachments": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "document",
+                  "sha256"
+                ],
+                "properties": {
+                  "document": {
+                    "type": "string"
+                  },
+                  "sha256": {
+                    "type": "string"
+                  },
+                  "media_type": {
+                    "type": "string"
+                  }
+                }
+              },
+              "description": "Files uploaded before (POST /v1/attachments), by hash."
+            }
+        }
+      },
+      "Correction": {
+        "type": "object",
+        "required": [
+          "event",
+          "reason"
+        ],
+        "properties": {
+          "event": {
+            "type": "integer",
+            "description": "The version of the event corrected."
+          },
+          "by": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "description": "The corrected business time, ISO 8601; without an offset, read in the workflow calendar's time zone."
+          },
+          "actor": {
+            "type": "string",
+            "description": "The person who really did it."
+          },
+          "documents": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The documents really supplied (replaces the recorded list)."
+          },
+          "attachments": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "document",
+                "sha256"
+              ],
+              "properties": {
+                "document": {
+                  "type": "string"
+                },
+                "sha256": {
+                  "type": "string"
+                },
+                "media_type": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "Files uploaded before (POST /v1/attachments), by hash."
+          },
+          "data": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            },
+            "description": "Corrected opening data values; an empty value removes the field."
+          }
+        }
+      },
+      "Void": {
+        "type": "object",
+        "required": [
+          "event",
+          "reason"
+        ],
+        "properties": {
+          "event": {
+            "type": "integer",
+            "description": "The version of the act voided."
+          },
+          "by": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "StoredAttachment": {
+        "type": "object",
+        "properties": {
+          "sha256": {
+            "type": "string"
+          },
+          "size": {
+            "type": "integer"
+          },
+          "media_type": {
+            "type": "string"
           }
         }
       },

@@ -33,9 +33,11 @@ struct FireBody: Decodable {
     var branch: String?
     var at: String?
     var allowFuture: Bool?
+    /// Documents' files uploaded before (`POST /v1/attachments`), named by hash.
+    var attachments: [AttachmentReference]?
 
     enum CodingKeys: String, CodingKey {
-        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at, allowFuture = "allow_future"
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at, allowFuture = "allow_future", attachments
     }
 }
 
@@ -89,14 +91,15 @@ struct CaseRoutes {
         let body = try await JSONBody.decode(FireBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
         let at = try body.at.map { try BusinessTime($0, field: "at") }
-        let cases = services.cases
+        let cases = services.cases, documents = services.documents
         return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
+            let attachments = try (body.attachments ?? []).map { try $0.resolved(in: documents) }
             // A missing `as` is answered by the service, naming the roles that could fire the event.
-            try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                           documents: body.documents ?? [], reason: body.reason, branch: body.branch,
-                           at: try at.map { try cases.instant(of: $0, caseID: caseID) }, allowFuture: body.allowFuture ?? false,
-                           idempotencyKey: key,
-                           principal: context.principal, requiredVersion: required)
+            return try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
+                                  documents: body.documents ?? [], reason: body.reason, branch: body.branch,
+                                  at: try at.map { try cases.instant(of: $0, caseID: caseID) }, allowFuture: body.allowFuture ?? false,
+                                  idempotencyKey: key,
+                                  principal: context.principal, requiredVersion: required, attachments: attachments)
         }
     }
 
@@ -119,7 +122,7 @@ struct CaseRoutes {
     /// Runs one command: `If-Match` checked first and again under the write lock, where the
     /// command is decided (`CaseService`'s `requiredVersion`), `Idempotency-Key` passed as the
     /// command's key, the outcome counted, and the case after it answered with its ETag.
-    private func command(
+    func command(
         _ request: Request, caseID: String?, workflow: String?, event: String, status: HTTPResponse.Status = .ok,
         _ run: @escaping @Sendable (_ idempotencyKey: String?, _ requiredVersion: Int?) throws -> CommandOutcome
     ) async throws -> Response {
@@ -223,7 +226,7 @@ struct CaseRoutes {
             let loaded = try ReadAccess.check(try services.cases.load(caseID), by: principal, try services.authorizer())
             try ReadAccess.record(.readHistory, caseID: caseID, by: principal, request: context, in: services)
             let time = TimeText(calendar: loaded.context.calendar)
-            return (loaded.events.map { EventView($0, time: time) }, loaded.state.version)
+            return (EventView.history(loaded.events, time: time), loaded.state.version)
         }
         var headers = HTTPFields()
         headers[.eTag] = Reply.etag(version: version)

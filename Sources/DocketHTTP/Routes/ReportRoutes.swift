@@ -61,7 +61,9 @@ struct ReportRoutes {
         let services = self.services
         let report = try await services.blocking {
             try services.authorizer().authorizeWholeLog(principal, to: "verifying the whole log")
-            return try services.log.verify()
+            var report = try services.log.verify()
+            report.problems += try services.documents.problems(in: services.log)
+            return report
         }
         if !report.isOK { context.logger.warning("verify found \(report.problems.count) problem(s)") }
         return try Reply.json(VerifyView(report))

@@ -47,6 +47,8 @@ enum ReadAccess {
         case report
         /// `GET /v1/access-log`.
         case readAccessLog = "read_access_log"
+        /// `GET /v1/cases/{id}/attachments/{sha256}`.
+        case readAttachment = "read_attachment"
     }
 }
 

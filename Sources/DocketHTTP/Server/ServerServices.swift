@@ -24,9 +24,12 @@ package final class ServerServices: Sendable {
     package let appends = AppendSignal()
     /// How often an event stream looks at the log when nothing woke it (appends of other processes).
     package let eventPollInterval: Duration
+    /// The documents' files, beside the log (`LOG.attachments`).
+    package let documents: DocumentFiles
 
     package init(log: SQLiteEventStore, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "docket.serve"),
-                 eventPollInterval: Duration = .milliseconds(100)) {
+                 eventPollInterval: Duration = .milliseconds(100), maxAttachmentSize: Int64 = AttachmentLimits.defaultMaximumSize) {
+        self.documents = DocumentFiles(store: FileAttachmentStore(besideLog: log.path, maximumSize: maxAttachmentSize))
         self.log = log
         self.catalog = WorkflowCatalog(store: log)
         self.cases = CaseService(catalog: catalog, clock: clock)

@@ -39,8 +39,17 @@ extension CaseSubject {
     /// The case these recorded events (all of one case, in version order, from its opening) tell:
     /// scope, applicant and channel from the opening, and who was signed in for each event.
     package init?(events: [RecordedEvent]) {
-        guard let opening = events.first else { return nil }
-        self.init(opening: opening.event)
+        guard let opening = Self.correctedOpening(of: events) else { return nil }
+        self.init(opening: opening)
         actedBy = Set(events.compactMap { $0.principal?.personID })
+    }
+}
+
+extension CaseSubject {
+    /// The opening of the case these events tell, as corrected: a corrected `centre` moves the
+    /// case to that unit for who may act and read.
+    package static func correctedOpening(of events: [RecordedEvent]) -> CaseEvent? {
+        guard events.contains(where: { $0.event.type.isCorrection }) else { return events.first?.event }
+        return CaseHistory(events.map(\.event)).entries.first?.event
     }
 }

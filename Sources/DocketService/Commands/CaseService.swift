@@ -37,12 +37,12 @@ public struct CommandOutcome: Sendable {
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
-    private let clock: any WallClock
+    let clock: any WallClock
     /// The directory in force, for the authorizer.
-    private let directories: DirectoryService
+    let directories: DirectoryService
     private let newCaseID: @Sendable () -> String
     /// Commands given at the same time share one transaction and one sync to disk.
-    private let groupCommit: GroupCommit
+    let groupCommit: GroupCommit
 
     /// A service running commands on the workflows and cases of `catalog`'s store.
     ///
@@ -85,7 +85,7 @@ public final class CaseService: Sendable {
     }
 
     /// The case these events (all of one case, in version order) tell; nil when there are none.
-    private func loaded(from events: [RecordedEvent]) throws -> LoadedCase? {
+    func loaded(from events: [RecordedEvent]) throws -> LoadedCase? {
         guard let first = events.first else { return nil }
         guard let state = CaseState.replay(events.map(\.event)) else {
             throw Refusal.unknownCase(first.event.caseID)
@@ -136,11 +136,12 @@ public final class CaseService: Sendable {
         caseID: String, event: String, actor: String, role: String?, onBehalfOf: String? = nil,
         documents: [String] = [], reason: String? = nil, branch: String? = nil,
         at: Timestamp? = nil, allowFuture: Bool = false, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
-        requiredVersion: Int? = nil
+        requiredVersion: Int? = nil, attachments: [DocumentAttachment] = []
     ) throws -> CommandOutcome {
-        let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
+        var fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
                                       onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at,
                                       allowFuture: allowFuture ? true : nil)
+        if !attachments.isEmpty { fingerprint.attachments = attachments.map { "\($0.document)=\($0.sha256)" } }
         try CommandInput.checkNames(actor: actor, role: role, onBehalfOf: onBehalfOf)
         let texts: [(String?, String)] = [(event, "event"), (reason, "reason"), (branch, "branch")]
         for (text, what) in texts { try CommandInput.check(text, what) }
@@ -153,7 +154,8 @@ public final class CaseService: Sendable {
                 throw CommandInput.roleRequired("'\(event)'", roles: orderedRoles(now.flatMap(\.roles)))
             }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
-                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
+                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now(),
+                                    attachments: attachments)
             return (.fire(command), loaded.context)
         }
     }
@@ -279,7 +281,7 @@ public final class CaseService: Sendable {
                 let changes = try log.events(of: DirectoryStream.caseID(of: directory.name))
                 let authorizer = Authorizer(directory: DirectoryState.fold(directory, changes.map { ($0.event, $0.position) }),
                                             now: self.clock.now())
-                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded?.events.first?.event,
+                try authorizer.authorize(principal ?? Authorizer.inProcess, command, opening: loaded.flatMap { CaseSubject.correctedOpening(of: $0.events) },
                                          definition: context.definition)
             }
             var events = try Engine.decide(loaded?.state, command, context)
@@ -337,6 +339,8 @@ struct Fingerprint: Encodable {
     var at: Timestamp?
     /// `--allow-future`, when given (absent otherwise, so keys recorded before it still match).
     var allowFuture: Bool?
+    /// The files attached, as `document=sha256`.
+    var attachments: [String]?
     /// Who gave the command: the same key from another principal is another command (refused as
     /// a reused key), so nobody learns another principal's answer by guessing its key.
     var principal: String?

@@ -98,8 +98,10 @@ package final class LogExporter: Sendable {
         if opening.workflowID != ImportedWorkflow.id { attributes["workflow"] = opening.workflowID }
         var trace = LogTrace(caseID: caseID, attributes: attributes)
         trace.events.reserveCapacity(events.count)
-        for recorded in events {
-            let e = recorded.event
+        // A trace tells the case's corrected course: voided events and the corrections left out.
+        let resolved = CaseHistory(events.map(\.event))
+        for entry in resolved.entries where entry.isEffective {
+            let e = entry.event
             let p = e.payload
             let activity: String
             switch e.type {
@@ -114,6 +116,8 @@ package final class LogExporter: Sendable {
                 continue
             case .roleGranted, .roleRevoked, .personLeft, .personAdded:
                 continue  // a directory's changes, never in a case's trace
+            case .eventCorrected, .eventVoided:
+                continue  // resolved above
             }
             var event = LogEvent(
                 caseID: caseID, activity: activity, timestamp: e.occurredAt,

@@ -143,6 +143,7 @@ public final class ProjectionUpdater {
                 let movedTo = try projections.write { tables -> Int64? in
                     let current = try tables.checkpoint()
                     guard current == batch.after else { return current }
+                    if !batch.refolded.isEmpty { try tables.deleteFacts(of: batch.refolded) }
                     try tables.insert(batch.facts)
                     try tables.saveOpenCases(batch.touched)
                     for (workflow, label) in batch.calendars { try tables.recordCalendar(label, for: workflow) }
@@ -237,6 +238,9 @@ private struct FoldedBatch {
     /// The position of the batch's last event: the checkpoint after writing it.
     var last: Int64
     var events: Int
+    /// Cases a correction made the fold start again: their facts in the tables are forgotten
+    /// before the batch's facts (which hold them again, corrected) are written.
+    var refolded: [String]
     var facts: [ProjectionFact]
     /// The progress of every case the batch touched (`nil` for a decided one), encoded.
     var touched: [OpenCaseUpdate]
@@ -274,12 +278,27 @@ private enum FoldedBatches {
                 let ignoredBefore = fold.ignoredEvents
                 var facts: [ProjectionFact] = []
                 facts.reserveCapacity(caseEvents.count * 3)
-                for event in caseEvents { fold.apply(event.event, position: event.position, into: &facts) }
+                var refolded: [String] = []
+                for event in caseEvents {
+                    guard event.event.type.isCorrection else {
+                        fold.apply(event.event, position: event.position, into: &facts)
+                        continue
+                    }
+                    // A correction changes facts already emitted: the case is folded again from
+                    // its corrected course, and what it emitted before is forgotten.
+                    let caseID = event.event.caseID
+                    let recorded = try log.events(of: caseID).prefix { $0.position <= event.position }
+                    let history = CaseHistory(recorded.map(\.event))
+                    let effective = zip(history.entries, recorded).filter { $0.0.isEffective }.map { (event: $0.0.event, position: $0.1.position) }
+                    facts.removeAll { $0.caseID == caseID }
+                    if !refolded.contains(caseID) { refolded.append(caseID) }
+                    fold.refold(caseID: caseID, effective, into: &facts)
+                }
                 let touched = try fold.drainTouched().map { touched in
                     OpenCaseUpdate(caseID: touched.caseID, progress: try touched.progress.map(encoder.encode))
                 }
                 let batch = FoldedBatch(
-                    after: after, last: last.position, events: caseEvents.count, facts: facts, touched: touched,
+                    after: after, last: last.position, events: caseEvents.count, refolded: refolded, facts: facts, touched: touched,
                     calendars: seen.drainNew(),
                     ignoredEvents: fold.ignoredEvents - ignoredBefore)
                 guard emit(batch) else { return }

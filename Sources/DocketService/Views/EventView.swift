@@ -30,6 +30,17 @@ package struct EventView: Encodable, Sendable {
     /// True when the command was dated more than ten minutes ahead of the clock on purpose
     /// (`--allow-future`); absent otherwise.
     package var futureAllowed: Bool?
+    /// The files of the documents supplied: SHA-256, size, media type (`GET /v1/attachments/{sha256}`).
+    package var attachments: [AttachmentView]?
+    /// On a correction or void: the version of the event it concerns.
+    package var corrects: Int?
+    /// On a correction: the corrected business time and actor.
+    package var correctedAt: String?
+    package var correctedActor: String?
+    /// The versions of the corrections of this event, when it was corrected (``history(_:time:)``).
+    package var correctedBy: [Int]?
+    /// The version of the void that took this event out of the case's course.
+    package var voidedBy: Int?
     package var hash: String
 
     package init(_ recorded: RecordedEvent, time: TimeText) {
@@ -58,6 +69,36 @@ package struct EventView: Encodable, Sendable {
         dueAt = payload.dueAt.map { time($0) }
         data = payload.data
         futureAllowed = payload.futureAllowed
+        attachments = payload.attachments?.map(AttachmentView.init)
+        corrects = payload.corrects
+        correctedAt = payload.correctedAt.map { time($0) }
+        correctedActor = event.type == .eventCorrected ? payload.person : nil
         hash = recorded.hash
+    }
+
+    /// A case's events as recorded, each marked with the corrections and the void that concern it.
+    package static func history(_ events: [RecordedEvent], time: TimeText) -> [EventView] {
+        let resolved = CaseHistory(events.map(\.event))
+        return zip(events, resolved.entries).map { recorded, entry in
+            var view = EventView(recorded, time: time)
+            view.correctedBy = entry.correctedBy.isEmpty ? nil : entry.correctedBy
+            view.voidedBy = entry.voidedBy
+            return view
+        }
+    }
+}
+
+/// A document's file as an event records it.
+package struct AttachmentView: Encodable, Sendable {
+    package var document: String
+    package var sha256: String
+    package var size: Int64
+    package var mediaType: String
+
+    package init(_ attachment: DocumentAttachment) {
+        document = attachment.document
+        sha256 = attachment.sha256
+        size = attachment.size
+        mediaType = attachment.mediaType
     }
 }

@@ -58,7 +58,8 @@ enum PayloadJSON {
     /// The payload's fields as JSONEncoder names them, in the order its `sortedKeys` writes them.
     /// `PayloadJSONTests` fails when EventPayload gains a field that is not listed here.
     static let fieldNames = [
-        "actorUnknown", "approvals", "attributes", "branch", "calendar", "data", "deadline", "department",
+        "actorUnknown", "approvals", "attachments", "attributes", "branch", "calendar", "correctedAt", "corrects",
+        "data", "deadline", "department",
         "documents", "dueAt", "from", "futureAllowed", "instance", "lifecycle", "limit", "outcome", "person", "reason", "region",
         "rejections", "role", "round", "scope", "source", "startedAt", "state", "to", "transition", "trigger",
         "validFrom", "validUntil", "vote",
@@ -97,6 +98,8 @@ enum PayloadJSON {
             key(name)
             writeInt(value, to: &out)
         }
+        // Attachments (rare, nested objects) are JSONEncoder's to write.
+        if p.attachments != nil { return false }
         // In fieldNames order.
         if let value = p.actorUnknown {
             key("actorUnknown")
@@ -109,6 +112,8 @@ enum PayloadJSON {
         }
         string("branch", p.branch)
         string("calendar", p.calendar)
+        int("correctedAt", p.correctedAt?.microseconds)
+        int("corrects", p.corrects.map(Int64.init))
         if let data = p.data {
             key("data")
             guard writeDictionary(data, to: &out) else { return false }
@@ -275,36 +280,39 @@ enum PayloadJSON {
                 switch field {
                 case 0: guard let v = bool() else { return false }; p.actorUnknown = v
                 case 1: guard let v = int() else { return false }; p.approvals = v
-                case 2: guard let v = dictionary() else { return false }; p.attributes = v
-                case 3: guard let v = string() else { return false }; p.branch = v
-                case 4: guard let v = string() else { return false }; p.calendar = v
-                case 5: guard let v = dictionary() else { return false }; p.data = v
-                case 6: guard let v = string() else { return false }; p.deadline = v
-                case 7: guard let v = string() else { return false }; p.department = v
-                case 8: guard let v = array() else { return false }; p.documents = v
-                case 9: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
-                case 10: guard let v = string() else { return false }; p.from = v
-                case 11: guard let v = bool() else { return false }; p.futureAllowed = v
-                case 12: guard let v = string() else { return false }; p.instance = v
-                case 13: guard let v = string() else { return false }; p.lifecycle = v
-                case 14: guard let v = string() else { return false }; p.limit = v
-                case 15: guard let v = string() else { return false }; p.outcome = v
-                case 16: guard let v = string() else { return false }; p.person = v
-                case 17: guard let v = string() else { return false }; p.reason = v
-                case 18: guard let v = string() else { return false }; p.region = v
-                case 19: guard let v = int() else { return false }; p.rejections = v
-                case 20: guard let v = string() else { return false }; p.role = v
-                case 21: guard let v = int() else { return false }; p.round = v
-                case 22: guard let v = string() else { return false }; p.scope = v
-                case 23: guard let v = string() else { return false }; p.source = v
-                case 24: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
-                case 25: guard let v = string() else { return false }; p.state = v
-                case 26: guard let v = string() else { return false }; p.to = v
-                case 27: guard let v = string() else { return false }; p.transition = v
-                case 28: guard let v = string() else { return false }; p.trigger = v
-                case 29: guard let v = string() else { return false }; p.validFrom = v
-                case 30: guard let v = string() else { return false }; p.validUntil = v
-                case 31: guard let v = string() else { return false }; p.vote = v
+                case 2: return false  // attachments: JSONDecoder reads them
+                case 3: guard let v = dictionary() else { return false }; p.attributes = v
+                case 4: guard let v = string() else { return false }; p.branch = v
+                case 5: guard let v = string() else { return false }; p.calendar = v
+                case 6: guard let v = int64() else { return false }; p.correctedAt = Timestamp(microseconds: v)
+                case 7: guard let v = int() else { return false }; p.corrects = v
+                case 8: guard let v = dictionary() else { return false }; p.data = v
+                case 9: guard let v = string() else { return false }; p.deadline = v
+                case 10: guard let v = string() else { return false }; p.department = v
+                case 11: guard let v = array() else { return false }; p.documents = v
+                case 12: guard let v = int64() else { return false }; p.dueAt = Timestamp(microseconds: v)
+                case 13: guard let v = string() else { return false }; p.from = v
+                case 14: guard let v = bool() else { return false }; p.futureAllowed = v
+                case 15: guard let v = string() else { return false }; p.instance = v
+                case 16: guard let v = string() else { return false }; p.lifecycle = v
+                case 17: guard let v = string() else { return false }; p.limit = v
+                case 18: guard let v = string() else { return false }; p.outcome = v
+                case 19: guard let v = string() else { return false }; p.person = v
+                case 20: guard let v = string() else { return false }; p.reason = v
+                case 21: guard let v = string() else { return false }; p.region = v
+                case 22: guard let v = int() else { return false }; p.rejections = v
+                case 23: guard let v = string() else { return false }; p.role = v
+                case 24: guard let v = int() else { return false }; p.round = v
+                case 25: guard let v = string() else { return false }; p.scope = v
+                case 26: guard let v = string() else { return false }; p.source = v
+                case 27: guard let v = int64() else { return false }; p.startedAt = Timestamp(microseconds: v)
+                case 28: guard let v = string() else { return false }; p.state = v
+                case 29: guard let v = string() else { return false }; p.to = v
+                case 30: guard let v = string() else { return false }; p.transition = v
+                case 31: guard let v = string() else { return false }; p.trigger = v
+                case 32: guard let v = string() else { return false }; p.validFrom = v
+                case 33: guard let v = string() else { return false }; p.validUntil = v
+                case 34: guard let v = string() else { return false }; p.vote = v
                 default: return false
                 }
             } while take(UInt8(ascii: ","))
@@ -323,8 +331,9 @@ enum PayloadJSON {
             let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             guard var field = PayloadJSON.candidate(first: key.first ?? 0, count: key.count) else { return nil }
-            if field == 17, key[2] == UInt8(ascii: "g") { field = 18 }  // region, not reason
-            if field == 22, key[1] == UInt8(ascii: "t") { field = 25 }  // state, not scope
+            if field == 20, key[2] == UInt8(ascii: "g") { field = 21 }  // region, not reason
+            if field == 25, key[1] == UInt8(ascii: "t") { field = 28 }  // state, not scope
+            if field == 5, key[1] == UInt8(ascii: "o") { field = 7 }  // corrects, not calendar
             let name = PayloadJSON.fieldNameBytes[field]
             let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
             return same ? field : nil
@@ -464,34 +473,36 @@ enum PayloadJSON {
         switch (first, count) {
         case (UInt8(ascii: "a"), 12): 0  // actorUnknown
         case (UInt8(ascii: "a"), 9): 1  // approvals
-        case (UInt8(ascii: "a"), 10): 2  // attributes
-        case (UInt8(ascii: "b"), 6): 3  // branch
-        case (UInt8(ascii: "c"), 8): 4  // calendar
-        case (UInt8(ascii: "d"), 4): 5  // data
-        case (UInt8(ascii: "d"), 8): 6  // deadline
-        case (UInt8(ascii: "d"), 10): 7  // department
-        case (UInt8(ascii: "d"), 9): 8  // documents
-        case (UInt8(ascii: "d"), 5): 9  // dueAt
-        case (UInt8(ascii: "f"), 4): 10  // from
-        case (UInt8(ascii: "f"), 13): 11  // futureAllowed
-        case (UInt8(ascii: "i"), 8): 12  // instance
-        case (UInt8(ascii: "l"), 9): 13  // lifecycle
-        case (UInt8(ascii: "l"), 5): 14  // limit
-        case (UInt8(ascii: "o"), 7): 15  // outcome
-        case (UInt8(ascii: "p"), 6): 16  // person
-        case (UInt8(ascii: "r"), 6): 17  // reason (region shares both; the reader tells them apart)
-        case (UInt8(ascii: "r"), 10): 19  // rejections
-        case (UInt8(ascii: "r"), 4): 20  // role
-        case (UInt8(ascii: "r"), 5): 21  // round
-        case (UInt8(ascii: "s"), 5): 22  // scope (state shares both; the reader tells them apart)
-        case (UInt8(ascii: "s"), 6): 23  // source
-        case (UInt8(ascii: "s"), 9): 24  // startedAt
-        case (UInt8(ascii: "t"), 2): 26  // to
-        case (UInt8(ascii: "t"), 10): 27  // transition
-        case (UInt8(ascii: "t"), 7): 28  // trigger
-        case (UInt8(ascii: "v"), 9): 29  // validFrom
-        case (UInt8(ascii: "v"), 10): 30  // validUntil
-        case (UInt8(ascii: "v"), 4): 31  // vote
+        case (UInt8(ascii: "a"), 11): 2  // attachments
+        case (UInt8(ascii: "a"), 10): 3  // attributes
+        case (UInt8(ascii: "b"), 6): 4  // branch
+        case (UInt8(ascii: "c"), 8): 5  // calendar (corrects shares both; the reader tells them apart)
+        case (UInt8(ascii: "c"), 11): 6  // correctedAt
+        case (UInt8(ascii: "d"), 4): 8  // data
+        case (UInt8(ascii: "d"), 8): 9  // deadline
+        case (UInt8(ascii: "d"), 10): 10  // department
+        case (UInt8(ascii: "d"), 9): 11  // documents
+        case (UInt8(ascii: "d"), 5): 12  // dueAt
+        case (UInt8(ascii: "f"), 4): 13  // from
+        case (UInt8(ascii: "f"), 13): 14  // futureAllowed
+        case (UInt8(ascii: "i"), 8): 15  // instance
+        case (UInt8(ascii: "l"), 9): 16  // lifecycle
+        case (UInt8(ascii: "l"), 5): 17  // limit
+        case (UInt8(ascii: "o"), 7): 18  // outcome
+        case (UInt8(ascii: "p"), 6): 19  // person
+        case (UInt8(ascii: "r"), 6): 20  // reason (region shares both; the reader tells them apart)
+        case (UInt8(ascii: "r"), 10): 22  // rejections
+        case (UInt8(ascii: "r"), 4): 23  // role
+        case (UInt8(ascii: "r"), 5): 24  // round
+        case (UInt8(ascii: "s"), 5): 25  // scope (state shares both; the reader tells them apart)
+        case (UInt8(ascii: "s"), 6): 26  // source
+        case (UInt8(ascii: "s"), 9): 27  // startedAt
+        case (UInt8(ascii: "t"), 2): 29  // to
+        case (UInt8(ascii: "t"), 10): 30  // transition
+        case (UInt8(ascii: "t"), 7): 31  // trigger
+        case (UInt8(ascii: "v"), 9): 32  // validFrom
+        case (UInt8(ascii: "v"), 10): 33  // validUntil
+        case (UInt8(ascii: "v"), 4): 34  // vote
         default: nil
         }
     }

@@ -207,6 +207,15 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             }
         }
 
+        func deleteFacts(of caseIDs: [String]) throws {
+            let forgotten = Set(caseIDs)
+            state.stays.removeAll { forgotten.contains($0.caseID) }
+            state.transitions.removeAll { forgotten.contains($0.caseID) }
+            state.breaches.removeAll { forgotten.contains($0.caseID) }
+            state.parties = state.parties.filter { !forgotten.contains($0.caseID) }
+            for caseID in caseIDs { state.cases[caseID] = nil }
+        }
+
         func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {
             for update in updates { state.openCases[update.caseID] = update.progress }
         }

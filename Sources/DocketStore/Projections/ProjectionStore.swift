@@ -98,6 +98,10 @@ package protocol ProjectionWriting: ProjectionReading {
     /// - Throws: ``StoreError/Code/invalidArgument`` for a position beyond the end of the log.
     func saveCheckpoint(_ position: Int64) throws
 
+    /// Forgets every fact of the cases `caseIDs` (stays, transitions, breaches, parties, the
+    /// decided case): a correction made the projection fold them again.
+    func deleteFacts(of caseIDs: [String]) throws
+
     /// Adds `facts`, which are in log order. A decided case already held is kept as it is; a
     /// party already held is not added twice.
     func insert(_ facts: [ProjectionFact]) throws

@@ -171,6 +171,21 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
+        func deleteFacts(of caseIDs: [String]) throws {
+            // Corrections are rare: one scan of each table per batch (all the batch's corrected
+            // cases at once) beats an index on case_id that every fold would have to keep up.
+            var start = 0
+            while start < caseIDs.count {
+                let chunk = Array(caseIDs[start..<min(caseIDs.count, start + 500)])
+                start += chunk.count
+                for table in [AnalyticsTables.cases.name, AnalyticsTables.stays.name, AnalyticsTables.transitions.name,
+                              AnalyticsTables.breaches.name, AnalyticsTables.parties.name] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE case_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                                   arguments: StatementArguments(chunk))
+                }
+            }
+        }
+
         func saveCheckpoint(_ position: Int64) throws {
             try log.saveCheckpoint(named: ProjectionSchema.checkpointName, position: position, in: db)
         }

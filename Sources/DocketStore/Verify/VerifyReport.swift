@@ -74,6 +74,10 @@ public struct VerifyProblem: Hashable, Sendable, Codable {
         /// A signed head's signature does not verify with the trusted key, or names a key that
         /// is not trusted: the heads file itself was forged or damaged.
         case headSignatureInvalid = "head_signature_invalid"
+        /// An event names a document's file that the attachment store does not hold.
+        case attachmentMissing = "attachment_missing"
+        /// A document's file in the attachment store no longer has the hash (or size) its event names.
+        case attachmentDamaged = "attachment_damaged"
     }
 
     public var kind: Kind

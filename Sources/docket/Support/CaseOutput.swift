@@ -13,7 +13,7 @@ func printOutcome(_ outcome: CommandOutcome, session: Session, json: Bool) throw
     let time = TimeText(calendar: context.calendar)
     if outcome.isReplay { print("already done (same --key): nothing appended") }
     for r in outcome.recorded {
-        print("#\(r.position) v\(r.version) \(time(r.event.occurredAt))  \(describe(r.event))")
+        print("#\(r.position) v\(r.version) \(time(r.event.occurredAt))  \(describe(r.event, time: time))")
     }
     let s = outcome.state
     print("case \(s.caseID) (\(s.workflowID) v\(s.workflowVersion)): \(s.outcome.map { "closed, \($0)" } ?? s.whereabouts)")
