@@ -42,6 +42,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case separationOfDuties = "separation_of_duties"
         /// The command names the actor Docket reserves for itself (``Engine/systemActor``).
         case reservedActor = "reserved_actor"
+        /// The case (or branch) is held by someone else (claimed): only they act on it until they
+        /// release it or a supervisor reassigns it.
+        case heldByOther = "held_by_other"
+        /// A release of a case (or branch) nobody holds, or a claim where none can be made.
+        case notHeld = "not_held"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).

@@ -111,7 +111,7 @@ struct CaseRoutes {
     /// Runs one command: `If-Match` checked first and again under the write lock, where the
     /// command is decided (`CaseService`'s `requiredVersion`), `Idempotency-Key` passed as the
     /// command's key, the outcome counted, and the case after it answered with its ETag.
-    private func command(
+    func command(
         _ request: Request, caseID: String?, workflow: String?, event: String, status: HTTPResponse.Status = .ok,
         _ run: @escaping @Sendable (_ idempotencyKey: String?, _ requiredVersion: Int?) throws -> CommandOutcome
     ) async throws -> Response {

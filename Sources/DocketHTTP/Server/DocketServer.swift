@@ -63,6 +63,7 @@ package struct DocketServer: Sendable {
         OperationsRoutes(services: services).register(on: router, table: routes)
         WorkflowRoutes(services: services).register(on: router, table: routes)
         CaseRoutes(services: services).register(on: router, table: routes)
+        DeskRoutes(services: services, cases: CaseRoutes(services: services)).register(on: router, table: routes)
         ReportRoutes(services: services).register(on: router, table: routes)
         EventStreamRoute(services: services).register(on: router, table: routes)
         return router

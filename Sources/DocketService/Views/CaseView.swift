@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 
 /// A case at a glance (`show`, and the case after `start`, `fire` and `vote`).
 package struct CaseView: Encodable, Sendable {
@@ -38,6 +39,8 @@ package struct CaseView: Encodable, Sendable {
     package var deadlines: [DeadlineView]
     package var overdue: Bool
     package var allowed: [ActionView]
+    /// What a clerk needs at a glance: applicant, holder, vote, documents owed, working time left.
+    package var desk: CaseDeskView
 
     /// The case `state` of `definition`, its deadlines judged at `now`.
     package init(state s: CaseState, definition: WorkflowDefinition, context: EngineContext, now: Timestamp) {
@@ -61,6 +64,7 @@ package struct CaseView: Encodable, Sendable {
                          dueAt: $0.dueAt.map { time($0) }, overdue: $0.isOverdue(at: now))
         }
         overdue = running.contains { $0.isOverdue(at: now) }
+        desk = CaseDeskView(state: s, context: context, now: now)
         allowed = s.availableActions(in: definition).map {
             ActionView(event: $0.event, branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
         }
@@ -102,6 +106,18 @@ package struct CaseSummaryView: Encodable, Sendable {
         outcome = s.outcome
         openedAt = time(s.openedAt)
         self.overdue = overdue
+        self.overdueSince = overdueSince.map { time($0) }
+    }
+
+    /// The case as the projection's desk tables keep it (searches), overdue since `overdueSince`.
+    package init(desk c: DeskCase, time: TimeText, overdueSince: Timestamp?) {
+        caseID = c.caseID
+        workflow = c.workflow.id
+        workflowVersion = c.workflow.version
+        state = c.whereabouts
+        outcome = c.outcome
+        openedAt = time(c.openedAt)
+        overdue = overdueSince != nil
         self.overdueSince = overdueSince.map { time($0) }
     }
 }

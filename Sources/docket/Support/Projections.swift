@@ -27,3 +27,15 @@ extension Session {
         try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
     }
 }
+
+extension Session {
+    /// The desk's worklists and searches, on the projection caught up first (a read-only log is
+    /// read as its projection stands).
+    func deskQueries() throws -> DeskQueries {
+        let projections = SQLiteProjectionStore(log: store)
+        if !store.options.readOnly {
+            try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store)))
+        }
+        return DeskQueries(projections: projections, catalog: catalog)
+    }
+}
