@@ -62,6 +62,7 @@ struct Cases: ParsableCommand {
         query.openedBefore = try openedBefore.map { try parseTime($0, option: "--opened-before") }
         query.openOnly = open || overdue
         query.overdueAt = overdue ? now : nil
+        query.soonestDueFirst = overdue
         if let limit, limit < 1 { throw UsageFailure("--limit must be at least 1") }
         query.limit = limit
         // The desk tables of the projection, caught up first: millions of cases are not read.

@@ -77,7 +77,10 @@ struct DeskProjectionContractTests {
         #expect(try ids { $0.openedFrom = Self.t(2); $0.openedBefore = Self.t(4) } == ["B", "C"])
         #expect(try ids { $0.openOnly = true } == ["A", "B", "C"])
         #expect(try ids { $0.state = "inspecting" } == ["A", "B"])
-        #expect(try ids { $0.overdueAt = Self.t(60) } == ["B", "A"])
+        #expect(try ids { $0.overdueAt = Self.t(60) } == ["A", "B"])
+        #expect(try ids { $0.overdueAt = Self.t(60); $0.soonestDueFirst = true } == ["B", "A"])
+        #expect(try ids { $0.soonestDueFirst = true } == ["B", "A", "C", "D"])
+        #expect(try ids { $0.afterPosition = 2 } == ["C", "D"])
         #expect(try ids { $0.limit = 2 } == ["A", "B"])
         // A case decided later: its work is gone, its data replaced.
         try fixture.projections.write { try $0.saveDesk([Self.update("A", 1, applicant: "ma", channel: "window", data: [:], work: [], outcome: "approved")]) }

@@ -393,6 +393,53 @@ enum OpenAPIDocument {
             "description": "Only cases opened by, or on behalf of, this party."
           },
           {
+            "name": "department",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases that entered a state of this department."
+          },
+          {
+            "name": "channel",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases opened on this channel."
+          },
+          {
+            "name": "data",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases opened with this data: KEY:VALUE[,KEY:VALUE...], all must match."
+          },
+          {
+            "name": "opened_from",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only cases opened at or after this time."
+          },
+          {
+            "name": "opened_before",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only cases opened before this time."
+          },
+          {
             "name": "limit",
             "in": "query",
             "required": false,

@@ -94,8 +94,18 @@ package struct DeskQueries {
 
     /// The cases `query` finds, overdue judged at `now`.
     package func search(_ query: CaseQuery, now: Timestamp) throws -> [CaseSummaryView] {
+        try summaries(try found(query), now: now)
+    }
+
+    /// The desk rows of the cases `query` finds (with their positions, for a page's cursor).
+    package func found(_ query: CaseQuery) throws -> [DeskCase] {
+        try projections.read { try $0.searchCases(query) }
+    }
+
+    /// `cases` as a list shows them, overdue judged at `now`, times in each workflow's zone.
+    package func summaries(_ cases: [DeskCase], now: Timestamp) throws -> [CaseSummaryView] {
         var contexts = Contexts(catalog: catalog)
-        return try projections.read { try $0.searchCases(query) }.map { found in
+        return try cases.map { found in
             let time = TimeText(calendar: try contexts.context(found.workflow)?.calendar)
             let overdue = found.nextDueAt.map { $0 <= now } ?? false
             return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil)

@@ -158,9 +158,14 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 if let before = query.openedBefore, c.openedAt >= before { return false }
                 if query.openOnly, c.outcome != nil { return false }
                 if let at = query.overdueAt { guard let due = c.nextDueAt, due <= at else { return false } }
+                if let after = query.afterPosition, c.position <= after { return false }
                 return true
             }.map(\.deskCase).sorted { a, b in
-                if query.overdueAt != nil, a.nextDueAt != b.nextDueAt { return a.nextDueAt! < b.nextDueAt! }
+                if query.soonestDueFirst, a.nextDueAt != b.nextDueAt {
+                    guard let x = a.nextDueAt else { return false }
+                    guard let y = b.nextDueAt else { return true }
+                    return x < y
+                }
                 return a.position < b.position
             }
             return query.limit.map { Array(found.prefix($0)) } ?? found

@@ -189,8 +189,12 @@ package struct CaseQuery: Hashable, Sendable {
     package var openedFrom: Timestamp?
     package var openedBefore: Timestamp?
     package var openOnly = false
-    /// Only cases with a limit run out by this instant, soonest due first.
+    /// Only cases with a limit run out by this instant.
     package var overdueAt: Timestamp?
+    /// Only cases opened after the case whose opening is at this position (a page's cursor).
+    package var afterPosition: Int64?
+    /// List the soonest due first (`cases --overdue`), rather than in the order opened.
+    package var soonestDueFirst = false
     package var limit: Int?
 
     package init() {}

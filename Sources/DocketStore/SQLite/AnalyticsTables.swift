@@ -200,15 +200,19 @@ enum AnalyticsTables {
             .time("entered_at", { $0.enteredAt }, { $0.enteredAt = $1 }),
             .optionalText("holder", { $0.holder }, { $0.holder = $1 }),
             .optionalTime("held_since", { $0.heldSince }, { $0.heldSince = $1 }),
-            .optionalTime("due_at", { $0.dueAt }, { $0.dueAt = $1 }),
+            // Work with no limit sorts last: its due time is kept as the largest integer, so the
+            // urgent order is the index's order (NULL would sort first).
+            .integer("due_at", { $0.dueAt?.microseconds ?? Int64.max }, { $0.dueAt = $1 == Int64.max ? nil : Timestamp(microseconds: $1) }),
             .optionalText("deadline", { $0.deadline }, { $0.deadline = $1 }),
             .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
             .optionalText("applicant", { $0.applicant }, { $0.applicant = $1 }),
         ],
-        // The worklists' filters, each with the urgent order's column after it, so the first
-        // page is read off the index without sorting every match.
-        indexes: [["case_id"], ["department", "due_at"], ["holder", "due_at"], ["state", "due_at"], ["due_at"],
-                  ["department", "entered_at"], ["entered_at"]])
+        // The worklists' filters, each followed by an order's columns, so the first page is read
+        // off the index without sorting every match.
+        indexes: [["case_id"],
+                  ["department", "due_at", "entered_at", "position", "branch"], ["holder", "due_at", "entered_at", "position", "branch"],
+                  ["state", "due_at", "entered_at", "position", "branch"], ["due_at", "entered_at", "position", "branch"],
+                  ["department", "entered_at", "position", "branch"], ["entered_at", "position", "branch"]])
 
     /// Every table's name and `CREATE` statements, in creation order.
     static let all: [(name: String, create: String)] = [

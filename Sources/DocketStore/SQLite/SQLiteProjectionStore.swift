@@ -146,9 +146,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 for key in keys { arguments += [.text(key.id), .integer(Int64(key.version)), .integer(dueBy[key]!.microseconds)] }
             }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            let order = query.order == .urgent
-                ? "due_at IS NULL, due_at, entered_at, position, branch"
-                : "entered_at, position, branch"
+            let order = query.order == .urgent ? "due_at, entered_at, position, branch" : "entered_at, position, branch"
             var items: [DeskWorkItem] = []
             try each(AnalyticsTables.deskWork, where: filter, arguments, order: order + " LIMIT \(max(0, query.limit))") { items.append($0) }
             let count = try db.cachedStatement(sql: "SELECT count(*) FROM \(AnalyticsTables.deskWork.name)" + filter)
@@ -183,8 +181,9 @@ package final class SQLiteProjectionStore: ProjectionStore {
             if let before = query.openedBefore { clauses.append("opened_at < ?"); arguments.append(.integer(before.microseconds)) }
             if query.openOnly { clauses.append("outcome IS NULL") }
             if let at = query.overdueAt { clauses.append("next_due_at <= ?"); arguments.append(.integer(at.microseconds)) }
+            if let after = query.afterPosition { clauses.append("position > ?"); arguments.append(.integer(after)) }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            let order = (query.overdueAt != nil ? "next_due_at, position" : "position") + (query.limit.map { " LIMIT \($0)" } ?? "")
+            let order = (query.soonestDueFirst ? "next_due_at IS NULL, next_due_at, position" : "position") + (query.limit.map { " LIMIT \($0)" } ?? "")
             var result: [DeskCase] = []
             try each(AnalyticsTables.deskCases, where: filter, arguments, order: order) { result.append($0) }
             return result

@@ -10,6 +10,9 @@ func describe(_ e: CaseEvent) -> String {
         text = "\(p.transition ?? "?"): \(p.from ?? "?") → \(p.to ?? "?")"
     case .voteCast: text = "vote \(p.vote ?? "?")" + (p.approvals.map { " (\($0) approve, \(p.rejections ?? 0) reject)" } ?? "")
     case .deadlineBreached: text = "deadline breached: \(p.deadline == "statutory" ? "statutory limit" : p.state ?? "?")" + (p.limit.map { " (\($0))" } ?? "")
+    case .caseClaimed: text = "claimed \(p.state ?? "?") for \(p.person ?? "?")"
+    case .claimReleased: text = "released \(p.state ?? "?") (held by \(p.person ?? "?"))"
+    case .caseReassigned: text = "reassigned \(p.state ?? "?") to \(p.person ?? "?")"
     default: text = e.type.rawValue.replacingOccurrences(of: "_", with: " ") + (p.state.map { " \($0)" } ?? "")
     }
     if let branch = p.branch { text = "[\(branch)] " + text }

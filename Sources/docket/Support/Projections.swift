@@ -33,8 +33,20 @@ extension Session {
     /// read as its projection stands).
     func deskQueries() throws -> DeskQueries {
         let projections = SQLiteProjectionStore(log: store)
+        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
         if !store.options.readOnly {
-            try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store)))
+            try ProjectionCatchUp.run(updater)
+        } else {
+            // A read-only log (an auditor's copy, a backup) cannot be caught up: answer from the
+            // projection as it stands, and say how far behind it is, or that there is none.
+            guard try projections.read({ try $0.installedVersion() }) == ProjectionSchema.version else {
+                throw UsageFailure("\(store.path) is read-only and holds no desk projection of this docket version: "
+                                   + "run the command on a writable copy (it builds the projection), or `docket replay` there first")
+            }
+            let behind = try updater.pendingEvents()
+            if behind > 0 {
+                Terminal.printError("note: \(store.path) is read-only; its projection is \(behind) event(s) behind the log, and the answer is as of the projection")
+            }
         }
         return DeskQueries(projections: projections, catalog: catalog)
     }
