@@ -68,6 +68,9 @@ struct Cases: ParsableCommand {
         // The desk tables of the projection, caught up first: millions of cases are not read.
         let desk = try session.deskQueries()
         let rows = try desk.search(query, now: now)
+        // A value no case has (a mistyped channel, data key or applicant) is refused, listing the
+        // known ones: a typo never reads as "no cases".
+        if rows.isEmpty, let unknown = try desk.unknownValue(in: query) { throw UsageFailure(unknown) }
         if json {
             print(try JSONOutput.text(rows))
             return

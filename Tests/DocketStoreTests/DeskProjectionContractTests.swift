@@ -82,6 +82,13 @@ struct DeskProjectionContractTests {
         #expect(try ids { $0.soonestDueFirst = true } == ["B", "A", "C", "D"])
         #expect(try ids { $0.afterPosition = 2 } == ["C", "D"])
         #expect(try ids { $0.limit = 2 } == ["A", "B"])
+        let values = { (field: DeskField, matching: String?) in try fixture.projections.read { try $0.deskValues(field, matching: matching, limit: 10) } }
+        #expect(try values(.channel, nil) == ["online", "window"])
+        #expect(try values(.applicant, "ma") == ["ma"])
+        #expect(try values(.applicant, "nobody") == [])
+        #expect(try values(.dataKey, nil) == ["centre"])
+        #expect(try values(.dataValue(key: "centre"), nil) == ["qingdao", "rizhao"])
+        #expect(try fixture.projections.read { try $0.deskValues(.channel, matching: nil, limit: 1) } == ["online"])
         // A case decided later: its work is gone, its data replaced.
         try fixture.projections.write { try $0.saveDesk([Self.update("A", 1, applicant: "ma", channel: "window", data: [:], work: [], outcome: "approved")]) }
         #expect(try ids { $0.data = ["centre": "rizhao"] } == ["C"])

@@ -97,6 +97,32 @@ package struct DeskQueries {
         try summaries(try found(query), now: now)
     }
 
+    /// Why `query` found nothing when one of its values is known to no case (a mistyped channel,
+    /// data key or value, or applicant), listing the known ones where they are few; `nil` when
+    /// every value is known (the answer "no cases" is then true).
+    package func unknownValue(in query: CaseQuery) throws -> String? {
+        try projections.read { tables -> String? in
+            func known(_ field: DeskField, _ value: String) throws -> Bool { !(try tables.deskValues(field, matching: value, limit: 1)).isEmpty }
+            func list(_ field: DeskField) throws -> String {
+                let values = try tables.deskValues(field, matching: nil, limit: 21)
+                return values.isEmpty ? "none" : values.prefix(20).joined(separator: ", ") + (values.count > 20 ? ", ..." : "")
+            }
+            if let channel = query.channel, !(try known(.channel, channel)) {
+                return "no case was opened on channel '\(channel)'; channels: \(try list(.channel))"
+            }
+            for (key, value) in query.data.sorted(by: { $0.key < $1.key }) {
+                if !(try known(.dataKey, key)) { return "no case was opened with data '\(key)'; data keys: \(try list(.dataKey))" }
+                if !(try known(.dataValue(key: key), value)) {
+                    return "no case was opened with \(key)=\(value); values of \(key): \(try list(.dataValue(key: key)))"
+                }
+            }
+            if let applicant = query.applicant, !(try known(.applicant, applicant)) {
+                return "no case has applicant '\(applicant)' (the person a case is for: who opened it as applicant, or whom it was opened for)"
+            }
+            return nil
+        }
+    }
+
     /// The desk rows of the cases `query` finds (with their positions, for a page's cursor).
     package func found(_ query: CaseQuery) throws -> [DeskCase] {
         try projections.read { try $0.searchCases(query) }

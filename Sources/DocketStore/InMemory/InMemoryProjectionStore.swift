@@ -171,6 +171,21 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             return query.limit.map { Array(found.prefix($0)) } ?? found
         }
 
+        func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String] {
+            guard state.version == ProjectionSchema.version else { return [] }
+            var values: Set<String> = []
+            for update in state.desk.values {
+                switch field {
+                case .applicant: if let v = update.deskCase.applicant { values.insert(v) }
+                case .channel: if let v = update.deskCase.channel { values.insert(v) }
+                case .dataKey: values.formUnion(update.data.keys)
+                case let .dataValue(key): if let v = update.data[key] { values.insert(v) }
+                }
+            }
+            if let matching { values = values.contains(matching) ? [matching] : [] }
+            return Array(values.sorted(by: precedes).prefix(max(0, limit)))
+        }
+
         func contents() throws -> ProjectionContents {
             var contents = ProjectionContents()
             guard state.version != nil else { return contents }

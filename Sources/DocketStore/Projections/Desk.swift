@@ -199,3 +199,13 @@ package struct CaseQuery: Hashable, Sendable {
 
     package init() {}
 }
+
+/// A searchable value of the desk tables, for saying which values a search could have named.
+package enum DeskField: Hashable, Sendable {
+    case applicant
+    case channel
+    /// The keys of the opening data.
+    case dataKey
+    /// The values the opening data holds under a key.
+    case dataValue(key: String)
+}

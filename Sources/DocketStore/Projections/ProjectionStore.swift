@@ -86,6 +86,10 @@ package protocol ProjectionReading {
     /// `overdueAt`). Nothing when the projection does not exist.
     func searchCases(_ query: CaseQuery) throws -> [DeskCase]
 
+    /// Up to `limit` distinct values of `field` any case has, in byte order; with `matching`,
+    /// only that value if some case has it (a cheap "is it known?").
+    func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String]
+
     /// Everything the projection holds, in a fixed order: two projections hold the same when
     /// their contents are equal. Empty when the projection does not exist.
     func contents() throws -> ProjectionContents

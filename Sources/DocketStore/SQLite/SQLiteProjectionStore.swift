@@ -189,6 +189,27 @@ package final class SQLiteProjectionStore: ProjectionStore {
             return result
         }
 
+        func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String] {
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            let (column, table, extra): (String, String, [Argument]) = switch field {
+            case .applicant: ("applicant", AnalyticsTables.deskCases.name, [])
+            case .channel: ("channel", AnalyticsTables.deskCases.name, [])
+            case .dataKey: ("key", AnalyticsTables.deskData.name, [])
+            case let .dataValue(key): ("value", AnalyticsTables.deskData.name, [.text(key)])
+            }
+            var clauses = ["\(column) IS NOT NULL"]
+            if case .dataValue = field { clauses.append("key = ?") }
+            var arguments = extra
+            if let matching { clauses.append("\(column) = ?"); arguments.append(.text(matching)) }
+            let statement = RawStatement(try db.cachedStatement(sql: "SELECT DISTINCT \(column) FROM \(table) WHERE "
+                + clauses.joined(separator: " AND ") + " ORDER BY \(column) LIMIT \(max(0, limit))"))
+            defer { statement.reset() }
+            bind(statement, arguments)
+            var values: [String] = []
+            while try statement.step(db) { values.append(statement.string(0) ?? "") }
+            return values
+        }
+
         private func bind(_ statement: RawStatement, _ arguments: [Argument]) {
             for (index, argument) in arguments.enumerated() {
                 switch argument {
