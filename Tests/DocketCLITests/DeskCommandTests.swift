@@ -99,7 +99,8 @@ import Testing
         // Another inspector may neither claim it nor work it.
         let claim = try docket.docket("claim", "J1", "--branch", "fire", "--by", "wu.gang", "--as", "fire_inspector", "--at", at)
         #expect(claim.status == 1)
-        #expect(claim.stderr.contains("error: branch 'fire' of case 'J1' is held by liu.yang since 2020-03-02T14:00:00+08:00"))
+        #expect(claim.stderr.hasPrefix("error: branch 'fire' of case 'J1' is held by liu.yang since 2020-03-02T"))
+        #expect(claim.stderr.contains("ask them to release it, or a supervisor to reassign it"))
         let fire = try docket.docket("fire", "J1", "pass", "--branch", "fire", "--by", "wu.gang", "--as", "fire_inspector",
                                      "--doc", "fire_report", "--at", at)
         #expect(fire.status == 1)

@@ -57,6 +57,8 @@ struct DeskProjectionContractTests {
         #expect(try ids { $0.unheldOnly = true } == (["B/fire", "A/health", "C"], 3))
         #expect(try ids { $0.limit = 1 } == (["B/fire"], 4))
         #expect(try ids { $0.states = [WorkState(workflow: Self.permit, state: "review")] } == (["C"], 1))
+        #expect(try ids { $0.states = [WorkState(workflow: Self.permit, branch: "health", state: "inspecting")] } == (["A/health"], 1))
+        #expect(try ids { $0.states = [WorkState(workflow: Self.permit, state: "inspecting")] } == ([], 0))
         #expect(try ids { $0.states = [] } == ([], 0))
         #expect(try ids { $0.dueBy = [Self.permit: Self.t(40)] } == (["B/fire"], 1))
         #expect(try ids { $0.dueBy = [WorkflowKey(id: "other", version: 1): Self.t(100)] } == ([], 0))

@@ -64,7 +64,9 @@ package struct DeskQueries {
         let definitions = try catalog.deployedDefinitions(of: request.workflowID)
         if let role = request.role {
             query.states = Set(definitions.flatMap { definition in
-                definition.statesActedIn(by: role).map { WorkState(workflow: WorkflowKey(id: definition.id, version: definition.version), state: $0) }
+                definition.statesActedIn(by: role).map {
+                    WorkState(workflow: WorkflowKey(id: definition.id, version: definition.version), branch: $0.branch, state: $0.state)
+                }
             })
         }
         var contexts = Contexts(catalog: catalog)
@@ -158,17 +160,17 @@ package struct DeskQueries {
 }
 
 extension WorkflowDefinition {
-    /// The states (case-level or a branch's) in which `role` has something to do: a transition it
-    /// may fire, or the state's vote.
-    package func statesActedIn(by role: String) -> Set<String> {
-        var result: Set<String> = []
-        for state in states where state.vote?.role == role { result.insert(state.name) }
+    /// The states (case-level, or a branch's, with the branch) in which `role` has something to
+    /// do: a transition it may fire, or the state's vote.
+    package func statesActedIn(by role: String) -> [(branch: String?, state: String)] {
+        var result: [(branch: String?, state: String)] = []
+        for state in states where state.vote?.role == role { result.append((nil, state.name)) }
         for transition in transitions where permits(transition.roles ?? [], role: role, onBehalfOf: nil) {
-            result.formUnion(transition.from)
+            result += transition.from.map { (nil, $0) }
         }
         for (_, branch) in branches {
             for transition in branch.transitions where permits(transition.effectiveRoles(branch: branch), role: role, onBehalfOf: nil) {
-                result.formUnion(transition.from)
+                result += transition.from.map { (branch.name, $0) }
             }
         }
         return result

@@ -101,13 +101,16 @@ package struct DeskUpdate: Hashable, Sendable {
     }
 }
 
-/// A state of a workflow version (a branch's state too) that work may wait in.
+/// A state of a workflow version that work may wait in: a case-level state, or a state of one
+/// branch (branches often share state names: every inspection branch has `inspecting`).
 package struct WorkState: Hashable, Sendable {
     package var workflow: WorkflowKey
+    package var branch: String?
     package var state: String
 
-    package init(workflow: WorkflowKey, state: String) {
+    package init(workflow: WorkflowKey, branch: String? = nil, state: String) {
         self.workflow = workflow
+        self.branch = branch
         self.state = state
     }
 }
@@ -141,7 +144,7 @@ package struct WorkQuery: Hashable, Sendable {
     package func selects(_ item: DeskWorkItem) -> Bool {
         if let workflowID, item.workflow.id != workflowID { return false }
         if let department, item.department != department { return false }
-        if let states, !states.contains(WorkState(workflow: item.workflow, state: item.state)) { return false }
+        if let states, !states.contains(WorkState(workflow: item.workflow, branch: item.branch, state: item.state)) { return false }
         if let holder, item.holder != holder { return false }
         if unheldOnly, item.holder != nil { return false }
         if let dueBy {

@@ -132,9 +132,13 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 let names = Set(states.map(\.state)).sorted()
                 clauses.append("state IN (\(databaseQuestionMarks(count: names.count)))")
                 arguments += names.map { .text($0) }
-                let pairs = states.sorted { ($0.workflow, $0.state) < ($1.workflow, $1.state) }
-                clauses.append("(" + pairs.map { _ in "(workflow_id = ? AND workflow_version = ? AND state = ?)" }.joined(separator: " OR ") + ")")
-                for pair in pairs { arguments += [.text(pair.workflow.id), .integer(Int64(pair.workflow.version)), .text(pair.state)] }
+                let pairs = states.sorted { ($0.workflow, $0.branch ?? "", $0.state) < ($1.workflow, $1.branch ?? "", $1.state) }
+                clauses.append("(" + pairs.map { "(workflow_id = ? AND workflow_version = ? AND state = ? AND branch " + ($0.branch == nil ? "IS NULL)" : "= ?)") }
+                    .joined(separator: " OR ") + ")")
+                for pair in pairs {
+                    arguments += [.text(pair.workflow.id), .integer(Int64(pair.workflow.version)), .text(pair.state)]
+                    if let branch = pair.branch { arguments.append(.text(branch)) }
+                }
             }
             if let dueBy = query.dueBy {
                 guard !dueBy.isEmpty else { return WorkPage(items: [], total: 0) }
