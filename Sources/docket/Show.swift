@@ -52,7 +52,11 @@ struct Show: ParsableCommand {
         if view.sendBackRounds > 0 { lines.append("sent back  \(view.sendBackRounds) time(s)") }
         if view.clockStopped { lines.append("clock      stopped (waiting for the applicant)") }
         for (d, left) in zip(view.deadlines, desk.workingSecondsLeft) {
-            let remaining = left.map { $0 < 0 ? ", overdue by \(Format.duration(seconds: -$0)) of working time" : ", \(Format.duration(seconds: $0)) of working time left" } ?? ""
+            let day = Double(loaded.context.calendar.workingDayMicroseconds) / 1_000_000
+            let remaining = left.map {
+                $0 < 0 ? ", overdue by \(Format.workingTime(seconds: -$0, workingDaySeconds: day)) of working time"
+                    : ", \(Format.workingTime(seconds: $0, workingDaySeconds: day)) of working time left"
+            } ?? ""
             let what = d.kind == "statutory" ? "statutory limit" : "limit of \(d.branch.map { "\($0)/" } ?? "")\(d.state ?? "?")"
             lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(remaining)\(d.overdue ? "  OVERDUE" : "")")
         }

@@ -83,8 +83,17 @@ struct Worklist: ParsableCommand {
             return
         }
         var table = TextTable(["case", "workflow", "state", "department", "waiting since", "holder", "due", "limit", "working time left"])
+        var workingDays: [String: Double] = [:]
         for item in view.items {
-            let left = item.workingSecondsLeft.map { $0 < 0 ? "overdue " + Format.duration(seconds: -$0) : Format.duration(seconds: $0) } ?? ""
+            let key = "\(item.workflow) v\(item.workflowVersion)"
+            if workingDays[key] == nil {
+                let definition = try session.catalog.definition(item.workflow, version: item.workflowVersion)
+                workingDays[key] = Double(try session.catalog.context(for: definition).calendar.workingDayMicroseconds) / 1_000_000
+            }
+            let day = workingDays[key] ?? 86_400
+            let left = item.workingSecondsLeft.map {
+                $0 < 0 ? "overdue " + Format.workingTime(seconds: -$0, workingDaySeconds: day) : Format.workingTime(seconds: $0, workingDaySeconds: day)
+            } ?? ""
             table.append([item.caseID, item.workflow, item.branch.map { "\($0): \(item.state)" } ?? item.state, item.department ?? "",
                           item.waitingSince, item.holder ?? "", item.dueAt ?? "", item.deadline ?? "", left])
         }

@@ -176,3 +176,36 @@ extension WorkflowDefinition {
         return result
     }
 }
+
+extension DeskQueries {
+    /// The desk of `log` worked out in memory, by folding the whole log as the projection would:
+    /// for a log whose projection cannot be caught up (a read-only copy, a backup). Slower than
+    /// the tables (every event is read), the same answers: the rows are made by the same fold
+    /// and selected by the in-memory store that passes the projection's contract suite.
+    package static func computed(from log: any EventStore, catalog: WorkflowCatalog) throws -> DeskQueries {
+        let calendars = try ProjectionCalendars.deployed(in: log)
+        var fold = DeskFold(contexts: calendars.context)
+        var latest: [String: DeskUpdate] = [:]
+        var parties: Set<PartyFact> = []
+        var after: Int64 = 0
+        while true {
+            let events = try log.events(after: after, limit: 5_000)
+            guard let last = events.last else { break }
+            let cases = events.filter { !$0.event.isOutsideCases }
+            for recorded in cases {
+                if let department = recorded.event.payload.department {
+                    parties.insert(PartyFact(caseID: recorded.event.caseID, kind: .department, value: department))
+                }
+            }
+            for update in try fold.apply(cases, last: last.position, log: log) { latest[update.deskCase.caseID] = update }
+            after = last.position
+        }
+        let memory = InMemoryProjectionStore(log: InMemoryEventStore())
+        try memory.write { tables in
+            try tables.recreate()
+            try tables.insert(parties.map { .party($0) })
+            try tables.saveDesk(Array(latest.values))
+        }
+        return DeskQueries(projections: memory, catalog: catalog)
+    }
+}

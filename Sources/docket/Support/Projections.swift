@@ -38,14 +38,13 @@ extension Session {
             try ProjectionCatchUp.run(updater)
         } else {
             // A read-only log (an auditor's copy, a backup) cannot be caught up: answer from the
-            // projection as it stands, and say how far behind it is, or that there is none.
-            guard try projections.read({ try $0.installedVersion() }) == ProjectionSchema.version else {
-                throw UsageFailure("\(store.path) is read-only and holds no desk projection of this docket version: "
-                                   + "run the command on a writable copy (it builds the projection), or `docket replay` there first")
-            }
-            let behind = try updater.pendingEvents()
-            if behind > 0 {
-                Terminal.printError("note: \(store.path) is read-only; its projection is \(behind) event(s) behind the log, and the answer is as of the projection")
+            // projection when it is current, else fold the log in memory; say which.
+            let current = try projections.read({ try $0.installedVersion() }) == ProjectionSchema.version
+            let behind = current ? try updater.pendingEvents() : 0
+            if !current || behind > 0 {
+                Terminal.printError("note: \(store.path) is read-only and its projection is not up to date: "
+                                    + "computed in memory from the log (run on a writable copy to keep the projection)")
+                return try DeskQueries.computed(from: store, catalog: catalog)
             }
         }
         return DeskQueries(projections: projections, catalog: catalog)
