@@ -155,6 +155,32 @@ import Testing
         #expect(try docket.ok("show", "P1").stdout.contains("held by    nobody"))
     }
 
+    @Test func withADirectoryClaimsNeedTheRoleAndOnlyASupervisorReassignsToStaff() throws {
+        let docket = DocketBench()
+        try docket.ok("deploy", DocketBench.workflows)
+        try docket.ok("deploy", Repository.shandongDirectory)
+        try docket.ok("start", "permit-check", "--case", "R1", "--by", "ma.lin", "--as", "applicant", "--data", "centre=rizhao")
+        // A claim is authorized like any command: liu.yang holds no clerk role.
+        let noRole = try docket.docket("claim", "R1", "--by", "liu.yang", "--as", "clerk")
+        #expect(noRole.status == 1)
+        #expect(noRole.stderr.contains("liu.yang holds no clerk role in scope rizhao"))
+        try docket.ok("claim", "R1", "--by", "li.wei", "--as", "clerk")
+        // Reassigning needs a supervisor grant from the directory.
+        let notSupervisor = try docket.docket("reassign", "R1", "--to", "wang.fang", "--by", "wang.fang")
+        #expect(notSupervisor.status == 1)
+        #expect(notSupervisor.stderr.contains("wang.fang holds no supervisor role in scope rizhao"))
+        try docket.ok("directory", "grant", "wang.fang", "--role", "supervisor", "--scope", "rizhao", "--from", "2019-01-01", "--by", "zhang.min")
+        let toApplicant = try docket.docket("reassign", "R1", "--to", "huang.tao", "--by", "wang.fang")
+        #expect(toApplicant.status == 1)
+        #expect(toApplicant.stderr.contains("huang.tao is not a present member of staff"))
+        let toLeaver = try docket.docket("reassign", "R1", "--to", "zhou.qiang", "--by", "wang.fang")
+        #expect(toLeaver.status == 1)
+        try docket.ok("reassign", "R1", "--to", "li.wei", "--by", "wang.fang")  // already li.wei's: nothing new
+        try docket.ok("release", "R1", "--by", "wang.fang", "--as", "supervisor", "--reason", "back to the pool")
+        #expect(try docket.ok("show", "R1").stdout.contains("held by    nobody"))
+        #expect(try docket.ok("verify").status == 0)
+    }
+
     // MARK: Search
 
     @Test func casesAreFoundByApplicantDataChannelOpeningTimeAndDepartment() throws {
