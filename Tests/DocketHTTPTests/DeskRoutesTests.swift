@@ -47,6 +47,34 @@ import Testing
         }
     }
 
+    @Test func caseListsFilterByDepartmentDataChannelAndOpeningTimeAPageAtATime() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test(.live) { api in
+            for (id, channel, centre, at) in [("P1", "online", "rizhao", "2026-03-02T09:00:00Z"), ("P2", "window", "rizhao", "2026-03-03T09:00:00Z"),
+                                              ("P3", "online", "qingdao", "2026-03-04T09:00:00Z")] {
+                let body = #"{"workflow": "permit-check", "case_id": "\#(id)", "as": "applicant", "at": "\#(at)", "data": {"channel": "\#(channel)", "centre": "\#(centre)"}}"#
+                #expect(try await api.post("/v1/cases", json: body, token: Tokens.applicant).status.code == 201)
+            }
+            try await api.post("/v1/cases/P1/events", json: #"{"event": "accept", "as": "clerk"}"#)
+            func ids(_ query: String) async throws -> [String] {
+                let page = try await api.get("/v1/cases?" + query)
+                #expect(page.status.code == 200, "\(page.text)")
+                return (page.object["cases"] as? [[String: Any]])?.compactMap { $0["case_id"] as? String } ?? []
+            }
+            #expect(try await ids("department=licensing") == ["P1"])
+            #expect(try await ids("data=centre:rizhao") == ["P1", "P2"])
+            #expect(try await ids("data=centre:rizhao,channel:online") == ["P1"])
+            #expect(try await ids("channel=online&opened_from=2026-03-03T00:00:00Z") == ["P3"])
+            #expect(try await ids("applicant=wang.fang&opened_before=2026-03-03T12:00:00Z") == ["P1", "P2"])
+            let first = try await api.get("/v1/cases?limit=2")
+            let next = try #require(first.object["next"] as? String)
+            #expect(try await ids("limit=2&after=" + next) == ["P3"])
+            #expect(try await api.get("/v1/cases?department=licencing").status.code == 400)
+            #expect(try await api.get("/v1/cases?data=centre").status.code == 400)
+        }
+    }
+
     @Test func unknownWorklistFiltersAreRefusedListingTheKnownOnes() async throws {
         let server = try TestServer()
         try server.deployPermitCheck()
