@@ -26,6 +26,27 @@ struct Cases: ParsableCommand {
     @Flag(help: "Only cases past a time limit now (or at --now), most overdue first.")
     var overdue = false
 
+    @Option(help: ArgumentHelp("Only cases that entered a state of this department.", valueName: "department"))
+    var department: String?
+
+    @Option(help: ArgumentHelp("Only cases of this applicant (opened by them, or by a clerk for them).", valueName: "person"))
+    var applicant: String?
+
+    @Option(help: ArgumentHelp("Only cases opened with this data (repeatable; all must match).", valueName: "key=value"))
+    var data: [String] = []
+
+    @Option(help: ArgumentHelp("Only cases opened on this channel (the data field channel).", valueName: "channel"))
+    var channel: String?
+
+    @Option(help: ArgumentHelp("Only cases opened at or after this time, ISO 8601.", valueName: "time"))
+    var openedFrom: String?
+
+    @Option(help: ArgumentHelp("Only cases opened before this time, ISO 8601.", valueName: "time"))
+    var openedBefore: String?
+
+    @Option(help: ArgumentHelp("List at most this many cases.", valueName: "n"))
+    var limit: Int?
+
     @Option(help: ArgumentHelp("Judge deadlines as of this time, ISO 8601 (default: now).", valueName: "time"))
     var now: String?
 
@@ -33,35 +54,35 @@ struct Cases: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        try DeployedFilters.check(session.catalog, workflow: workflow, state: state)
+        try DeployedFilters.check(session.catalog, workflow: workflow, state: state, department: department)
         let now = try session.readingTime(self.now, option: "--now", workflow: workflow) ?? SystemWallClock().now()
         let json = try output.isJSON()
-        var rows: [(row: CaseSummaryView, due: Timestamp?)] = []
-        // Open or overdue cases only: the projection knows which cases are open, so millions of
-        // closed ones are not read.
-        let caseIDs = open || overdue
-            ? try session.openCaseIDs(workflowID: workflow)
-            : try session.store.cases(workflowID: workflow).map(\.caseID)
-        for caseID in caseIDs {
-            let loaded = try session.cases.load(caseID)
-            let s = loaded.state
-            if open, s.isClosed { continue }
-            if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
-            let running = s.deadlines(in: loaded.context)
-            let late = running.filter { $0.isOverdue(at: now) }
-            let earliestDue = late.compactMap(\.dueAt).min()
-            if overdue, late.isEmpty { continue }
-            let time = TimeText(calendar: loaded.context.calendar)
-            let provisional = running.contains { $0.isProvisional(on: loaded.context.calendar) }
-            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue, provisional: provisional), earliestDue))
-        }
-        if overdue { rows.sort { ($0.due ?? now) < ($1.due ?? now) } }
+        var query = CaseQuery()
+        query.workflowID = workflow
+        query.state = state
+        query.department = department
+        query.applicant = applicant
+        query.channel = channel
+        query.data = try parsePairs(data, option: "--data")
+        query.openedFrom = try session.readingTime(openedFrom, option: "--opened-from", workflow: workflow)
+        query.openedBefore = try session.readingTime(openedBefore, option: "--opened-before", workflow: workflow)
+        query.openOnly = open || overdue
+        query.overdueAt = overdue ? now : nil
+        query.soonestDueFirst = overdue
+        if let limit, limit < 1 { throw UsageFailure("--limit must be at least 1") }
+        query.limit = limit
+        // The desk tables of the projection, caught up first: millions of cases are not read.
+        let desk = try session.deskQueries()
+        let rows = try desk.search(query, now: now)
+        // A value no case has (a mistyped channel, data key or applicant) is refused, listing the
+        // known ones: a typo never reads as "no cases".
+        if rows.isEmpty, let unknown = try desk.unknownValue(in: query) { throw UsageFailure(unknown) }
         if json {
-            print(try JSONOutput.text(rows.map(\.row)))
+            print(try JSONOutput.text(rows))
             return
         }
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
-        for (row, _) in rows {
+        for row in rows {
             table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? row.state,
                           row.openedAt, [row.overdueSince, row.provisional ? "*" : nil].compactMap { $0 }.joined(separator: " ")])
         }

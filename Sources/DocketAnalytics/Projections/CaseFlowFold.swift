@@ -140,6 +140,8 @@ private struct Step {
         switch event.type {
         case .caseOpened:
             ignored = true  // handled by the fold; a second opening is not placed
+        case .caseClaimed, .claimReleased, .caseReassigned:
+            break  // who holds a case is the desk's concern (the desk tables), not a stay's
         case .roleGranted, .roleRevoked, .personLeft, .personAdded:
             ignored = true  // directory changes belong to no case; the fold skips their stream
         case .eventCorrected, .eventVoided:

@@ -195,6 +195,8 @@ public struct CaseState: Hashable, Sendable {
             if isClockStopped { clockStops[clockStops.count - 1].resumedAt = at }
         case .workStarted:
             updateVisit(region: p.region, branch: p.branch, state: p.state) { $0.workStartedAt = at }
+        case .caseClaimed, .claimReleased, .caseReassigned:
+            applyClaim(event)
         case .roleGranted, .roleRevoked, .personLeft, .personAdded:
             break  // directory changes belong to no case (their own stream); ignore one that strayed
         case .eventCorrected, .eventVoided:
@@ -211,7 +213,7 @@ public struct CaseState: Hashable, Sendable {
     }
 
     /// Changes the visit an event concerns: a branch's, or the case-level one.
-    private mutating func updateVisit(region: String?, branch: String?, state: String?, _ change: (inout StateVisit) -> Void) {
+    mutating func updateVisit(region: String?, branch: String?, state: String?, _ change: (inout StateVisit) -> Void) {
         if let region, let branch {
             guard let index = branchIndex(region, branch), state == nil || branches[index].visit.state == state else { return }
             change(&branches[index].visit)
@@ -307,6 +309,9 @@ public struct StateVisit: Hashable, Sendable {
     public var breachDueAt: Timestamp?
     /// Votes cast during this visit.
     public var ballots: [BallotRecord]
+    /// Who holds (has claimed) this visit, and since when; a new visit starts unclaimed.
+    public var heldBy: String?
+    public var heldSince: Timestamp?
 
     public init(state: String, enteredAt: Timestamp, department: String? = nil) {
         self.state = state

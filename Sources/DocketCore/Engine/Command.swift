@@ -9,6 +9,8 @@ public enum Command: Hashable, Sendable {
     case vote(CastVote)
     /// Record every deadline breach due by a given instant (and fire the breach actions).
     case tick(Tick)
+    /// Claim, release or reassign the case's current state (or a branch's): who works it.
+    case claim(ClaimCommand)
 
     /// The case the command is about.
     public var caseID: String {
@@ -17,6 +19,7 @@ public enum Command: Hashable, Sendable {
         case let .fire(c): c.caseID
         case let .vote(c): c.caseID
         case let .tick(c): c.caseID
+        case let .claim(c): c.caseID
         }
     }
 }

@@ -40,6 +40,7 @@ public enum Engine {
         case let .fire(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
         case let .vote(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.onBehalfOf, caseID: c.caseID)
         case .tick: break
+        case let .claim(c): try Decision.checkNotReserved(c.actor, onBehalfOf: c.person, caseID: c.caseID)
         }
         guard let current = state.take() else {
             // Opening is the only command on a case that does not exist yet.
@@ -58,6 +59,7 @@ public enum Engine {
             case let .fire(fire): try decision.fire(fire)
             case let .vote(vote): try decision.vote(vote)
             case let .tick(tick): try decision.tick(tick)
+            case let .claim(claim): try decision.claim(claim)
             }
         } catch {
             let refusal = decision.explained(error)
@@ -194,6 +196,7 @@ struct Decision {
             throw Refusal(.ambiguousEvent, "event '\(command.event)' is open in several branches (\(branches.joined(separator: ", "))); name the branch",
                           caseID: caseID, allowedEvents: [command.event])
         }
+        try checkHolder(of: chosen, actor: command.actor, role: command.role)
         let transition = chosen.transition
         // Who may act comes before what the act needs (a reason, documents): the person acted for
         // acts in the roles the actor represents them in.
@@ -420,7 +423,7 @@ struct Decision {
     }
 
     /// The case is open, pinned to this definition, and `at` is not before its last event.
-    private func checkOpen(at: Timestamp) throws(Refusal) {
+    func checkOpen(at: Timestamp) throws(Refusal) {
         try checkWorkflow()
         if let outcome = state.outcome {
             let when = state.closedAt.map { " at \(local($0))" } ?? ""
@@ -447,7 +450,7 @@ struct Decision {
     }
 
     /// Appends an event of the case's workflow and folds it into the state.
-    private mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
+    mutating func emit(_ type: CaseEventType, _ actor: Actor, at: Timestamp, _ payload: EventPayload) {
         let event = CaseEvent(caseID: caseID, type: type, workflowID: state.workflowID, workflowVersion: state.workflowVersion,
                               actor: actor.id, role: actor.role, onBehalfOf: actor.onBehalfOf, occurredAt: at, payload: payload)
         state.apply(event)

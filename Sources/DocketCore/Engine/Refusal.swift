@@ -47,6 +47,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case correctionRefused = "correction_refused"
         /// A correction would make the case's business times run backwards.
         case timeOutOfOrder = "time_out_of_order"
+        /// The case (or branch) is held by someone else (claimed): only they act on it until they
+        /// release it or a supervisor reassigns it.
+        case heldByOther = "held_by_other"
+        /// A release of a case (or branch) nobody holds, or a claim where none can be made.
+        case notHeld = "not_held"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).

@@ -62,6 +62,13 @@ public enum CaseEventType: String, Hashable, Sendable, Codable, CaseIterable {
     case branchStarted = "branch_started"
     /// A parallel branch was stopped before it finished (its region ended early or was left).
     case branchCancelled = "branch_cancelled"
+    /// A person claimed the case's current state (or a branch's): until it moves on, is released or
+    /// reassigned, only they act on it. `person` is the holder; `state`, `region`, `branch` say what.
+    case caseClaimed = "case_claimed"
+    /// The holder (or a supervisor) released a claim; `person` is who held it.
+    case claimReleased = "claim_released"
+    /// A supervisor gave the claim to `person` (taking it from whoever held it).
+    case caseReassigned = "case_reassigned"
     /// A directory change (only in a directory's reserved stream `@directory:NAME`, never in a
     /// case): a person was granted a role in a unit, from and until dates.
     case roleGranted = "role_granted"
@@ -152,7 +159,8 @@ public struct EventPayload: Hashable, Sendable, Codable {
     /// On the `case_opened` of an imported case: the log it came from, as
     /// `FILE sha256:HEX` (the file name and the SHA-256 of its bytes). Absent on Docket's own cases.
     public var source: String?
-    /// On a directory change: the person granted, revoked, leaving or added.
+    /// On a directory change: the person granted, revoked, leaving or added. On a claim, release
+    /// or reassignment: the person who holds (or held) the case.
     public var person: String?
     /// On `role_granted` and `role_revoked`: the role (not the actor's own, which is the event's).
     public var role: String?

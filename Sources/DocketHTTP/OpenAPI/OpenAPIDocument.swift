@@ -390,7 +390,54 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Only cases opened by, or on behalf of, this party."
+            "description": "Only cases of this applicant: whom a clerk opened it for, or who opened it as applicant."
+          },
+          {
+            "name": "department",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases that entered a state of this department."
+          },
+          {
+            "name": "channel",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases opened on this channel."
+          },
+          {
+            "name": "data",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only cases opened with this data: KEY:VALUE[,KEY:VALUE...], all must match."
+          },
+          {
+            "name": "opened_from",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only cases opened at or after this time."
+          },
+          {
+            "name": "opened_before",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only cases opened before this time."
           },
           {
             "name": "limit",
@@ -1199,14 +1246,20 @@ enum OpenAPIDocument {
             "name": "case",
             "in": "query",
             "required": false,
-            "schema": { "type": "string" },
+            "schema": {
+              "type": "string"
+            },
             "description": "Only the reads of this case."
           },
           {
             "name": "limit",
             "in": "query",
             "required": false,
-            "schema": { "type": "integer", "minimum": 1, "maximum": 10000 },
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000
+            },
             "description": "At most this many rows (default 500)."
           }
         ],
@@ -1219,14 +1272,30 @@ enum OpenAPIDocument {
                   "type": "array",
                   "items": {
                     "type": "object",
-                    "required": ["at", "principal", "action"],
+                    "required": [
+                      "at",
+                      "principal",
+                      "action"
+                    ],
                     "properties": {
-                      "id": { "type": "integer" },
-                      "at": { "type": "string" },
-                      "principal": { "type": "string" },
-                      "action": { "type": "string" },
-                      "case_id": { "type": "string" },
-                      "request_id": { "type": "string" }
+                      "id": {
+                        "type": "integer"
+                      },
+                      "at": {
+                        "type": "string"
+                      },
+                      "principal": {
+                        "type": "string"
+                      },
+                      "action": {
+                        "type": "string"
+                      },
+                      "case_id": {
+                        "type": "string"
+                      },
+                      "request_id": {
+                        "type": "string"
+                      }
                     }
                   }
                 }
@@ -1282,6 +1351,426 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/claim": {
+      "post": {
+        "operationId": "claim",
+        "summary": "Claim a case or a branch of it (docket claim).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "maxLength": 256
+            },
+            "description": "A retry with the same key returns the first answer and appends nothing."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "example": "\"v7\""
+            },
+            "description": "The case's ETag as read; a stale one is refused with 412 and nothing is appended."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Claim"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The claim recorded (none when already held by the claimant), and the case after it",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandOutcome"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The case's version, \"vN\".",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "412": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/release": {
+      "post": {
+        "operationId": "release",
+        "summary": "Release a claim (docket release).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "maxLength": 256
+            },
+            "description": "A retry with the same key returns the first answer and appends nothing."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "example": "\"v7\""
+            },
+            "description": "The case's ETag as read; a stale one is refused with 412 and nothing is appended."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Claim"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The release recorded, and the case after it",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandOutcome"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The case's version, \"vN\".",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "412": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/reassign": {
+      "post": {
+        "operationId": "reassign",
+        "summary": "A supervisor gives the work to another member of staff (docket reassign).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The case id."
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "maxLength": 256
+            },
+            "description": "A retry with the same key returns the first answer and appends nothing."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "example": "\"v7\""
+            },
+            "description": "The case's ETag as read; a stale one is refused with 412 and nothing is appended."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Reassign"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The reassignment recorded, and the case after it",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandOutcome"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The case's version, \"vN\".",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "412": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/v1/worklist": {
+      "get": {
+        "operationId": "worklist",
+        "summary": "The work waiting on a department, a role or a person (docket worklist).",
+        "parameters": [
+          {
+            "name": "workflow",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only work of this workflow."
+          },
+          {
+            "name": "department",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only work in a state of this department."
+          },
+          {
+            "name": "role",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only work this role can act on."
+          },
+          {
+            "name": "held_by",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only work this person holds."
+          },
+          {
+            "name": "mine",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            },
+            "description": "Only work the signed-in person holds."
+          },
+          {
+            "name": "unclaimed",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            },
+            "description": "Only work nobody holds."
+          },
+          {
+            "name": "due_within",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only work due within this working time (2d, 4h), overdue included."
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "urgent",
+                "oldest"
+              ]
+            },
+            "description": "urgent (soonest due first, the default) or oldest."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            },
+            "description": "At most this many items (default 50)."
+          },
+          {
+            "name": "now",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Judge deadlines as of this time."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The first items and the total",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Worklist"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
             "$ref": "#/components/responses/Problem"
           }
         }
@@ -1538,28 +2027,28 @@ enum OpenAPIDocument {
             "type": "boolean",
             "description": "Accept an at more than 10 minutes after the clock; recorded on the events (future_allowed)."
           },
-            "attachments": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": [
-                  "document",
-                  "sha256"
-                ],
-                "properties": {
-                  "document": {
-                    "type": "string"
-                  },
-                  "sha256": {
-                    "type": "string"
-                  },
-                  "media_type": {
-                    "type": "string"
-                  }
+          "attachments": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "document",
+                "sha256"
+              ],
+              "properties": {
+                "document": {
+                  "type": "string"
+                },
+                "sha256": {
+                  "type": "string"
+                },
+                "media_type": {
+                  "type": "string"
                 }
-              },
-              "description": "Files uploaded before (POST /v1/attachments), by hash."
-            }
+              }
+            },
+            "description": "Files uploaded before (POST /v1/attachments), by hash."
+          }
         }
       },
       "Correction": {
@@ -1749,6 +2238,10 @@ enum OpenAPIDocument {
           "overdue": {
             "type": "boolean"
           },
+          "desk": {
+            "type": "object",
+            "description": "What a clerk needs at a glance: applicant, acting_for, opened_by, holders, vote, documents_owed, working_seconds_left."
+          },
           "allowed": {
             "type": "array",
             "items": {
@@ -1886,6 +2379,123 @@ enum OpenAPIDocument {
           },
           "problems_truncated": {
             "type": "boolean"
+          }
+        }
+      },
+      "Claim": {
+        "type": "object",
+        "required": [
+          "as"
+        ],
+        "properties": {
+          "by": {
+            "type": "string"
+          },
+          "as": {
+            "type": "string"
+          },
+          "branch": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "Reassign": {
+        "type": "object",
+        "required": [
+          "to"
+        ],
+        "properties": {
+          "to": {
+            "type": "string"
+          },
+          "by": {
+            "type": "string"
+          },
+          "as": {
+            "type": "string",
+            "default": "supervisor"
+          },
+          "branch": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "Worklist": {
+        "type": "object",
+        "description": "As docket worklist --format json.",
+        "properties": {
+          "now": {
+            "type": "string"
+          },
+          "total": {
+            "type": "integer"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "case_id": {
+                  "type": "string"
+                },
+                "workflow": {
+                  "type": "string"
+                },
+                "workflow_version": {
+                  "type": "integer"
+                },
+                "state": {
+                  "type": "string"
+                },
+                "branch": {
+                  "type": "string"
+                },
+                "department": {
+                  "type": "string"
+                },
+                "waiting_since": {
+                  "type": "string"
+                },
+                "holder": {
+                  "type": "string"
+                },
+                "held_since": {
+                  "type": "string"
+                },
+                "due_at": {
+                  "type": "string"
+                },
+                "deadline": {
+                  "type": "string"
+                },
+                "working_seconds_left": {
+                  "type": "number"
+                },
+                "overdue": {
+                  "type": "boolean"
+                },
+                "applicant": {
+                  "type": "string"
+                },
+                "opened_at": {
+                  "type": "string"
+                }
+              }
+            }
           }
         }
       }

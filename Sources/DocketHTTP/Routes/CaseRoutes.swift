@@ -243,56 +243,82 @@ struct CaseRoutes {
     /// event, so a page never repeats or skips a case however many are opened meanwhile.
     @Sendable func list(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let query = Query(request: request)
-        let workflow = query.string("workflow"), state = query.string("state"), applicant = query.string("applicant")
+        var search = CaseQuery()
+        search.workflowID = query.string("workflow")
+        search.state = query.string("state")
+        search.applicant = query.string("applicant")
+        search.department = query.string("department")
+        search.channel = query.string("channel")
+        if let pairs = query.string("data") {
+            // `data=centre:rizhao,channel:online`: every pair must match.
+            for pair in pairs.split(separator: ",") {
+                guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex else {
+                    throw HTTPProblem.invalidParameter("data=\(pairs) is not KEY:VALUE[,KEY:VALUE...]")
+                }
+                search.data[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
+            }
+        }
+        search.openedFrom = try query.time("opened_from")
+        search.openedBefore = try query.time("opened_before")
         let open = try query.bool("open"), overdue = try query.bool("overdue")
         let limit = try query.int("limit", in: 1...Self.largestPage) ?? Self.defaultPage
         let after = try query.string("after").map(Self.position(cursor:)) ?? 0
         let services = self.services
         let now = try query.time("now") ?? services.clock.now()
+        search.openOnly = open || overdue
+        search.overdueAt = overdue ? now : nil
         let principal = try ReadAccess.principal(context)
+        let asked = search
         let page = try await services.blocking {
-            try Self.checkFilters(services.catalog, workflow: workflow, state: state)
+            try Self.checkFilters(services.catalog, workflow: asked.workflowID, state: asked.state, department: asked.department)
             let authorizer = try services.authorizer()
             try ReadAccess.record(.listCases, by: principal, request: context, in: services)
-            let caseIDs = open || overdue
-                ? try ProjectionUpdater.openCaseIDs(in: services.log, workflowID: workflow)
-                : try services.log.cases(workflowID: workflow).map(\.caseID)
-            var rows: [CaseSummaryView] = []
-            var lastPosition: Int64 = 0
+            // The desk tables, caught up first; a page is filled with cases the principal may read,
+            // reading on in chunks past those it may not.
+            let projections = SQLiteProjectionStore(log: services.log)
+            try ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: services.log)).catchUp()
+            let desk = DeskQueries(projections: projections, catalog: services.catalog)
+            var rows: [DeskCase] = []
             var more = false
-            for caseID in caseIDs {
-                let loaded = try services.cases.load(caseID)
-                guard let opening = loaded.events.first, opening.position > after,
-                      let subject = CaseSubject(events: loaded.events), authorizer.mayRead(principal, subject) else { continue }
-                let s = loaded.state
-                if open, s.isClosed { continue }
-                if let state, s.current.state != state, !s.branches.contains(where: { $0.visit.state == state }) { continue }
-                if let applicant, (opening.event.onBehalfOf ?? opening.event.actor) != applicant { continue }
-                let running = s.deadlines(in: loaded.context)
-                let late = running.filter { $0.isOverdue(at: now) }
-                if overdue, late.isEmpty { continue }
-                if rows.count == limit {
-                    more = true
-                    break
+            var chunk = asked
+            chunk.afterPosition = after
+            chunk.limit = limit + 1
+            scan: while true {
+                let found = try desk.found(chunk)
+                for row in found {
+                    guard let subject = CaseSubject(events: try services.log.events(of: row.caseID)),
+                          authorizer.mayRead(principal, subject) else { continue }
+                    if rows.count == limit {
+                        more = true
+                        break scan
+                    }
+                    rows.append(row)
                 }
-                rows.append(CaseSummaryView(state: s, time: TimeText(calendar: loaded.context.calendar), overdue: !late.isEmpty,
-                                            overdueSince: late.compactMap(\.dueAt).min(),
-                                            provisional: running.contains { $0.isProvisional(on: loaded.context.calendar) }))
-                lastPosition = opening.position
+                guard let last = found.last, found.count == chunk.limit else { break }
+                chunk.afterPosition = last.position
             }
-            return CasePageView(cases: rows, next: more ? Self.cursor(position: lastPosition) : nil)
+            return CasePageView(cases: try desk.summaries(rows, now: now), next: more ? rows.last.map { Self.cursor(position: $0.position) } : nil)
         }
         return try Reply.json(page)
     }
 
     /// A mistyped workflow or state would select nothing and read as "no cases": refused, as
     /// `docket cases` refuses it.
-    private static func checkFilters(_ catalog: WorkflowCatalog, workflow: String?, state: String?) throws {
+    private static func checkFilters(_ catalog: WorkflowCatalog, workflow: String?, state: String?, department: String? = nil) throws {
         if let workflow { _ = try catalog.definition(workflow) }
-        guard let state else { return }
-        let names = try catalog.deployedDefinitions(of: workflow).reduce(into: Set<String>()) { $0.formUnion($1.stateNames) }
-        guard names.contains(state) else {
-            throw HTTPProblem.invalidParameter("no state '\(state)' in \(workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"); states: \(names.sorted().joined(separator: ", "))")
+        let definitions = state == nil && department == nil ? [] : try catalog.deployedDefinitions(of: workflow)
+        let scope = workflow.map { "workflow '\($0)'" } ?? "any deployed workflow"
+        if let state {
+            let names = definitions.reduce(into: Set<String>()) { $0.formUnion($1.stateNames) }
+            guard names.contains(state) else {
+                throw HTTPProblem.invalidParameter("no state '\(state)' in \(scope); states: \(names.sorted().joined(separator: ", "))")
+            }
+        }
+        if let department {
+            let names = definitions.reduce(into: Set<String>()) { $0.formUnion($1.departments) }
+            guard names.contains(department) else {
+                throw HTTPProblem.invalidParameter("no department '\(department)' in \(scope); departments: \(names.sorted().joined(separator: ", "))")
+            }
         }
     }
 

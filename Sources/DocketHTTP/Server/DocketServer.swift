@@ -65,6 +65,7 @@ package struct DocketServer: Sendable {
         CaseRoutes(services: services).register(on: router, table: routes)
         CorrectionRoutes(services: services).register(on: router, table: routes)
         AttachmentRoutes(services: services).register(on: router, table: routes)
+        DeskRoutes(services: services, cases: CaseRoutes(services: services)).register(on: router, table: routes)
         ReportRoutes(services: services).register(on: router, table: routes)
         EventStreamRoute(services: services).register(on: router, table: routes)
         return router

@@ -22,8 +22,16 @@ extension Authorizer {
             act = CaseAct(actor: vote.actor, role: vote.role, onBehalfOf: vote.onBehalfOf)
         case .tick:
             return
+        case let .claim(claim):
+            act = CaseAct(actor: claim.actor, role: claim.role)
         }
         try authorize(principal, act, on: subject ?? CaseSubject(caseID: command.caseID, scope: nil, applicant: nil, channel: nil), definition: definition)
+        if case let .claim(claim) = command, claim.action == .reassign, let person = claim.person, let directory, let today {
+            // Work goes to a member of staff who is here, never to an applicant or someone who left.
+            guard let found = directory.person(person), found.kind == .staff, found.isPresent(on: today) else {
+                throw AccessDenied(.unknownPerson, "\(person) is not a present member of staff of directory '\(directory.name)' on \(today): work cannot be reassigned to them")
+            }
+        }
     }
 }
 

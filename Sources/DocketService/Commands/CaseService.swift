@@ -184,6 +184,24 @@ public final class CaseService: Sendable {
         }
     }
 
+    /// Claims, releases or reassigns the work on a case (or one branch of it): see `ClaimCommand`.
+    @discardableResult
+    public func claim(
+        caseID: String, action: ClaimCommand.Action, actor: String, role: String, person: String? = nil,
+        branch: String? = nil, reason: String? = nil, at: Timestamp? = nil, idempotencyKey: String? = nil,
+        principal: Principal? = nil, requiredVersion: Int? = nil
+    ) throws -> CommandOutcome {
+        let fingerprint = Fingerprint(command: action.rawValue, caseID: caseID, actor: actor, role: role, onBehalfOf: person,
+                                      reason: reason, branch: branch, at: at)
+        return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: 0, principal: principal,
+                       requiredVersion: requiredVersion) { loaded in
+            guard let loaded else { throw Refusal.unknownCase(caseID) }
+            let command = ClaimCommand(caseID: caseID, action: action, actor: actor, role: role, person: person,
+                                       branch: branch, reason: reason, at: at ?? self.clock.now())
+            return (.claim(command), loaded.context)
+        }
+    }
+
     /// Records every breach of a case's limits due by `now` (default: the clock), each once.
     ///
     /// Safe to run twice or from two processes at once: a breach already recorded is not due

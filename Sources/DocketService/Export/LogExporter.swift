@@ -114,6 +114,8 @@ package final class LogExporter: Sendable {
                 activity = e.type.rawValue
             case .branchStarted, .branchCancelled, .clockStopped, .clockResumed:
                 continue
+            case .caseClaimed, .claimReleased, .caseReassigned:
+                continue  // who holds a case is desk bookkeeping, not an activity of the process
             case .roleGranted, .roleRevoked, .personLeft, .personAdded:
                 continue  // a directory's changes, never in a case's trace
             case .eventCorrected, .eventVoided:

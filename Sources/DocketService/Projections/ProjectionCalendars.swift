@@ -1,3 +1,4 @@
+import Foundation
 import DocketAnalytics
 import DocketCore
 import DocketStore
@@ -11,10 +12,15 @@ import DocketStore
 /// count every second (`AlwaysWorkingCalendar`), and the label says so.
 public struct ProjectionCalendars: Sendable {
     private let resolve: @Sendable (WorkflowKey) -> WorkflowCalendar
+    /// The definition and calendar of a deployed workflow version, for the desk's deadlines and
+    /// applicants; `nil` for versions not deployed (imported logs) and for calendars given by a function.
+    package let context: @Sendable (WorkflowKey) -> EngineContext?
 
     /// Calendars given by a function (tests, imports).
-    package init(_ resolve: @escaping @Sendable (WorkflowKey) -> WorkflowCalendar) {
+    package init(_ resolve: @escaping @Sendable (WorkflowKey) -> WorkflowCalendar,
+                 context: @escaping @Sendable (WorkflowKey) -> EngineContext? = { _ in nil }) {
         self.resolve = resolve
+        self.context = context
     }
 
     /// The calendar of `workflow`.
@@ -43,7 +49,8 @@ public struct ProjectionCalendars: Sendable {
         // the projection, where reading the store again is not allowed.
         let workflows = Dictionary(try store.deployments(.workflow).map { (WorkflowKey(id: $0.id, version: $0.version), $0) },
                                    uniquingKeysWith: { first, _ in first })
-        return ProjectionCalendars { key in
+        let contexts = DeployedContexts()
+        return ProjectionCalendars({ key in
             guard let deployment = workflows[key], let definition = try? catalog.definition(of: deployment) else {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (workflow not deployed)")
             }
@@ -52,6 +59,27 @@ public struct ProjectionCalendars: Sendable {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (calendar '\(name)' is not deployed)")
             }
             return WorkflowCalendar(calendar)
-        }
+        }, context: { key in
+            contexts.context(key) {
+                guard let deployment = workflows[key], let definition = try? catalog.definition(of: deployment) else { return nil }
+                return try? catalog.context(for: definition)
+            }
+        })
+    }
+}
+
+/// The engine contexts worked out so far, one per workflow version (a definition is parsed once).
+private final class DeployedContexts: @unchecked Sendable {
+    // @unchecked: `known` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var known: [WorkflowKey: EngineContext?] = [:]
+
+    func context(_ key: WorkflowKey, make: () -> EngineContext?) -> EngineContext? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let found = known[key] { return found }
+        let made = make()
+        known[key] = made
+        return made
     }
 }

@@ -146,6 +146,7 @@ public final class ProjectionUpdater {
                     if !batch.refolded.isEmpty { try tables.deleteFacts(of: batch.refolded) }
                     try tables.insert(batch.facts)
                     try tables.saveOpenCases(batch.touched)
+                    try tables.saveDesk(batch.desk)
                     for (workflow, label) in batch.calendars { try tables.recordCalendar(label, for: workflow) }
                     try tables.saveCheckpoint(batch.last)
                     return nil
@@ -244,6 +245,8 @@ private struct FoldedBatch {
     var facts: [ProjectionFact]
     /// The progress of every case the batch touched (`nil` for a decided one), encoded.
     var touched: [OpenCaseUpdate]
+    /// The desk rows of every case the batch touched.
+    var desk: [DeskUpdate]
     /// Workflow versions whose calendar the fold asked for for the first time.
     var calendars: [(WorkflowKey, String)]
     /// Events of this batch the fold could not place.
@@ -258,6 +261,7 @@ private enum FoldedBatches {
         Handoff.start(capacity: 2) { emit in
             let seen = SeenCalendars(calendars: calendars)
             var fold = CaseFlowFold(calendars: seen.lookup)
+            var desk = DeskFold(contexts: calendars.context)
             // Progress saved by earlier runs is read only for the cases the new events concern
             // (a province has hundreds of thousands of open cases; a catch-up touches a few). A
             // run from the start of the log has none to read. A case this run has already seen
@@ -297,8 +301,9 @@ private enum FoldedBatches {
                 let touched = try fold.drainTouched().map { touched in
                     OpenCaseUpdate(caseID: touched.caseID, progress: try touched.progress.map(encoder.encode))
                 }
+                let deskRows = try desk.apply(caseEvents, last: last.position, log: log)
                 let batch = FoldedBatch(
-                    after: after, last: last.position, events: caseEvents.count, refolded: refolded, facts: facts, touched: touched,
+                    after: after, last: last.position, events: caseEvents.count, refolded: refolded, facts: facts, touched: touched, desk: deskRows,
                     calendars: seen.drainNew(),
                     ignoredEvents: fold.ignoredEvents - ignoredBefore)
                 guard emit(batch) else { return }

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 
 /// A case at a glance (`show`, and the case after `start`, `fire` and `vote`).
 package struct CaseView: Encodable, Sendable {
@@ -41,6 +42,8 @@ package struct CaseView: Encodable, Sendable {
     package var deadlines: [DeadlineView]
     package var overdue: Bool
     package var allowed: [ActionView]
+    /// What a clerk needs at a glance: applicant, holder, vote, documents owed, working time left.
+    package var desk: CaseDeskView
 
     /// The case `state` of `definition`, its deadlines judged at `now`.
     package init(state s: CaseState, definition: WorkflowDefinition, context: EngineContext, now: Timestamp) {
@@ -65,6 +68,7 @@ package struct CaseView: Encodable, Sendable {
                          provisional: $0.isProvisional(on: context.calendar))
         }
         overdue = running.contains { $0.isOverdue(at: now) }
+        desk = CaseDeskView(state: s, context: context, now: now)
         allowed = s.availableActions(in: definition).map {
             ActionView(event: $0.event, branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
         }
@@ -119,5 +123,18 @@ extension Deadline {
     package func isProvisional(on calendar: any WorkingTimeCalendar) -> Bool {
         guard limit.isWorkingTime, let dueAt else { return false }
         return !calendar.covers(from: startedAt, to: dueAt)
+    }
+
+    /// The case as the projection's desk tables keep it (searches), overdue since `overdueSince`.
+    package init(desk c: DeskCase, time: TimeText, overdueSince: Timestamp?, provisional: Bool = false) {
+        caseID = c.caseID
+        workflow = c.workflow.id
+        workflowVersion = c.workflow.version
+        state = c.whereabouts
+        outcome = c.outcome
+        openedAt = time(c.openedAt)
+        overdue = overdueSince != nil
+        self.overdueSince = overdueSince.map { time($0) }
+        self.provisional = provisional
     }
 }

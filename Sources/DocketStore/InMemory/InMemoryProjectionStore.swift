@@ -44,6 +44,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         var transitions: [TransitionFact] = []
         var breaches: [BreachFact] = []
         var parties: Set<PartyFact> = []
+        /// The desk's rows, by case id.
+        var desk: [String: DeskUpdate] = [:]
         /// The checkpoint a write saved, committed to the log with it.
         var savedCheckpoint: Int64?
     }
@@ -153,9 +155,70 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             }
         }
 
+        func worklist(_ query: WorkQuery) throws -> WorkPage {
+            guard state.version == ProjectionSchema.version else { return WorkPage(items: [], total: 0) }
+            let selected = state.desk.values.flatMap(\.work).filter(query.selects).sorted(by: query.precedes)
+            return WorkPage(items: Array(selected.prefix(max(0, query.limit))), total: selected.count)
+        }
+
+        func searchCases(_ query: CaseQuery) throws -> [DeskCase] {
+            guard state.version == ProjectionSchema.version else { return [] }
+            let found = state.desk.values.filter { update in
+                let c = update.deskCase
+                if let workflow = query.workflowID, c.workflow.id != workflow { return false }
+                if let wanted = query.state, c.state != wanted, !update.work.contains(where: { $0.state == wanted }) { return false }
+                if let department = query.department,
+                   !state.parties.contains(PartyFact(caseID: c.caseID, kind: .department, value: department)) { return false }
+                if let applicant = query.applicant, c.applicant != applicant { return false }
+                if let channel = query.channel, c.channel != channel { return false }
+                if query.data.contains(where: { update.data[$0.key] != $0.value }) { return false }
+                if let from = query.openedFrom, c.openedAt < from { return false }
+                if let before = query.openedBefore, c.openedAt >= before { return false }
+                if query.openOnly, c.outcome != nil { return false }
+                if let at = query.overdueAt { guard let due = c.nextDueAt, due <= at else { return false } }
+                if let after = query.afterPosition, c.position <= after { return false }
+                return true
+            }.map(\.deskCase).sorted { a, b in
+                if query.soonestDueFirst, a.nextDueAt != b.nextDueAt {
+                    guard let x = a.nextDueAt else { return false }
+                    guard let y = b.nextDueAt else { return true }
+                    return x < y
+                }
+                return a.position < b.position
+            }
+            return query.limit.map { Array(found.prefix($0)) } ?? found
+        }
+
+        func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String] {
+            guard state.version == ProjectionSchema.version else { return [] }
+            var values: Set<String> = []
+            for update in state.desk.values {
+                switch field {
+                case .applicant: if let v = update.deskCase.applicant { values.insert(v) }
+                case .channel: if let v = update.deskCase.channel { values.insert(v) }
+                case .dataKey: values.formUnion(update.data.keys)
+                case let .dataValue(key): if let v = update.data[key] { values.insert(v) }
+                }
+            }
+            if let matching { values = values.contains(matching) ? [matching] : [] }
+            return Array(values.sorted(by: precedes).prefix(max(0, limit)))
+        }
+
         func contents() throws -> ProjectionContents {
             var contents = ProjectionContents()
             guard state.version != nil else { return contents }
+            contents.desk = state.desk.sorted { precedes($0.key, $1.key) }.map { key, update in
+                var update = update
+                // SQLite's `ORDER BY branch`: NULL (the case-level state) first.
+                update.work.sort { a, b in
+                    switch (a.branch, b.branch) {
+                    case (nil, .some): true
+                    case let (x?, y?): precedes(x, y)
+                    default: false
+                    }
+                }
+                return update
+            }
             let decoder = ProgressDecoder()
             contents.calendars = state.calendars
             contents.cases = state.cases.values.sorted { precedes($0.caseID, $1.caseID) }
@@ -218,6 +281,10 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
 
         func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {
             for update in updates { state.openCases[update.caseID] = update.progress }
+        }
+
+        func saveDesk(_ updates: [DeskUpdate]) throws {
+            for update in updates { state.desk[update.deskCase.caseID] = update }
         }
 
         func recordCalendar(_ label: String, for workflow: WorkflowKey) throws {

@@ -38,7 +38,7 @@ package protocol ProjectionStore: Sendable {
 package enum ProjectionSchema {
     /// Raised whenever what is kept or the meaning of a field changes: the projection is then
     /// rebuilt from the log.
-    package static let version = 1
+    package static let version = 2  // 2: the desk tables (cases, their data, work waiting)
 
     /// The projection's checkpoint in the event store.
     package static let checkpointName = "analytics"
@@ -78,6 +78,18 @@ package protocol ProjectionReading {
     /// does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
 
+    /// The work waiting that `query` selects, in its order (the first `query.limit` items), and
+    /// how many items it selects in all. Nothing when the projection does not exist.
+    func worklist(_ query: WorkQuery) throws -> WorkPage
+
+    /// The cases `query` finds, in the order they were opened (soonest due first for
+    /// `overdueAt`). Nothing when the projection does not exist.
+    func searchCases(_ query: CaseQuery) throws -> [DeskCase]
+
+    /// Up to `limit` distinct values of `field` any case has, in byte order; with `matching`,
+    /// only that value if some case has it (a cheap "is it known?").
+    func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String]
+
     /// Everything the projection holds, in a fixed order: two projections hold the same when
     /// their contents are equal. Empty when the projection does not exist.
     func contents() throws -> ProjectionContents
@@ -109,6 +121,9 @@ package protocol ProjectionWriting: ProjectionReading {
     /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).
     func saveOpenCases(_ updates: [OpenCaseUpdate]) throws
 
+    /// Replaces the desk rows (case, data, work waiting) of each case updated.
+    func saveDesk(_ updates: [DeskUpdate]) throws
+
     /// Records (or replaces) the label of the calendar `workflow` is counted on.
     func recordCalendar(_ label: String, for workflow: WorkflowKey) throws
 }
@@ -138,6 +153,8 @@ package struct ProjectionContents: Hashable, Sendable {
     package var breaches: [BreachFact] = []
     /// Who took part in which case, by kind, value and case id.
     package var parties: [PartyFact] = []
+    /// The desk's rows of every case (with its opening data), by case id.
+    package var desk: [DeskUpdate] = []
 
     package init() {}
 }

@@ -148,11 +148,78 @@ enum AnalyticsTables {
         ],
         primaryKey: ["kind", "value", "case_id"], withoutRowID: true)
 
+    /// Every case, as a search lists it (the desk's; see `DeskCase`).
+    static let deskCases = AnalyticsTable<DeskCase>(
+        name: "analytics_desk_cases",
+        blank: DeskCase(caseID: "", position: 0, workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, openedBy: "",
+                        applicant: nil, channel: nil, state: "", whereabouts: "", outcome: nil, nextDueAt: nil, holder: nil),
+        columns: [
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .integer("position", { $0.position }, { $0.position = $1 }),
+            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
+            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
+            .text("opened_by", { $0.openedBy }, { $0.openedBy = $1 }),
+            .optionalText("applicant", { $0.applicant }, { $0.applicant = $1 }),
+            .optionalText("channel", { $0.channel }, { $0.channel = $1 }),
+            .text("state", { $0.state }, { $0.state = $1 }),
+            .text("whereabouts", { $0.whereabouts }, { $0.whereabouts = $1 }),
+            .optionalText("outcome", { $0.outcome }, { $0.outcome = $1 }),
+            .optionalTime("next_due_at", { $0.nextDueAt }, { $0.nextDueAt = $1 }),
+            .optionalText("holder", { $0.holder }, { $0.holder = $1 }),
+        ],
+        primaryKey: ["case_id"],
+        indexes: [["position"], ["state", "position"], ["applicant", "position"], ["channel", "opened_at"], ["opened_at"],
+                  ["workflow_id", "position"], ["next_due_at"]])
+
+    /// The data each case was opened with, one row a key (the desk's search by data).
+    static let deskData = AnalyticsTable<DeskDataRow>(
+        name: "analytics_desk_data", blank: DeskDataRow(caseID: "", key: "", value: ""),
+        columns: [
+            .text("key", { $0.key }, { $0.key = $1 }),
+            .text("value", { $0.value }, { $0.value = $1 }),
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+        ],
+        primaryKey: ["key", "value", "case_id"], withoutRowID: true, indexes: [["case_id"]])
+
+    /// The work waiting on open cases: one row per case-level state or running branch (see `DeskWorkItem`).
+    static let deskWork = AnalyticsTable<DeskWorkItem>(
+        name: "analytics_desk_work",
+        blank: DeskWorkItem(caseID: "", position: 0, workflow: WorkflowKey(id: "", version: 0), region: nil, branch: nil, state: "",
+                            department: nil, enteredAt: .zero, holder: nil, heldSince: nil, dueAt: nil, deadline: nil,
+                            openedAt: .zero, applicant: nil),
+        columns: [
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .integer("position", { $0.position }, { $0.position = $1 }),
+            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
+            .optionalText("region", { $0.region }, { $0.region = $1 }),
+            .optionalText("branch", { $0.branch }, { $0.branch = $1 }),
+            .text("state", { $0.state }, { $0.state = $1 }),
+            .optionalText("department", { $0.department }, { $0.department = $1 }),
+            .time("entered_at", { $0.enteredAt }, { $0.enteredAt = $1 }),
+            .optionalText("holder", { $0.holder }, { $0.holder = $1 }),
+            .optionalTime("held_since", { $0.heldSince }, { $0.heldSince = $1 }),
+            // Work with no limit sorts last: its due time is kept as the largest integer, so the
+            // urgent order is the index's order (NULL would sort first).
+            .integer("due_at", { $0.dueAt?.microseconds ?? Int64.max }, { $0.dueAt = $1 == Int64.max ? nil : Timestamp(microseconds: $1) }),
+            .optionalText("deadline", { $0.deadline }, { $0.deadline = $1 }),
+            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
+            .optionalText("applicant", { $0.applicant }, { $0.applicant = $1 }),
+        ],
+        // The worklists' filters, each followed by an order's columns, so the first page is read
+        // off the index without sorting every match.
+        indexes: [["case_id"],
+                  ["department", "due_at", "entered_at", "position", "branch"], ["holder", "due_at", "entered_at", "position", "branch"],
+                  ["state", "due_at", "entered_at", "position", "branch"], ["due_at", "entered_at", "position", "branch"],
+                  ["department", "entered_at", "position", "branch"], ["entered_at", "position", "branch"]])
+
     /// Every table's name and `CREATE` statements, in creation order.
     static let all: [(name: String, create: String)] = [
         (meta.name, meta.createSQL), (calendars.name, calendars.createSQL), (cases.name, cases.createSQL),
         (openCases.name, openCases.createSQL), (stays.name, stays.createSQL), (transitions.name, transitions.createSQL),
         (breaches.name, breaches.createSQL), (parties.name, parties.createSQL),
+        (deskCases.name, deskCases.createSQL), (deskData.name, deskData.createSQL), (deskWork.name, deskWork.createSQL),
     ]
 
     /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`
@@ -204,6 +271,13 @@ struct OpenCaseRow: Sendable {
     var openedAt: Timestamp
     var channel: String?
     var progress: String
+}
+
+/// One key of the data a case was opened with.
+struct DeskDataRow: Sendable {
+    var caseID: String
+    var key: String
+    var value: String
 }
 
 /// A fact with its `ordinal` among the facts of its kind at its position.
@@ -270,6 +344,11 @@ struct AnalyticsColumn<Row>: Sendable {
              read: { s, c, row in set(&row, Timestamp(microseconds: s.int64(c))) })
     }
 
+    static func optionalTime(_ name: String, _ get: @escaping @Sendable (inout Row) -> Timestamp?, _ set: @escaping @Sendable (inout Row, Timestamp?) -> Void) -> Self {
+        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(&row)?.microseconds) },
+             read: { s, c, row in set(&row, s.isNull(c) ? nil : Timestamp(microseconds: s.int64(c))) })
+    }
+
     static func text(_ name: String, _ get: @escaping @Sendable (inout Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
         Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c) ?? "") })
     }
@@ -289,6 +368,8 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     let withoutRowID: Bool
     /// The columns of the index reports select by, if any.
     let scopeIndex: [String]
+    /// Further indexes (the desk's filters), each a list of columns.
+    let indexes: [[String]]
     /// Every column's `bind`, chained into one closure, and every column's `read` likewise. A
     /// closure calls the closures it captured without retaining them, where a loop over an array
     /// of closures would retain and release each one for each row (the replay binds millions of
@@ -298,8 +379,9 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
 
     init(
         name: String, blank: Row, columns: [AnalyticsColumn<Row>], primaryKey: [String] = [], withoutRowID: Bool = false,
-        scopeIndex: [String] = []
+        scopeIndex: [String] = [], indexes: [[String]] = []
     ) {
+        self.indexes = indexes
         self.name = name
         self.blank = blank
         self.columns = columns
@@ -333,6 +415,9 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
         var sql = "CREATE TABLE \(name) (\n" + lines.joined(separator: ",\n") + "\n)" + (withoutRowID ? " WITHOUT ROWID" : "") + ";"
         if !scopeIndex.isEmpty {
             sql += "\nCREATE INDEX \(name)_scope ON \(name) (\(scopeIndex.joined(separator: ", ")));"
+        }
+        for index in indexes {
+            sql += "\nCREATE INDEX \(name)_\(index.joined(separator: "_")) ON \(name) (\(index.joined(separator: ", ")));"
         }
         return sql
     }

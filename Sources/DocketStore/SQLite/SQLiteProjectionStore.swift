@@ -118,6 +118,111 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
+        func worklist(_ query: WorkQuery) throws -> WorkPage {
+            guard try installedVersion() == ProjectionSchema.version else { return WorkPage(items: [], total: 0) }
+            var clauses: [String] = []
+            var arguments: [Argument] = []
+            if let workflow = query.workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflow)) }
+            if let department = query.department { clauses.append("department = ?"); arguments.append(.text(department)) }
+            if let holder = query.holder { clauses.append("holder = ?"); arguments.append(.text(holder)) }
+            if query.unheldOnly { clauses.append("holder IS NULL") }
+            if let states = query.states {
+                guard !states.isEmpty else { return WorkPage(items: [], total: 0) }
+                // The few states a role acts in: `state IN` uses the index, the version check narrows.
+                let names = Set(states.map(\.state)).sorted()
+                clauses.append("state IN (\(databaseQuestionMarks(count: names.count)))")
+                arguments += names.map { .text($0) }
+                let pairs = states.sorted { ($0.workflow, $0.branch ?? "", $0.state) < ($1.workflow, $1.branch ?? "", $1.state) }
+                clauses.append("(" + pairs.map { "(workflow_id = ? AND workflow_version = ? AND state = ? AND branch " + ($0.branch == nil ? "IS NULL)" : "= ?)") }
+                    .joined(separator: " OR ") + ")")
+                for pair in pairs {
+                    arguments += [.text(pair.workflow.id), .integer(Int64(pair.workflow.version)), .text(pair.state)]
+                    if let branch = pair.branch { arguments.append(.text(branch)) }
+                }
+            }
+            if let dueBy = query.dueBy {
+                guard !dueBy.isEmpty else { return WorkPage(items: [], total: 0) }
+                // One bound for the range the index can use, then each version's own.
+                clauses.append("due_at <= ?")
+                arguments.append(.integer(dueBy.values.max()!.microseconds))
+                let keys = dueBy.keys.sorted()
+                clauses.append("(" + keys.map { _ in "(workflow_id = ? AND workflow_version = ? AND due_at <= ?)" }.joined(separator: " OR ") + ")")
+                for key in keys { arguments += [.text(key.id), .integer(Int64(key.version)), .integer(dueBy[key]!.microseconds)] }
+            }
+            let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            let order = query.order == .urgent ? "due_at, entered_at, position, branch" : "entered_at, position, branch"
+            var items: [DeskWorkItem] = []
+            try each(AnalyticsTables.deskWork, where: filter, arguments, order: order + " LIMIT \(max(0, query.limit))") { items.append($0) }
+            let count = try db.cachedStatement(sql: "SELECT count(*) FROM \(AnalyticsTables.deskWork.name)" + filter)
+            let raw = RawStatement(count)
+            defer { raw.reset() }
+            bind(raw, arguments)
+            var total = 0
+            if try raw.step(db) { total = raw.int(0) }
+            return WorkPage(items: items, total: total)
+        }
+
+        func searchCases(_ query: CaseQuery) throws -> [DeskCase] {
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            var clauses: [String] = []
+            var arguments: [Argument] = []
+            if let workflow = query.workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflow)) }
+            if let state = query.state {
+                clauses.append("(state = ? OR case_id IN (SELECT case_id FROM \(AnalyticsTables.deskWork.name) WHERE state = ?))")
+                arguments += [.text(state), .text(state)]
+            }
+            if let department = query.department {
+                clauses.append("case_id IN (SELECT case_id FROM \(AnalyticsTables.parties.name) WHERE kind = ? AND value = ?)")
+                arguments += [.text(PartyFact.Kind.department.rawValue), .text(department)]
+            }
+            if let applicant = query.applicant { clauses.append("applicant = ?"); arguments.append(.text(applicant)) }
+            if let channel = query.channel { clauses.append("channel = ?"); arguments.append(.text(channel)) }
+            for (key, value) in query.data.sorted(by: { $0.key < $1.key }) {
+                clauses.append("case_id IN (SELECT case_id FROM \(AnalyticsTables.deskData.name) WHERE key = ? AND value = ?)")
+                arguments += [.text(key), .text(value)]
+            }
+            if let from = query.openedFrom { clauses.append("opened_at >= ?"); arguments.append(.integer(from.microseconds)) }
+            if let before = query.openedBefore { clauses.append("opened_at < ?"); arguments.append(.integer(before.microseconds)) }
+            if query.openOnly { clauses.append("outcome IS NULL") }
+            if let at = query.overdueAt { clauses.append("next_due_at <= ?"); arguments.append(.integer(at.microseconds)) }
+            if let after = query.afterPosition { clauses.append("position > ?"); arguments.append(.integer(after)) }
+            let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            let order = (query.soonestDueFirst ? "next_due_at IS NULL, next_due_at, position" : "position") + (query.limit.map { " LIMIT \($0)" } ?? "")
+            var result: [DeskCase] = []
+            try each(AnalyticsTables.deskCases, where: filter, arguments, order: order) { result.append($0) }
+            return result
+        }
+
+        func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String] {
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            let (column, table, extra): (String, String, [Argument]) = switch field {
+            case .applicant: ("applicant", AnalyticsTables.deskCases.name, [])
+            case .channel: ("channel", AnalyticsTables.deskCases.name, [])
+            case .dataKey: ("key", AnalyticsTables.deskData.name, [])
+            case let .dataValue(key): ("value", AnalyticsTables.deskData.name, [.text(key)])
+            }
+            var clauses = ["\(column) IS NOT NULL"]
+            if case .dataValue = field { clauses.append("key = ?") }
+            var arguments = extra
+            if let matching { clauses.append("\(column) = ?"); arguments.append(.text(matching)) }
+            let statement = RawStatement(try db.cachedStatement(sql: "SELECT DISTINCT \(column) FROM \(table) WHERE "
+                + clauses.joined(separator: " AND ") + " ORDER BY \(column) LIMIT \(max(0, limit))"))
+            defer { statement.reset() }
+            bind(statement, arguments)
+            var values: [String] = []
+            while try statement.step(db) { values.append(statement.string(0) ?? "") }
+            return values
+        }
+
+        private func bind(_ statement: RawStatement, _ arguments: [Argument]) {
+            for (index, argument) in arguments.enumerated() {
+                switch argument {
+                case let .text(value): statement.bind(Int32(index + 1), value)
+                case let .integer(value): statement.bind(Int32(index + 1), value)
+                }
+            }
+        }
+
         func contents() throws -> ProjectionContents {
             var contents = ProjectionContents()
             guard try installedVersion() != nil else { return contents }
@@ -131,6 +236,17 @@ package final class SQLiteProjectionStore: ProjectionStore {
             try each(AnalyticsTables.transitions, order: "position, ordinal") { contents.transitions.append($0.fact) }
             try each(AnalyticsTables.breaches, order: "position, ordinal") { contents.breaches.append($0.fact) }
             try each(AnalyticsTables.parties, order: "kind, value, case_id") { contents.parties.append($0) }
+            if try db.tableExists(AnalyticsTables.deskCases.name) {
+                var updates: [String: DeskUpdate] = [:]
+                var order: [String] = []
+                try each(AnalyticsTables.deskCases, order: "case_id") {
+                    updates[$0.caseID] = DeskUpdate(deskCase: $0, data: [:], work: [])
+                    order.append($0.caseID)
+                }
+                try each(AnalyticsTables.deskData) { updates[$0.caseID]?.data[$0.key] = $0.value }
+                try each(AnalyticsTables.deskWork, order: "case_id, branch") { updates[$0.caseID]?.work.append($0) }
+                contents.desk = order.compactMap { updates[$0] }
+            }
             return contents
         }
 
@@ -196,6 +312,35 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
         func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {
             try factWriter().save(updates)
+        }
+
+        func saveDesk(_ updates: [DeskUpdate]) throws {
+            guard !updates.isEmpty else { return }
+            func prepared(_ sql: String) throws -> RawStatement { RawStatement(try db.cachedStatement(sql: sql)) }
+            let forget = try [AnalyticsTables.deskCases.name, AnalyticsTables.deskData.name, AnalyticsTables.deskWork.name].map {
+                try prepared("DELETE FROM \($0) WHERE case_id = ?")
+            }
+            func insert<Row>(_ table: AnalyticsTable<Row>) throws -> RawStatement {
+                try prepared(table.insertHead("INSERT") + " VALUES (\(databaseQuestionMarks(count: table.columns.count)))")
+            }
+            let caseRow = try insert(AnalyticsTables.deskCases), dataRow = try insert(AnalyticsTables.deskData)
+            let workRow = try insert(AnalyticsTables.deskWork)
+            for update in updates {
+                for statement in forget {
+                    statement.bind(1, update.deskCase.caseID)
+                    try statement.execute(db)
+                }
+                AnalyticsTables.deskCases.bind(caseRow, offset: 0, update.deskCase)
+                try caseRow.execute(db)
+                for (key, value) in update.data {
+                    AnalyticsTables.deskData.bind(dataRow, offset: 0, DeskDataRow(caseID: update.deskCase.caseID, key: key, value: value))
+                    try dataRow.execute(db)
+                }
+                for item in update.work {
+                    AnalyticsTables.deskWork.bind(workRow, offset: 0, item)
+                    try workRow.execute(db)
+                }
+            }
         }
 
         func recordCalendar(_ label: String, for workflow: WorkflowKey) throws {

@@ -12,6 +12,9 @@ func describe(_ e: CaseEvent, time: TimeText? = nil) -> String {
         text = "\(p.transition ?? "?"): \(p.from ?? "?") → \(p.to ?? "?")"
     case .voteCast: text = "vote \(p.vote ?? "?")" + (p.approvals.map { " (\($0) approve, \(p.rejections ?? 0) reject)" } ?? "")
     case .deadlineBreached: text = "deadline breached: \(p.deadline == "statutory" ? "statutory limit" : p.state ?? "?")" + (p.limit.map { " (\($0))" } ?? "")
+    case .caseClaimed: text = "claimed \(p.state ?? "?") for \(p.person ?? "?")"
+    case .claimReleased: text = "released \(p.state ?? "?") (held by \(p.person ?? "?"))"
+    case .caseReassigned: text = "reassigned \(p.state ?? "?") to \(p.person ?? "?")"
     case .eventCorrected:
         var changes: [String] = []
         if let at = p.correctedAt { changes.append("time " + (time.map { $0(at) } ?? at.description)) }

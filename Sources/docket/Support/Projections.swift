@@ -27,3 +27,26 @@ extension Session {
         try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
     }
 }
+
+extension Session {
+    /// The desk's worklists and searches, on the projection caught up first (a read-only log is
+    /// read as its projection stands).
+    func deskQueries() throws -> DeskQueries {
+        let projections = SQLiteProjectionStore(log: store)
+        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
+        if !store.options.readOnly {
+            try ProjectionCatchUp.run(updater)
+        } else {
+            // A read-only log (an auditor's copy, a backup) cannot be caught up: answer from the
+            // projection when it is current, else fold the log in memory; say which.
+            let current = try projections.read({ try $0.installedVersion() }) == ProjectionSchema.version
+            let behind = current ? try updater.pendingEvents() : 0
+            if !current || behind > 0 {
+                Terminal.printError("note: \(store.path) is read-only and its projection is not up to date: "
+                                    + "computed in memory from the log (run on a writable copy to keep the projection)")
+                return try DeskQueries.computed(from: store, catalog: catalog)
+            }
+        }
+        return DeskQueries(projections: projections, catalog: catalog)
+    }
+}
