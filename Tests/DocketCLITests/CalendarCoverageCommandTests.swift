@@ -41,8 +41,9 @@ import Testing
     }
 
     func open(_ docket: DocketBench, _ id: String, at time: String) throws {
-        try docket.ok("start", "licence-change", "--case", id, "--by", "wang", "--as", "clerk", "--at", time)
-        try docket.ok("fire", id, "accept", "--by", "wang", "--as", "clerk", "--at", time)
+        // Some cases are dated after today on purpose (across the coverage's end).
+        try docket.ok("start", "licence-change", "--case", id, "--by", "wang", "--as", "clerk", "--at", time, "--allow-future")
+        try docket.ok("fire", id, "accept", "--by", "wang", "--as", "clerk", "--at", time, "--allow-future")
     }
 
     /// Time to approval, in working seconds, of the one workflow's report.
@@ -114,7 +115,7 @@ import Testing
     @Test func theReportSaysWhichFiguresRestOnUncoveredDates() throws {
         let docket = try bench()
         try open(docket, "ACROSS", at: "2026-12-28T10:00:00+08:00")
-        try docket.ok("fire", "ACROSS", "approve", "--by", "li", "--as", "approver", "--at", "2027-01-05T10:00:00+08:00")
+        try docket.ok("fire", "ACROSS", "approve", "--by", "li", "--as", "approver", "--at", "2027-01-05T10:00:00+08:00", "--allow-future")
         try open(docket, "INSIDE", at: "2026-03-02T10:00:00+08:00")
         try docket.ok("fire", "INSIDE", "approve", "--by", "li", "--as", "approver", "--at", "2026-03-04T10:00:00+08:00")
         try open(docket, "STILL-OPEN", at: "2026-12-30T10:00:00+08:00")
