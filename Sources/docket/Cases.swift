@@ -45,7 +45,8 @@ struct Cases: ParsableCommand {
             let earliestDue = late.compactMap(\.dueAt).min()
             if overdue, late.isEmpty { continue }
             let time = TimeText(calendar: loaded.context.calendar)
-            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue), earliestDue))
+            rows.append((CaseSummaryView(state: s, time: time, overdue: !late.isEmpty, overdueSince: earliestDue, definition: loaded.definition),
+                         earliestDue))
         }
         if overdue { rows.sort { ($0.due ?? now) < ($1.due ?? now) } }
         if json {
@@ -54,7 +55,8 @@ struct Cases: ParsableCommand {
         }
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
         for (row, _) in rows {
-            table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? row.state,
+            let state = row.stateTitle.map { "\(row.state) \($0)" } ?? row.state
+            table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? state,
                           row.openedAt, row.overdueSince ?? ""])
         }
         print(table.render())

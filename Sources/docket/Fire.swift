@@ -26,6 +26,9 @@ struct Fire: ParsableCommand {
     @Option(help: ArgumentHelp("The parallel branch, when the event is open in several.", valueName: "branch"))
     var branch: String?
 
+    @Option(help: ArgumentHelp("Case data given with the event, e.g. risk=high (repeatable); checked against the workflow's data: declaration.", valueName: "key=value"))
+    var data: [String] = []
+
     @OptionGroup var write: WriteOptions
 
     @OptionGroup var output: OutputOptions
@@ -34,7 +37,7 @@ struct Fire: ParsableCommand {
         let session = try Session(store, create: false)
         let outcome = try session.cases.fire(
             caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: documents,
-            reason: reason, branch: branch, at: try write.at.map { try parseTime($0) },
+            reason: reason, branch: branch, data: try parsePairs(data, option: "--data"), at: try write.at.map { try parseTime($0) },
             idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }

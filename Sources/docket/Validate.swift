@@ -54,6 +54,7 @@ struct Validate: ParsableCommand {
             deployedCalendar: { name in try? catalog?.calendar(named: name) },
             deployedCalendarNames: deployedNames, requireCalendars: hasCalendars).get()
         for artifact in validated {
+            for warning in artifact.warnings { Terminal.printError(warning.description) }
             print("\(artifact.file.path): ok: \(artifact.summary)")
         }
     }

@@ -63,11 +63,15 @@ public struct FireEvent: Hashable, Sendable {
     public var reason: String?
     /// The parallel branch meant, when the same event is open to the actor in several branches.
     public var branch: String?
+    /// Case data given with the event (`risk: high`): recorded on its event, it adds to (or
+    /// replaces fields of) the case's data, and routes the event when it has conditions.
+    public var data: [String: String]
     /// Business time of the event.
     public var at: Timestamp
 
     public init(caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
-                documents: [String] = [], reason: String? = nil, branch: String? = nil, at: Timestamp) {
+                documents: [String] = [], reason: String? = nil, branch: String? = nil, data: [String: String] = [:], at: Timestamp) {
+        self.data = data
         self.caseID = caseID
         self.event = event
         self.actor = actor

@@ -90,6 +90,13 @@ public struct Deadline: Hashable, Sendable {
 }
 
 extension CaseState {
+    /// When the statutory clock started: at opening, or at the first firing of any `starts_on`
+    /// event; nil while none has fired.
+    func statutoryStart(_ statutory: StatutoryLimit) -> Timestamp? {
+        guard !statutory.startsOn.isEmpty else { return openedAt }
+        return statutory.startsOn.compactMap { firstFired[$0] }.min()
+    }
+
     /// The limits running on the case now, statutory first, then case-level, then branches; empty
     /// once the case is closed.
     public func deadlines(in context: EngineContext) -> [Deadline] {
@@ -97,7 +104,7 @@ extension CaseState {
         let definition = context.definition
         var result: [Deadline] = []
         if let statutory = definition.statutoryLimit {
-            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            let start = statutoryStart(statutory)
             if let start {
                 result.append(Deadline(
                     kind: .statutory, limit: statutory.within, startedAt: start,
@@ -139,7 +146,7 @@ extension CaseState {
             first = deadline
         }
         if let statutory = context.definition.statutoryLimit, statutoryBreach == nil {
-            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            let start = statutoryStart(statutory)
             if let start {
                 let identity = context.calendarIdentity
                 let due: Timestamp?

@@ -42,6 +42,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case separationOfDuties = "separation_of_duties"
         /// The command names the actor Docket reserves for itself (``Engine/systemActor``).
         case reservedActor = "reserved_actor"
+        /// The command's case data does not fit the workflow's declaration (`data:`): a field not
+        /// declared, a value of the wrong type, a required field missing.
+        case invalidData = "invalid_data"
+        /// The event has routes (`when:`) and none holds for the case's data, and no default.
+        case noRoute = "no_route"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).

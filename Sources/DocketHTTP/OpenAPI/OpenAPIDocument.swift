@@ -1259,6 +1259,13 @@ enum OpenAPIDocument {
           "branch": {
             "type": "string"
           },
+          "data": {
+            "type": "object",
+            "description": "Case data given with the event, checked against the workflow's data declaration.",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
           "at": {
             "type": "string",
             "format": "date-time"
@@ -1307,6 +1314,10 @@ enum OpenAPIDocument {
           "workflow": {
             "type": "string"
           },
+          "workflow_title": {
+            "type": "string",
+            "description": "The workflow's display title, when it has one."
+          },
           "workflow_version": {
             "type": "integer"
           },
@@ -1315,6 +1326,10 @@ enum OpenAPIDocument {
           },
           "state": {
             "type": "string"
+          },
+          "state_title": {
+            "type": "string",
+            "description": "The state's display title, when it has one; state is the stable id."
           },
           "whereabouts": {
             "type": "string"
@@ -1375,6 +1390,10 @@ enum OpenAPIDocument {
           },
           "state": {
             "type": "string"
+          },
+          "state_title": {
+            "type": "string",
+            "description": "The case-level state's display title, when it has one."
           },
           "outcome": {
             "type": "string"

@@ -30,10 +30,11 @@ struct FireBody: Decodable {
     var documents: [String]?
     var reason: String?
     var branch: String?
+    var data: [String: String]?
     var at: String?
 
     enum CodingKeys: String, CodingKey {
-        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, data, at
     }
 }
 
@@ -87,7 +88,7 @@ struct CaseRoutes {
         let cases = services.cases
         return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
             try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: role, onBehalfOf: actor.onBehalfOf,
-                           documents: body.documents ?? [], reason: body.reason, branch: body.branch, at: at, idempotencyKey: key,
+                           documents: body.documents ?? [], reason: body.reason, branch: body.branch, data: body.data ?? [:], at: at, idempotencyKey: key,
                            principal: context.principal, requiredVersion: required)
         }
     }
@@ -264,7 +265,7 @@ struct CaseRoutes {
                     break
                 }
                 rows.append(CaseSummaryView(state: s, time: TimeText(calendar: loaded.context.calendar), overdue: !late.isEmpty,
-                                            overdueSince: late.compactMap(\.dueAt).min()))
+                                            overdueSince: late.compactMap(\.dueAt).min(), definition: loaded.definition))
                 lastPosition = opening.position
             }
             return CasePageView(cases: rows, next: more ? Self.cursor(position: lastPosition) : nil)

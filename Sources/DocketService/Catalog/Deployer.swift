@@ -100,6 +100,8 @@ public struct ValidatedArtifact: Sendable {
     public var summary: String
     /// For a workflow: the names of its separation-of-duties rules, in declaration order.
     public var separationRules: [String] = []
+    /// What the file's checks warn of (`FILE:LINE:COLUMN: warning: ...`); it still loads.
+    public var warnings: [Diagnostic] = []
 }
 
 /// Every problem found in a set of files, each as `FILE:LINE:COLUMN: error: message`.
@@ -123,9 +125,11 @@ public struct DeploymentOutcome: Sendable {
 
     /// What a person should know about this deployment, one sentence each.
     public var warnings: [String] {
-        guard let previousVersion, !droppedRules.isEmpty else { return [] }
+        // `deploy` prints each after `warning:`; the position leads, as in `validate`.
+        let fileWarnings = artifact.warnings.map { "\($0.file):\($0.position.line):\($0.position.column): \($0.message)" }
+        guard let previousVersion, !droppedRules.isEmpty else { return fileWarnings }
         let rules = droppedRules.map { "'\($0)'" }.joined(separator: ", ")
-        return ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
+        return fileWarnings + ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
     }
 }
 
@@ -202,7 +206,8 @@ public struct Deployer: Sendable {
         }
         let known = Set(calendars.keys).union(deployedCalendarNames).sorted()
         for file in files where file.kind == .workflow {
-            switch DefinitionLoader.load(text: file.text, file: file.path) {
+            var warnings: [Diagnostic] = []
+            switch DefinitionLoader.load(text: file.text, file: file.path, warnings: &warnings) {
             case let .success(definition):
                 if requireCalendars, let name = definition.calendar, calendars[name] == nil, deployedCalendar(name) == nil {
                     let position = definition.calendarPosition ?? SourcePosition(line: 1, column: 1)
@@ -211,7 +216,7 @@ public struct Deployer: Sendable {
                     continue
                 }
                 validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary,
-                                                   separationRules: definition.separationOfDuties.map(\.name)))
+                                                   separationRules: definition.separationOfDuties.map(\.name), warnings: warnings))
             case let .failure(errors):
                 problems += errors.diagnostics.map(\.description)
             }

@@ -127,17 +127,18 @@ public final class CaseService: Sendable {
     @discardableResult
     public func fire(
         caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
-        documents: [String] = [], reason: String? = nil, branch: String? = nil,
+        documents: [String] = [], reason: String? = nil, branch: String? = nil, data: [String: String] = [:],
         at: Timestamp? = nil, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
         requiredVersion: Int? = nil
     ) throws -> CommandOutcome {
         let fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
-                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at)
+                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch,
+                                      data: data.isEmpty ? nil : data, at: at)
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
                        requiredVersion: requiredVersion) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
-                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now())
+                                    documents: documents, reason: reason, branch: branch, data: data, at: at ?? self.clock.now())
             return (.fire(command), loaded.context)
         }
     }

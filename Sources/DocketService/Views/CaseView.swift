@@ -16,6 +16,8 @@ package struct CaseView: Encodable, Sendable {
     /// Something that can be done next.
     package struct ActionView: Encodable, Sendable {
         package var event: String
+        /// The event's display title (`title:`), when it has one.
+        package var title: String?
         package var branch: String?
         package var roles: [String]
         package var requires: [String]
@@ -24,9 +26,13 @@ package struct CaseView: Encodable, Sendable {
 
     package var caseID: String
     package var workflow: String
+    /// The workflow's display title, when it has one.
+    package var workflowTitle: String?
     package var workflowVersion: Int
     package var version: Int
     package var state: String
+    /// The state's display title (`title:`), when it has one; ``state`` is the stable id.
+    package var stateTitle: String?
     package var whereabouts: String
     package var outcome: String?
     package var openedAt: String
@@ -44,9 +50,11 @@ package struct CaseView: Encodable, Sendable {
         let time = TimeText(calendar: context.calendar)
         caseID = s.caseID
         workflow = s.workflowID
+        workflowTitle = definition.title
         workflowVersion = s.workflowVersion
         version = s.version
         state = s.current.state
+        stateTitle = definition.stateTitle(s.current.state)
         whereabouts = s.whereabouts
         outcome = s.outcome
         openedAt = time(s.openedAt)
@@ -62,7 +70,7 @@ package struct CaseView: Encodable, Sendable {
         }
         overdue = running.contains { $0.isOverdue(at: now) }
         allowed = s.availableActions(in: definition).map {
-            ActionView(event: $0.event, branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
+            ActionView(event: $0.event, title: definition.eventTitle($0.event), branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
         }
     }
 }
@@ -88,17 +96,20 @@ package struct CaseSummaryView: Encodable, Sendable {
     package var workflow: String
     package var workflowVersion: Int
     package var state: String
+    /// The case-level state's display title (`title:`), when the definition gives one.
+    package var stateTitle: String?
     package var outcome: String?
     package var openedAt: String
     package var overdue: Bool
     package var overdueSince: String?
 
-    /// The case `state`, overdue (since `overdueSince`) or not.
-    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?) {
+    /// The case `state`, overdue (since `overdueSince`) or not; `definition` gives the titles.
+    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?, definition: WorkflowDefinition? = nil) {
         caseID = s.caseID
         workflow = s.workflowID
         workflowVersion = s.workflowVersion
         state = s.whereabouts
+        stateTitle = definition?.stateTitle(s.current.state)
         outcome = s.outcome
         openedAt = time(s.openedAt)
         self.overdue = overdue

@@ -16,5 +16,9 @@ func describe(_ e: CaseEvent) -> String {
     if let outcome = p.outcome { text += " ⇒ \(outcome)" }
     if let reason = p.reason { text += " — \"\(reason)\"" }
     if let docs = p.documents, !docs.isEmpty { text += " +docs: " + docs.joined(separator: ", ") }
+    // Data given with an event (the opening's is the case's attributes, shown by `show`).
+    if e.type != .caseOpened, let data = p.data, !data.isEmpty {
+        text += " +data: " + data.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
     return text
 }
