@@ -110,7 +110,8 @@ import Testing
     }
 
     @Test func routesWithoutADefaultWarnUnlessTheyCoverEveryValue() {
-        let noDefault = Self.gateway.replacingOccurrences(of: "  - { event: assess, from: assessment, to: approval, roles: [clerk] }\n", with: "")
+        let noDefault = Self.gateway.replacingOccurrences(of: "  - { event: assess, from: assessment, to: approval, roles: [clerk] }\n",
+                                                           with: "  - { event: fast_track, from: assessment, to: approval, roles: [clerk] }\n")
         let (d, lines, warnings) = Self.loaded(noDefault)
         #expect(d != nil && lines.isEmpty)
         #expect(warnings == ["t.yaml:\(Self.position(of: "when", in: noDefault, occurrence: 2)): warning: 'assess' from state 'assessment' has no default route: when no condition holds (risk is high; amount at least 10000) it is refused; add a route without 'when' last if every case should move on"])
@@ -255,7 +256,8 @@ import Testing
     }
 
     @Test func withNoRouteForTheDataAndNoDefaultTheEventIsRefused() throws {
-        let yaml = Self.gateway.replacingOccurrences(of: "  - { event: assess, from: assessment, to: approval, roles: [clerk] }\n", with: "")
+        let yaml = Self.gateway.replacingOccurrences(of: "  - { event: assess, from: assessment, to: approval, roles: [clerk] }\n",
+                                                     with: "  - { event: fast_track, from: assessment, to: approval, roles: [clerk] }\n")
         var driver = CaseDriver(try definition(yaml))
         try driver.open(data: ["centre": "rizhao"])
         try driver.fire("accept", as: "clerk")

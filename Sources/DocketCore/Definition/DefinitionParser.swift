@@ -51,6 +51,9 @@ struct ParsedClause {
 struct ParsedDataField {
     var field: DataField
     var source: MappingSource
+    /// False when its type could not be read (reported): conditions on it are not checked
+    /// further, so the one mistake is reported once.
+    var typeKnown = true
 }
 
 /// The states and transitions of the workflow or of one branch.
@@ -230,9 +233,8 @@ struct DefinitionParser {
             if valueNode.scalar != nil, !valueNode.isNull {
                 // The shorthand `amount: integer`.
                 source.values["type"] = position(of: valueNode)
-                if let type = dataType(valueNode, values: nil, valuesNode: nil) {
-                    fields.append(ParsedDataField(field: DataField(name: fieldName, type: type), source: source))
-                }
+                let type = dataType(valueNode, values: nil, valuesNode: nil)
+                fields.append(ParsedDataField(field: DataField(name: fieldName, type: type ?? .string), source: source, typeKnown: type != nil))
                 continue
             }
             guard var entries = mapping(valueNode, allowed: DefinitionKeys.dataField, what: "data field '\(fieldName)'") else { continue }
@@ -254,10 +256,9 @@ struct DefinitionParser {
             let required = entries["required"].flatMap { flag($0, key: "required") } ?? false
             let requiredOn = entries["required_on"].map { nameOrList($0, what: "event", source: &source, key: "required_on") } ?? []
             let fieldTitle = entries["title"].flatMap { readTitle($0) }
-            guard let type else { continue }
             fields.append(ParsedDataField(
-                field: DataField(name: fieldName, type: type, requiredAtOpening: required, requiredOn: requiredOn, title: fieldTitle),
-                source: source))
+                field: DataField(name: fieldName, type: type ?? .string, requiredAtOpening: required, requiredOn: requiredOn, title: fieldTitle),
+                source: source, typeKnown: type != nil))
         }
         return fields
     }

@@ -258,6 +258,7 @@ struct DefinitionValidator {
                       at: source.field)
                 continue
             }
+            if fields.contains(where: { $0.field.name == clause.field && !$0.typeKnown }) { continue }
             guard let field = fields.first(where: { $0.field.name == clause.field })?.field else {
                 var message = "'when' tests field '\(clause.field)', which 'data' does not declare"
                 let names = fields.map(\.field.name)
@@ -318,7 +319,8 @@ struct DefinitionValidator {
         for transition in all {
             guard let title = transition.definition.title else { continue }
             let at = transition.source.value("title")
-            if let (earlier, position) = first[transition.definition.event] {
+            if let found = first[transition.definition.event] {
+                let (earlier, position) = found
                 if earlier != title {
                     error("event '\(transition.definition.event)' has another title at line \(position.line) ('\(earlier.text)'): an event has one title; give it once or the same everywhere",
                           at: at)

@@ -242,7 +242,7 @@ struct Decision {
         let allowed = routed.filter {
             definition.permits($0.transition.effectiveRoles(branch: $0.branch), role: command.role, onBehalfOf: command.onBehalfOf)
         }
-        guard !allowed.isEmpty, let taken = routed.first else { return allowed }
+        guard allowed.isEmpty, let taken = routed.first else { return allowed }
         let roles = taken.transition.effectiveRoles(branch: taken.branch)
         throw Refusal(.roleNotAllowed, "on this case's data '\(command.event)' leads to '\(taken.transition.to ?? taken.state)', which role '\(command.role)' may not fire; it may be fired by: \(roles.joined(separator: ", "))",
                       caseID: caseID, allowedRoles: roles)
