@@ -184,12 +184,14 @@ struct Demo: ParsableCommand {
         let accepted = try c.fire(caseID: high, event: "accept_on_commitment", actor: "clerk-liu", role: "clerk",
                                   documents: ["application_form", "commitment_letter"], at: at("2020-03-02T09:30:00+08:00"))
         try step(accepted, session)
-        let context = try session.catalog.context(for: accepted.definition)
-        let statutory = CaseView(state: accepted.state, definition: accepted.definition, context: context, now: at("2020-03-02T09:30:00+08:00"))
+        let supplied = try c.fire(caseID: high, event: "supply_materials", actor: "applicant-fl1", role: "applicant", documents: ["missing_materials"],
+                                  at: at("2020-03-03T10:00:00+08:00"))
+        try step(supplied, session)
+        let context = try session.catalog.context(for: supplied.definition)
+        let statutory = CaseView(state: supplied.state, definition: supplied.definition, context: context, now: at("2020-03-03T10:00:00+08:00"))
             .deadlines.first { $0.kind == "statutory" }
-        print("  -- the statutory clock started on accept_on_commitment (stopped while materials are owed): \(statutory.map { "\($0.limit), due \($0.dueAt ?? "when the clock runs again")" } ?? "not started")")
-        try step(c.fire(caseID: high, event: "supply_materials", actor: "applicant-fl1", role: "applicant", documents: ["missing_materials"],
-                        at: at("2020-03-03T10:00:00+08:00")), session)
+        print("  -- the statutory clock started on accept_on_commitment (starts_on: [accept, accept_on_commitment]) and stood still while materials were owed: "
+              + (statutory.map { "\($0.limit), due \($0.dueAt ?? "?")" } ?? "not started"))
         for (what, data) in [("assess without the risk", [String: String]()), ("assess with a misspelt value", ["risk": "hihg"]),
                              ("assess with a misspelt field", ["rsk": "high"])] {
             print("  -- \(what):")
