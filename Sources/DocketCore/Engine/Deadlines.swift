@@ -14,6 +14,10 @@ public struct EngineContext: Sendable {
     /// replaying what another system recorded (conformance, import): there the resources are
     /// often one pseudonym for many people ("STAFF MEMBER"), and the replay checks control flow.
     public var enforcesSeparationOfDuties = true
+    /// Whether `decide` checks a command's case data against the definition's `data:`
+    /// declaration. Off for the same replays: a log's case attributes are whatever the other
+    /// system kept; routes (`when:`) still take the data as it is.
+    public var checksCaseData = true
 
     public init(definition: WorkflowDefinition, calendar: any WorkingTimeCalendar = AlwaysWorkingCalendar()) {
         self.definition = definition

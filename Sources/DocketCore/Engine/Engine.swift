@@ -126,7 +126,7 @@ struct Decision {
         if let role = command.role { try definition.checkDeclared(role: role, caseID: command.caseID) }
         if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: command.caseID) }
         try Decision.checkSeparation(opening: command, context: context)
-        _ = try definition.checkedData(command.data, known: [:], event: nil, caseID: command.caseID)
+        if context.checksCaseData { _ = try definition.checkedData(command.data, known: [:], event: nil, caseID: command.caseID) }
         guard let initial = definition.initialState else {
             throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: command.caseID)
         }
@@ -191,7 +191,9 @@ struct Decision {
             }
         }
         // The data the case will have, checked against the declaration, picks the route (`when:`).
-        let data = try definition.checkedData(command.data, known: state.data, event: command.event, caseID: caseID)
+        let data = context.checksCaseData
+            ? try definition.checkedData(command.data, known: state.data, event: command.event, caseID: caseID)
+            : state.data.merging(command.data) { _, new in new }
         if matching.contains(where: { $0.transition.condition != nil }) {
             permitted = try route(matching, permitted: permitted, data: data, command: command)
         }
