@@ -118,4 +118,28 @@ import Testing
         #expect(shipped.status == 0)
         #expect(!shipped.stderr.contains("warning"), "\(shipped.stderr)")
     }
+
+    @Test func theDemoRoutesOnDataRefusesBadDataAndStartsTheClockOnAcceptanceOnCommitment() throws {
+        let bench = DocketBench()
+        let result = try bench.docket("demo", "--db", bench.database, "--cases", "8", "--workflows", DocketBench.workflows)
+        #expect(result.status == 0, "\(result.stderr)")
+        let out = result.stdout
+        #expect(out.contains("== 4b. A food licence change"))
+        #expect(out.contains("refused (invalid_data): 'assess' needs data field risk (one of low, medium, high): give --data risk=VALUE"))
+        #expect(out.contains("refused (invalid_data): data field 'risk' must be one of low, medium, high (did you mean 'high'?), not 'hihg'"))
+        #expect(out.contains("assess: assessment → site_inspection +data: risk=high"))
+        #expect(out.contains("assess: assessment → decision +data: risk=low"))
+        #expect(out.contains("FL-2020-0302: risk high → site_inspection 现场核查 (食品经营许可变更); next: inspect (核查完毕)"))
+        // Accepted on commitment on Monday 09:30, the clock started and stopped at once, and ran
+        // from Tuesday 10:00, when the materials came: ten working days of 7 hours from then.
+        #expect(out.contains("the statutory clock started on accept_on_commitment (starts_on: [accept, accept_on_commitment]) and stood still while materials were owed: 10 working days, due 2020-03-17T10:00:00+08:00"), "\(out)")
+        #expect(out.contains("tolerant-acceptance v2"))
+    }
+
+    @Test func aSimulationMakesUpTheRequiredDataAndTakesEveryRoute() throws {
+        let bench = try deployed()
+        try bench.ok("simulate", Self.workflow, "--cases", "60")
+        let routes = try bench.sqlite("SELECT DISTINCT json_extract(payload, '$.to') FROM events WHERE json_extract(payload, '$.transition') = 'assess' ORDER BY 1")
+        #expect(routes == "decision\nsite_inspection")
+    }
 }
