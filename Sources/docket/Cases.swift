@@ -83,7 +83,8 @@ struct Cases: ParsableCommand {
         }
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
         for row in rows {
-            table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? row.state,
+            let state = row.stateTitle.map { "\(row.state) \($0)" } ?? row.state
+            table.append([row.caseID, row.workflow, String(row.workflowVersion), row.outcome.map { "closed: \($0)" } ?? state,
                           row.openedAt, [row.overdueSince, row.provisional ? "*" : nil].compactMap { $0 }.joined(separator: " ")])
         }
         print(table.render())

@@ -59,6 +59,9 @@ struct Demo: ParsableCommand {
         section("4. Joint on-site verification: health, environment and fire in parallel")
         try jointVerification(session)
 
+        section("4b. A food licence change: declared case data, a route on it, a clock started by either acceptance, Chinese titles")
+        try foodLicenceChange(session)
+
         section("5. A month of cases: \(cases) simulated through the real engine and store")
         let ids = ["remote-video-inspection", "tolerant-acceptance", "joint-verification", "expert-review"]
         var plan = SimulationPlan(workflows: ids, cases: cases, seed: seed)
@@ -170,6 +173,48 @@ struct Demo: ParsableCommand {
             print("  refused (\(refusal.code.rawValue)): \(refusal.message)")
         }
         try step(c.fire(caseID: id, event: "approve", actor: "approver-chen", role: "approver", at: at("2020-02-21T15:00:00+08:00")), session)
+    }
+
+    /// Declared data checked on every command, `assess` routed on the risk, the statutory clock
+    /// started by tolerant acceptance too, and the titles `show` prints beside the ids.
+    private func foodLicenceChange(_ session: Session) throws {
+        let c = session.cases
+        let high = "FL-2020-0302"
+        try step(c.open(workflowID: "food-licence-change", caseID: high, actor: "applicant-fl1", role: "applicant",
+                        data: ["centre": "rizhao", "change": "category", "channel": "online"], at: at("2020-03-02T09:00:00+08:00")), session)
+        let accepted = try c.fire(caseID: high, event: "accept_on_commitment", actor: "clerk-liu", role: "clerk",
+                                  documents: ["application_form", "commitment_letter"], at: at("2020-03-02T09:30:00+08:00"))
+        try step(accepted, session)
+        let supplied = try c.fire(caseID: high, event: "supply_materials", actor: "applicant-fl1", role: "applicant", documents: ["missing_materials"],
+                                  at: at("2020-03-03T10:00:00+08:00"))
+        try step(supplied, session)
+        let context = try session.catalog.context(for: supplied.definition)
+        let statutory = CaseView(state: supplied.state, definition: supplied.definition, context: context, now: at("2020-03-03T10:00:00+08:00"))
+            .deadlines.first { $0.kind == "statutory" }
+        print("  -- the statutory clock started on accept_on_commitment (starts_on: [accept, accept_on_commitment]) and stood still while materials were owed: "
+              + (statutory.map { "\($0.limit), due \($0.dueAt ?? "?")" } ?? "not started"))
+        for (what, data) in [("assess without the risk", [String: String]()), ("assess with a misspelt value", ["risk": "hihg"]),
+                             ("assess with a misspelt field", ["rsk": "high"])] {
+            print("  -- \(what):")
+            do {
+                try step(c.fire(caseID: high, event: "assess", actor: "assessor-sun", role: "assessor", data: data, at: at("2020-03-04T11:00:00+08:00")), session)
+            } catch let refusal as Refusal {
+                print("  refused (\(refusal.code.rawValue)): \(refusal.message)")
+            }
+        }
+        let routed = try c.fire(caseID: high, event: "assess", actor: "assessor-sun", role: "assessor", data: ["risk": "high"], at: at("2020-03-04T11:00:00+08:00"))
+        try step(routed, session)
+        let low = "FL-2020-0303"
+        try step(c.open(workflowID: "food-licence-change", caseID: low, actor: "applicant-fl2", role: "applicant",
+                        data: ["centre": "rizhao", "change": "name", "channel": "window"], at: at("2020-03-02T10:00:00+08:00")), session)
+        try step(c.fire(caseID: low, event: "accept", actor: "clerk-liu", role: "clerk", documents: ["application_form"], at: at("2020-03-02T10:20:00+08:00")), session)
+        let direct = try c.fire(caseID: low, event: "assess", actor: "assessor-sun", role: "assessor", data: ["risk": "low"], at: at("2020-03-03T15:00:00+08:00"))
+        try step(direct, session)
+        for outcome in [routed, direct] {
+            let d = outcome.definition
+            print("  \(outcome.caseID): risk \(outcome.state.data["risk"] ?? "?") → \(outcome.state.current.state) \(d.stateTitle(outcome.state.current.state) ?? "")"
+                  + " (\(d.title ?? d.id)); next: " + outcome.state.availableActions(in: d).map { d.labelled(event: $0.event) }.joined(separator: ", "))
+        }
     }
 
     /// Deploys the directory, then shows its refusals: a role not held in the case's centre, and,

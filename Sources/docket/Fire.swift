@@ -30,6 +30,9 @@ struct Fire: ParsableCommand {
     @Option(help: ArgumentHelp("The parallel branch, when the event is open in several.", valueName: "branch"))
     var branch: String?
 
+    @Option(help: ArgumentHelp("Case data given with the event, e.g. risk=high (repeatable); checked against the workflow's data: declaration.", valueName: "key=value"))
+    var data: [String] = []
+
     @OptionGroup var write: WriteOptions
 
     @OptionGroup var output: OutputOptions
@@ -49,8 +52,9 @@ struct Fire: ParsableCommand {
         }
         let outcome = try session.cases.fire(
             caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: names,
-            reason: reason, branch: branch, at: try session.businessTime(write.at, caseID: caseID), allowFuture: write.allowFuture,
-            idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal, attachments: attachments)
+            reason: reason, branch: branch, data: try parsePairs(data, option: "--data"), at: try session.businessTime(write.at, caseID: caseID),
+            allowFuture: write.allowFuture, idempotencyKey: write.idempotencyKey, retries: write.retry, principal: Operator.principal,
+            attachments: attachments)
         try printOutcome(outcome, session: session, json: try output.isJSON())
     }
 }

@@ -73,7 +73,9 @@ struct Report: ParsableCommand {
         switch try output.checked(csv: true) {
         case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
         case .csv: print(ReportCSV.text(report, by: by), terminator: "")
-        case .table: print(ReportRendering.table(report, by: by, calendars: calendars))
+        case .table:
+            let catalog = WorkflowCatalog(store: store)
+            print(ReportRendering.table(report, by: by, calendars: calendars) { id, version in try? catalog.definition(id, version: version) })
         }
     }
 
@@ -135,13 +137,20 @@ enum ReportRendering {
     // MARK: Table
 
     /// The tables; open cases' times in the zone of each workflow's calendar in `calendars`.
-    static func table(_ report: ProcessReport, by: Report.Breakdown?, calendars: ProjectionCalendars) -> String {
+    ///
+    /// `definitions` gives a workflow's definition (at a version, or the newest), for the titles
+    /// shown beside the ids of the workflow and its states.
+    static func table(_ report: ProcessReport, by: Report.Breakdown?, calendars: ProjectionCalendars,
+                      definitions: (String, Int?) -> WorkflowDefinition? = { _, _ in nil }) -> String {
         guard !report.workflows.isEmpty else { return "no cases match (the log may be empty, or the filters exclude every case)" }
         let measure = report.scope.measure
         return report.workflows.map { section in
             let style = DurationStyle(measure: measure, workingDay: section.workingDaySeconds)
-            var parts = [header(section, style: style), summary(section, style: style)]
-            if by == nil || by == .state { parts.append(titled("dwell per state (\(style.clockName))", dwell(section, style: style))) }
+            let definition = definitions(section.workflow, section.version)
+            var parts = [header(section, style: style, title: definition?.title), summary(section, style: style)]
+            if by == nil || by == .state {
+                parts.append(titled("dwell per state (\(style.clockName))", dwell(section, style: style, definition: definition)))
+            }
             if by == nil {
                 parts.append(titled("bottleneck states (\(style.clockName))", ranking(section.bottlenecks.states, noun: "state", style: style)))
             }
@@ -167,8 +176,8 @@ enum ReportRendering {
 
     private static func titled(_ title: String, _ body: String) -> String { title + "\n" + body }
 
-    private static func header(_ section: WorkflowReport, style: DurationStyle) -> String {
-        let name = "\(section.workflow) " + (section.version.map { "v\($0)" } ?? "(all versions)")
+    private static func header(_ section: WorkflowReport, style: DurationStyle, title: String? = nil) -> String {
+        let name = "\(section.workflow) " + (section.version.map { "v\($0)" } ?? "(all versions)") + (title.map { " \($0)" } ?? "")
         var calendar = "calendar: \(section.calendar)"
         if let day = section.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
         if let covers = section.calendarCovers { calendar += ", holidays known \(covers)" }
@@ -206,13 +215,13 @@ enum ReportRendering {
         return table.render()
     }
 
-    private static func dwell(_ section: WorkflowReport, style: DurationStyle) -> String {
+    private static func dwell(_ section: WorkflowReport, style: DurationStyle, definition: WorkflowDefinition?) -> String {
         guard !section.dwell.isEmpty else { return "(no finished stays)" }
         var table = TextTable(["state", "stays", "total", "mean", "p50", "p90", "waiting", "work", "split"],
                               rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
         for row in section.dwell {
             let s = row.summary
-            table.append([row.label, String(s.count), style.text(s.total), style.text(s.mean), style.text(s.p50), style.text(s.p90),
+            table.append([row.label + (definition?.stateTitle(row.state).map { " \($0)" } ?? ""), String(s.count), style.text(s.total), style.text(s.mean), style.text(s.p50), style.text(s.p90),
                           row.splitStays > 0 ? style.text(row.waiting) : "-", row.splitStays > 0 ? style.text(row.work) : "-",
                           String(row.splitStays)])
         }

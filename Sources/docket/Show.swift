@@ -35,8 +35,8 @@ struct Show: ParsableCommand {
         }
         var lines = [
             "case       \(view.caseID)",
-            "workflow   \(view.workflow) v\(view.workflowVersion)",
-            "state      \(view.outcome.map { "closed, \($0) (\(view.state))" } ?? view.whereabouts)",
+            "workflow   \(view.workflow) v\(view.workflowVersion)\(view.workflowTitle.map { " \($0)" } ?? "")",
+            "state      \(view.outcome.map { "closed, \($0) (\(view.state))" } ?? view.whereabouts)\(view.stateTitle.map { " \($0)" } ?? "")",
             "opened     \(view.openedAt)",
         ]
         if let closed = view.closedAt { lines.append("closed     \(closed)") }
@@ -66,7 +66,7 @@ struct Show: ParsableCommand {
             lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(remaining)\(d.provisional ? " (provisional: beyond the calendar's known holidays)" : "")\(d.overdue ? "  OVERDUE" : "")")
         }
         for action in loaded.state.availableActions(in: loaded.definition) {
-            lines.append("next       \(action.description)")
+            lines.append("next       \(action.description)\(loaded.definition.eventTitle(action.event).map { "  \($0)" } ?? "")")
         }
         lines.append("version    \(view.version) event(s)")
         print(lines.joined(separator: "\n"))

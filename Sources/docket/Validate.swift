@@ -60,6 +60,7 @@ struct Validate: ParsableCommand {
             deployedCalendar: { name in try? catalog?.calendar(named: name) },
             deployedCalendarNames: deployedNames, requireCalendars: hasCalendars, coverage: reference).get()
         for artifact in validated {
+            for warning in artifact.diagnostics { Terminal.printError(warning.description) }
             print("\(artifact.file.path): ok: \(artifact.summary)")
             for warning in artifact.warnings { print("\(artifact.file.path): warning: \(warning)") }
         }

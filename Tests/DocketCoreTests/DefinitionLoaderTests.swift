@@ -39,7 +39,7 @@ import Testing
         }
         #expect(problems.lines == [
             "x.yaml:2:10: error: 'version' must be a whole number of at least 1, found a list",
-            "x.yaml:4:1: error: unknown key 'colour' in a workflow definition; known keys: workflow, version, title, calendar, roles, outcomes, states, transitions, assisted_handling, statutory_limit, applicant_role, separation_of_duties",
+            "x.yaml:4:1: error: unknown key 'colour' in a workflow definition; known keys: workflow, version, title, calendar, roles, outcomes, data, states, transitions, assisted_handling, statutory_limit, applicant_role, separation_of_duties",
             "x.yaml:6:36: error: 'stops_clock' must be true or false, found 'yes'",
             "x.yaml:9:62: error: 'sends_back' must be true or false, found 'maybe'",
         ])

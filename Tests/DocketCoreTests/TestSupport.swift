@@ -75,10 +75,10 @@ struct CaseDriver {
 
     @discardableResult
     mutating func fire(_ event: String, by actor: String = "bob", as role: String, onBehalfOf: String? = nil,
-                       documents: [String] = [], reason: String? = nil, branch: String? = nil,
+                       documents: [String] = [], reason: String? = nil, branch: String? = nil, data: [String: String] = [:],
                        at time: String = "2020-03-02T02:00:00Z") throws(Refusal) -> [CaseEvent] {
         try run(.fire(FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
-                                documents: documents, reason: reason, branch: branch, at: at(time))))
+                                documents: documents, reason: reason, branch: branch, data: data, at: at(time))))
     }
 
     @discardableResult

@@ -20,7 +20,7 @@ import Testing
 
     @Test func theAuthorityFlowsAndTheBPIC2020ChainArePresent() {
         #expect(Self.files.map(\.lastPathComponent) == [
-            "bpic2020-declarations.yaml", "expert-review.yaml", "joint-verification.yaml", "permit-check.yaml",
+            "bpic2020-declarations.yaml", "expert-review.yaml", "food-licence-change.yaml", "joint-verification.yaml", "permit-check.yaml",
             "remote-video-inspection.yaml", "tolerant-acceptance.yaml",
         ])
     }

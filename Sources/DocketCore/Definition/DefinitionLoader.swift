@@ -18,7 +18,15 @@ public enum DefinitionLoader {
     ///   - file: the name diagnostics carry (usually the path the caller read).
     /// - Returns: the definition, or every problem found, sorted by position.
     public static func load(text: String, file: String) -> Result<WorkflowDefinition, FileProblems> {
-        load(text: text, file: file, validating: true)
+        var warnings: [Diagnostic] = []
+        return load(text: text, file: file, validating: true, warnings: &warnings)
+    }
+
+    /// ``load(text:file:)``, also handing back the warnings of a file that loads (a statutory
+    /// clock that never starts on some path, an event with no default route): `validate` and
+    /// `deploy` print them; they do not stop the file from loading.
+    public static func load(text: String, file: String, warnings: inout [Diagnostic]) -> Result<WorkflowDefinition, FileProblems> {
+        load(text: text, file: file, validating: true, warnings: &warnings)
     }
 
     /// Reads a definition that passed ``load(text:file:)`` when it was deployed, for a command:
@@ -27,10 +35,11 @@ public enum DefinitionLoader {
     /// with the definition's size, are not run again. Only for a text the caller knows is the
     /// one that was validated: the catalog checks the deployment's SHA-256 first.
     package static func load(deployed text: String, file: String) -> Result<WorkflowDefinition, FileProblems> {
-        load(text: text, file: file, validating: false)
+        var warnings: [Diagnostic] = []
+        return load(text: text, file: file, validating: false, warnings: &warnings)
     }
 
-    private static func load(text: String, file: String, validating: Bool) -> Result<WorkflowDefinition, FileProblems> {
+    private static func load(text: String, file: String, validating: Bool, warnings: inout [Diagnostic]) -> Result<WorkflowDefinition, FileProblems> {
         var reader = YAMLReader(text: text, file: file)
         guard let root = reader.root(
             ifEmpty: "the definition is empty: expected keys such as 'workflow', 'version', 'roles', 'states' and 'transitions'")
@@ -43,6 +52,7 @@ public enum DefinitionLoader {
         if let parsed, validating {
             reader.report(DefinitionValidator(file: file, parsed: parsed).validate())
         }
+        if !reader.hasErrors { warnings = reader.sortedDiagnostics().filter { $0.severity == .warning } }
         return Result { () throws(FileProblems) in try reader.finish(parsed?.definition) }
     }
 }

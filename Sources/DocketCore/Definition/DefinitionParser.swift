@@ -36,6 +36,24 @@ struct ParsedState {
 struct ParsedTransition {
     var definition: TransitionDefinition
     var source: MappingSource
+    /// Where each clause of `when:` was written, in the order of the condition's clauses.
+    var conditionSources: [ParsedClause] = []
+}
+
+/// Where one clause of a `when:` was written: the field's key, and each literal.
+struct ParsedClause {
+    var field: SourcePosition
+    /// One position per literal: the listed values, or `at_least` then `below` (those given).
+    var literals: [SourcePosition]
+}
+
+/// One field of `data:`, and where its keys were written.
+struct ParsedDataField {
+    var field: DataField
+    var source: MappingSource
+    /// False when its type could not be read (reported): conditions on it are not checked
+    /// further, so the one mistake is reported once.
+    var typeKnown = true
 }
 
 /// The states and transitions of the workflow or of one branch.
@@ -65,6 +83,8 @@ struct ParsedWorkflow {
     var outcomes: [String] = []
     /// The separation-of-duties rules, as written (`separation_of_duties:`).
     var separationRules: [ParsedSeparationRule] = []
+    /// The declared case data (`data:`), nil when the workflow declares none.
+    var dataFields: [ParsedDataField]?
 }
 
 /// One `separation_of_duties:` item: the rule when it was readable, and where its keys were written.
@@ -82,11 +102,13 @@ enum Outcomes {
 
 /// Known keys, per kind of mapping; also the vocabulary for "did you mean" suggestions.
 enum DefinitionKeys {
-    static let workflow = ["workflow", "version", "title", "calendar", "roles", "outcomes", "states", "transitions", "assisted_handling", "statutory_limit",
+    static let workflow = ["workflow", "version", "title", "calendar", "roles", "outcomes", "data", "states", "transitions", "assisted_handling", "statutory_limit",
                            "applicant_role", "separation_of_duties"]
-    static let state = ["initial", "final", "outcome", "department", "within", "on_breach", "stops_clock", "branches", "join", "vote", "when_approved", "when_rejected"]
+    static let state = ["title", "initial", "final", "outcome", "department", "within", "on_breach", "stops_clock", "branches", "join", "vote", "when_approved", "when_rejected"]
     static let branch = ["department", "roles", "states", "transitions"]
-    static let transition = ["event", "from", "to", "roles", "requires", "requires_reason", "sends_back", "starts_work"]
+    static let transition = ["event", "title", "from", "to", "when", "roles", "requires", "requires_reason", "sends_back", "starts_work"]
+    static let dataField = ["type", "values", "required", "required_on", "title"]
+    static let range = ["at_least", "below"]
     static let vote = ["role", "panel", "seats", "approve_at", "reject_at"]
     static let statutoryLimit = ["within", "starts_on", "on_breach"]
     static let separationRule = ["rule", "once_fired", "once_acted_as", "applicant", "may_not_fire", "may_not_act_as"]
@@ -117,7 +139,8 @@ struct DefinitionParser {
         } else {
             error("missing 'version': add 'version: 1'", at: source.position)
         }
-        let title = entries["title"].flatMap { name($0, what: "a title") }
+        let titles = entries["title"].flatMap { readTitle($0) }
+        let title = titles?.text
         let calendar = entries["calendar"].flatMap { name($0, what: "a calendar name such as 'cn-2020'") }
         var roles: [String] = []
         if let node = entries["roles"] {
@@ -135,6 +158,7 @@ struct DefinitionParser {
                 error("outcome '\(outcome)' is always known and needs no declaration; remove it from 'outcomes'", at: source.item("outcomes", index))
             }
         }
+        let dataFields = entries["data"].map { parseData($0) }
         let machine = parseMachine(entries, where_: "the workflow", branch: false)
 
         var assisted: [String: [String]] = [:]
@@ -156,7 +180,9 @@ struct DefinitionParser {
             statutorySource = limit.source
             let within = limit["within"].flatMap { timeLimit($0) }
             if limit["within"] == nil { error("'statutory_limit' needs 'within', e.g. 'within: 20 working days'", at: limit.source.position) }
-            let startsOn = limit["starts_on"].flatMap { name($0, what: "an event name") }
+            var limitSource = limit.source
+            let startsOn = limit["starts_on"].map { nameOrList($0, what: "event", source: &limitSource, key: "starts_on") } ?? []
+            statutorySource = limitSource
             let onBreach = limit["on_breach"].flatMap { name($0, what: "an event name") }
             if let within { statutory = StatutoryLimit(within: within, startsOn: startsOn, onBreach: onBreach) }
         }
@@ -180,11 +206,160 @@ struct DefinitionParser {
                 states: machine.states.map(\.definition), transitions: machine.transitions.map(\.definition),
                 assistedHandling: assisted, statutoryLimit: statutory,
                 calendarPosition: calendar == nil ? nil : source.value("calendar"),
-                applicantRole: applicantRole, separationOfDuties: separationRules.compactMap(\.rule))
+                applicantRole: applicantRole, separationOfDuties: separationRules.compactMap(\.rule),
+                dataFields: dataFields?.map(\.field))
+            definition?.titles = titles
         }
         return ParsedWorkflow(definition: definition, source: source, roles: roles, machine: machine,
                               assistedSource: assistedSource, statutorySource: statutorySource, outcomes: outcomes,
-                              separationRules: separationRules)
+                              separationRules: separationRules, dataFields: dataFields)
+    }
+
+    // MARK: Case data and titles
+
+    /// `data:`: each field's type (`string` shorthand, or `{ type: ..., values: [...], required: true,
+    /// required_on: [events], title: ... }`).
+    private mutating func parseData(_ node: Node) -> [ParsedDataField] {
+        guard let pairs = anyKeyMapping(node, what: "the case data, e.g. 'data: { risk: { values: [low, high] } }'") else { return [] }
+        var fields: [ParsedDataField] = []
+        var seen: Set<String> = []
+        for (keyNode, valueNode) in pairs {
+            guard let fieldName = name(keyNode, what: "a data field name") else { continue }
+            guard seen.insert(fieldName).inserted else {
+                error("data field '\(fieldName)' is declared twice", at: keyNode)
+                continue
+            }
+            var source = MappingSource(position: position(of: keyNode))
+            if valueNode.scalar != nil, !valueNode.isNull {
+                // The shorthand `amount: integer`.
+                source.values["type"] = position(of: valueNode)
+                let type = dataType(valueNode, values: nil, valuesNode: nil)
+                fields.append(ParsedDataField(field: DataField(name: fieldName, type: type ?? .string), source: source, typeKnown: type != nil))
+                continue
+            }
+            guard var entries = mapping(valueNode, allowed: DefinitionKeys.dataField, what: "data field '\(fieldName)'") else { continue }
+            entries.source.position = position(of: keyNode)
+            source = entries.source
+            var values: [String]?
+            if let node = entries["values"] {
+                let list = nameList(node, what: "value", source: &source, key: "values")
+                reportDuplicates(list, in: source, key: "values", what: "value")
+                if list.isEmpty { error("'values' of data field '\(fieldName)' is empty: list the values it may take", at: node) }
+                values = list
+            }
+            let type: DataType?
+            if let typeNode = entries["type"] {
+                type = dataType(typeNode, values: values, valuesNode: entries["values"])
+            } else {
+                type = values.map { .enumeration($0) } ?? .string
+            }
+            let required = entries["required"].flatMap { flag($0, key: "required") } ?? false
+            let requiredOn = entries["required_on"].map { nameOrList($0, what: "event", source: &source, key: "required_on") } ?? []
+            let fieldTitle = entries["title"].flatMap { readTitle($0) }
+            fields.append(ParsedDataField(
+                field: DataField(name: fieldName, type: type ?? .string, requiredAtOpening: required, requiredOn: requiredOn, title: fieldTitle),
+                source: source, typeKnown: type != nil))
+        }
+        return fields
+    }
+
+    private mutating func dataType(_ node: Node, values: [String]?, valuesNode: Node?) -> DataType? {
+        guard let raw = name(node, what: "a data type (\(DataType.names.joined(separator: ", ")))") else { return nil }
+        switch raw {
+        case "string", "text":
+            if let valuesNode { error("'values' lists the values of an enumeration: write 'type: enum' or leave 'type' out", at: valuesNode) }
+            return .string
+        case "integer": return .integer
+        case "number": return .number
+        case "boolean": return .boolean
+        case "date": return .date
+        case "enum", "enumeration":
+            guard let values, !values.isEmpty else {
+                if values == nil { error("an enumeration lists its values: add 'values: [low, high]'", at: node) }
+                return nil
+            }
+            return .enumeration(values)
+        default:
+            var message = "unknown data type '\(raw)'"
+            if let guess = Diagnostic.nearest(to: raw, in: DataType.names) { message += "; did you mean '\(guess)'?" } else {
+                message += "; types: \(DataType.names.joined(separator: ", "))"
+            }
+            error(message, at: node)
+            return nil
+        }
+    }
+
+    /// A display title: `title: 受理` or `title: { zh: 受理, en: Acceptance }` (the first is shown).
+    private mutating func readTitle(_ node: Node) -> Title? {
+        if node.mapping != nil {
+            guard let pairs = anyKeyMapping(node, what: "a title") else { return nil }
+            var languages: [Title.Language] = []
+            for (keyNode, valueNode) in pairs {
+                guard let tag = name(keyNode, what: "a language tag such as 'zh' or 'en'"),
+                      let text = name(valueNode, what: "the title in '\(tag)'") else { continue }
+                if languages.contains(where: { $0.tag == tag }) {
+                    error("language '\(tag)' is given twice in this title", at: keyNode)
+                    continue
+                }
+                languages.append(Title.Language(tag: tag, text: text))
+            }
+            if languages.isEmpty {
+                if pairs.isEmpty { error("the title is empty: write 'title: text' or 'title: { zh: ..., en: ... }'", at: node) }
+                return nil
+            }
+            return Title(languages: languages)
+        }
+        return name(node, what: "a title: text, or a mapping of languages to text such as '{ zh: 受理, en: Acceptance }'").map { Title($0) }
+    }
+
+    /// `when:`: a mapping of data fields to a value, a list of values, or `{ at_least: ..., below: ... }`.
+    private mutating func readCondition(_ node: Node) -> (Condition, [ParsedClause])? {
+        guard let pairs = anyKeyMapping(node, what: "a condition on the case's data, e.g. 'when: { risk: high }'") else { return nil }
+        if pairs.isEmpty {
+            error("'when' is empty: name a data field and its value(s), e.g. 'when: { risk: high }', or leave 'when' out for the default", at: node)
+            return nil
+        }
+        var clauses: [Condition.Clause] = []
+        var sources: [ParsedClause] = []
+        var seen: Set<String> = []
+        for (keyNode, valueNode) in pairs {
+            guard let field = name(keyNode, what: "a data field name") else { continue }
+            guard seen.insert(field).inserted else {
+                error("field '\(field)' is tested twice in this condition", at: keyNode)
+                continue
+            }
+            if valueNode.mapping != nil {
+                guard let range = mapping(valueNode, allowed: DefinitionKeys.range, what: "a range, e.g. '{ at_least: 10000, below: 50000 }'") else { continue }
+                let atLeast = range["at_least"].flatMap { name($0, what: "a value") }
+                let below = range["below"].flatMap { name($0, what: "a value") }
+                if range["at_least"] == nil, range["below"] == nil {
+                    error("a range needs 'at_least', 'below' or both", at: valueNode)
+                    continue
+                }
+                guard range["at_least"] == nil || atLeast != nil, range["below"] == nil || below != nil else { continue }
+                clauses.append(Condition.Clause(field: field, test: .range(atLeast: atLeast, below: below)))
+                sources.append(ParsedClause(field: position(of: keyNode),
+                                            literals: [range.source.values["at_least"], range.source.values["below"]].compactMap { $0 }))
+            } else if let sequence = valueNode.sequence {
+                var values: [String] = []
+                var positions: [SourcePosition] = []
+                for item in sequence {
+                    if let value = name(item, what: "a value") {
+                        values.append(value)
+                        positions.append(position(of: item))
+                    }
+                }
+                if sequence.isEmpty { error("no value listed for '\(field)': list the values the route is for", at: valueNode) }
+                guard !values.isEmpty, values.count == sequence.count else { continue }
+                clauses.append(Condition.Clause(field: field, test: .oneOf(values)))
+                sources.append(ParsedClause(field: position(of: keyNode), literals: positions))
+            } else if let value = name(valueNode, what: "a value, a list of values, or '{ at_least: ..., below: ... }'") {
+                clauses.append(Condition.Clause(field: field, test: .oneOf([value])))
+                sources.append(ParsedClause(field: position(of: keyNode), literals: [position(of: valueNode)]))
+            }
+        }
+        guard clauses.count == pairs.count else { return nil }
+        return (Condition(clauses: clauses), sources)
     }
 
     // MARK: Separation of duties
@@ -294,6 +469,7 @@ struct DefinitionParser {
         }
         state.whenApproved = entries["when_approved"].flatMap { name($0, what: "an event name") }
         state.whenRejected = entries["when_rejected"].flatMap { name($0, what: "an event name") }
+        state.title = entries["title"].flatMap { readTitle($0) }
 
         var branches: [ParsedBranch] = []
         if let node = entries["branches"] {
@@ -427,11 +603,17 @@ struct DefinitionParser {
         if entries["to"] == nil, !startsWork {
             error("a transition needs 'to': the state the event leads to", at: source.position)
         }
+        let eventTitle = entries["title"].flatMap { readTitle($0) }
+        let parsedCondition = entries["when"].flatMap { readCondition($0) }
         guard let event, !from.isEmpty else { return nil }
+        // An unreadable `when` (reported) keeps the transition, with a condition of no clauses, so
+        // that the graph checks see it and nothing reports it as a second default.
+        let condition = entries["when"] == nil ? nil : (parsedCondition?.0 ?? Condition(clauses: []))
         let definition = TransitionDefinition(
             event: event, from: from, to: to, roles: roles, requires: requires,
-            requiresReason: requiresReason, sendsBack: sendsBack, startsWork: startsWork)
-        return ParsedTransition(definition: definition, source: source)
+            requiresReason: requiresReason, sendsBack: sendsBack, startsWork: startsWork,
+            condition: condition, title: eventTitle)
+        return ParsedTransition(definition: definition, source: source, conditionSources: parsedCondition?.1 ?? [])
     }
 
     // MARK: Values

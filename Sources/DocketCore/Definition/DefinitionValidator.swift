@@ -39,6 +39,8 @@ struct DefinitionValidator {
         checkAssistedHandling(roles: roles)
         checkStatutoryLimit()
         checkSeparationOfDuties()
+        checkData()
+        checkEventTitles()
     }
 
     // MARK: One machine: the workflow's states and transitions, or a branch's
@@ -86,7 +88,9 @@ struct DefinitionValidator {
                     error("final state '\(from)' cannot have outgoing transitions ('\(t.event)'); remove the transition or make the state non-final",
                           at: src.item("from", index))
                 }
-                if !seen[from, default: []].insert(t.event).inserted {
+                // Several transitions of one event from one state are routes (`when:`); only a
+                // second default (no `when`) is the same event declared twice.
+                if t.condition == nil, !seen[from, default: []].insert(t.event).inserted {
                     error("event '\(t.event)' is declared twice from state '\(from)'; one event leads to one place, so give the second a different name",
                           at: src.value("event"))
                 }
@@ -138,6 +142,193 @@ struct DefinitionValidator {
         }
 
         checkGraph(machine, graph: graph, scope: scope, namesResolve: namesResolve)
+        checkRoutes(machine, firedByDocket: firedByDocket, statutoryEvent: statutoryEvent)
+    }
+
+    // MARK: Routes (conditions on case data)
+
+    /// The routes of each event from each state: a literal of the field's type, an enumeration's
+    /// values, no route that an earlier one (or the default) always takes first, a default where
+    /// the conditions do not cover every case.
+    private mutating func checkRoutes(_ machine: ParsedMachine, firedByDocket: Set<String>, statutoryEvent: String?) {
+        var groups: [String: [ParsedTransition]] = [:]
+        var order: [String] = []
+        for transition in machine.transitions {
+            let t = transition.definition
+            if t.condition != nil {
+                checkConditionTypes(transition)
+                if t.startsWork {
+                    error("a transition that starts work keeps the case where it is: it cannot route on 'when'",
+                          at: transition.source.keys["when"] ?? transition.source.position)
+                }
+            }
+            for from in t.from {
+                let key = from + "\u{0}" + t.event
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(transition)
+            }
+        }
+        for key in order {
+            guard let routes = groups[key], routes.contains(where: { $0.definition.condition != nil }) else { continue }
+            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+            let (from, event) = (parts[0], parts.count > 1 ? parts[1] : "")
+            var defaultRoute: ParsedTransition?
+            for (index, route) in routes.enumerated() {
+                guard let condition = route.definition.condition else {
+                    if defaultRoute == nil { defaultRoute = route }
+                    continue
+                }
+                let at = route.source.keys["when"] ?? route.source.position
+                if let defaultRoute {
+                    error("this route of '\(event)' from '\(from)' is never taken: the route without 'when' (line \(defaultRoute.source.position.line)) comes first and takes every case; put the default last",
+                          at: at)
+                    continue
+                }
+                guard !condition.clauses.isEmpty else { continue }
+                if let earlier = routes[..<index].first(where: { other in
+                    other.definition.condition.map { !$0.clauses.isEmpty && covers($0, condition) } ?? false
+                }) {
+                    error("this route of '\(event)' from '\(from)' is never taken: the route at line \(earlier.source.position.line) (\(earlier.definition.condition?.description ?? "")) comes first and takes every case it would",
+                          at: at)
+                }
+            }
+            guard defaultRoute == nil, !isExhaustive(routes.compactMap(\.definition.condition)) else { continue }
+            let conditions = routes.compactMap { $0.definition.condition?.description }.filter { !$0.isEmpty }
+            let at = routes.last.map { $0.source.keys["when"] ?? $0.source.position } ?? machine.statesPosition
+            if firedByDocket.contains(key) || event == statutoryEvent {
+                error("Docket fires '\(event)' in state '\(from)', and when no condition holds (\(conditions.joined(separator: "; "))) no route is taken and the case waits in '\(from)': add a route of '\(event)' without 'when' as the default",
+                      at: at)
+            } else {
+                warning("'\(event)' from state '\(from)' has no default route: when no condition holds (\(conditions.joined(separator: "; "))) it is refused; add a route without 'when' last if every case should move on",
+                        at: at)
+            }
+        }
+    }
+
+    /// Whether every case `b` holds for, `a` holds for too (so `a` first leaves `b` nothing).
+    private func covers(_ a: Condition, _ b: Condition) -> Bool {
+        a.clauses.allSatisfy { clause in
+            guard let other = b.clauses.first(where: { $0.field == clause.field }) else { return false }
+            let type = fieldType(clause.field) ?? .string
+            func inA(_ value: String) -> Bool {
+                Condition(clauses: [Condition.Clause(field: clause.field, test: clause.test)])
+                    .holds(for: [clause.field: value], fields: parsed.dataFields?.map(\.field) ?? [])
+            }
+            switch (clause.test, other.test) {
+            case let (_, .oneOf(values)):
+                return values.allSatisfy(inA)
+            case let (.range(aLow, aHigh), .range(bLow, bHigh)):
+                let lowOK = aLow.map { low in bLow.map { type.compare($0, low) >= 0 } ?? false } ?? true
+                let highOK = aHigh.map { high in bHigh.map { type.compare($0, high) <= 0 } ?? false } ?? true
+                return lowOK && highOK
+            default:
+                return false
+            }
+        }
+    }
+
+    /// Whether the conditions, together, hold for every case: one field of an enumeration (or a
+    /// boolean) tested alone in each, whose values they list between them.
+    private func isExhaustive(_ conditions: [Condition]) -> Bool {
+        guard let field = conditions.first?.clauses.first?.field,
+              conditions.allSatisfy({ $0.clauses.count == 1 && $0.clauses[0].field == field }) else { return false }
+        let all: [String]
+        switch fieldType(field) {
+        case let .enumeration(values)?: all = values
+        case .boolean?: all = ["true", "false"]
+        default: return false
+        }
+        let listed = Set(conditions.flatMap { condition -> [String] in
+            if case let .oneOf(values) = condition.clauses[0].test { return values }
+            return []
+        })
+        return all.allSatisfy(listed.contains)
+    }
+
+    private func fieldType(_ name: String) -> DataType? {
+        parsed.dataFields?.first { $0.field.name == name }?.field.type
+    }
+
+    /// Each clause names a declared field, and its literals are values of the field's type.
+    private mutating func checkConditionTypes(_ transition: ParsedTransition) {
+        guard let condition = transition.definition.condition else { return }
+        for (clause, source) in zip(condition.clauses, transition.conditionSources) {
+            guard let fields = parsed.dataFields else {
+                error("'when' tests field '\(clause.field)', but the workflow declares no case data: declare it under 'data:' (e.g. 'data: { \(clause.field): { values: [...] } }')",
+                      at: source.field)
+                continue
+            }
+            if fields.contains(where: { $0.field.name == clause.field && !$0.typeKnown }) { continue }
+            guard let field = fields.first(where: { $0.field.name == clause.field })?.field else {
+                var message = "'when' tests field '\(clause.field)', which 'data' does not declare"
+                let names = fields.map(\.field.name)
+                if let guess = Diagnostic.nearest(to: clause.field, in: names) {
+                    message += "; did you mean '\(guess)'?"
+                } else {
+                    message += names.isEmpty ? "; 'data' declares no field" : "; declared: \(names.joined(separator: ", "))"
+                }
+                error(message, at: source.field)
+                continue
+            }
+            let literals: [String]
+            switch clause.test {
+            case let .oneOf(values):
+                literals = values
+            case let .range(atLeast, below):
+                guard field.type.isOrdered else {
+                    error("'at_least' and 'below' compare integers, numbers and dates; '\(field.name)' is \(field.type.description): list its values instead",
+                          at: source.field)
+                    continue
+                }
+                literals = [atLeast, below].compactMap { $0 }
+                if let atLeast, let below, field.type.problem(with: atLeast) == nil, field.type.problem(with: below) == nil,
+                   field.type.compare(atLeast, below) >= 0 {
+                    error("the range of '\(field.name)' is empty: 'at_least' \(atLeast) is not below 'below' \(below)", at: source.field)
+                }
+            }
+            for (literal, at) in zip(literals, source.literals) {
+                if let expected = field.type.problem(with: literal) {
+                    if case .enumeration = field.type {
+                        error("'\(literal)' is not a value of '\(field.name)': expected \(expected)", at: at)
+                    } else {
+                        error("'\(field.name)' is \(field.type.description), so '\(literal)' can never match: expected \(expected)", at: at)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Case data and titles
+
+    /// `required_on` names events the workflow declares.
+    private mutating func checkData() {
+        guard let fields = parsed.dataFields, let definition = parsed.definition else { return }
+        let events = Set(definition.transitions.map(\.event) + definition.branches.flatMap { $0.branch.transitions.map(\.event) })
+        for parsedField in fields {
+            for (index, event) in parsedField.field.requiredOn.enumerated() where !events.contains(event) {
+                error("data field '\(parsedField.field.name)' is required on event '\(event)', which no transition declares" + suggestion(event, events),
+                      at: parsedField.source.item("required_on", index))
+            }
+        }
+    }
+
+    /// An event has one title: every transition of it that gives one gives the same.
+    private mutating func checkEventTitles() {
+        var first: [String: (Title, SourcePosition)] = [:]
+        let all = parsed.machine.transitions + parsed.machine.states.flatMap { $0.branches.flatMap(\.machine.transitions) }
+        for transition in all {
+            guard let title = transition.definition.title else { continue }
+            let at = transition.source.value("title")
+            if let found = first[transition.definition.event] {
+                let (earlier, position) = found
+                if earlier != title {
+                    error("event '\(transition.definition.event)' has another title at line \(position.line) ('\(earlier.text)'): an event has one title; give it once or the same everywhere",
+                          at: at)
+                }
+            } else {
+                first[transition.definition.event] = (title, at)
+            }
+        }
     }
 
     /// `outgoing`: the events of the transitions from this state.
@@ -261,9 +452,14 @@ struct DefinitionValidator {
     private mutating func checkStatutoryLimit() {
         guard let limit = parsed.definition?.statutoryLimit, let src = parsed.statutorySource else { return }
         let events = Set(parsed.machine.transitions.map(\.definition.event))
-        if let startsOn = limit.startsOn, !events.contains(startsOn) {
-            error("'starts_on' names event '\(startsOn)', which no transition of the workflow declares" + suggestion(startsOn, events), at: src.value("starts_on"))
+        let branchEvents = Set(parsed.machine.states.flatMap { $0.branches.flatMap { $0.definition.transitions.map(\.event) } })
+        var startsResolve = true
+        for (index, startsOn) in limit.startsOn.enumerated() where !events.contains(startsOn) && !branchEvents.contains(startsOn) {
+            error("'starts_on' names event '\(startsOn)', which no transition of the workflow declares" + suggestion(startsOn, events.union(branchEvents)),
+                  at: src.item("starts_on", index))
+            startsResolve = false
         }
+        if startsResolve, !limit.startsOn.isEmpty { checkClockStarts(limit.startsOn, at: src.value("starts_on")) }
         if let onBreach = limit.onBreach, !events.contains(onBreach) {
             error("'on_breach' names event '\(onBreach)', which no transition of the workflow declares" + suggestion(onBreach, events), at: src.value("on_breach"))
         }
@@ -365,6 +561,54 @@ struct DefinitionValidator {
         }
     }
 
+    /// Warns of each final state a case can reach without any `starts_on` event firing: on that
+    /// path the statutory clock never starts, so no statutory breach can happen and the case's
+    /// statutory time means nothing. Withdrawals are left out: a case withdrawn before it was
+    /// accepted rightly never started the authority's clock. A `starts_on` event inside a
+    /// parallel state's branch counts as starting the clock in that state.
+    private mutating func checkClockStarts(_ startsOn: [String], at position: SourcePosition) {
+        let machine = parsed.machine
+        let names = Set(machine.states.map(\.definition.name))
+        guard let initial = machine.states.first(where: \.definition.isInitial)?.definition.name,
+              machine.transitions.allSatisfy({ t in t.definition.from.allSatisfy(names.contains) && (t.definition.to.map(names.contains) ?? true) })
+        else { return }
+        let starting = Set(startsOn)
+        // States where a branch event starts the clock: paths through them start it.
+        let startsInside = Set(machine.states.filter { state in
+            state.branches.contains { $0.definition.transitions.contains { starting.contains($0.event) } }
+        }.map(\.definition.name))
+        // Breadth-first from the initial state along transitions that do not start the clock.
+        var parent: [String: (state: String, event: String)] = [:]
+        var seen: Set<String> = [initial]
+        var queue = [initial]
+        var successors: [String: [(event: String, to: String)]] = [:]
+        for transition in machine.transitions where !starting.contains(transition.definition.event) {
+            guard let to = transition.definition.to else { continue }
+            for from in transition.definition.from { successors[from, default: []].append((transition.definition.event, to)) }
+        }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            guard !startsInside.contains(state) else { continue }
+            for (event, to) in successors[state] ?? [] where seen.insert(to).inserted {
+                parent[to] = (state, event)
+                queue.append(to)
+            }
+        }
+        let events = startsOn.map { "'\($0)'" }.joined(separator: ", ")
+        for state in machine.states where state.definition.isFinal && seen.contains(state.definition.name) && state.definition.outcome != "withdrawn" {
+            var path = [state.definition.name]
+            var cursor = state.definition.name
+            while let step = parent[cursor] {
+                path.insert("\(step.state) -\(step.event)->", at: 0)
+                cursor = step.state
+            }
+            warning("the statutory clock never starts on the path \(path.joined(separator: " ")): none of \(events) fires on it, so a case ending '\(state.definition.outcome ?? state.definition.name)' there has no statutory limit; add the event that accepts it to 'starts_on'",
+                    at: position)
+        }
+    }
+
     private func list(_ names: [String]) -> String {
         names.map { "'\($0)'" }.joined(separator: names.count == 2 ? " or " : ", ")
     }
@@ -408,6 +652,10 @@ struct DefinitionValidator {
 
     private mutating func error(_ message: String, at position: SourcePosition) {
         diagnostics.append(Diagnostic(file: file, position: position, message: message))
+    }
+
+    private mutating func warning(_ message: String, at position: SourcePosition) {
+        diagnostics.append(Diagnostic(file: file, position: position, message: message, severity: .warning))
     }
 }
 

@@ -38,13 +38,21 @@ public struct WorkflowDefinition: Hashable, Sendable {
     /// Who may not do what on a case, given what they did on it before (`separation_of_duties:`),
     /// in declaration order.
     public var separationOfDuties: [SeparationRule]
+    /// The case data the workflow declares (`data:`), in declaration order; `nil` when it declares
+    /// none, and then a case accepts any data, as before declarations existed.
+    public var dataFields: [DataField]?
+    /// The workflow's title in every language written (`title: { zh: ..., en: ... }`); ``title``
+    /// is its first.
+    public var titles: Title?
 
     public init(
         id: String, version: Int, title: String? = nil, calendar: String? = nil, roles: [String],
         states: [StateDefinition], transitions: [TransitionDefinition],
         assistedHandling: [String: [String]] = [:], statutoryLimit: StatutoryLimit? = nil,
-        calendarPosition: SourcePosition? = nil, applicantRole: String? = nil, separationOfDuties: [SeparationRule] = []
+        calendarPosition: SourcePosition? = nil, applicantRole: String? = nil, separationOfDuties: [SeparationRule] = [],
+        dataFields: [DataField]? = nil
     ) {
+        self.dataFields = dataFields
         self.applicantRole = applicantRole ?? (roles.contains("applicant") ? "applicant" : nil)
         self.separationOfDuties = separationOfDuties
         self.calendarPosition = calendarPosition
@@ -106,6 +114,9 @@ public struct WorkflowDefinition: Hashable, Sendable {
         if limits > 0 { parts.append("\(limits) time \(limits == 1 ? "limit" : "limits")") }
         let rules = separationOfDuties.count
         if rules > 0 { parts.append("\(rules) separation-of-duties \(rules == 1 ? "rule" : "rules")") }
+        if let dataFields { parts.append(count(dataFields.count, "data field")) }
+        let routes = transitions.filter { $0.condition != nil }.count
+        if routes > 0 { parts.append(count(routes, "conditional route")) }
         if let calendar { parts.append("calendar \(calendar)") }
         parts.append("roles " + roles.joined(separator: ", "))
         let name = title.map { "\(id) v\(version) \"\($0)\"" } ?? "\(id) v\(version)"
@@ -178,13 +189,16 @@ public struct StateDefinition: Hashable, Sendable {
     public var whenApproved: String?
     /// The event Docket fires when the branches or the vote reject (`when_rejected:`).
     public var whenRejected: String?
+    /// A display label (`title:`).
+    public var title: Title?
 
     public init(
         name: String, isInitial: Bool = false, isFinal: Bool = false, outcome: String? = nil,
         department: String? = nil, limit: DeadlineRule? = nil, stopsClock: Bool = false,
         parallel: ParallelRegion? = nil, vote: VoteRule? = nil,
-        whenApproved: String? = nil, whenRejected: String? = nil
+        whenApproved: String? = nil, whenRejected: String? = nil, title: Title? = nil
     ) {
+        self.title = title
         self.name = name
         self.isInitial = isInitial
         self.isFinal = isFinal
@@ -220,11 +234,19 @@ public struct TransitionDefinition: Hashable, Sendable {
     /// Marks that someone started working on the case in its current state (`starts_work: true`);
     /// the case stays where it is. Splits dwell into waiting and work.
     public var startsWork: Bool
+    /// When it applies, as far as the case's data goes (`when:`); `nil` for always. Among the
+    /// transitions of one event from one state, the first whose condition holds is taken.
+    public var condition: Condition?
+    /// The event's display label (`title:`).
+    public var title: Title?
 
     public init(
         event: String, from: [String], to: String?, roles: [String]? = nil, requires: [String] = [],
-        requiresReason: Bool = false, sendsBack: Bool = false, startsWork: Bool = false
+        requiresReason: Bool = false, sendsBack: Bool = false, startsWork: Bool = false,
+        condition: Condition? = nil, title: Title? = nil
     ) {
+        self.condition = condition
+        self.title = title
         self.event = event
         self.from = from
         self.to = to
@@ -263,13 +285,14 @@ public struct DeadlineRule: Hashable, Sendable {
 public struct StatutoryLimit: Hashable, Sendable {
     /// How long (`within:`).
     public var within: TimeLimit
-    /// The event whose first firing starts the clock (`starts_on:`); `nil` starts it at opening.
-    public var startsOn: String?
+    /// The events whose first firing (of any of them) starts the clock (`starts_on:`, one event
+    /// or a list); empty starts it at opening.
+    public var startsOn: [String]
     /// The event Docket fires on breach (`on_breach:`) when the current state allows it; `nil` only
     /// marks the case overdue.
     public var onBreach: String?
 
-    public init(within: TimeLimit, startsOn: String? = nil, onBreach: String? = nil) {
+    public init(within: TimeLimit, startsOn: [String] = [], onBreach: String? = nil) {
         self.within = within
         self.startsOn = startsOn
         self.onBreach = onBreach

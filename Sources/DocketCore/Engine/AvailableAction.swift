@@ -42,6 +42,8 @@ extension CaseState {
         let transitions = definition.transitions
         for i in transitions.indices where transitions[i].from.contains(current.state) {
             guard let roles = transitions[i].roles, !roles.isEmpty else { continue }
+            // An event with routes (`when:`) is one action: the case's data picks the route.
+            if actions.contains(where: { $0.event == transitions[i].event && $0.branch == nil && !$0.isVote }) { continue }
             actions.append(AvailableAction(
                 event: transitions[i].event, state: current.state, region: nil, branch: nil, roles: roles,
                 requires: transitions[i].requires, needsReason: transitions[i].needsReason, isVote: false))
@@ -53,6 +55,7 @@ extension CaseState {
             for i in branchTransitions.indices where branchTransitions[i].from.contains(progress.visit.state) {
                 let roles = branchTransitions[i].roles ?? region.branches[b].roles ?? []
                 guard !roles.isEmpty else { continue }
+                if actions.contains(where: { $0.event == branchTransitions[i].event && $0.branch == region.branches[b].name }) { continue }
                 actions.append(AvailableAction(
                     event: branchTransitions[i].event, state: progress.visit.state, region: progress.region,
                     branch: region.branches[b].name, roles: roles, requires: branchTransitions[i].requires,

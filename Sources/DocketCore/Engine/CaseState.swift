@@ -18,7 +18,8 @@ public struct CaseState: Hashable, Sendable {
     public var openedAt: Timestamp
     /// Who opened the case.
     public var openedBy: String
-    /// Case attributes given at opening (e.g. `channel`).
+    /// Case attributes given at opening (e.g. `channel`), and those given with later events (a
+    /// later value of a field replaces the earlier one).
     public var data: [String: String]
     /// Business time of the latest event.
     public var lastEventAt: Timestamp
@@ -152,6 +153,10 @@ public struct CaseState: Hashable, Sendable {
         version += 1
         lastEventAt = max(lastEventAt, at)
         supply(p.documents)
+        // Data given with an event adds to the case's data (a later value of a field replaces it).
+        if let given = p.data, event.type == .transitionFired || event.type == .workStarted {
+            data.merge(given) { _, new in new }
+        }
         duties.record(event, version: version)
         switch event.type {
         case .caseOpened:

@@ -66,6 +66,9 @@ public struct FireEvent: Hashable, Sendable {
     public var reason: String?
     /// The parallel branch meant, when the same event is open to the actor in several branches.
     public var branch: String?
+    /// Case data given with the event (`risk: high`): recorded on its event, it adds to (or
+    /// replaces fields of) the case's data, and routes the event when it has conditions.
+    public var data: [String: String]
     /// Business time of the event.
     public var at: Timestamp
     /// The files of documents supplied (each also named in ``documents``), already kept in the
@@ -73,8 +76,9 @@ public struct FireEvent: Hashable, Sendable {
     public var attachments: [DocumentAttachment]
 
     public init(caseID: String, event: String, actor: String, role: String, onBehalfOf: String? = nil,
-                documents: [String] = [], reason: String? = nil, branch: String? = nil, at: Timestamp,
+                documents: [String] = [], reason: String? = nil, branch: String? = nil, data: [String: String] = [:], at: Timestamp,
                 attachments: [DocumentAttachment] = []) {
+        self.data = data
         self.attachments = attachments
         self.caseID = caseID
         self.event = event

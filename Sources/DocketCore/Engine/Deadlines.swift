@@ -14,6 +14,10 @@ public struct EngineContext: Sendable {
     /// replaying what another system recorded (conformance, import): there the resources are
     /// often one pseudonym for many people ("STAFF MEMBER"), and the replay checks control flow.
     public var enforcesSeparationOfDuties = true
+    /// Whether `decide` checks a command's case data against the definition's `data:`
+    /// declaration. Off for the same replays: a log's case attributes are whatever the other
+    /// system kept; routes (`when:`) still take the data as it is.
+    public var checksCaseData = true
 
     public init(definition: WorkflowDefinition, calendar: any WorkingTimeCalendar = AlwaysWorkingCalendar()) {
         self.definition = definition
@@ -90,6 +94,13 @@ public struct Deadline: Hashable, Sendable {
 }
 
 extension CaseState {
+    /// When the statutory clock started: at opening, or at the first firing of any `starts_on`
+    /// event; nil while none has fired.
+    func statutoryStart(_ statutory: StatutoryLimit) -> Timestamp? {
+        guard !statutory.startsOn.isEmpty else { return openedAt }
+        return statutory.startsOn.compactMap { firstFired[$0] }.min()
+    }
+
     /// The limits running on the case now, statutory first, then case-level, then branches; empty
     /// once the case is closed.
     public func deadlines(in context: EngineContext) -> [Deadline] {
@@ -97,7 +108,7 @@ extension CaseState {
         let definition = context.definition
         var result: [Deadline] = []
         if let statutory = definition.statutoryLimit {
-            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            let start = statutoryStart(statutory)
             if let start {
                 result.append(Deadline(
                     kind: .statutory, limit: statutory.within, startedAt: start,
@@ -139,7 +150,7 @@ extension CaseState {
             first = deadline
         }
         if let statutory = context.definition.statutoryLimit, statutoryBreach == nil {
-            let start = statutory.startsOn.map { firstFired[$0] } ?? openedAt
+            let start = statutoryStart(statutory)
             if let start {
                 let identity = context.calendarIdentity
                 let due: Timestamp?

@@ -128,6 +128,7 @@ struct Decision {
         if let role = command.role { try definition.checkDeclared(role: role, caseID: command.caseID) }
         if command.onBehalfOf != nil { try definition.checkMayActForOthers(role: command.role, caseID: command.caseID) }
         try Decision.checkSeparation(opening: command, context: context)
+        if context.checksCaseData { _ = try definition.checkedData(command.data, known: [:], event: nil, caseID: command.caseID) }
         guard let initial = definition.initialState else {
             throw Refusal(.unknownWorkflow, "workflow '\(definition.id)' has no initial state; validate it", caseID: command.caseID)
         }
@@ -147,7 +148,7 @@ struct Decision {
         let chosen = try choose(command)
         let actor = Actor(id: command.actor, role: command.role, onBehalfOf: command.onBehalfOf)
         take(chosen, actor, at: command.at, documents: command.documents + command.attachments.map(\.document), reason: command.reason,
-             trigger: nil, attachments: command.attachments.isEmpty ? nil : command.attachments)
+             trigger: nil, data: command.data.isEmpty ? nil : command.data, attachments: command.attachments.isEmpty ? nil : command.attachments)
     }
 
     /// The transition `command` fires, or why it may not.
@@ -191,6 +192,13 @@ struct Decision {
                               caseID: caseID, allowedEvents: [command.event])
             }
         }
+        // The data the case will have, checked against the declaration, picks the route (`when:`).
+        let data = context.checksCaseData
+            ? try definition.checkedData(command.data, known: state.data, event: command.event, caseID: caseID)
+            : state.data.merging(command.data) { _, new in new }
+        if matching.contains(where: { $0.transition.condition != nil }) {
+            permitted = try route(matching, permitted: permitted, data: data, command: command)
+        }
         guard permitted.count == 1, let chosen = permitted.first else {
             let branches = permitted.compactMap { $0.branch?.name }
             throw Refusal(.ambiguousEvent, "event '\(command.event)' is open in several branches (\(branches.joined(separator: ", "))); name the branch",
@@ -222,6 +230,29 @@ struct Decision {
             }
         }
         return chosen
+    }
+
+    /// The route `command` takes in each place where `permitted` (the transitions the actor may
+    /// fire) leaves one: the first route of the event there whose `when` holds for `data`.
+    private func route(_ matching: [TransitionCandidate], permitted: [TransitionCandidate], data: [String: String],
+                       command: FireEvent) throws(Refusal) -> [TransitionCandidate] {
+        func place(_ c: TransitionCandidate) -> String { (c.region ?? "") + "\u{0}" + (c.branch?.name ?? "") + "\u{0}" + c.state }
+        let places = Set(permitted.map(place))
+        let routed = matching.filter { places.contains(place($0)) }.routed(by: data, in: definition)
+        guard !routed.isEmpty else {
+            let conditions = matching.compactMap { $0.transition.condition?.description }
+            let values = Set(matching.flatMap { $0.transition.condition?.clauses.map(\.field) ?? [] }).sorted()
+                .map { "\($0) = \(data[$0].map { "'\($0)'" } ?? "not given")" }
+            throw Refusal(.noRoute, "'\(command.event)' has no route for this case in \(state.whereabouts): its routes need \(conditions.joined(separator: ", or "))"
+                          + " and the case has \(values.joined(separator: ", "))", caseID: caseID)
+        }
+        let allowed = routed.filter {
+            definition.permits($0.transition.effectiveRoles(branch: $0.branch), role: command.role, onBehalfOf: command.onBehalfOf)
+        }
+        guard allowed.isEmpty, let taken = routed.first else { return allowed }
+        let roles = taken.transition.effectiveRoles(branch: taken.branch)
+        throw Refusal(.roleNotAllowed, "on this case's data '\(command.event)' leads to '\(taken.transition.to ?? taken.state)', which role '\(command.role)' may not fire; it may be fired by: \(roles.joined(separator: ", "))",
+                      caseID: caseID, allowedRoles: roles)
     }
 
     mutating func vote(_ command: CastVote) throws(Refusal) {
@@ -323,7 +354,7 @@ struct Decision {
         case .state:
             if let region = deadline.region, let branchName = deadline.branch, let stateName = deadline.state,
                let branch = definition.state(named: region)?.parallel?.branch(named: branchName),
-               let transition = branch.transitions.first(where: { $0.event == event && $0.from.contains(stateName) }) {
+               let transition = branch.transitions.first(where: { $0.event == event && $0.from.contains(stateName) && routes($0) }) {
                 take(TransitionCandidate(transition: transition, state: stateName, region: region, branch: branch),
                      system, at: at, documents: [], reason: nil, trigger: "deadline")
             } else if let stateName = deadline.state {
@@ -336,15 +367,21 @@ struct Decision {
     /// if the case is still in `from` and the transition exists.
     private mutating func fireByDocket(_ event: String, from: String, at: Timestamp, trigger: String, tally: (Int, Int)? = nil) {
         guard state.current.state == from,
-              let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) }) else { return }
+              let transition = definition.transitions.first(where: { $0.event == event && $0.from.contains(from) && routes($0) }) else { return }
         take(TransitionCandidate(transition: transition, state: from, region: nil, branch: nil),
              Actor(id: Engine.systemActor, role: nil, onBehalfOf: nil), at: at, documents: [], reason: nil,
              trigger: trigger, tally: tally)
     }
 
-    /// Takes a transition and everything it sets off.
+    /// Whether the case's data takes `transition` among its event's routes (one without `when` always).
+    private func routes(_ transition: TransitionDefinition) -> Bool {
+        transition.condition.map { $0.holds(for: state.data, fields: definition.dataFields ?? []) } ?? true
+    }
+
+    /// Takes a transition and everything it sets off; `data` is recorded on the transition's event.
     private mutating func take(_ candidate: TransitionCandidate, _ actor: Actor, at: Timestamp, documents: [String],
-                               reason: String?, trigger: String?, tally: (Int, Int)? = nil, attachments: [DocumentAttachment]? = nil) {
+                               reason: String?, trigger: String?, tally: (Int, Int)? = nil, data: [String: String]? = nil,
+                               attachments: [DocumentAttachment]? = nil) {
         let transition = candidate.transition
         let documents = documents.isEmpty ? nil : orderedUnique(documents)
         let reason = reason.map(\.trimmingBlanks).flatMap { $0.isEmpty ? nil : $0 }
@@ -354,21 +391,21 @@ struct Decision {
             if transition.startsWork {
                 emit(.workStarted, actor, at: at, EventPayload(
                     transition: transition.event, region: region, branch: branch.name, documents: documents, reason: reason,
-                    state: candidate.state, trigger: trigger, attachments: attachments))
+                    data: data, state: candidate.state, trigger: trigger, attachments: attachments))
                 return
             }
             guard let toName = transition.to, let to = branch.state(named: toName) else { return }
             emit(.transitionFired, actor, at: at, EventPayload(
                 transition: transition.event, from: candidate.state, to: to.name, region: region, branch: branch.name,
                 documents: documents, reason: reason, outcome: to.isFinal ? to.outcome : nil,
-                department: to.department, trigger: trigger, round: round, attachments: attachments))
+                data: data, department: to.department, trigger: trigger, round: round, attachments: attachments))
             if to.isFinal { join(region, at: at) }
             return
         }
 
         if transition.startsWork {
             emit(.workStarted, actor, at: at, EventPayload(
-                transition: transition.event, documents: documents, reason: reason, state: candidate.state, trigger: trigger, attachments: attachments))
+                transition: transition.event, documents: documents, reason: reason, data: data, state: candidate.state, trigger: trigger, attachments: attachments))
             return
         }
         guard let toName = transition.to, let to = definition.state(named: toName) else { return }
@@ -386,7 +423,7 @@ struct Decision {
         }
         emit(.transitionFired, actor, at: at, EventPayload(
             transition: transition.event, from: candidate.state, to: to.name, documents: documents, reason: reason,
-            outcome: to.isFinal ? to.outcome : nil, department: to.department, trigger: trigger, round: round,
+            outcome: to.isFinal ? to.outcome : nil, data: data, department: to.department, trigger: trigger, round: round,
             approvals: tally?.0, rejections: tally?.1, attachments: attachments))
         enter(to, actor, at: at)
     }

@@ -52,6 +52,11 @@ public struct Refusal: DocketError, CodedError, Hashable, Sendable {
         case heldByOther = "held_by_other"
         /// A release of a case (or branch) nobody holds, or a claim where none can be made.
         case notHeld = "not_held"
+        /// The command's case data does not fit the workflow's declaration (`data:`): a field not
+        /// declared, a value of the wrong type, a required field missing.
+        case invalidData = "invalid_data"
+        /// The event has routes (`when:`) and none holds for the case's data, and no default.
+        case noRoute = "no_route"
     }
 
     /// What kind of refusal, for programs (exit codes, JSON output).

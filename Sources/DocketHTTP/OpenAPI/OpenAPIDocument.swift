@@ -2048,6 +2048,13 @@ enum OpenAPIDocument {
               }
             },
             "description": "Files uploaded before (POST /v1/attachments), by hash."
+          },
+          "data": {
+            "type": "object",
+            "description": "Case data given with the event, checked against the workflow's data declaration.",
+            "additionalProperties": {
+              "type": "string"
+            }
           }
         }
       },
@@ -2247,6 +2254,14 @@ enum OpenAPIDocument {
             "items": {
               "type": "object"
             }
+          },
+          "workflow_title": {
+            "type": "string",
+            "description": "The workflow's display title, when it has one."
+          },
+          "state_title": {
+            "type": "string",
+            "description": "The state's display title, when it has one; state is the stable id."
           }
         }
       },
@@ -2281,6 +2296,10 @@ enum OpenAPIDocument {
           "provisional": {
             "type": "boolean",
             "description": "A running deadline needs dates whose holidays the calendar does not know yet."
+          },
+          "state_title": {
+            "type": "string",
+            "description": "The case-level state's display title, when it has one."
           }
         }
       },

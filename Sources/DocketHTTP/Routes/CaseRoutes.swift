@@ -31,13 +31,14 @@ struct FireBody: Decodable {
     var documents: [String]?
     var reason: String?
     var branch: String?
+    var data: [String: String]?
     var at: String?
     var allowFuture: Bool?
     /// Documents' files uploaded before (`POST /v1/attachments`), named by hash.
     var attachments: [AttachmentReference]?
 
     enum CodingKeys: String, CodingKey {
-        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, at, allowFuture = "allow_future", attachments
+        case event, by, role = "as", onBehalfOf = "on_behalf_of", documents, reason, branch, data, at, allowFuture = "allow_future", attachments
     }
 }
 
@@ -96,7 +97,7 @@ struct CaseRoutes {
             let attachments = try (body.attachments ?? []).map { try $0.resolved(in: documents) }
             // A missing `as` is answered by the service, naming the roles that could fire the event.
             return try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
-                                  documents: body.documents ?? [], reason: body.reason, branch: body.branch,
+                                  documents: body.documents ?? [], reason: body.reason, branch: body.branch, data: body.data ?? [:],
                                   at: try at.map { try cases.instant(of: $0, caseID: caseID) }, allowFuture: body.allowFuture ?? false,
                                   idempotencyKey: key,
                                   principal: context.principal, requiredVersion: required, attachments: attachments)

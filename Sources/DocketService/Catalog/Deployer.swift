@@ -100,7 +100,10 @@ public struct ValidatedArtifact: Sendable {
     public var summary: String
     /// For a workflow: the names of its separation-of-duties rules, in declaration order.
     public var separationRules: [String] = []
-    /// What a person should know about the file, one sentence each (a calendar's coverage ending soon).
+    /// What the file's checks warn of at a position (`FILE:LINE:COLUMN: warning: ...`); it still loads.
+    public var diagnostics: [Diagnostic] = []
+    /// What a person should know about the file as a whole, one sentence each (a calendar's
+    /// coverage ending soon).
     public var warnings: [String] = []
 }
 
@@ -163,9 +166,12 @@ public struct DeploymentOutcome: Sendable {
 
     /// What a person should know about this deployment, one sentence each.
     public var warnings: [String] {
-        guard let previousVersion, !droppedRules.isEmpty else { return artifact.warnings }
+        // The position leads, as in `validate`.
+        let fileWarnings = artifact.diagnostics.map { "\($0.file):\($0.position.line):\($0.position.column): \($0.message)" }
+            + artifact.warnings
+        guard let previousVersion, !droppedRules.isEmpty else { return fileWarnings }
         let rules = droppedRules.map { "'\($0)'" }.joined(separator: ", ")
-        return artifact.warnings + ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
+        return fileWarnings + ["workflow '\(artifact.id)' v\(artifact.version) drops separation-of-duties \(droppedRules.count == 1 ? "rule" : "rules") \(rules) of v\(previousVersion)"]
     }
 }
 
@@ -244,7 +250,8 @@ public struct Deployer: Sendable {
         }
         let known = Set(calendars.keys).union(deployedCalendarNames).sorted()
         for file in files where file.kind == .workflow {
-            switch DefinitionLoader.load(text: file.text, file: file.path) {
+            var warnings: [Diagnostic] = []
+            switch DefinitionLoader.load(text: file.text, file: file.path, warnings: &warnings) {
             case let .success(definition):
                 if requireCalendars, let name = definition.calendar, calendars[name] == nil, deployedCalendar(name) == nil {
                     let position = definition.calendarPosition ?? SourcePosition(line: 1, column: 1)
@@ -258,6 +265,7 @@ public struct Deployer: Sendable {
                 }
                 validated.append(ValidatedArtifact(file: file, id: definition.id, version: definition.version, summary: definition.summary,
                                                    separationRules: definition.separationOfDuties.map(\.name),
+                                                   diagnostics: warnings,
                                                    warnings: named.flatMap { reference?.warning(for: $0) }.map { [$0] } ?? []))
             case let .failure(errors):
                 problems += errors.diagnostics.map(\.description)

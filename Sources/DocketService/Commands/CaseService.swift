@@ -134,18 +134,19 @@ public final class CaseService: Sendable {
     @discardableResult
     public func fire(
         caseID: String, event: String, actor: String, role: String?, onBehalfOf: String? = nil,
-        documents: [String] = [], reason: String? = nil, branch: String? = nil,
+        documents: [String] = [], reason: String? = nil, branch: String? = nil, data: [String: String] = [:],
         at: Timestamp? = nil, allowFuture: Bool = false, idempotencyKey: String? = nil, retries: Int = 0, principal: Principal? = nil,
         requiredVersion: Int? = nil, attachments: [DocumentAttachment] = []
     ) throws -> CommandOutcome {
         var fingerprint = Fingerprint(command: "fire", caseID: caseID, event: event, actor: actor, role: role,
-                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch, at: at,
-                                      allowFuture: allowFuture ? true : nil)
+                                      onBehalfOf: onBehalfOf, documents: documents, reason: reason, branch: branch,
+                                      data: data.isEmpty ? nil : data, at: at, allowFuture: allowFuture ? true : nil)
         if !attachments.isEmpty { fingerprint.attachments = attachments.map { "\($0.document)=\($0.sha256)" } }
         try CommandInput.checkNames(actor: actor, role: role, onBehalfOf: onBehalfOf)
         let texts: [(String?, String)] = [(event, "event"), (reason, "reason"), (branch, "branch")]
         for (text, what) in texts { try CommandInput.check(text, what) }
         for document in documents { try CommandInput.check(document, "document") }
+        try CommandInput.check(data: data)
         return try run(caseID: caseID, fingerprint: fingerprint, key: idempotencyKey, retries: retries, principal: principal,
                        requiredVersion: requiredVersion, at: at, allowFuture: allowFuture) { loaded in
             guard let loaded else { throw Refusal.unknownCase(caseID) }
@@ -154,7 +155,7 @@ public final class CaseService: Sendable {
                 throw CommandInput.roleRequired("'\(event)'", roles: orderedRoles(now.flatMap(\.roles)))
             }
             let command = FireEvent(caseID: caseID, event: event, actor: actor, role: role, onBehalfOf: onBehalfOf,
-                                    documents: documents, reason: reason, branch: branch, at: at ?? self.clock.now(),
+                                    documents: documents, reason: reason, branch: branch, data: data, at: at ?? self.clock.now(),
                                     attachments: attachments)
             return (.fire(command), loaded.context)
         }

@@ -128,6 +128,7 @@ package struct TraceReplayer: Sendable {
         // often one pseudonym for many people: separation of duties is not its question.
         var context = context
         context.enforcesSeparationOfDuties = false
+        context.checksCaseData = false
         self.context = context
         self.map = map
         self.knownEvents = ActivityMap.eventNames(of: context.definition)

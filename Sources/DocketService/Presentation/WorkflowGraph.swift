@@ -17,11 +17,17 @@ package enum WorkflowGraph {
         }
     }
 
-    private static func label(_ t: TransitionDefinition) -> String {
-        var text = t.event
+    private static func label(_ t: TransitionDefinition, in d: WorkflowDefinition) -> String {
+        var text = d.labelled(event: t.event)
         if let roles = t.roles, !roles.isEmpty { text += " [" + roles.joined(separator: ", ") + "]" }
+        if let condition = t.condition { text += " when " + condition.description }
         if t.sendsBack { text += " ↩" }
         return text
+    }
+
+    /// A state's name and, when it has one, its title: `review 审查`.
+    private static func name(_ s: StateDefinition) -> String {
+        s.title.map { "\(s.name) \($0.text)" } ?? s.name
     }
 
     private static func id(_ parts: String...) -> String {
@@ -33,7 +39,7 @@ package enum WorkflowGraph {
         func walk(_ states: [StateDefinition], transitions: [TransitionDefinition], prefix: String, indent: String) {
             for s in states {
                 let node = id(prefix, s.name)
-                out.append("\(indent)\(node) : \(s.name)\(s.department.map { " (\($0))" } ?? "")")
+                out.append("\(indent)\(node) : \(name(s))\(s.department.map { " (\($0))" } ?? "")")
                 if s.isInitial { out.append("\(indent)[*] --> \(node)") }
                 if s.isFinal { out.append("\(indent)\(node) --> [*] : \(s.outcome ?? "end")") }
                 if let vote = s.vote {
@@ -51,7 +57,7 @@ package enum WorkflowGraph {
             for t in transitions {
                 for from in t.from {
                     let to = t.to ?? from
-                    out.append("\(indent)\(id(prefix, from)) --> \(id(prefix, to)) : \(label(t))")
+                    out.append("\(indent)\(id(prefix, from)) --> \(id(prefix, to)) : \(label(t, in: d))")
                 }
             }
         }
@@ -60,11 +66,11 @@ package enum WorkflowGraph {
     }
 
     private static func dot(_ d: WorkflowDefinition) -> String {
-        var out = ["digraph \"\(d.id)\" {", "    label=\"\(d.id) v\(d.version)\"; rankdir=LR; node [shape=box, style=rounded];"]
+        var out = ["digraph \"\(d.id)\" {", "    label=\"\(d.id) v\(d.version)\(d.title.map { " \($0)" } ?? "")\"; rankdir=LR; node [shape=box, style=rounded];"]
         func walk(_ states: [StateDefinition], transitions: [TransitionDefinition], prefix: String, indent: String) {
             for s in states {
                 let node = id(prefix, s.name)
-                var attributes = ["label=\"\(s.name)\(s.department.map { "\\n(\($0))" } ?? "")\(s.outcome.map { "\\n⇒ \($0)" } ?? "")\""]
+                var attributes = ["label=\"\(name(s))\(s.department.map { "\\n(\($0))" } ?? "")\(s.outcome.map { "\\n⇒ \($0)" } ?? "")\""]
                 if s.isFinal { attributes.append("peripheries=2") }
                 if s.isInitial { attributes.append("style=\"rounded,bold\"") }
                 out.append("\(indent)\(node) [\(attributes.joined(separator: ", "))];")
@@ -79,7 +85,7 @@ package enum WorkflowGraph {
             }
             for t in transitions {
                 for from in t.from {
-                    out.append("\(indent)\(id(prefix, from)) -> \(id(prefix, t.to ?? from)) [label=\"\(label(t))\"];")
+                    out.append("\(indent)\(id(prefix, from)) -> \(id(prefix, t.to ?? from)) [label=\"\(label(t, in: d))\"];")
                 }
             }
         }

@@ -139,7 +139,8 @@ package struct DeskQueries {
             let overdue = found.nextDueAt.map { $0 <= now } ?? false
             // The next due time needs dates the calendar does not cover yet: it is provisional.
             let provisional = found.nextDueAt.map { due in calendar.map { !$0.covers(from: found.openedAt, to: due) } ?? false } ?? false
-            return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional)
+            return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional,
+                                   definition: contexts.definition(found.workflow))
         }
     }
 
@@ -150,6 +151,11 @@ package struct DeskQueries {
 
         init(catalog: WorkflowCatalog) {
             self.catalog = catalog
+        }
+
+        /// The deployed definition of `key` (for titles), once `context(_:)` has looked it up.
+        func definition(_ key: WorkflowKey) -> WorkflowDefinition? {
+            known[key].flatMap { $0?.definition }
         }
 
         mutating func context(_ key: WorkflowKey) throws -> EngineContext? {

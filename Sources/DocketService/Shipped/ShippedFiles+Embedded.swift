@@ -652,6 +652,92 @@ separation_of_duties:
   - { rule: applicant-is-not-staff, applicant: true, may_not_act_as: staff }
 
 """#),
+        ShippedFile(path: "Workflows/food-licence-change.yaml", text: #"""
+# Food business licence change (食品经营许可变更)
+#
+# How the service centre runs it: a food business asks to change its licence (its name, its
+# address or its business category). The clerk accepts the application, or, when a secondary
+# material is still on its way, accepts it on the applicant's commitment to supply it within 5
+# working days (tolerant acceptance, 容缺受理). Either way the statutory 10 working days run from
+# acceptance. An assessor reviews the file and records the risk: a high-risk change, or a move to
+# premises of 300 m² or more, goes to an on-site inspection first (an exclusive gateway on the
+# case's data); any other goes straight to the decision.
+#
+# The case data is declared: the service centre (which the directory scopes people by) and the
+# kind of change are given at opening, the risk when the assessor assesses.
+workflow: food-licence-change
+version: 1
+title: { zh: 食品经营许可变更, en: Food business licence change }
+calendar: cn-2020
+roles: [applicant, clerk, assessor, inspector, approver]
+
+assisted_handling:
+  clerk: [applicant]
+
+data:
+  centre:     { type: string, required: true, title: { zh: 受理中心, en: Service centre } }
+  channel:    { values: [window, online, assisted], title: { zh: 申请渠道, en: Channel } }
+  change:     { values: [name, address, category], required: true, title: { zh: 变更事项, en: Change } }
+  floor_area: { type: number, title: { zh: 经营面积（平方米）, en: Floor area (m²) } }
+  risk:       { values: [low, medium, high], required_on: assess, title: { zh: 风险等级, en: Risk } }
+
+statutory_limit:
+  within: 10 working days
+  starts_on: [accept, accept_on_commitment]
+
+states:
+  submitted:
+    title: { zh: 已申请, en: Submitted }
+    initial: true
+    department: service_window
+    within: 1 working days
+  awaiting_materials:
+    title: { zh: 容缺待补, en: Awaiting materials }
+    department: applicant
+    stops_clock: true
+    within: 5 working days
+    on_breach: revoke_acceptance
+  assessment:
+    title: { zh: 审查, en: Assessment }
+    department: licensing
+    within: 3 working days
+  site_inspection:
+    title: { zh: 现场核查, en: Site inspection }
+    department: market_supervision
+    within: 5 working days
+  decision:
+    title: { zh: 决定, en: Decision }
+    department: licensing
+    within: 2 working days
+  approved:  { title: { zh: 准予变更, en: Approved }, final: true, outcome: approved }
+  rejected:  { title: { zh: 不予变更, en: Rejected }, final: true, outcome: rejected }
+  revoked:   { title: { zh: 撤销受理, en: Acceptance revoked }, final: true, outcome: revoked }
+  withdrawn: { title: { zh: 撤回申请, en: Withdrawn }, final: true, outcome: withdrawn }
+
+transitions:
+  - { event: accept, title: { zh: 受理, en: Accept }, from: submitted, to: assessment, roles: [clerk], requires: [application_form] }
+  - { event: accept_on_commitment, title: { zh: 容缺受理, en: Accept on commitment }, from: submitted, to: awaiting_materials, roles: [clerk],
+      requires: [application_form, commitment_letter] }
+  - { event: supply_materials, title: { zh: 补齐材料, en: Supply materials }, from: awaiting_materials, to: assessment, roles: [applicant],
+      requires: [missing_materials] }
+  - { event: revoke_acceptance, title: { zh: 撤销受理, en: Revoke acceptance }, from: awaiting_materials, to: revoked }
+  # The gateway: the first route whose 'when' holds is taken, the one without 'when' otherwise.
+  - { event: assess, title: { zh: 审查意见, en: Assess }, from: assessment, to: site_inspection, roles: [assessor], when: { risk: high } }
+  - { event: assess, from: assessment, to: site_inspection, roles: [assessor], when: { change: address, floor_area: { at_least: 300 } } }
+  - { event: assess, from: assessment, to: decision, roles: [assessor] }
+  - { event: inspect, title: { zh: 核查完毕, en: Inspected }, from: site_inspection, to: decision, roles: [inspector], requires: [inspection_record] }
+  - { event: approve, title: { zh: 准予, en: Approve }, from: decision, to: approved, roles: [approver] }
+  - { event: reject, title: { zh: 不予, en: Reject }, from: decision, to: rejected, roles: [approver], requires_reason: true }
+  - { event: withdraw, title: { zh: 撤回, en: Withdraw }, from: [submitted, awaiting_materials, assessment], to: withdrawn, roles: [applicant] }
+
+# Who may act: whoever accepted, assessed or inspected may not decide; nobody handles their own
+# application as staff.
+separation_of_duties:
+  - { rule: accepter-may-not-decide, once_fired: [accept, accept_on_commitment], may_not_fire: [approve, reject] }
+  - { rule: assessor-may-not-decide, once_fired: [assess, inspect], may_not_fire: [approve, reject] }
+  - { rule: applicant-is-not-staff, applicant: true, may_not_act_as: staff }
+
+"""#),
         ShippedFile(path: "Workflows/joint-verification.yaml", text: #"""
 # Joint on-site verification (联合现场核查)
 #
@@ -899,7 +985,7 @@ separation_of_duties:
 # back for correction (the clock stops again) and it returns through the window. Complete
 # applications are accepted directly.
 workflow: tolerant-acceptance
-version: 1
+version: 2
 title: Permit application with tolerant acceptance
 calendar: cn-2020
 roles: [applicant, clerk, reviewer, approver]
@@ -907,8 +993,11 @@ roles: [applicant, clerk, reviewer, approver]
 assisted_handling:
   clerk: [applicant]
 
+# The 10 working days run from acceptance, on either path: accepted outright or on the
+# applicant's commitment (version 1 counted from submission).
 statutory_limit:
   within: 10 working days
+  starts_on: [accept, accept_on_commitment]
 
 states:
   submitted:

@@ -123,8 +123,17 @@ package struct CaseSimulator: Sendable {
             events += try Engine.decide(command, evolving: &state, context)
         }
         let opener = assisted ? ("clerk-\(staffNumber(&random))", "clerk", Optional(applicant)) : (applicant, definition.roles.contains("applicant") ? "applicant" : nil, nil)
+        var opening = ["channel": channel]
+        if let fields = definition.dataFields {
+            // A workflow that declares its data takes only that: the channel if declared, and a
+            // made-up value for each field required at opening.
+            if definition.dataField(named: "channel").map({ $0.type.problem(with: channel) != nil }) ?? true { opening = [:] }
+            for field in fields where field.requiredAtOpening && opening[field.name] == nil {
+                opening[field.name] = Self.madeUpValue(of: field.type, at: arrival, &random)
+            }
+        }
         try decide(.open(OpenCase(caseID: caseID, actor: opener.0, role: opener.1, onBehalfOf: opener.2,
-                                  data: ["channel": channel], at: arrival)))
+                                  data: opening, at: arrival)))
         var now = arrival
         var refused: Set<String> = []
         for _ in 0..<profile.maxSteps {
@@ -168,9 +177,15 @@ package struct CaseSimulator: Sendable {
                 } else {
                     actor = "\(role)-\(staffNumber(&random))"
                 }
+                // Data the event requires and the case lacks (a risk the assessor records): made up,
+                // so routes on it are taken in every direction.
+                var data: [String: String] = [:]
+                for field in definition.dataFields ?? [] where field.requiredOn.contains(action.event) && state?.data[field.name] == nil {
+                    data[field.name] = Self.madeUpValue(of: field.type, at: now, &random)
+                }
                 command = .fire(FireEvent(caseID: caseID, event: action.event, actor: actor, role: role, onBehalfOf: onBehalfOf,
                                           documents: action.requires, reason: action.needsReason ? reason(for: action, &random) : nil,
-                                          branch: action.branch, at: now))
+                                          branch: action.branch, data: data, at: now))
             }
             do {
                 try decide(command)
@@ -182,6 +197,18 @@ package struct CaseSimulator: Sendable {
             }
         }
         return events
+    }
+
+    /// A value of `type` for a simulated case: an enumeration's values and both booleans evenly,
+    /// numbers between 1 and 1,000, the day of `at` for a date.
+    static func madeUpValue(of type: DataType, at: Timestamp, _ random: inout SeededRandom) -> String {
+        switch type {
+        case let .enumeration(values): return values[min(values.count - 1, Int(random.unit() * Double(values.count)))]
+        case .boolean: return random.unit() < 0.5 ? "true" : "false"
+        case .integer, .number: return String(1 + Int(random.unit() * 999))
+        case .date: return String(at.description.prefix(10))
+        case .string: return "simulated"
+        }
     }
 
     /// A state's declared limit sets the pace of work in it: most steps take about a third of the

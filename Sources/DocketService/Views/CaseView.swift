@@ -20,6 +20,8 @@ package struct CaseView: Encodable, Sendable {
     /// Something that can be done next.
     package struct ActionView: Encodable, Sendable {
         package var event: String
+        /// The event's display title (`title:`), when it has one.
+        package var title: String?
         package var branch: String?
         package var roles: [String]
         package var requires: [String]
@@ -28,9 +30,13 @@ package struct CaseView: Encodable, Sendable {
 
     package var caseID: String
     package var workflow: String
+    /// The workflow's display title, when it has one.
+    package var workflowTitle: String?
     package var workflowVersion: Int
     package var version: Int
     package var state: String
+    /// The state's display title (`title:`), when it has one; ``state`` is the stable id.
+    package var stateTitle: String?
     package var whereabouts: String
     package var outcome: String?
     package var openedAt: String
@@ -50,9 +56,11 @@ package struct CaseView: Encodable, Sendable {
         let time = TimeText(calendar: context.calendar)
         caseID = s.caseID
         workflow = s.workflowID
+        workflowTitle = definition.title
         workflowVersion = s.workflowVersion
         version = s.version
         state = s.current.state
+        stateTitle = definition.stateTitle(s.current.state)
         whereabouts = s.whereabouts
         outcome = s.outcome
         openedAt = time(s.openedAt)
@@ -70,7 +78,7 @@ package struct CaseView: Encodable, Sendable {
         overdue = running.contains { $0.isOverdue(at: now) }
         desk = CaseDeskView(state: s, context: context, now: now)
         allowed = s.availableActions(in: definition).map {
-            ActionView(event: $0.event, branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
+            ActionView(event: $0.event, title: definition.eventTitle($0.event), branch: $0.branch, roles: $0.roles, requires: $0.requires, needsReason: $0.needsReason)
         }
     }
 }
@@ -96,6 +104,8 @@ package struct CaseSummaryView: Encodable, Sendable {
     package var workflow: String
     package var workflowVersion: Int
     package var state: String
+    /// The case-level state's display title (`title:`), when the definition gives one.
+    package var stateTitle: String?
     package var outcome: String?
     package var openedAt: String
     package var overdue: Bool
@@ -103,15 +113,33 @@ package struct CaseSummaryView: Encodable, Sendable {
     /// A running deadline needs dates the calendar does not cover yet (see ``CaseView/DeadlineView/provisional``).
     package var provisional: Bool
 
-    /// The case `state`, overdue (since `overdueSince`) or not, with a provisional deadline or not.
-    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?, provisional: Bool = false) {
+    /// The case `state`, overdue (since `overdueSince`) or not, with a provisional deadline or
+    /// not; `definition` gives the titles.
+    package init(state s: CaseState, time: TimeText, overdue: Bool, overdueSince: Timestamp?, provisional: Bool = false,
+                 definition: WorkflowDefinition? = nil) {
         caseID = s.caseID
         workflow = s.workflowID
         workflowVersion = s.workflowVersion
         state = s.whereabouts
+        stateTitle = definition?.stateTitle(s.current.state)
         outcome = s.outcome
         openedAt = time(s.openedAt)
         self.overdue = overdue
+        self.overdueSince = overdueSince.map { time($0) }
+        self.provisional = provisional
+    }
+
+    /// The case as the projection's desk tables keep it (searches), overdue since `overdueSince`.
+    package init(desk c: DeskCase, time: TimeText, overdueSince: Timestamp?, provisional: Bool = false,
+                 definition: WorkflowDefinition? = nil) {
+        caseID = c.caseID
+        workflow = c.workflow.id
+        workflowVersion = c.workflow.version
+        state = c.whereabouts
+        stateTitle = c.outcome == nil ? definition?.stateTitle(c.state) : nil
+        outcome = c.outcome
+        openedAt = time(c.openedAt)
+        overdue = overdueSince != nil
         self.overdueSince = overdueSince.map { time($0) }
         self.provisional = provisional
     }
@@ -123,18 +151,5 @@ extension Deadline {
     package func isProvisional(on calendar: any WorkingTimeCalendar) -> Bool {
         guard limit.isWorkingTime, let dueAt else { return false }
         return !calendar.covers(from: startedAt, to: dueAt)
-    }
-
-    /// The case as the projection's desk tables keep it (searches), overdue since `overdueSince`.
-    package init(desk c: DeskCase, time: TimeText, overdueSince: Timestamp?, provisional: Bool = false) {
-        caseID = c.caseID
-        workflow = c.workflow.id
-        workflowVersion = c.workflow.version
-        state = c.whereabouts
-        outcome = c.outcome
-        openedAt = time(c.openedAt)
-        overdue = overdueSince != nil
-        self.overdueSince = overdueSince.map { time($0) }
-        self.provisional = provisional
     }
 }

@@ -35,5 +35,9 @@ func describe(_ e: CaseEvent, time: TimeText? = nil) -> String {
     if let files = p.attachments, !files.isEmpty {
         text += " (files: " + files.map { "\($0.document) sha256:\($0.sha256.prefix(12))…" }.joined(separator: ", ") + ")"
     }
+    // Data given with an event (the opening's is the case's attributes, shown by `show`).
+    if e.type != .caseOpened, let data = p.data, !data.isEmpty {
+        text += " +data: " + data.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
     return text
 }
