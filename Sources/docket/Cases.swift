@@ -89,7 +89,7 @@ struct Cases: ParsableCommand {
         }
         print(table.render())
         print("\(rows.count) case(s)")
-        let provisional = rows.filter { $0.row.provisional }.count
+        let provisional = rows.filter(\.provisional).count
         if provisional > 0 {
             print("* \(provisional) case(s) with a provisional deadline: it needs dates whose holidays the calendar does not know yet (docket show CASE)")
         }

@@ -38,13 +38,13 @@ struct DeskRoutes {
         let body = try await JSONBody.decode(ClaimBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role ?? (action == .reassign ? Engine.supervisorRole : nil),
                                         onBehalfOf: nil)
-        let role = try actor.requiredRole()
+        guard let role = actor.role, !role.isEmpty else { throw HTTPProblem.invalidParameter("'as' is required: the role you act in") }
         if action == .reassign, body.to == nil { throw HTTPProblem.invalidParameter("a reassignment names who gets the work: \"to\"") }
-        let at = try body.at.map { try Times.parse($0, field: "at") }
+        let at = try body.at.map { try BusinessTime($0, field: "at") }
         let service = services.cases
         return try await cases.command(request, caseID: caseID, workflow: nil, event: action.rawValue) { key, required in
             try service.claim(caseID: caseID, action: action, actor: actor.actor, role: role, person: body.to, branch: body.branch,
-                              reason: body.reason, at: at, idempotencyKey: key, principal: context.principal, requiredVersion: required)
+                              reason: body.reason, at: try at.map { try service.instant(of: $0, caseID: caseID) }, idempotencyKey: key, principal: context.principal, requiredVersion: required)
         }
     }
 
