@@ -63,7 +63,7 @@ struct Show: ParsableCommand {
                     : ", \(Format.workingTime(seconds: $0, workingDaySeconds: day)) of working time left"
             } ?? ""
             let what = d.kind == "statutory" ? "statutory limit" : "limit of \(d.branch.map { "\($0)/" } ?? "")\(d.state ?? "?")"
-            lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(remaining)\(d.provisional ? " (provisional: beyond the calendar's known holidays)" : "")\(d.overdue ? "  OVERDUE" : "")")
+            lines.append("deadline   \(what): \(d.limit), due \(d.dueAt ?? "(clock stopped)")\(d.provisional ? " (provisional: beyond the calendar's known holidays)" : "")\(remaining)\(d.overdue ? "  OVERDUE" : "")")
         }
         for action in loaded.state.availableActions(in: loaded.definition) {
             lines.append("next       \(action.description)\(loaded.definition.eventTitle(action.event).map { "  \($0)" } ?? "")")
