@@ -55,6 +55,11 @@ package struct ReportView: Encodable, Sendable {
         package var clockStops: ClockStopFigures
         package var openCases: [OpenCaseView]
         package var channels: [ChannelRow]
+        package var approvalHistograms: MeasuredHistograms
+        package var statutoryLimit: StatutoryLimitFigures?
+        package var weeks: [WeekRow]
+        /// Cases opened by weekday (Monday first) and hour, in the workflow's time zone.
+        package var arrivals: [[Int]]
     }
 
     package var scope: ScopeView
@@ -84,7 +89,8 @@ package struct ReportView: Encodable, Sendable {
                         openedAt: time(row.openedAt), since: time(row.since), age: row.age, overdue: row.overdue,
                         overdueSince: row.overdueSince.map { time($0) }, clockStopped: row.clockStopped, channel: row.channel)
                 },
-                channels: w.channels)
+                channels: w.channels, approvalHistograms: w.approvalHistograms, statutoryLimit: w.statutoryLimit,
+                weeks: w.weeks, arrivals: w.arrivals)
         }
     }
 }
