@@ -24,7 +24,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @OptionGroup var file: OutputFileOptions
+    @OptionGroup var destination: OutputFileOptions
 
     @OptionGroup var reading: LogReadingOptions
 
@@ -59,9 +59,9 @@ struct Analyze: ParsableCommand {
                 ("read", seconds(started, read)),
                 ("figures", seconds(read, done)),
             ]
-            try file.emit(try JSONOutput.text(report.json(log: log, timings: timings)))
-        case .html: try file.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed()))
-        case .table, .csv: try file.emit(AnalyzeSummary(report: report, log: log).text)
+            try destination.emit(try JSONOutput.text(report.json(log: log, timings: timings)))
+        case .html: try destination.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed()))
+        case .table, .csv: try destination.emit(AnalyzeSummary(report: report, log: log).text)
         }
     }
 

@@ -35,7 +35,7 @@ struct Graph: ParsableCommand {
     @Flag(help: "Draw the report's dwell and transition figures on the diagram (dot and svg; a deployed workflow).")
     var overlay = false
 
-    @OptionGroup var file: OutputFileOptions
+    @OptionGroup var destination: OutputFileOptions
 
     func run() throws {
         let definition: WorkflowDefinition
@@ -50,13 +50,13 @@ struct Graph: ParsableCommand {
         if overlay, isFile { throw UsageFailure("--overlay needs a deployed workflow (its cases are in the log), not a definition file") }
         let figures = overlay ? try overlayFigures(definition) : nil
         switch format {
-        case .mermaid: try file.emit(WorkflowGraph.render(definition, as: .mermaid))
-        case .dot: try file.emit(WorkflowGraph.dot(definition, overlay: figures))
+        case .mermaid: try destination.emit(WorkflowGraph.render(definition, as: .mermaid))
+        case .dot: try destination.emit(WorkflowGraph.dot(definition, overlay: figures))
         case .svg:
             guard let layout = GraphvizLayout.installed() else {
                 throw ServiceError(.graphLayoutFailed, "--format svg needs Graphviz's dot, which is not installed (Debian: apt-get install graphviz)")
             }
-            try file.emit(try layout.svg(fromDOT: WorkflowGraph.dot(definition, overlay: figures)))
+            try destination.emit(try layout.svg(fromDOT: WorkflowGraph.dot(definition, overlay: figures)))
         }
     }
 

@@ -49,7 +49,7 @@ struct Report: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @OptionGroup var file: OutputFileOptions
+    @OptionGroup var destination: OutputFileOptions
 
     @Option(help: ArgumentHelp("Only this department's stays and transitions, and cases that entered it.", valueName: "name"))
     var department: String?
@@ -78,12 +78,12 @@ struct Report: ParsableCommand {
         try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         switch try output.checked(csv: true, html: true) {
-        case .json: try file.emit(try JSONOutput.text(ReportView(report, calendars: calendars)))
-        case .csv: try file.emit(ReportCSV.text(report, by: by))
-        case .table: try file.emit(ReportRendering.table(report, by: by, calendars: calendars))
+        case .json: try destination.emit(try JSONOutput.text(ReportView(report, calendars: calendars)))
+        case .csv: try destination.emit(ReportCSV.text(report, by: by))
+        case .table: try destination.emit(ReportRendering.table(report, by: by, calendars: calendars))
         case .html:
             let catalog = WorkflowCatalog(store: store)
-            try file.emit(ReportPage.make(
+            try destination.emit(ReportPage.make(
                 ReportView(report, calendars: calendars), definition: { try? catalog.definition($0, version: $1) },
                 layout: GraphvizLayout.installed()))
         }

@@ -229,8 +229,11 @@ public struct ProcessMiningFigures {
 
             let variants = self.variants()
             // Most frequent first; ties by the activity names, so the order does not depend on hashing.
-            let named = variants.map { (activities: $0.key.map { f.activityNames[Int($0)] }, cases: $0.value) }
-            let topVariants = named.sorted { ($1.cases, $0.activities.joined(separator: "\u{1}")) < ($0.cases, $1.activities.joined(separator: "\u{1}")) }
+            let named = variants.map { sequence, cases in
+                let activities = sequence.map { f.activityNames[Int($0)] }
+                return (activities: activities, key: activities.joined(separator: "\u{1}"), cases: cases)
+            }
+            let topVariants = named.sorted { ($1.cases, $0.key) < ($0.cases, $1.key) }
                 .prefix(ProcessMiningReport.variantsListed)
                 .map { ProcessMiningReport.Variant(activities: $0.activities, cases: $0.cases) }
 

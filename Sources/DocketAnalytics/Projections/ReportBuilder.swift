@@ -357,7 +357,8 @@ private struct Section {
         // The statutory limit, on the clock it is stated in: working time without stopped clocks,
         // or the wall clock for a limit in days, hours or minutes.
         var limitFigures: StatutoryLimitFigures?
-        if let (limit, limitCalendar) = limit {
+        if let limit {
+            let (limit, limitCalendar) = limit
             let clock: TimeMeasure = limit.isWorkingTime ? .statutory : .wall
             let bound = limit.microseconds(on: limitCalendar)
             let values = approval[clock == .wall ? 0 : 2]

@@ -23,7 +23,7 @@ package enum AnalyzePage {
             let variants = level.map { Array(report.variants.prefix($0)) }
             // A level that shows what the previous one showed is left out.
             let shown = variants?.count ?? Int.max
-            if let level, level > report.variantCount { continue }
+            if let level, level >= report.variantCount { continue }
             guard seen.insert(shown).inserted else { continue }
             let label = level.map { "top \($0) variant\($0 == 1 ? "" : "s")" } ?? "all paths"
             guard let layout else {

@@ -26,9 +26,10 @@ package enum ReportPage {
         _ report: ReportView, definition: (String, Int) -> WorkflowDefinition?, layout: (any GraphLayout)?
     ) -> String {
         var diagrams: [Int: Diagram] = [:]
+        var sources: [(index: Int, dot: String)] = []
         for (index, section) in report.workflows.enumerated() {
             guard let version = section.version else { continue }
-            guard let layout else {
+            guard layout != nil else {
                 diagrams[index] = .missing(GraphvizLayout.missingNote)
                 continue
             }
@@ -36,13 +37,33 @@ package enum ReportPage {
                 diagrams[index] = .missing("The definition of \(section.workflow) v\(version) is not deployed: no diagram.")
                 continue
             }
-            do {
-                diagrams[index] = .svg(try layout.svg(fromDOT: WorkflowGraph.dot(d, overlay: overlay(section))))
-            } catch {
-                diagrams[index] = .missing("The diagram could not be laid out: \(error)")
+            sources.append((index, WorkflowGraph.dot(d, overlay: overlay(section))))
+        }
+        if let layout, !sources.isEmpty {
+            // One dot process per diagram, as many at once as there are cores.
+            let laidOut = LaidOut(count: sources.count)
+            let graphs = sources.map(\.dot)
+            DispatchQueue.concurrentPerform(iterations: graphs.count) { i in
+                do {
+                    laidOut.set(i, .svg(try layout.svg(fromDOT: graphs[i])))
+                } catch {
+                    laidOut.set(i, .missing("The diagram could not be laid out: \(error)"))
+                }
             }
+            for (i, source) in sources.enumerated() { diagrams[source.index] = laidOut.get(i) }
         }
         return html(report, diagrams: diagrams)
+    }
+
+    /// Diagrams laid out concurrently, each written once by its own iteration.
+    private final class LaidOut: @unchecked Sendable {
+        // @unchecked: every access holds `lock`.
+        private let lock = NSLock()
+        private var diagrams: [Diagram?]
+
+        init(count: Int) { diagrams = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ diagram: Diagram) { lock.withLock { diagrams[i] = diagram } }
+        func get(_ i: Int) -> Diagram { lock.withLock { diagrams[i] } ?? .missing("The diagram was not laid out.") }
     }
 
     /// The report's figures drawn on its workflow's diagram: dwell per state, transitions.
@@ -161,7 +182,7 @@ package enum ReportPage {
             let histogram = w.approvalHistograms[clock]
             let style = DurationStyle(measure: clock, workingDay: w.workingDaySeconds)
             let id = "\(p)-approval-\(clock.rawValue)"
-            var limit: (Double, String)?
+            var limit: (seconds: Double, label: String)?
             if let l = w.statutoryLimit, l.clock == clock {
                 limit = (l.seconds, "limit \(l.within): \(HTML.percent(l.share)) within")
             }
