@@ -290,7 +290,7 @@ package enum ReportPage {
         let rows: [[HTML.Cell]] = w.openCases.prefix(openCaseRows).enumerated().map { i, row in
             [HTML.Cell(row.caseID, field: "open_cases.\(i).case_id", value: row.caseID), HTML.Cell(row.state), HTML.Cell(row.department ?? ""),
              .duration(row.age, style, field: "open_cases.\(i).age"),
-             HTML.Cell(row.overdue ? "since " + (row.overdueSince ?? "?") : (row.clockStopped ? "clock stopped" : ""), cssClass: row.overdue ? "overdue" : nil)]
+             HTML.Cell(row.overdue ? "since " + (row.overdueSince.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "?") : (row.clockStopped ? "clock stopped" : ""), cssClass: row.overdue ? "overdue" : nil)]
         }
         let more = w.openCases.count - openCaseRows
         out += HTML.figure(chart: chart, table: HTML.table(
