@@ -30,6 +30,8 @@ public struct ServiceError: DocketError, CodedError, Hashable, Sendable {
         case fileNotFound = "file_not_found"
         /// A file could not be written (a key, a heads file).
         case unwritableFile = "unwritable_file"
+        /// The graph layout engine (Graphviz's `dot`) is missing or failed on a graph.
+        case graphLayoutFailed = "graph_layout_failed"
     }
 
     public var code: Code
@@ -44,7 +46,7 @@ public struct ServiceError: DocketError, CodedError, Hashable, Sendable {
         switch code {
         case .unreadableFile, .unknownArtifact, .unknownCalendar, .invalidArgument: .invalidInput
         case .fileNotFound: .notFound
-        case .unwritableFile: .unavailable
+        case .unwritableFile, .graphLayoutFailed: .unavailable
         case .caseExists: .refused
         case .retriesExhausted: .conflict
         // The database holds something this binary cannot use: not the user's input.

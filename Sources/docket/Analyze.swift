@@ -14,13 +14,17 @@ struct Analyze: ParsableCommand {
             Reads the log straight from the file and prints case counts, case durations, the \
             performance directly-follows graph (slowest transitions and bottlenecks), service, \
             waiting and sojourn times, arrival rates, rework and variants, with pm4py 2.7's \
-            semantics. All durations in --format json are seconds.
+            semantics. All durations in --format json are seconds. --format html writes the log's \
+            page (with --out to a file): the process map (directly-follows graph, narrowed to the \
+            most frequent variants' paths), the variants and the case-duration distribution.
             """)
 
     @Argument(help: "The log file: .xes, .xes.gz or .csv (the format is recognised by content).")
     var log: String
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var destination: OutputFileOptions
 
     @OptionGroup var reading: LogReadingOptions
 
@@ -31,7 +35,7 @@ struct Analyze: ParsableCommand {
     var startColumn: String?
 
     func run() throws {
-        let json = try output.isJSON()
+        let format = try output.checked(csv: false, html: true)
         let started = DispatchTime.now()
         let options = try reading.readOptions(startColumn: startColumn)
         let file = try EventLogFile(path: log)
@@ -49,14 +53,15 @@ struct Analyze: ParsableCommand {
         if let summary, summary.skippedRows > 0 {
             FileHandle.standardError.write(Data("warning: \(log): skipped \(summary.skippedRows) rows without a timestamp, case or activity (pm4py drops them too)\n".utf8))
         }
-        if json {
+        switch format {
+        case .json:
             let timings = [
                 ("read", seconds(started, read)),
                 ("figures", seconds(read, done)),
             ]
-            print(try JSONOutput.text(report.json(log: log, timings: timings)))
-        } else {
-            print(AnalyzeSummary(report: report, log: log).text)
+            try destination.emit(try JSONOutput.text(report.json(log: log, timings: timings)))
+        case .html: try destination.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed()))
+        case .table, .csv: try destination.emit(AnalyzeSummary(report: report, log: log).text)
         }
     }
 

@@ -20,6 +20,10 @@ struct Report: ParsableCommand {
             stops; open cases, overdue first. --from/--to select cases by when they were opened. \
             Tables show human durations (wd = one working day of the calendar); JSON and CSV give \
             seconds. --by picks the breakdown the table and CSV show; JSON always has everything. \
+            --format html writes one self-contained page (inline SVG and CSS; with --out to a file): \
+            distributions with the statutory limit, the state diagram coloured by dwell (laid out by \
+            Graphviz's dot when installed), weeks, open cases, departments, roles, channels, arrivals, \
+            each chart with its figures beside it (Docs/pages.md). \
             Every figure is defined in Docs/analytics.md.
             """)
 
@@ -44,6 +48,8 @@ struct Report: ParsableCommand {
     var time: TimeMeasure = .working
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var destination: OutputFileOptions
 
     @Option(help: ArgumentHelp("Only this department's stays and transitions, and cases that entered it.", valueName: "name"))
     var department: String?
@@ -70,12 +76,18 @@ struct Report: ParsableCommand {
         let calendars = try ProjectionCalendars.deployed(in: store)
         let projections = try AnalyticsStore.projections(of: store, calendars: calendars)
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
-        switch try output.checked(csv: true) {
-        case .json: print(try JSONOutput.text(ReportView(report, calendars: calendars)))
-        case .csv: print(ReportCSV.text(report, by: by), terminator: "")
+        let catalog = WorkflowCatalog(store: store)
+        switch try output.checked(csv: true, html: true) {
+        case .json: try destination.emit(try JSONOutput.text(ReportView(report, calendars: calendars)))
+        case .csv: try destination.emit(ReportCSV.text(report, by: by))
         case .table:
-            let catalog = WorkflowCatalog(store: store)
-            print(ReportRendering.table(report, by: by, calendars: calendars) { id, version in try? catalog.definition(id, version: version) })
+            try destination.emit(ReportRendering.table(report, by: by, calendars: calendars) { id, version in
+                try? catalog.definition(id, version: version)
+            })
+        case .html:
+            try destination.emit(ReportPage.make(
+                ReportView(report, calendars: calendars), definition: { try? catalog.definition($0, version: $1) },
+                layout: GraphvizLayout.installed()))
         }
     }
 
@@ -308,40 +320,6 @@ enum ReportRendering {
 
     private static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 
-}
-
-/// Human durations on one clock: wall-clock time in days and hours, working time in working days
-/// (of the calendar's length) and hours, so that `2 wd` reads as the authority's "2 working days".
-struct DurationStyle {
-    var measure: TimeMeasure
-    /// Seconds in one working day, when known.
-    var workingDay: Double?
-
-    var clockName: String {
-        switch measure {
-        case .wall: "wall-clock time"
-        case .working: "working time"
-        case .statutory: "statutory time"
-        }
-    }
-
-    func text(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite else { return "-" }
-        guard measure != .wall, let day = workingDay, day > 0, abs(seconds) >= day else {
-            return measure == .wall || abs(seconds) < 86_400 ? Format.duration(seconds: seconds) : hoursText(seconds)
-        }
-        let sign = seconds < 0 ? "-" : ""
-        let whole = abs(seconds)
-        let days = Int(whole / day)
-        let hours = Int((whole - Double(days) * day) / 3600)
-        return "\(sign)\(days) wd \(hours) h"
-    }
-
-    /// `31 h 20 min`: working time without a known working day is never shown in 24-hour days.
-    private func hoursText(_ seconds: Double) -> String {
-        let minutes = Int(abs(seconds) / 60)
-        return (seconds < 0 ? "-" : "") + String(format: "%d h %02d min", minutes / 60, minutes % 60)
-    }
 }
 
 extension TimeMeasure: ExpressibleByArgument {}

@@ -77,7 +77,9 @@ struct EventStreamReader {
             let start = ContinuousClock.now
             let ids = try await reader.ids(after: 0, until: { $0.count >= 1 }) { try await api.open("W1") }
             #expect(ids == [1])
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Well under the 60 s poll: only the wake can deliver it in time. (5 s was exceeded
+            // when the whole suite, headless browsers included, shares two cores.)
+            #expect(ContinuousClock.now - start < .seconds(30))
         }
     }
 

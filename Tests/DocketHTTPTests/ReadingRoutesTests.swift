@@ -83,6 +83,27 @@ import Testing
         }
     }
 
+    @Test func aBrowserAskingForHTMLGetsTheReportPageWithItsFigures() async throws {
+        let server = try TestServer()
+        try server.deployPermitCheck()
+        try await server.test { api in
+            try await api.open("P<1>&", at: "2026-03-02T08:00:00Z")
+            var accept = HTTPFields()
+            accept[.accept] = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            let page = try await api.get("/v1/reports/process?now=2026-03-03T08:00:00Z", headers: accept)
+            #expect(page.status.code == 200)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.text.hasPrefix("<!DOCTYPE html>"))
+            #expect(page.text.contains(#"data-field="cases.opened" data-value="1""#))
+            // The case id is the user's text: escaped, never markup.
+            #expect(page.text.contains("P&lt;1&gt;&amp;"))
+            #expect(!page.text.contains("P<1>&"))
+            #expect(try await api.get("/v1/reports/process?format=html").text.hasPrefix("<!DOCTYPE html>"))
+            #expect(try await api.get("/v1/reports/process?format=pdf").status.code == 400)
+        }
+    }
+
     @Test func metricsCountCommandsByWorkflowEventAndOutcome() async throws {
         let server = try TestServer()
         try server.deployPermitCheck()

@@ -227,6 +227,16 @@ public struct ProcessMiningFigures {
             let isComplete: (Int32) -> Bool = { [rowLifecycle = f.rowLifecycle] in rowLifecycle[Int($0)] == .complete }
             let everyRow: (Int32) -> Bool = { _ in true }
 
+            let variants = self.variants()
+            // Most frequent first; ties by the activity names, so the order does not depend on hashing.
+            let named = variants.map { sequence, cases in
+                let activities = sequence.map { f.activityNames[Int($0)] }
+                return (activities: activities, key: activities.joined(separator: "\u{1}"), cases: cases)
+            }
+            let topVariants = named.sorted { ($1.cases, $0.key) < ($0.cases, $1.key) }
+                .prefix(ProcessMiningReport.variantsListed)
+                .map { ProcessMiningReport.Variant(activities: $0.activities, cases: $0.cases) }
+
             var cycleTimeCompleteOnly: Double?
             let service: ServiceTimes?
             if f.anyStartTimestamp || hasStart {
@@ -254,7 +264,10 @@ public struct ProcessMiningFigures {
                 cycleTimeCompleteOnly: cycleTimeCompleteOnly,
                 rework: rework(including: everyRow),
                 reworkCompleteOnly: hasStart ? rework(including: isComplete) : nil,
-                variantCount: variantCount())
+                variantCount: variants.count,
+                variants: topVariants,
+                caseDurationHistogram: DurationHistogram(
+                    microseconds: caseDurations.map { Int64(($0 * 1_000_000).rounded()) }, unit: 86_400))
         }
 
         // MARK: Directly-follows graph
@@ -505,8 +518,9 @@ public struct ProcessMiningFigures {
         /// pm4py's variant count: for each case, the activities of as many consecutive rows as
         /// the case has, starting at its first row (`np.unique(..., return_index=True)`); for
         /// cases whose rows are contiguous, simply the case's activity sequence.
-        func variantCount() -> Int {
-            var variants = Set<[Int32]>()
+        /// The variants (activity sequences) with how many cases follow each.
+        func variants() -> [[Int32]: Int] {
+            var variants: [[Int32]: Int] = [:]
             var sequence: [Int32] = []
             for c in 0..<caseCount {
                 let count = caseOffsets[c + 1] - caseOffsets[c]
@@ -515,9 +529,9 @@ public struct ProcessMiningFigures {
                 for p in first..<Swift.min(first + count, rowCount) {
                     sequence.append(f.rowActivity[Int(rowSequence[p])])
                 }
-                variants.insert(sequence)
+                variants[sequence, default: 0] += 1
             }
-            return variants.count
+            return variants
         }
     }
 }

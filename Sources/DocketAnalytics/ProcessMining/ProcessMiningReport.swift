@@ -42,6 +42,28 @@ public struct ProcessMiningReport: Sendable {
     public var reworkCompleteOnly: [ActivityCount]?
     /// Distinct activity sequences, counted as pm4py counts them.
     public var variantCount: Int
+    /// The most frequent variants (at most ``variantsListed``), most cases first, ties by their
+    /// activities.
+    public var variants: [Variant]
+    /// Case durations (first to last event) in bins of a round number of hours or days.
+    public var caseDurationHistogram: DurationHistogram
+
+    /// How many variants the report lists.
+    public static let variantsListed = 50
+
+    /// One variant: an activity sequence and how many cases follow it.
+    public struct Variant: Sendable, Equatable {
+        /// The activities, in the order the cases did them.
+        public var activities: [String]
+        /// Cases following exactly this sequence.
+        public var cases: Int
+
+        /// A sequence and its cases.
+        public init(activities: [String], cases: Int) {
+            self.activities = activities
+            self.cases = cases
+        }
+    }
 
     /// A case id and its duration in seconds.
     public struct CaseDuration: Sendable, Equatable {
@@ -249,6 +271,13 @@ extension ProcessMiningReport {
         }
         o.append(("n_variants", .int(variantCount)))
         o.append(("rework_cases", .array(rework.map(\.pair))))
+        o.append(("variants_top", .array(variants.map {
+            .object([("activities", .array($0.activities.map { .string($0) })), ("cases", .int($0.cases))])
+        })))
+        o.append(("case_duration_histogram", .object([
+            ("bin_s", .double(caseDurationHistogram.binSeconds)),
+            ("counts", .array(caseDurationHistogram.counts.map { .int($0) })),
+        ])))
         if !timings.isEmpty {
             o.append(("timings_s", .object(timings.map { ($0.0, .double($0.1)) })))
         }

@@ -8,12 +8,16 @@ public struct WorkflowCalendar: Sendable {
     public var label: String
     /// The calendar files it is made of, override first (empty when no calendar file is used).
     public var layers: [CalendarVersion]
+    /// The workflow version's statutory limit (`statutory_limit: within:`), when it has one: the
+    /// report draws it on the time-to-approval distribution and counts the cases within it.
+    public var statutoryLimit: TimeLimit?
 
     /// Creates the value from its parts.
-    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = []) {
+    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = [], statutoryLimit: TimeLimit? = nil) {
         self.calendar = calendar
         self.label = label
         self.layers = layers
+        self.statutoryLimit = statutoryLimit
     }
 
     /// A business calendar, named by its provenance.
@@ -129,6 +133,16 @@ public struct WorkflowReport: Hashable, Sendable {
     /// Decided cases whose figures need dates outside ``calendarCovers`` (counted from the weekly
     /// hours alone: provisional), by case id, ascending.
     public var provisionalCases: [String] = []
+    /// Time to approval as a histogram on each clock (the pictures' distribution and cumulative curve).
+    public var approvalHistograms: MeasuredHistograms
+    /// The statutory limit and how many approved cases met it; `nil` when the workflow has none
+    /// (or its versions' limits differ).
+    public var statutoryLimit: StatutoryLimitFigures?
+    /// Week by week (Monday to Sunday in the workflow's time zone): cases opened, decided, breaches.
+    public var weeks: [WeekRow]
+    /// Cases opened by weekday (`[0]` is Monday) and hour (`[d][0]` is 00:00-00:59), in the
+    /// workflow's time zone.
+    public var arrivals: [[Int]]
 
     /// Creates the value from its parts.
     public init(
@@ -136,7 +150,9 @@ public struct WorkflowReport: Hashable, Sendable {
         workingDaySeconds: Double?, cases: CaseCounts,
         timeToApproval: MeasuredSummaries, timeToDecision: MeasuredSummaries, dwell: [DwellRow], bottlenecks: Bottlenecks,
         transitions: [TransitionRow], rework: Rework, breaches: [BreachRow], clockStops: ClockStopFigures,
-        openCases: [OpenCaseRow], channels: [ChannelRow]
+        openCases: [OpenCaseRow], channels: [ChannelRow],
+        approvalHistograms: MeasuredHistograms = .empty, statutoryLimit: StatutoryLimitFigures? = nil,
+        weeks: [WeekRow] = [], arrivals: [[Int]] = ArrivalCounts.empty
     ) {
         self.workflow = workflow
         self.version = version
@@ -154,7 +170,130 @@ public struct WorkflowReport: Hashable, Sendable {
         self.clockStops = clockStops
         self.openCases = openCases
         self.channels = channels
+        self.approvalHistograms = approvalHistograms
+        self.statutoryLimit = statutoryLimit
+        self.weeks = weeks
+        self.arrivals = arrivals
     }
+}
+
+/// Durations counted in bins of equal width: bin `i` holds the values in
+/// `[i * binSeconds, (i + 1) * binSeconds)`; the last bin also holds the largest value.
+public struct DurationHistogram: Hashable, Sendable, Codable {
+    /// The width of one bin, in seconds (a round number of minutes, hours, days or working days).
+    public var binSeconds: Double
+    /// How many values fell in each bin.
+    public var counts: [Int]
+
+    /// Creates the value from its parts.
+    public init(binSeconds: Double, counts: [Int]) {
+        self.binSeconds = binSeconds
+        self.counts = counts
+    }
+
+    /// No values.
+    public static let empty = DurationHistogram(binSeconds: 0, counts: [])
+
+    /// The values (microseconds) in at most `maxBins` bins of a round width (in `unit`'s multiples
+    /// and fractions) covering `0...max(values, atLeast)`.
+    package init(microseconds values: [Int64], unit: Double, atLeast: Double = 0, maxBins: Int = 40) {
+        let largest = max(Double(values.max() ?? 0) / 1_000_000, atLeast)
+        guard !values.isEmpty, largest > 0, unit > 0 else {
+            self.init(binSeconds: 0, counts: values.isEmpty ? [] : [values.count])
+            return
+        }
+        let steps: [Double] = [1.0 / 96, 1.0 / 48, 1.0 / 24, 1.0 / 12, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+        let width = steps.map { $0 * unit }.first { (largest / $0).rounded(.down) + 1 <= Double(maxBins) } ?? (largest / Double(maxBins - 1))
+        let binCount = Int((largest / width).rounded(.down)) + 1
+        var counts = [Int](repeating: 0, count: binCount)
+        for value in values {
+            let index = Int((Double(max(0, value)) / 1_000_000 / width).rounded(.down))
+            counts[min(index, binCount - 1)] += 1
+        }
+        self.init(binSeconds: width, counts: counts)
+    }
+}
+
+/// The same durations as histograms on each clock.
+public struct MeasuredHistograms: Hashable, Sendable, Codable {
+    /// On the wall clock (bins of round hours or days).
+    public var wall: DurationHistogram
+    /// In working time (bins of round fractions or multiples of the working day).
+    public var working: DurationHistogram
+    /// In statutory time.
+    public var statutory: DurationHistogram
+
+    /// Creates the value from its parts.
+    public init(wall: DurationHistogram, working: DurationHistogram, statutory: DurationHistogram) {
+        self.wall = wall
+        self.working = working
+        self.statutory = statutory
+    }
+
+    /// No values.
+    public static let empty = MeasuredHistograms(wall: .empty, working: .empty, statutory: .empty)
+
+    /// The histogram on `measure`'s clock.
+    public subscript(measure: TimeMeasure) -> DurationHistogram {
+        switch measure {
+        case .wall: wall
+        case .working: working
+        case .statutory: statutory
+        }
+    }
+}
+
+/// The statutory limit of a workflow version and how many approved cases met it.
+public struct StatutoryLimitFigures: Hashable, Sendable, Codable {
+    /// The limit as the definition states it (`20 working days`).
+    public var within: String
+    /// The limit in seconds on `clock`.
+    public var seconds: Double
+    /// `statutory` for a limit in working time (working time without stopped clocks), `wall` for
+    /// one in days, hours or minutes.
+    public var clock: TimeMeasure
+    /// Approved cases counted.
+    public var approved: Int
+    /// Approved cases whose time to approval on `clock` was at most the limit.
+    public var approvedWithin: Int
+    /// `approvedWithin / approved` (0 when none were approved).
+    public var share: Double
+
+    /// Creates the value from its parts.
+    public init(within: String, seconds: Double, clock: TimeMeasure, approved: Int, approvedWithin: Int, share: Double) {
+        self.within = within
+        self.seconds = seconds
+        self.clock = clock
+        self.approved = approved
+        self.approvedWithin = approvedWithin
+        self.share = share
+    }
+}
+
+/// One week: cases opened and decided in it, deadline breaches recorded in it.
+public struct WeekRow: Hashable, Sendable, Codable {
+    /// The week's Monday, `YYYY-MM-DD`, in the workflow's time zone.
+    public var week: String
+    /// Cases opened in the week.
+    public var opened: Int
+    /// Cases decided in the week (any outcome).
+    public var decided: Int
+    /// Deadline breaches (state and statutory) recorded in the week.
+    public var breaches: Int
+
+    /// Creates the value from its parts.
+    public init(week: String, opened: Int, decided: Int, breaches: Int) {
+        self.week = week
+        self.opened = opened
+        self.decided = decided
+        self.breaches = breaches
+    }
+}
+
+/// Arrivals by weekday and hour.
+public enum ArrivalCounts {
+    /// Seven weekdays (Monday first) of 24 hours, all zero.
+    public static let empty = [[Int]](repeating: [Int](repeating: 0, count: 24), count: 7)
 }
 
 /// How many cases were opened and how they ended.

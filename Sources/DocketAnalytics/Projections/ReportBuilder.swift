@@ -11,6 +11,8 @@ package struct ReportBuilder {
     private let calendars: (WorkflowKey) -> WorkflowCalendar
     private var sections: [SectionKey: Section] = [:]
     private var versions: [String: Set<Int>] = [:]
+    /// Each workflow version's calendar, looked up once (local weeks and hours of every fact).
+    private var zones: [WorkflowKey: any WorkingTimeCalendar] = [:]
 
     /// - Parameter calendars: the calendar of each workflow version, for open cases' working ages
     ///   and for naming it.
@@ -23,9 +25,12 @@ package struct ReportBuilder {
     package mutating func add(_ fact: CaseFact) {
         let measure = scope.measure
         let provisional = !calendars(fact.workflow).calendar.covers(from: fact.openedAt, to: fact.decidedAt)
+        let opened = local(fact.openedAt, fact.workflow), decided = local(fact.decidedAt, fact.workflow)
         update(fact.workflow) {
             $0.add(fact, measure: measure)
             if provisional { $0.provisionalCases.append(fact.caseID) }
+            $0.count(opened: opened)
+            $0.weeks[decided.week, default: WeekCounts()].decided += 1
         }
     }
 
@@ -43,7 +48,11 @@ package struct ReportBuilder {
 
     /// Adds a deadline breach.
     package mutating func add(_ fact: BreachFact) {
-        update(fact.workflow) { $0.add(fact) }
+        let recorded = local(fact.recordedAt, fact.workflow)
+        update(fact.workflow) {
+            $0.add(fact)
+            $0.weeks[recorded.week, default: WeekCounts()].breaches += 1
+        }
     }
 
     /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
@@ -58,7 +67,27 @@ package struct ReportBuilder {
         var checked = row
         // Its figures run from its opening to the report's moment, and its deadline may lie beyond.
         checked.provisional = !calendar.covers(from: progress.openedAt, to: max(scope.asOf, progress.overdueSince ?? scope.asOf))
-        update(progress.workflow) { $0.add(open: checked, rounds: progress.sendBackRounds, channel: progress.channel) }
+        let opened = local(progress.openedAt, progress.workflow)
+        update(progress.workflow) {
+            $0.add(open: checked, rounds: progress.sendBackRounds, channel: progress.channel)
+            $0.count(opened: opened)
+        }
+    }
+
+    /// `instant`'s week (its Monday's day number), weekday (0 = Monday) and hour in the time zone
+    /// of `workflow`'s calendar.
+    private mutating func local(_ instant: Timestamp, _ workflow: WorkflowKey) -> LocalTime {
+        let calendar: any WorkingTimeCalendar
+        if let known = zones[workflow] {
+            calendar = known
+        } else {
+            calendar = calendars(workflow).calendar
+            zones[workflow] = calendar
+        }
+        let seconds = Int(instant.microseconds.dividedRoundingDown(by: 1_000_000)) + calendar.utcOffsetSeconds(at: instant)
+        let day = seconds.dividedRoundingDown(by: 86_400)
+        let weekday = (day + 3).modulo(7)  // 1970-01-01 was a Thursday
+        return LocalTime(week: day - weekday, weekday: weekday, hour: (seconds - day * 86_400) / 3600)
     }
 
     private mutating func update(_ workflow: WorkflowKey, _ change: (inout Section) -> Void) {
@@ -76,12 +105,16 @@ package struct ReportBuilder {
             let labels = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).label })
             let layers = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).layers })
             let days = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).calendar.workingDayMicroseconds })
+            let limits = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).statutoryLimit })
             if sorted.count > 1, let all = sections[SectionKey(workflow: workflow, version: nil)] {
+                // One limit for all versions only when they agree on it and on the working day.
+                let first = calendars(WorkflowKey(id: workflow, version: sorted[0]))
                 var report = all.report(
                     workflow: workflow, version: nil,
                     calendar: labels.count == 1 ? labels.first ?? "" : "varies by version",
                     layers: layers.count == 1 ? layers.first ?? [] : [],
-                    workingDay: days.count == 1 ? days.first : nil, measure: scope.measure)
+                    workingDay: days.count == 1 ? days.first : nil, measure: scope.measure,
+                    limit: limits.count == 1 && days.count == 1 ? first.statutoryLimit.map { ($0, first.calendar) } : nil)
                 let covers = Set(sorted.map { (calendars(WorkflowKey(id: workflow, version: $0)).calendar as? BusinessCalendar)?.coverageDescription })
                 report.calendarCovers = covers.count == 1 ? covers.first ?? nil : nil
                 reports.append(report)
@@ -91,7 +124,8 @@ package struct ReportBuilder {
                 let calendar = calendars(WorkflowKey(id: workflow, version: version))
                 var report = section.report(
                     workflow: workflow, version: version, calendar: calendar.label, layers: calendar.layers,
-                    workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure)
+                    workingDay: calendar.calendar.workingDayMicroseconds, measure: scope.measure,
+                    limit: calendar.statutoryLimit.map { ($0, calendar.calendar) })
                 report.calendarCovers = (calendar.calendar as? BusinessCalendar)?.coverageDescription
                 reports.append(report)
             }
@@ -101,6 +135,34 @@ package struct ReportBuilder {
 }
 
 private func seconds(_ microseconds: Int64) -> Double { Double(microseconds) / 1_000_000 }
+
+extension BinaryInteger {
+    fileprivate func dividedRoundingDown(by divisor: Self) -> Self {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+
+    fileprivate func modulo(_ divisor: Self) -> Self {
+        let r = self % divisor
+        return r < 0 ? r + divisor : r
+    }
+}
+
+/// An instant in a workflow's time zone, as the week charts and the arrival heat map count it.
+private struct LocalTime {
+    /// The day number (days since 1970-01-01) of the week's Monday.
+    var week: Int
+    /// 0 = Monday ... 6 = Sunday.
+    var weekday: Int
+    /// 0...23.
+    var hour: Int
+}
+
+private struct WeekCounts {
+    var opened = 0
+    var decided = 0
+    var breaches = 0
+}
 
 private struct SectionKey: Hashable {
     var workflow: String
@@ -186,6 +248,8 @@ private struct Section {
     /// Decided cases whose figures need dates the calendar does not cover.
     var provisionalCases: [String] = []
     var channels: [String?: CaseAccumulator] = [:]
+    var weeks: [Int: WeekCounts] = [:]
+    var arrivals = ArrivalCounts.empty
 
     static let measures: [TimeMeasure] = [.wall, .working, .statutory]
 
@@ -204,6 +268,11 @@ private struct Section {
         }
         channels[fact.channel, default: CaseAccumulator()].add(outcome: fact.outcome)
         channels[fact.channel]?.decision.append(fact.durations[measure])
+    }
+
+    mutating func count(opened: LocalTime) {
+        weeks[opened.week, default: WeekCounts()].opened += 1
+        arrivals[opened.weekday][opened.hour] += 1
     }
 
     mutating func add(_ fact: StayFact, measure: TimeMeasure) {
@@ -242,7 +311,7 @@ private struct Section {
     }
 
     func report(workflow: String, version: Int?, calendar: String, layers: [CalendarVersion], workingDay: Int64?,
-                measure: TimeMeasure) -> WorkflowReport {
+                measure: TimeMeasure, limit: (TimeLimit, any WorkingTimeCalendar)?) -> WorkflowReport {
         func summaries(_ values: [[Int64]]) -> MeasuredSummaries {
             MeasuredSummaries(
                 wall: DurationSummary(microseconds: values[0]), working: DurationSummary(microseconds: values[1]),
@@ -297,6 +366,34 @@ private struct Section {
             ChannelRow(channel: channel, cases: acc.counts, timeToDecision: DurationSummary(microseconds: acc.decision))
         }.sorted { ($0.cases.opened, $1.channel ?? "") > ($1.cases.opened, $0.channel ?? "") }
 
+        // The statutory limit, on the clock it is stated in: working time without stopped clocks,
+        // or the wall clock for a limit in days, hours or minutes.
+        var limitFigures: StatutoryLimitFigures?
+        if let limit {
+            let (limit, limitCalendar) = limit
+            let clock: TimeMeasure = limit.isWorkingTime ? .statutory : .wall
+            let bound = limit.microseconds(on: limitCalendar)
+            let values = approval[clock == .wall ? 0 : 2]
+            let within = values.reduce(0) { $0 + ($1 <= bound ? 1 : 0) }
+            limitFigures = StatutoryLimitFigures(
+                within: limit.description, seconds: seconds(bound), clock: clock, approved: values.count, approvedWithin: within,
+                share: values.isEmpty ? 0 : Double(within) / Double(values.count))
+        }
+        let day = seconds(workingDay ?? 86_400_000_000)
+        func histogram(_ index: Int, _ clock: TimeMeasure) -> DurationHistogram {
+            DurationHistogram(microseconds: approval[index], unit: clock == .wall ? 86_400 : day,
+                              atLeast: limitFigures.map { $0.clock == clock || ($0.clock == .statutory && clock == .working) ? $0.seconds * 1.05 : 0 } ?? 0)
+        }
+        let histograms = MeasuredHistograms(wall: histogram(0, .wall), working: histogram(1, .working), statutory: histogram(2, .statutory))
+        var weekRows: [WeekRow] = []
+        if let first = weeks.keys.min(), let last = weeks.keys.max() {
+            for monday in stride(from: first, through: last, by: 7) {
+                let w = weeks[monday] ?? WeekCounts()
+                weekRows.append(WeekRow(week: CalendarDate(daysSinceEpoch: monday).description, opened: w.opened, decided: w.decided,
+                                        breaches: w.breaches))
+            }
+        }
+
         var report = WorkflowReport(
             workflow: workflow, version: version, calendar: calendar, calendarLayers: layers,
             workingDaySeconds: workingDay.map(seconds), cases: cases.counts,
@@ -307,7 +404,8 @@ private struct Section {
             clockStops: ClockStopFigures(
                 decidedCases: decidedCases, casesStopped: stoppedWall.count, stops: stops,
                 wall: DurationSummary(microseconds: stoppedWall), working: DurationSummary(microseconds: stoppedWorking)),
-            openCases: openRows, channels: channelRows)
+            openCases: openRows, channels: channelRows,
+            approvalHistograms: histograms, statutoryLimit: limitFigures, weeks: weekRows, arrivals: arrivals)
         report.provisionalCases = provisionalCases.sorted()
         return report
     }

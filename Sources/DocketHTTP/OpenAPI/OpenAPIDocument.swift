@@ -1045,7 +1045,7 @@ enum OpenAPIDocument {
     "/v1/reports/process": {
       "get": {
         "operationId": "processReport",
-        "summary": "The process report (docket report), JSON or CSV.",
+        "summary": "The process report (docket report), JSON, CSV or the HTML page.",
         "parameters": [
           {
             "name": "workflow",
@@ -1170,10 +1170,11 @@ enum OpenAPIDocument {
               "type": "string",
               "enum": [
                 "json",
-                "csv"
+                "csv",
+                "html"
               ]
             },
-            "description": "json (default) or csv; Accept: text/csv also asks for CSV."
+            "description": "json (default), csv or html; Accept: text/csv asks for CSV, Accept: text/html for the page."
           }
         ],
         "responses": {
@@ -1186,6 +1187,11 @@ enum OpenAPIDocument {
                 }
               },
               "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "text/html": {
                 "schema": {
                   "type": "string"
                 }

@@ -18,7 +18,8 @@ struct ReportRoutes {
     /// `GET /v1/reports/process`: the process report of `docket report`, with its filters as
     /// query parameters (`workflow`, `version`, `from`, `to`, `department`, `role`,
     /// `on_behalf_of`, `channel`, `time`, `now`, and `by` for CSV). JSON by default; CSV with
-    /// `Accept: text/csv` or `format=csv`. The projection is brought up to date first. Needs
+    /// `Accept: text/csv` or `format=csv`; the page of `docket report --format html` with
+    /// `Accept: text/html` (as a browser asks) or `format=html`. The projection is brought up to date first. Needs
     /// `analyst` (or `auditor`) when a directory is deployed; recorded in the access log.
     @Sendable func process(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let principal = try ReadAccess.principal(context)
@@ -26,12 +27,16 @@ struct ReportRoutes {
         let version = try query.int("version", in: 1...Int.max)
         let by = try query.choice("by", ReportBreakdown.self)
         let measure = try query.choice("time", TimeMeasure.self) ?? .working
-        let csv: Bool
+        enum Representation { case json, csv, html }
+        let representation: Representation
         switch query.string("format") {
-        case "csv"?: csv = true
-        case "json"?: csv = false
-        case nil: csv = (request.headers[.accept] ?? "").contains("text/csv")
-        case let other?: throw HTTPProblem.invalidParameter("format=\(other) is neither json nor csv")
+        case "csv"?: representation = .csv
+        case "json"?: representation = .json
+        case "html"?: representation = .html
+        case nil:
+            let accept = request.headers[.accept] ?? ""
+            representation = accept.contains("text/csv") ? .csv : accept.contains("text/html") ? .html : .json
+        case let other?: throw HTTPProblem.invalidParameter("format=\(other) is not json, csv or html")
         }
         let scope = ReportScope(
             workflowID: query.string("workflow"), version: version, from: try query.time("from"), to: try query.time("to"),
@@ -47,8 +52,20 @@ struct ReportRoutes {
             let projections = SQLiteProjectionStore(log: services.log)
             _ = try ProjectionUpdater(projections, calendars: calendars).catchUp()
             let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
-            if csv { return Reply.text(ReportCSV.text(report, by: by), contentType: "text/csv; charset=utf-8") }
-            return try Reply.json(ReportView(report, calendars: calendars))
+            switch representation {
+            case .csv: return Reply.text(ReportCSV.text(report, by: by), contentType: "text/csv; charset=utf-8")
+            case .json: return try Reply.json(ReportView(report, calendars: calendars))
+            case .html:
+                let catalog = services.catalog
+                var page = Reply.text(ReportPage.make(ReportView(report, calendars: calendars),
+                                                      definition: { try? catalog.definition($0, version: $1) },
+                                                      layout: GraphvizLayout.installed()),
+                                      contentType: "text/html; charset=utf-8")
+                // The page needs nothing from anywhere: no script, font or image may load, even
+                // if a name in it were ever let through unescaped.
+                page.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+                return page
+            }
         }
         return response
     }

@@ -54,11 +54,18 @@ public struct ProjectionCalendars: Sendable {
             guard let deployment = workflows[key], let definition = try? catalog.definition(of: deployment) else {
                 return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (workflow not deployed)")
             }
-            guard let name = definition.calendar else { return .alwaysWorking }
-            guard let calendar = try? catalog.calendar(named: name) else {
-                return WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (calendar '\(name)' is not deployed)")
+            var resolved: WorkflowCalendar
+            if let name = definition.calendar {
+                if let calendar = try? catalog.calendar(named: name) {
+                    resolved = WorkflowCalendar(calendar)
+                } else {
+                    resolved = WorkflowCalendar(calendar: AlwaysWorkingCalendar(), label: "always working (calendar '\(name)' is not deployed)")
+                }
+            } else {
+                resolved = .alwaysWorking
             }
-            return WorkflowCalendar(calendar)
+            resolved.statutoryLimit = definition.statutoryLimit?.within
+            return resolved
         }, context: { key in
             contexts.context(key) {
                 guard let deployment = workflows[key], let definition = try? catalog.definition(of: deployment) else { return nil }

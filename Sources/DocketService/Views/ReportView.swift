@@ -63,6 +63,11 @@ package struct ReportView: Encodable, Sendable {
         package var calendarCovers: String?
         /// Decided cases whose figures need dates outside ``calendarCovers``: provisional.
         package var provisionalCases: [String]
+        package var approvalHistograms: MeasuredHistograms
+        package var statutoryLimit: StatutoryLimitFigures?
+        package var weeks: [WeekRow]
+        /// Cases opened by weekday (Monday first) and hour, in the workflow's time zone.
+        package var arrivals: [[Int]]
     }
 
     package var scope: ScopeView
@@ -93,7 +98,9 @@ package struct ReportView: Encodable, Sendable {
                         overdueSince: row.overdueSince.map { time($0) }, clockStopped: row.clockStopped, channel: row.channel,
                         provisional: row.provisional)
                 },
-                channels: w.channels, calendarCovers: w.calendarCovers, provisionalCases: w.provisionalCases)
+                channels: w.channels, calendarCovers: w.calendarCovers, provisionalCases: w.provisionalCases,
+                approvalHistograms: w.approvalHistograms, statutoryLimit: w.statutoryLimit,
+                weeks: w.weeks, arrivals: w.arrivals)
         }
     }
 }

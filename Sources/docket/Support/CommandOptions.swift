@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// Options every command that changes a case shares: business time, idempotency, retries.
@@ -36,15 +37,18 @@ struct ActorOptions: ParsableArguments {
     var onBehalfOf: String?
 }
 
-/// What a command prints: a table (or lines) for people, JSON for programs, and CSV where a
-/// command has rows worth a spreadsheet. One option for every command, `--format`, as SwiftPM
-/// spells it; `--json` is kept as a hidden synonym of `--format json` for existing scripts.
+/// What a command prints: a table (or lines) for people, JSON for programs, CSV where a command
+/// has rows worth a spreadsheet, and an HTML page where it has pictures (`report`, `analyze`).
+/// One option for every command, `--format`, as SwiftPM spells it; `--json` is kept as a hidden
+/// synonym of `--format json` for existing scripts.
 struct OutputOptions: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv
+        case table, json, csv, html
     }
 
-    @Option(help: ArgumentHelp("Output: table for people, json for programs (csv where the command has one).", valueName: "table|json|csv"))
+    @Option(help: ArgumentHelp(
+        "Output: table for people, json for programs (csv and html where the command has them: report, analyze).",
+        valueName: "table|json|csv|html"))
     var format: Format = .table
 
     @Flag(name: .customLong("json"), help: .hidden)
@@ -53,10 +57,13 @@ struct OutputOptions: ParsableArguments {
     /// The format asked for.
     var chosen: Format { jsonSynonym ? .json : format }
 
-    /// The format asked for; a command without CSV output refuses `csv`.
-    func checked(csv supported: Bool) throws -> Format {
+    /// The format asked for; a command without CSV (or HTML) output refuses it.
+    func checked(csv supported: Bool, html htmlSupported: Bool = false) throws -> Format {
         if chosen == .csv, !supported {
             throw UsageFailure("this command has no CSV output; use --format table or --format json")
+        }
+        if chosen == .html, !htmlSupported {
+            throw UsageFailure("this command has no HTML page (report and analyze have one); use --format table or --format json")
         }
         return chosen
     }
@@ -69,6 +76,27 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         if jsonSynonym, format != .table, format != .json {
             throw ValidationError("--json and --format \(format.rawValue) contradict each other")
+        }
+    }
+}
+
+/// Where a command that makes a file-sized output (a page, a diagram, a report) writes it.
+struct OutputFileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Write the output to this file instead of standard output (whole or not at all: written beside it, then renamed).",
+        valueName: "file"))
+    var out: String?
+
+    /// Prints `text`, or writes it to `--out`.
+    func emit(_ text: String) throws {
+        guard let out else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw UsageFailure("cannot write --out \(out): \(error.localizedDescription)")
         }
     }
 }

@@ -36,28 +36,6 @@ struct TextTable {
     }
 }
 
-enum Format {
-    /// A duration in human units: `45 s`, `12 min`, `3 h 05 min`, `2 d 14 h`.
-    static func duration(seconds: Double) -> String {
-        guard seconds.isFinite else { return "-" }
-        let negative = seconds < 0
-        let s = abs(seconds)
-        let text: String
-        if s < 60 {
-            text = s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s)
-        } else if s < 3600 {
-            text = "\(Int(s / 60)) min"
-        } else if s < 86_400 {
-            let minutes = Int(s / 60)
-            text = String(format: "%d h %02d min", minutes / 60, minutes % 60)
-        } else {
-            let hours = Int(s / 3600)
-            text = "\(hours / 24) d \(hours % 24) h"
-        }
-        return negative ? "-" + text : text
-    }
-}
-
 extension Format {
     /// Working time in the calendar's units: `4 h 30 min`, `2 working days 3 h` (a working day is
     /// the calendar's own, 7 hours on `cn-2020`, so 24-hour days would mislead).

@@ -1,0 +1,66 @@
+import DocketAnalytics
+import Foundation
+
+/// Durations in human units, the same in the CLI's tables and on the pages.
+package enum Format {
+    /// A duration in human units: `45 s`, `12 min`, `3 h 05 min`, `2 d 14 h`.
+    package static func duration(seconds: Double) -> String {
+        guard seconds.isFinite else { return "-" }
+        let negative = seconds < 0
+        let s = abs(seconds)
+        let text: String
+        if s < 60 {
+            text = s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s)
+        } else if s < 3600 {
+            text = "\(Int(s / 60)) min"
+        } else if s < 86_400 {
+            let minutes = Int(s / 60)
+            text = String(format: "%d h %02d min", minutes / 60, minutes % 60)
+        } else {
+            let hours = Int(s / 3600)
+            text = "\(hours / 24) d \(hours % 24) h"
+        }
+        return negative ? "-" + text : text
+    }
+}
+
+/// Human durations on one clock: wall-clock time in days and hours, working time in working days
+/// (of the calendar's length) and hours, so that `2 wd` reads as the authority's "2 working days".
+package struct DurationStyle {
+    package var measure: TimeMeasure
+    /// Seconds in one working day, when known.
+    package var workingDay: Double?
+
+    /// Durations on `measure`'s clock; working days of `workingDay` seconds.
+    package init(measure: TimeMeasure, workingDay: Double?) {
+        self.measure = measure
+        self.workingDay = workingDay
+    }
+
+    package var clockName: String {
+        switch measure {
+        case .wall: "wall-clock time"
+        case .working: "working time"
+        case .statutory: "statutory time"
+        }
+    }
+
+    package func text(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "-" }
+        guard measure != .wall, let day = workingDay, day > 0, abs(seconds) >= day else {
+            return measure == .wall || abs(seconds) < 86_400 ? Format.duration(seconds: seconds) : hoursText(seconds)
+        }
+        let sign = seconds < 0 ? "-" : ""
+        let whole = abs(seconds)
+        let days = Int(whole / day)
+        let hours = Int((whole - Double(days) * day) / 3600)
+        return "\(sign)\(days) wd \(hours) h"
+    }
+
+    /// `31 h 20 min`: working time without a known working day is never shown in 24-hour days.
+    private func hoursText(_ seconds: Double) -> String {
+        let minutes = Int(abs(seconds) / 60)
+        return (seconds < 0 ? "-" : "") + String(format: "%d h %02d min", minutes / 60, minutes % 60)
+    }
+}
+
