@@ -24,6 +24,19 @@ package enum Format {
     }
 }
 
+extension Format {
+    /// Working time in the calendar's units: `4 h 30 min`, `2 working days 3 h` (a working day is
+    /// the calendar's own, 7 hours on `cn-2020`, so 24-hour days would mislead).
+    package static func workingTime(seconds: Double, workingDaySeconds: Double) -> String {
+        guard seconds.isFinite, workingDaySeconds > 0 else { return duration(seconds: seconds) }
+        let s = abs(seconds), sign = seconds < 0 ? "-" : ""
+        guard s >= workingDaySeconds else { return sign + duration(seconds: s) }
+        let days = Int(s / workingDaySeconds)
+        let hours = Int((s - Double(days) * workingDaySeconds) / 3600)
+        return sign + "\(days) working day\(days == 1 ? "" : "s")" + (hours > 0 ? " \(hours) h" : "")
+    }
+}
+
 /// Human durations on one clock: wall-clock time in days and hours, working time in working days
 /// (of the calendar's length) and hours, so that `2 wd` reads as the authority's "2 working days".
 package struct DurationStyle {
