@@ -97,7 +97,7 @@ public struct BusinessCalendar: WorkingTimeCalendar, CustomStringConvertible {
 
     // MARK: Coverage
 
-    /// Whether every local date from `start` up to `end` (exclusive) lies inside ``coverage``: a
+    /// Whether every local date from `start` up to `end` (exclusive) lies inside the calendar's coverage (`covers:`): a
     /// working-time figure or deadline between them rests on known holidays only. Always true for
     /// a calendar that states no coverage.
     public func covers(from start: Timestamp, to end: Timestamp) -> Bool {

@@ -30,6 +30,7 @@ public enum Correction: Hashable, Sendable {
     /// The correcting event, or why the correction is refused.
     ///
     /// - Parameters:
+    ///   - correction: what is corrected or voided, by whom, and why.
     ///   - history: the case's events as recorded, in version order.
     ///   - context: the definition the case is pinned to (for the documents its acts required).
     public static func decide(_ correction: Correction, history: [CaseEvent], context: EngineContext) throws(Refusal) -> CaseEvent {

@@ -2,7 +2,7 @@ import DocketCore
 import DocketStore
 import Foundation
 
-/// The files of documents supplied with commands: kept in the log's ``AttachmentStore`` before
+/// The files of documents supplied with commands: kept in the log's `AttachmentStore` (DocketStore) before
 /// the command that names them is recorded, given back by hash, checked by `verify`.
 ///
 /// One service for the CLI (`fire --doc NAME=FILE`, `attachment get`) and the HTTP API

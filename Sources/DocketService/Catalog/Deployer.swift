@@ -201,6 +201,8 @@ public struct Deployer: Sendable {
     ///   - deployedCalendar: a deployed calendar by name, or nil.
     ///   - deployedCalendarNames: the names of the deployed calendars, for the list of known ones.
     ///   - requireCalendars: whether an unknown `calendar:` is an error.
+    ///   - reference: the moment a calendar's coverage is judged against (the log's latest event,
+    ///     or today); nil checks no coverage.
     public static func validate(_ files: [ArtifactFile], referenceCalendars: [ArtifactFile] = [],
                                 deployedCalendar: (String) -> BusinessCalendar? = { _ in nil },
                                 deployedCalendarNames: [String] = [],

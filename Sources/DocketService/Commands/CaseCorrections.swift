@@ -5,7 +5,7 @@ extension CaseService {
     /// Records a correction of an earlier event of a case (`event_corrected`): its business
     /// time, actor, documents or opening data, with a reason. The event corrected stays in the
     /// log as written; the case's state, `show`, `history` and the projections use the corrected
-    /// facts (``DocketCore/CaseHistory``).
+    /// facts (`DocketCore/CaseHistory`).
     ///
     /// Who may: a person holding the directory role `corrector` in a scope covering the case's
     /// (anyone when no directory is deployed, as for every command).
