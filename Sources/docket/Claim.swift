@@ -36,48 +36,7 @@ struct Claim: ParsableCommand {
     }
 }
 
-struct Release: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "release",
-        abstract: "Give back a case (or branch) you hold; a supervisor (--as supervisor) may release anyone's.")
-
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var claim: ClaimOptions
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role you act in: your staff role, or supervisor for someone else's claim.", valueName: "role"))
-    var role: String
-
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        try runClaim(.release, store: store, claim, role: role, person: nil, write: write, output: output)
-    }
-}
-
-struct Reassign: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "reassign",
-        abstract: "A supervisor gives a case (or branch) to another member of staff, whoever holds it now.")
-
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var claim: ClaimOptions
-
-    @Option(help: ArgumentHelp("Who gets the work.", valueName: "person"))
-    var to: String
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The role you act in: supervisor (a grant of the directory).", valueName: "role"))
-    var role: String = Engine.supervisorRole
-
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        try runClaim(.reassign, store: store, claim, role: role, person: to, write: write, output: output)
-    }
-}
-
-private func runClaim(_ action: ClaimCommand.Action, store: StoreOptions, _ claim: ClaimOptions, role: String, person: String?,
+func runClaim(_ action: ClaimCommand.Action, store: StoreOptions, _ claim: ClaimOptions, role: String, person: String?,
                       write: WriteOptions, output: OutputOptions) throws {
     let json = try output.isJSON()
     let session = try Session(store, create: false)

@@ -15,13 +15,13 @@ struct EventStreamReader {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events" + (after.map { "?after=\($0)" } ?? ""))
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(40))
         #expect(response.status.code == 200)
         #expect(response.headers.first(name: "Content-Type") == "text/event-stream")
         var ids: [Int64] = []
         var pending = ""
         var triggered = false
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)  // generous: two loaded cores; a poll is longer still
         for try await buffer in response.body {
             pending += String(buffer: buffer)
             // Whole messages only: a message ends with a blank line.

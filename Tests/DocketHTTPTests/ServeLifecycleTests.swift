@@ -19,7 +19,7 @@ import Testing
 
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events?after=0")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(40))
         #expect(response.status.code == 200)
         var received = ""
         var signalled = false

@@ -67,7 +67,8 @@ public final class SQLiteEventStore: EventStore {
         configuration.readonly = options.readOnly
         configuration.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: options.readOnly && options.immutable ? Self.immutableURI(path) : path, configuration: configuration)
+            pool = try Self.openPool(path: options.readOnly && options.immutable ? Self.immutableURI(path) : path,
+                                     configuration: configuration, busyTimeout: options.busyTimeout)
             if options.readOnly {
                 try SQLiteSchema.checkUpToDate(pool, path: path)
             } else {
@@ -81,6 +82,20 @@ public final class SQLiteEventStore: EventStore {
             try SQLiteSchema.checkHashAlgorithm(pool, path: path)
         } catch {
             throw SQLiteErrorMapping.map(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// The pool on `path`. Opening switches a new file to WAL, and SQLite answers a second
+    /// process doing the same at that moment with SQLITE_BUSY at once, without its busy handler:
+    /// that is retried, as a busy write would wait, for up to the busy timeout.
+    private static func openPool(path: String, configuration: Configuration, busyTimeout: Double) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(10_000)
+            }
         }
     }
 
