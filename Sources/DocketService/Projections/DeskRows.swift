@@ -69,6 +69,17 @@ struct DeskFold {
         self.contexts = contexts
     }
 
+    /// Folds `caseID` afresh from its events in the log up to position `last` (`replay` resolves
+    /// corrections and voids); forgets it when it has none.
+    private mutating func reload(_ caseID: String, upTo last: Int64, from log: any EventStore) throws {
+        let earlier = try log.events(of: caseID).filter { $0.position <= last }
+        if let first = earlier.first, let state = CaseState.replay(earlier.map(\.event)) {
+            states[caseID] = (state, first.position)
+        } else {
+            states[caseID] = nil
+        }
+    }
+
     /// Folds one batch (of cases' events, in log order, ending at `last`) and returns the desk
     /// rows of every case it touched.
     mutating func apply(_ events: [RecordedEvent], last: Int64, log: any EventStore) throws -> [DeskUpdate] {
@@ -81,24 +92,16 @@ struct DeskFold {
                 touched.append(event.caseID)
                 if states[event.caseID] == nil, event.type != .caseOpened {
                     // Met in the middle: its events up to this batch's end, from the log.
-                    let earlier = try log.events(of: event.caseID).filter { $0.position <= last }
-                    if let first = earlier.first, let state = CaseState.replay(earlier.map(\.event)) {
-                        states[event.caseID] = (state, first.position)
-                    }
+                    try reload(event.caseID, upTo: last, from: log)
                     loaded.insert(event.caseID)
                     continue
                 }
             }
             guard !loaded.contains(event.caseID) else { continue }
             if event.type == .eventCorrected || event.type == .eventVoided {
-                // A correction or void changes the case's past: fold it again from its history up
-                // to this batch's end, corrections resolved (as the analytics facts are).
-                let earlier = try log.events(of: event.caseID).filter { $0.position <= last }
-                if let first = earlier.first, let state = CaseState.replay(earlier.map(\.event)) {
-                    states[event.caseID] = (state, first.position)
-                } else {
-                    states[event.caseID] = nil
-                }
+                // A correction or void changes the case's past: fold it again from its history,
+                // corrections resolved (as the analytics facts are).
+                try reload(event.caseID, upTo: last, from: log)
                 loaded.insert(event.caseID)
                 continue
             }
