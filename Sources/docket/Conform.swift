@@ -45,11 +45,10 @@ struct Conform: ParsableCommand {
 
     func run() throws {
         // The log is opened only when the calendar is not beside the definition, and only if there is one.
-        var deployed: (catalog: WorkflowCatalog, log: String)?
-        if FileManager.default.fileExists(atPath: store.path) {
-            deployed = (try Session(store, create: false).catalog, store.path)
+        let (context, calendar) = try ConformanceChecker.context(forDefinitionAt: workflow) { [store] in
+            guard FileManager.default.fileExists(atPath: store.path) else { return nil }
+            return (try Session(store, create: false).catalog, store.path)
         }
-        let (context, calendar) = try ConformanceChecker.context(forDefinitionAt: workflow, deployed: deployed)
         var activityMap = ActivityMap.identity
         if let map {
             activityMap = try ActivityMap.load(text: try ArtifactFile(path: map).text, file: map, checkingAgainst: context.definition)

@@ -102,6 +102,10 @@ import Testing
         let beside = try bench.docket("conform", out, "--workflow", DocketBench.workflows + "/expert-review.yaml")
         #expect(beside.stdout.contains("calendar: cn-2020 v1 (\(DocketBench.workflows)/calendars/)"))
 
+        // The log is opened only when the calendar is needed from it: a file that is no log is no matter then.
+        let garbage = bench.file("garbage.sqlite", "not a database")
+        #expect(try bench.docket("conform", out, "--workflow", DocketBench.workflows + "/expert-review.yaml", "--db", garbage).status == 0)
+
         // No calendar beside it and no log to take it from: an error naming both.
         let none = try bench.docket("conform", out, "--workflow", definition, "--db", bench.directory.appendingPathComponent("none.sqlite").path)
         #expect(none.status == 1)

@@ -136,8 +136,9 @@ extension ConformanceChecker {
     ///
     /// - Throws: ``ServiceError`` `unreadable_file`, `DocketCore/FileProblems` (the definition's
     ///   or the calendars'), ``ServiceError`` `unknown_calendar` (naming both places looked in).
+    /// `deployed` opens the event log, only when the calendar is needed from it (`nil`: there is none).
     package static func context(
-        forDefinitionAt path: String, deployed: (catalog: WorkflowCatalog, log: String)? = nil
+        forDefinitionAt path: String, deployed: () throws -> (catalog: WorkflowCatalog, log: String)? = { nil }
     ) throws -> (context: EngineContext, calendar: ReplayCalendar?) {
         let file = try ArtifactFile(path: path)
         let definition = try DefinitionLoader.load(text: file.text, file: path).get()
@@ -154,7 +155,7 @@ extension ConformanceChecker {
             return (EngineContext(definition: definition, calendar: calendar),
                     ReplayCalendar(name: calendar.provenance.description, source: folder + "/"))
         }
-        guard let deployed else {
+        guard let deployed = try deployed() else {
             throw ServiceError(
                 .unknownCalendar,
                 "\(path) names calendar '\(name)', which is not in \(folder)/, and there is no event log to take it from (--db names one where it is deployed)")
