@@ -158,7 +158,9 @@ enum ReportRendering {
         let measure = report.scope.measure
         return report.workflows.map { section in
             // Without a calendar every second counts: figures are shown as what they are, wall-clock time.
-            let style = DurationStyle(measure: section.calendarLayers.isEmpty ? .wall : measure, workingDay: section.workingDaySeconds)
+            let noCalendar = section.calendarLayers.isEmpty
+            let style = DurationStyle(measure: noCalendar && measure == .working ? .wall : measure,
+                                      workingDay: noCalendar ? nil : section.workingDaySeconds)
             let definition = definitions(section.workflow, section.version)
             var parts = [header(section, style: style, title: definition?.title), summary(section, style: style)]
             if by == nil || by == .state {

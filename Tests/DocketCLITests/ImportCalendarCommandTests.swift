@@ -32,6 +32,9 @@ import Testing
         #expect(approval["working"] == nil && approval["statutory"] == nil)
         #expect((section["approval_histograms"] as? [String: Any])?.keys.sorted() == ["wall"])
 
+        let csv = try bench.ok("report", "--workflow", "imported", "--format", "csv").stdout
+        #expect(csv.contains(",wall,") && !csv.contains(",working,"))
+
         let page = bench.directory.appendingPathComponent("report.html").path
         try bench.ok("report", "--workflow", "imported", "--format", "html", "--out", page)
         let html = try String(contentsOfFile: page, encoding: .utf8)

@@ -120,8 +120,9 @@ package struct ReportView: Encodable, Sendable {
         /// The clocks figures are given on: all three on a calendar, the wall clock without one.
         package var clocks: [TimeMeasure] { hasCalendar ? TimeMeasure.allCases : [.wall] }
 
-        /// The clock a figure asked for on `measure` is shown on: the wall clock without a calendar.
-        package func shown(_ measure: TimeMeasure) -> TimeMeasure { hasCalendar ? measure : .wall }
+        /// The clock a figure asked for on `measure` is shown on: without a calendar, working time is
+        /// wall-clock time (statutory time stays what it is: the wall clock without stopped clocks).
+        package func shown(_ measure: TimeMeasure) -> TimeMeasure { !hasCalendar && measure == .working ? .wall : measure }
     }
 
     package var scope: ScopeView
