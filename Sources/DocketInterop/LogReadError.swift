@@ -30,6 +30,9 @@ public struct LogReadError: DocketError, CodedError, Sendable, Equatable {
         case malformedCSV = "malformed_c_s_v"
         /// The file is neither XES nor CSV.
         case unsupportedFormat = "unsupported_format"
+        /// One record, element or nesting is beyond what the reader holds in memory
+        /// (``LogReadLimits``): the file is not an event log, or not one this reader takes.
+        case limitExceeded = "limit_exceeded"
     }
 
     public var code: Code

@@ -16,7 +16,9 @@ struct Analyze: ParsableCommand {
             waiting and sojourn times, arrival rates, rework and variants, with pm4py 2.7's \
             semantics. All durations in --format json are seconds. --format html writes the log's \
             page (with --out to a file): the process map (directly-follows graph, narrowed to the \
-            most frequent variants' paths), the variants and the case-duration distribution.
+            most frequent variants' paths), the variants and the case-duration distribution. \
+            With --calendar, case durations are measured in working time on that calendar too \
+            (JSON: calendar, case_duration_working_s); without one, only wall-clock time is shown.
             """)
 
     @Argument(help: "The log file: .xes, .xes.gz or .csv (the format is recognised by content).")
@@ -34,21 +36,33 @@ struct Analyze: ParsableCommand {
         """)
     var startColumn: String?
 
+    @Option(help: ArgumentHelp(
+        "A business calendar to measure case durations in working time on: a shipped calendar's name (weekdays, cn, cn-2020, rizhao-2020) or a calendar file.",
+        valueName: "name|file"))
+    var calendar: String?
+
     func run() throws {
         let format = try output.checked(csv: false, html: true)
         let started = DispatchTime.now()
         let options = try reading.readOptions(startColumn: startColumn)
+        let businessCalendar = try calendar.map { try CalendarArgument.load($0) }
         let file = try EventLogFile(path: log)
         var figures = ProcessMiningFigures(rowOrder: file.format == .csv ? .sortedByCaseAndTimestamp : .asRead)
+        var workingDurations = businessCalendar.map { WorkingCaseDurations(calendar: $0) }
         let summary = try file.forEachBatch(options: options) { batch in
             for e in batch {
                 figures.add(
                     caseID: e.caseID, activity: e.activity, timestamp: e.timestamp,
                     lifecycle: e.lifecycle, instance: e.instance, startTimestamp: e.startTimestamp)
+                workingDurations?.add(caseID: e.caseID, timestamp: e.timestamp)
             }
         }
         let read = DispatchTime.now()
         let report = figures.finish()
+        let working = businessCalendar.map { c in
+            WorkingDurationFigures(calendar: c.provenance.description, workingDaySeconds: workingDurations?.workingDaySeconds ?? 0,
+                                   caseDuration: workingDurations?.finish())
+        }
         let done = DispatchTime.now()
         if let summary, summary.skippedRows > 0 {
             FileHandle.standardError.write(Data("warning: \(log): skipped \(summary.skippedRows) rows without a timestamp, case or activity (pm4py drops them too)\n".utf8))
@@ -59,9 +73,15 @@ struct Analyze: ParsableCommand {
                 ("read", seconds(started, read)),
                 ("figures", seconds(read, done)),
             ]
-            try destination.emit(try JSONOutput.text(report.json(log: log, timings: timings)))
-        case .html: try destination.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed()))
-        case .table, .csv: try destination.emit(AnalyzeSummary(report: report, log: log).text)
+            var json = report.json(log: log, timings: timings)
+            if let working, case var .object(pairs) = json {
+                pairs.append(("calendar", .object([("name", .string(working.calendar)), ("working_day_s", .double(working.workingDaySeconds))])))
+                pairs.append(("case_duration_working_s", working.caseDuration?.summaryJSON ?? .null))
+                json = .object(pairs)
+            }
+            try destination.emit(try JSONOutput.text(json))
+        case .html: try destination.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed(), working: working))
+        case .table, .csv: try destination.emit(AnalyzeSummary(report: report, log: log, working: working).text)
         }
     }
 
@@ -74,6 +94,7 @@ struct Analyze: ParsableCommand {
 struct AnalyzeSummary {
     let report: ProcessMiningReport
     let log: String
+    var working: WorkingDurationFigures?
 
     var text: String {
         var lines: [String] = []
@@ -88,6 +109,13 @@ struct AnalyzeSummary {
             lines.append("Case duration")
             lines.append("  median \(human(d.median)), mean \(human(d.mean)), p90 \(human(d.p90))")
             lines.append("  min \(human(d.min)), p25 \(human(d.p25)), p75 \(human(d.p75)), max \(human(d.max))")
+        }
+        if let working, let d = working.caseDuration {
+            func wd(_ seconds: Double) -> String { Format.workingTime(seconds: seconds, workingDaySeconds: working.workingDaySeconds) }
+            lines.append("")
+            lines.append("Case duration in working time (calendar \(working.calendar); wd = a working day of \(human(working.workingDaySeconds)))")
+            lines.append("  median \(wd(d.median)), mean \(wd(d.mean)), p90 \(wd(d.p90))")
+            lines.append("  min \(wd(d.min)), p25 \(wd(d.p25)), p75 \(wd(d.p75)), max \(wd(d.max))")
         }
         func edgeLines(_ title: String, _ edges: [PerformanceDFG.Edge], _ value: (PerformanceDFG.Edge) -> String) {
             lines.append("")

@@ -34,6 +34,11 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("With --workflow: the activity map (YAML: activities: {LOG ACTIVITY: event}).", valueName: "file"))
     var map: String?
 
+    @Option(help: ArgumentHelp(
+        "Into 'imported': the business calendar the cases count working time on, a deployed or shipped calendar's name (weekdays, cn) or a calendar file (deployed first). Without it every second counts and reports show wall-clock time only.",
+        valueName: "name|file"))
+    var calendar: String?
+
     @Option(help: ArgumentHelp("Events per transaction (cases are never split).", valueName: "n"))
     var batchSize: Int = 10_000
 
@@ -50,9 +55,15 @@ struct Import: ParsableCommand {
     func run() throws {
         guard batchSize > 0 else { throw UsageFailure("--batch-size must be at least 1") }
         if map != nil, workflow == nil { throw UsageFailure("--map needs --workflow: a map translates activities into one workflow's events") }
+        if calendar != nil, let workflow {
+            throw UsageFailure("--calendar is for imports into 'imported': workflow '\(workflow)' counts on the calendar its definition names")
+        }
         let session = try Session(store)
         var options = LogImportOptions(batchSize: batchSize, casePrefix: casePrefix, read: try reading.readOptions(collectsAttributes: attributes))
         options.principal = Operator.principal
+        if let calendar {
+            options.calendar = try CalendarArgument.deployed(calendar, catalog: session.catalog, principal: Operator.principal)
+        }
         if let workflow {
             options.workflowID = workflow
             let definition = try session.catalog.definition(workflow)
@@ -77,7 +88,15 @@ struct Import: ParsableCommand {
             return
         }
         let rate = seconds > 0 ? Int(Double(summary.appendedEvents) / seconds) : 0
-        print("imported \(summary.importedCases) cases (\(summary.appendedEvents) events) of \(log) into workflow \(summary.workflowID) v\(summary.workflowVersion) in \(String(format: "%.2f", seconds)) s (\(rate) events/s, \(summary.batches) transactions)")
+        let added: String
+        if summary.importedCases == 0 {
+            added = ""
+        } else if options.workflowID == nil {
+            added = ": the file's \(summary.importedLogEvents) and an opening per case"
+        } else {
+            added = " for the file's \(summary.importedLogEvents): the engine adds openings, branch starts, clock stops and the like"
+        }
+        print("imported \(summary.importedCases) cases (\(summary.appendedEvents) events\(added)) of \(log) into workflow \(summary.workflowID) v\(summary.workflowVersion) in \(String(format: "%.2f", seconds)) s (\(rate) events/s, \(summary.batches) transactions)")
         if summary.alreadyImported > 0 {
             print("\(summary.alreadyImported) cases were already imported and were left as they are")
         }

@@ -157,7 +157,10 @@ enum ReportRendering {
         guard !report.workflows.isEmpty else { return "no cases match (the log may be empty, or the filters exclude every case)" }
         let measure = report.scope.measure
         return report.workflows.map { section in
-            let style = DurationStyle(measure: measure, workingDay: section.workingDaySeconds)
+            // Without a calendar every second counts: figures are shown as what they are, wall-clock time.
+            let noCalendar = section.calendarLayers.isEmpty
+            let style = DurationStyle(measure: noCalendar && measure == .working ? .wall : measure,
+                                      workingDay: noCalendar ? nil : section.workingDaySeconds)
             let definition = definitions(section.workflow, section.version)
             var parts = [header(section, style: style, title: definition?.title), summary(section, style: style)]
             if by == nil || by == .state {
@@ -191,7 +194,11 @@ enum ReportRendering {
     private static func header(_ section: WorkflowReport, style: DurationStyle, title: String? = nil) -> String {
         let name = "\(section.workflow) " + (section.version.map { "v\($0)" } ?? "(all versions)") + (title.map { " \($0)" } ?? "")
         var calendar = "calendar: \(section.calendar)"
-        if let day = section.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
+        if section.calendarLayers.isEmpty {
+            calendar += ": every time below is wall-clock time (no working or statutory figures; import --calendar gives imported cases a calendar)"
+        } else if let day = section.workingDaySeconds {
+            calendar += " (working day \(Format.duration(seconds: day)))"
+        }
         if let covers = section.calendarCovers { calendar += ", holidays known \(covers)" }
         let c = section.cases
         var counts = "\(c.opened) opened, \(c.approved) approved, \(c.rejected) rejected"
@@ -217,7 +224,7 @@ enum ReportRendering {
     private static func summary(_ section: WorkflowReport, style: DurationStyle) -> String {
         var table = TextTable(["time to", "clock", "count", "mean", "p50", "p90", "p95", "max"], rightAligned: [2, 3, 4, 5, 6, 7])
         for (name, summaries) in [("approval", section.timeToApproval), ("decision", section.timeToDecision)] {
-            for measure in TimeMeasure.allCases {
+            for measure in section.calendarLayers.isEmpty ? [.wall] : TimeMeasure.allCases {
                 let s = summaries[measure]
                 let clock = DurationStyle(measure: measure, workingDay: section.workingDaySeconds)
                 table.append([name, measure.rawValue, String(s.count), clock.text(s.mean), clock.text(s.p50), clock.text(s.p90),
@@ -297,8 +304,10 @@ enum ReportRendering {
         if c.casesStopped > 0 {
             let wall = DurationStyle(measure: .wall, workingDay: nil)
             let working = DurationStyle(measure: .working, workingDay: section.workingDaySeconds)
-            line += "\n  stopped per case: wall mean \(wall.text(c.wall.mean)), p90 \(wall.text(c.wall.p90)); "
-                + "working mean \(working.text(c.working.mean)), p90 \(working.text(c.working.p90)), total \(working.text(c.working.total))"
+            line += "\n  stopped per case: wall mean \(wall.text(c.wall.mean)), p90 \(wall.text(c.wall.p90))"
+            if !section.calendarLayers.isEmpty {
+                line += "; working mean \(working.text(c.working.mean)), p90 \(working.text(c.working.p90)), total \(working.text(c.working.total))"
+            }
         }
         return line
     }

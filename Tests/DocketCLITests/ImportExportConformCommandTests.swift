@@ -32,7 +32,9 @@ import Testing
         let docket = DocketBench()
         let first = try docket.docket("import", Self.runningExample, "--batch-size", "10")
         #expect(first.status == 0)
-        #expect(first.stdout.hasPrefix("imported 6 cases (48 events)"))
+        // The file's events, as analyze counts them, and the openings Docket added.
+        #expect(first.stdout.hasPrefix("imported 6 cases (48 events: the file's 42 and an opening per case) of "))
+        #expect(try docket.docket("analyze", Self.runningExample).stdout.contains("6 cases, 42 events"))
         let second = try docket.docket("import", Self.runningExample)
         #expect(second.stdout.contains("6 cases were already imported"))
         #expect(try docket.sqlite("SELECT count(*) FROM events") == "48")
@@ -48,6 +50,9 @@ import Testing
             #expect(a?[key] != nil)
             #expect((a?[key] as? NSObject)?.isEqual(b?[key]) == true, "\(key)")
         }
+        let json = try JSONSerialization.jsonObject(with: Data(try docket.docket("import", Self.runningExample, "--case-prefix", "again/", "--json").stdout.utf8)) as? [String: Any]
+        #expect(json?["imported_log_events"] as? Int == 42)
+        #expect(json?["added_events"] as? Int == 6)
     }
 
     @Test func conformPrintsTheFittingShareAndTheDeviations() throws {

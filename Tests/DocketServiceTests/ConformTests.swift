@@ -103,7 +103,7 @@ import Testing
 
     @Test(.requires(.sharedData)) func theBPIC2020DeclarationsLogMostlyFitsItsChain() throws {
         let path = workflowsFolder + "/bpic2020-declarations.yaml"
-        let context = try ConformanceChecker.context(forDefinitionAt: path)
+        let context = try ConformanceChecker.context(forDefinitionAt: path).context
         let map = try ActivityMap.load(
             text: try String(contentsOfFile: workflowsFolder + "/maps/bpic2020-declarations.map.yaml", encoding: .utf8),
             file: "map", checkingAgainst: context.definition)

@@ -71,12 +71,19 @@ public struct CSVLogReader: Sendable {
         public var delimiter: Character?
         /// Whether to fill ``LogEvent/attributes`` with every other column.
         public var collectsAttributes: Bool
+        /// Columns kept in ``LogEvent/attributes`` even without ``collectsAttributes``.
+        public var keptAttributes: Set<String>
+        /// The longest record and the most fields the reader holds.
+        public var limits: LogReadLimits
 
-        public init(naiveTimeZone: NaiveTimeZone = .utc, columns: Columns = Columns(), delimiter: Character? = nil, collectsAttributes: Bool = false) {
+        public init(naiveTimeZone: NaiveTimeZone = .utc, columns: Columns = Columns(), delimiter: Character? = nil, collectsAttributes: Bool = false,
+                    keptAttributes: Set<String> = [], limits: LogReadLimits = .init()) {
             self.naiveTimeZone = naiveTimeZone
             self.columns = columns
             self.delimiter = delimiter
             self.collectsAttributes = collectsAttributes
+            self.keptAttributes = keptAttributes
+            self.limits = limits
         }
     }
 
@@ -111,12 +118,13 @@ public struct CSVLogReader: Sendable {
     public func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws -> Summary {
         let delimiter = try explicitDelimiter()
         let source = try FileBytes(path: path, displayName: displayName)
-        let records = CSVRecords(source: source, explicitDelimiter: delimiter)
+        let records = CSVRecords(source: source, explicitDelimiter: delimiter, limits: options.limits)
         let header = try records.next { record in (0..<record.count).map { record.string($0) } }
         guard let header else {
             throw LogReadError(.missingColumn, file: displayName, line: 1, message: "the file has no header row")
         }
-        var state = RowState(header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName))
+        var state = RowState(
+            header: header, columns: try ColumnIndices(header: header, columns: options.columns, file: displayName), kept: options.keptAttributes)
         var batch: [LogEvent] = []
         batch.reserveCapacity(4096)
         try records.forEach { record in
@@ -150,6 +158,8 @@ public struct CSVLogReader: Sendable {
         let columns: ColumnIndices
         /// Whether each column goes into ``LogEvent/attributes`` (not one the event has a field for).
         let isAttribute: [Bool]
+        /// The columns of ``Options/keptAttributes`` (when not collecting every attribute).
+        let kept: [Int]
         var line = 1
         var rows = 0
         var skipped = 0
@@ -159,10 +169,11 @@ public struct CSVLogReader: Sendable {
         var lastCaseID = ""
         var lastCaseBytes: [UInt8] = []
 
-        init(header: [String], columns: ColumnIndices) {
+        init(header: [String], columns: ColumnIndices, kept keptNames: Set<String> = []) {
             self.header = header
             self.columns = columns
             isAttribute = header.indices.map { !columns.used.contains($0) }
+            kept = header.indices.filter { keptNames.contains(header[$0]) && !columns.used.contains($0) }
         }
 
         mutating func caseID(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
@@ -221,6 +232,10 @@ public struct CSVLogReader: Sendable {
             if reader.options.collectsAttributes {
                 for i in 0..<row.count where isAttribute[i] && !row[i].isEmpty {
                     event.attributes[header[i]] = row.string(i)
+                }
+            } else if !kept.isEmpty {
+                for i in kept where i < row.count && !row[i].isEmpty {
+                    event.attributes[header[i]] = interner.string(row[i])
                 }
             }
             batch.append(event)

@@ -51,6 +51,7 @@ struct CSVRecord {
 /// once at least twice as many bytes are there, so even a huge quoted field costs linear time.
 final class CSVRecords<Source: ByteChunkSource> {
     private let source: Source
+    private let limits: LogReadLimits
     /// The field delimiter: given, or detected from the first line.
     private(set) var delimiter: UInt8
     private var delimiterKnown: Bool
@@ -79,7 +80,8 @@ final class CSVRecords<Source: ByteChunkSource> {
 
     /// Splits the bytes of `source` with `explicitDelimiter`, or with the delimiter the first
     /// line suggests (see ``detectDelimiter(_:)``). The delimiter must not be a quote or a line break.
-    init(source: Source, explicitDelimiter: UInt8?) {
+    init(source: Source, explicitDelimiter: UInt8?, limits: LogReadLimits = .init()) {
+        self.limits = limits
         self.source = source
         delimiter = explicitDelimiter ?? UInt8(ascii: ",")
         delimiterKnown = explicitDelimiter != nil
@@ -157,6 +159,12 @@ final class CSVRecords<Source: ByteChunkSource> {
     /// are twice as many as before (so a long record is rescanned a logarithmic number of times).
     private func refill() throws {
         let pendingBefore = end - start
+        if pendingBefore > limits.maxItemBytes {
+            // One record this long is not an event log's row: refuse rather than hold it.
+            throw LogReadError(
+                .limitExceeded, file: source.displayName, line: recordIndex + 1,
+                message: "a record longer than \(LogReadLimits.describe(bytes: limits.maxItemBytes)) (the longest CSV record the reader takes): this is not a CSV event log, or a quote opened on this line is never closed")
+        }
         if start > 0 {
             if pendingBefore > 0 { memmove(buffer, buffer + start, pendingBefore) }
             start = 0
@@ -215,7 +223,12 @@ final class CSVRecords<Source: ByteChunkSource> {
         var spanCapacity = self.spanCapacity
         var spanCount = 0
         defer { self.spanCount = spanCount }
-        func addSpan(_ span: CSVFieldSpan) {
+        func addSpan(_ span: CSVFieldSpan) throws {
+            if spanCount == limits.maxFields {
+                throw LogReadError(
+                    .limitExceeded, file: source.displayName, line: recordIndex + 1,
+                    message: "a record of more than \(limits.maxFields) fields (the most the reader takes): this is not a CSV event log")
+            }
             if spanCount == spanCapacity {
                 spans = growSpans(keeping: spanCount)
                 spanCapacity = self.spanCapacity
@@ -275,10 +288,10 @@ final class CSVRecords<Source: ByteChunkSource> {
                         }
                     }
                     if scratchStart < 0 {
-                        addSpan(CSVFieldSpan(start: run, count: closing - run, isUnescaped: false))
+                        try addSpan(CSVFieldSpan(start: run, count: closing - run, isUnescaped: false))
                     } else {
                         addScratch(b + run, closing - run)
-                        addSpan(CSVFieldSpan(start: scratchStart, count: scratchCount - scratchStart, isUnescaped: true))
+                        try addSpan(CSVFieldSpan(start: scratchStart, count: scratchCount - scratchStart, isUnescaped: true))
                     }
                     if let next { return (next, seen >= 0x80) }
                     break
@@ -291,10 +304,10 @@ final class CSVRecords<Source: ByteChunkSource> {
                 }
                 if i == n {
                     guard final else { return nil }
-                    addSpan(CSVFieldSpan(start: fieldStart, count: n - fieldStart, isUnescaped: false))
+                    try addSpan(CSVFieldSpan(start: fieldStart, count: n - fieldStart, isUnescaped: false))
                     return (n, seen >= 0x80)
                 }
-                addSpan(CSVFieldSpan(start: fieldStart, count: i - fieldStart, isUnescaped: false))
+                try addSpan(CSVFieldSpan(start: fieldStart, count: i - fieldStart, isUnescaped: false))
                 let c = b[i]
                 if c == delimiter {
                     i += 1

@@ -19,10 +19,18 @@ package struct XESReader: Sendable {
         package var naiveTimeZone: NaiveTimeZone
         /// Whether to fill ``LogEvent/attributes`` with every other event attribute.
         package var collectsAttributes: Bool
+        /// Event attributes kept even without ``collectsAttributes``, and trace attributes kept on
+        /// each of the trace's events as `case:KEY` (pm4py's name for them).
+        package var keptAttributes: Set<String>
+        /// The longest item and the deepest nesting the reader holds.
+        package var limits: LogReadLimits
 
-        package init(naiveTimeZone: NaiveTimeZone = .utc, collectsAttributes: Bool = false) {
+        package init(naiveTimeZone: NaiveTimeZone = .utc, collectsAttributes: Bool = false, keptAttributes: Set<String> = [],
+                     limits: LogReadLimits = .init()) {
             self.naiveTimeZone = naiveTimeZone
             self.collectsAttributes = collectsAttributes
+            self.keptAttributes = keptAttributes
+            self.limits = limits
         }
     }
 
@@ -43,7 +51,7 @@ package struct XESReader: Sendable {
     package func forEachBatch(_ body: ([LogEvent]) throws -> Void) throws {
         let source = try FileBytes(path: path, displayName: displayName)
         var interpreter = XESInterpreter(options: options)
-        try XMLDocumentStream.parse(source, handler: &interpreter) { interpreter in
+        try XMLDocumentStream.parse(source, limits: options.limits, handler: &interpreter) { interpreter in
             if !interpreter.completed.isEmpty {
                 try body(interpreter.completed)
                 interpreter.completed.removeAll(keepingCapacity: true)
@@ -71,6 +79,8 @@ struct XESInterpreter: XMLElementHandler {
     private var insideEvent = false
     private var caseID: String?
     private var traceEvents: [LogEvent] = []
+    /// The trace's attributes named in the options' kept attributes, as `case:KEY`.
+    private var traceAttributes: [String: String] = [:]
     private var strings = StringInterner()
     private var keys = StringInterner()
 
@@ -132,6 +142,7 @@ struct XESInterpreter: XMLElementHandler {
                 insideTrace = true
                 caseID = nil
                 traceEvents.removeAll(keepingCapacity: true)
+                if !traceAttributes.isEmpty { traceAttributes = [:] }
                 contexts.append(.trace)
             } else {
                 contexts.append(.ignored)
@@ -145,6 +156,11 @@ struct XESInterpreter: XMLElementHandler {
                     let key = attributes.value(named: "key"), bytesEqual(key, "concept:name")
                 {
                     caseID = String(decoding: attributes.value(named: "value") ?? XMLBytes(start: nil, count: 0), as: UTF8.self)
+                } else if !options.keptAttributes.isEmpty, Self.isAttributeElement(local), !bytesEqual(local, "list"),
+                    !bytesEqual(local, "container"), let key = attributes.value(named: "key"), let value = attributes.value(named: "value")
+                {
+                    let name = "case:" + String(decoding: key, as: UTF8.self)
+                    if options.keptAttributes.contains(name) { traceAttributes[name] = strings.string(value) }
                 }
                 contexts.append(.ignored)
             }
@@ -179,7 +195,11 @@ struct XESInterpreter: XMLElementHandler {
             guard let caseID else {
                 throw XMLContentError(code: .invalidLog, message: "a trace without a case id (concept:name)")
             }
-            for i in traceEvents.indices { traceEvents[i].caseID = caseID }
+            for i in traceEvents.indices {
+                traceEvents[i].caseID = caseID
+                // Trace attributes may come after the events: added when the trace ends.
+                for (key, value) in traceAttributes where traceEvents[i].attributes[key] == nil { traceEvents[i].attributes[key] = value }
+            }
             completed.append(contentsOf: traceEvents)
             traceEvents.removeAll(keepingCapacity: true)
         default:
@@ -231,7 +251,7 @@ struct XESInterpreter: XMLElementHandler {
         default:
             break
         }
-        if options.collectsAttributes, let text {
+        if let text, options.collectsAttributes || (!options.keptAttributes.isEmpty && options.keptAttributes.contains(keys.string(key))) {
             attributes[keys.string(key)] = strings.string(text)
         }
     }

@@ -10,9 +10,10 @@ enum XMLDocumentStream {
     /// Scans the whole document in `source` into `handler`, calling `afterChunk` after each
     /// chunk so the caller can hand on what the handler has completed.
     static func parse<H: XMLElementHandler, Source: ByteChunkSource>(
-        _ source: Source, handler: inout H, afterChunk: (inout H) throws -> Void
+        _ source: Source, limits: LogReadLimits = .init(), handler: inout H, afterChunk: (inout H) throws -> Void
     ) throws {
         var scanner = XMLScanner()
+        scanner.maxDepth = limits.maxDepth
         var capacity = FileBytes.chunkSize * 2
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -97,6 +98,13 @@ enum XMLDocumentStream {
                 return
             }
             carried = end - start
+            if carried > limits.maxItemBytes {
+                // One tag, text or comment this long is not an event log's: refuse rather than hold it.
+                throw failure(
+                    .limitExceeded,
+                    "an XML item (a tag, text, comment or CDATA section) longer than \(LogReadLimits.describe(bytes: limits.maxItemBytes)), the longest the reader takes: this is not an XES log",
+                    at: start, line: scanner.line(of: start - windowStart, in: window))
+            }
         }
     }
 }

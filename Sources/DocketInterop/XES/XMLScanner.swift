@@ -136,6 +136,8 @@ struct XMLScanner: ~Copyable {
     private var pendingNewlines = 0
 
     private var openNames: [UInt8] = []
+    /// The deepest nesting of elements taken (``LogReadLimits/maxDepth``).
+    var maxDepth = 256
     private var openNameOffsets: [Int] = []
     private var namespacePrefixes: [[UInt8]] = []
     private var namespaceURIs: [[UInt8]] = []
@@ -510,6 +512,11 @@ struct XMLScanner: ~Copyable {
             namespaceURIs.removeLast(declared)
             if openNameOffsets.isEmpty { rootClosed = true }
         } else {
+            if openNameOffsets.count >= maxDepth {
+                throw XMLScanError(
+                    code: .limitExceeded, message: "elements nested more than \(maxDepth) deep (the deepest the reader takes): this is not an XES log",
+                    offset: start)
+            }
             openNameOffsets.append(openNames.count)
             openNames.append(contentsOf: elementName)
             namespaceCounts.append(declared)

@@ -21,8 +21,13 @@ package struct ConformanceReport: Sendable {
     package var workflowVersion: Int
     /// Traces replayed (cases of the log).
     package var traces: Int
-    /// Traces without any deviation.
+    /// Traces without any deviation (running cases included, see ``runningTraces``).
     package var fittingTraces: Int
+    /// Fitting traces of cases still running when the log was written: they end in a state that
+    /// is not final, where the log (Docket's export) says the case stood.
+    package var runningTraces: Int
+    /// Traces of other workflows, left out (Docket's export names each case's `workflow`).
+    package var otherWorkflowTraces: Int
     /// Log events read, and those replayed (mapped and of a replayed lifecycle).
     package var events: Int
     package var replayedEvents: Int
@@ -38,6 +43,9 @@ package struct ConformanceTally: Sendable {
     private var byDeviation: [Deviation: (cases: Int, occurrences: Int, examples: [String])] = [:]
     private var traces = 0
     private var fitting = 0
+    private var running = 0
+    /// Traces of other workflows, left out.
+    package var otherWorkflowTraces = 0
     private var events = 0
     private var replayed = 0
     /// How many example cases each entry keeps.
@@ -51,6 +59,7 @@ package struct ConformanceTally: Sendable {
         events += logEvents
         replayed += replayedEvents
         if replay.fits { fitting += 1 }
+        if replay.fits && replay.isRunning { running += 1 }
         var seen: Set<Deviation> = []
         for deviation in replay.deviations {
             var entry = byDeviation[deviation] ?? (0, 0, [])
@@ -69,7 +78,7 @@ package struct ConformanceTally: Sendable {
             .sorted { ($1.cases, $1.occurrences, $0.deviation) < ($0.cases, $0.occurrences, $1.deviation) }
         return ConformanceReport(
             workflowID: definition.id, workflowVersion: definition.version, traces: traces, fittingTraces: fitting,
-            events: events, replayedEvents: replayed, entries: entries)
+            runningTraces: running, otherWorkflowTraces: otherWorkflowTraces, events: events, replayedEvents: replayed, entries: entries)
     }
 }
 
@@ -81,15 +90,29 @@ package struct ConformanceChecker: Sendable {
         replayer = TraceReplayer(context: context, map: map)
     }
 
-    /// Replays every case of `log` (cases keep their log ids).
+    /// The attributes the replay reads from a log (``EventLogFile/ReadOptions/keptAttributes``).
+    package var attributesReplayed: Set<String> {
+        DocketExport.attributesReplayed(dataFields: (replayer.context.definition.dataFields ?? []).map(\.name))
+    }
+
+    /// Replays every case of `log` (cases keep their log ids); a case the log says belongs to
+    /// another workflow (Docket's export names it) is left out and counted.
     package func check(_ log: LoadedLog) -> ConformanceReport {
         var tally = ConformanceTally()
-        let known = ActivityMap.eventNames(of: replayer.context.definition)
+        let definition = replayer.context.definition
+        let known = ActivityMap.eventNames(of: definition)
         for logCase in log.cases {
+            if let workflow = logCase.events.first?.attributes[DocketExport.caseAttribute(DocketExport.workflowAttribute)], workflow != definition.id {
+                tally.otherWorkflowTraces += 1
+                continue
+            }
             let replay = replayer.replay(caseID: logCase.id, events: logCase.events)
             let replayed = logCase.events.reduce(0) { count, e in
-                if case .event = replayer.map.target(activity: e.activity, lifecycle: e.lifecycle, knownEvents: known) { return count + 1 }
-                return count
+                switch replayer.map.target(activity: e.activity, lifecycle: e.lifecycle, knownEvents: known) {
+                case .event: return count + 1
+                case .unmapped where DocketExport.Bookkeeping(rawValue: e.activity) != nil: return count + 1
+                default: return count
+                }
             }
             tally.add(replay, caseID: logCase.id, logEvents: logCase.events.count, replayedEvents: replayed)
         }
@@ -97,16 +120,29 @@ package struct ConformanceChecker: Sendable {
     }
 }
 
+/// The calendar a replay's deadlines run on, and where it was found.
+package struct ReplayCalendar: Sendable {
+    /// `cn-2020 v1`, `rizhao-2020 v1 on cn-2020 v1`.
+    package var name: String
+    /// `Workflows/calendars/` (the folder beside the definition) or `deployed in docket.sqlite`.
+    package var source: String
+}
+
 extension ConformanceChecker {
     /// The engine context for a definition file not deployed anywhere: the definition, and the
-    /// calendar it names read from the `calendars/` folder beside it (as `Workflows/` ships them).
+    /// calendar it names read from the `calendars/` folder beside it (as `Workflows/` ships them);
+    /// when that folder lacks it, the calendar deployed in `deployed` (the event log `--db` names),
+    /// at its newest version. The calendar is `nil` when the definition names none.
     ///
     /// - Throws: ``ServiceError`` `unreadable_file`, `DocketCore/FileProblems` (the definition's
-    ///   or the calendars'), ``ServiceError`` `unknown_calendar`.
-    package static func context(forDefinitionAt path: String) throws -> EngineContext {
+    ///   or the calendars'), ``ServiceError`` `unknown_calendar` (naming both places looked in).
+    /// `deployed` opens the event log, only when the calendar is needed from it (`nil`: there is none).
+    package static func context(
+        forDefinitionAt path: String, deployed: () throws -> (catalog: WorkflowCatalog, log: String)? = { nil }
+    ) throws -> (context: EngineContext, calendar: ReplayCalendar?) {
         let file = try ArtifactFile(path: path)
         let definition = try DefinitionLoader.load(text: file.text, file: path).get()
-        guard let name = definition.calendar else { return EngineContext(definition: definition) }
+        guard let name = definition.calendar else { return (EngineContext(definition: definition), nil) }
         let folder = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("calendars")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var sources: [CalendarLoader.Source] = []
@@ -115,9 +151,22 @@ extension ConformanceChecker {
             sources.append(CalendarLoader.Source(file: calendarPath, text: try ArtifactFile(path: calendarPath).text))
         }
         let calendars = try CalendarLoader.loadAll(sources)
-        guard let calendar = calendars[name] else {
-            throw ServiceError(.unknownCalendar, "\(path) names calendar '\(name)', which is not in \(folder)/")
+        if let calendar = calendars[name] {
+            return (EngineContext(definition: definition, calendar: calendar),
+                    ReplayCalendar(name: calendar.provenance.description, source: folder + "/"))
         }
-        return EngineContext(definition: definition, calendar: calendar)
+        guard let deployed = try deployed() else {
+            throw ServiceError(
+                .unknownCalendar,
+                "\(path) names calendar '\(name)', which is not in \(folder)/, and there is no event log to take it from (--db names one where it is deployed)")
+        }
+        let calendar: BusinessCalendar
+        do {
+            calendar = try deployed.catalog.calendar(named: name)
+        } catch let error as ServiceError where error.code == .unknownCalendar {
+            throw ServiceError(.unknownCalendar, "\(path) names calendar '\(name)', which is neither in \(folder)/ nor deployed in \(deployed.log)")
+        }
+        return (EngineContext(definition: definition, calendar: calendar),
+                ReplayCalendar(name: calendar.provenance.description, source: "deployed in \(deployed.log)"))
     }
 }

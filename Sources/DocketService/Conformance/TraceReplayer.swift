@@ -91,8 +91,13 @@ package struct TraceReplay: Sendable {
     package var deviations: [Deviation]
     /// The case's state after the replay.
     package var state: CaseState?
+    /// True when the trace ends in a state that is not final, and the log says the case stood
+    /// exactly there when it was written (Docket's export records it as the trace attribute
+    /// `state`): a case still running, not a trace that stops short.
+    package var isRunning = false
 
-    /// True when the trace replays without any deviation and ends in a final state.
+    /// True when the trace replays without any deviation and ends in a final state, or where the
+    /// log says the running case stood.
     package var fits: Bool { deviations.isEmpty }
 
     /// True when every event replays as recorded: the only deviation, if any, is that the case
@@ -108,6 +113,13 @@ package struct TraceReplay: Sendable {
 /// the first role the transition names; the documents the transition requires are supplied with
 /// it; a reason is given where one is needed; an event open in several branches names the first
 /// branch where it is open. Opening the case happens at the first log event's time.
+///
+/// A log written by `docket export` replays as the cases it came from: its bookkeeping is taken
+/// for what it is (see ``DocketExport``): the opening opens the case with the data the export
+/// recorded, a breach lets the deadlines run to its time (the engine records the breach and fires
+/// the breach action itself), a vote is cast as the vote it was, an event's data and branch are
+/// used as recorded, and a transition the engine fires itself (a join, a vote's outcome, a breach
+/// action) is matched with the log's copy of it instead of being fired a second time.
 ///
 /// When an event is not allowed, the replayer looks for the shortest path (at most
 /// ``maxRepairSteps`` case-level transitions people fire) to a state where it is: found, the
@@ -132,27 +144,62 @@ package struct TraceReplayer: Sendable {
         self.context = context
         self.map = map
         self.knownEvents = ActivityMap.eventNames(of: context.definition)
+        self.firedByDocket = Self.transitionsFiredByDocket(in: context.definition)
+    }
+
+    /// Events of transitions nobody may fire: Docket fires them (joins, votes' outcomes, breach actions).
+    let firedByDocket: Set<String>
+
+    static func transitionsFiredByDocket(in definition: WorkflowDefinition) -> Set<String> {
+        let people = Set(definition.transitions.filter { !($0.roles ?? []).isEmpty }.map(\.event))
+        return Set(definition.transitions.map(\.event)).subtracting(people)
     }
 
     var definition: WorkflowDefinition { context.definition }
 
-    /// Replays `events` (one case of a log, in order) as case `caseID`, opened with `data`.
+    /// The workflow role for a log role: the map's, else the role itself when the workflow has it.
+    func role(for logRole: String?) -> String? {
+        guard let logRole else { return nil }
+        return map.role(for: logRole) ?? (definition.roles.contains(logRole) ? logRole : nil)
+    }
+
+    /// Replays `events` (one case of a log, in order) as case `caseID`, opened with `data` (and
+    /// the data the log records for the fields the definition declares).
     package func replay(caseID: String, events: [LogEvent], data: [String: String] = [:]) -> TraceReplay {
         var run = Run(replayer: self, caseID: caseID)
         guard let first = events.first else { return run.result }
-        run.open(first, data: data)
-        for event in events {
+        var opening = data
+        for field in definition.dataFields ?? [] where opening[field.name] == nil {
+            if let value = first.attributes[DocketExport.caseAttribute(field.name)] { opening[field.name] = value }
+        }
+        run.open(first, data: opening)
+        for (index, event) in events.enumerated() {
             switch map.target(activity: event.activity, lifecycle: event.lifecycle, knownEvents: knownEvents) {
             case .ignored:
                 continue
             case .unmapped:
-                run.deviations.append(Deviation(kind: .unmappedActivity, activity: event.activity))
+                switch DocketExport.Bookkeeping(rawValue: event.activity) {
+                case .opening where index == 0:
+                    continue  // the case opened at it
+                case .opening:
+                    run.deviations.append(Deviation(kind: .eventNotAllowed, event: event.activity, state: run.state?.whereabouts))
+                case .breach:
+                    run.tick(at: event.timestamp)
+                case .vote:
+                    if !run.vote(for: event) { run.deviations.append(Deviation(kind: .unmappedActivity, activity: event.activity)) }
+                case nil:
+                    run.deviations.append(Deviation(kind: .unmappedActivity, activity: event.activity))
+                }
             case let .event(name):
                 run.fire(name, for: event)
             }
         }
         if let state = run.state, !state.isClosed {
-            run.deviations.append(Deviation(kind: .caseNotFinished, state: state.whereabouts))
+            if let recorded = first.attributes[DocketExport.caseAttribute(DocketExport.stateAttribute)], recorded == state.whereabouts {
+                run.isRunning = true
+            } else {
+                run.deviations.append(Deviation(kind: .caseNotFinished, state: state.whereabouts))
+            }
         }
         return run.result
     }
@@ -164,6 +211,10 @@ package struct TraceReplayer: Sendable {
         var state: CaseState?
         var events: [CaseEvent] = []
         var deviations: [Deviation] = []
+        var isRunning = false
+        /// Transitions the engine fired itself (a join, a vote's outcome, a breach action) that the
+        /// log has not shown yet: the log's copy of one is matched with it, not fired again.
+        var firedByEngine: [String] = []
 
         init(replayer: TraceReplayer, caseID: String) {
             self.replayer = replayer
@@ -171,13 +222,13 @@ package struct TraceReplayer: Sendable {
         }
 
         var result: TraceReplay {
-            TraceReplay(caseID: caseID, events: events, deviations: deviations, state: state)
+            TraceReplay(caseID: caseID, events: events, deviations: deviations, state: state, isRunning: isRunning)
         }
 
         var definition: WorkflowDefinition { replayer.definition }
 
         mutating func open(_ first: LogEvent, data: [String: String]) {
-            let role = replayer.map.role(for: first.role).flatMap { definition.roles.contains($0) ? $0 : nil }
+            let role = replayer.role(for: first.role).flatMap { definition.roles.contains($0) ? $0 : nil }
             let command = OpenCase(caseID: caseID, actor: first.resource ?? TraceReplayer.unknownActor, role: role, data: data, at: first.timestamp)
             do {
                 var opened = try Engine.decide(nil, .open(command), replayer.context)
@@ -190,7 +241,55 @@ package struct TraceReplayer: Sendable {
             }
         }
 
+        /// Lets the deadlines run to `at`: the engine records what is due and fires breach actions.
+        mutating func tick(at: Timestamp) {
+            guard let current = state, !current.isClosed, at >= current.lastEventAt else { return }
+            if let decided = try? Engine.decide(current, .tick(Tick(caseID: caseID, now: at)), replayer.context) {
+                record(decided)
+            }
+        }
+
+        /// Casts the vote a `vote_cast` of Docket's export records; false when the event is not
+        /// one (no `vote` attribute with a ballot).
+        mutating func vote(for logEvent: LogEvent) -> Bool {
+            guard let text = logEvent.attributes[DocketExport.voteAttribute], let ballot = Ballot(rawValue: text) else { return false }
+            guard let current = state else { return true }
+            if current.isClosed {
+                deviations.append(Deviation(kind: .eventAfterClose, event: DocketExport.Bookkeeping.vote.rawValue, state: current.current.state))
+                return true
+            }
+            let rule = definition.state(named: current.current.state)?.vote
+            let role = replayer.role(for: logEvent.role).flatMap { definition.roles.contains($0) ? $0 : nil } ?? rule?.role ?? ""
+            let command = CastVote(
+                caseID: caseID, ballot: ballot, actor: logEvent.resource ?? TraceReplayer.unknownActor, role: role,
+                onBehalfOf: logEvent.attributes[DocketExport.onBehalfOfAttribute], at: max(logEvent.timestamp, current.lastEventAt))
+            do {
+                record(try Engine.decide(current, .vote(command), replayer.context))
+            } catch {
+                let kind: Deviation.Kind = error.code == .eventNotAllowed ? .eventNotAllowed : .refused
+                deviations.append(Deviation(kind: kind, event: DocketExport.Bookkeeping.vote.rawValue, state: current.whereabouts,
+                                            detail: kind == .refused ? error.code.rawValue : nil))
+            }
+            return true
+        }
+
+        /// Takes the log's copy of a transition the engine has fired itself, if it has; one Docket
+        /// fires (no roles) and has not fired yet gets the deadlines run to the event's time first,
+        /// in case it is a breach action the log records without its breach.
+        mutating func matchFiredByEngine(_ name: String, at: Timestamp) -> Bool {
+            if let i = firedByEngine.firstIndex(of: name) {
+                firedByEngine.remove(at: i)
+                return true
+            }
+            guard replayer.firedByDocket.contains(name) else { return false }
+            tick(at: at)
+            guard let i = firedByEngine.firstIndex(of: name) else { return false }
+            firedByEngine.remove(at: i)
+            return true
+        }
+
         mutating func fire(_ name: String, for logEvent: LogEvent) {
+            if matchFiredByEngine(name, at: logEvent.timestamp) { return }
             guard let current = state else { return }
             var at = logEvent.timestamp
             if at < current.lastEventAt {
@@ -224,8 +323,12 @@ package struct TraceReplayer: Sendable {
         /// Fires `event` for `logEvent` at `at`; records a deviation and returns false if refused.
         mutating func decide(_ event: String, logEvent: LogEvent, at: Timestamp, decorate: Bool) -> Bool {
             guard let current = state else { return false }
-            let actions = current.availableActions(in: definition).filter { $0.event == event && !$0.isVote }
-            let wanted = replayer.map.role(for: logEvent.role)
+            var actions = current.availableActions(in: definition).filter { $0.event == event && !$0.isVote }
+            // The branch the log names (Docket's export does), when the event is open there.
+            if let branch = logEvent.attributes[DocketExport.branchAttribute], actions.contains(where: { $0.branch == branch }) {
+                actions = actions.filter { $0.branch == branch }
+            }
+            let wanted = replayer.role(for: logEvent.role)
             guard let action = actions.first(where: { wanted.map($0.roles.contains) ?? false }) ?? actions.first,
                   let role = wanted.flatMap({ action.roles.contains($0) ? $0 : nil }) ?? action.roles.first
             else {
@@ -233,9 +336,14 @@ package struct TraceReplayer: Sendable {
                 return false
             }
             let actor = logEvent.resource ?? TraceReplayer.unknownActor
+            // The data the log records for the fields the definition declares: routes take it.
+            var data: [String: String] = [:]
+            if decorate {
+                for field in definition.dataFields ?? [] { if let value = logEvent.attributes[field.name] { data[field.name] = value } }
+            }
             let command = FireEvent(
                 caseID: caseID, event: event, actor: actor, role: role, documents: action.requires,
-                reason: action.needsReason ? "as recorded in the imported log" : nil, branch: action.branch, at: at)
+                reason: action.needsReason ? "as recorded in the imported log" : nil, branch: action.branch, data: data, at: at)
             do {
                 var decided = try Engine.decide(current, .fire(command), replayer.context)
                 if decorate {
@@ -264,6 +372,9 @@ package struct TraceReplayer: Sendable {
             for event in decided {
                 events.append(event)
                 Engine.evolve(&state, event)
+                if event.type == .transitionFired, event.payload.trigger != nil, let name = event.payload.transition {
+                    firedByEngine.append(name)
+                }
             }
         }
 

@@ -33,11 +33,11 @@ package struct LogExportSummary: Sendable, Equatable {
 ///   out, and each `transition_fired` is an event with the activity, time, lifecycle, resource,
 ///   role, group, instance, start time and attributes it was imported with. So exporting an
 ///   import and measuring the result with `docket analyze` gives the figures of the original file.
-/// - A case of Docket's own is named by its id, with `workflow` and its opening `data` as trace
-///   attributes; `case_opened`, `transition_fired` and `work_started` (activity: the transition),
+/// - A case of Docket's own is named by its id, with `workflow`, `workflow_version`, `state`
+///   (where the case stood when exported) and its opening `data` as trace attributes; `case_opened`, `transition_fired` and `work_started` (activity: the transition),
 ///   `vote_cast` and `deadline_breached` become events (lifecycle `complete`, resource the actor,
-///   role, group the department, and from/to/outcome/reason/branch/vote/state/limit/documents as
-///   attributes). Branch starts and cancellations and clock stops are bookkeeping of the
+///   role, group the department, and from/to/outcome/reason/branch/vote/state/limit/documents and
+///   the data given with the event as attributes). Branch starts and cancellations and clock stops are bookkeeping of the
 ///   transition they accompany and are left out; JSONL has them.
 package final class LogExporter: Sendable {
     package let store: any EventStore
@@ -95,11 +95,17 @@ package final class LogExporter: Sendable {
         var attributes = opening.payload.data ?? [:]
         let caseID = imported ? (attributes["concept:name"] ?? opening.caseID) : opening.caseID
         attributes["concept:name"] = nil
-        if opening.workflowID != ImportedWorkflow.id { attributes["workflow"] = opening.workflowID }
-        var trace = LogTrace(caseID: caseID, attributes: attributes)
-        trace.events.reserveCapacity(events.count)
         // A trace tells the case's corrected course: voided events and the corrections left out.
         let resolved = CaseHistory(events.map(\.event))
+        if opening.workflowID != ImportedWorkflow.id { attributes[DocketExport.workflowAttribute] = opening.workflowID }
+        if !imported {
+            attributes[DocketExport.workflowVersionAttribute] = String(opening.workflowVersion)
+            // Where the case stood when exported, so a replay (`conform`) tells a running case
+            // from a trace that stops short.
+            if let state = CaseState.replay(history: resolved) { attributes[DocketExport.stateAttribute] = state.whereabouts }
+        }
+        var trace = LogTrace(caseID: caseID, attributes: attributes)
+        trace.events.reserveCapacity(events.count)
         for entry in resolved.entries where entry.isEffective {
             let e = entry.event
             let p = e.payload
@@ -133,6 +139,10 @@ package final class LogExporter: Sendable {
                     ("on_behalf_of", e.onBehalfOf), ("documents", p.documents?.joined(separator: ", ")),
                 ]
                 for case let (key, value?) in extra where event.attributes[key] == nil { event.attributes[key] = value }
+                // Data given with an event (a risk the assessor records): routes depend on it.
+                if e.type != .caseOpened, let data = p.data {
+                    for (key, value) in data where event.attributes[key] == nil { event.attributes[key] = value }
+                }
             }
             trace.events.append(event)
         }

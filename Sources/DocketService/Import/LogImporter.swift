@@ -30,6 +30,26 @@ package enum ImportedWorkflow {
           - { event: end, from: started, to: ended, roles: [importer] }
 
         """
+
+    /// The definition counting working time on calendar `calendar`, as version `version` (`import
+    /// --calendar`): the same workflow, so its cases load and report alike, one version per calendar.
+    package static func yaml(calendar: String, version: Int) -> String {
+        yaml.replacingOccurrences(of: "version: 1\n", with: "version: \(version)\ncalendar: \(calendar)\n")
+    }
+
+    /// The version of ``id`` deployed in `catalog` that counts on `calendar`, deploying the next
+    /// version for it when none does yet (version 1 never names a calendar).
+    package static func version(countingOn calendar: String, in catalog: WorkflowCatalog) throws -> WorkflowDefinition {
+        let versions = try catalog.store.deployments(.workflow).filter { $0.id == id }
+        for deployment in versions.sorted(by: { $0.version < $1.version }) {
+            let definition = try catalog.definition(of: deployment)
+            if definition.calendar == calendar { return definition }
+        }
+        let next = max(versions.map(\.version).max() ?? 1, 1) + 1
+        try catalog.store.deploy(.workflow, id: id, version: next, content: yaml(calendar: calendar, version: next))
+        catalog.invalidate()
+        return try catalog.definition(id, version: next)
+    }
 }
 
 /// What to import and how.
@@ -49,6 +69,9 @@ package struct LogImportOptions: Sendable {
     package var read: EventLogFile.ReadOptions
     /// Who runs the import: recorded on every event it appends.
     package var principal: Principal?
+    /// Into ``ImportedWorkflow``: the deployed calendar the cases count working time on (the
+    /// version of `imported` naming it); `nil`: every second counts (version 1).
+    package var calendar: String?
 
     package init(workflowID: String? = nil, map: ActivityMap = .identity, batchSize: Int = 10_000,
                 casePrefix: String? = nil, read: EventLogFile.ReadOptions = .init()) {
@@ -86,6 +109,13 @@ package struct LogImportSummary: Sendable {
     /// Cases appended by this run, and the events appended for them (openings included).
     package var importedCases: Int
     package var appendedEvents: Int
+    /// The file's events of the cases this run appended: ``appendedEvents`` minus these are the
+    /// events Docket added (an opening per case; with a named workflow, whatever else the engine
+    /// records, such as branch starts and clock stops), so the count agrees with `analyze`'s.
+    package var importedLogEvents = 0
+    /// ``appendedEvents`` beyond the file's (may be negative when events of lifecycles not
+    /// replayed were left out).
+    package var addedEvents: Int { appendedEvents - importedLogEvents }
     /// Cases found already imported (an earlier or interrupted run): left as they are.
     package var alreadyImported: Int
     /// For a named workflow: cases whose trace does not fit the definition, not imported, with
@@ -159,6 +189,10 @@ package final class LogImporter: Sendable {
         if let id = options.workflowID {
             definition = try catalog.definition(id)
             replayer = TraceReplayer(context: try catalog.context(for: definition), map: options.map)
+        } else if let calendar = options.calendar {
+            _ = try catalog.calendar(named: calendar)  // refused unless deployed
+            definition = try ImportedWorkflow.version(countingOn: calendar, in: catalog)
+            replayer = nil
         } else {
             try store.deploy(.workflow, id: ImportedWorkflow.id, version: ImportedWorkflow.version, content: ImportedWorkflow.yaml)
             definition = try catalog.definition(ImportedWorkflow.id, version: ImportedWorkflow.version)
@@ -176,22 +210,25 @@ package final class LogImporter: Sendable {
             logCases: log.cases.count, logEvents: log.eventCount, importedCases: 0, appendedEvents: 0,
             alreadyImported: 0, notFitting: [], openCases: 0, batches: 0, skippedRows: log.csvSummary?.skippedRows ?? 0)
         var batch: [CaseAppend] = []
+        var batchLogEvents: [Int] = []
         var batchEvents = 0
         var done = 0
 
         func commit() throws {
             guard !batch.isEmpty else { return }
             let results = try store.append(batch: batch)
-            for (append, result) in zip(batch, results) {
+            for ((append, result), logEvents) in zip(zip(batch, results), batchLogEvents) {
                 if result.isReplay {
                     summary.alreadyImported += 1
                 } else {
                     summary.importedCases += 1
                     summary.appendedEvents += append.events.count
+                    summary.importedLogEvents += logEvents
                 }
             }
             summary.batches += 1
             batch.removeAll(keepingCapacity: true)
+            batchLogEvents.removeAll(keepingCapacity: true)
             batchEvents = 0
             try progress(ImportProgress(
                 batches: summary.batches, casesImported: summary.importedCases, eventsImported: summary.appendedEvents,
@@ -240,6 +277,7 @@ package final class LogImporter: Sendable {
             let key = try IdempotencyKey(key: "import:\(log.sha256.prefix(16)):\(caseID)", command: fingerprint)
             batch.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: events, idempotency: key,
                                     principal: options.principal))
+            batchLogEvents.append(logCase.events.count)
             batchEvents += events.count
             if batchEvents >= options.batchSize { try commit() }
         }

@@ -16,7 +16,8 @@ package enum AnalyzePage {
     package static let edgeRows = 200
 
     /// The page of `report` (read from `log`), the maps laid out by `layout` (`nil`: Graphviz is missing).
-    package static func make(_ report: ProcessMiningReport, log: String, layout: (any GraphLayout)?) -> String {
+    package static func make(_ report: ProcessMiningReport, log: String, layout: (any GraphLayout)?,
+                             working: WorkingDurationFigures? = nil) -> String {
         var maps: [(label: String, diagram: ReportPage.Diagram)] = []
         var seen = Set<Int>()
         for level in levels {
@@ -36,7 +37,7 @@ package enum AnalyzePage {
                 maps.append((label, .missing("The map could not be laid out: \(error)")))
             }
         }
-        return html(report, log: log, maps: maps)
+        return html(report, log: log, maps: maps, working: working)
     }
 
     /// The directly-follows graph as DOT: the edges the given variants walk (all edges for `nil`),
@@ -90,7 +91,8 @@ package enum AnalyzePage {
     }
 
     /// The page.
-    package static func html(_ r: ProcessMiningReport, log: String, maps: [(label: String, diagram: ReportPage.Diagram)]) -> String {
+    package static func html(_ r: ProcessMiningReport, log: String, maps: [(label: String, diagram: ReportPage.Diagram)],
+                             working: WorkingDurationFigures? = nil) -> String {
         let wall = DurationStyle(measure: .wall, workingDay: nil)
         var body = "<section class=\"workflow\" id=\"log\" data-index=\"0\">"
         body += "<h2>\(HTML.escape((log as NSString).lastPathComponent))</h2>"
@@ -104,6 +106,11 @@ package enum AnalyzePage {
         }
         if let d = r.caseDuration {
             body += "<div class=\"kpi\"><b data-field=\"case_duration_s.median\" data-value=\"\(HTML.number(d.median))\">\(HTML.escape(wall.text(d.median)))</b><span>median case duration</span></div>"
+        }
+        // Working time only on a calendar the user named (`--calendar`): without one there is none.
+        if let working, let d = working.caseDuration {
+            let text = Format.workingTime(seconds: d.median, workingDaySeconds: working.workingDaySeconds)
+            body += "<div class=\"kpi\"><b data-field=\"case_duration_working_s.median\" data-value=\"\(HTML.number(d.median))\">\(HTML.escape(text))</b><span>median working time (\(HTML.escape(working.calendar)))</span></div>"
         }
         body += "</div>"
 
@@ -177,5 +184,21 @@ package enum AnalyzePage {
         body += "<p class=\"note\">The same figures as JSON: <code>docket analyze LOG --format json</code> (pm4py 2.7's semantics, Docs/interop.md).</p>"
         return HTML.page(title: "Docket analysis: \((log as NSString).lastPathComponent)", heading: "Process analysis",
                          subtitle: "\(log) · \(HTML.count(r.caseCount)) cases", body: body, style: style)
+    }
+}
+
+/// Case durations in working time on the calendar `analyze --calendar` named.
+package struct WorkingDurationFigures: Sendable {
+    /// The calendar, as `weekdays v1` or `rizhao-2020 v1 on cn-2020 v1`.
+    package var calendar: String
+    /// One working day of it, in seconds.
+    package var workingDaySeconds: Double
+    /// The cases' working durations; `nil` for an empty log.
+    package var caseDuration: DistributionSummary?
+
+    package init(calendar: String, workingDaySeconds: Double, caseDuration: DistributionSummary?) {
+        self.calendar = calendar
+        self.workingDaySeconds = workingDaySeconds
+        self.caseDuration = caseDuration
     }
 }

@@ -68,7 +68,7 @@ package enum ReportPage {
 
     /// The report's figures drawn on its workflow's diagram: dwell per state, transitions.
     package static func overlay(_ w: ReportView.WorkflowView) -> WorkflowGraph.Overlay {
-        let style = DurationStyle(measure: .working, workingDay: w.workingDaySeconds)
+        let style = DurationStyle(measure: w.shown(.working), workingDay: w.workingDaySeconds)
         var states: [String: WorkflowGraph.Overlay.State] = [:]
         let shares = Dictionary(w.bottlenecks.states.map { ($0.name ?? "", $0.share) }, uniquingKeysWith: { a, _ in a })
         for row in w.dwell {
@@ -122,12 +122,13 @@ package enum ReportPage {
 
     private static func workflow(_ w: ReportView.WorkflowView, index: Int, measure: TimeMeasure, diagram: Diagram?) -> String {
         let p = "w\(index)"
-        let style = DurationStyle(measure: measure, workingDay: w.workingDaySeconds)
+        let style = DurationStyle(measure: w.shown(measure), workingDay: w.workingDaySeconds)
         var out = "<section class=\"workflow\" id=\"\(p)\" data-index=\"\(index)\" data-workflow=\"\(HTML.escape(w.workflow))\""
             + (w.version.map { " data-version=\"\($0)\"" } ?? "") + ">"
         out += "<h2>\(HTML.escape(name(w)))</h2>"
         var calendar = "calendar: \(w.calendar)"
         if let day = w.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
+        if !w.hasCalendar { calendar += ": no calendar, so every time is wall-clock time (no working or statutory figures)" }
         out += "<p class=\"note\">\(HTML.escape(calendar))</p>"
         out += kpis(w, style: style)
         out += approval(w, prefix: p)
@@ -157,9 +158,10 @@ package enum ReportPage {
         out += kpi(HTML.count(c.open), "open", field: "cases.open", raw: String(c.open))
         let overdue = w.openCases.filter(\.overdue).count
         out += kpi(HTML.count(overdue), "open and overdue", tone: overdue > 0 ? "bad" : "ok")
-        let working = DurationStyle(measure: .working, workingDay: w.workingDaySeconds)
-        if let p50 = w.timeToApproval.working.p50 {
-            out += kpi(working.text(p50), "median time to approval (working)", field: "time_to_approval.working.p50", raw: HTML.number(p50))
+        let clock = w.shown(.working)
+        let working = DurationStyle(measure: clock, workingDay: w.workingDaySeconds)
+        if let p50 = w.timeToApproval[clock]?.p50 {
+            out += kpi(working.text(p50), "median time to approval (\(clock.rawValue))", field: "time_to_approval.\(clock.rawValue).p50", raw: HTML.number(p50))
         }
         if let limit = w.statutoryLimit {
             out += kpi(HTML.percent(limit.share), "approved within \(limit.within)", field: "statutory_limit.share", raw: HTML.number(limit.share),
@@ -178,8 +180,8 @@ package enum ReportPage {
         } else {
             out += "<p class=\"note\">This workflow has no statutory limit (or its versions' limits differ).</p>"
         }
-        for clock in [TimeMeasure.wall, .working, .statutory] {
-            let histogram = w.approvalHistograms[clock]
+        for clock in w.clocks {
+            guard let histogram = w.approvalHistograms[clock], let s = w.timeToApproval[clock] else { continue }
             let style = DurationStyle(measure: clock, workingDay: w.workingDaySeconds)
             let id = "\(p)-approval-\(clock.rawValue)"
             var limit: (seconds: Double, label: String)?
@@ -197,7 +199,6 @@ package enum ReportPage {
                         .count(n, field: "approval_histograms.\(clock.rawValue).counts.\(i)"),
                         .share(total > 0 ? Double(cumulative) / Double(total) : 0)]
             }
-            let s = w.timeToApproval[clock]
             let summary = "count \(HTML.count(s.count)), mean \(style.text(s.mean)), median \(style.text(s.p50)), p90 \(style.text(s.p90)), max \(style.text(s.max))"
             out += "<h4>\(HTML.escape(style.clockName.capitalized))</h4>"
             out += HTML.figure(chart: chart, table: HTML.table(
@@ -206,8 +207,9 @@ package enum ReportPage {
         }
         let summaryRows: [[HTML.Cell]] = [("approval", w.timeToApproval, "time_to_approval"), ("decision", w.timeToDecision, "time_to_decision")]
             .flatMap { name, summaries, key in
-                [TimeMeasure.wall, .working, .statutory].map { clock -> [HTML.Cell] in
-                    let s = summaries[clock], style = DurationStyle(measure: clock, workingDay: w.workingDaySeconds)
+                w.clocks.compactMap { clock -> [HTML.Cell]? in
+                    guard let s = summaries[clock] else { return nil }
+                    let style = DurationStyle(measure: clock, workingDay: w.workingDaySeconds)
                     let f = "\(key).\(clock.rawValue)"
                     return [HTML.Cell(name), HTML.Cell(clock.rawValue), .count(s.count, field: f + ".count"),
                             .duration(s.mean, style, field: f + ".mean"), .duration(s.p50, style, field: f + ".p50"),

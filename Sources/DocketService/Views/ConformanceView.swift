@@ -19,12 +19,23 @@ package struct ConformanceView: Encodable, Sendable {
     package var traces: Int
     package var fittingTraces: Int
     package var fittingShare: Double
+    /// Fitting traces of cases running when the log was written (Docket's export says where).
+    package var runningTraces: Int
+    /// Traces of other workflows, left out.
+    package var otherWorkflowTraces: Int
+    /// The calendar the deadlines ran on, and where it was read (`null`: the workflow names none).
+    package var calendar: String?
+    package var calendarSource: String?
     package var events: Int
     package var replayedEvents: Int
     package var deviations: [DeviationView]
 
-    package init(_ r: ConformanceReport, log: String) {
+    package init(_ r: ConformanceReport, log: String, calendar: String? = nil, calendarSource: String? = nil) {
         self.log = log
+        self.calendar = calendar
+        self.calendarSource = calendarSource
+        runningTraces = r.runningTraces
+        otherWorkflowTraces = r.otherWorkflowTraces
         workflow = r.workflowID
         workflowVersion = r.workflowVersion
         traces = r.traces

@@ -7,6 +7,9 @@ package struct ImportView: Encodable, Sendable {
     package var logEvents: Int
     package var importedCases: Int
     package var appendedEvents: Int
+    /// The file's events among them, and the events Docket added (openings, ...).
+    package var importedLogEvents: Int
+    package var addedEvents: Int
     package var alreadyImported: Int
     package var notFitting: Int
     package var openCases: Int
@@ -22,6 +25,8 @@ package struct ImportView: Encodable, Sendable {
         logEvents = s.logEvents
         importedCases = s.importedCases
         appendedEvents = s.appendedEvents
+        importedLogEvents = s.importedLogEvents
+        addedEvents = s.addedEvents
         alreadyImported = s.alreadyImported
         notFitting = s.notFitting.count
         openCases = s.openCases

@@ -40,16 +40,64 @@ package struct ReportView: Encodable, Sendable {
         package var provisional: Bool
     }
 
+    /// Summaries on each clock that applies: working and statutory time only on a calendar
+    /// (absent without one: every second would count, and the figures would only repeat the
+    /// wall clock's as if a calendar applied).
+    package struct ClockSummariesView: Encodable, Sendable {
+        package var wall: DurationSummary
+        package var working: DurationSummary?
+        package var statutory: DurationSummary?
+
+        package init(_ m: MeasuredSummaries, hasCalendar: Bool) {
+            wall = m.wall
+            working = hasCalendar ? m.working : nil
+            statutory = hasCalendar ? m.statutory : nil
+        }
+
+        /// The summary on `measure`'s clock, `nil` where it does not apply.
+        package subscript(measure: TimeMeasure) -> DurationSummary? {
+            switch measure {
+            case .wall: wall
+            case .working: working
+            case .statutory: statutory
+            }
+        }
+    }
+
+    /// Histograms on each clock that applies, as ``ClockSummariesView``.
+    package struct ClockHistogramsView: Encodable, Sendable {
+        package var wall: DurationHistogram
+        package var working: DurationHistogram?
+        package var statutory: DurationHistogram?
+
+        package init(_ m: MeasuredHistograms, hasCalendar: Bool) {
+            wall = m.wall
+            working = hasCalendar ? m.working : nil
+            statutory = hasCalendar ? m.statutory : nil
+        }
+
+        package subscript(measure: TimeMeasure) -> DurationHistogram? {
+            switch measure {
+            case .wall: wall
+            case .working: working
+            case .statutory: statutory
+            }
+        }
+    }
+
     /// One workflow (version) of the report.
     package struct WorkflowView: Encodable, Sendable {
         package var workflow: String
         package var version: Int?
         package var calendar: String
         package var calendarLayers: [CalendarVersion]
+        /// Whether the workflow counts on a business calendar. Without one, times are wall-clock
+        /// only: `working_day_seconds`, and the working and statutory summaries and histograms, are absent.
+        package var hasCalendar: Bool
         package var workingDaySeconds: Double?
         package var cases: CaseCounts
-        package var timeToApproval: MeasuredSummaries
-        package var timeToDecision: MeasuredSummaries
+        package var timeToApproval: ClockSummariesView
+        package var timeToDecision: ClockSummariesView
         package var dwell: [DwellRow]
         package var bottlenecks: Bottlenecks
         package var transitions: [TransitionRow]
@@ -63,11 +111,18 @@ package struct ReportView: Encodable, Sendable {
         package var calendarCovers: String?
         /// Decided cases whose figures need dates outside ``calendarCovers``: provisional.
         package var provisionalCases: [String]
-        package var approvalHistograms: MeasuredHistograms
+        package var approvalHistograms: ClockHistogramsView
         package var statutoryLimit: StatutoryLimitFigures?
         package var weeks: [WeekRow]
         /// Cases opened by weekday (Monday first) and hour, in the workflow's time zone.
         package var arrivals: [[Int]]
+
+        /// The clocks figures are given on: all three on a calendar, the wall clock without one.
+        package var clocks: [TimeMeasure] { hasCalendar ? TimeMeasure.allCases : [.wall] }
+
+        /// The clock a figure asked for on `measure` is shown on: without a calendar, working time is
+        /// wall-clock time (statutory time stays what it is: the wall clock without stopped clocks).
+        package func shown(_ measure: TimeMeasure) -> TimeMeasure { !hasCalendar && measure == .working ? .wall : measure }
     }
 
     package var scope: ScopeView
@@ -86,10 +141,12 @@ package struct ReportView: Encodable, Sendable {
             onBehalfOf: scope.onBehalfOf, channel: scope.channel, time: scope.measure.rawValue, asOf: scopeTime(scope.asOf))
         workflows = report.workflows.map { w in
             let time = time(of: w.workflow, w.version)
+            let hasCalendar = !w.calendarLayers.isEmpty
             return WorkflowView(
                 workflow: w.workflow, version: w.version, calendar: w.calendar, calendarLayers: w.calendarLayers,
-                workingDaySeconds: w.workingDaySeconds, cases: w.cases, timeToApproval: w.timeToApproval,
-                timeToDecision: w.timeToDecision, dwell: w.dwell, bottlenecks: w.bottlenecks, transitions: w.transitions,
+                hasCalendar: hasCalendar, workingDaySeconds: hasCalendar ? w.workingDaySeconds : nil, cases: w.cases,
+                timeToApproval: ClockSummariesView(w.timeToApproval, hasCalendar: hasCalendar),
+                timeToDecision: ClockSummariesView(w.timeToDecision, hasCalendar: hasCalendar), dwell: w.dwell, bottlenecks: w.bottlenecks, transitions: w.transitions,
                 rework: w.rework, breaches: w.breaches, clockStops: w.clockStops,
                 openCases: w.openCases.map { row in
                     OpenCaseView(
@@ -99,7 +156,7 @@ package struct ReportView: Encodable, Sendable {
                         provisional: row.provisional)
                 },
                 channels: w.channels, calendarCovers: w.calendarCovers, provisionalCases: w.provisionalCases,
-                approvalHistograms: w.approvalHistograms, statutoryLimit: w.statutoryLimit,
+                approvalHistograms: ClockHistogramsView(w.approvalHistograms, hasCalendar: hasCalendar), statutoryLimit: w.statutoryLimit,
                 weeks: w.weeks, arrivals: w.arrivals)
         }
     }
