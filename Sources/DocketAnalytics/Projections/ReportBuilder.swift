@@ -199,7 +199,6 @@ private struct BreachKey: Hashable {
 /// Sums and samples of one dwell group.
 private struct DwellAccumulator {
     var values: [Int64] = []
-    var total = MicrosecondSum()
     var waiting = MicrosecondSum()
     var work = MicrosecondSum()
     var split = 0
@@ -296,7 +295,6 @@ private struct Section {
         let value = fact.durations[measure]
         let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
         dwell[key, default: DwellAccumulator()].values.append(value)
-        dwell[key]?.total.add(value)
         if let waiting = fact.waiting {
             let waited = min(waiting[measure], value)
             dwell[key]?.waiting.add(waited)
