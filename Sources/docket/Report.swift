@@ -163,6 +163,7 @@ enum ReportRendering {
                                       workingDay: noCalendar ? nil : section.workingDaySeconds)
             let definition = definitions(section.workflow, section.version)
             var parts = [header(section, style: style, title: definition?.title), summary(section, style: style)]
+            if let limit = section.statutoryLimit { parts.append(statutoryLimit(limit)) }
             if by == nil || by == .state {
                 parts.append(titled("dwell per state (\(style.clockName))", dwell(section, style: style, definition: definition)))
             }
@@ -232,6 +233,16 @@ enum ReportRendering {
             }
         }
         return table.render()
+    }
+
+    /// The statutory limit's line: approved cases within it, counted as the engine's deadline
+    /// counts (from the clock's start, less its stops).
+    private static func statutoryLimit(_ limit: StatutoryLimitFigures) -> String {
+        var line = "statutory limit \(limit.within): \(limit.approvedWithin) of \(limit.approved) approved cases within it (\(percent(limit.share)))"
+        if limit.approvedClockNotStarted > 0 {
+            line += "; \(limit.approvedClockNotStarted) approved before their statutory clock started, not counted"
+        }
+        return line
     }
 
     private static func dwell(_ section: WorkflowReport, style: DurationStyle, definition: WorkflowDefinition?) -> String {

@@ -108,8 +108,8 @@ struct History {
 
     /// Folds the whole log (positions 1, 2, ...) on the engine's calendar.
     func fold() -> (facts: [ProjectionFact], fold: CaseFlowFold) {
-        let calendar = context.calendar
-        var fold = CaseFlowFold(calendars: { _ in calendar })
+        let calendar = context.calendar, startsOn = context.definition.statutoryLimit?.startsOn ?? []
+        var fold = CaseFlowFold(calendars: { _ in calendar }, statutoryStartsOn: { _ in startsOn })
         var facts: [ProjectionFact] = []
         for (i, event) in log.enumerated() { fold.apply(event, position: Int64(i + 1), into: &facts) }
         return (facts, fold)

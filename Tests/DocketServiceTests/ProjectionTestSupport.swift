@@ -121,9 +121,12 @@ struct NineToFiveCalendar: WorkingTimeCalendar {
     func utcOffsetSeconds(at instant: Timestamp) -> Int { 0 }
 }
 
-/// The calendars the tests count on: 09:00-17:00 for `tolerant` and `joint`, every second for the rest.
+/// The calendars the tests count on: 09:00-17:00 for `tolerant` and `joint`, every second for the
+/// rest; `joint`'s statutory clock starts on its branches' first verdict, as its definition says.
 let testCalendars = ProjectionCalendars { key in
-    key.id == "panel" ? .alwaysWorking : WorkflowCalendar(calendar: NineToFiveCalendar(), label: "nine-to-five v1")
+    key.id == "panel" ? .alwaysWorking
+        : WorkflowCalendar(calendar: NineToFiveCalendar(), label: "nine-to-five v1",
+                           statutoryStartsOn: key.id == "joint" ? ["pass", "fail"] : [])
 }
 
 /// Loads a definition the test expects to be valid.
@@ -354,6 +357,7 @@ let jointYAML = """
 workflow: joint
 version: 1
 roles: [clerk, health_inspector, fire_inspector, approver]
+statutory_limit: { within: 2 working days, starts_on: [pass, fail] }
 states:
   received: { initial: true, department: window }
   verification:

@@ -171,6 +171,9 @@ import Testing
             rebuilt.transitions.count { $0.trigger == "vote" },
             rebuilt.cases.count { $0.clockStops > 0 },
             rebuilt.parties.count { $0.kind == .onBehalfOf },
+            rebuilt.stays.count { $0.attributed != nil && $0.branch != nil },
+            rebuilt.cases.count { $0.statutoryStartedAt == nil },
+            rebuilt.cases.count { ($0.statutoryStartedAt ?? $0.openedAt) > $0.openedAt },
         ]
         #expect(coverage.allSatisfy { $0 > 0 }, "\(coverage)")
         #expect(incremental.calendars == rebuilt.calendars)
@@ -217,7 +220,7 @@ import Testing
         try fixture.store.append(batch: history.appends(events: 1_500))
         try fixture.updater().catchUp(batchSize: 100)
 
-        var fold = CaseFlowFold(calendars: { testCalendars($0).calendar })
+        var fold = CaseFlowFold(calendars: { testCalendars($0).calendar }, statutoryStartsOn: { testCalendars($0).statutoryStartsOn })
         var facts: [ProjectionFact] = []
         try fixture.store.scan { fold.apply($0.event, position: $0.position, into: &facts) }
         for measure in TimeMeasure.allCases {

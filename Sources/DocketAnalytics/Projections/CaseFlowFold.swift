@@ -10,7 +10,9 @@ import DocketCore
 ///
 /// The fold needs no definitions: events carry their from/to, region, branch, department and
 /// outcome. Working time is counted on the calendar the caller's lookup returns for the case's
-/// workflow version (``AlwaysWorkingCalendar`` for imported or unknown workflows).
+/// workflow version (``AlwaysWorkingCalendar`` for imported or unknown workflows), and the
+/// statutory clock starts as the engine starts it, on the version's `starts_on` events (from
+/// opening when it names none).
 ///
 /// Events the fold cannot place (anything for a case it never saw opened, a second opening, a
 /// branch event for a branch not running) are counted in ``ignoredEvents`` and otherwise skipped:
@@ -26,14 +28,22 @@ package struct CaseFlowFold {
     package private(set) var touched: Set<String> = []
 
     private let lookup: (WorkflowKey) -> any WorkingTimeCalendar
+    private let startsOnLookup: (WorkflowKey) -> [String]
     private var calendars: [WorkflowKey: any WorkingTimeCalendar] = [:]
+    private var startsOn: [WorkflowKey: [String]] = [:]
 
     /// A fold that resumes with `openCases` (empty for a fold from the start of the log).
     ///
-    /// - Parameter calendars: the calendar working time is counted on for a workflow version;
-    ///   asked once per version.
-    package init(openCases: [OpenCaseProgress] = [], calendars: @escaping (WorkflowKey) -> any WorkingTimeCalendar) {
+    /// - Parameters:
+    ///   - calendars: the calendar working time is counted on for a workflow version; asked once
+    ///     per version.
+    ///   - statutoryStartsOn: the events whose first firing starts a version's statutory clock
+    ///     (its `statutory_limit`'s `starts_on`); empty (the default) starts it at opening. Asked
+    ///     once per version.
+    package init(openCases: [OpenCaseProgress] = [], calendars: @escaping (WorkflowKey) -> any WorkingTimeCalendar,
+                 statutoryStartsOn: @escaping (WorkflowKey) -> [String] = { _ in [] }) {
         self.lookup = calendars
+        self.startsOnLookup = statutoryStartsOn
         var byID: [String: OpenCaseProgress] = [:]
         for progress in openCases { byID[progress.caseID] = progress }
         self.openCases = byID
@@ -52,6 +62,14 @@ package struct CaseFlowFold {
         let calendar = lookup(workflow)
         calendars[workflow] = calendar
         return calendar
+    }
+
+    /// The events that start `workflow`'s statutory clock, as the lookup answered them.
+    private mutating func statutoryStartsOn(for workflow: WorkflowKey) -> [String] {
+        if let known = startsOn[workflow] { return known }
+        let events = startsOnLookup(workflow)
+        startsOn[workflow] = events
+        return events
     }
 
     /// The cases touched since the last call, with their progress (`nil` for a case that was
@@ -78,8 +96,8 @@ package struct CaseFlowFold {
             ignoredEvents += 1
             return
         }
-        let calendar = calendar(for: openCases.values[index].workflow)
-        var step = Step(event: event, position: position, calendar: calendar)
+        let workflow = openCases.values[index].workflow
+        var step = Step(event: event, position: position, calendar: calendar(for: workflow), startsOn: statutoryStartsOn(for: workflow))
         let closed = step.apply(to: &openCases.values[index], into: &facts)
         if step.ignored { ignoredEvents += 1 }
         touched.insert(event.caseID)
@@ -106,6 +124,9 @@ package struct CaseFlowFold {
             current: StayProgress(state: p.to ?? "", department: p.department, enteredAt: event.occurredAt),
             branches: [], clockStops: [], sendBackRounds: 0, breaches: 0, statutoryBreachDueAt: nil,
             lastEventAt: event.occurredAt, departments: [], roles: [], onBehalfOf: [])
+        // Without `starts_on` the statutory clock starts at opening, as the engine's does.
+        let startEvents = statutoryStartsOn(for: workflow)
+        progress.statutoryStartedAt = StatutoryLimit.clockStart(startsOn: startEvents, openedAt: event.occurredAt) { _ in nil }
         Step.noteParties(of: event, in: &progress, into: &facts)
         Step.noteDepartment(p.department, in: &progress, into: &facts)
         openCases[event.caseID] = progress
@@ -118,13 +139,16 @@ private struct Step {
     let event: CaseEvent
     let position: Int64
     let calendar: any WorkingTimeCalendar
+    /// The events that start the workflow's statutory clock (empty: it started at opening).
+    let startsOn: [String]
     /// Set when the event could not be placed.
     var ignored = false
 
-    init(event: CaseEvent, position: Int64, calendar: any WorkingTimeCalendar) {
+    init(event: CaseEvent, position: Int64, calendar: any WorkingTimeCalendar, startsOn: [String]) {
         self.event = event
         self.position = position
         self.calendar = calendar
+        self.startsOn = startsOn
     }
 
     var at: Timestamp { event.occurredAt }
@@ -147,6 +171,7 @@ private struct Step {
         case .eventCorrected, .eventVoided:
             ignored = true  // the caller refolds the case (``CaseFlowFold/refold``) instead
         case .transitionFired:
+            noteClockStart(in: &progress)
             if let region = payload.region, let branch = payload.branch {
                 branchTransition(region: region, branch: branch, in: &progress, into: &facts)
             } else {
@@ -157,8 +182,19 @@ private struct Step {
                 ignored = true
                 return false
             }
-            progress.branches.append(StayProgress(
-                state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at))
+            // The parallel state's time is shared from its entry: until its first branch starts
+            // (normally the same instant) it is the state's own.
+            if progress.sharedUntil == nil {
+                progress.sharedUntil = progress.current.enteredAt
+                progress.current.shared = .zero
+            }
+            share(until: at, in: &progress)
+            var stay = StayProgress(state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at)
+            stay.shared = .zero
+            progress.branches.append(stay)
+            if let department = payload.department, !(progress.current.branchDepartments ?? []).contains(department) {
+                progress.current.branchDepartments = (progress.current.branchDepartments ?? []) + [department]
+            }
             Step.noteDepartment(payload.department, in: &progress, into: &facts)
         case .branchCancelled:
             guard let region = payload.region, let branch = payload.branch,
@@ -166,6 +202,7 @@ private struct Step {
                 ignored = true
                 return false
             }
+            share(until: at, in: &progress)
             let stay = progress.branches.remove(at: index)
             facts.append(.stay(stayFact(stay, of: progress, exit: nil, cancelled: true)))
         case .voteCast:
@@ -190,6 +227,8 @@ private struct Step {
     /// A case-level transition: ends the case-level stay (and any branch still running), and
     /// either enters the next state or decides the case.
     private mutating func caseTransition(in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) -> Bool {
+        share(until: at, in: &progress)
+        progress.sharedUntil = nil
         // The engine cancels running branches before leaving a parallel state; a log that did not
         // still ends their stays here, as cancelled.
         for stay in progress.branches {
@@ -219,6 +258,7 @@ private struct Step {
             ignored = true
             return
         }
+        share(until: at, in: &progress)
         let left = progress.branches[index]
         let stay = stayFact(left, of: progress, exit: payload.transition, cancelled: false)
         facts.append(.stay(stay))
@@ -227,10 +267,41 @@ private struct Step {
         if payload.outcome != nil {
             progress.branches.remove(at: index)
         } else {
-            progress.branches[index] = StayProgress(
-                state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at)
+            var next = StayProgress(state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at)
+            next.shared = .zero
+            progress.branches[index] = next
             Step.noteDepartment(payload.department, in: &progress, into: &facts)
         }
+    }
+
+    /// Records the first firing of a `starts_on` event and starts the statutory clock as the
+    /// engine does (``StatutoryLimit/clockStart(startsOn:openedAt:firstFired:)``).
+    private func noteClockStart(in progress: inout OpenCaseProgress) {
+        guard let name = payload.transition, startsOn.contains(name) else { return }
+        var fired = progress.statutoryStartEvents ?? [:]
+        guard fired[name] == nil else { return }
+        fired[name] = at
+        progress.statutoryStartEvents = fired
+        progress.statutoryStartedAt = StatutoryLimit.clockStart(startsOn: startsOn, openedAt: progress.openedAt) { fired[$0] }
+    }
+
+    /// Shares the parallel state's time since it was last shared out, up to `end`: equally among
+    /// the branch stays running (exact to the microsecond), or to the parallel state's own stay
+    /// while none runs. Outside a parallel state it does nothing.
+    private func share(until end: Timestamp, in progress: inout OpenCaseProgress) {
+        guard let since = progress.sharedUntil else { return }
+        let until = max(since, end)
+        if until > since {
+            let time = StayClock.measure(from: since, to: until, clock: progress.statutoryClock, calendar: calendar)
+            if progress.branches.isEmpty {
+                progress.current.shared = (progress.current.shared ?? .zero) + time
+            } else {
+                for (i, part) in time.split(into: progress.branches.count).enumerated() {
+                    progress.branches[i].shared = (progress.branches[i].shared ?? .zero) + part
+                }
+            }
+        }
+        progress.sharedUntil = until
     }
 
     private mutating func breach(in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
@@ -252,7 +323,7 @@ private struct Step {
             channel: progress.channel, deadline: kind,
             state: kind == "statutory" ? progress.current.state : (payload.state ?? breached?.state ?? progress.current.state),
             region: kind == "statutory" ? nil : payload.region, branch: kind == "statutory" ? nil : payload.branch,
-            department: breached?.department, dueAt: dueAt, recordedAt: at, limit: payload.limit)))
+            department: breached?.departmentShown, dueAt: dueAt, recordedAt: at, limit: payload.limit)))
     }
 
     /// Changes the stay the event concerns (a branch's when it names region and branch, else the
@@ -276,17 +347,17 @@ private struct Step {
 
     private func stayFact(_ stay: StayProgress, of progress: OpenCaseProgress, exit: String?, cancelled: Bool) -> StayFact {
         let holder = byPerson && !cancelled ? actorRef : stay.lastActor
-        let durations = StayClock.measure(from: stay.enteredAt, to: at, stops: progress.clockStops, calendar: calendar)
+        let clock = progress.statutoryClock
+        let durations = StayClock.measure(from: stay.enteredAt, to: at, clock: clock, calendar: calendar)
         let waiting = stay.workStartedAt.map { started in
-            StayClock.measure(from: stay.enteredAt, to: min(max(started, stay.enteredAt), at),
-                              stops: progress.clockStops, calendar: calendar)
+            StayClock.measure(from: stay.enteredAt, to: min(max(started, stay.enteredAt), at), clock: clock, calendar: calendar)
         }
         return StayFact(
             position: position, caseID: progress.caseID, workflow: progress.workflow, caseOpenedAt: progress.openedAt,
             channel: progress.channel, state: stay.state, region: stay.region, branch: stay.branch,
-            department: stay.department, role: holder?.role, onBehalfOf: holder?.onBehalfOf,
+            department: stay.departmentShown, role: holder?.role, onBehalfOf: holder?.onBehalfOf,
             enteredAt: stay.enteredAt, leftAt: max(at, stay.enteredAt), exit: exit, cancelled: cancelled,
-            breached: stay.breachDueAt != nil, durations: durations, waiting: waiting)
+            breached: stay.breachDueAt != nil, durations: durations, waiting: waiting, attributed: stay.shared)
     }
 
     private func transitionFact(from stay: StayProgress, stay fact: StayFact, of progress: OpenCaseProgress) -> TransitionFact {
@@ -295,18 +366,20 @@ private struct Step {
             channel: progress.channel, transition: payload.transition ?? "", from: payload.from ?? stay.state,
             to: payload.to ?? "", region: stay.region, branch: stay.branch,
             role: byPerson ? event.role : nil, onBehalfOf: byPerson ? event.onBehalfOf : nil,
-            department: stay.department, at: at, durations: fact.durations, sendBackRound: payload.round,
+            department: stay.departmentShown, at: at, durations: fact.durations, sendBackRound: payload.round,
             trigger: payload.trigger)
     }
 
     private func caseFact(_ progress: OpenCaseProgress, outcome: String) -> CaseFact {
         let stopped = StayClock.stopped(from: progress.openedAt, to: at, stops: progress.clockStops, calendar: calendar)
+        let clock = progress.statutoryClock
         return CaseFact(
             position: position, caseID: progress.caseID, workflow: progress.workflow, openedAt: progress.openedAt,
             decidedAt: max(at, progress.openedAt), outcome: outcome, finalState: payload.to ?? "", channel: progress.channel,
-            durations: StayClock.measure(from: progress.openedAt, to: at, stops: progress.clockStops, calendar: calendar),
+            durations: StayClock.measure(from: progress.openedAt, to: at, clock: clock, calendar: calendar),
             sendBackRounds: progress.sendBackRounds, breaches: progress.breaches, clockStops: progress.clockStops.count,
-            clockStoppedWall: stopped.wall, clockStoppedWorking: stopped.working)
+            clockStoppedWall: stopped.wall, clockStoppedWorking: stopped.working,
+            statutoryStartedAt: clock.startedAt, statutoryWall: StayClock.statutoryWall(from: progress.openedAt, to: at, clock: clock))
     }
 
     // MARK: Parties

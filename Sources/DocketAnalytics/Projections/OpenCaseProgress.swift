@@ -32,6 +32,14 @@ package struct OpenCaseProgress: Hashable, Sendable, Codable {
     package var roles: [String]
     /// Parties someone acted for on the case (sorted, each once).
     package var onBehalfOf: [String]
+    /// When the statutory clock started (``StatutoryLimit/clockStart(startsOn:openedAt:firstFired:)``):
+    /// the opening, or the first firing of a `starts_on` event; `nil` while it has not started.
+    package var statutoryStartedAt: Timestamp?
+    /// The first firing of each `starts_on` event so far (only for workflows naming some).
+    package var statutoryStartEvents: [String: Timestamp]?
+    /// In a parallel state: the instant up to which its time has been shared out among the
+    /// branches running (``StayProgress/shared``); `nil` outside one.
+    package var sharedUntil: Timestamp?
 
     /// Whether a recorded breach is still current: the case-level stay's or a running branch's
     /// state limit, or the statutory limit.
@@ -44,6 +52,9 @@ package struct OpenCaseProgress: Hashable, Sendable, Codable {
 
     /// Whether the statutory clock is stopped now.
     package var isClockStopped: Bool { clockStops.last.map { $0.resumedAt == nil } ?? false }
+
+    /// The statutory clock of the case: when it started, and its stops.
+    package var statutoryClock: StatutoryClock { StatutoryClock(startedAt: statutoryStartedAt, stops: clockStops) }
 
     /// Where the case is: `review`, or `verification (health: inspecting, fire: visiting)`.
     package var whereabouts: String {
@@ -70,6 +81,21 @@ package struct StayProgress: Hashable, Sendable, Codable {
     package var breachDueAt: Timestamp?
     /// The last person who acted on this stay (vote, work start), for ``StayFact/role``.
     package var lastActor: ActorRef?
+    /// In a parallel state, the part of the case's time this stay accounts for so far
+    /// (``StayFact/attributed``): a branch's share of the time it ran alongside others, or, for
+    /// the parallel state itself, the time no branch ran. `nil` outside parallel states.
+    package var shared: Durations?
+    /// For the stay in a parallel state: the departments of its branches, in the order they
+    /// started (each once); what the state is shown as when it has no department of its own.
+    package var branchDepartments: [String]?
+
+    /// The department the stay is shown under: its own, or for a parallel state without one,
+    /// its branches' (`health ∥ market`).
+    package var departmentShown: String? {
+        if let department { return department }
+        guard let branchDepartments, !branchDepartments.isEmpty else { return nil }
+        return branchDepartments.joined(separator: " ∥ ")
+    }
 
     /// Creates the value from its parts.
     package init(state: String, region: String? = nil, branch: String? = nil, department: String? = nil, enteredAt: Timestamp) {
@@ -109,18 +135,47 @@ package struct ClockStopInterval: Hashable, Sendable, Codable {
     }
 }
 
+/// A case's statutory clock: it runs from `startedAt` (the opening, or the first `starts_on`
+/// event; never while `nil`) except while stopped.
+package struct StatutoryClock: Hashable, Sendable {
+    /// When the clock started; `nil` when it has not.
+    package var startedAt: Timestamp?
+    /// Every interval it stood stopped, oldest first; the last may be open.
+    package var stops: [ClockStopInterval]
+
+    /// Creates the value from its parts.
+    package init(startedAt: Timestamp?, stops: [ClockStopInterval]) {
+        self.startedAt = startedAt
+        self.stops = stops
+    }
+}
+
 /// Measuring intervals on the three clocks.
 package enum StayClock {
-    /// `start` to `end` on the wall clock, on `calendar`, and on `calendar` without the parts that
-    /// fall inside `stops` (an open stop lasts until `end`). All zero when `end <= start`.
+    /// `start` to `end` on the wall clock, on `calendar`, and on `calendar` while the statutory
+    /// `clock` ran: from its start, without the parts that fall inside its stops (an open stop
+    /// lasts until `end`). All zero when `end <= start`.
     package static func measure(
-        from start: Timestamp, to end: Timestamp, stops: [ClockStopInterval], calendar: any WorkingTimeCalendar
+        from start: Timestamp, to end: Timestamp, clock: StatutoryClock, calendar: any WorkingTimeCalendar
     ) -> Durations {
         guard end > start else { return .zero }
         let working = calendar.workingMicroseconds(from: start, to: end)
-        return Durations(
-            wall: start.microseconds(to: end), working: working,
-            statutory: max(0, working - stopped(from: start, to: end, stops: stops, calendar: calendar).working))
+        var statutory: Int64 = 0
+        if let started = clock.startedAt, end > started {
+            let from = max(start, started)
+            let counted = from == start ? working : calendar.workingMicroseconds(from: from, to: end)
+            statutory = max(0, counted - stopped(from: from, to: end, stops: clock.stops, calendar: calendar).working)
+        }
+        return Durations(wall: start.microseconds(to: end), working: working, statutory: statutory)
+    }
+
+    /// Wall-clock time the statutory `clock` ran between `start` and `end`: from its start, less
+    /// its stops (what a limit in days, hours or minutes is counted on); 0 when it never started.
+    package static func statutoryWall(from start: Timestamp, to end: Timestamp, clock: StatutoryClock) -> Int64 {
+        guard let started = clock.startedAt else { return 0 }
+        let from = max(start, started)
+        guard end > from else { return 0 }
+        return max(0, from.microseconds(to: end) - stopped(from: from, to: end, stops: clock.stops, calendar: AlwaysWorkingCalendar()).wall)
     }
 
     /// The parts of `stops` inside `start..<end`: wall-clock and working time.

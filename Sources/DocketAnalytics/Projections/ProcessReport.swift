@@ -11,13 +11,18 @@ public struct WorkflowCalendar: Sendable {
     /// The workflow version's statutory limit (`statutory_limit: within:`), when it has one: the
     /// report draws it on the time-to-approval distribution and counts the cases within it.
     public var statutoryLimit: TimeLimit?
+    /// The events whose first firing starts the statutory clock (`statutory_limit: starts_on:`);
+    /// empty: it starts at opening. The projection measures statutory time from there.
+    public var statutoryStartsOn: [String]
 
     /// Creates the value from its parts.
-    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = [], statutoryLimit: TimeLimit? = nil) {
+    public init(calendar: any WorkingTimeCalendar, label: String, layers: [CalendarVersion] = [], statutoryLimit: TimeLimit? = nil,
+                statutoryStartsOn: [String] = []) {
         self.calendar = calendar
         self.label = label
         self.layers = layers
         self.statutoryLimit = statutoryLimit
+        self.statutoryStartsOn = statutoryStartsOn
     }
 
     /// A business calendar, named by its provenance.
@@ -252,21 +257,27 @@ public struct StatutoryLimitFigures: Hashable, Sendable, Codable {
     /// `statutory` for a limit in working time (working time without stopped clocks), `wall` for
     /// one in days, hours or minutes.
     public var clock: TimeMeasure
-    /// Approved cases counted.
+    /// Approved cases whose statutory clock started, counted.
     public var approved: Int
-    /// Approved cases whose time to approval on `clock` was at most the limit.
+    /// Approved cases whose statutory time to approval (from the clock's start, less its stops)
+    /// on `clock` was at most the limit.
     public var approvedWithin: Int
     /// `approvedWithin / approved` (0 when none were approved).
     public var share: Double
+    /// Approved cases that closed before their statutory clock started (none of the `starts_on`
+    /// events fired): the limit never applied to them, and they are not in ``approved``.
+    public var approvedClockNotStarted: Int
 
     /// Creates the value from its parts.
-    public init(within: String, seconds: Double, clock: TimeMeasure, approved: Int, approvedWithin: Int, share: Double) {
+    public init(within: String, seconds: Double, clock: TimeMeasure, approved: Int, approvedWithin: Int, share: Double,
+                approvedClockNotStarted: Int = 0) {
         self.within = within
         self.seconds = seconds
         self.clock = clock
         self.approved = approved
         self.approvedWithin = approvedWithin
         self.share = share
+        self.approvedClockNotStarted = approvedClockNotStarted
     }
 }
 
@@ -381,7 +392,8 @@ public struct DwellRow: Hashable, Sendable, Codable {
     public var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
 }
 
-/// States, departments and roles ranked by the total time cases spent with them.
+/// States, departments and roles ranked by the total time cases spent with them, each moment of a
+/// case counted once (`Docs/analytics.md`, *Parallel states*).
 public struct Bottlenecks: Hashable, Sendable, Codable {
     /// By state (label `region/branch/state` for branch states).
     public var states: [RankedRow]
@@ -402,11 +414,13 @@ public struct Bottlenecks: Hashable, Sendable, Codable {
 public struct RankedRow: Hashable, Sendable, Codable {
     /// The state label, department or role; `nil` when the stays recorded none.
     public var name: String?
-    /// Total stay time, in seconds, on the scope's clock.
+    /// The cases' time spent there, in seconds, on the scope's clock: each finished stay's part
+    /// (branches of a parallel state running together share their time equally).
     public var total: Double
-    /// `total` over the total of all stays of the section (0...1).
+    /// `total` over the cases' time of all stays of the section (0...1): a ranking's shares add
+    /// up to 1.
     public var share: Double
-    /// Finished stays counted.
+    /// Finished stays counted (a parallel state's own stay only when it accounts for some time).
     public var stays: Int
     /// The mean, in seconds.
     public var mean: Double?

@@ -31,6 +31,21 @@ package struct Durations: Hashable, Sendable, Codable {
     package static func - (lhs: Durations, rhs: Durations) -> Durations {
         Durations(wall: lhs.wall - rhs.wall, working: lhs.working - rhs.working, statutory: lhs.statutory - rhs.statutory)
     }
+
+    package static func + (lhs: Durations, rhs: Durations) -> Durations {
+        Durations(wall: lhs.wall + rhs.wall, working: lhs.working + rhs.working, statutory: lhs.statutory + rhs.statutory)
+    }
+
+    /// `self` shared out in `parts` equal parts, exact to the microsecond: the first
+    /// `remainder` parts get one microsecond more, so the parts add up to `self` on every clock.
+    package func split(into parts: Int) -> [Durations] {
+        guard parts > 1 else { return parts == 1 ? [self] : [] }
+        let n = Int64(parts)
+        return (0..<n).map { i in
+            Durations(wall: wall / n + (i < wall % n ? 1 : 0), working: working / n + (i < working % n ? 1 : 0),
+                      statutory: statutory / n + (i < statutory % n ? 1 : 0))
+        }
+    }
 }
 
 /// A finished stay: a case (or one branch of a parallel state) was in `state` from `enteredAt`
@@ -53,7 +68,8 @@ package struct StayFact: Hashable, Sendable, Codable {
     package var region: String?
     /// The branch; `nil` at case level.
     package var branch: String?
-    /// The department recorded when the state was entered.
+    /// The department recorded when the state was entered; for a parallel state without one,
+    /// its branches' departments in the order they started (`health ∥ market`).
     package var department: String?
     /// The role that held the case in the state: the role of the person who moved it on, or, when
     /// Docket moved it on (join, vote, deadline), of the last person who acted on the stay (a vote,
@@ -76,13 +92,22 @@ package struct StayFact: Hashable, Sendable, Codable {
     /// The waiting part (entered until work started), when a work start was recorded in the stay;
     /// the work part is `durations − waiting`. `nil` when no work start was recorded.
     package var waiting: Durations?
+    /// The part of the case's time the stay accounts for, when it is not `durations`: in a
+    /// parallel state, the branches running at the same time share that time equally (a branch
+    /// running alone has all of it), and the stay in the parallel state itself keeps only the
+    /// time no branch ran. The bottleneck rankings add these up, so no time counts twice. `nil`
+    /// for a stay outside parallel states (it accounts for all of `durations`).
+    package var attributed: Durations?
+
+    /// The part of the case's time the stay accounts for (``attributed``, else ``durations``).
+    package var caseTime: Durations { attributed ?? durations }
 
     /// Creates the value from its parts.
     package init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         state: String, region: String?, branch: String?, department: String?, role: String?, onBehalfOf: String?,
         enteredAt: Timestamp, leftAt: Timestamp, exit: String?, cancelled: Bool, breached: Bool,
-        durations: Durations, waiting: Durations?
+        durations: Durations, waiting: Durations?, attributed: Durations? = nil
     ) {
         self.position = position
         self.caseID = caseID
@@ -102,6 +127,7 @@ package struct StayFact: Hashable, Sendable, Codable {
         self.breached = breached
         self.durations = durations
         self.waiting = waiting
+        self.attributed = attributed
     }
 }
 
@@ -187,7 +213,8 @@ package struct CaseFact: Hashable, Sendable, Codable {
     package var finalState: String
     /// The case's `channel` attribute (`online`, `window`, `assisted`, `mail`), if given at opening.
     package var channel: String?
-    /// Opened to decided, on each clock (time-to-decision; time-to-approval when approved).
+    /// Opened to decided, on each clock (time-to-decision; time-to-approval when approved); the
+    /// statutory time runs from ``statutoryStartedAt`` (0 when the clock never started).
     package var durations: Durations
     /// Send-back rounds the case went through (0 when none).
     package var sendBackRounds: Int
@@ -200,12 +227,20 @@ package struct CaseFact: Hashable, Sendable, Codable {
     package var clockStoppedWall: Int64
     /// Working time the clock stood stopped between opening and decision.
     package var clockStoppedWorking: Int64
+    /// When the statutory clock started, as the engine starts it: the opening, or the first
+    /// firing of any of the workflow's `starts_on` events; `nil` when the case closed before any
+    /// fired (the statutory limit never applied to it).
+    package var statutoryStartedAt: Timestamp?
+    /// Wall-clock time the statutory clock ran, from ``statutoryStartedAt`` to the decision less
+    /// the stops: what a statutory limit stated in days, hours or minutes is measured on.
+    package var statutoryWall: Int64
 
     /// Creates the value from its parts.
     package init(
         position: Int64, caseID: String, workflow: WorkflowKey, openedAt: Timestamp, decidedAt: Timestamp,
         outcome: String, finalState: String, channel: String?, durations: Durations, sendBackRounds: Int,
-        breaches: Int, clockStops: Int, clockStoppedWall: Int64, clockStoppedWorking: Int64
+        breaches: Int, clockStops: Int, clockStoppedWall: Int64, clockStoppedWorking: Int64,
+        statutoryStartedAt: Timestamp? = nil, statutoryWall: Int64 = 0
     ) {
         self.position = position
         self.caseID = caseID
@@ -221,6 +256,8 @@ package struct CaseFact: Hashable, Sendable, Codable {
         self.clockStops = clockStops
         self.clockStoppedWall = clockStoppedWall
         self.clockStoppedWorking = clockStoppedWorking
+        self.statutoryStartedAt = statutoryStartedAt
+        self.statutoryWall = statutoryWall
     }
 }
 

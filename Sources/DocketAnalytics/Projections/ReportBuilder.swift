@@ -58,10 +58,10 @@ package struct ReportBuilder {
     /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
     package mutating func add(_ progress: OpenCaseProgress) {
         let calendar = calendars(progress.workflow).calendar
-        let age = StayClock.measure(from: progress.current.enteredAt, to: scope.asOf, stops: progress.clockStops, calendar: calendar)
+        let age = StayClock.measure(from: progress.current.enteredAt, to: scope.asOf, clock: progress.statutoryClock, calendar: calendar)
         let row = OpenCaseRow(
             caseID: progress.caseID, version: progress.workflow.version, state: progress.whereabouts,
-            department: progress.current.department, openedAt: progress.openedAt, since: progress.current.enteredAt,
+            department: progress.current.departmentShown, openedAt: progress.openedAt, since: progress.current.enteredAt,
             age: seconds(age[scope.measure]), overdue: progress.isOverdue, overdueSince: progress.overdueSince,
             clockStopped: progress.isClockStopped, channel: progress.channel)
         var checked = row
@@ -199,7 +199,6 @@ private struct BreachKey: Hashable {
 /// Sums and samples of one dwell group.
 private struct DwellAccumulator {
     var values: [Int64] = []
-    var total = MicrosecondSum()
     var waiting = MicrosecondSum()
     var work = MicrosecondSum()
     var split = 0
@@ -208,6 +207,11 @@ private struct DwellAccumulator {
 private struct Ranked {
     var total = MicrosecondSum()
     var stays = 0
+
+    mutating func add(_ value: Int64) {
+        total.add(value)
+        stays += 1
+    }
 }
 
 private struct CaseAccumulator {
@@ -235,12 +239,18 @@ private struct Section {
     var approval: [[Int64]] = [[], [], []]
     var decision: [[Int64]] = [[], [], []]
     var dwell: [StayKey: DwellAccumulator] = [:]
+    /// The rankings add up each stay's part of the cases' time (``StayFact/caseTime``).
+    var states: [StayKey: Ranked] = [:]
     var departments: [String?: Ranked] = [:]
     var roles: [String?: Ranked] = [:]
     var transitions: [TransitionKey: [Int64]] = [:]
     var rounds: [Int: Int] = [:]
     var breaches: [BreachKey: (count: Int, cases: Set<String>)] = [:]
     var decidedCases = 0
+    /// Approved cases whose statutory clock ran: wall-clock time it ran (a limit in days).
+    var approvalStatutoryWall: [Int64] = []
+    /// Approved cases that closed before their statutory clock started.
+    var approvedClockNotStarted = 0
     var stops = 0
     var stoppedWall: [Int64] = []
     var stoppedWorking: [Int64] = []
@@ -255,9 +265,15 @@ private struct Section {
 
     mutating func add(_ fact: CaseFact, measure: TimeMeasure) {
         cases.add(outcome: fact.outcome)
-        for (i, measure) in Self.measures.enumerated() {
+        // Statutory time is only about cases whose statutory clock started: one that closed before
+        // it did (withdrawn before acceptance) was never subject to the limit.
+        let clockStarted = fact.statutoryStartedAt != nil
+        for (i, measure) in Self.measures.enumerated() where measure != .statutory || clockStarted {
             decision[i].append(fact.durations[measure])
             if fact.outcome == "approved" { approval[i].append(fact.durations[measure]) }
+        }
+        if fact.outcome == "approved" {
+            if clockStarted { approvalStatutoryWall.append(fact.statutoryWall) } else { approvedClockNotStarted += 1 }
         }
         rounds[fact.sendBackRounds, default: 0] += 1
         decidedCases += 1
@@ -267,7 +283,7 @@ private struct Section {
             stoppedWorking.append(fact.clockStoppedWorking)
         }
         channels[fact.channel, default: CaseAccumulator()].add(outcome: fact.outcome)
-        channels[fact.channel]?.decision.append(fact.durations[measure])
+        if measure != .statutory || clockStarted { channels[fact.channel]?.decision.append(fact.durations[measure]) }
     }
 
     mutating func count(opened: LocalTime) {
@@ -279,17 +295,20 @@ private struct Section {
         let value = fact.durations[measure]
         let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
         dwell[key, default: DwellAccumulator()].values.append(value)
-        dwell[key]?.total.add(value)
         if let waiting = fact.waiting {
             let waited = min(waiting[measure], value)
             dwell[key]?.waiting.add(waited)
             dwell[key]?.work.add(value - waited)
             dwell[key]?.split += 1
         }
-        departments[fact.department, default: Ranked()].total.add(value)
-        departments[fact.department]?.stays += 1
-        roles[fact.role, default: Ranked()].total.add(value)
-        roles[fact.role]?.stays += 1
+        // The rankings count each stay's part of the cases' time, so that the same time is not
+        // counted twice: branches running together share it, and a parallel state's own stay only
+        // counts the time none of its branches ran (normally none: it is then left out).
+        let caseTime = fact.caseTime
+        if fact.attributed != nil, fact.region == nil, caseTime.wall == 0 { return }
+        states[key, default: Ranked()].add(caseTime[measure])
+        departments[fact.department, default: Ranked()].add(caseTime[measure])
+        roles[fact.role, default: Ranked()].add(caseTime[measure])
     }
 
     mutating func add(_ fact: TransitionFact, measure: TimeMeasure) {
@@ -321,20 +340,17 @@ private struct Section {
             DwellRow(state: key.state, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: acc.values),
                      waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
         }
-        var all = MicrosecondSum()
-        for acc in dwell.values { for value in acc.values { all.add(value) } }
-        let grandTotal = all.microseconds
+        // Shares are of the cases' time, which every ranking adds up in full (each stay's part once).
+        let grandTotal = states.values.reduce(0.0) { $0 + $1.total.microseconds }
         func share(_ total: MicrosecondSum) -> Double { grandTotal > 0 ? total.microseconds / grandTotal : 0 }
-        func ranked(_ groups: [String?: Ranked]) -> [RankedRow] {
+        func ranked(_ groups: [(name: String?, ranked: Ranked)]) -> [RankedRow] {
             groups.map { name, r in
                 RankedRow(name: name, total: r.total.seconds, share: share(r.total), stays: r.stays,
                           mean: r.stays > 0 ? r.total.seconds / Double(r.stays) : nil)
             }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
         }
-        let stateRanking = dwell.map { key, acc -> RankedRow in
-            RankedRow(name: key.label, total: acc.total.seconds, share: share(acc.total), stays: acc.values.count,
-                      mean: acc.values.isEmpty ? nil : acc.total.seconds / Double(acc.values.count))
-        }.sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
+        func ranked(_ groups: [String?: Ranked]) -> [RankedRow] { ranked(groups.map { ($0.key, $0.value) }) }
+        let stateRanking = ranked(states.map { ($0.key.label, $0.value) })
 
         let transitionRows = transitions.map { key, values in
             TransitionRow(from: key.from, to: key.to, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: values))
@@ -371,13 +387,15 @@ private struct Section {
         var limitFigures: StatutoryLimitFigures?
         if let limit {
             let (limit, limitCalendar) = limit
+            // Measured as the engine's deadline runs: from the clock's start (`starts_on`), less its
+            // stops; in working time, or for days, hours and minutes in wall-clock time.
             let clock: TimeMeasure = limit.isWorkingTime ? .statutory : .wall
             let bound = limit.microseconds(on: limitCalendar)
-            let values = approval[clock == .wall ? 0 : 2]
+            let values = clock == .wall ? approvalStatutoryWall : approval[2]
             let within = values.reduce(0) { $0 + ($1 <= bound ? 1 : 0) }
             limitFigures = StatutoryLimitFigures(
                 within: limit.description, seconds: seconds(bound), clock: clock, approved: values.count, approvedWithin: within,
-                share: values.isEmpty ? 0 : Double(within) / Double(values.count))
+                share: values.isEmpty ? 0 : Double(within) / Double(values.count), approvedClockNotStarted: approvedClockNotStarted)
         }
         let day = seconds(workingDay ?? 86_400_000_000)
         func histogram(_ index: Int, _ clock: TimeMeasure) -> DurationHistogram {

@@ -297,6 +297,17 @@ public struct StatutoryLimit: Hashable, Sendable {
         self.startsOn = startsOn
         self.onBreach = onBreach
     }
+
+    /// When the statutory clock of a case started: at its opening when `startsOn` is empty, else
+    /// at the earliest first firing of any of its events (`firstFired` answers when an event
+    /// first fired on the case); `nil` while none of them has fired. The engine's deadlines and
+    /// the reports' statutory figures both start the clock here.
+    public static func clockStart(
+        startsOn: [String], openedAt: Timestamp, firstFired: (String) -> Timestamp?
+    ) -> Timestamp? {
+        guard !startsOn.isEmpty else { return openedAt }
+        return startsOn.compactMap(firstFired).min()
+    }
 }
 
 /// The concurrent branches of a parallel state and how they join.

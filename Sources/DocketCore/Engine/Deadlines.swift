@@ -97,8 +97,7 @@ extension CaseState {
     /// When the statutory clock started: at opening, or at the first firing of any `starts_on`
     /// event; nil while none has fired.
     func statutoryStart(_ statutory: StatutoryLimit) -> Timestamp? {
-        guard !statutory.startsOn.isEmpty else { return openedAt }
-        return statutory.startsOn.compactMap { firstFired[$0] }.min()
+        StatutoryLimit.clockStart(startsOn: statutory.startsOn, openedAt: openedAt) { firstFired[$0] }
     }
 
     /// The limits running on the case now, statutory first, then case-level, then branches; empty

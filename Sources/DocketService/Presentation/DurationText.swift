@@ -3,7 +3,8 @@ import Foundation
 
 /// Durations in human units, the same in the CLI's tables and on the pages.
 package enum Format {
-    /// A duration in human units: `45 s`, `12 min`, `3 h 05 min`, `2 d 14 h`.
+    /// A duration in human units: `45 s`, `12 min`, `3 h 05 min`, `2 d 14 h`, `1 y 23 d` (a
+    /// year is 365 days: `800 d 3 h` would make a reader count).
     package static func duration(seconds: Double) -> String {
         guard seconds.isFinite else { return "-" }
         let negative = seconds < 0
@@ -16,9 +17,12 @@ package enum Format {
         } else if s < 86_400 {
             let minutes = Int(s / 60)
             text = String(format: "%d h %02d min", minutes / 60, minutes % 60)
-        } else {
+        } else if s < 365 * 86_400 {
             let hours = Int(s / 3600)
             text = "\(hours / 24) d \(hours % 24) h"
+        } else {
+            let days = Int(s / 86_400)
+            text = "\(days / 365) y \(days % 365) d"
         }
         return negative ? "-" + text : text
     }

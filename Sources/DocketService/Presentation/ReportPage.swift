@@ -70,7 +70,12 @@ package enum ReportPage {
     package static func overlay(_ w: ReportView.WorkflowView) -> WorkflowGraph.Overlay {
         let style = DurationStyle(measure: w.shown(.working), workingDay: w.workingDaySeconds)
         var states: [String: WorkflowGraph.Overlay.State] = [:]
-        let shares = Dictionary(w.bottlenecks.states.map { ($0.name ?? "", $0.share) }, uniquingKeysWith: { a, _ in a })
+        var shares = Dictionary(w.bottlenecks.states.map { ($0.name ?? "", $0.share) }, uniquingKeysWith: { a, _ in a })
+        // A parallel state accounts for its branches' time (the ranking shares it among them).
+        for row in w.dwell where row.region == nil {
+            let branches = w.dwell.filter { $0.region == row.state }
+            if !branches.isEmpty { shares[row.label] = (shares[row.label] ?? 0) + branches.reduce(0) { $0 + (shares[$1.label] ?? 0) } }
+        }
         for row in w.dwell {
             states[row.label] = .init(
                 share: shares[row.label] ?? 0,
@@ -176,7 +181,12 @@ package enum ReportPage {
             out += "<p>Statutory limit <b>\(HTML.escape(limit.within))</b> (\(limit.clock == .wall ? "wall clock" : "statutory time")): "
                 + "<b data-field=\"statutory_limit.approved_within\" data-value=\"\(limit.approvedWithin)\">\(HTML.count(limit.approvedWithin))</b> of "
                 + "<b data-field=\"statutory_limit.approved\" data-value=\"\(limit.approved)\">\(HTML.count(limit.approved))</b> approved cases within it "
-                + "(\(HTML.percent(limit.share))).</p>"
+                + "(\(HTML.percent(limit.share))), counted from the statutory clock's start, less its stops."
+                + (limit.approvedClockNotStarted > 0
+                    ? " <span data-field=\"statutory_limit.approved_clock_not_started\" data-value=\"\(limit.approvedClockNotStarted)\">"
+                        + "\(HTML.count(limit.approvedClockNotStarted))</span> approved cases closed before their clock started and are not counted."
+                    : "")
+                + "</p>"
         } else {
             out += "<p class=\"note\">This workflow has no statutory limit (or its versions' limits differ).</p>"
         }
@@ -227,7 +237,7 @@ package enum ReportPage {
         let dwellID = "\(p)-dwell"
         switch diagram {
         case let .svg(svg)?:
-            out += "<p class=\"legend\">States coloured by their share of all stay time (\(HTML.escape(style.clockName))):"
+            out += "<p class=\"legend\">States coloured by their share of the cases' time (\(HTML.escape(style.clockName))):"
                 + "<i style=\"background:#ffffff\"></i>none<i style=\"background:\(WorkflowGraph.dwellColour(0.5))\"></i>half the largest"
                 + "<i style=\"background:\(WorkflowGraph.dwellColour(1))\"></i>the largest; transitions as thick as they were frequent, "
                 + "dashed where never taken; hexagons are votes, dashed boxes the branches of a parallel state.</p>"
@@ -304,7 +314,7 @@ package enum ReportPage {
     private static func ranking(_ rows: [RankedRow], prefix p: String, key: String, noun: String, style: DurationStyle) -> String {
         let id = "\(p)-\(key)"
         let chart = Charts.bars(
-            id: id + "-chart", title: "Where the time goes by \(noun) (\(style.clockName)), share of all stay time", describedBy: id,
+            id: id + "-chart", title: "Where the time goes by \(noun) (\(style.clockName)), share of the cases' time", describedBy: id,
             rows: rows.prefix(20).map { (label: $0.name ?? "(none)", value: $0.total, text: "\(style.text($0.total)) · \(HTML.percent($0.share))", bad: false) })
         let cells: [[HTML.Cell]] = rows.enumerated().map { i, row in
             let f = "bottlenecks.\(key).\(i)"

@@ -71,7 +71,7 @@ package enum WorkflowGraph {
     package struct Overlay: Sendable {
         /// A state's figures.
         package struct State: Sendable {
-            /// Its share (0...1) of all stay time.
+            /// Its share (0...1) of the cases' time (a parallel state: with its branches').
             package var share: Double
             /// What the node shows under its name: `mean 1 wd 2 h · 120 stays`.
             package var text: String

@@ -65,6 +65,7 @@ public struct ProjectionCalendars: Sendable {
                 resolved = .alwaysWorking
             }
             resolved.statutoryLimit = definition.statutoryLimit?.within
+            resolved.statutoryStartsOn = definition.statutoryLimit?.startsOn ?? []
             return resolved
         }, context: { key in
             contexts.context(key) {

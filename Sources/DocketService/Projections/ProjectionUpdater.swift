@@ -226,6 +226,13 @@ private final class SeenCalendars {
         }
     }
 
+    /// The events that start each version's statutory clock (a deployed definition's
+    /// `starts_on`; a version's definition never changes, and one deployed later changes its
+    /// calendar label, which rebuilds the projection).
+    var statutoryStartsOn: (WorkflowKey) -> [String] {
+        { [calendars] key in calendars(key).statutoryStartsOn }
+    }
+
     func drainNew() -> [(WorkflowKey, String)] {
         defer { fresh.removeAll() }
         return fresh
@@ -260,7 +267,7 @@ private enum FoldedBatches {
     ) -> Handoff<FoldedBatch> {
         Handoff.start(capacity: 2) { emit in
             let seen = SeenCalendars(calendars: calendars)
-            var fold = CaseFlowFold(calendars: seen.lookup)
+            var fold = CaseFlowFold(calendars: seen.lookup, statutoryStartsOn: seen.statutoryStartsOn)
             var desk = DeskFold(contexts: calendars.context)
             // Progress saved by earlier runs is read only for the cases the new events concern
             // (a province has hundreds of thousands of open cases; a catch-up touches a few). A

@@ -51,7 +51,7 @@ enum AnalyticsTables {
             .integer("clock_stops", { $0.clockStops }, { $0.clockStops = $1 }),
             .integer("clock_stopped_wall_us", { $0.clockStoppedWall }, { $0.clockStoppedWall = $1 }),
             .integer("clock_stopped_working_us", { $0.clockStoppedWorking }, { $0.clockStoppedWorking = $1 }),
-        ],
+        ] + statutoryStartColumns,
         primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
 
     static let openCases = AnalyticsTable<OpenCaseRow>(
@@ -97,7 +97,7 @@ enum AnalyticsTables {
             .optionalInteger("waiting_statutory_us", { $0.fact.waiting?.statutory }, { row, value in
                 if let value { row.fact.waiting?.statutory = value }
             }),
-        ],
+        ] + attributedColumns,
         scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
 
     static let transitions = AnalyticsTable<Numbered<TransitionFact>>(
@@ -213,6 +213,27 @@ enum AnalyticsTables {
                   ["department", "due_at", "entered_at", "position", "branch"], ["holder", "due_at", "entered_at", "position", "branch"],
                   ["state", "due_at", "entered_at", "position", "branch"], ["due_at", "entered_at", "position", "branch"],
                   ["department", "entered_at", "position", "branch"], ["entered_at", "position", "branch"]])
+
+    /// When a decided case's statutory clock started (NULL: it never did) and the wall-clock time
+    /// it ran.
+    private static let statutoryStartColumns: [AnalyticsColumn<CaseFact>] = [
+        .optionalTime("statutory_started_at", { $0.statutoryStartedAt }, { $0.statutoryStartedAt = $1 }),
+        .integer("statutory_wall_us", { $0.statutoryWall }, { $0.statutoryWall = $1 }),
+    ]
+
+    /// A stay's part of its case's time in a parallel state; NULL (all of it) elsewhere. The three
+    /// are NULL together.
+    private static let attributedColumns: [AnalyticsColumn<Numbered<StayFact>>] = [
+        .optionalInteger("attributed_wall_us", { $0.fact.attributed?.wall }, { row, value in
+            row.fact.attributed = value.map { Durations(wall: $0, working: 0, statutory: 0) }
+        }),
+        .optionalInteger("attributed_working_us", { $0.fact.attributed?.working }, { row, value in
+            if let value { row.fact.attributed?.working = value }
+        }),
+        .optionalInteger("attributed_statutory_us", { $0.fact.attributed?.statutory }, { row, value in
+            if let value { row.fact.attributed?.statutory = value }
+        }),
+    ]
 
     /// Every table's name and `CREATE` statements, in creation order.
     static let all: [(name: String, create: String)] = [
