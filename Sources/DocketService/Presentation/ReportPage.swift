@@ -133,7 +133,11 @@ package enum ReportPage {
         out += "<h2>\(HTML.escape(name(w)))</h2>"
         var calendar = "calendar: \(w.calendar)"
         if let day = w.workingDaySeconds { calendar += " (working day \(Format.duration(seconds: day)))" }
-        if !w.hasCalendar { calendar += ": no calendar, so every time is wall-clock time (no working or statutory figures)" }
+        if !w.hasCalendar {
+            calendar += w.statutoryLimit == nil
+                ? ": no calendar, so every time is wall-clock time (no working or statutory figures)"
+                : ": no calendar, so every time is wall-clock time (statutory time: the wall clock from the clock's start, less stopped clocks)"
+        }
         out += "<p class=\"note\">\(HTML.escape(calendar))</p>"
         out += kpis(w, style: style)
         out += approval(w, prefix: p)

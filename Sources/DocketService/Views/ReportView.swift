@@ -40,18 +40,19 @@ package struct ReportView: Encodable, Sendable {
         package var provisional: Bool
     }
 
-    /// Summaries on each clock that applies: working and statutory time only on a calendar
-    /// (absent without one: every second would count, and the figures would only repeat the
-    /// wall clock's as if a calendar applied).
+    /// Summaries on each clock that applies: working time only on a calendar (absent without one:
+    /// every second would count, and the figures would only repeat the wall clock's as if a
+    /// calendar applied); statutory time on a calendar or where the workflow states a statutory
+    /// limit (without a calendar it is the wall clock from the clock's start, less stopped clocks).
     package struct ClockSummariesView: Encodable, Sendable {
         package var wall: DurationSummary
         package var working: DurationSummary?
         package var statutory: DurationSummary?
 
-        package init(_ m: MeasuredSummaries, hasCalendar: Bool) {
+        package init(_ m: MeasuredSummaries, hasCalendar: Bool, hasStatutoryLimit: Bool) {
             wall = m.wall
             working = hasCalendar ? m.working : nil
-            statutory = hasCalendar ? m.statutory : nil
+            statutory = hasCalendar || hasStatutoryLimit ? m.statutory : nil
         }
 
         /// The summary on `measure`'s clock, `nil` where it does not apply.
@@ -70,10 +71,10 @@ package struct ReportView: Encodable, Sendable {
         package var working: DurationHistogram?
         package var statutory: DurationHistogram?
 
-        package init(_ m: MeasuredHistograms, hasCalendar: Bool) {
+        package init(_ m: MeasuredHistograms, hasCalendar: Bool, hasStatutoryLimit: Bool) {
             wall = m.wall
             working = hasCalendar ? m.working : nil
-            statutory = hasCalendar ? m.statutory : nil
+            statutory = hasCalendar || hasStatutoryLimit ? m.statutory : nil
         }
 
         package subscript(measure: TimeMeasure) -> DurationHistogram? {
@@ -117,8 +118,11 @@ package struct ReportView: Encodable, Sendable {
         /// Cases opened by weekday (Monday first) and hour, in the workflow's time zone.
         package var arrivals: [[Int]]
 
-        /// The clocks figures are given on: all three on a calendar, the wall clock without one.
-        package var clocks: [TimeMeasure] { hasCalendar ? TimeMeasure.allCases : [.wall] }
+        /// The clocks figures are given on: all three on a calendar; without one the wall clock, and
+        /// statutory time where the workflow states a statutory limit.
+        package var clocks: [TimeMeasure] {
+            hasCalendar ? TimeMeasure.allCases : statutoryLimit == nil ? [.wall] : [.wall, .statutory]
+        }
 
         /// The clock a figure asked for on `measure` is shown on: without a calendar, working time is
         /// wall-clock time (statutory time stays what it is: the wall clock without stopped clocks).
@@ -145,8 +149,8 @@ package struct ReportView: Encodable, Sendable {
             return WorkflowView(
                 workflow: w.workflow, version: w.version, calendar: w.calendar, calendarLayers: w.calendarLayers,
                 hasCalendar: hasCalendar, workingDaySeconds: hasCalendar ? w.workingDaySeconds : nil, cases: w.cases,
-                timeToApproval: ClockSummariesView(w.timeToApproval, hasCalendar: hasCalendar),
-                timeToDecision: ClockSummariesView(w.timeToDecision, hasCalendar: hasCalendar), dwell: w.dwell, bottlenecks: w.bottlenecks, transitions: w.transitions,
+                timeToApproval: ClockSummariesView(w.timeToApproval, hasCalendar: hasCalendar, hasStatutoryLimit: w.statutoryLimit != nil),
+                timeToDecision: ClockSummariesView(w.timeToDecision, hasCalendar: hasCalendar, hasStatutoryLimit: w.statutoryLimit != nil), dwell: w.dwell, bottlenecks: w.bottlenecks, transitions: w.transitions,
                 rework: w.rework, breaches: w.breaches, clockStops: w.clockStops,
                 openCases: w.openCases.map { row in
                     OpenCaseView(
@@ -156,7 +160,7 @@ package struct ReportView: Encodable, Sendable {
                         provisional: row.provisional)
                 },
                 channels: w.channels, calendarCovers: w.calendarCovers, provisionalCases: w.provisionalCases,
-                approvalHistograms: ClockHistogramsView(w.approvalHistograms, hasCalendar: hasCalendar), statutoryLimit: w.statutoryLimit,
+                approvalHistograms: ClockHistogramsView(w.approvalHistograms, hasCalendar: hasCalendar, hasStatutoryLimit: w.statutoryLimit != nil), statutoryLimit: w.statutoryLimit,
                 weeks: w.weeks, arrivals: w.arrivals)
         }
     }
