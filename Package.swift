@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DocketInterop", targets: ["DocketInterop"]),
         .library(name: "DocketService", targets: ["DocketService"]),
         .library(name: "DocketAuth", targets: ["DocketAuth"]),
+        .library(name: "DocketPostgres", targets: ["DocketPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -30,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
         // The tests' streaming client for server-sent events (HummingbirdTesting's own dependency).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        // The PostgreSQL store (`DOCKET_DB=postgres://...`): the wire protocol, its connection pool and TLS.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // postgres-nio's own dependencies, named for the imports: event loops and TLS configuration.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         // `swift package generate-documentation`: the libraries' DocC catalogs, built in CI.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -56,6 +62,19 @@ let package = Package(
                 // columns directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // The event log on PostgreSQL (`PostgresEventStore`): the same contract, hash chain and
+        // verification as the SQLite store, for an authority that outgrows one file.
+        .target(
+            name: "DocketPostgres",
+            dependencies: [
+                "DocketCore", "DocketStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -111,6 +130,8 @@ let package = Package(
             name: "docket",
             dependencies: [
                 "DocketCore", "DocketStore", "DocketAnalytics", "DocketInterop", "DocketService", "DocketAuth", "DocketHTTP",
+                // `--db postgres://...`: the event log on PostgreSQL.
+                "DocketPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `serve --jwks https://...`: the identity provider's keys, fetched at start.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -134,7 +155,7 @@ let package = Package(
         // Benchmarks/run's in-process measurements; not a test target, not part of `swift test`.
         .executableTarget(
             name: "DocketBenchmarks",
-            dependencies: ["DocketCore", "DocketStore", "DocketService", "DocketSynthetic"],
+            dependencies: ["DocketCore", "DocketStore", "DocketService", "DocketSynthetic", "DocketPostgres"],
             path: "Benchmarks/DocketBenchmarks"),
 
         // Generated workflow definitions of any size (text only, no dependencies), shared by the
@@ -154,6 +175,9 @@ let package = Package(
                 "DocketStore", "DocketCore", "DocketAnalytics", "DocketTestSupport",
                 // Raw SQL for tampering and fault tests, behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The contract suite runs against PostgreSQL too (a throwaway cluster, DocketTestSupport).
+                "DocketPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(name: "DocketAnalyticsTests", dependencies: ["DocketAnalytics", "DocketCore"]),
         .testTarget(name: "DocketInteropTests", dependencies: ["DocketInterop", "DocketAnalytics", "DocketCore", "DocketTestSupport"]),

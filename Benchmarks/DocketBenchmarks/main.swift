@@ -28,9 +28,13 @@
 //   DocketBenchmarks synthetic N
 //       Prints the generated workflow of N states (for `docket validate`, `deploy`, `fire`).
 //
+// DST of bulk-append, DB of durable and DB of scan and replay may be a postgres:// URL (of an empty
+// database for bulk-append and durable): the same code on the PostgreSQL store.
+//
 // Not part of `swift test`.
 
 import DocketCore
+import DocketPostgres
 import DocketService
 import DocketStore
 import DocketSynthetic
@@ -61,6 +65,15 @@ func peakRSS() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
+}
+
+/// The store at `place`: a new SQLite file (any old one removed), or a PostgreSQL database.
+func openStore(_ place: String, readOnly: Bool = false) throws -> any EventStore {
+    if PostgresLocation.isPostgresURL(place) {
+        return try PostgresEventStore(url: place, options: .init(readOnly: readOnly))
+    }
+    if !readOnly { removeDatabase(place) }
+    return try SQLiteEventStore(path: place, options: .init(readOnly: readOnly))
 }
 
 func removeDatabase(_ path: String) {
@@ -103,8 +116,7 @@ func bulkAppend(_ arguments: [String]) throws {
             appends.append(CaseAppend(caseID: recorded.caseID, expectedVersion: recorded.version - 1, events: [recorded.event]))
         }
     }
-    removeDatabase(arguments[1])
-    let target = try SQLiteEventStore(path: arguments[1])
+    let target = try openStore(arguments[1])
     let timed = try measure {
         var start = 0
         while start < appends.count {
@@ -125,8 +137,7 @@ func durable(_ arguments: [String]) throws {
     guard let workflows = option("--workflows", in: &arguments),
           let count = option("--count", in: &arguments).flatMap({ Int($0) }), arguments.count == 1
     else { throw BenchmarkFailure(description: "usage: durable DB --workflows DIR --count N [--spare M]") }
-    removeDatabase(arguments[0])
-    let store = try SQLiteEventStore(path: arguments[0])
+    let store = try openStore(arguments[0])
     let catalog = WorkflowCatalog(store: store)
     _ = try Deployer(catalog: catalog).deploy(try ArtifactFile.expand([workflows]).map { try ArtifactFile(path: $0) })
     let context = try catalog.context(for: try catalog.definition("permit-check"))
@@ -154,7 +165,7 @@ func durable(_ arguments: [String]) throws {
 
 func scan(_ arguments: [String]) throws {
     guard arguments.count == 1 else { throw BenchmarkFailure(description: "usage: scan DB") }
-    let store = try SQLiteEventStore(path: arguments[0], options: .init(readOnly: true))
+    let store = try openStore(arguments[0], readOnly: true)
     let timed = try measure {
         var events = 0
         var checksum = 0
@@ -172,7 +183,7 @@ func scan(_ arguments: [String]) throws {
 
 func replay(_ arguments: [String]) throws {
     guard arguments.count == 1 else { throw BenchmarkFailure(description: "usage: replay DB") }
-    let store = try SQLiteEventStore(path: arguments[0], options: .init(readOnly: true))
+    let store = try openStore(arguments[0], readOnly: true)
     let timed = try measure {
         var states: [String: CaseState] = [:]
         var events = 0

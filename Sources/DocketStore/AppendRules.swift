@@ -2,10 +2,10 @@ import DocketCore
 
 /// The checks every store makes before appending, so that each implementation refuses the
 /// same inputs with the same errors.
-enum AppendRules {
+package enum AppendRules {
     /// Checks the arguments that do not depend on the log: ids, expected version, that every
     /// event belongs to `caseID` and that they share one workflow version.
-    static func checkArguments(_ append: CaseAppend) throws {
+    package static func checkArguments(_ append: CaseAppend) throws {
         guard !append.caseID.isEmpty else {
             throw StoreError(.invalidArgument, "a case id cannot be empty.")
         }
@@ -42,7 +42,7 @@ enum AppendRules {
     /// the events stay on the workflow version the case is pinned to.
     ///
     /// - Parameter current: the case's current version and workflow, nil when it does not exist.
-    static func checkAgainstCase(
+    package static func checkAgainstCase(
         _ append: CaseAppend, current: (version: Int, workflowID: String, workflowVersion: Int)?
     ) throws {
         let actual = current?.version ?? 0
@@ -63,7 +63,7 @@ enum AppendRules {
     }
 
     /// Checks the arguments of `deploy`.
-    static func checkDeploy(_ kind: ArtifactKind, id: String, version: Int) throws {
+    package static func checkDeploy(_ kind: ArtifactKind, id: String, version: Int) throws {
         guard !id.isEmpty else {
             throw StoreError(.invalidArgument, "a \(kind == .workflow ? "workflow id" : "calendar name") cannot be empty.")
         }

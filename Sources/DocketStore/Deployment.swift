@@ -61,7 +61,7 @@ public struct DeployResult: Hashable, Sendable, Codable {
 }
 
 extension StoreError {
-    static func definitionChanged(_ kind: ArtifactKind, id: String, version: Int, deployedHash: String) -> StoreError {
+    package static func definitionChanged(_ kind: ArtifactKind, id: String, version: Int, deployedHash: String) -> StoreError {
         let what = "\(kind.noun) '\(id)'"
         return StoreError(
             .definitionChanged,

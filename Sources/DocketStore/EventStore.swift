@@ -4,9 +4,9 @@ import DocketCore
 /// `CaseEvent`s with optimistic concurrency per case, plus the deployed definitions and
 /// calendars the cases are pinned to.
 ///
-/// This protocol is the seam between the engine and storage: ``SQLiteEventStore`` is the real
-/// store, ``InMemoryEventStore`` the one for tests, and a PostgreSQL store will follow. All
-/// three must pass the same contract suite (`Tests/DocketStoreTests/EventStoreContractTests`),
+/// This protocol is the seam between the engine and storage: ``SQLiteEventStore`` is the
+/// embedded store, `PostgresEventStore` (module DocketPostgres) the one on PostgreSQL, and
+/// ``InMemoryEventStore`` the one for tests. All three pass the same contract suite (`Tests/DocketStoreTests/EventStoreContractTests`),
 /// which is the precise statement of what each requirement below means.
 ///
 /// Promises every implementation keeps:

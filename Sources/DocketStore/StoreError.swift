@@ -79,7 +79,7 @@ public struct StoreError: DocketError, CodedError, Hashable, Sendable {
 
 extension StoreError {
     /// The conflict a writer gets when the case moved on since it read it.
-    static func conflict(caseID: String, expected: Int, actual: Int) -> StoreError {
+    package static func conflict(caseID: String, expected: Int, actual: Int) -> StoreError {
         let what = expected == 0
             ? "case '\(caseID)' already exists (at version \(actual)), but the command expected a new case"
             : actual == 0
@@ -90,7 +90,7 @@ extension StoreError {
             caseID: caseID, expectedVersion: expected, actualVersion: actual)
     }
 
-    static func keyReused(_ key: String, caseID: String) -> StoreError {
+    package static func keyReused(_ key: String, caseID: String) -> StoreError {
         StoreError(
             .idempotencyKeyReused,
             "idempotency key '\(key)' was already used for a different command (on case '\(caseID)'); use a new key for a new command.",

@@ -25,6 +25,7 @@ struct AttachmentGet: ParsableCommand {
     var out: String
 
     func run() throws {
+        try store.requireSQLite(for: "documents' files")
         guard FileManager.default.fileExists(atPath: store.path) else {
             throw UsageFailure("no event log at \(store.path): pass --db")
         }

@@ -20,7 +20,8 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        try session.store.backup(to: to)
+        // PostgreSQL has its own: pg_basebackup, pg_dump, a standby; or docket copy --to FILE.sqlite.
+        try session.sqlite(for: "docket backup (on PostgreSQL use pg_basebackup or pg_dump, or docket copy --to FILE.sqlite)").backup(to: to)
         let copy = try SQLiteEventStore(path: to, options: .init(readOnly: true))
         let position = try copy.lastPosition()
         // Files are written before the events naming them, so every file the copy names is there.

@@ -59,11 +59,10 @@ struct Correct: ParsableCommand {
         var names: [String]?, attachments: [DocumentAttachment]?
         if noDocuments { names = [] }
         if !documents.isEmpty {
-            let files = try attachmentOptions.files(besideLog: store.path)
             names = []
             for document in documents {
                 if let eq = document.firstIndex(of: "=") {
-                    let attached = try files.attach(document: String(document[..<eq]), file: String(document[document.index(after: eq)...]))
+                    let attached = try attachmentOptions.files(besideLog: store.path).attach(document: String(document[..<eq]), file: String(document[document.index(after: eq)...]))
                     attachments = (attachments ?? []) + [attached]
                     names!.append(attached.document)
                 } else {

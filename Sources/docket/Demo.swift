@@ -77,7 +77,7 @@ struct Demo: ParsableCommand {
 
         section("7. Report: replayed from the log (time to approval and decision; where cases wait)")
         let calendars = try ProjectionCalendars.deployed(in: session.store)
-        let projections = SQLiteProjectionStore(log: session.store)
+        let projections = SQLiteProjectionStore(log: try session.sqlite(for: "docket demo"))
         let updater = ProjectionUpdater(projections, calendars: calendars)
         let replayStart = Date()
         let replay = try updater.rebuild()

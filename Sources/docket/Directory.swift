@@ -20,7 +20,7 @@ struct DirectoryCommand: ParsableCommand {
     /// The directory in force, or a usage failure saying how to deploy one.
     static func inForce(_ session: Session) throws -> DirectoryState {
         guard let state = try session.directories.inForce() else {
-            throw UsageFailure("no directory is deployed in \(session.store.path): deploy one first (docket deploy Directories/shandong.yaml)")
+            throw UsageFailure("no directory is deployed in this log: deploy one first (docket deploy Directories/shandong.yaml)")
         }
         return state
     }

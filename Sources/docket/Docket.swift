@@ -18,7 +18,7 @@ struct Docket: ParsableCommand {
             Init.self, Validate.self, Deploy.self, Start.self, Fire.self, Vote.self, TickCommand.self,
             Show.self, History.self, Cases.self, Worklist.self, Claim.self, Release.self, Reassign.self, Graph.self, Verify.self, Report.self, Replay.self,
             Simulate.self, Demo.self, Analyze.self, Import.self, Export.self, Conform.self, CalendarCommand.self, HeadCommand.self, TokenCommand.self,
-            Serve.self, Backup.self, DirectoryCommand.self, AccessLogCommand.self,
+            Serve.self, Backup.self, Copy.self, DirectoryCommand.self, AccessLogCommand.self,
             Correct.self, VoidCommand.self, AttachmentCommand.self,
         ])
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketService
 
 struct Fire: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,7 +41,8 @@ struct Fire: ParsableCommand {
     func run() throws {
         let session = try Session(store, create: false)
         // Files are kept (and synced) before the event that names them is appended.
-        let files = try attachmentOptions.files(besideLog: store.path)
+        // Asked for only when a document comes with a file (a PostgreSQL log keeps none yet).
+        var files: DocumentFiles?
         var names: [String] = []
         var attachments: [DocumentAttachment] = []
         for document in documents {
@@ -48,7 +50,8 @@ struct Fire: ParsableCommand {
                 names.append(document)
                 continue
             }
-            attachments.append(try files.attach(document: String(document[..<eq]), file: String(document[document.index(after: eq)...])))
+            if files == nil { files = try attachmentOptions.files(besideLog: store.path) }
+            attachments.append(try files!.attach(document: String(document[..<eq]), file: String(document[document.index(after: eq)...])))
         }
         let outcome = try session.cases.fire(
             caseID: caseID, event: event, actor: actor.by, role: actor.role, onBehalfOf: actor.onBehalfOf, documents: names,

@@ -64,8 +64,7 @@ struct Graph: ParsableCommand {
     private func overlayFigures(_ definition: WorkflowDefinition) throws -> WorkflowGraph.Overlay {
         let log = try AnalyticsStore.open(store)
         let calendars = try ProjectionCalendars.deployed(in: log)
-        let projections = SQLiteProjectionStore(log: log)
-        try ProjectionCatchUp.run(ProjectionUpdater(projections, calendars: calendars))
+        let projections = try AnalyticsStore.projections(of: log, calendars: calendars)
         let scope = ReportScope(workflowID: definition.id, version: definition.version, measure: .working, asOf: SystemWallClock().now())
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         let view = ReportView(report, calendars: calendars)

@@ -14,6 +14,11 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let path = store.path
+        if store.isPostgres {
+            let log = try store.openPostgres(create: true)
+            print("event log ready in \(log.location) (\(try log.lastPosition()) events): deploy workflows next (docket deploy --shipped, or docket deploy DIR)")
+            return
+        }
         if FileManager.default.fileExists(atPath: path) {
             try StoreOptions.requireLog(at: path)
             let log = try SQLiteEventStore(path: path, options: .init(busyTimeout: try store.busyTimeout(), readOnly: !StoreOptions.isWritable(path)))

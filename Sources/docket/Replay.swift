@@ -23,8 +23,9 @@ struct Replay: ParsableCommand {
     var batchSize: Int = ProjectionUpdater.rebuildBatchSize
 
     func run() throws {
+        try storeOptions.requireSQLite(for: "docket replay (the projection tables)")
         let store = try AnalyticsStore.open(storeOptions)
-        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store), calendars: try ProjectionCalendars.deployed(in: store))
+        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store as! SQLiteEventStore), calendars: try ProjectionCalendars.deployed(in: store))
         let bar = ProgressBar(label: "replaying", total: try store.lastPosition())
         let start = DispatchTime.now().uptimeNanoseconds
         let run = try updater.rebuild(batchSize: batchSize) { bar.update($0.done) }

@@ -112,7 +112,8 @@ struct Report: ParsableCommand {
 enum AnalyticsStore {
     /// The log at `options.path`; opened read-only, when `readOnlyWhenUnwritable` and this process
     /// may not write it (a read-only copy, a backup, a write-protected file).
-    static func open(_ options: StoreOptions, readOnlyWhenUnwritable: Bool = false) throws -> SQLiteEventStore {
+    static func open(_ options: StoreOptions, readOnlyWhenUnwritable: Bool = false) throws -> any EventStore {
+        if options.isPostgres { return try options.openPostgres(create: false) }
         try StoreOptions.requireLog(at: options.path)
         return try SQLiteEventStore(path: options.path, options: try options.openOptions(create: !readOnlyWhenUnwritable))
     }
@@ -121,7 +122,15 @@ enum AnalyticsStore {
     /// write, the log's own when they are current, else computed in memory from its events.
     /// Which one is said on stderr, so a report of a read-only copy is never mistaken for what
     /// it is not.
-    static func projections(of store: SQLiteEventStore, calendars: ProjectionCalendars) throws -> any ProjectionStore {
+    static func projections(of log: any EventStore, calendars: ProjectionCalendars) throws -> any ProjectionStore {
+        guard let store = log as? SQLiteEventStore else {
+            // The projection tables are kept in SQLite only so far: on PostgreSQL they are
+            // folded in memory from the log for each command.
+            Terminal.printError("note: the projections are not kept on PostgreSQL yet: computed in memory from its \(try log.lastPosition()) events")
+            let memory = InMemoryProjectionStore(readingOnly: log)
+            try ProjectionCatchUp.run(ProjectionUpdater(memory, calendars: calendars))
+            return memory
+        }
         let stored = SQLiteProjectionStore(log: store)
         guard store.options.readOnly else {
             try ProjectionCatchUp.run(ProjectionUpdater(stored, calendars: calendars))

@@ -58,6 +58,8 @@ struct Serve: ParsableCommand {
         }
         let signing = try headKey.map { (signer: HeadSigner(key: try HeadSigningKey.load(path: $0)), headsFile: heads ?? "") }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        // The server keeps its access log, API tokens and projections beside an SQLite log.
+        try store.requireSQLite(for: "docket serve")
         let log = try SQLiteEventStore(path: store.path, options: .init(busyTimeout: try store.busyTimeout()))
         // Docket's own API tokens (service accounts), and the identity provider's JWTs with --jwks.
         let verifier = CompositeBearerVerifier(apiTokens: APITokenVerifier(store: SQLiteAPITokenStore(log: log)), jwt: try jwt.verifier())

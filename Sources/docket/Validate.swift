@@ -1,5 +1,6 @@
 import ArgumentParser
 import DocketCore
+import DocketPostgres
 import DocketService
 import DocketStore
 import Foundation
@@ -49,7 +50,9 @@ struct Validate: ParsableCommand {
         // A calendar's coverage is judged against the log's latest event, or today without a log.
         var reference = CoverageReference(instant: SystemWallClock().now(), name: "today")
         if let path = try logPath() {
-            let store = try SQLiteEventStore(path: path, options: .init(readOnly: true))
+            let store: any EventStore = PostgresLocation.isPostgresURL(path)
+                ? try PostgresEventStore(url: path, options: .init(readOnly: true, mustExist: true))
+                : try SQLiteEventStore(path: path, options: .init(readOnly: true))
             catalog = WorkflowCatalog(store: store)
             deployedNames = Set(try store.deployments(.calendar).map(\.id)).sorted()
             reference = try CoverageReference.latestEvent(in: store, now: reference.instant)
@@ -70,12 +73,13 @@ struct Validate: ParsableCommand {
     /// that file exists, else none.
     private func logPath() throws -> String? {
         if let db {
-            guard FileManager.default.fileExists(atPath: db) else {
+            guard PostgresLocation.isPostgresURL(db) || FileManager.default.fileExists(atPath: db) else {
                 throw UsageFailure("no event log at \(db): validate reads a log's calendars but never creates one")
             }
             return db
         }
-        if let path = ProcessInfo.processInfo.environment["DOCKET_DB"], !path.isEmpty, FileManager.default.fileExists(atPath: path) {
+        if let path = ProcessInfo.processInfo.environment["DOCKET_DB"], !path.isEmpty,
+           PostgresLocation.isPostgresURL(path) || FileManager.default.fileExists(atPath: path) {
             return path
         }
         return nil

@@ -11,10 +11,12 @@ import Testing
         switch kind {
         case .sqlite: return (SQLiteAccessLog(log: fixture.store as! SQLiteEventStore, clock: fixture.clock), fixture)
         case .inMemory: return (InMemoryAccessLog(clock: fixture.clock), fixture)
+        // The access log is kept in SQLite only so far (Docs/store.md, "PostgreSQL").
+        case .postgres: throw StoreError(.invalidArgument, "the access log is not kept on PostgreSQL yet")
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: [StoreKind.sqlite, .inMemory])
     func readsAreRecordedInOrderWithThePrincipalAndTheCase(_ kind: StoreKind) throws {
         let (log, fixture) = try make(kind)
         let first = try log.record(principal: Principal(method: .jwt, id: "li.wei"), action: "read_case", caseID: "C-1", requestID: "r-1")

@@ -2,12 +2,12 @@ import Crypto
 import Foundation
 
 /// SHA-256 digests as Docket stores them: 64 lowercase hexadecimal digits.
-enum ContentHash {
+package enum ContentHash {
     /// The hash that precedes the first event of the log.
-    static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// SHA-256 of `text`'s UTF-8 bytes.
-    static func sha256Hex(_ text: String) -> String {
+    package static func sha256Hex(_ text: String) -> String {
         var text = text
         return text.withUTF8 { hex(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
     }

@@ -5,33 +5,33 @@ import Foundation
 /// One row of the events table, column for column, with the payload as the exact JSON text
 /// stored. This is what the hash covers and what `verify` re-hashes; ``RecordedEvent`` is the
 /// decoded view of it.
-struct EventRow: Hashable, Sendable {
-    var position: Int64
-    var caseID: String
-    var version: Int
-    var type: String
-    var workflowID: String
-    var workflowVersion: Int
-    var payload: String
-    var actor: String
-    var role: String?
-    var onBehalfOf: String?
-    var occurredAt: Int64
-    var recordedAt: Int64
-    var prevHash: String
-    var hash: String
+package struct EventRow: Hashable, Sendable {
+    package var position: Int64
+    package var caseID: String
+    package var version: Int
+    package var type: String
+    package var workflowID: String
+    package var workflowVersion: Int
+    package var payload: String
+    package var actor: String
+    package var role: String?
+    package var onBehalfOf: String?
+    package var occurredAt: Int64
+    package var recordedAt: Int64
+    package var prevHash: String
+    package var hash: String
     /// The canonical encoding the hash was computed with: 1 for rows written before the
     /// principal was recorded, 2 for every row written since (Docs/store.md).
-    var encoding: Int
+    package var encoding: Int
     /// Who was authenticated when the row was recorded (`Principal.recorded`); encoding 2 only.
-    var principal: String?
+    package var principal: String?
 
     /// The encoding every new row is written with.
-    static let currentEncoding = 2
+    package static let currentEncoding = 2
 
     /// The row for `event`, appended at `position` as the case's `version`, chained to
     /// `prevHash`, recorded by `principal`; its hash is computed here (current encoding).
-    init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String,
+    package init(event: CaseEvent, position: Int64, version: Int, recordedAt: Timestamp, prevHash: String,
          principal: Principal?, coder: inout PayloadCoder) throws {
         self.position = position
         self.caseID = event.caseID
@@ -52,7 +52,7 @@ struct EventRow: Hashable, Sendable {
         self.hash = computedHash()
     }
 
-    init(
+    package init(
         position: Int64, caseID: String, version: Int, type: String, workflowID: String, workflowVersion: Int,
         payload: String, actor: String, role: String?, onBehalfOf: String?, occurredAt: Int64, recordedAt: Int64,
         prevHash: String, hash: String, encoding: Int = 1, principal: String? = nil
@@ -88,7 +88,7 @@ struct EventRow: Hashable, Sendable {
     ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
     ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
     ///              and, from encoding 2 (tag "docket.event.v2"), principal
-    func computedHash(atPosition position: Int64? = nil, algorithm: HashAlgorithm = .sha256) -> String {
+    package func computedHash(atPosition position: Int64? = nil, algorithm: HashAlgorithm = .sha256) -> String {
         let tag = Self.encodingTag(encoding)
         let principal = encoding >= 2 ? principal : nil
         // Lengths first, so the encoding is written into one buffer of the exact size.
@@ -154,13 +154,13 @@ struct EventRow: Hashable, Sendable {
 
     /// The decoded event; a row Docket did not write (unknown type, payload that is not an
     /// ``EventPayload``) is reported as ``StoreError/Code/corrupt``.
-    func recordedEvent() throws -> RecordedEvent {
+    package func recordedEvent() throws -> RecordedEvent {
         var coder = PayloadCoder()
         return try recordedEvent(coder: &coder)
     }
 
     /// ``recordedEvent()`` with a coder reused across rows.
-    func recordedEvent(coder: inout PayloadCoder) throws -> RecordedEvent {
+    package func recordedEvent(coder: inout PayloadCoder) throws -> RecordedEvent {
         guard let eventType = CaseEventType(rawValue: type) else {
             throw Self.unknownType(type, position: position, caseID: caseID)
         }
@@ -179,7 +179,7 @@ struct EventRow: Hashable, Sendable {
             prevHash: prevHash, hash: hash, event: event, principal: principal.flatMap(Principal.init(recorded:)))
     }
 
-    static func unknownType(_ type: String, position: Int64, caseID: String) -> StoreError {
+    package static func unknownType(_ type: String, position: Int64, caseID: String) -> StoreError {
         StoreError(
             .corrupt,
             "event at position \(position) has type '\(type)', which this docket does not know: "
@@ -187,7 +187,7 @@ struct EventRow: Hashable, Sendable {
             caseID: caseID)
     }
 
-    static func invalidPayload(_ error: any Error, position: Int64, caseID: String) -> StoreError {
+    package static func invalidPayload(_ error: any Error, position: Int64, caseID: String) -> StoreError {
         StoreError(
             .corrupt,
             "event at position \(position) has a payload that is not a valid event payload (\(error)); "

@@ -12,17 +12,17 @@ import Foundation
 /// canonical shape and hands anything else (whitespace, unknown keys, `null`, duplicates,
 /// numbers that are not plain integers) to JSONDecoder, so both paths give the same payload.
 /// `PayloadJSONTests` compares both paths with Foundation's on every field and on odd strings.
-struct PayloadCoder {
+package struct PayloadCoder {
     private var buffer: [UInt8] = []
     private var encoder: JSONEncoder?
     private var decoder: JSONDecoder?
 
-    init() {
+    package init() {
         buffer.reserveCapacity(512)
     }
 
     /// The payload's canonical JSON text.
-    mutating func encode(_ payload: EventPayload) throws -> String {
+    package mutating func encode(_ payload: EventPayload) throws -> String {
         buffer.removeAll(keepingCapacity: true)
         if PayloadJSON.knowsEveryField, PayloadJSON.write(payload, to: &buffer) {
             return String(decoding: buffer, as: UTF8.self)
@@ -32,7 +32,7 @@ struct PayloadCoder {
     }
 
     /// The payload stored as `text`.
-    mutating func decode(_ text: String) throws -> EventPayload {
+    package mutating func decode(_ text: String) throws -> EventPayload {
         var text = text
         return try text.withUTF8 { try decode(utf8: $0) }
     }

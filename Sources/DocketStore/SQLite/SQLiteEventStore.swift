@@ -360,12 +360,12 @@ public final class SQLiteEventStore: EventStore {
         try read { db in try Self.head(db).position }
     }
 
-    private static let eventColumns = """
+    static let eventColumns = """
         position, case_id, version, type, workflow_id, workflow_version, payload,
         actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash, encoding, principal
         """
 
-    private static func eventRow(_ row: Row) -> EventRow {
+    static func eventRow(_ row: Row) -> EventRow {
         EventRow(
             position: row[0], caseID: row[1], version: row[2], type: row[3], workflowID: row[4],
             workflowVersion: row[5], payload: row[6], actor: row[7], role: row[8], onBehalfOf: row[9],

@@ -3,7 +3,7 @@ import DocketCore
 /// The checks of ``EventStore/verify()``, fed one stored row at a time in position order, so
 /// that every implementation verifies alike and memory grows with the number of cases, not
 /// of events.
-struct ChainVerifier {
+package struct ChainVerifier {
     /// How many problems a report lists; a damaged log could otherwise produce millions.
     static let maximumProblems = 100
     /// How many edited rows get the (full-scan) diagnosis "moved from another position".
@@ -34,12 +34,12 @@ struct ChainVerifier {
         var workflow: Int32
     }
 
-    init(positionOfHash: @escaping (String) throws -> Int64?) {
+    package init(positionOfHash: @escaping (String) throws -> Int64?) {
         self.positionOfHash = positionOfHash
     }
 
     /// Checks the next row of the log.
-    mutating func consume(_ row: EventRow) throws {
+    package mutating func consume(_ row: EventRow) throws {
         eventCount += 1
         lastPosition = row.position
         var rowHasProblem = false
@@ -106,7 +106,7 @@ struct ChainVerifier {
     }
 
     /// Checks a deployment's content against its stored hash.
-    mutating func consume(_ deployment: Deployment) {
+    package mutating func consume(_ deployment: Deployment) {
         if ContentHash.sha256Hex(deployment.content) != deployment.contentHash {
             let what = deployment.kind == .workflow ? "workflow definition" : deployment.kind.noun
             report(VerifyProblem(
@@ -116,7 +116,7 @@ struct ChainVerifier {
     }
 
     /// Checks a position something outside the log refers to (an idempotency key, a checkpoint).
-    mutating func consumeReference(_ position: Int64, from what: String) {
+    package mutating func consumeReference(_ position: Int64, from what: String) {
         if position > lastPosition {
             report(VerifyProblem(
                 kind: .logTruncated, position: lastPosition + 1, caseID: nil,
@@ -125,7 +125,7 @@ struct ChainVerifier {
     }
 
     /// The report, once every row, deployment and reference has been consumed.
-    func report(deploymentCount: Int) -> VerifyReport {
+    package func report(deploymentCount: Int) -> VerifyReport {
         let ordered = problems.enumerated().sorted { a, b in
             switch (a.element.position, b.element.position) {
             case let (x?, y?) where x != y: return x < y

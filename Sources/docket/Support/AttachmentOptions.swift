@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketPostgres
 import DocketService
 import DocketStore
 import Foundation
@@ -26,6 +27,10 @@ struct AttachmentOptions: ParsableArguments {
 
     /// The documents' files of the log at `logPath` (`LOG.attachments`).
     func files(besideLog logPath: String) throws -> DocumentFiles {
-        DocumentFiles(store: FileAttachmentStore(besideLog: logPath, maximumSize: try maximumSize()))
+        if PostgresLocation.isPostgresURL(logPath) {
+            throw UsageFailure("documents' files are not kept for a PostgreSQL log yet (Docs/store.md, \"PostgreSQL\"): "
+                + "name the documents without a file (--document NAME), or use an SQLite log")
+        }
+        return DocumentFiles(store: FileAttachmentStore(besideLog: logPath, maximumSize: try maximumSize()))
     }
 }

@@ -24,7 +24,9 @@ extension Session {
     /// (`ProjectionUpdater.openCaseIDs(in:workflowID:catchUp:)`), caught up with a progress bar
     /// when that is long.
     func openCaseIDs(workflowID: String? = nil) throws -> [String] {
-        try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
+        // No projection is kept on PostgreSQL yet: every case is looked at, as before projections.
+        guard let store = store as? SQLiteEventStore else { return try store.cases(workflowID: workflowID).map(\.caseID) }
+        return try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
     }
 }
 
@@ -32,6 +34,10 @@ extension Session {
     /// The desk's worklists and searches, on the projection caught up first (a read-only log is
     /// read as its projection stands).
     func deskQueries() throws -> DeskQueries {
+        guard let store = store as? SQLiteEventStore else {
+            // No projection is kept on PostgreSQL yet: the desk is folded in memory from the log.
+            return try DeskQueries.computed(from: self.store, catalog: catalog)
+        }
         let projections = SQLiteProjectionStore(log: store)
         let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
         if !store.options.readOnly {

@@ -5,7 +5,8 @@ import Foundation
 
 /// The objects a subcommand works with, opened from `--db`.
 struct Session {
-    let store: SQLiteEventStore
+    /// The event log: SQLite or PostgreSQL (``StoreOptions/openLog(create:)``).
+    let store: any EventStore
     let catalog: WorkflowCatalog
     let cases: CaseService
     let directories: DirectoryService
@@ -14,15 +15,23 @@ struct Session {
     /// demo's own) pass `create`: any other command refuses a path where there is no log, so a
     /// mistyped `--db` never leaves a new, empty log behind.
     init(_ options: StoreOptions, create: Bool = true) throws {
-        if !create { try StoreOptions.requireLog(at: options.path) }
         // A log the user may not write to (a write-protected file, an auditor's copy) is opened
         // read-only, so that showing and verifying it still work; a write then fails with exit 4.
-        store = try SQLiteEventStore(path: options.path, options: try options.openOptions(create: create))
+        store = try options.openLog(create: create)
         catalog = WorkflowCatalog(store: store)
         cases = CaseService(catalog: catalog)
         directories = DirectoryService(catalog: catalog)
     }
 
+    /// The SQLite store, for what only it keeps so far (the projection tables, the access log,
+    /// API tokens); on PostgreSQL a clear refusal naming `what`.
+    func sqlite(for what: String) throws -> SQLiteEventStore {
+        guard let file = store as? SQLiteEventStore else {
+            throw UsageFailure("\(what) is not supported on PostgreSQL yet (Docs/store.md, \"PostgreSQL\"): "
+                + "Docket keeps it in an SQLite log only. Use an SQLite log for it, or copy the log with docket copy")
+        }
+        return file
+    }
 }
 
 extension Session {

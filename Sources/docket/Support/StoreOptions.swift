@@ -1,16 +1,46 @@
 import ArgumentParser
+import DocketPostgres
 import DocketStore
 import Foundation
 
 /// The `--db` option every command that touches the event log shares.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The SQLite event log to use (default: $DOCKET_DB, else docket.sqlite).", valueName: "path"))
+        "The event log: an SQLite file, or a PostgreSQL database as postgres://user@host:port/db (default: $DOCKET_DB, else docket.sqlite).",
+        valueName: "path|url"))
     var db: String?
 
     /// The database path: `--db`, else `$DOCKET_DB`, else `docket.sqlite` in the current directory.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["DOCKET_DB"] ?? "docket.sqlite"
+    }
+
+    /// Whether the log is a PostgreSQL database (`postgres://...`) rather than an SQLite file.
+    var isPostgres: Bool { PostgresLocation.isPostgresURL(path) }
+
+    /// The one place a command opens the event log: the SQLite file, or the PostgreSQL
+    /// database, at ``path``. Only commands that create a log pass `create`; any other refuses a
+    /// place where there is no log. An SQLite file this process may not write is opened
+    /// read-only; a PostgreSQL standby is opened read-only by the store itself.
+    func openLog(create: Bool) throws -> any EventStore {
+        if isPostgres { return try openPostgres(create: create) }
+        if !create { try Self.requireLog(at: path) }
+        return try SQLiteEventStore(path: path, options: try openOptions(create: create))
+    }
+
+    /// The PostgreSQL log at ``path``; without `create`, a database holding no Docket log is
+    /// refused rather than given one (as a mistyped file name is).
+    func openPostgres(create: Bool) throws -> PostgresEventStore {
+        try PostgresEventStore(url: path, options: .init(lockTimeout: try busyTimeout(), maximumConnections: 4, mustExist: !create))
+    }
+
+    /// Refuses, naming `what`, a command that needs what only the SQLite store keeps so far (the
+    /// projection tables, the access log, API tokens, documents' files beside the log).
+    func requireSQLite(for what: String) throws {
+        if isPostgres {
+            throw UsageFailure("\(what) is not supported on PostgreSQL yet (Docs/store.md, \"PostgreSQL\"): "
+                + "Docket keeps it beside an SQLite log only. Use an SQLite log for it, or copy the log with docket copy")
+        }
     }
 
     /// Refuses a path where there is no log, naming it: only `deploy` and `init` create one.

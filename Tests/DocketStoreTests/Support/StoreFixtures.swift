@@ -1,4 +1,5 @@
 import DocketCore
+import DocketPostgres
 import DocketStore
 import DocketTestSupport
 import Foundation
@@ -30,8 +31,28 @@ final class SteppingClock: WallClock, @unchecked Sendable {
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     case inMemory
+    /// A database of its own on the test process's throwaway PostgreSQL cluster.
+    case postgres
 
     var description: String { rawValue }
+
+    /// Every kind; PostgreSQL only where its server is installed, or where a missing one must
+    /// fail (`DOCKET_REQUIRE_PREREQUISITES=1`). Leaving it out is said loudly on stderr, and the
+    /// gated "PostgreSQL is installed" test is reported as skipped.
+    static var allCases: [StoreKind] {
+        if Prerequisite.postgreSQL.isPresent || Prerequisite.areRequired { return [.sqlite, .inMemory, .postgres] }
+        warnPostgresMissing
+        return [.sqlite, .inMemory]
+    }
+
+    private static let warnPostgresMissing: Void = {
+        FileHandle.standardError.write(Data("""
+            warning: the EventStore contract suite and the PostgreSQL store tests did NOT run against PostgreSQL: \
+            missing \(Prerequisite.postgreSQL.description) (\(Prerequisite.postgreSQL.remedy)); \
+            DOCKET_REQUIRE_PREREQUISITES=1 makes this a failure.
+
+            """.utf8))
+    }()
 
     /// A fresh, empty store of this kind (SQLite: a real file in a new temporary directory).
     func make(clock: SteppingClock = SteppingClock()) throws -> StoreFixture {
@@ -42,6 +63,9 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
             return StoreFixture(store: store, clock: clock, directory: directory)
         case .inMemory:
             return StoreFixture(store: InMemoryEventStore(clock: clock), clock: clock, directory: nil)
+        case .postgres:
+            let url = try PostgresCluster.require().createDatabase("contract")
+            return StoreFixture(store: try PostgresEventStore(url: url, clock: clock), clock: clock, directory: nil)
         }
     }
 }

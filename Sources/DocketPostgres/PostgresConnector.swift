@@ -1,0 +1,396 @@
+import DocketStore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The bridge between the synchronous ``EventStore`` API and postgres-nio, which is asynchronous.
+///
+/// A store call leases a connection from the pool (`PostgresClient`) and then runs its SQL on
+/// the calling thread, waiting for each query's future. Nothing here blocks a thread that the
+/// asynchronous side needs:
+/// - the pool (its `run()`) and every lease run on DocketPostgres's own event loops, which are
+///   also their task executor, never on Swift's cooperative pool: a server whose cooperative
+///   threads are all inside store calls, waiting, cannot starve the pool that would answer them;
+/// - a call from an event loop thread (where waiting would stall that loop) is refused with an
+///   error instead of waiting.
+final class PostgresConnector: Sendable {
+    /// The event loops every PostgreSQL store of the process shares: the connections' I/O and the
+    /// pool's tasks. Two threads are plenty for a process's store traffic (the rows are decoded
+    /// on the callers' threads).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    /// Runs the pool's tasks on ``eventLoops``.
+    static let executor = EventLoopTaskExecutor(group: eventLoops)
+
+    let location: PostgresLocation
+    private let client: PostgresClient
+    /// How a connection of its own (``withDirectConnection(_:)``) is made: the pool's settings.
+    private let direct: PostgresConnection.Configuration
+    private let runner: Task<Void, Never>
+    /// How long a call waits for a connection from the pool before failing.
+    let connectTimeout: TimeInterval
+    let logger: Logger
+
+    init(location: PostgresLocation, maximumConnections: Int, connectTimeout: TimeInterval, logger: Logger) throws {
+        self.location = location
+        self.connectTimeout = connectTimeout
+        self.logger = logger
+        var configuration: PostgresClient.Configuration
+        let tls = try Self.tls(location)
+        if let directory = location.socketDirectory {
+            configuration = .init(unixSocketPath: (directory as NSString).appendingPathComponent(".s.PGSQL.\(location.port)"),
+                                  username: location.user, password: location.password, database: location.database)
+        } else {
+            configuration = .init(host: location.host, port: location.port, username: location.user,
+                                  password: location.password, database: location.database, tls: tls)
+        }
+        configuration.options.maximumConnections = max(1, maximumConnections)
+        configuration.options.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
+        configuration.options.additionalStartupParameters = [("application_name", "docket")]
+        var direct: PostgresConnection.Configuration
+        if let directory = location.socketDirectory {
+            direct = .init(unixSocketPath: (directory as NSString).appendingPathComponent(".s.PGSQL.\(location.port)"),
+                           username: location.user, password: location.password, database: location.database)
+        } else {
+            direct = .init(host: location.host, port: location.port, username: location.user, password: location.password,
+                           database: location.database, tls: try Self.directTLS(tls, location: location))
+        }
+        direct.options.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
+        direct.options.additionalStartupParameters = [("application_name", "docket")]
+        self.direct = direct
+        let client = PostgresClient(configuration: configuration, eventLoopGroup: Self.eventLoops)
+        self.client = client
+        runner = Task(executorPreference: Self.executor) { await client.run() }
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Closes the pool: its connections are closed and later calls fail.
+    func close() {
+        runner.cancel()
+    }
+
+    private static func tls(_ location: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+            return location.tls == .prefer ? .prefer(configuration) : .require(configuration)
+        case .verifyCA, .verifyFull:
+            configuration.certificateVerification = location.tls == .verifyFull ? .fullVerification : .noHostnameVerification
+            if let file = location.rootCertificate {
+                do {
+                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(file))
+                } catch {
+                    throw StoreError(.cannotOpen, "cannot read the CA certificate \(file) named by sslrootcert: \(error)")
+                }
+            }
+            return .require(configuration)
+        }
+    }
+
+    /// The TLS of a connection of its own: the pool's, as an SSL context.
+    private static func directTLS(_ tls: PostgresClient.Configuration.TLS, location: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        guard location.tls != .disable else { return .disable }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = location.tls == .verifyFull ? .fullVerification
+            : location.tls == .verifyCA ? .noHostnameVerification : .none
+        if let file = location.rootCertificate, location.tls == .verifyCA || location.tls == .verifyFull {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(file))
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        return location.tls == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// Calls `body` with a connection of its own, outside the pool, closed afterwards: for
+    /// opening the store (what goes wrong connecting is reported as it is, at once, rather than
+    /// retried by the pool until the connect timeout) and for diagnosing a pool that gives none.
+    func withDirectConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        guard MultiThreadedEventLoopGroup.currentEventLoop == nil else {
+            throw StoreError(.database, "the PostgreSQL store was called on an event loop thread, where waiting for the database would stall the loop; call it from another thread")
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(on: Self.eventLoops.next(), configuration: direct, id: 0, logger: logger).wait()
+        } catch {
+            throw mapped(error)
+        }
+        defer { try? connection.close().wait() }
+        return try body(PostgresSession(connection: connection, connector: self))
+    }
+
+    // MARK: - Leasing a connection
+
+    /// Calls `body` with a connection leased from the pool, on the calling thread; the
+    /// connection goes back to the pool when `body` returns or throws.
+    ///
+    /// - Throws: ``StoreError/Code/cannotOpen`` when no connection can be had within the
+    ///   connect timeout; ``StoreError/Code/database`` when called on an event loop thread.
+    func withConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        guard MultiThreadedEventLoopGroup.currentEventLoop == nil else {
+            throw StoreError(.database, "the PostgreSQL store was called on an event loop thread, where waiting for the database would stall the loop; call it from another thread")
+        }
+        let handoff = Handoff()
+        let client = self.client
+        let lease = Task(executorPreference: Self.executor) {
+            do {
+                try await client.withConnection { connection in
+                    await withCheckedContinuation { (returned: CheckedContinuation<Void, Never>) in
+                        handoff.lend(connection, returnedBy: returned)
+                    }
+                }
+            } catch {
+                handoff.fail(error)
+            }
+        }
+        let connection: PostgresConnection
+        switch handoff.wait(seconds: connectTimeout) {
+        case .lent(let lent):
+            connection = lent
+        case .failed(let error):
+            throw mapped(error)
+        case .timedOut:
+            lease.cancel()
+            handoff.giveBack()
+            // Why: a connection of its own says what the pool keeps retrying.
+            try withDirectConnection { _ in }
+            throw StoreError(.cannotOpen, "no connection to \(location) within \(Int(connectTimeout)) s: the server is down, unreachable or has no free connection. Check that it runs and accepts connections from this host.")
+        }
+        defer { handoff.giveBack() }
+        return try body(PostgresSession(connection: connection, connector: self))
+    }
+
+    // MARK: - Errors
+
+    /// A postgres-nio error as a ``StoreError`` a person can act on (never naming the password).
+    func mapped(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? PSQLError else {
+            return StoreError(.database, "\(location): \(String(describing: error))")
+        }
+        if let info = error.serverInfo {
+            let state = info[.sqlState] ?? ""
+            let message = info[.message] ?? "no message"
+            let detail = info[.detail].map { " (\($0))" } ?? ""
+            let said = "\(location) answered \(state): \(message)\(detail)"
+            switch state {
+            case "28P01", "28000":
+                let source = location.passwordSource.map { "the password from \($0)" } ?? "no password (give one in the URL, PGPASSWORD or ~/.pgpass)"
+                return StoreError(.cannotOpen, "\(location) refused user '\(location.user)' with \(source): \(message). Check the user and its password.")
+            case "3D000":
+                return StoreError(.cannotOpen, "\(location): the database '\(location.database)' does not exist. Create it (createdb \(location.database)) or fix the URL.")
+            case "25006":
+                return StoreError(.readOnly, "\(location) is read-only (a standby or a read-only transaction): nothing can be written. Write to the primary.")
+            case "53100":
+                return StoreError(.diskFull, "\(location) has a full disk: nothing was written. Free space on the database server. (\(message))")
+            case "55P03", "57014":
+                return StoreError(.locked, "\(location): another writer held the log too long (\(message)); nothing was written. Retry the command.")
+            case "40001", "40P01":
+                return StoreError(.locked, "\(said); nothing was written. Retry the command.")
+            case "XX001", "XX002":
+                return StoreError(.corrupt, "\(said). Restore the database from a backup.")
+            case "57P01", "57P02", "57P03", "08000", "08003", "08006":
+                return StoreError(.ioError, "\(said). The server is shutting down or restarting; retry when it is back.")
+            case "23001" where message.hasPrefix("docket:"):
+                return StoreError(.database, "\(location) refused the change: \(message)")
+            default:
+                if state.hasPrefix("53") {
+                    return StoreError(.diskFull, "\(said). The database server is out of resources; nothing was written.")
+                }
+                return StoreError(.database, said)
+            }
+        }
+        switch error.code {
+        case .connectionError, .sslUnsupported, .failedToAddSSLHandler, .unsupportedAuthMechanism,
+             .authMechanismRequiresPassword, .saslError:
+            let cause = error.underlying.map { ": \($0)" } ?? ""
+            let hint = error.code == .sslUnsupported
+                ? " The server does not offer TLS, which sslmode=\(location.tls.rawValue) requires."
+                : error.code == .authMechanismRequiresPassword
+                ? " The server wants a password: give one in the URL, PGPASSWORD or ~/.pgpass."
+                : " Check that the server runs and that the URL is right."
+            return StoreError(.cannotOpen, "cannot connect to \(location) (\(error.code))\(cause).\(hint)")
+        case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return StoreError(.ioError, "the connection to \(location) was lost (\(error.code)). A write in progress was not confirmed: retry it with the same idempotency key, which records it once.")
+        case .poolClosed:
+            return StoreError(.database, "the connections to \(location) were closed (the store was closed).")
+        default:
+            return StoreError(.database, "\(location): \(error.code)")
+        }
+    }
+}
+
+/// A connection leased for one store call, used synchronously from the calling thread.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let connector: PostgresConnector
+
+    /// Runs `query` and returns its rows (all of them: callers page large reads).
+    @discardableResult
+    func query(_ query: PostgresQuery) throws -> [PostgresRow] {
+        // A query written to a connection the server has just ended may never be answered
+        // (postgres-nio drops it with the channel): wait for the answer or the close, whichever
+        // comes first.
+        guard !connection.isClosed else { throw lost() }
+        let outcome = QueryOutcome()
+        connection.query(query, logger: connector.logger).whenComplete { outcome.finish($0) }
+        let connection = self.connection
+        switch outcome.wait(whileOpen: { !connection.isClosed }) {
+        case .success(let result): return result.rows
+        case .failure(let error): throw connector.mapped(error)
+        case nil: throw lost()
+        }
+    }
+
+    private func lost() -> StoreError {
+        StoreError(.ioError, "the connection to \(connector.location) was lost. A write in progress was not confirmed: retry it with the same idempotency key, which records it once.")
+    }
+
+    /// Runs `sql` without parameters.
+    @discardableResult
+    func run(_ sql: String) throws -> [PostgresRow] {
+        try query(PostgresQuery(unsafeSQL: sql))
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// - Parameter readOnly: a read-only REPEATABLE READ transaction (one snapshot for every
+    ///   read of `body`) instead of a READ COMMITTED one for writing.
+    func transaction<T>(readOnly: Bool = false, lockTimeout: Double? = nil, _ body: () throws -> T) throws -> T {
+        try run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED")
+        let result: T
+        do {
+            if let lockTimeout {
+                try run("SET LOCAL lock_timeout = '\(Int((lockTimeout * 1000).rounded()))ms'")
+            }
+            result = try body()
+        } catch {
+            _ = try? run("ROLLBACK")
+            throw error
+        }
+        do {
+            try run("COMMIT")
+        } catch let error as StoreError where error.code == .ioError {
+            throw StoreError(.ioError, "the connection to \(connector.location) was lost while committing: the write may or may not be recorded. Check with docket history, or retry with the same idempotency key, which records it once.")
+        }
+        return result
+    }
+
+    /// Runs `body` in a savepoint of the current transaction: released when it returns, rolled
+    /// back to (undoing only `body`'s writes) when it throws.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try run("SAVEPOINT docket_unit")
+        do {
+            let result = try body()
+            try run("RELEASE SAVEPOINT docket_unit")
+            return result
+        } catch {
+            try run("ROLLBACK TO SAVEPOINT docket_unit")
+            try run("RELEASE SAVEPOINT docket_unit")
+            throw error
+        }
+    }
+}
+
+/// The answer to one query, waited for while its connection stays open.
+private final class QueryOutcome: @unchecked Sendable {
+    // @unchecked: `result` is touched only under `lock`.
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private var result: Result<PostgresQueryResult, any Error>?
+
+    func finish(_ result: Result<PostgresQueryResult, any Error>) {
+        lock.withLock { self.result = result }
+        ready.signal()
+    }
+
+    /// The answer; nil when the connection closed without one (given a second more to arrive).
+    /// Looks at the connection every half second rather than registering on its close: a
+    /// pooled connection answers millions of queries.
+    func wait(whileOpen isOpen: () -> Bool) -> Result<PostgresQueryResult, any Error>? {
+        while ready.wait(timeout: .now() + 0.5) == .timedOut {
+            if !isOpen() {
+                _ = ready.wait(timeout: .now() + 1)
+                break
+            }
+        }
+        return lock.withLock { result }
+    }
+}
+
+/// Hands a connection leased by an asynchronous task to a waiting thread, and back.
+private final class Handoff: @unchecked Sendable {
+    // @unchecked: every stored property is touched only under `lock`.
+    enum Outcome {
+        case lent(PostgresConnection)
+        case failed(any Error)
+        case timedOut
+    }
+
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private var outcome: Outcome?
+    private var returned: CheckedContinuation<Void, Never>?
+    private var givenBack = false
+
+    func lend(_ connection: PostgresConnection, returnedBy continuation: CheckedContinuation<Void, Never>) {
+        lock.lock()
+        if givenBack {
+            // The waiter gave up before the connection came: it goes straight back.
+            lock.unlock()
+            continuation.resume()
+            return
+        }
+        outcome = .lent(connection)
+        returned = continuation
+        lock.unlock()
+        ready.signal()
+    }
+
+    func fail(_ error: any Error) {
+        lock.lock()
+        outcome = .failed(error)
+        lock.unlock()
+        ready.signal()
+    }
+
+    func wait(seconds: TimeInterval) -> Outcome {
+        if ready.wait(timeout: .now() + seconds) == .timedOut { return .timedOut }
+        lock.lock()
+        defer { lock.unlock() }
+        return outcome ?? .timedOut
+    }
+
+    /// Returns the connection to the pool (at most once).
+    func giveBack() {
+        lock.lock()
+        givenBack = true
+        let continuation = returned
+        returned = nil
+        lock.unlock()
+        continuation?.resume()
+    }
+}
+
+/// A task executor that runs jobs on NIO event loops: the pool's tasks never wait for a thread
+/// of Swift's cooperative pool.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let group: MultiThreadedEventLoopGroup
+
+    init(group: MultiThreadedEventLoopGroup) {
+        self.group = group
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        group.next().execute {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
+    }
+}
