@@ -87,7 +87,10 @@ struct DeskRecordsCommandTests {
         try bench.ok("replay")
         #expect(try figures() == incremental)
         #expect(incremental.contains("\"p50\" : 7200"))  // 09:00 to 11:00, as corrected (not 15:00)
-        #expect(try bench.sqlite("SELECT left_at FROM analytics_stays WHERE case_id = 'P1' AND state = 'review'") == "1583118000000000")
+        #expect(try bench.sqlite("""
+            SELECT s.left_at FROM analytics_stays s JOIN analytics_case_keys k ON k.case_key = s.case_key
+            JOIN analytics_names n ON n.id = s.state WHERE k.case_id = 'P1' AND n.name = 'review'
+            """) == "1583118000000000")
     }
 
     @Test func withADirectoryOnlyACorrectorMayCorrect() throws {

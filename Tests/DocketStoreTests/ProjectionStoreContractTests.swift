@@ -207,13 +207,13 @@ struct ProjectionStoreContractTests {
         let fixture = try kind.make(cases: 2)
         try fixture.projections.write { tables throws in
             try tables.recreate()
-            try tables.insert([.stay(Facts.stayA)])
+            try tables.insert([.stay(Facts.stayB)])
             try tables.saveCheckpoint(1)
         }
         let before = try fixture.projections.read { try $0.contents() }
         #expect(throws: Stop.self) {
             try fixture.projections.write { tables throws in
-                try tables.insert(Facts.all)
+                try tables.insert(Facts.all.filter { $0 != .stay(Facts.stayB) })  // each fact once
                 try tables.saveOpenCases([OpenCaseUpdate(caseID: "C", progress: try ProgressEncoder().encode(Facts.progress("C")))])
                 try tables.recordCalendar("x", for: WorkflowKey(id: "permit", version: 1))
                 try tables.saveCheckpoint(2)
@@ -249,14 +249,14 @@ struct ProjectionStoreContractTests {
         let fixture = try Facts.filled(kind)
         #expect(try Facts.selected(fixture.projections, ReportScope(asOf: Facts.day)) == [
             .decided(Facts.caseA), .open(Facts.progress("B")), .breach(Facts.breachB),
-            .stay(Facts.stayA), .stay(Facts.stayA2), .stay(Facts.stayB), .transition(Facts.transitionA), .transition(Facts.transitionB),
+            .stay(Facts.selected(Facts.stayA)), .stay(Facts.selected(Facts.stayA2)), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionA)), .transition(Facts.selected(Facts.transitionB)),
         ])
     }
 
     @Test(arguments: ProjectionStoreKind.allCases)
     func workflowVersionOpeningTimeAndChannelSelectCases(_ kind: ProjectionStoreKind) throws {
         let fixture = try Facts.filled(kind)
-        let onlyB: [ProjectionRow] = [.open(Facts.progress("B")), .breach(Facts.breachB), .stay(Facts.stayB), .transition(Facts.transitionB)]
+        let onlyB: [ProjectionRow] = [.open(Facts.progress("B")), .breach(Facts.breachB), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB))]
         #expect(try Facts.selected(fixture.projections, ReportScope(channel: "window", asOf: Facts.day)) == onlyB)
         #expect(try Facts.selected(fixture.projections, ReportScope(from: Facts.day.adding(seconds: 3600), asOf: Facts.day)) == onlyB)
         #expect(try Facts.selected(fixture.projections, ReportScope(to: Facts.day.adding(seconds: 3600), asOf: Facts.day)).count == 4)
@@ -270,19 +270,19 @@ struct ProjectionStoreContractTests {
         let fixture = try Facts.filled(kind)
         // A's approver acted: case A is selected, and the stay that role held, not A's other stay.
         #expect(try Facts.selected(fixture.projections, ReportScope(role: "approver", asOf: Facts.day)) == [
-            .decided(Facts.caseA), .stay(Facts.stayA), .transition(Facts.transitionA),
+            .decided(Facts.caseA), .stay(Facts.selected(Facts.stayA)), .transition(Facts.selected(Facts.transitionA)),
         ])
         // B was handled for beth: its case-level rows, and the stay and transition done for her.
         #expect(try Facts.selected(fixture.projections, ReportScope(onBehalfOf: "beth", asOf: Facts.day)) == [
-            .open(Facts.progress("B")), .breach(Facts.breachB), .stay(Facts.stayB), .transition(Facts.transitionB),
+            .open(Facts.progress("B")), .breach(Facts.breachB), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB)),
         ])
         // Both entered licensing; A's second stay was in another department.
         #expect(try Facts.selected(fixture.projections, ReportScope(department: "licensing", asOf: Facts.day)) == [
             .decided(Facts.caseA), .open(Facts.progress("B")), .breach(Facts.breachB),
-            .stay(Facts.stayA), .stay(Facts.stayB), .transition(Facts.transitionA), .transition(Facts.transitionB),
+            .stay(Facts.selected(Facts.stayA)), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionA)), .transition(Facts.selected(Facts.transitionB)),
         ])
         #expect(try Facts.selected(fixture.projections, ReportScope(department: "licensing", role: "approver", asOf: Facts.day)) == [
-            .decided(Facts.caseA), .stay(Facts.stayA), .transition(Facts.transitionA),
+            .decided(Facts.caseA), .stay(Facts.selected(Facts.stayA)), .transition(Facts.selected(Facts.transitionA)),
         ])
     }
 }
@@ -402,6 +402,20 @@ enum Facts {
             try tables.saveCheckpoint(5)
         }
         return fixture
+    }
+
+    /// `stay` as a report's selection hands it: without its case's id.
+    static func selected(_ stay: StayFact) -> StayFact {
+        var stay = stay
+        stay.caseID = ""
+        return stay
+    }
+
+    /// `transition` as a report's selection hands it: without its case's id.
+    static func selected(_ transition: TransitionFact) -> TransitionFact {
+        var transition = transition
+        transition.caseID = ""
+        return transition
     }
 
     static func selected(_ projections: any ProjectionStore, _ scope: ReportScope) throws -> [ProjectionRow] {

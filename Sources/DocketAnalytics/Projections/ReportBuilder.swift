@@ -13,6 +13,8 @@ package struct ReportBuilder {
     private var versions: [String: Set<Int>] = [:]
     /// Each workflow version's calendar, looked up once (local weeks and hours of every fact).
     private var zones: [WorkflowKey: any WorkingTimeCalendar] = [:]
+    /// The workflow version of the fact added last.
+    private var lastWorkflow: WorkflowKey?
 
     /// - Parameter calendars: the calendar of each workflow version, for open cases' working ages
     ///   and for naming it.
@@ -91,7 +93,11 @@ package struct ReportBuilder {
     }
 
     private mutating func update(_ workflow: WorkflowKey, _ change: (inout Section) -> Void) {
-        versions[workflow.id, default: []].insert(workflow.version)
+        // Facts come grouped by workflow version: the version is noted once per run of them.
+        if workflow != lastWorkflow {
+            versions[workflow.id, default: []].insert(workflow.version)
+            lastWorkflow = workflow
+        }
         change(&sections[SectionKey(workflow: workflow.id, version: workflow.version), default: Section()])
         change(&sections[SectionKey(workflow: workflow.id, version: nil), default: Section()])
     }
@@ -202,6 +208,17 @@ private struct DwellAccumulator {
     var waiting = MicrosecondSum()
     var work = MicrosecondSum()
     var split = 0
+
+    /// A stay of `value`, of which `waited` before its work started (`nil`: no work start).
+    mutating func add(_ value: Int64, waited: Int64?) {
+        values.append(value)
+        total.add(value)
+        if let waited {
+            waiting.add(waited)
+            work.add(value - waited)
+            split += 1
+        }
+    }
 }
 
 private struct Ranked {
@@ -294,13 +311,8 @@ private struct Section {
     mutating func add(_ fact: StayFact, measure: TimeMeasure) {
         let value = fact.durations[measure]
         let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
-        dwell[key, default: DwellAccumulator()].values.append(value)
-        if let waiting = fact.waiting {
-            let waited = min(waiting[measure], value)
-            dwell[key]?.waiting.add(waited)
-            dwell[key]?.work.add(value - waited)
-            dwell[key]?.split += 1
-        }
+        // One look-up of the dwell group per stay (a report adds millions).
+        dwell[key, default: DwellAccumulator()].add(value, waited: fact.waiting.map { min($0[measure], value) })
         // The rankings count each stay's part of the cases' time, so that the same time is not
         // counted twice: branches running together share it, and a parallel state's own stay only
         // counts the time none of its branches ran (normally none: it is then left out).

@@ -127,7 +127,16 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 (scope.department.map { $0 == department } ?? true) && (scope.role.map { $0 == role } ?? true)
                     && (scope.onBehalfOf.map { $0 == onBehalfOf } ?? true)
             }
-            for fact in state.cases.values.sorted(by: { $0.position < $1.position })
+            // The order SQLite's primary keys give (see the protocol).
+            func byCohort<Fact: CohortOrdered>(_ facts: [Fact]) -> [Fact] {
+                facts.enumerated().sorted { a, b in
+                    let x = a.element, y = b.element
+                    if x.workflow.id != y.workflow.id { return precedes(x.workflow.id, y.workflow.id) }
+                    if x.workflow.version != y.workflow.version { return x.workflow.version < y.workflow.version }
+                    return a.offset < b.offset
+                }.map(\.element)
+            }
+            for fact in byCohort(state.cases.values.sorted(by: { $0.position < $1.position }))
             where scope.selectsCase(fact.workflow, openedAt: fact.openedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.decided(fact))
             }
@@ -139,18 +148,20 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 else { continue }
                 try body(.open(try decoder.decode(encoded.json, caseID: caseID)))
             }
-            for fact in state.breaches
+            for fact in byCohort(state.breaches)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.breach(fact))
             }
-            for fact in state.stays
+            for var fact in byCohort(state.stays)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
+                fact.caseID = ""
                 try body(.stay(fact))
             }
-            for fact in state.transitions
+            for var fact in byCohort(state.transitions)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
+                fact.caseID = ""
                 try body(.transition(fact))
             }
         }
@@ -306,3 +317,13 @@ extension ReportScope {
 private func precedes(_ a: String, _ b: String) -> Bool {
     a.utf8.lexicographicallyPrecedes(b.utf8)
 }
+
+/// The facts a report selects, grouped by workflow version.
+private protocol CohortOrdered {
+    var workflow: WorkflowKey { get }
+}
+
+extension CaseFact: CohortOrdered {}
+extension StayFact: CohortOrdered {}
+extension TransitionFact: CohortOrdered {}
+extension BreachFact: CohortOrdered {}

@@ -38,7 +38,10 @@ package protocol ProjectionStore: Sendable {
 package enum ProjectionSchema {
     /// Raised whenever what is kept or the meaning of a field changes: the projection is then
     /// rebuilt from the log.
-    package static let version = 3  // 2: the desk tables (cases, their data, work waiting); 3: parallel shares, statutory start
+    /// 2: the desk tables (cases, their data, work waiting); 3: narrow fact tables (names and
+    /// cases as integers, clustered by workflow version and opening time), parallel states' shares
+    /// of the cases' time and the statutory clock's start.
+    package static let version = 3
 
     /// The projection's checkpoint in the event store.
     package static let checkpointName = "analytics"
@@ -73,9 +76,13 @@ package protocol ProjectionReading {
     func openCaseProgress(of caseIDs: [String]) throws -> [OpenCaseProgress]
 
     /// Calls `body` with every row that `scope` selects, as `Docs/analytics.md` (Selection) defines:
-    /// decided cases by position, open cases by case id, then breaches, stays and transitions
-    /// in log order. `scope.measure` and `scope.asOf` select nothing. Nothing when the projection
-    /// does not exist.
+    /// decided cases, open cases by case id, then breaches, stays and transitions. Decided cases,
+    /// breaches, stays and transitions come by workflow version (in no set order of the
+    /// workflows), then in log order. Stays
+    /// and transitions come without their case's id (`caseID` is empty: the report never groups
+    /// them by case, and a string for each of millions of rows cost much of its time; ``contents()``
+    /// has them whole). `scope.measure` and `scope.asOf` select nothing. Nothing when the
+    /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
 
     /// The work waiting that `query` selects, in its order (the first `query.limit` items), and
@@ -115,7 +122,9 @@ package protocol ProjectionWriting: ProjectionReading {
     func deleteFacts(of caseIDs: [String]) throws
 
     /// Adds `facts`, which are in log order. A decided case already held is kept as it is; a
-    /// party already held is not added twice.
+    /// party already held is not added twice. A stay, transition or breach is added once (its
+    /// case's facts are deleted before they are folded again; the facts of one position come in one
+    /// call, which numbers them): SQLite refuses one held already.
     func insert(_ facts: [ProjectionFact]) throws
 
     /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).

@@ -11,7 +11,33 @@ import DocketCore
 /// created when missing, dropped and rebuilt from the log when ``ProjectionSchema/version``
 /// changes. `Docs/analytics.md` describes every column. Durations are exact microseconds
 /// (`*_us`), times microseconds since the epoch, like the log.
+///
+/// The fact tables (cases, stays, transitions, breaches, parties) are narrow: names (workflows,
+/// states, departments, roles, channels, ...) are small integers of ``names`` (`.name` columns),
+/// and a case is its integer key in ``caseKeys``, so a row is a few dozen bytes of integers. Their
+/// primary key is the workflow, its version and the log position, and they are `WITHOUT ROWID`:
+/// the facts of one workflow version lie together in log order, a report reads them in one range
+/// scan without an index lookup per row, and a batch appends at the end of each range. Each has
+/// an index on `case_key`, for a correction that forgets one case's facts.
 enum AnalyticsTables {
+    /// Every name a fact table refers to, by a small integer (``Names``).
+    static let names = AnalyticsTable<NameRow>(
+        name: "analytics_names", blank: NameRow(id: 0, name: ""),
+        columns: [
+            .integer("id", { $0.id }, { $0.id = $1 }),
+            .text("name", { $0.name }, { $0.name = $1 }),
+        ],
+        primaryKey: ["id"], uniqueIndexes: [["name"]])
+
+    /// Each case's integer key, the `case_key` of the fact tables.
+    static let caseKeys = AnalyticsTable<CaseKeyRow>(
+        name: "analytics_case_keys", blank: CaseKeyRow(caseKey: 0, caseID: ""),
+        columns: [
+            .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
+            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+        ],
+        primaryKey: ["case_key"], uniqueIndexes: [["case_id"]])
+
     static let meta = AnalyticsTable<MetaRow>(
         name: "analytics_meta", blank: MetaRow(key: "", value: ""),
         columns: [
@@ -29,44 +55,47 @@ enum AnalyticsTables {
         ],
         primaryKey: ["workflow_id", "workflow_version"])
 
-    static let cases = AnalyticsTable<CaseFact>(
+    static let cases = AnalyticsTable<Numbered<CaseFact>>(
         name: "analytics_cases",
-        blank: CaseFact(
+        blank: Numbered(CaseFact(
             position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, decidedAt: .zero,
             outcome: "", finalState: "", channel: nil, durations: .zero, sendBackRounds: 0, breaches: 0, clockStops: 0,
-            clockStoppedWall: 0, clockStoppedWorking: 0),
+            clockStoppedWall: 0, clockStoppedWorking: 0)),
         columns: [
-            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
-            .integer("position", { $0.position }, { $0.position = $1 }),
-            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
-            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
-            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
-            .time("decided_at", { $0.decidedAt }, { $0.decidedAt = $1 }),
-            .text("outcome", { $0.outcome }, { $0.outcome = $1 }),
-            .text("final_state", { $0.finalState }, { $0.finalState = $1 }),
-            .optionalText("channel", { $0.channel }, { $0.channel = $1 }),
-        ] + durationColumns({ $0.durations }, { $1(&$0.durations) }) + [
-            .integer("send_back_rounds", { $0.sendBackRounds }, { $0.sendBackRounds = $1 }),
-            .integer("breaches", { $0.breaches }, { $0.breaches = $1 }),
-            .integer("clock_stops", { $0.clockStops }, { $0.clockStops = $1 }),
-            .integer("clock_stopped_wall_us", { $0.clockStoppedWall }, { $0.clockStoppedWall = $1 }),
-            .integer("clock_stopped_working_us", { $0.clockStoppedWorking }, { $0.clockStoppedWorking = $1 }),
+            .name("workflow_id", { $0.fact.workflow.id }, { $0.fact.workflow.id = $1 }),
+            .integer("workflow_version", { $0.fact.workflow.version }, { $0.fact.workflow.version = $1 }),
+            .time("opened_at", { $0.fact.openedAt }, { $0.fact.openedAt = $1 }),
+            .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
+            // The case's id is kept here too (one row a case): the report names provisional cases.
+            .text("case_id", { $0.fact.caseID }, { $0.fact.caseID = $1 }),
+            .integer("position", { $0.fact.position }, { $0.fact.position = $1 }),
+            .time("decided_at", { $0.fact.decidedAt }, { $0.fact.decidedAt = $1 }),
+            .name("outcome", { $0.fact.outcome }, { $0.fact.outcome = $1 }),
+            .name("final_state", { $0.fact.finalState }, { $0.fact.finalState = $1 }),
+            .optionalName("channel", { $0.fact.channel }, { $0.fact.channel = $1 }),
+        ] + durationColumns({ $0.fact.durations }, { $1(&$0.fact.durations) }) + [
+            .integer("send_back_rounds", { $0.fact.sendBackRounds }, { $0.fact.sendBackRounds = $1 }),
+            .integer("breaches", { $0.fact.breaches }, { $0.fact.breaches = $1 }),
+            .integer("clock_stops", { $0.fact.clockStops }, { $0.fact.clockStops = $1 }),
+            .integer("clock_stopped_wall_us", { $0.fact.clockStoppedWall }, { $0.fact.clockStoppedWall = $1 }),
+            .integer("clock_stopped_working_us", { $0.fact.clockStoppedWorking }, { $0.fact.clockStoppedWorking = $1 }),
         ] + statutoryStartColumns,
-        primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
+        primaryKey: ["workflow_id", "workflow_version", "position"], withoutRowID: true, uniqueIndexes: [["case_key"]])
 
     static let openCases = AnalyticsTable<OpenCaseRow>(
         name: "analytics_open_cases",
-        blank: OpenCaseRow(caseID: "", workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, channel: nil, progress: ""),
+        blank: OpenCaseRow(caseID: "", caseKey: 0, workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, channel: nil, progress: ""),
         columns: [
             .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
-            .text("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
+            .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
+            .name("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
             .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
             .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
-            .optionalText("channel", { $0.channel }, { $0.channel = $1 }),
+            .optionalName("channel", { $0.channel }, { $0.channel = $1 }),
             // The progress as JSON (``ProgressEncoder``).
             .text("progress", { $0.progress }, { $0.progress = $1 }),
         ],
-        primaryKey: ["case_id"])
+        primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
 
     static let stays = AnalyticsTable<Numbered<StayFact>>(
         name: "analytics_stays",
@@ -75,15 +104,15 @@ enum AnalyticsTables {
             state: "", region: nil, branch: nil, department: nil, role: nil, onBehalfOf: nil, enteredAt: .zero,
             leftAt: .zero, exit: nil, cancelled: false, breached: false, durations: .zero, waiting: nil)),
         columns: factColumns() + [
-            .text("state", { $0.fact.state }, { $0.fact.state = $1 }),
-            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
-            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
-            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
-            .optionalText("role", { $0.fact.role }, { $0.fact.role = $1 }),
+            .name("state", { $0.fact.state }, { $0.fact.state = $1 }),
+            .optionalName("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalName("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalName("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .optionalName("role", { $0.fact.role }, { $0.fact.role = $1 }),
             .optionalText("on_behalf_of", { $0.fact.onBehalfOf }, { $0.fact.onBehalfOf = $1 }),
             .time("entered_at", { $0.fact.enteredAt }, { $0.fact.enteredAt = $1 }),
             .time("left_at", { $0.fact.leftAt }, { $0.fact.leftAt = $1 }),
-            .optionalText("exit", { $0.fact.exit }, { $0.fact.exit = $1 }),
+            .optionalName("exit", { $0.fact.exit }, { $0.fact.exit = $1 }),
             .bool("cancelled", { $0.fact.cancelled }, { $0.fact.cancelled = $1 }),
             .bool("breached", { $0.fact.breached }, { $0.fact.breached = $1 }),
         ] + durationColumns({ $0.fact.durations }, { $1(&$0.fact.durations) }) + [
@@ -98,7 +127,7 @@ enum AnalyticsTables {
                 if let value { row.fact.waiting?.statutory = value }
             }),
         ] + attributedColumns,
-        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+        primaryKey: factKey, withoutRowID: true, indexes: [["case_key"]])
 
     static let transitions = AnalyticsTable<Numbered<TransitionFact>>(
         name: "analytics_transitions",
@@ -107,20 +136,20 @@ enum AnalyticsTables {
             transition: "", from: "", to: "", region: nil, branch: nil, role: nil, onBehalfOf: nil, department: nil,
             at: .zero, durations: .zero, sendBackRound: nil, trigger: nil)),
         columns: factColumns() + [
-            .text("transition", { $0.fact.transition }, { $0.fact.transition = $1 }),
-            .text("from_state", { $0.fact.from }, { $0.fact.from = $1 }),
-            .text("to_state", { $0.fact.to }, { $0.fact.to = $1 }),
-            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
-            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
-            .optionalText("role", { $0.fact.role }, { $0.fact.role = $1 }),
+            .name("transition", { $0.fact.transition }, { $0.fact.transition = $1 }),
+            .name("from_state", { $0.fact.from }, { $0.fact.from = $1 }),
+            .name("to_state", { $0.fact.to }, { $0.fact.to = $1 }),
+            .optionalName("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalName("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalName("role", { $0.fact.role }, { $0.fact.role = $1 }),
             .optionalText("on_behalf_of", { $0.fact.onBehalfOf }, { $0.fact.onBehalfOf = $1 }),
-            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .optionalName("department", { $0.fact.department }, { $0.fact.department = $1 }),
             .time("at", { $0.fact.at }, { $0.fact.at = $1 }),
         ] + durationColumns({ $0.fact.durations }, { $1(&$0.fact.durations) }) + [
             .optionalInteger("send_back_round", { $0.fact.sendBackRound.map(Int64.init) }, { $0.fact.sendBackRound = $1.map(Int.init) }),
-            .optionalText("trigger", { $0.fact.trigger }, { $0.fact.trigger = $1 }),
+            .optionalName("trigger", { $0.fact.trigger }, { $0.fact.trigger = $1 }),
         ],
-        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+        primaryKey: factKey, withoutRowID: true, indexes: [["case_key"]])
 
     static let breaches = AnalyticsTable<Numbered<BreachFact>>(
         name: "analytics_breaches",
@@ -128,25 +157,25 @@ enum AnalyticsTables {
             position: 0, caseID: "", workflow: WorkflowKey(id: "", version: 0), caseOpenedAt: .zero, channel: nil,
             deadline: "", state: "", region: nil, branch: nil, department: nil, dueAt: .zero, recordedAt: .zero, limit: nil)),
         columns: factColumns() + [
-            .text("deadline", { $0.fact.deadline }, { $0.fact.deadline = $1 }),
-            .text("state", { $0.fact.state }, { $0.fact.state = $1 }),
-            .optionalText("region", { $0.fact.region }, { $0.fact.region = $1 }),
-            .optionalText("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
-            .optionalText("department", { $0.fact.department }, { $0.fact.department = $1 }),
+            .name("deadline", { $0.fact.deadline }, { $0.fact.deadline = $1 }),
+            .name("state", { $0.fact.state }, { $0.fact.state = $1 }),
+            .optionalName("region", { $0.fact.region }, { $0.fact.region = $1 }),
+            .optionalName("branch", { $0.fact.branch }, { $0.fact.branch = $1 }),
+            .optionalName("department", { $0.fact.department }, { $0.fact.department = $1 }),
             .time("due_at", { $0.fact.dueAt }, { $0.fact.dueAt = $1 }),
             .time("recorded_at", { $0.fact.recordedAt }, { $0.fact.recordedAt = $1 }),
-            .optionalText("limit_text", { $0.fact.limit }, { $0.fact.limit = $1 }),
+            .optionalName("limit_text", { $0.fact.limit }, { $0.fact.limit = $1 }),
         ],
-        scopeIndex: ["workflow_id", "workflow_version", "case_opened_at"])
+        primaryKey: factKey, withoutRowID: true, indexes: [["case_key"]])
 
-    static let parties = AnalyticsTable<PartyFact>(
-        name: "analytics_parties", blank: PartyFact(caseID: "", kind: .department, value: ""),
+    static let parties = AnalyticsTable<Numbered<PartyFact>>(
+        name: "analytics_parties", blank: Numbered(PartyFact(caseID: "", kind: .department, value: "")),
         columns: [
-            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
-            .text("kind", { $0.kind.rawValue }, { $0.kind = PartyFact.Kind(rawValue: $1) ?? .department }),
-            .text("value", { $0.value }, { $0.value = $1 }),
+            .name("kind", { $0.fact.kind.rawValue }, { $0.fact.kind = PartyFact.Kind(rawValue: $1) ?? .department }),
+            .text("value", { $0.fact.value }, { $0.fact.value = $1 }),
+            .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
         ],
-        primaryKey: ["kind", "value", "case_id"], withoutRowID: true)
+        primaryKey: ["kind", "value", "case_key"], withoutRowID: true, indexes: [["case_key"]])
 
     /// Every case, as a search lists it (the desk's; see `DeskCase`).
     static let deskCases = AnalyticsTable<DeskCase>(
@@ -216,9 +245,9 @@ enum AnalyticsTables {
 
     /// When a decided case's statutory clock started (NULL: it never did) and the wall-clock time
     /// it ran.
-    private static let statutoryStartColumns: [AnalyticsColumn<CaseFact>] = [
-        .optionalTime("statutory_started_at", { $0.statutoryStartedAt }, { $0.statutoryStartedAt = $1 }),
-        .integer("statutory_wall_us", { $0.statutoryWall }, { $0.statutoryWall = $1 }),
+    private static let statutoryStartColumns: [AnalyticsColumn<Numbered<CaseFact>>] = [
+        .optionalTime("statutory_started_at", { $0.fact.statutoryStartedAt }, { $0.fact.statutoryStartedAt = $1 }),
+        .integer("statutory_wall_us", { $0.fact.statutoryWall }, { $0.fact.statutoryWall = $1 }),
     ]
 
     /// A stay's part of its case's time in a parallel state; NULL (all of it) elsewhere. The three
@@ -237,7 +266,8 @@ enum AnalyticsTables {
 
     /// Every table's name and `CREATE` statements, in creation order.
     static let all: [(name: String, create: String)] = [
-        (meta.name, meta.createSQL), (calendars.name, calendars.createSQL), (cases.name, cases.createSQL),
+        (meta.name, meta.createSQL), (calendars.name, calendars.createSQL), (names.name, names.createSQL),
+        (caseKeys.name, caseKeys.createSQL), (cases.name, cases.createSQL),
         (openCases.name, openCases.createSQL), (stays.name, stays.createSQL), (transitions.name, transitions.createSQL),
         (breaches.name, breaches.createSQL), (parties.name, parties.createSQL),
         (deskCases.name, deskCases.createSQL), (deskData.name, deskData.createSQL), (deskWork.name, deskWork.createSQL),
@@ -255,18 +285,23 @@ enum AnalyticsTables {
         ]
     }
 
-    /// The seven columns that start every stay, transition and breach row: position, ordinal (of
-    /// the facts of one kind at one position), case id, workflow id and version, case opening
-    /// time, channel.
+    /// The primary key of the stays, transitions and breaches: a workflow version's facts in log
+    /// order. New facts go at the end of their workflow version's range, so a batch writes few
+    /// pages (a key by the case's opening time would scatter each batch over the whole table).
+    private static let factKey = ["workflow_id", "workflow_version", "position", "ordinal"]
+
+    /// The seven columns that start every stay, transition and breach row: workflow id and
+    /// version, case opening time, position, ordinal (of the facts of one kind at one position),
+    /// case key, channel.
     private static func factColumns<Fact: CaseScopedFact>() -> [AnalyticsColumn<Numbered<Fact>>] {
         [
-            .integer("position", { $0.fact.position }, { $0.fact.position = $1 }),
-            .integer("ordinal", { $0.ordinal }, { $0.ordinal = $1 }),
-            .text("case_id", { $0.fact.caseID }, { $0.fact.caseID = $1 }),
-            .text("workflow_id", { $0.fact.workflow.id }, { $0.fact.workflow.id = $1 }),
+            .name("workflow_id", { $0.fact.workflow.id }, { $0.fact.workflow.id = $1 }),
             .integer("workflow_version", { $0.fact.workflow.version }, { $0.fact.workflow.version = $1 }),
             .time("case_opened_at", { $0.fact.caseOpenedAt }, { $0.fact.caseOpenedAt = $1 }),
-            .optionalText("channel", { $0.fact.channel }, { $0.fact.channel = $1 }),
+            .integer("position", { $0.fact.position }, { $0.fact.position = $1 }),
+            .integer("ordinal", { $0.ordinal }, { $0.ordinal = $1 }),
+            .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
+            .optionalName("channel", { $0.fact.channel }, { $0.fact.channel = $1 }),
         ]
     }
 }
@@ -285,9 +320,22 @@ struct CalendarRow: Sendable {
     var calendar: String
 }
 
+/// A name of ``AnalyticsTables/names``.
+struct NameRow: Sendable {
+    var id: Int64
+    var name: String
+}
+
+/// A case's key in ``AnalyticsTables/caseKeys``.
+struct CaseKeyRow: Sendable {
+    var caseKey: Int64
+    var caseID: String
+}
+
 /// An open case: its cohort columns and its progress as JSON.
 struct OpenCaseRow: Sendable {
     var caseID: String
+    var caseKey: Int64
     var workflow: WorkflowKey
     var openedAt: Timestamp
     var channel: String?
@@ -301,14 +349,16 @@ struct DeskDataRow: Sendable {
     var value: String
 }
 
-/// A fact with its `ordinal` among the facts of its kind at its position.
+/// A fact with its case's key and its `ordinal` among the facts of its kind at its position.
 struct Numbered<Fact: Sendable>: Sendable {
     var fact: Fact
     var ordinal: Int
+    var caseKey: Int64
 
-    init(_ fact: Fact, ordinal: Int = 0) {
+    init(_ fact: Fact, ordinal: Int = 0, caseKey: Int64 = 0) {
         self.fact = fact
         self.ordinal = ordinal
+        self.caseKey = caseKey
     }
 }
 
@@ -339,43 +389,55 @@ struct AnalyticsColumn<Row>: Sendable {
     let type: String
     /// Binds the column's value of a row to a statement parameter (1-based); the row is `inout`
     /// only to be passed by address, never changed.
-    let bind: @Sendable (RawStatement, Int32, inout Row) -> Void
+    let bind: @Sendable (RawStatement, Int32, inout Row, Names) -> Void
     /// Sets the row's field from a result column (0-based).
-    let read: @Sendable (RawStatement, Int32, inout Row) -> Void
+    let read: @Sendable (RawStatement, Int32, inout Row, Names) -> Void
 
     static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64, _ set: @escaping @Sendable (inout Row, Int64) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c)) })
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row, _ in s.bind(i, get(&row)) }, read: { s, c, row, _ in set(&row, s.int64(c)) })
     }
 
     static func integer(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int, _ set: @escaping @Sendable (inout Row, Int) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int(c)) })
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row, _ in s.bind(i, get(&row)) }, read: { s, c, row, _ in set(&row, s.int(c)) })
     }
 
     static func optionalInteger(_ name: String, _ get: @escaping @Sendable (inout Row) -> Int64?, _ set: @escaping @Sendable (inout Row, Int64?) -> Void) -> Self {
-        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(&row)) },
-             read: { s, c, row in set(&row, s.isNull(c) ? nil : s.int64(c)) })
+        Self(name: name, type: "INTEGER", bind: { s, i, row, _ in s.bind(i, get(&row)) },
+             read: { s, c, row, _ in set(&row, s.isNull(c) ? nil : s.int64(c)) })
     }
 
     static func bool(_ name: String, _ get: @escaping @Sendable (inout Row) -> Bool, _ set: @escaping @Sendable (inout Row, Bool) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.int64(c) != 0) })
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row, _ in s.bind(i, get(&row)) }, read: { s, c, row, _ in set(&row, s.int64(c) != 0) })
     }
 
     static func time(_ name: String, _ get: @escaping @Sendable (inout Row) -> Timestamp, _ set: @escaping @Sendable (inout Row, Timestamp) -> Void) -> Self {
-        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row in s.bind(i, get(&row).microseconds) },
-             read: { s, c, row in set(&row, Timestamp(microseconds: s.int64(c))) })
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row, _ in s.bind(i, get(&row).microseconds) },
+             read: { s, c, row, _ in set(&row, Timestamp(microseconds: s.int64(c))) })
     }
 
     static func optionalTime(_ name: String, _ get: @escaping @Sendable (inout Row) -> Timestamp?, _ set: @escaping @Sendable (inout Row, Timestamp?) -> Void) -> Self {
-        Self(name: name, type: "INTEGER", bind: { s, i, row in s.bind(i, get(&row)?.microseconds) },
-             read: { s, c, row in set(&row, s.isNull(c) ? nil : Timestamp(microseconds: s.int64(c))) })
+        Self(name: name, type: "INTEGER", bind: { s, i, row, _ in s.bind(i, get(&row)?.microseconds) },
+             read: { s, c, row, _ in set(&row, s.isNull(c) ? nil : Timestamp(microseconds: s.int64(c))) })
     }
 
     static func text(_ name: String, _ get: @escaping @Sendable (inout Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
-        Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c) ?? "") })
+        Self(name: name, type: "TEXT NOT NULL", bind: { s, i, row, _ in s.bind(i, get(&row)) }, read: { s, c, row, _ in set(&row, s.string(c) ?? "") })
     }
 
     static func optionalText(_ name: String, _ get: @escaping @Sendable (inout Row) -> String?, _ set: @escaping @Sendable (inout Row, String?) -> Void) -> Self {
-        Self(name: name, type: "TEXT", bind: { s, i, row in s.bind(i, get(&row)) }, read: { s, c, row in set(&row, s.string(c)) })
+        Self(name: name, type: "TEXT", bind: { s, i, row, _ in s.bind(i, get(&row)) }, read: { s, c, row, _ in set(&row, s.string(c)) })
+    }
+
+    /// A name kept as its integer in ``AnalyticsTables/names`` (``Names``).
+    static func name(_ name: String, _ get: @escaping @Sendable (inout Row) -> String, _ set: @escaping @Sendable (inout Row, String) -> Void) -> Self {
+        Self(name: name, type: "INTEGER NOT NULL", bind: { s, i, row, names in s.bind(i, names.id(get(&row))) },
+             read: { s, c, row, names in set(&row, names.name(s.int64(c))) })
+    }
+
+    /// An optional name, NULL for none.
+    static func optionalName(_ name: String, _ get: @escaping @Sendable (inout Row) -> String?, _ set: @escaping @Sendable (inout Row, String?) -> Void) -> Self {
+        Self(name: name, type: "INTEGER", bind: { s, i, row, names in s.bind(i, get(&row).map { names.id($0) }) },
+             read: { s, c, row, names in set(&row, s.isNull(c) ? nil : names.name(s.int64(c))) })
     }
 }
 
@@ -389,39 +451,42 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     let withoutRowID: Bool
     /// The columns of the index reports select by, if any.
     let scopeIndex: [String]
-    /// Further indexes (the desk's filters), each a list of columns.
+    /// Further indexes (the desk's filters, the facts' case keys), each a list of columns.
     let indexes: [[String]]
+    /// Unique indexes, each a list of columns.
+    let uniqueIndexes: [[String]]
     /// Every column's `bind`, chained into one closure, and every column's `read` likewise. A
     /// closure calls the closures it captured without retaining them, where a loop over an array
     /// of closures would retain and release each one for each row (the replay binds millions of
     /// values).
-    private let bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void
-    private let readAll: @Sendable (RawStatement, inout Row) -> Void
+    private let bindAll: @Sendable (RawStatement, Int32, inout Row, Names) -> Void
+    private let readAll: @Sendable (RawStatement, inout Row, Names) -> Void
 
     init(
         name: String, blank: Row, columns: [AnalyticsColumn<Row>], primaryKey: [String] = [], withoutRowID: Bool = false,
-        scopeIndex: [String] = [], indexes: [[String]] = []
+        scopeIndex: [String] = [], indexes: [[String]] = [], uniqueIndexes: [[String]] = []
     ) {
         self.indexes = indexes
+        self.uniqueIndexes = uniqueIndexes
         self.name = name
         self.blank = blank
         self.columns = columns
         self.primaryKey = primaryKey
         self.withoutRowID = withoutRowID
         self.scopeIndex = scopeIndex
-        var bindAll: @Sendable (RawStatement, Int32, inout Row) -> Void = { _, _, _ in }
-        var readAll: @Sendable (RawStatement, inout Row) -> Void = { _, _ in }
+        var bindAll: @Sendable (RawStatement, Int32, inout Row, Names) -> Void = { _, _, _, _ in }
+        var readAll: @Sendable (RawStatement, inout Row, Names) -> Void = { _, _, _ in }
         for (index, column) in columns.enumerated() {
             let parameter = Int32(index + 1), resultColumn = Int32(index)
             let bindBefore = bindAll, bind = column.bind
-            bindAll = { statement, offset, row in
-                bindBefore(statement, offset, &row)
-                bind(statement, offset + parameter, &row)
+            bindAll = { statement, offset, row, names in
+                bindBefore(statement, offset, &row, names)
+                bind(statement, offset + parameter, &row, names)
             }
             let readBefore = readAll, read = column.read
-            readAll = { statement, row in
-                readBefore(statement, &row)
-                read(statement, resultColumn, &row)
+            readAll = { statement, row, names in
+                readBefore(statement, &row, names)
+                read(statement, resultColumn, &row, names)
             }
         }
         self.bindAll = bindAll
@@ -440,6 +505,9 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
         for index in indexes {
             sql += "\nCREATE INDEX \(name)_\(index.joined(separator: "_")) ON \(name) (\(index.joined(separator: ", ")));"
         }
+        for index in uniqueIndexes {
+            sql += "\nCREATE UNIQUE INDEX \(name)_\(index.joined(separator: "_")) ON \(name) (\(index.joined(separator: ", ")));"
+        }
         return sql
     }
 
@@ -452,18 +520,20 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     /// `SELECT columns FROM table`: read each row with ``read(_:)``.
     var select: String { "SELECT \(columnList) FROM \(name)" }
 
-    /// Binds `row`'s columns to parameters `offset + 1 ... offset + columns.count`.
-    func bind(_ statement: RawStatement, offset: Int32, _ row: Row) {
+    /// Binds `row`'s columns to parameters `offset + 1 ... offset + columns.count`; names are
+    /// bound as their numbers in `names`, which numbers the new ones.
+    func bind(_ statement: RawStatement, offset: Int32, _ row: Row, names: Names = Names()) {
         // The columns take the row `inout`, that is by address: a closure taking a large struct by
         // value would copy the whole row (and retain its strings) for each column.
         var row = row
-        bindAll(statement, offset, &row)
+        bindAll(statement, offset, &row, names)
     }
 
-    /// The row at `statement`'s cursor, from a statement that selected ``columnList``.
-    func read(_ statement: RawStatement) -> Row {
+    /// The row at `statement`'s cursor, from a statement that selected ``columnList``; names are
+    /// read back through `names`.
+    func read(_ statement: RawStatement, names: Names = Names()) -> Row {
         var row = blank
-        readAll(statement, &row)
+        readAll(statement, &row, names)
         return row
     }
 }

@@ -37,6 +37,8 @@ package final class SQLiteProjectionStore: ProjectionStore {
         let log: SQLiteEventStore
         /// Prepared on the first insert of the transaction.
         private var writer: FactWriter?
+        /// Loaded on first use in the transaction.
+        private var loadedNames: Names?
 
         init(_ db: Database, log: SQLiteEventStore) {
             self.db = db
@@ -70,13 +72,14 @@ package final class SQLiteProjectionStore: ProjectionStore {
         }
 
         func openCaseIDs(workflowID: String?) throws -> [String] {
-            guard try installedVersion() != nil else { return [] }
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            let workflow: Int64? = try workflowID.map { try names().existingID($0) ?? -1 }
             let statement = try db.cachedStatement(sql: """
                 SELECT o.case_id FROM \(AnalyticsTables.openCases.name) a JOIN events o ON o.case_id = a.case_id AND o.version = 1
                 WHERE ?1 IS NULL OR a.workflow_id = ?1
                 ORDER BY o.position
                 """)
-            try statement.setArguments([workflowID])
+            try statement.setArguments([workflow])
             return try String.fetchAll(statement)
         }
 
@@ -86,7 +89,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
         }
 
         func openCaseProgress(of caseIDs: [String]) throws -> [OpenCaseProgress] {
-            guard try installedVersion() != nil else { return [] }
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
             let decoder = ProgressDecoder()
             var result: [OpenCaseProgress] = []
             var start = 0
@@ -103,19 +106,61 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
         func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
             guard try installedVersion() == ProjectionSchema.version else { return }
-            let cohort = Filter(scope, openedColumn: "opened_at", parties: true)
-            try each(AnalyticsTables.cases, where: cohort.sql, cohort.arguments, order: "position") { try body(.decided($0)) }
-            let decoder = ProgressDecoder()
-            try each(AnalyticsTables.openCases, where: cohort.sql, cohort.arguments, order: "case_id") {
-                try body(.open(try decoder.decode($0.progress, caseID: $0.caseID)))
+            let names = try names()
+            // Each table is read in its primary key's order: one range scan of the workflow
+            // version's rows, no index lookup per row.
+            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: true)
+            guard !cohort.empty else { return }
+            /// The ids of the cases read, for the breaches (which keep only the case's key).
+            var caseIDs: [Int64: String] = [:]
+            try each(AnalyticsTables.cases, where: cohort.sql, cohort.arguments, names: names,
+                     order: "workflow_id, workflow_version, position") { row in
+                caseIDs[row.caseKey] = row.fact.caseID
+                try body(.decided(row.fact))
             }
-            let cases = Filter(scope, openedColumn: "case_opened_at", parties: true)
-            try each(AnalyticsTables.breaches, where: cases.sql, cases.arguments, order: "position, ordinal") { try body(.breach($0.fact)) }
-            let direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
-            try each(AnalyticsTables.stays, where: direct.sql, direct.arguments, order: "position, ordinal") { try body(.stay($0.fact)) }
-            try each(AnalyticsTables.transitions, where: direct.sql, direct.arguments, order: "position, ordinal") {
+            let decoder = ProgressDecoder()
+            try each(AnalyticsTables.openCases, where: cohort.sql, cohort.arguments, names: names, order: "case_id") { row in
+                caseIDs[row.caseKey] = row.caseID
+                try body(.open(try decoder.decode(row.progress, caseID: row.caseID)))
+            }
+            let factOrder = "workflow_id, workflow_version, position, ordinal"
+            let cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
+            var breaches: [Numbered<BreachFact>] = []
+            try each(AnalyticsTables.breaches, where: cases.sql, cases.arguments, names: names, order: factOrder) { breaches.append($0) }
+            let missing = Set(breaches.lazy.map(\.caseKey).filter { caseIDs[$0] == nil })
+            for (key, id) in try caseIDsByKey(Array(missing)) { caseIDs[key] = id }
+            for var row in breaches {
+                row.fact.caseID = caseIDs[row.caseKey] ?? ""
+                try body(.breach(row.fact))
+            }
+            // Stays and transitions come without their case's id (the report never asks it):
+            // making a string for each of millions of rows was a good part of a report's time.
+            let direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
+            try each(AnalyticsTables.stays, where: direct.sql, direct.arguments, names: names, order: factOrder) { try body(.stay($0.fact)) }
+            try each(AnalyticsTables.transitions, where: direct.sql, direct.arguments, names: names, order: factOrder) {
                 try body(.transition($0.fact))
             }
+        }
+
+        /// The case ids of `keys` (those known), by key.
+        private func caseIDsByKey(_ keys: [Int64]) throws -> [Int64: String] {
+            var result: [Int64: String] = [:]
+            var start = 0
+            while start < keys.count {
+                let chunk = keys[start..<min(start + 500, keys.count)]
+                start += chunk.count
+                try each(AnalyticsTables.caseKeys, where: " WHERE case_key IN (\(databaseQuestionMarks(count: chunk.count)))",
+                         chunk.map { .integer($0) }) { result[$0.caseKey] = $0.caseID }
+            }
+            return result
+        }
+
+        /// The names of the fact tables, loaded once per transaction.
+        private func names() throws -> Names {
+            if let loadedNames { return loadedNames }
+            let names = try db.tableExists(AnalyticsTables.names.name) ? try Names(db) : Names()
+            loadedNames = names
+            return names
         }
 
         func worklist(_ query: WorkQuery) throws -> WorkPage {
@@ -172,8 +217,11 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 arguments += [.text(state), .text(state)]
             }
             if let department = query.department {
-                clauses.append("case_id IN (SELECT case_id FROM \(AnalyticsTables.parties.name) WHERE kind = ? AND value = ?)")
-                arguments += [.text(PartyFact.Kind.department.rawValue), .text(department)]
+                clauses.append("""
+                    case_id IN (SELECT k.case_id FROM \(AnalyticsTables.parties.name) p JOIN \(AnalyticsTables.caseKeys.name) k
+                    ON k.case_key = p.case_key WHERE p.kind = ? AND p.value = ?)
+                    """)
+                arguments += [.integer(try names().existingID(PartyFact.Kind.department.rawValue) ?? -1), .text(department)]
             }
             if let applicant = query.applicant { clauses.append("applicant = ?"); arguments.append(.text(applicant)) }
             if let channel = query.channel { clauses.append("channel = ?"); arguments.append(.text(channel)) }
@@ -227,15 +275,42 @@ package final class SQLiteProjectionStore: ProjectionStore {
             var contents = ProjectionContents()
             guard try installedVersion() != nil else { return contents }
             let decoder = ProgressDecoder()
+            let names = try names()
+            var ids: [Int64: String] = [:]
+            try each(AnalyticsTables.caseKeys) { ids[$0.caseKey] = $0.caseID }
+            func id(_ key: Int64) -> String { ids[key] ?? "" }
+            func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
             contents.calendars = try recordedCalendars()
-            try each(AnalyticsTables.cases, order: "case_id") { contents.cases.append($0) }
-            try each(AnalyticsTables.openCases, order: "case_id") {
+            try each(AnalyticsTables.cases, names: names) { contents.cases.append($0.fact) }
+            contents.cases.sort { precedes($0.caseID, $1.caseID) }
+            try each(AnalyticsTables.openCases, names: names, order: "case_id") {
                 contents.openCases.append(try decoder.decode($0.progress, caseID: $0.caseID))
             }
-            try each(AnalyticsTables.stays, order: "position, ordinal") { contents.stays.append($0.fact) }
-            try each(AnalyticsTables.transitions, order: "position, ordinal") { contents.transitions.append($0.fact) }
-            try each(AnalyticsTables.breaches, order: "position, ordinal") { contents.breaches.append($0.fact) }
-            try each(AnalyticsTables.parties, order: "kind, value, case_id") { contents.parties.append($0) }
+            try each(AnalyticsTables.stays, names: names, order: "position, ordinal") {
+                var fact = $0.fact
+                fact.caseID = id($0.caseKey)
+                contents.stays.append(fact)
+            }
+            try each(AnalyticsTables.transitions, names: names, order: "position, ordinal") {
+                var fact = $0.fact
+                fact.caseID = id($0.caseKey)
+                contents.transitions.append(fact)
+            }
+            try each(AnalyticsTables.breaches, names: names, order: "position, ordinal") {
+                var fact = $0.fact
+                fact.caseID = id($0.caseKey)
+                contents.breaches.append(fact)
+            }
+            try each(AnalyticsTables.parties, names: names) {
+                var fact = $0.fact
+                fact.caseID = id($0.caseKey)
+                contents.parties.append(fact)
+            }
+            contents.parties.sort { a, b in
+                if a.kind != b.kind { return precedes(a.kind.rawValue, b.kind.rawValue) }
+                if a.value != b.value { return precedes(a.value, b.value) }
+                return precedes(a.caseID, b.caseID)
+            }
             if try db.tableExists(AnalyticsTables.deskCases.name) {
                 var updates: [String: DeskUpdate] = [:]
                 var order: [String] = []
@@ -252,8 +327,8 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
         /// Calls `body` with each row of `table` that `filter` (a `WHERE` clause or "") selects.
         private func each<Row>(
-            _ table: AnalyticsTable<Row>, where filter: String = "", _ arguments: [Argument] = [], order: String? = nil,
-            _ body: (Row) throws -> Void
+            _ table: AnalyticsTable<Row>, where filter: String = "", _ arguments: [Argument] = [], names: Names = Names(),
+            order: String? = nil, _ body: (Row) throws -> Void
         ) throws {
             let statement = try db.cachedStatement(sql: table.select + filter + (order.map { " ORDER BY " + $0 } ?? ""))
             let rows = RawStatement(statement)
@@ -264,7 +339,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 case let .integer(value): rows.bind(Int32(index + 1), value)
                 }
             }
-            while try rows.step(db) { try body(table.read(rows)) }
+            while try rows.step(db) { try body(table.read(rows, names: names)) }
         }
 
         // MARK: Writing
@@ -279,25 +354,29 @@ package final class SQLiteProjectionStore: ProjectionStore {
             let insert = RawStatement(try db.cachedStatement(sql: AnalyticsTables.meta.insertHead("INSERT") + " VALUES (?, ?)"))
             AnalyticsTables.meta.bind(insert, offset: 0, MetaRow(key: Self.schemaVersionKey, value: String(ProjectionSchema.version)))
             try insert.execute(db)
+            loadedNames = Names()
+            writer = nil
         }
 
         func clear() throws {
             for table in AnalyticsTables.all where table.name != AnalyticsTables.meta.name {
                 try db.execute(sql: "DELETE FROM \(table.name)")
             }
+            loadedNames = Names()
+            writer = nil
         }
 
         func deleteFacts(of caseIDs: [String]) throws {
-            // Corrections are rare: one scan of each table per batch (all the batch's corrected
-            // cases at once) beats an index on case_id that every fold would have to keep up.
+            // Each fact table has an index on case_key: a correction forgets its case's rows
+            // without reading the table.
             var start = 0
             while start < caseIDs.count {
                 let chunk = Array(caseIDs[start..<min(caseIDs.count, start + 500)])
                 start += chunk.count
+                let keys = "SELECT case_key FROM \(AnalyticsTables.caseKeys.name) WHERE case_id IN (\(databaseQuestionMarks(count: chunk.count)))"
                 for table in [AnalyticsTables.cases.name, AnalyticsTables.stays.name, AnalyticsTables.transitions.name,
                               AnalyticsTables.breaches.name, AnalyticsTables.parties.name] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE case_id IN (\(databaseQuestionMarks(count: chunk.count)))",
-                                   arguments: StatementArguments(chunk))
+                    try db.execute(sql: "DELETE FROM \(table) WHERE case_key IN (\(keys))", arguments: StatementArguments(chunk))
                 }
             }
         }
@@ -353,7 +432,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
         private func factWriter() throws -> FactWriter {
             if let writer { return writer }
-            let made = try FactWriter(db)
+            let made = try FactWriter(db, names: try names())
             writer = made
             return made
         }
@@ -369,26 +448,39 @@ package final class SQLiteProjectionStore: ProjectionStore {
     private struct Filter {
         var clauses: [String] = []
         var arguments: [Argument] = []
+        /// True when a name the scope asks for is in no fact: nothing can match.
+        var empty = false
 
         /// - Parameter parties: filter departments, roles and assisted parties through the cases
         ///   they took part in (case-level tables) rather than through the row's own columns.
-        init(_ scope: ReportScope, openedColumn: String, parties: Bool) {
+        init(_ scope: ReportScope, names: Names, openedColumn: String, parties: Bool) {
             func add(_ clause: String, _ values: Argument...) {
                 clauses.append(clause)
                 arguments += values
             }
-            if let workflow = scope.workflowID { add("workflow_id = ?", .text(workflow)) }
+            /// A name's number; a name no fact has matches nothing (-1 is nobody's number).
+            func id(_ name: String) -> Argument { .integer(names.existingID(name) ?? -1) }
+            if let workflow = scope.workflowID {
+                if names.existingID(workflow) == nil { empty = true }
+                add("workflow_id = ?", id(workflow))
+            }
             if let version = scope.version { add("workflow_version = ?", .integer(Int64(version))) }
             if let from = scope.from { add("\(openedColumn) >= ?", .integer(from.microseconds)) }
             if let to = scope.to { add("\(openedColumn) < ?", .integer(to.microseconds)) }
-            if let channel = scope.channel { add("channel = ?", .text(channel)) }
-            let party = "case_id IN (SELECT case_id FROM \(AnalyticsTables.parties.name) WHERE kind = ? AND value = ?)"
+            if let channel = scope.channel { add("channel = ?", id(channel)) }
+            let party = "case_key IN (SELECT case_key FROM \(AnalyticsTables.parties.name) WHERE kind = ? AND value = ?)"
             let filters: [(PartyFact.Kind, String, String?)] = [
                 (.department, "department", scope.department), (.role, "role", scope.role),
                 (.onBehalfOf, "on_behalf_of", scope.onBehalfOf),
             ]
             for case let (kind, column, value?) in filters {
-                parties ? add(party, .text(kind.rawValue), .text(value)) : add("\(column) = ?", .text(value))
+                if parties {
+                    add(party, id(kind.rawValue), .text(value))
+                } else if kind == .onBehalfOf {
+                    add("\(column) = ?", .text(value))  // kept as text: many, each used by few cases
+                } else {
+                    add("\(column) = ?", id(value))
+                }
             }
         }
 
@@ -398,8 +490,9 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
 /// Writes the facts and open cases of one batch inside the caller's transaction, on statements
 /// prepared once for it.
-private struct FactWriter {
+private final class FactWriter {
     let db: Database
+    let names: Names
     private let stays: MultiRowInsert
     private let transitions: MultiRowInsert
     private let breaches: MultiRowInsert
@@ -407,22 +500,47 @@ private struct FactWriter {
     private let parties: MultiRowInsert
     private let saveOpenCase: RawStatement
     private let forgetOpenCase: RawStatement
+    private let findCaseKey: RawStatement
+    private let addCaseKey: RawStatement
+    /// The keys of the cases met in this transaction.
+    private var caseKeys: [String: Int64] = [:]
 
-    init(_ db: Database) throws {
+    init(_ db: Database, names: Names) throws {
         self.db = db
+        self.names = names
         func multiRow<Row>(_ table: AnalyticsTable<Row>, _ verb: String, then tail: String = "") -> MultiRowInsert {
             MultiRowInsert(db, table.insertHead(verb), columns: Int32(table.columns.count), then: tail)
         }
         stays = multiRow(AnalyticsTables.stays, "INSERT OR FAIL")
         transitions = multiRow(AnalyticsTables.transitions, "INSERT OR FAIL")
         breaches = multiRow(AnalyticsTables.breaches, "INSERT OR FAIL")
-        cases = multiRow(AnalyticsTables.cases, "INSERT OR FAIL", then: "ON CONFLICT (case_id) DO NOTHING")
+        cases = multiRow(AnalyticsTables.cases, "INSERT OR FAIL", then: "ON CONFLICT DO NOTHING")
         parties = multiRow(AnalyticsTables.parties, "INSERT OR IGNORE")
         let open = AnalyticsTables.openCases
         saveOpenCase = RawStatement(try db.cachedStatement(sql: open.insertHead("INSERT")
             + " VALUES (\(databaseQuestionMarks(count: open.columns.count)))"
             + " ON CONFLICT (case_id) DO UPDATE SET progress = excluded.progress"))
         forgetOpenCase = RawStatement(try db.cachedStatement(sql: "DELETE FROM \(open.name) WHERE case_id = ?"))
+        findCaseKey = RawStatement(try db.cachedStatement(sql: "SELECT case_key FROM \(AnalyticsTables.caseKeys.name) WHERE case_id = ?"))
+        addCaseKey = RawStatement(try db.cachedStatement(sql: "INSERT INTO \(AnalyticsTables.caseKeys.name) (case_id) VALUES (?)"))
+    }
+
+    /// The key of case `caseID`, given it when it has none.
+    private func key(_ caseID: String) throws -> Int64 {
+        if let known = caseKeys[caseID] { return known }
+        findCaseKey.bind(1, caseID)
+        let key: Int64
+        if try findCaseKey.step(db) {
+            key = findCaseKey.int64(0)
+            findCaseKey.reset()
+        } else {
+            findCaseKey.reset()
+            addCaseKey.bind(1, caseID)
+            try addCaseKey.execute(db)
+            key = db.lastInsertedRowID
+        }
+        caseKeys[caseID] = key
+        return key
     }
 
     /// Writes `facts`, which are in log order: facts of the same kind at the same position are
@@ -431,8 +549,8 @@ private struct FactWriter {
         var stayRows: [Numbered<StayFact>] = []
         var transitionRows: [Numbered<TransitionFact>] = []
         var breachRows: [Numbered<BreachFact>] = []
-        var caseRows: [CaseFact] = []
-        var partyRows: [PartyFact] = []
+        var caseRows: [Numbered<CaseFact>] = []
+        var partyRows: [Numbered<PartyFact>] = []
         var position: Int64 = -1
         var ordinals = (stay: 0, transition: 0, breach: 0)
         func at(_ factPosition: Int64) {
@@ -445,25 +563,27 @@ private struct FactWriter {
             switch fact {
             case let .stay(f):
                 at(f.position)
-                stayRows.append(Numbered(f, ordinal: ordinals.stay))
+                stayRows.append(Numbered(f, ordinal: ordinals.stay, caseKey: try key(f.caseID)))
                 ordinals.stay += 1
             case let .transition(f):
                 at(f.position)
-                transitionRows.append(Numbered(f, ordinal: ordinals.transition))
+                transitionRows.append(Numbered(f, ordinal: ordinals.transition, caseKey: try key(f.caseID)))
                 ordinals.transition += 1
             case let .breach(f):
                 at(f.position)
-                breachRows.append(Numbered(f, ordinal: ordinals.breach))
+                breachRows.append(Numbered(f, ordinal: ordinals.breach, caseKey: try key(f.caseID)))
                 ordinals.breach += 1
-            case let .decided(f): caseRows.append(f)
-            case let .party(f): partyRows.append(f)
+            case let .decided(f): caseRows.append(Numbered(f, caseKey: try key(f.caseID)))
+            case let .party(f): partyRows.append(Numbered(f, caseKey: try key(f.caseID)))
             }
         }
-        try stays.insert(stayRows) { AnalyticsTables.stays.bind($0, offset: $1, $2) }
-        try transitions.insert(transitionRows) { AnalyticsTables.transitions.bind($0, offset: $1, $2) }
-        try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2) }
-        try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2) }
-        try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2) }
+        let names = self.names
+        try stays.insert(stayRows) { AnalyticsTables.stays.bind($0, offset: $1, $2, names: names) }
+        try transitions.insert(transitionRows) { AnalyticsTables.transitions.bind($0, offset: $1, $2, names: names) }
+        try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2, names: names) }
+        try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2, names: names) }
+        try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2, names: names) }
+        try names.save(db)
     }
 
     /// Saves the progress of cases still open, forgets decided ones.
@@ -476,9 +596,10 @@ private struct FactWriter {
             }
             let progress = encoded.progress
             AnalyticsTables.openCases.bind(saveOpenCase, offset: 0, OpenCaseRow(
-                caseID: update.caseID, workflow: progress.workflow, openedAt: progress.openedAt, channel: progress.channel,
-                progress: encoded.json))
+                caseID: update.caseID, caseKey: try key(update.caseID), workflow: progress.workflow, openedAt: progress.openedAt,
+                channel: progress.channel, progress: encoded.json), names: names)
             try saveOpenCase.execute(db)
         }
+        try names.save(db)
     }
 }
