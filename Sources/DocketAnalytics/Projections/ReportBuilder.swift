@@ -212,7 +212,6 @@ private struct DwellAccumulator {
     /// A stay of `value`, of which `waited` before its work started (`nil`: no work start).
     mutating func add(_ value: Int64, waited: Int64?) {
         values.append(value)
-        total.add(value)
         if let waited {
             waiting.add(waited)
             work.add(value - waited)
