@@ -130,18 +130,29 @@ package struct DeskQueries {
         try projections.read { try $0.searchCases(query) }
     }
 
+    /// ``search(_:now:)`` handing each case to `body` as the projection reads it, in the same
+    /// order: memory does not grow with the answer, and the first case comes before the last is read.
+    package func search(_ query: CaseQuery, now: Timestamp, _ body: (CaseSummaryView) throws -> Void) throws {
+        var contexts = Contexts(catalog: catalog)
+        try projections.read { tables in
+            try tables.searchCases(query) { try body(try Self.summary($0, now: now, contexts: &contexts)) }
+        }
+    }
+
     /// `cases` as a list shows them, overdue judged at `now`, times in each workflow's zone.
     package func summaries(_ cases: [DeskCase], now: Timestamp) throws -> [CaseSummaryView] {
         var contexts = Contexts(catalog: catalog)
-        return try cases.map { found in
-            let calendar = try contexts.context(found.workflow)?.calendar
-            let time = TimeText(calendar: calendar)
-            let overdue = found.nextDueAt.map { $0 <= now } ?? false
-            // The next due time needs dates the calendar does not cover yet: it is provisional.
-            let provisional = found.nextDueAt.map { due in calendar.map { !$0.covers(from: found.openedAt, to: due) } ?? false } ?? false
-            return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional,
-                                   definition: contexts.definition(found.workflow))
-        }
+        return try cases.map { try Self.summary($0, now: now, contexts: &contexts) }
+    }
+
+    private static func summary(_ found: DeskCase, now: Timestamp, contexts: inout Contexts) throws -> CaseSummaryView {
+        let calendar = try contexts.context(found.workflow)?.calendar
+        let time = TimeText(calendar: calendar)
+        let overdue = found.nextDueAt.map { $0 <= now } ?? false
+        // The next due time needs dates the calendar does not cover yet: it is provisional.
+        let provisional = found.nextDueAt.map { due in calendar.map { !$0.covers(from: found.openedAt, to: due) } ?? false } ?? false
+        return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional,
+                               definition: contexts.definition(found.workflow))
     }
 
     /// Engine contexts by workflow version, each looked up once (`nil` when not deployed).
