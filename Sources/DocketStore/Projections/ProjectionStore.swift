@@ -38,7 +38,7 @@ package protocol ProjectionStore: Sendable {
 package enum ProjectionSchema {
     /// Raised whenever what is kept or the meaning of a field changes: the projection is then
     /// rebuilt from the log.
-    package static let version = 2  // 2: the desk tables (cases, their data, work waiting)
+    package static let version = 3  // 2: the desk tables (cases, their data, work waiting); 3: next_breach_at, for tick
 
     /// The projection's checkpoint in the event store.
     package static let checkpointName = "analytics"

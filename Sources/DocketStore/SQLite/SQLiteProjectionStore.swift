@@ -191,6 +191,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
             if let before = query.openedBefore { clauses.append("opened_at < ?"); arguments.append(.integer(before.microseconds)) }
             if query.openOnly { clauses.append("outcome IS NULL") }
             if let at = query.overdueAt { clauses.append("next_due_at <= ?"); arguments.append(.integer(at.microseconds)) }
+            if let by = query.breachDueBy { clauses.append("next_breach_at <= ?"); arguments.append(.integer(by.microseconds)) }
             if let after = query.afterPosition { clauses.append("position > ?"); arguments.append(.integer(after)) }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
             // Overdue cases all have a due time: ordered by the index on it alone (without `IS NULL`
