@@ -133,7 +133,13 @@ package struct DeskQueries {
     /// ``search(_:now:)`` handing each case to `body` as the projection reads it, in the same
     /// order: memory does not grow with the answer, and the first case comes before the last is read.
     package func search(_ query: CaseQuery, now: Timestamp, _ body: (CaseSummaryView) throws -> Void) throws {
+        // Every deployed version's context looked up before the projection's read: the log is
+        // not read again from inside it (the same connection pool).
         var contexts = Contexts(catalog: catalog)
+        for definition in try catalog.deployedDefinitions(of: query.workflowID) {
+            _ = try contexts.context(WorkflowKey(id: definition.id, version: definition.version))
+        }
+        contexts.complete = true
         try projections.read { tables in
             try tables.searchCases(query) { try body(try Self.summary($0, now: now, contexts: &contexts)) }
         }
@@ -159,6 +165,8 @@ package struct DeskQueries {
     private struct Contexts {
         let catalog: WorkflowCatalog
         var known: [WorkflowKey: EngineContext?] = [:]
+        /// Every deployed version is in `known`: another is not deployed, and is not looked up.
+        var complete = false
 
         init(catalog: WorkflowCatalog) {
             self.catalog = catalog
@@ -171,6 +179,7 @@ package struct DeskQueries {
 
         mutating func context(_ key: WorkflowKey) throws -> EngineContext? {
             if let found = known[key] { return found }
+            if complete { return nil }
             let definition = try? catalog.definition(key.id, version: key.version)
             let context = try definition.map { try catalog.context(for: $0) }
             known[key] = context
