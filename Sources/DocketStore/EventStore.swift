@@ -78,6 +78,14 @@ public protocol EventStore: Sendable {
     /// The position of the last event (0 when the log is empty).
     func lastPosition() throws -> Int64
 
+    /// Runs `body` on one consistent snapshot of the log: what it reads through the
+    /// ``LogSnapshot`` is the log as of one moment, whatever is appended meanwhile. For readers of
+    /// the whole log (export), which would otherwise pay a read transaction per case or page.
+    ///
+    /// A default implementation reads through the store's own methods (no snapshot: an
+    /// append-only log read up to a position it had reached reads the same).
+    func snapshot<T>(_ body: (any LogSnapshot) throws -> T) throws -> T
+
     // MARK: Deploying
 
     /// Stores `content` as `kind` `id` version `version`, with its SHA-256.
@@ -132,6 +140,50 @@ public protocol LogTransaction {
     func recordedResult(for key: IdempotencyKey) throws -> AppendResult?
     /// Appends one case's events, with the rules of ``EventStore/append(batch:)``.
     func append(_ append: CaseAppend) throws -> AppendResult
+}
+
+/// The log as ``EventStore/snapshot(_:)`` shows it: one consistent moment of it.
+public protocol LogSnapshot {
+    /// The position of the last event in the snapshot (0 when the log is empty).
+    func lastPosition() throws -> Int64
+    /// The ids of all cases, or those of one workflow, in the order they were opened (the
+    /// reserved streams left out, as ``EventStore/cases(workflowID:)`` does).
+    func caseIDs(workflowID: String?) throws -> [String]
+    /// The events of case `caseID` in version order, each checked against its hash
+    /// (``StoreError/Code/corrupt`` for a row changed behind Docket's back).
+    func events(of caseID: String) throws -> [RecordedEvent]
+    /// Calls `body` with every event after `position` up to `last` in position order, each
+    /// checked against its hash like ``events(of:)``; memory does not grow with the log.
+    func scan(after position: Int64, through last: Int64, _ body: (RecordedEvent) throws -> Void) throws
+}
+
+extension EventStore {
+    /// The store itself as a ``LogSnapshot``, for a store without a snapshot of its own.
+    public func snapshot<T>(_ body: (any LogSnapshot) throws -> T) throws -> T {
+        try body(StoreAsSnapshot(store: self))
+    }
+}
+
+/// ``LogSnapshot`` through an ``EventStore``'s own reads (the default of
+/// ``EventStore/snapshot(_:)``): `scan` pages through ``EventStore/events(after:limit:)``.
+private struct StoreAsSnapshot: LogSnapshot {
+    let store: any EventStore
+
+    func lastPosition() throws -> Int64 { try store.lastPosition() }
+
+    func caseIDs(workflowID: String?) throws -> [String] { try store.cases(workflowID: workflowID).map(\.caseID) }
+
+    func events(of caseID: String) throws -> [RecordedEvent] { try store.events(of: caseID) }
+
+    func scan(after position: Int64, through last: Int64, _ body: (RecordedEvent) throws -> Void) throws {
+        var reached = position
+        while reached < last {
+            let page = try store.events(after: reached, limit: Int(min(1_000, last - reached)))
+            guard let end = page.last?.position else { return }
+            for event in page where event.position <= last { try body(event) }
+            reached = end
+        }
+    }
 }
 
 extension EventStore {

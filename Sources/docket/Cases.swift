@@ -73,14 +73,21 @@ struct Cases: ParsableCommand {
         query.limit = limit
         // The desk tables of the projection, caught up first: millions of cases are not read.
         let desk = try session.deskQueries()
+        if json {
+            // A value no case has is refused before anything is written (the answer would be empty).
+            if let unknown = try desk.unknownValue(in: query) { throw UsageFailure(unknown) }
+            // Streamed: each case written as it is read, so every overdue case of a province is
+            // written with bounded memory, the first at once.
+            var stream = JSONOutput.ArrayStream { print($0, terminator: "") }
+            try desk.search(query, now: now) { try stream.append($0) }
+            try stream.finish()
+            print()
+            return
+        }
         let rows = try desk.search(query, now: now)
         // A value no case has (a mistyped channel, data key or applicant) is refused, listing the
         // known ones: a typo never reads as "no cases".
         if rows.isEmpty, let unknown = try desk.unknownValue(in: query) { throw UsageFailure(unknown) }
-        if json {
-            print(try JSONOutput.text(rows))
-            return
-        }
         var table = TextTable(["case", "workflow", "v", "state", "opened", "overdue since"], rightAligned: [2])
         for row in rows {
             let state = row.stateTitle.map { "\(row.state) \($0)" } ?? row.state

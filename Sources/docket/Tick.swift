@@ -1,6 +1,7 @@
 import ArgumentParser
 import DocketCore
 import DocketService
+import DocketStore
 
 struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,9 +22,11 @@ struct TickCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(store, create: false)
-        let now = try session.readingTime(self.now, option: "--now")
-        // Only open cases can breach a limit: the projection knows which they are.
-        let outcomes = try session.cases.tick(caseIDs: try session.openCaseIDs(), now: now, principal: Operator.principal)
+        let now = try session.readingTime(self.now, option: "--now") ?? SystemWallClock().now()
+        // Only open cases with a limit run out and not yet recorded have a breach to record: the
+        // projection knows which they are, so a tick with nothing due reads no case.
+        let due = try ProjectionUpdater.casesDueForBreach(in: session.store, by: now) { try ProjectionCatchUp.run($0) }
+        let outcomes = try session.cases.tick(caseIDs: due, now: now, principal: Operator.principal)
         if try output.isJSON() {
             var events: [EventView] = []
             for outcome in outcomes {

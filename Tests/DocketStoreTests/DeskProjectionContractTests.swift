@@ -65,6 +65,34 @@ struct DeskProjectionContractTests {
     }
 
     @Test(arguments: ProjectionStoreKind.allCases)
+    func aSearchStreamedFindsWhatItsAnswerHoldsInTheSameOrder(_ kind: ProjectionStoreKind) throws {
+        let fixture = try filled(kind)
+        // Two cases due at one instant: the earlier opened first.
+        try fixture.projections.write { tables in
+            try tables.saveDesk([Self.update("E", 5, applicant: "ma", channel: "online", data: [:],
+                                             work: [(nil, "review", "licensing", nil, Self.t(30))])])
+        }
+        let queries: [(inout CaseQuery) -> Void] = [
+            { _ in }, { $0.overdueAt = Self.t(60); $0.soonestDueFirst = true; $0.openOnly = true },
+            { $0.overdueAt = Self.t(40); $0.soonestDueFirst = true }, { $0.soonestDueFirst = true },
+            { $0.applicant = "ma"; $0.limit = 2 }, { $0.overdueAt = Self.t(60); $0.soonestDueFirst = true; $0.limit = 2 },
+        ]
+        var answers: [[String]] = []
+        for change in queries {
+            var query = CaseQuery()
+            change(&query)
+            let whole = try fixture.projections.read { try $0.searchCases(query) }.map(\.caseID)
+            var streamed: [String] = []
+            try fixture.projections.read { try $0.searchCases(query) { streamed.append($0.caseID) } }
+            #expect(streamed == whole)
+            answers.append(whole)
+        }
+        #expect(answers[1] == ["B", "E", "A"])
+        #expect(answers[2] == ["B", "E"])
+        #expect(answers[5] == ["B", "E"])
+    }
+
+    @Test(arguments: ProjectionStoreKind.allCases)
     func searchesFilterAlikeAndAReplacedCaseKeepsNoOldRows(_ kind: ProjectionStoreKind) throws {
         let fixture = try filled(kind)
         func ids(_ change: (inout CaseQuery) -> Void) throws -> [String] {

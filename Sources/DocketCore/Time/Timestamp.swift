@@ -246,6 +246,60 @@ extension Timestamp {
     /// Fractional seconds are written only when present, with as many digits as needed (at most 6).
     public func iso8601(offsetSeconds: Int) -> String {
         let c = CivilDateTime(self, offsetSeconds: offsetSeconds)
+        // The common case written digit by digit into one buffer: exports and JSON views write
+        // one or two of these per event, and the interpolated form below cost a dozen strings.
+        guard (0...9999).contains(c.year), (0..<1_000_000).contains(c.microsecond), abs(offsetSeconds) < 100 * 3600 else {
+            return paddedISO8601(offsetSeconds: offsetSeconds)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(33)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(c.year, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(c.month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(c.day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(c.hour, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(c.minute, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(c.second, 2)
+        if c.microsecond != 0 {
+            out.append(UInt8(ascii: "."))
+            var fraction = c.microsecond
+            var width = 6
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            digits(fraction, width)
+        }
+        if offsetSeconds == 0 {
+            out.append(UInt8(ascii: "Z"))
+        } else {
+            let a = abs(offsetSeconds)
+            out.append(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            digits(a / 3600, 2)
+            out.append(UInt8(ascii: ":"))
+            digits(a % 3600 / 60, 2)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``iso8601(offsetSeconds:)`` as strings padded and joined: what it writes for a year outside
+    /// 0...9999 (or an offset of 100 hours or more), and the reference its fast path is tested against.
+    package func paddedISO8601(offsetSeconds: Int) -> String {
+        let c = CivilDateTime(self, offsetSeconds: offsetSeconds)
         var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
         if c.microsecond != 0 {
             var frac = pad(c.microsecond, 6)

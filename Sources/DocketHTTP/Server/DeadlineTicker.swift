@@ -41,8 +41,9 @@ package struct DeadlineTicker: Service {
     package func tick() async throws -> Int {
         let services = self.services
         let recorded = try await services.blocking {
-            let outcomes = try services.cases.tick(caseIDs: try ProjectionUpdater.openCaseIDs(in: services.log),
-                                                  principal: .operatingSystemUser)
+            let now = services.cases.clock.now()
+            let outcomes = try services.cases.tick(caseIDs: try ProjectionUpdater.casesDueForBreach(in: services.log, by: now),
+                                                  now: now, principal: .operatingSystemUser)
             return outcomes.reduce(0) { $0 + $1.recorded.filter { $0.event.type == .deadlineBreached }.count }
         }
         services.metrics.breachesRecorded(recorded)

@@ -37,7 +37,7 @@ public struct CommandOutcome: Sendable {
 public final class CaseService: Sendable {
     public let catalog: WorkflowCatalog
     public var store: any EventStore { catalog.store }
-    let clock: any WallClock
+    package let clock: any WallClock
     /// The directory in force, for the authorizer.
     let directories: DirectoryService
     private let newCaseID: @Sendable () -> String

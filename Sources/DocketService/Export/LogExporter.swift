@@ -48,29 +48,36 @@ package final class LogExporter: Sendable {
 
     /// Writes the cases of `workflowID` (all cases when `nil`) to `sink` in `format`, and
     /// finishes the sink.
+    ///
+    /// The whole export reads one snapshot of the log (one read transaction): it covers the log
+    /// as it stood when it started, whatever is appended meanwhile, and each row is checked
+    /// against its hash as it is read, so a row changed behind Docket's back stops the export
+    /// with ``StoreError/Code/corrupt`` (naming its position) instead of being written out.
     @discardableResult
     package func export(workflowID: String? = nil, format: ExportFormat, to sink: any LogSink, logName: String? = nil) throws -> LogExportSummary {
-        let head = try store.lastPosition()
-        switch format {
-        case .jsonl:
-            return try exportJSONL(workflowID: workflowID, through: head, to: sink)
-        case .xes:
-            let writer = XESLogWriter(sink: sink, logName: logName)
-            return try writeTraces(workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
-        case .csv:
-            // CSV's header names every attribute any trace has: one pass to find them, one to write.
-            var columns = CSVLogWriter.Columns()
-            try forEachTrace(workflowID: workflowID, through: head) { columns.include($0) }
-            let writer = CSVLogWriter(sink: sink, columns: columns)
-            return try writeTraces(workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
+        try store.snapshot { (log: any LogSnapshot) -> LogExportSummary in
+            let head = try log.lastPosition()
+            switch format {
+            case .jsonl:
+                return try exportJSONL(log, workflowID: workflowID, through: head, to: sink)
+            case .xes:
+                let writer = XESLogWriter(sink: sink, logName: logName)
+                return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
+            case .csv:
+                // CSV's header names every attribute any trace has: one pass to find them, one to write.
+                var columns = CSVLogWriter.Columns()
+                try Self.forEachTrace(log, workflowID: workflowID, through: head) { columns.include($0) }
+                let writer = CSVLogWriter(sink: sink, columns: columns)
+                return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
+            }
         }
     }
 
     /// Writes every case (of `workflowID`) up to `head` as a trace, then finishes the writer.
-    private func writeTraces(workflowID: String?, through head: Int64, write: (LogTrace) throws -> Void,
+    private func writeTraces(_ log: any LogSnapshot, workflowID: String?, through head: Int64, write: (LogTrace) throws -> Void,
                              finish: () throws -> Void) throws -> LogExportSummary {
         var summary = LogExportSummary(cases: 0, events: 0, throughPosition: head)
-        try forEachTrace(workflowID: workflowID, through: head) { trace in
+        try Self.forEachTrace(log, workflowID: workflowID, through: head) { trace in
             try write(trace)
             summary.cases += 1
             summary.events += trace.events.count
@@ -81,10 +88,18 @@ package final class LogExporter: Sendable {
 
     /// Calls `body` with every case (of `workflowID`) as a trace, in opening order.
     package func forEachTrace(workflowID: String? = nil, through head: Int64, _ body: (LogTrace) throws -> Void) throws {
-        for header in try store.cases(workflowID: workflowID) {
-            let events = try store.events(of: header.caseID).filter { $0.position <= head }
+        try store.snapshot { log in try Self.forEachTrace(log, workflowID: workflowID, through: head, body) }
+    }
+
+    /// ``forEachTrace(workflowID:through:_:)`` on a snapshot: each case's events read by the
+    /// (case, version) index, on one statement of one read transaction.
+    private static func forEachTrace(_ log: any LogSnapshot, workflowID: String?, through head: Int64,
+                                     _ body: (LogTrace) throws -> Void) throws {
+        for caseID in try log.caseIDs(workflowID: workflowID) {
+            var events = try log.events(of: caseID)
+            if let last = events.last, last.position > head { events.removeAll { $0.position > head } }
             guard !events.isEmpty else { continue }
-            try body(Self.trace(of: events))
+            try body(trace(of: events))
         }
     }
 
@@ -149,28 +164,24 @@ package final class LogExporter: Sendable {
         return trace
     }
 
-    private func exportJSONL(workflowID: String?, through head: Int64, to sink: any LogSink) throws -> LogExportSummary {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    /// The log in position order, one JSON line per event, streamed from one statement.
+    private func exportJSONL(_ log: any LogSnapshot, workflowID: String?, through head: Int64, to sink: any LogSink) throws -> LogExportSummary {
+        var line = JSONLineWriter()
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 18)
+        buffer.reserveCapacity(1 << 18 + 1 << 12)
         var cases: Set<String> = []
+        var lastCase = ""
         var count = 0
-        var position: Int64 = 0
-        while position < head {
-            let page = try store.events(after: position, limit: 2_000)
-            guard !page.isEmpty else { break }
-            for recorded in page where recorded.position <= head {
-                position = recorded.position
-                if let workflowID, recorded.workflowID != workflowID { continue }
-                // The log's reserved streams (a directory's changes) are not cases.
-                if recorded.event.isOutsideCases { continue }
-                buffer.append(contentsOf: try encoder.encode(JSONLine(recorded)))
-                buffer.append(0x0A)
+        try log.scan(after: 0, through: head) { recorded in
+            if let workflowID, recorded.workflowID != workflowID { return }
+            // The log's reserved streams (a directory's changes) are not cases.
+            if recorded.event.isOutsideCases { return }
+            try line.append(recorded, to: &buffer)
+            if recorded.caseID != lastCase {
                 cases.insert(recorded.caseID)
-                count += 1
+                lastCase = recorded.caseID
             }
-            position = max(position, page.last?.position ?? position)
+            count += 1
             if buffer.count >= 1 << 18 {
                 try buffer.withUnsafeBytes { try sink.write($0) }
                 buffer.removeAll(keepingCapacity: true)
@@ -183,59 +194,56 @@ package final class LogExporter: Sendable {
 }
 
 /// One event as a line of the JSONL export: the store's columns, times as ISO 8601 (UTC,
-/// microseconds exact), the payload as stored.
-struct JSONLine: Encodable {
-    var position: Int64
-    var case_id: String
-    var version: Int
-    var type: String
-    var workflow_id: String
-    var workflow_version: Int
-    var actor: String
-    var role: String?
-    var on_behalf_of: String?
-    var occurred_at: String
-    var recorded_at: String
-    var payload: EventPayload
-    var prev_hash: String
-    var hash: String
+/// microseconds exact), the payload as stored; keys sorted, no spaces, as JSONEncoder with
+/// sorted keys and unescaped slashes writes them (`ExportStreamingTests` holds that encoder's
+/// version of the line and compares).
+package struct JSONLineWriter {
+    private var payload = EventJSONWriter()
 
-    init(_ r: RecordedEvent) {
-        position = r.position
-        case_id = r.caseID
-        version = r.version
-        type = r.type.rawValue
-        workflow_id = r.workflowID
-        workflow_version = r.workflowVersion
-        actor = r.actor
-        role = r.role
-        on_behalf_of = r.onBehalfOf
-        occurred_at = r.occurredAt.iso8601(offsetSeconds: 0)
-        recorded_at = r.recordedAt.iso8601(offsetSeconds: 0)
-        payload = r.payload
-        prev_hash = r.prevHash
-        hash = r.hash
-    }
+    package init() {}
 
-    func encode(to encoder: any Encoder) throws {
-        enum Key: String, CodingKey {
-            case position, case_id, version, type, workflow_id, workflow_version, actor, role, on_behalf_of
-            case occurred_at, recorded_at, payload, prev_hash, hash
+    /// Appends the line of `r`, newline included. (Fields are read through `r.event`, not
+    /// `RecordedEvent`'s shorthands, which copy the event out of another module.)
+    package mutating func append(_ r: RecordedEvent, to out: inout [UInt8]) throws {
+        func key(_ name: StaticString, first: Bool = false) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(position, forKey: .position)
-        try c.encode(case_id, forKey: .case_id)
-        try c.encode(version, forKey: .version)
-        try c.encode(type, forKey: .type)
-        try c.encode(workflow_id, forKey: .workflow_id)
-        try c.encode(workflow_version, forKey: .workflow_version)
-        try c.encode(actor, forKey: .actor)
-        try c.encode(role, forKey: .role)  // null when absent: every field, always
-        try c.encode(on_behalf_of, forKey: .on_behalf_of)
-        try c.encode(occurred_at, forKey: .occurred_at)
-        try c.encode(recorded_at, forKey: .recorded_at)
-        try c.encode(payload, forKey: .payload)
-        try c.encode(prev_hash, forKey: .prev_hash)
-        try c.encode(hash, forKey: .hash)
+        func string(_ value: String?) {
+            if let value { EventJSONWriter.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        key("actor", first: true)
+        string(r.event.actor)
+        key("case_id")
+        string(r.event.caseID)
+        key("hash")
+        string(r.hash)
+        key("occurred_at")
+        string(r.event.occurredAt.iso8601(offsetSeconds: 0))
+        key("on_behalf_of")
+        string(r.event.onBehalfOf)
+        key("payload")
+        try payload.appendPayload(r.event.payload, to: &out)
+        key("position")
+        EventJSONWriter.appendInt(r.position, to: &out)
+        key("prev_hash")
+        string(r.prevHash)
+        key("recorded_at")
+        string(r.recordedAt.iso8601(offsetSeconds: 0))
+        key("role")
+        string(r.event.role)
+        key("type")
+        string(r.event.type.rawValue)
+        key("version")
+        EventJSONWriter.appendInt(Int64(r.version), to: &out)
+        key("workflow_id")
+        string(r.event.workflowID)
+        key("workflow_version")
+        EventJSONWriter.appendInt(Int64(r.event.workflowVersion), to: &out)
+        out.append(UInt8(ascii: "}"))
+        out.append(0x0A)
     }
 }

@@ -130,24 +130,43 @@ package struct DeskQueries {
         try projections.read { try $0.searchCases(query) }
     }
 
+    /// ``search(_:now:)`` handing each case to `body` as the projection reads it, in the same
+    /// order: memory does not grow with the answer, and the first case comes before the last is read.
+    package func search(_ query: CaseQuery, now: Timestamp, _ body: (CaseSummaryView) throws -> Void) throws {
+        // Every deployed version's context looked up before the projection's read: the log is
+        // not read again from inside it (the same connection pool).
+        var contexts = Contexts(catalog: catalog)
+        for definition in try catalog.deployedDefinitions(of: query.workflowID) {
+            _ = try contexts.context(WorkflowKey(id: definition.id, version: definition.version))
+        }
+        contexts.complete = true
+        try projections.read { tables in
+            try tables.searchCases(query) { try body(try Self.summary($0, now: now, contexts: &contexts)) }
+        }
+    }
+
     /// `cases` as a list shows them, overdue judged at `now`, times in each workflow's zone.
     package func summaries(_ cases: [DeskCase], now: Timestamp) throws -> [CaseSummaryView] {
         var contexts = Contexts(catalog: catalog)
-        return try cases.map { found in
-            let calendar = try contexts.context(found.workflow)?.calendar
-            let time = TimeText(calendar: calendar)
-            let overdue = found.nextDueAt.map { $0 <= now } ?? false
-            // The next due time needs dates the calendar does not cover yet: it is provisional.
-            let provisional = found.nextDueAt.map { due in calendar.map { !$0.covers(from: found.openedAt, to: due) } ?? false } ?? false
-            return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional,
-                                   definition: contexts.definition(found.workflow))
-        }
+        return try cases.map { try Self.summary($0, now: now, contexts: &contexts) }
+    }
+
+    private static func summary(_ found: DeskCase, now: Timestamp, contexts: inout Contexts) throws -> CaseSummaryView {
+        let calendar = try contexts.context(found.workflow)?.calendar
+        let time = TimeText(calendar: calendar)
+        let overdue = found.nextDueAt.map { $0 <= now } ?? false
+        // The next due time needs dates the calendar does not cover yet: it is provisional.
+        let provisional = found.nextDueAt.map { due in calendar.map { !$0.covers(from: found.openedAt, to: due) } ?? false } ?? false
+        return CaseSummaryView(desk: found, time: time, overdueSince: overdue ? found.nextDueAt : nil, provisional: provisional,
+                               definition: contexts.definition(found.workflow))
     }
 
     /// Engine contexts by workflow version, each looked up once (`nil` when not deployed).
     private struct Contexts {
         let catalog: WorkflowCatalog
         var known: [WorkflowKey: EngineContext?] = [:]
+        /// Every deployed version is in `known`: another is not deployed, and is not looked up.
+        var complete = false
 
         init(catalog: WorkflowCatalog) {
             self.catalog = catalog
@@ -160,6 +179,7 @@ package struct DeskQueries {
 
         mutating func context(_ key: WorkflowKey) throws -> EngineContext? {
             if let found = known[key] { return found }
+            if complete { return nil }
             let definition = try? catalog.definition(key.id, version: key.version)
             let context = try definition.map { try catalog.context(for: $0) }
             known[key] = context

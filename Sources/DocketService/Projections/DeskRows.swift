@@ -17,7 +17,8 @@ enum DeskRows {
         let deskCase = DeskCase(
             caseID: state.caseID, position: position, workflow: workflow, openedAt: state.openedAt, openedBy: state.openedBy,
             applicant: applicant, channel: state.data["channel"], state: state.current.state, whereabouts: state.whereabouts,
-            outcome: state.outcome, nextDueAt: deadlines.compactMap(\.dueAt).min(), holder: state.current.heldBy)
+            outcome: state.outcome, nextDueAt: deadlines.compactMap(\.dueAt).min(), holder: state.current.heldBy,
+            nextBreachAt: deadlines.filter { !$0.breachRecorded }.compactMap(\.dueAt).min())
         guard !state.isClosed else { return DeskUpdate(deskCase: deskCase, data: state.data, work: []) }
 
         /// The limit that applies to a visit: its own, the case-level state's (which a branch's

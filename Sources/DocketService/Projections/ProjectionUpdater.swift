@@ -70,7 +70,7 @@ public final class ProjectionUpdater {
     }
 
     /// ``pendingEvents()`` inside the caller's transaction.
-    private func pendingEvents(in tables: any ProjectionReading) throws -> Int64 {
+    func pendingEvents(in tables: any ProjectionReading) throws -> Int64 {
         let checkpoint = try tables.installedVersion() == ProjectionSchema.version ? try tables.checkpoint() : 0
         return max(0, try tables.lastPosition() - checkpoint)
     }

@@ -19,6 +19,49 @@ package enum JSONOutput {
         try encoder.encode(value)
     }
 
+    /// A JSON array written element by element, as ``text(_:)`` writes the whole array: each
+    /// element is encoded alone and indented one level, so a long answer streams with bounded
+    /// memory and the text is byte for byte the same (`JSONArrayStreamTests`).
+    package struct ArrayStream {
+        private let write: (String) -> Void
+        private let encoder = JSONOutput.encoder
+        private var count = 0
+
+        /// A stream handing its text to `write`, piece by piece.
+        package init(_ write: @escaping (String) -> Void) {
+            self.write = write
+        }
+
+        /// Writes the next element.
+        package mutating func append<T: Encodable>(_ value: T) throws {
+            var piece = Array((count == 0 ? "[\n  " : ",\n  ").utf8)
+            let element = try encoder.encode(value)
+            piece.reserveCapacity(element.count + element.count / 4 + 4)
+            // JSON text escapes line feeds inside strings, so every raw one starts a line; the
+            // empty line inside an empty container stays empty, as in the whole array's text.
+            var lineStart = false
+            for byte in element {
+                if lineStart, byte != 0x0A { piece += [0x20, 0x20] }
+                piece.append(byte)
+                lineStart = byte == 0x0A
+            }
+            write(String(decoding: piece, as: UTF8.self))
+            count += 1
+        }
+
+        /// Closes the array (an empty one as ``JSONOutput/text(_:)`` writes it). Returns how
+        /// many elements were written.
+        @discardableResult
+        package func finish() throws -> Int {
+            if count == 0 {
+                write(try JSONOutput.text([String]()))
+            } else {
+                write("\n]")
+            }
+            return count
+        }
+    }
+
     private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -507,3 +507,31 @@ enum PayloadJSON {
         }
     }
 }
+
+/// Canonical JSON for writers of events outside the store (`docket export`'s JSON Lines): strings
+/// and integers as JSONEncoder writes them, and a payload as the log stores it, which is what
+/// JSONEncoder with sorted keys and unescaped slashes writes (the fast writer, else that encoder).
+package struct EventJSONWriter {
+    private var encoder: JSONEncoder?
+
+    package init() {}
+
+    /// Appends `value` as a JSON string, escaped as JSONEncoder escapes it.
+    package static func appendString(_ value: String, to out: inout [UInt8]) {
+        PayloadJSON.writeString(value, to: &out)
+    }
+
+    /// Appends `value` as a JSON number.
+    package static func appendInt(_ value: Int64, to out: inout [UInt8]) {
+        PayloadJSON.writeInt(value, to: &out)
+    }
+
+    /// Appends the payload's canonical JSON.
+    package mutating func appendPayload(_ payload: EventPayload, to out: inout [UInt8]) throws {
+        let start = out.count
+        if PayloadJSON.knowsEveryField, PayloadJSON.write(payload, to: &out) { return }
+        out.removeSubrange(start...)
+        if encoder == nil { encoder = CanonicalJSON.makeEncoder() }
+        out.append(contentsOf: try encoder!.encode(payload))
+    }
+}

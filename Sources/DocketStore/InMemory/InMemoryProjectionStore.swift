@@ -187,6 +187,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 if let before = query.openedBefore, c.openedAt >= before { return false }
                 if query.openOnly, c.outcome != nil { return false }
                 if let at = query.overdueAt { guard let due = c.nextDueAt, due <= at else { return false } }
+                if let by = query.breachDueBy { guard let due = c.nextBreachAt, due <= by else { return false } }
                 if let after = query.afterPosition, c.position <= after { return false }
                 return true
             }.map(\.deskCase).sorted { a, b in

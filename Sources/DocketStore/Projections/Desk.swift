@@ -28,9 +28,13 @@ package struct DeskCase: Hashable, Sendable {
     package var nextDueAt: Timestamp?
     /// Who holds the case-level state now.
     package var holder: String?
+    /// The earliest due time of the limits running whose breach is not recorded yet: when a
+    /// `tick` will next have something to record for the case (`nil` when none, or closed).
+    package var nextBreachAt: Timestamp?
 
     package init(caseID: String, position: Int64, workflow: WorkflowKey, openedAt: Timestamp, openedBy: String, applicant: String?,
-                 channel: String?, state: String, whereabouts: String, outcome: String?, nextDueAt: Timestamp?, holder: String?) {
+                 channel: String?, state: String, whereabouts: String, outcome: String?, nextDueAt: Timestamp?, holder: String?,
+                 nextBreachAt: Timestamp? = nil) {
         self.caseID = caseID
         self.position = position
         self.workflow = workflow
@@ -43,6 +47,7 @@ package struct DeskCase: Hashable, Sendable {
         self.outcome = outcome
         self.nextDueAt = nextDueAt
         self.holder = holder
+        self.nextBreachAt = nextBreachAt
     }
 }
 
@@ -194,6 +199,9 @@ package struct CaseQuery: Hashable, Sendable {
     package var openOnly = false
     /// Only cases with a limit run out by this instant.
     package var overdueAt: Timestamp?
+    /// Only cases with a limit whose breach is not recorded yet and runs out by this instant:
+    /// the cases a `tick` at that instant records something on.
+    package var breachDueBy: Timestamp?
     /// Only cases opened after the case whose opening is at this position (a page's cursor).
     package var afterPosition: Int64?
     /// List the soonest due first (`cases --overdue`), rather than in the order opened.

@@ -40,7 +40,7 @@ package enum ProjectionSchema {
     /// rebuilt from the log.
     /// 2: the desk tables (cases, their data, work waiting); 3: narrow fact tables (names and
     /// cases as integers, clustered by workflow version and opening time), parallel states' shares
-    /// of the cases' time and the statutory clock's start.
+    /// of the cases' time, the statutory clock's start, and the desk's `next_breach_at` (for tick).
     package static let version = 3
 
     /// The projection's checkpoint in the event store.
@@ -93,6 +93,10 @@ package protocol ProjectionReading {
     /// `overdueAt`). Nothing when the projection does not exist.
     func searchCases(_ query: CaseQuery) throws -> [DeskCase]
 
+    /// ``searchCases(_:)`` handing each case to `body` as it is read, in the same order: memory
+    /// does not grow with the answer (`cases --overdue --format json` of every overdue case).
+    func searchCases(_ query: CaseQuery, _ body: (DeskCase) throws -> Void) throws
+
     /// Up to `limit` distinct values of `field` any case has, in byte order; with `matching`,
     /// only that value if some case has it (a cheap "is it known?").
     func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String]
@@ -100,6 +104,13 @@ package protocol ProjectionReading {
     /// Everything the projection holds, in a fixed order: two projections hold the same when
     /// their contents are equal. Empty when the projection does not exist.
     func contents() throws -> ProjectionContents
+}
+
+extension ProjectionReading {
+    /// The whole answer first, then each case: for a store that holds it in memory anyway.
+    package func searchCases(_ query: CaseQuery, _ body: (DeskCase) throws -> Void) throws {
+        for found in try searchCases(query) { try body(found) }
+    }
 }
 
 /// Changing the projection, inside `ProjectionStore/write(_:)`.

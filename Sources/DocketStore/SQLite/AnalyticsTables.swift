@@ -196,10 +196,11 @@ enum AnalyticsTables {
             .optionalText("outcome", { $0.outcome }, { $0.outcome = $1 }),
             .optionalTime("next_due_at", { $0.nextDueAt }, { $0.nextDueAt = $1 }),
             .optionalText("holder", { $0.holder }, { $0.holder = $1 }),
+            .optionalTime("next_breach_at", { $0.nextBreachAt }, { $0.nextBreachAt = $1 }),
         ],
         primaryKey: ["case_id"],
         indexes: [["position"], ["state", "position"], ["applicant", "position"], ["channel", "opened_at"], ["opened_at"],
-                  ["workflow_id", "position"], ["next_due_at"]])
+                  ["workflow_id", "position"], ["next_due_at"], ["next_breach_at"]])
 
     /// The data each case was opened with, one row a key (the desk's search by data).
     static let deskData = AnalyticsTable<DeskDataRow>(

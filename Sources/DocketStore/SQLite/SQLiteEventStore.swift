@@ -360,6 +360,56 @@ public final class SQLiteEventStore: EventStore {
         try read { db in try Self.head(db).position }
     }
 
+    /// One read transaction for the whole of `body`: every read through the ``LogSnapshot`` is
+    /// on one prepared statement of this connection, with no transaction of its own.
+    public func snapshot<T>(_ body: (any LogSnapshot) throws -> T) throws -> T {
+        try read { db in try body(Snapshot(db: db)) }
+    }
+
+    /// ``LogSnapshot`` on a connection inside a read transaction.
+    private struct Snapshot: LogSnapshot {
+        let db: Database
+
+        func lastPosition() throws -> Int64 {
+            try SQLiteEventStore.head(db).position
+        }
+
+        func caseIDs(workflowID: String?) throws -> [String] {
+            // The openings' partial index holds every case id with its position: read it alone
+            // (not the whole table, as a scan in position order would) and order the ids here.
+            let filter = workflowID == nil ? "" : " AND workflow_id = ?"
+            let statement = RawStatement(try db.cachedStatement(sql: """
+                SELECT position, case_id FROM events INDEXED BY events_case_openings
+                WHERE version = 1 AND case_id NOT LIKE '@%'\(filter)
+                """))
+            defer { statement.reset() }
+            if let workflowID { statement.bind(1, workflowID) }
+            var openings: [(position: Int64, caseID: String)] = []
+            while try statement.step(db) { openings.append((statement.int64(0), statement.string(1) ?? "")) }
+            openings.sort { $0.position < $1.position }
+            return openings.map(\.caseID)
+        }
+
+        func events(of caseID: String) throws -> [RecordedEvent] {
+            try SQLiteEventStore.fetchEvents(db, sql: "WHERE case_id = ? ORDER BY version", arguments: [caseID], checkingHashes: true)
+        }
+
+        func scan(after position: Int64, through last: Int64, _ body: (RecordedEvent) throws -> Void) throws {
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(SQLiteEventStore.eventColumns) FROM events WHERE position > ? AND position <= ? ORDER BY position")
+            let rows = RawStatement(statement)
+            defer { rows.reset() }
+            rows.bind(1, position)
+            rows.bind(2, last)
+            var reader = EventRowReader()
+            while try rows.step(db) {
+                let event = try reader.read(rows)
+                try SQLiteEventStore.checkHash(of: event, payload: rows.string(6) ?? "", encoding: rows.int(14))
+                try body(event)
+            }
+        }
+    }
+
     static let eventColumns = """
         position, case_id, version, type, workflow_id, workflow_version, payload,
         actor, role, on_behalf_of, occurred_at, recorded_at, prev_hash, hash, encoding, principal

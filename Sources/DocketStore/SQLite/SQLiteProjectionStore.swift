@@ -208,7 +208,13 @@ package final class SQLiteProjectionStore: ProjectionStore {
         }
 
         func searchCases(_ query: CaseQuery) throws -> [DeskCase] {
-            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            var result: [DeskCase] = []
+            try searchCases(query) { result.append($0) }
+            return result
+        }
+
+        func searchCases(_ query: CaseQuery, _ body: (DeskCase) throws -> Void) throws {
+            guard try installedVersion() == ProjectionSchema.version else { return }
             var clauses: [String] = []
             var arguments: [Argument] = []
             if let workflow = query.workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflow)) }
@@ -233,12 +239,14 @@ package final class SQLiteProjectionStore: ProjectionStore {
             if let before = query.openedBefore { clauses.append("opened_at < ?"); arguments.append(.integer(before.microseconds)) }
             if query.openOnly { clauses.append("outcome IS NULL") }
             if let at = query.overdueAt { clauses.append("next_due_at <= ?"); arguments.append(.integer(at.microseconds)) }
+            if let by = query.breachDueBy { clauses.append("next_breach_at <= ?"); arguments.append(.integer(by.microseconds)) }
             if let after = query.afterPosition { clauses.append("position > ?"); arguments.append(.integer(after)) }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            let order = (query.soonestDueFirst ? "next_due_at IS NULL, next_due_at, position" : "position") + (query.limit.map { " LIMIT \($0)" } ?? "")
-            var result: [DeskCase] = []
-            try each(AnalyticsTables.deskCases, where: filter, arguments, order: order) { result.append($0) }
-            return result
+            // Overdue cases all have a due time: ordered by the index on it alone (without `IS NULL`
+            // first), SQLite sorts only the cases due at one instant, so the first rows come at once.
+            let soonest = query.overdueAt != nil ? "next_due_at, position" : "next_due_at IS NULL, next_due_at, position"
+            let order = (query.soonestDueFirst ? soonest : "position") + (query.limit.map { " LIMIT \($0)" } ?? "")
+            try each(AnalyticsTables.deskCases, where: filter, arguments, order: order, body)
         }
 
         func deskValues(_ field: DeskField, matching: String?, limit: Int) throws -> [String] {
