@@ -25,7 +25,7 @@ struct TickCommand: ParsableCommand {
         let now = try session.readingTime(self.now, option: "--now") ?? SystemWallClock().now()
         // Only open cases with a limit run out and not yet recorded have a breach to record: the
         // projection knows which they are, so a tick with nothing due reads no case.
-        let due = try ProjectionUpdater.casesDueForBreach(in: session.store, by: now) { try ProjectionCatchUp.run($0) }
+        let due = try session.casesDueForBreach(by: now)
         let outcomes = try session.cases.tick(caseIDs: due, now: now, principal: Operator.principal)
         if try output.isJSON() {
             var events: [EventView] = []

@@ -1,3 +1,4 @@
+import DocketCore
 import DocketService
 import DocketStore
 
@@ -27,6 +28,14 @@ extension Session {
         // No projection is kept on PostgreSQL yet: every case is looked at, as before projections.
         guard let store = store as? SQLiteEventStore else { return try store.cases(workflowID: workflowID).map(\.caseID) }
         return try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
+    }
+
+    /// The cases a `tick` at `now` has something to record on
+    /// (`ProjectionUpdater.casesDueForBreach(in:by:catchUp:)`); on PostgreSQL, which keeps no
+    /// projection yet, every case, each decided on by the tick.
+    func casesDueForBreach(by now: Timestamp) throws -> [String] {
+        guard let store = store as? SQLiteEventStore else { return try openCaseIDs() }
+        return try ProjectionUpdater.casesDueForBreach(in: store, by: now) { try ProjectionCatchUp.run($0) }
     }
 }
 
