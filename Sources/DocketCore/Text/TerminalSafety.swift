@@ -35,7 +35,12 @@ public enum TerminalSafety {
     /// `text` with every unsafe scalar written as `\u001B` (a JSON escape, so JSON stays JSON and
     /// a table shows it), and line feeds and tabs kept when `keepingLineBreaks`.
     public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return text }
+        // Only these bytes can start an unsafe scalar: text without them (a JSON document's line
+        // breaks and indentation among it, when they are kept) is returned as it is, unscanned.
+        guard text.utf8.contains(where: { byte in
+            (byte < 0x20 && !(keepingLineBreaks && (byte == 0x0A || byte == 0x09)))
+                || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2
+        }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if keepingLineBreaks, scalar == "\n" || scalar == "\t" {
