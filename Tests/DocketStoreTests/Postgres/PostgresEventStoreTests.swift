@@ -152,8 +152,11 @@ struct PostgresEventStoreTests {
         let commands = 60
         let stop = Locked(false)
         let kills = Locked(0)
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
+        let started = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        // A thread of its own, not a dispatch queue: with the whole suite running, the global
+        // queues' few threads can be busy for longer than the writer runs, and nothing is killed.
+        Thread.detachNewThread {
+            started.signal()
             while !stop.value {
                 if let killed = try? cluster.sql("""
                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
@@ -163,31 +166,41 @@ struct PostgresEventStoreTests {
                 }
                 usleep(30_000)
             }
+            finished.signal()
         }
+        started.wait()
         var failures: [String] = []
         var retries = 0
-        for command in 0..<commands {
-            let caseID = "K-\(command)"
+        /// Opens `caseID` with its key, retrying what the fault makes fail, as a client would.
+        func open(_ caseID: String) {
             let key = IdempotencyKey(key: "open-\(caseID)", fingerprint: "open \(caseID)")
             var attempts = 0
             while true {
                 attempts += 1
                 do {
                     try store.append([Sample.opened(caseID)], to: caseID, expectedVersion: 0, idempotency: key)
-                    break
+                    return
                 } catch let error as StoreError where [.ioError, .cannotOpen, .database].contains(error.code) && attempts < 50 {
                     retries += 1
                 } catch {
                     failures.append("\(caseID): \(error)")
-                    break
+                    return
                 }
             }
         }
+        for command in 0..<commands { open("K-\(command)") }
+        // The writer goes on (with more commands) until the fault has hit it at least once.
+        var extra = 0
+        while kills.value == 0, extra < 200 {
+            open("K-extra-\(extra)")
+            extra += 1
+        }
         stop.set(true)
-        group.wait()
+        finished.wait()
         #expect(failures.isEmpty)
-        #expect(try store.lastPosition() == Int64(commands))
-        #expect(try store.cases().map(\.caseID).sorted() == (0..<commands).map { "K-\($0)" }.sorted())
+        #expect(try store.lastPosition() == Int64(commands + extra))
+        #expect(try store.cases().map(\.caseID).sorted()
+                == ((0..<commands).map { "K-\($0)" } + (0..<extra).map { "K-extra-\($0)" }).sorted())
         #expect(try store.verify().isOK)
         // The fault was there: connections were ended under the writer.
         #expect(kills.value > 0)
