@@ -94,6 +94,15 @@ public struct MicrosecondSum: Hashable, Sendable {
         if overflow { inexact = Double(exact) + Double(value) } else { exact = sum }
     }
 
+    /// Adds another sum: exact, so sums of sums do not depend on the order they are added in.
+    public mutating func add(_ other: MicrosecondSum) {
+        if inexact == nil, other.inexact == nil {
+            add(other.exact)
+        } else {
+            inexact = microseconds + other.microseconds
+        }
+    }
+
     /// The sum, in microseconds.
     public var microseconds: Double { inexact ?? Double(exact) }
 

@@ -352,7 +352,9 @@ private struct Section {
                      waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
         }
         // Shares are of the cases' time, which every ranking adds up in full (each stay's part once).
-        let grandTotal = states.values.reduce(0.0) { $0 + $1.total.microseconds }
+        // Exact: a sum of doubles would depend on the dictionary's order, which differs from run
+        // to run, and the shares would change in their last digit.
+        let grandTotal = states.values.reduce(into: MicrosecondSum()) { $0.add($1.total) }.microseconds
         func share(_ total: MicrosecondSum) -> Double { grandTotal > 0 ? total.microseconds / grandTotal : 0 }
         func ranked(_ groups: [(name: String?, ranked: Ranked)]) -> [RankedRow] {
             groups.map { name, r in
