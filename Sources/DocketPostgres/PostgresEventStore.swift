@@ -418,19 +418,11 @@ public final class PostgresEventStore: EventStore {
 
     // MARK: - Deploying
 
-    private static func table(_ kind: ArtifactKind) -> (name: String, id: String) {
-        switch kind {
-        case .workflow: ("definitions", "workflow_id")
-        case .calendar: ("calendars", "name")
-        case .directory: ("directories", "name")
-        }
-    }
-
     @discardableResult
     public func deploy(_ kind: ArtifactKind, id: String, version: Int, content: String) throws -> DeployResult {
         try AppendRules.checkDeploy(kind, id: id, version: version)
         let hash = ContentHash.sha256Hex(content)
-        let table = Self.table(kind)
+        let table = kind.deploymentTable
         return try write { session in
             func existing() throws -> DeployResult? {
                 guard let existing = try fetchDeployments(kind, session, "WHERE \(table.id) = $1 AND version = $2", id: id, version: version).first
@@ -456,7 +448,7 @@ public final class PostgresEventStore: EventStore {
 
     /// Inserts `deployment` as it is (its time kept) unless its id and version exist; true when inserted.
     func insert(_ deployment: Deployment, in session: PostgresSession) throws -> Bool {
-        let table = Self.table(deployment.kind)
+        let table = deployment.kind.deploymentTable
         return !(try session.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table.name) (\(table.id), version, content, content_hash, deployed_at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT DO NOTHING RETURNING version
@@ -466,23 +458,23 @@ public final class PostgresEventStore: EventStore {
 
     public func deployment(_ kind: ArtifactKind, id: String, version: Int) throws -> Deployment? {
         try readOnce { session in
-            try fetchDeployments(kind, session, "WHERE \(Self.table(kind).id) = $1 AND version = $2", id: id, version: version).first
+            try fetchDeployments(kind, session, "WHERE \(kind.deploymentTable.id) = $1 AND version = $2", id: id, version: version).first
         }
     }
 
     public func latestDeployment(_ kind: ArtifactKind, id: String) throws -> Deployment? {
         try readOnce { session in
-            try fetchDeployments(kind, session, "WHERE \(Self.table(kind).id) = $1 ORDER BY version DESC LIMIT 1", id: id).first
+            try fetchDeployments(kind, session, "WHERE \(kind.deploymentTable.id) = $1 ORDER BY version DESC LIMIT 1", id: id).first
         }
     }
 
     public func deployments(_ kind: ArtifactKind) throws -> [Deployment] {
-        try readOnce { session in try fetchDeployments(kind, session, "ORDER BY \(Self.table(kind).id), version") }
+        try readOnce { session in try fetchDeployments(kind, session, "ORDER BY \(kind.deploymentTable.id), version") }
     }
 
     private func fetchDeployments(_ kind: ArtifactKind, _ session: PostgresSession, _ clause: String, id: String? = nil,
                                   version: Int? = nil) throws -> [Deployment] {
-        let table = Self.table(kind)
+        let table = kind.deploymentTable
         var binds = PostgresBindings()
         if let id { binds.append(id) }
         if let version { binds.append(version) }

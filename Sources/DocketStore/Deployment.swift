@@ -10,6 +10,16 @@ public enum ArtifactKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// The directory of people, units and the roles they hold, keyed by name and version.
     case directory
 
+    /// The table its deployments are kept in, and the column naming what is deployed: the same in
+    /// every store's schema (SQLite's and PostgreSQL's migrations).
+    package var deploymentTable: (name: String, id: String) {
+        switch self {
+        case .workflow: ("definitions", "workflow_id")
+        case .calendar: ("calendars", "name")
+        case .directory: ("directories", "name")
+        }
+    }
+
     /// How a person calls it in a message.
     public var noun: String {
         switch self {

@@ -527,20 +527,11 @@ public final class SQLiteEventStore: EventStore {
 
     // MARK: - Deploying
 
-    private static func table(_ kind: ArtifactKind) -> (name: String, id: String) {
-        switch kind {
-        case .workflow: ("definitions", "workflow_id")
-        case .calendar: ("calendars", "name")
-        case .directory: ("directories", "name")
-        }
-    }
-
     @discardableResult
-
     public func deploy(_ kind: ArtifactKind, id: String, version: Int, content: String) throws -> DeployResult {
         try AppendRules.checkDeploy(kind, id: id, version: version)
         let hash = ContentHash.sha256Hex(content)
-        let table = Self.table(kind)
+        let table = kind.deploymentTable
         return try write { db in
             if let existing = try Self.fetchDeployments(kind, db, sql: "WHERE \(table.id) = ? AND version = ?", arguments: [id, version]).first {
                 guard existing.content == content, existing.contentHash == hash else {
@@ -559,24 +550,24 @@ public final class SQLiteEventStore: EventStore {
 
     public func deployment(_ kind: ArtifactKind, id: String, version: Int) throws -> Deployment? {
         try read { db in
-            try Self.fetchDeployments(kind, db, sql: "WHERE \(Self.table(kind).id) = ? AND version = ?", arguments: [id, version]).first
+            try Self.fetchDeployments(kind, db, sql: "WHERE \(kind.deploymentTable.id) = ? AND version = ?", arguments: [id, version]).first
         }
     }
 
     public func latestDeployment(_ kind: ArtifactKind, id: String) throws -> Deployment? {
         try read { db in
-            try Self.fetchDeployments(kind, db, sql: "WHERE \(Self.table(kind).id) = ? ORDER BY version DESC LIMIT 1", arguments: [id]).first
+            try Self.fetchDeployments(kind, db, sql: "WHERE \(kind.deploymentTable.id) = ? ORDER BY version DESC LIMIT 1", arguments: [id]).first
         }
     }
 
     public func deployments(_ kind: ArtifactKind) throws -> [Deployment] {
         try read { db in
-            try Self.fetchDeployments(kind, db, sql: "ORDER BY \(Self.table(kind).id), version", arguments: [])
+            try Self.fetchDeployments(kind, db, sql: "ORDER BY \(kind.deploymentTable.id), version", arguments: [])
         }
     }
 
     private static func fetchDeployments(_ kind: ArtifactKind, _ db: Database, sql: String, arguments: StatementArguments) throws -> [Deployment] {
-        let table = table(kind)
+        let table = kind.deploymentTable
         return try Row.fetchAll(
             db, sql: "SELECT \(table.id), version, content, content_hash, deployed_at FROM \(table.name) \(sql)",
             arguments: arguments
