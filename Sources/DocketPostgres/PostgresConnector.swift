@@ -227,25 +227,73 @@ final class PostgresConnector: Sendable {
 }
 
 /// A connection leased for one store call, used synchronously from the calling thread.
+///
+/// Statements whose answer the caller does not need at once (`BEGIN`, `SAVEPOINT`, the head's
+/// update) are *sent* without waiting (``send(_:)``): the connection runs its queries in order,
+/// so by the time a later query is answered they have been answered too, and each wait costs a
+/// round trip and a thread wake-up that a durable command would otherwise pay a dozen times.
+/// Their errors are not lost: the next query waited for (``query(_:)``, at the latest `COMMIT`)
+/// throws the first of them, before its own (a failed statement aborts the transaction, so the
+/// later ones only say "current transaction is aborted").
 struct PostgresSession {
     let connection: PostgresConnection
     let connector: PostgresConnector
+    private let sent = SentStatements()
+
+    init(connection: PostgresConnection, connector: PostgresConnector) {
+        self.connection = connection
+        self.connector = connector
+    }
 
     /// Runs `query` and returns its rows (all of them: callers page large reads).
     @discardableResult
     func query(_ query: PostgresQuery) throws -> [PostgresRow] {
+        try send(query).rows()
+    }
+
+    /// Sends `query` without waiting for its answer; its error, if any, is thrown by the next
+    /// query waited for, or by the returned handle's ``SentQuery/rows()``.
+    @discardableResult
+    func send(_ query: PostgresQuery) throws -> SentQuery {
         // A query written to a connection the server has just ended may never be answered
-        // (postgres-nio drops it with the channel): wait for the answer or the close, whichever
-        // comes first.
+        // (postgres-nio drops it with the channel): every wait watches for the close as well.
         guard !connection.isClosed else { throw lost() }
-        let outcome = QueryOutcome()
+        let outcome = Outcome<PostgresQueryResult>()
         connection.query(query, logger: connector.logger).whenComplete { outcome.finish($0) }
+        let handle = SentQuery(session: self, outcome: outcome)
+        sent.append(handle)
+        return handle
+    }
+
+    /// Sends `sql`, without parameters, without waiting (``send(_:)``).
+    @discardableResult
+    func send(sql: String) throws -> SentQuery {
+        try send(PostgresQuery(unsafeSQL: sql))
+    }
+
+    /// Waits for `outcome`, then for every statement sent before it: the first error among them
+    /// is thrown (in the order sent), else `outcome`'s rows.
+    fileprivate func rows(of outcome: Outcome<PostgresQueryResult>) throws -> [PostgresRow] {
         let connection = self.connection
+        for earlier in sent.takeUpTo(outcome) {
+            switch earlier.wait(whileOpen: { !connection.isClosed }) {
+            case .success: continue
+            case .failure(let error): throw connector.mapped(error)
+            case nil: throw lost()
+            }
+        }
         switch outcome.wait(whileOpen: { !connection.isClosed }) {
         case .success(let result): return result.rows
         case .failure(let error): throw connector.mapped(error)
         case nil: throw lost()
         }
+    }
+
+    /// Waits for every statement sent and forgets their errors: before a rollback, whose own
+    /// answer is what counts.
+    private func settle() {
+        let connection = self.connection
+        for earlier in sent.takeAll() { _ = earlier.wait(whileOpen: { !connection.isClosed }) }
     }
 
     private func lost() -> StoreError {
@@ -263,14 +311,15 @@ struct PostgresSession {
     /// - Parameter readOnly: a read-only REPEATABLE READ transaction (one snapshot for every
     ///   read of `body`) instead of a READ COMMITTED one for writing.
     func transaction<T>(readOnly: Bool = false, lockTimeout: Double? = nil, _ body: () throws -> T) throws -> T {
-        try run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED")
+        try send(sql: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED")
         let result: T
         do {
             if let lockTimeout {
-                try run("SET LOCAL lock_timeout = '\(Int((lockTimeout * 1000).rounded()))ms'")
+                try send(sql: "SET LOCAL lock_timeout = '\(Int((lockTimeout * 1000).rounded()))ms'")
             }
             result = try body()
         } catch {
+            settle()
             _ = try? run("ROLLBACK")
             throw error
         }
@@ -278,6 +327,10 @@ struct PostgresSession {
             try run("COMMIT")
         } catch let error as StoreError where error.code == .ioError {
             throw StoreError(.ioError, "the connection to \(connector.location) was lost while committing: the write may or may not be recorded. Check with docket history, or retry with the same idempotency key, which records it once.")
+        } catch {
+            // A statement sent and not waited for failed: the server rolled the transaction back.
+            _ = try? run("ROLLBACK")
+            throw error
         }
         return result
     }
@@ -285,35 +338,113 @@ struct PostgresSession {
     /// Runs `body` in a savepoint of the current transaction: released when it returns, rolled
     /// back to (undoing only `body`'s writes) when it throws.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try run("SAVEPOINT docket_unit")
+        try send(sql: "SAVEPOINT docket_unit")
         do {
             let result = try body()
-            try run("RELEASE SAVEPOINT docket_unit")
+            try send(sql: "RELEASE SAVEPOINT docket_unit")
             return result
         } catch {
+            settle()
             try run("ROLLBACK TO SAVEPOINT docket_unit")
-            try run("RELEASE SAVEPOINT docket_unit")
+            try send(sql: "RELEASE SAVEPOINT docket_unit")
             throw error
+        }
+    }
+
+    /// Copies `data` (rows in COPY's text format, each ending in a newline) into `columns` of
+    /// `table` with `COPY ... FROM STDIN`, in the current transaction.
+    func copy(into table: String, columns: [String], data: ByteBuffer) throws {
+        guard !connection.isClosed else { throw lost() }
+        // What was sent before must be answered first: COPY is not queued behind it by the driver.
+        let connection = self.connection
+        for earlier in sent.takeAll() {
+            switch earlier.wait(whileOpen: { !connection.isClosed }) {
+            case .success: continue
+            case .failure(let error): throw connector.mapped(error)
+            case nil: throw lost()
+            }
+        }
+        let outcome = Outcome<Void>()
+        let logger = connector.logger
+        Task(executorPreference: PostgresConnector.executor) {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    // A megabyte at a time: the driver holds what is written until the socket takes it.
+                    var rest = data
+                    while rest.readableBytes > 0, let slice = rest.readSlice(length: min(rest.readableBytes, 1 << 20)) {
+                        try await writer.write(slice)
+                    }
+                }
+                outcome.finish(.success(()))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
+        switch outcome.wait(whileOpen: { !connection.isClosed }) {
+        case .success: return
+        case .failure(let error): throw connector.mapped(error)
+        case nil: throw lost()
         }
     }
 }
 
-/// The answer to one query, waited for while its connection stays open.
-private final class QueryOutcome: @unchecked Sendable {
+/// A query sent on a session, whose answer is waited for when it is needed.
+struct SentQuery {
+    fileprivate let session: PostgresSession
+    fileprivate let outcome: Outcome<PostgresQueryResult>
+
+    /// Its rows, after every statement sent before it was answered without error.
+    func rows() throws -> [PostgresRow] {
+        try session.rows(of: outcome)
+    }
+}
+
+/// The statements a session sent whose errors nobody has looked at yet, in the order sent.
+private final class SentStatements: @unchecked Sendable {
+    // @unchecked: `outcomes` is only touched under `lock` (a session is used by one thread, but
+    // it is a struct whose copies share this).
+    private let lock = NSLock()
+    private var outcomes: [Outcome<PostgresQueryResult>] = []
+
+    func append(_ handle: SentQuery) {
+        lock.withLock { outcomes.append(handle.outcome) }
+    }
+
+    /// The statements sent before `outcome` (which is removed too), forgotten here.
+    func takeUpTo(_ outcome: Outcome<PostgresQueryResult>) -> [Outcome<PostgresQueryResult>] {
+        lock.withLock {
+            guard let index = outcomes.firstIndex(where: { $0 === outcome }) else { return [] }
+            let earlier = Array(outcomes[..<index])
+            outcomes.removeSubrange(...index)
+            return earlier
+        }
+    }
+
+    func takeAll() -> [Outcome<PostgresQueryResult>] {
+        lock.withLock {
+            defer { outcomes = [] }
+            return outcomes
+        }
+    }
+}
+
+/// The answer to one query (or COPY), waited for while its connection stays open.
+private final class Outcome<Value>: @unchecked Sendable {
     // @unchecked: `result` is touched only under `lock`.
     private let lock = NSLock()
     private let ready = DispatchSemaphore(value: 0)
-    private var result: Result<PostgresQueryResult, any Error>?
+    private var result: Result<Value, any Error>?
 
-    func finish(_ result: Result<PostgresQueryResult, any Error>) {
+    func finish(_ result: Result<Value, any Error>) {
         lock.withLock { self.result = result }
         ready.signal()
     }
 
     /// The answer; nil when the connection closed without one (given a second more to arrive).
     /// Looks at the connection every half second rather than registering on its close: a
-    /// pooled connection answers millions of queries.
-    func wait(whileOpen isOpen: () -> Bool) -> Result<PostgresQueryResult, any Error>? {
+    /// pooled connection answers millions of queries. An answer already had is returned again.
+    func wait(whileOpen isOpen: () -> Bool) -> Result<Value, any Error>? {
+        if let had = lock.withLock({ result }) { return had }
         while ready.wait(timeout: .now() + 0.5) == .timedOut {
             if !isOpen() {
                 _ = ready.wait(timeout: .now() + 1)

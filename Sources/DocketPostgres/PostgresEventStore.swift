@@ -2,6 +2,7 @@ import DocketCore
 import DocketStore
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// The event store on a PostgreSQL database (`DOCKET_DB=postgres://user@host:port/db`): the same
@@ -136,15 +137,20 @@ public final class PostgresEventStore: EventStore {
     public func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>] {
         try write { session in
             // The head first: every unit decides on what it reads under the write lock.
-            _ = try head(session, locking: true)
-            let transaction = Transaction(store: self, session: session)
-            return units.map { unit in
+            let locked = LockedLog(head: try head(session, locking: true))
+            let transaction = Transaction(store: self, session: session, locked: locked)
+            let results = units.map { unit -> Result<T, any Error> in
+                let before = locked.saved()
                 do {
                     return .success(try session.savepoint { try unit(transaction) })
                 } catch {
+                    locked.restore(before)
                     return .failure(connector.mapped(error))
                 }
             }
+            // The head row once for the whole group, answered with the commit.
+            if locked.head != locked.first { try session.send("UPDATE log_head SET position = \(locked.head.position), hash = \(locked.head.hash)" as PostgresQuery) }
+            return results
         }
     }
 
@@ -152,40 +158,81 @@ public final class PostgresEventStore: EventStore {
     private struct Transaction: LogTransaction {
         let store: PostgresEventStore
         let session: PostgresSession
+        let locked: LockedLog
 
         func events(of caseID: String) throws -> [RecordedEvent] {
-            try store.fetchEvents(session, "WHERE case_id = $1 ORDER BY version", binds: [caseID], checkingHashes: true)
+            let events = try store.fetchEvents(session, "WHERE case_id = $1 ORDER BY version", binds: [caseID], checkingHashes: true)
+            // Nobody else appends while the head is held: what was read stays true until commit.
+            let state: LockedLog.CaseState? = events.last.map { ($0.version, $0.event.workflowID, $0.event.workflowVersion) }
+            locked.cases[caseID] = .some(state)
+            return events
         }
 
         func recordedResult(for key: IdempotencyKey) throws -> AppendResult? {
-            try store.recordedResult(for: key, in: session)
+            let recorded = try store.recordedResult(for: key, in: session)
+            if recorded == nil { locked.unusedKeys.insert(key.key) }
+            return recorded
         }
 
         func append(_ append: CaseAppend) throws -> AppendResult {
             try AppendRules.checkArguments(append)
-            return try store.appendBatch([append], in: session)[0]
+            return try store.appendBatch([append], in: session, locked: locked)[0]
+        }
+    }
+
+    /// What a transaction holding the head knows of the log, so that a unit does not ask the
+    /// database again what it just read under the same lock: the head, the state of the cases
+    /// read (`nil` inside: no such case) and the idempotency keys found unused.
+    final class LockedLog {
+        typealias CaseState = (version: Int, workflowID: String, workflowVersion: Int)
+        var head: (position: Int64, hash: String)
+        let first: (position: Int64, hash: String)
+        var cases: [String: CaseState?] = [:]
+        var unusedKeys: Set<String> = []
+
+        init(head: (position: Int64, hash: String)) {
+            self.head = head
+            first = head
+        }
+
+        /// What to restore when a unit is rolled back to its savepoint.
+        func saved() -> (head: (position: Int64, hash: String), cases: [String: CaseState?], unusedKeys: Set<String>) {
+            (head, cases, unusedKeys)
+        }
+
+        func restore(_ saved: (head: (position: Int64, hash: String), cases: [String: CaseState?], unusedKeys: Set<String>)) {
+            (head, cases, unusedKeys) = saved
         }
     }
 
     /// The head of the log (last position and its hash); `locking` takes the writers' lock.
     private func head(_ session: PostgresSession, locking: Bool) throws -> (position: Int64, hash: String) {
-        guard let row = try session.run("SELECT position, hash FROM log_head\(locking ? " FOR UPDATE" : "")").first else {
+        try head(of: session.send(sql: "SELECT position, hash FROM log_head\(locking ? " FOR UPDATE" : "")"))
+    }
+
+    private func head(of sent: SentQuery) throws -> (position: Int64, hash: String) {
+        guard let row = try sent.rows().first else {
             throw StoreError(.corrupt, "\(location) has no row in log_head: the table was emptied behind Docket's back. Run docket verify, and restore the database from a backup.")
         }
         let (position, hash) = try row.decode((Int64, String).self)
         return (position, hash)
     }
 
-    /// The case's version and pin as the log has it, for each of `caseIDs`.
-    private func caseStates(_ caseIDs: [String], in session: PostgresSession) throws -> [String: (version: Int, workflowID: String, workflowVersion: Int)] {
-        var states: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
-        guard !caseIDs.isEmpty else { return states }
+    /// Asks for the case's version and pin as the log has it, for each of `caseIDs` (nil when
+    /// there are none to ask for); ``caseStates(of:)`` reads the answer.
+    private func sendCaseStates(_ caseIDs: [String], in session: PostgresSession) throws -> SentQuery? {
+        guard !caseIDs.isEmpty else { return nil }
         var binds = PostgresBindings()
         try binds.append(caseIDs)
-        for row in try session.query(PostgresQuery(unsafeSQL: """
+        return try session.send(PostgresQuery(unsafeSQL: """
             SELECT DISTINCT ON (case_id) case_id, version, workflow_id, workflow_version FROM events
             WHERE case_id = ANY($1) ORDER BY case_id, version DESC
-            """, binds: binds)) {
+            """, binds: binds))
+    }
+
+    private func caseStates(of sent: SentQuery?) throws -> [String: (version: Int, workflowID: String, workflowVersion: Int)] {
+        var states: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
+        for row in try sent?.rows() ?? [] {
             let (caseID, version, workflowID, workflowVersion) = try row.decode((String, Int, String, Int).self)
             states[caseID] = (version, workflowID, workflowVersion)
         }
@@ -194,10 +241,29 @@ public final class PostgresEventStore: EventStore {
 
     /// Appends `batch` in the caller's write transaction: same rules and errors as
     /// ``append(batch:)``; when it throws, the caller rolls back.
-    func appendBatch(_ batch: [CaseAppend], in session: PostgresSession) throws -> [AppendResult] {
+    ///
+    /// With `locked` (inside ``writeTogether(_:)``), the head and what the units read under it
+    /// are not asked for again, and the head row is left for the group to update once.
+    func appendBatch(_ batch: [CaseAppend], in session: PostgresSession, locked: LockedLog? = nil) throws -> [AppendResult] {
         let recordedAt = clock.now()
-        var head = try head(session, locking: true)
-        var states = try caseStates(Array(Set(batch.map(\.caseID))), in: session)
+        var head: (position: Int64, hash: String)
+        var states: [String: (version: Int, workflowID: String, workflowVersion: Int)] = [:]
+        var unread = Array(Set(batch.map(\.caseID)))
+        if let locked {
+            head = locked.head
+            unread.removeAll { caseID in
+                guard let known = locked.cases[caseID] else { return false }
+                states[caseID] = known
+                return true
+            }
+            states = states.merging(try caseStates(of: sendCaseStates(unread, in: session))) { known, _ in known }
+        } else {
+            // One wait for both: the server answers them in order, the states after the lock.
+            let sentHead = try session.send(sql: "SELECT position, hash FROM log_head FOR UPDATE")
+            let sentStates = try sendCaseStates(unread, in: session)
+            head = try self.head(of: sentHead)
+            states = try caseStates(of: sentStates)
+        }
         var coder = PayloadCoder()
         var rows: [EventRow] = []
         var keys: [(key: IdempotencyKey, caseID: String, first: Int64?, last: Int64?)] = []
@@ -212,7 +278,7 @@ public final class PostgresEventStore: EventStore {
                     results.append(AppendResult(events: earlier.result.events, isReplay: true))
                     continue
                 }
-                if let recorded = try recordedResult(for: key, in: session) {
+                if locked?.unusedKeys.contains(key.key) != true, let recorded = try recordedResult(for: key, in: session) {
                     results.append(recorded)
                     continue
                 }
@@ -257,15 +323,20 @@ public final class PostgresEventStore: EventStore {
                 binds.append(entry.last)
                 binds.append(recordedAt.microseconds)
             }
-            try session.query(PostgresQuery(unsafeSQL: """
+            // Answered with the commit (a key is unique under the head's lock).
+            try session.send(PostgresQuery(unsafeSQL: """
                 INSERT INTO idempotency_keys (key, fingerprint, case_id, first_position, last_position, recorded_at)
                 VALUES \(values.joined(separator: ", "))
                 """, binds: binds))
         }
-        if !rows.isEmpty {
-            try session.query("UPDATE log_head SET position = \(head.position), hash = \(head.hash)")
-            logger.trace("appended", metadata: ["events": "\(rows.count)"])
+        if let locked {
+            locked.head = head
+            for (caseID, state) in states { locked.cases[caseID] = .some(state) }
+            for entry in keys { locked.unusedKeys.remove(entry.key.key) }
+        } else if !rows.isEmpty {
+            try session.send("UPDATE log_head SET position = \(head.position), hash = \(head.hash)" as PostgresQuery)
         }
+        if !rows.isEmpty { logger.trace("appended", metadata: ["events": "\(rows.count)"]) }
         return results
     }
 
@@ -275,10 +346,78 @@ public final class PostgresEventStore: EventStore {
         occurred_at, recorded_at, prev_hash, hash, encoding, principal
         """
 
-    /// Inserts `rows` as they are (positions and hashes decided), a thousand to a statement.
-    /// A duplicate (case, version) can only come from a writer that skipped the head's lock: it
-    /// is reported as the conflict it is.
+    /// Rows from which ``insert(_:in:)`` copies (`COPY ... FROM STDIN`) rather than inserts: a
+    /// COPY costs a round trip more than an INSERT, and a thousand-row INSERT costs the server
+    /// 16,000 bind parameters to parse (Benchmarks/run, section 11, measures both).
+    static let copyThreshold = 64
+
+    /// Inserts `rows` as they are (positions and hashes decided): a few with INSERT, many with
+    /// COPY. A duplicate (case, version) can only come from a writer that skipped the head's
+    /// lock: it is reported as the conflict it is.
     func insert(_ rows: [EventRow], in session: PostgresSession) throws {
+        do {
+            if rows.count >= Self.copyThreshold {
+                try session.copy(into: "events", columns: Self.eventColumnNames, data: Self.copyText(rows))
+            } else {
+                try insertStatements(rows, in: session)
+            }
+        } catch let error as StoreError where error.message.contains("23505") {
+            let first = rows.first!
+            throw StoreError.conflict(caseID: first.caseID, expected: first.version - 1, actual: first.version)
+        }
+    }
+
+    /// The columns of `events`, one name each.
+    static let eventColumnNames = eventColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// `rows` in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
+    static func copyText(_ rows: [EventRow]) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: rows.count * 1024)
+        for row in rows {
+            buffer.writeString(String(row.position)); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.caseID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeString(String(row.version)); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.type, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.workflowID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeString(String(row.workflowVersion)); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.payload, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.actor, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.role, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.onBehalfOf, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeString(String(row.occurredAt)); buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeString(String(row.recordedAt)); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.prevHash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.hash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeString(String(row.encoding)); buffer.writeInteger(UInt8(ascii: "\t"))
+            writeCopyField(row.principal, to: &buffer); buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        return buffer
+    }
+
+    /// One text field: the bytes as they are but for the four COPY gives a meaning to.
+    private static func writeCopyField(_ text: String?, to buffer: inout ByteBuffer) {
+        guard let text else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        // Most fields hold none of them: written whole.
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            buffer.writeString(text)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C: buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    /// `rows` as multi-row INSERTs, a thousand to a statement.
+    private func insertStatements(_ rows: [EventRow], in session: PostgresSession) throws {
         for chunk in stride(from: 0, to: rows.count, by: 1000) {
             let part = rows[chunk..<min(rows.count, chunk + 1000)]
             var binds = PostgresBindings(capacity: part.count * 16)
@@ -304,12 +443,7 @@ public final class PostgresEventStore: EventStore {
                 binds.append(row.encoding)
                 binds.append(row.principal)
             }
-            do {
-                try session.query(PostgresQuery(unsafeSQL: "INSERT INTO events (\(Self.eventColumns)) VALUES \(values.joined(separator: ", "))", binds: binds))
-            } catch let error as StoreError where error.message.contains("23505") {
-                let first = part.first!
-                throw StoreError.conflict(caseID: first.caseID, expected: first.version - 1, actual: first.version)
-            }
+            try session.query(PostgresQuery(unsafeSQL: "INSERT INTO events (\(Self.eventColumns)) VALUES \(values.joined(separator: ", "))", binds: binds))
         }
     }
 

@@ -224,6 +224,39 @@ struct PostgresEventStoreTests {
         #expect(try postgres.verify().headHash == (try sqlite.verify().headHash))
     }
 
+    /// A batch of many events goes in with COPY, a small one with INSERT: both must store what
+    /// SQLite stores, byte for byte, whatever the text holds (COPY gives `\`, tab, newline and
+    /// carriage return a meaning of their own).
+    @Test func aBatchCopiedInHoldsTheSameRowsAsOneInsertedEventByEvent() throws {
+        let tricky = ["back\\slash", "tab\there", "line\nbreak", "carriage\rreturn", "\\N", "\\.", "张伟 申请", "\"quoted\""]
+        func opening(_ index: Int) -> CaseEvent {
+            var event = Sample.opened(String(format: "C-%03d", index))
+            event.actor = tricky[index % tricky.count]
+            event.onBehalfOf = index % 3 == 0 ? nil : tricky[(index + 1) % tricky.count]
+            event.payload.data = ["note": tricky[(index + 2) % tricky.count], "n": "\(index)"]
+            return event
+        }
+        let count = PostgresEventStore.copyThreshold * 2 + 1
+        let batch = (0..<count).map { CaseAppend(caseID: String(format: "C-%03d", $0), expectedVersion: 0, events: [opening($0)]) }
+        let directory = TemporaryDirectory("store")
+        let sqlite = try SQLiteEventStore(path: directory.path("docket.sqlite"), clock: SteppingClock())
+        let copied = try PostgresEventStore(url: url, clock: SteppingClock())
+        let inserted = try PostgresEventStore(url: try cluster.createDatabase("inserted"), clock: SteppingClock())
+        try sqlite.append(batch: batch)
+        try copied.append(batch: batch)
+        for append in batch { try inserted.append(batch: [append]) }
+        let expected = try sqlite.events(after: 0, limit: count + 1)
+        #expect(expected.count == count)
+        // Recording times differ by store call (one batch, or one call per case): compare the rest.
+        let onCopied = try copied.events(after: 0, limit: count + 1)
+        #expect(onCopied == expected)
+        let onInserted = try inserted.events(after: 0, limit: count + 1)
+        #expect(onInserted.map(\.event) == expected.map(\.event))
+        #expect(onInserted.map(\.principal) == expected.map(\.principal))
+        #expect(try copied.verify().headHash == (try sqlite.verify().headHash))
+        #expect(try inserted.verify().isOK)
+    }
+
     // MARK: Refusing changes
 
     @Test(arguments: [
