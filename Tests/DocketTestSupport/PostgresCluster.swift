@@ -13,7 +13,7 @@ import Glibc
 /// as `postgres`. Durability is switched off (`fsync=off`): the tests check what a reader and a
 /// writer see, not what survives a power cut.
 public final class PostgresCluster: @unchecked Sendable {
-    // @unchecked: immutable after init, except the database counter (under `lock`).
+    // @unchecked: immutable after init, except the database counter and the postmaster (under `lock`).
     /// The cluster's directory (data, log, socket).
     public let directory: String
     /// The loopback port it listens on.
@@ -54,6 +54,13 @@ public final class PostgresCluster: @unchecked Sendable {
         return nil
     }
 
+    /// A cluster of the caller's own, not shared with other tests: for a test that restarts it or
+    /// fills its disk. Stopped and removed by ``stop()`` (and at exit).
+    public static func startPrivate() throws -> PostgresCluster {
+        try Prerequisite.postgreSQL.require()
+        return try PostgresCluster()
+    }
+
     private init() throws {
         guard let binaries = Self.binaryDirectory else { throw MissingPrerequisite([.postgreSQL]) }
         self.binaries = binaries
@@ -70,14 +77,21 @@ public final class PostgresCluster: @unchecked Sendable {
         let data = (directory as NSString).appendingPathComponent("data")
         try runAsOwner("initdb", ["-D", data, "-U", user, "--pwfile=\(passwordFile)", "--auth-host=scram-sha-256",
                                   "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        Self.stopAtExit.update { $0.append(directory) }
+        atexit { PostgresCluster.stopAll() }
+        try start()
+    }
+
+    /// Starts the postmaster and waits until it answers.
+    private func start() throws {
+        let data = (directory as NSString).appendingPathComponent("data")
         let options = ["-c", "listen_addresses=127.0.0.1", "-c", "port=\(port)", "-c", "unix_socket_directories=\(directory)",
                        "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB"]
         // The postmaster runs as a child of this process (not daemonized by pg_ctl, whose exit
         // Foundation does not always notice): ready once it answers a query.
         let command = Unprivileged.command(URL(fileURLWithPath: "\(binaries)/postgres"), ["-D", data] + options)
-        server = try Processes.start(command.executable, command.arguments, currentDirectory: URL(fileURLWithPath: "/"))
-        Self.stopAtExit.update { $0.append(directory) }
-        atexit { PostgresCluster.stopAll() }
+        let server = try Processes.start(command.executable, command.arguments, currentDirectory: URL(fileURLWithPath: "/"))
+        lock.withLock { self.server = server }
         let deadline = Date().addingTimeInterval(120)
         while true {
             do {
@@ -90,6 +104,22 @@ public final class PostgresCluster: @unchecked Sendable {
                 usleep(100_000)
             }
         }
+    }
+
+    /// Stops the whole cluster and starts it again on the same port, as an operator's restart or
+    /// a power cut would: `immediately` ends every backend at once without a checkpoint (crash
+    /// recovery on the way up), otherwise a fast shutdown rolls back what is in flight.
+    public func restart(immediately: Bool) throws {
+        let server = lock.withLock { self.server! }
+        server.signal(immediately ? SIGQUIT : SIGINT)
+        _ = try server.wait(timeout: 120)
+        try start()
+    }
+
+    /// Stops this cluster and removes its directory (a private one; the shared one stops at exit).
+    public func stop() {
+        Self.stopAtExit.update { $0.removeAll { $0 == directory } }
+        Self.stop(directory)
     }
 
     private static let stopAtExit = Locked<[String]>([])
@@ -218,6 +248,60 @@ extension Prerequisite {
         Prerequisite("PostgreSQL's server (initdb, pg_ctl) and, as root, \(Unprivileged.setpriv) to run it as nobody",
                      remedy: "apt-get install postgresql util-linux") {
             PostgresCluster.binaryDirectory != nil && (!Unprivileged.isRoot || FileManager.default.isExecutableFile(atPath: Unprivileged.setpriv))
+        }
+    }
+}
+
+/// A small file system of its own (tmpfs), to fill up: the tests of a full disk on the database.
+/// Mounting needs root (CAP_SYS_ADMIN), as CI runs the tests.
+public final class SmallDisk: @unchecked Sendable {
+    // @unchecked: immutable after init.
+    /// Where it is mounted.
+    public let path: String
+
+    /// Mounts a tmpfs of `megabytes` at a new directory inside `directory`, owned by the user
+    /// PostgreSQL runs as.
+    public init(megabytes: Int, inside directory: String) throws {
+        path = (directory as NSString).appendingPathComponent("small-disk")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let result = try Processes.run(tool: "mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", path])
+        guard result.status == 0 else { throw PostgresCommandFailed(command: "mount -t tmpfs", output: result.stderr) }
+        try Unprivileged.handOver([path])
+    }
+
+    /// Fills what is left with a file (`filler`) and returns its path; removing it frees the space.
+    @discardableResult
+    public func fill() throws -> String {
+        let filler = (path as NSString).appendingPathComponent("filler")
+        let result = try Processes.run(tool: "sh", ["-c", "cat /dev/zero > '\(filler)' 2>/dev/null; sync; true"])
+        guard result.status == 0 else { throw PostgresCommandFailed(command: "fill \(path)", output: result.stderr) }
+        return filler
+    }
+
+    /// Removes the filler: the space is free again.
+    public func free() throws {
+        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent("filler"))
+    }
+
+    /// Unmounts it (the cluster using it must be stopped first).
+    public func unmount() {
+        _ = try? Processes.run(tool: "umount", ["-l", path])
+    }
+}
+
+extension Prerequisite {
+    /// Mounting a small tmpfs, to fill a disk on purpose: root with CAP_SYS_ADMIN, as in CI.
+    public static var mountableDisk: Prerequisite {
+        Prerequisite("root allowed to mount a tmpfs (to fill a database's disk on purpose)",
+                     remedy: "run the tests as root, as CI does (a container needs CAP_SYS_ADMIN)") {
+            guard Unprivileged.isRoot else { return false }
+            let probe = FileManager.default.temporaryDirectory.appendingPathComponent("docket-mount-\(UUID().uuidString.prefix(8))").path
+            defer { try? FileManager.default.removeItem(atPath: probe) }
+            guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil,
+                  let mounted = try? Processes.run(tool: "mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe]), mounted.status == 0
+            else { return false }
+            _ = try? Processes.run(tool: "umount", [probe])
+            return true
         }
     }
 }
