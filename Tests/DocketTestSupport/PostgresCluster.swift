@@ -56,12 +56,17 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// A cluster of the caller's own, not shared with other tests: for a test that restarts it or
     /// fills its disk. Stopped and removed by ``stop()`` (and at exit).
-    public static func startPrivate() throws -> PostgresCluster {
+    /// `prepare` runs once the cluster's directory exists, before the server starts (to put a
+    /// certificate there, say), and returns settings for the server (`ssl` = `on`).
+    public static func startPrivate(prepare: (PostgresCluster) throws -> [String: String] = { _ in [:] }) throws -> PostgresCluster {
         try Prerequisite.postgreSQL.require()
-        return try PostgresCluster()
+        return try PostgresCluster(prepare: prepare)
     }
 
-    private init() throws {
+    /// Settings of this cluster's server beyond the tests' own.
+    private var settings: [String: String] = [:]
+
+    private init(prepare: (PostgresCluster) throws -> [String: String] = { _ in [:] }) throws {
         guard let binaries = Self.binaryDirectory else { throw MissingPrerequisite([.postgreSQL]) }
         self.binaries = binaries
         Self.removeAbandonedClusters()
@@ -79,6 +84,7 @@ public final class PostgresCluster: @unchecked Sendable {
                                   "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
         Self.stopAtExit.update { $0.append(directory) }
         atexit { PostgresCluster.stopAll() }
+        settings = try prepare(self)
         try start()
     }
 
@@ -87,6 +93,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let data = (directory as NSString).appendingPathComponent("data")
         let options = ["-c", "listen_addresses=127.0.0.1", "-c", "port=\(port)", "-c", "unix_socket_directories=\(directory)",
                        "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB"]
+            + settings.sorted { $0.key < $1.key }.flatMap { ["-c", "\($0.key)=\($0.value)"] }
         // The postmaster runs as a child of this process (not daemonized by pg_ctl, whose exit
         // Foundation does not always notice): ready once it answers a query.
         let command = Unprivileged.command(URL(fileURLWithPath: "\(binaries)/postgres"), ["-D", data] + options)
@@ -239,6 +246,11 @@ public struct PostgresCommandFailed: Error, CustomStringConvertible {
     public var command: String
     public var output: String
     public var description: String { "\(command) failed: \(output)" }
+
+    public init(command: String, output: String) {
+        self.command = command
+        self.output = output
+    }
 }
 
 extension Prerequisite {

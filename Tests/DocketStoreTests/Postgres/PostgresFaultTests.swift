@@ -143,3 +143,79 @@ struct PostgresFaultTests {
         #expect(try store.verify().isOK)
     }
 }
+
+/// TLS as the URL asks for it (`sslmode`, with libpq's meanings), against a server with a
+/// certificate of a CA made for the test.
+@Suite("PostgreSQL over TLS", .requires(.postgreSQL, .tool("openssl")), .serialized)
+struct PostgresTLSTests {
+    /// A CA, and a server certificate it signed for 127.0.0.1, in the cluster's directory.
+    static func certificates(in directory: String) throws -> [String: String] {
+        func openssl(_ arguments: [String]) throws {
+            let result = try Processes.run(tool: "openssl", arguments)
+            guard result.status == 0 else { throw PostgresCommandFailed(command: "openssl \(arguments.first ?? "")", output: result.stderr) }
+        }
+        func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Docket test CA",
+                     "-keyout", file("ca.key"), "-out", file("ca.crt")])
+        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out", file("server.csr")])
+        let extensions = file("server.ext")
+        try "subjectAltName = IP:127.0.0.1\n".write(toFile: extensions, atomically: true, encoding: .utf8)
+        try openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
+                     "-days", "2", "-extfile", extensions, "-out", file("server.crt")])
+        // Another CA, which signed nothing of this server's.
+        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Someone else's CA",
+                     "-keyout", file("other.key"), "-out", file("other.crt")])
+        // The server reads its key only when nobody else may.
+        try Unprivileged.handOver([file("server.key"), file("server.crt")])
+        chmod(file("server.key"), 0o600)
+        return ["ssl": "on", "ssl_cert_file": file("server.crt"), "ssl_key_file": file("server.key")]
+    }
+
+    /// Whether the store's connections are encrypted (the server's own view).
+    static func isEncrypted(_ store: PostgresEventStore) throws -> Bool {
+        try store.connector.withConnection { session in
+            try session.run("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.decode(Bool.self) ?? false
+        }
+    }
+
+    @Test func theURLsSSLModeDecidesAndACertificateOfAnotherCAIsRefused() throws {
+        let cluster = try PostgresCluster.startPrivate { try Self.certificates(in: $0.directory) }
+        defer { cluster.stop() }
+        _ = try cluster.createDatabase("tls")
+        let base = cluster.url(database: "tls_1")
+        let ca = (cluster.directory as NSString).appendingPathComponent("ca.crt")
+        let other = (cluster.directory as NSString).appendingPathComponent("other.crt")
+
+        let required = try PostgresEventStore(url: base + "?sslmode=require")
+        defer { required.close() }
+        #expect(try Self.isEncrypted(required))
+        try required.append([Sample.opened("T-1")], to: "T-1", expectedVersion: 0)
+
+        let verified = try PostgresEventStore(url: base + "?sslmode=verify-full&sslrootcert=\(ca)")
+        defer { verified.close() }
+        #expect(try Self.isEncrypted(verified))
+        #expect(try verified.events(of: "T-1").count == 1)
+
+        let plain = try PostgresEventStore(url: base + "?sslmode=disable")
+        defer { plain.close() }
+        #expect(try !Self.isEncrypted(plain))
+
+        // A server whose certificate another CA signed is not the server meant: refused, saying why.
+        let error = #expect(throws: StoreError.self) {
+            try PostgresEventStore(url: base + "?sslmode=verify-full&sslrootcert=\(other)")
+        }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.message.contains("127.0.0.1") == true)
+        #expect(error?.message.contains(cluster.password) == false)
+    }
+
+    @Test func requiringTLSOfAServerWithoutItIsRefusedSayingSo() throws {
+        let cluster = try PostgresCluster.require()
+        let url = try cluster.createDatabase("notls")
+        let error = #expect(throws: StoreError.self) {
+            try PostgresEventStore(url: url + "?sslmode=require")
+        }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.message.contains("TLS") == true, "\(error?.message ?? "")")
+    }
+}
