@@ -351,9 +351,10 @@ struct PostgresSession {
         }
     }
 
-    /// Copies `data` (rows in COPY's text format, each ending in a newline) into `columns` of
-    /// `table` with `COPY ... FROM STDIN`, in the current transaction.
-    func copy(into table: String, columns: [String], data: ByteBuffer) throws {
+    /// Starts `COPY table (columns) FROM STDIN` in the current transaction, fed from this thread
+    /// (``CopyIn/write(_:)``) while the server already stores what came: the rows' hashing and
+    /// the server's work overlap. Nothing else may be sent on the session until it is finished.
+    func copyIn(into table: String, columns: [String]) throws -> CopyIn {
         guard !connection.isClosed else { throw lost() }
         // What was sent before must be answered first: COPY is not queued behind it by the driver.
         let connection = self.connection
@@ -364,27 +365,68 @@ struct PostgresSession {
             case nil: throw lost()
             }
         }
+        let (chunks, feed) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let outcome = Outcome<Void>()
         let logger = connector.logger
         Task(executorPreference: PostgresConnector.executor) {
             do {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    // A megabyte at a time: the driver holds what is written until the socket takes it.
-                    var rest = data
-                    while rest.readableBytes > 0, let slice = rest.readSlice(length: min(rest.readableBytes, 1 << 20)) {
-                        try await writer.write(slice)
-                    }
+                    for try await chunk in chunks { try await writer.write(chunk) }
                 }
                 outcome.finish(.success(()))
             } catch {
                 outcome.finish(.failure(error))
             }
         }
+        return CopyIn(session: self, feed: feed, outcome: outcome)
+    }
+
+    /// Copies `data` (rows in COPY's text format, each ending in a newline) into `columns` of
+    /// `table` with `COPY ... FROM STDIN`, in the current transaction.
+    func copy(into table: String, columns: [String], data: ByteBuffer) throws {
+        let copy = try copyIn(into: table, columns: columns)
+        copy.write(data)
+        try copy.finish()
+    }
+
+    /// Waits for a COPY's end.
+    fileprivate func wait(for outcome: Outcome<Void>) throws {
+        let connection = self.connection
         switch outcome.wait(whileOpen: { !connection.isClosed }) {
         case .success: return
         case .failure(let error): throw connector.mapped(error)
         case nil: throw lost()
         }
+    }
+}
+
+/// A `COPY ... FROM STDIN` in progress (``PostgresSession/copyIn(into:columns:)``).
+final class CopyIn {
+    private let session: PostgresSession
+    private let feed: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    private let outcome: Outcome<Void>
+
+    fileprivate init(session: PostgresSession, feed: AsyncThrowingStream<ByteBuffer, any Error>.Continuation, outcome: Outcome<Void>) {
+        self.session = session
+        self.feed = feed
+        self.outcome = outcome
+    }
+
+    /// Hands rows (COPY's text format, whole lines) to the server.
+    func write(_ rows: ByteBuffer) {
+        feed.yield(rows)
+    }
+
+    /// Ends the data and waits until the server has stored it all; throws what went wrong.
+    func finish() throws {
+        feed.finish()
+        try session.wait(for: outcome)
+    }
+
+    /// Gives up: the server discards what it got (and the transaction can only roll back).
+    func abandon() {
+        feed.finish(throwing: CancellationError())
+        _ = try? session.wait(for: outcome)
     }
 }
 

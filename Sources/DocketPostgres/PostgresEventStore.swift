@@ -224,9 +224,12 @@ public final class PostgresEventStore: EventStore {
         guard !caseIDs.isEmpty else { return nil }
         var binds = PostgresBindings()
         try binds.append(caseIDs)
+        // Each case's last event, read backwards on (case_id, version): no sort of every event.
         return try session.send(PostgresQuery(unsafeSQL: """
-            SELECT DISTINCT ON (case_id) case_id, version, workflow_id, workflow_version FROM events
-            WHERE case_id = ANY($1) ORDER BY case_id, version DESC
+            SELECT c.case_id, e.version, e.workflow_id, e.workflow_version
+            FROM unnest($1::text[]) AS c(case_id)
+            CROSS JOIN LATERAL (SELECT version, workflow_id, workflow_version FROM events
+                                WHERE events.case_id = c.case_id ORDER BY version DESC LIMIT 1) AS e
             """, binds: binds))
     }
 
@@ -264,51 +267,84 @@ public final class PostgresEventStore: EventStore {
             head = try self.head(of: sentHead)
             states = try caseStates(of: sentStates)
         }
+        // What the batch's keys recorded before, asked before any row goes in (a COPY in
+        // progress leaves the connection to itself).
+        let asked = batch.compactMap(\.idempotency).filter { locked?.unusedKeys.contains($0.key) != true }
+        let recordedKeys = try recorded(asked.map(\.key), in: session)
+        // Many rows are streamed into a COPY as they are chained; a few are inserted.
+        let total = batch.reduce(0) { $0 + $1.events.count }
+        let copy = total >= Self.copyThreshold ? try session.copyIn(into: "events", columns: Self.eventColumnNames) : nil
+        var chunk = ByteBufferAllocator().buffer(capacity: copy == nil ? 0 : 1 << 18)
         var coder = PayloadCoder()
         var rows: [EventRow] = []
+        var appended = 0
         var keys: [(key: IdempotencyKey, caseID: String, first: Int64?, last: Int64?)] = []
         var keysOfBatch: [String: (fingerprint: String, caseID: String, result: AppendResult)] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(batch.count)
-        for append in batch {
-            try AppendRules.checkArguments(append)
-            if let key = append.idempotency {
-                if let earlier = keysOfBatch[key.key] {
-                    guard earlier.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: earlier.caseID) }
-                    results.append(AppendResult(events: earlier.result.events, isReplay: true))
-                    continue
+        do {
+            for append in batch {
+                try AppendRules.checkArguments(append)
+                if let key = append.idempotency {
+                    if let earlier = keysOfBatch[key.key] {
+                        guard earlier.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: earlier.caseID) }
+                        results.append(AppendResult(events: earlier.result.events, isReplay: true))
+                        continue
+                    }
+                    if let record = recordedKeys[key.key] {
+                        guard record.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: record.caseID) }
+                        results.append(record.result)
+                        continue
+                    }
                 }
-                if locked?.unusedKeys.contains(key.key) != true, let recorded = try recordedResult(for: key, in: session) {
-                    results.append(recorded)
-                    continue
+                let state = states[append.caseID]
+                try AppendRules.checkAgainstCase(append, current: state)
+                var recorded: [RecordedEvent] = []
+                recorded.reserveCapacity(append.events.count)
+                for (offset, event) in append.events.enumerated() {
+                    let row = try EventRow(
+                        event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
+                        recordedAt: recordedAt, prevHash: head.hash, principal: append.principal, coder: &coder)
+                    if let copy {
+                        Self.writeCopyLine(row, to: &chunk)
+                        if chunk.readableBytes >= 1 << 18 {
+                            copy.write(chunk)
+                            chunk = ByteBufferAllocator().buffer(capacity: 1 << 18)
+                        }
+                    } else {
+                        rows.append(row)
+                    }
+                    appended += 1
+                    head = (row.position, row.hash)
+                    recorded.append(RecordedEvent(
+                        position: row.position, version: row.version, recordedAt: recordedAt,
+                        prevHash: row.prevHash, hash: row.hash, event: event, principal: append.principal))
                 }
+                if let last = append.events.last {
+                    states[append.caseID] = (append.expectedVersion + append.events.count,
+                                             state?.workflowID ?? last.workflowID, state?.workflowVersion ?? last.workflowVersion)
+                }
+                let result = AppendResult(events: recorded, isReplay: false)
+                if let key = append.idempotency {
+                    keys.append((key, append.caseID, recorded.first?.position, recorded.last?.position))
+                    keysOfBatch[key.key] = (key.fingerprint, append.caseID, result)
+                }
+                results.append(result)
             }
-            let state = states[append.caseID]
-            try AppendRules.checkAgainstCase(append, current: state)
-            var recorded: [RecordedEvent] = []
-            recorded.reserveCapacity(append.events.count)
-            for (offset, event) in append.events.enumerated() {
-                let row = try EventRow(
-                    event: event, position: head.position + 1, version: append.expectedVersion + 1 + offset,
-                    recordedAt: recordedAt, prevHash: head.hash, principal: append.principal, coder: &coder)
-                rows.append(row)
-                head = (row.position, row.hash)
-                recorded.append(RecordedEvent(
-                    position: row.position, version: row.version, recordedAt: recordedAt,
-                    prevHash: row.prevHash, hash: row.hash, event: event, principal: append.principal))
-            }
-            if let last = append.events.last {
-                states[append.caseID] = (append.expectedVersion + append.events.count,
-                                         state?.workflowID ?? last.workflowID, state?.workflowVersion ?? last.workflowVersion)
-            }
-            let result = AppendResult(events: recorded, isReplay: false)
-            if let key = append.idempotency {
-                keys.append((key, append.caseID, recorded.first?.position, recorded.last?.position))
-                keysOfBatch[key.key] = (key.fingerprint, append.caseID, result)
-            }
-            results.append(result)
+        } catch {
+            copy?.abandon()
+            throw error
         }
-        try insert(rows, in: session)
+        if let copy {
+            if chunk.readableBytes > 0 { copy.write(chunk) }
+            do {
+                try copy.finish()
+            } catch let error as StoreError where error.message.contains("23505") {
+                throw Self.conflict(error, rows: [])
+            }
+        } else {
+            try insert(rows, in: session)
+        }
         for chunk in stride(from: 0, to: keys.count, by: 1000) {
             let part = keys[chunk..<min(keys.count, chunk + 1000)]
             var binds = PostgresBindings(capacity: part.count * 6)
@@ -333,10 +369,10 @@ public final class PostgresEventStore: EventStore {
             locked.head = head
             for (caseID, state) in states { locked.cases[caseID] = .some(state) }
             for entry in keys { locked.unusedKeys.remove(entry.key.key) }
-        } else if !rows.isEmpty {
+        } else if appended > 0 {
             try session.send("UPDATE log_head SET position = \(head.position), hash = \(head.hash)" as PostgresQuery)
         }
-        if !rows.isEmpty { logger.trace("appended", metadata: ["events": "\(rows.count)"]) }
+        if appended > 0 { logger.trace("appended", metadata: ["events": "\(appended)"]) }
         return results
     }
 
@@ -362,9 +398,22 @@ public final class PostgresEventStore: EventStore {
                 try insertStatements(rows, in: session)
             }
         } catch let error as StoreError where error.message.contains("23505") {
-            let first = rows.first!
-            throw StoreError.conflict(caseID: first.caseID, expected: first.version - 1, actual: first.version)
+            throw Self.conflict(error, rows: rows)
         }
+    }
+
+    /// A duplicate (case, version) as the conflict it is, naming the case the server names
+    /// (`Key (case_id, version)=(C-1, 2) already exists`), else the first of `rows`.
+    static func conflict(_ error: StoreError, rows: [EventRow]) -> StoreError {
+        let message = error.message
+        if let open = message.range(of: "(case_id, version)=("), let close = message[open.upperBound...].range(of: ")") {
+            let parts = message[open.upperBound..<close.lowerBound].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, let version = Int(parts[1]) {
+                return StoreError.conflict(caseID: parts[0], expected: version - 1, actual: version)
+            }
+        }
+        guard let first = rows.first else { return error }
+        return StoreError.conflict(caseID: first.caseID, expected: first.version - 1, actual: first.version)
     }
 
     /// The columns of `events`, one name each.
@@ -373,25 +422,28 @@ public final class PostgresEventStore: EventStore {
     /// `rows` in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
     static func copyText(_ rows: [EventRow]) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: rows.count * 1024)
-        for row in rows {
-            buffer.writeString(String(row.position)); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.caseID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            buffer.writeString(String(row.version)); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.type, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.workflowID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            buffer.writeString(String(row.workflowVersion)); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.payload, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.actor, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.role, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.onBehalfOf, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            buffer.writeString(String(row.occurredAt)); buffer.writeInteger(UInt8(ascii: "\t"))
-            buffer.writeString(String(row.recordedAt)); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.prevHash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.hash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-            buffer.writeString(String(row.encoding)); buffer.writeInteger(UInt8(ascii: "\t"))
-            writeCopyField(row.principal, to: &buffer); buffer.writeInteger(UInt8(ascii: "\n"))
-        }
+        for row in rows { writeCopyLine(row, to: &buffer) }
         return buffer
+    }
+
+    /// One row in COPY's text format, ending in a newline.
+    static func writeCopyLine(_ row: EventRow, to buffer: inout ByteBuffer) {
+        buffer.writeString(String(row.position)); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.caseID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(row.version)); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.type, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.workflowID, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(row.workflowVersion)); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.payload, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.actor, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.role, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.onBehalfOf, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(row.occurredAt)); buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(row.recordedAt)); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.prevHash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.hash, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(row.encoding)); buffer.writeInteger(UInt8(ascii: "\t"))
+        writeCopyField(row.principal, to: &buffer); buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
     /// One text field: the bytes as they are but for the four COPY gives a meaning to.
@@ -452,14 +504,30 @@ public final class PostgresEventStore: EventStore {
     }
 
     private func recordedResult(for key: IdempotencyKey, in session: PostgresSession) throws -> AppendResult? {
-        guard let row = try session.query("""
-            SELECT fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = \(key.key)
-            """).first else { return nil }
-        let (fingerprint, caseID, first, last) = try row.decode((String, String, Int64?, Int64?).self)
-        guard fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: caseID) }
-        guard let first, let last else { return AppendResult(events: [], isReplay: true) }
-        let events = try fetchEvents(session, "WHERE position BETWEEN $1 AND $2 ORDER BY position", binds: [first, last])
-        return AppendResult(events: events, isReplay: true)
+        guard let record = try recorded([key.key], in: session)[key.key] else { return nil }
+        guard record.fingerprint == key.fingerprint else { throw StoreError.keyReused(key.key, caseID: record.caseID) }
+        return record.result
+    }
+
+    /// What each of `keys` recorded (the command's fingerprint, its case, the events it
+    /// appended), for those that were used: one query for the keys, one per key found.
+    private func recorded(_ keys: [String], in session: PostgresSession) throws
+        -> [String: (fingerprint: String, caseID: String, result: AppendResult)] {
+        guard !keys.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        try binds.append(keys)
+        var found: [String: (fingerprint: String, caseID: String, result: AppendResult)] = [:]
+        for row in try session.query(PostgresQuery(unsafeSQL: """
+            SELECT key, fingerprint, case_id, first_position, last_position FROM idempotency_keys WHERE key = ANY($1)
+            """, binds: binds)) {
+            let (key, fingerprint, caseID, first, last) = try row.decode((String, String, String, Int64?, Int64?).self)
+            var events: [RecordedEvent] = []
+            if let first, let last {
+                events = try fetchEvents(session, "WHERE position BETWEEN $1 AND $2 ORDER BY position", binds: [first, last])
+            }
+            found[key] = (fingerprint, caseID, AppendResult(events: events, isReplay: true))
+        }
+        return found
     }
 
     // MARK: - Reading

@@ -257,6 +257,25 @@ struct PostgresEventStoreTests {
         #expect(try inserted.verify().isOK)
     }
 
+    /// A batch refused half way through its COPY (one case at the wrong version) leaves nothing
+    /// behind, and the same store (the connection the COPY was abandoned on, back in the pool)
+    /// writes the next batch.
+    @Test func aBatchRefusedHalfWayThroughItsCopyLeavesNothingAndTheStoreWritesOn() throws {
+        let store = try PostgresEventStore(url: url, options: .init(maximumConnections: 1))
+        try store.openAndAccept("C-held")
+        let count = PostgresEventStore.copyThreshold * 2
+        var batch = (0..<count).map { CaseAppend(caseID: "C-\($0)", expectedVersion: 0, events: [Sample.opened("C-\($0)")]) }
+        batch[count * 3 / 4] = CaseAppend(caseID: "C-held", expectedVersion: 0, events: [Sample.opened("C-held")])
+        let error = #expect(throws: StoreError.self) { try store.append(batch: batch) }
+        #expect(error?.code == .conflict)
+        #expect(error?.caseID == "C-held")
+        #expect(try store.lastPosition() == 2)
+        batch[count * 3 / 4] = CaseAppend(caseID: "C-new", expectedVersion: 0, events: [Sample.opened("C-new")])
+        try store.append(batch: batch)
+        #expect(try store.lastPosition() == Int64(2 + count))
+        #expect(try store.verify().isOK)
+    }
+
     // MARK: Refusing changes
 
     @Test(arguments: [
