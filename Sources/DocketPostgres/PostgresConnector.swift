@@ -33,9 +33,14 @@ final class PostgresConnector: Sendable {
     let connectTimeout: TimeInterval
     let logger: Logger
 
-    init(location: PostgresLocation, maximumConnections: Int, connectTimeout: TimeInterval, logger: Logger) throws {
+    /// The `lock_timeout` every connection has from its start, in seconds (nil: the server's).
+    let lockTimeout: Double?
+
+    init(location: PostgresLocation, maximumConnections: Int, connectTimeout: TimeInterval, lockTimeout: Double? = nil,
+         logger: Logger) throws {
         self.location = location
         self.connectTimeout = connectTimeout
+        self.lockTimeout = lockTimeout
         self.logger = logger
         var configuration: PostgresClient.Configuration
         let tls = try Self.tls(location)
@@ -48,7 +53,9 @@ final class PostgresConnector: Sendable {
         }
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
+        // The lock timeout from the start: a writer need not set it in every transaction.
         configuration.options.additionalStartupParameters = [("application_name", "docket")]
+            + (lockTimeout.map { [("lock_timeout", "\(Int(($0 * 1000).rounded()))")] } ?? [])
         var direct: PostgresConnection.Configuration
         if let directory = location.socketDirectory {
             direct = .init(unixSocketPath: (directory as NSString).appendingPathComponent(".s.PGSQL.\(location.port)"),
@@ -314,7 +321,7 @@ struct PostgresSession {
         try send(sql: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL READ COMMITTED")
         let result: T
         do {
-            if let lockTimeout {
+            if let lockTimeout, lockTimeout != connector.lockTimeout {
                 try send(sql: "SET LOCAL lock_timeout = '\(Int((lockTimeout * 1000).rounded()))ms'")
             }
             result = try body()

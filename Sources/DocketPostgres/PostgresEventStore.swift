@@ -73,7 +73,7 @@ public final class PostgresEventStore: EventStore {
         self.options = options
         self.clock = clock
         connector = try PostgresConnector(location: location, maximumConnections: options.maximumConnections,
-                                          connectTimeout: options.connectTimeout, logger: Logger(label: "docket.postgres"))
+                                          connectTimeout: options.connectTimeout, lockTimeout: options.lockTimeout, logger: Logger(label: "docket.postgres"))
         isReadOnly = try connector.withDirectConnection { session in
             if options.mustExist, try session.run("SELECT to_regclass('docket_migrations') IS NULL").first?.decode(Bool.self) ?? true {
                 throw StoreError(.invalidArgument, "no event log in \(location): nothing was created. Check --db or $DOCKET_DB; "
@@ -135,7 +135,20 @@ public final class PostgresEventStore: EventStore {
     }
 
     public func writeTogether<T>(_ units: [(any LogTransaction) throws -> T]) throws -> [Result<T, any Error>] {
-        try write { session in
+        // One unit is the whole transaction: no savepoint to set and release around it.
+        if units.count == 1 {
+            do {
+                return [.success(try write { session in
+                    let locked = LockedLog(head: try head(session, locking: true))
+                    let result = try units[0](Transaction(store: self, session: session, locked: locked))
+                    try updateHead(locked, in: session)
+                    return result
+                })]
+            } catch {
+                return [.failure(unitError(error))]
+            }
+        }
+        return try write { session in
             // The head first: every unit decides on what it reads under the write lock.
             let locked = LockedLog(head: try head(session, locking: true))
             let transaction = Transaction(store: self, session: session, locked: locked)
@@ -145,12 +158,24 @@ public final class PostgresEventStore: EventStore {
                     return .success(try session.savepoint { try unit(transaction) })
                 } catch {
                     locked.restore(before)
-                    return .failure(connector.mapped(error))
+                    return .failure(unitError(error))
                 }
             }
-            // The head row once for the whole group, answered with the commit.
-            if locked.head != locked.first { try session.send("UPDATE log_head SET position = \(locked.head.position), hash = \(locked.head.hash)" as PostgresQuery) }
+            try updateHead(locked, in: session)
             return results
+        }
+    }
+
+    /// A unit's error as its caller should see it: the database's errors as ``StoreError``s, the
+    /// unit's own (a refusal of the engine, say) as they are.
+    private func unitError(_ error: any Error) -> any Error {
+        error is PSQLError ? connector.mapped(error) : error
+    }
+
+    /// The head row, once for a whole group, answered with the commit.
+    private func updateHead(_ locked: LockedLog, in session: PostgresSession) throws {
+        if locked.head != locked.first {
+            try session.send("UPDATE log_head SET position = \(locked.head.position), hash = \(locked.head.hash)" as PostgresQuery)
         }
     }
 

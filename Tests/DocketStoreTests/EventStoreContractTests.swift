@@ -19,6 +19,29 @@ struct EventStoreContractTests {
         #expect(result.isReplay == false)
     }
 
+    /// Units written together: each commits or fails on its own, and a unit's own error (a
+    /// refusal, not the store's) reaches its caller as it was thrown, alone or in a group.
+    @Test(arguments: StoreKind.allCases)
+    func unitsWrittenTogetherFailAloneWithTheirOwnErrors(_ kind: StoreKind) throws {
+        struct Refused: Error, Equatable { var caseID: String }
+        let store = try kind.make().store
+        func opening(_ caseID: String) -> (any LogTransaction) throws -> Int {
+            { log in
+                guard try log.events(of: caseID).isEmpty else { throw Refused(caseID: caseID) }
+                return try log.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: [Sample.opened(caseID)])).events.count
+            }
+        }
+        let group = try store.writeTogether([opening("C-1"), opening("C-2"), opening("C-1")])
+        #expect(try group[0].get() == 1)
+        #expect(try group[1].get() == 1)
+        #expect(throws: Refused(caseID: "C-1")) { try group[2].get() }
+        let alone = try store.writeTogether([opening("C-2")])
+        #expect(throws: Refused(caseID: "C-2")) { try alone[0].get() }
+        #expect(try store.writeTogether([opening("C-3")]).map { try $0.get() } == [1])
+        #expect(try store.lastPosition() == 3)
+        #expect(try store.verify().isOK)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func positionsContinueAcrossCasesInAppendOrder(_ kind: StoreKind) throws {
         let store = try kind.make().store

@@ -276,6 +276,36 @@ struct PostgresEventStoreTests {
         #expect(try store.verify().isOK)
     }
 
+    /// A writer waits for another's commit at most the lock timeout, then fails as `locked`,
+    /// having written nothing; once the other commits, it writes.
+    @Test func aWriterWaitingLongerThanTheLockTimeoutFailsAsLockedHavingWrittenNothing() throws {
+        let store = try PostgresEventStore(url: url, options: .init(lockTimeout: 0.3))
+        try store.openAndAccept("C-1")
+        // Another writer (psql) holds the head for two seconds.
+        let holder = Thread { _ = try? cluster.sql("BEGIN; SELECT position FROM log_head FOR UPDATE; SELECT pg_sleep(2); COMMIT;", database: database) }
+        holder.start()
+        var held = false
+        for _ in 0..<100 where !held {
+            let waiting = try cluster.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND query LIKE '%pg_sleep%' AND state = 'active' AND pid <> pg_backend_pid()", database: "postgres")
+            held = waiting.trimmingCharacters(in: .whitespacesAndNewlines) != "0"
+            if !held { usleep(20_000) }
+        }
+        #expect(held)
+        let error = #expect(throws: StoreError.self) {
+            try store.append([Sample.opened("C-2")], to: "C-2", expectedVersion: 0)
+        }
+        #expect(error?.code == .locked)
+        #expect(try store.lastPosition() == 2)
+        // Once the other writer is done, the same store writes.
+        var written = false
+        for _ in 0..<100 where !written {
+            written = (try? store.append([Sample.opened("C-2")], to: "C-2", expectedVersion: 0)) != nil
+            if !written { usleep(100_000) }
+        }
+        #expect(written)
+        #expect(try store.lastPosition() == 3)
+    }
+
     // MARK: Refusing changes
 
     @Test(arguments: [
