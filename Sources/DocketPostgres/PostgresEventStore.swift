@@ -99,12 +99,23 @@ public final class PostgresEventStore: EventStore {
 
     /// A read in one snapshot (REPEATABLE READ, read-only).
     private func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try connector.withConnection { session in try session.transaction(readOnly: true) { try body(session) } }
+        try retryingLostConnection { try connector.withConnection { session in try session.transaction(readOnly: true) { try body(session) } } }
     }
 
     /// One read, outside a transaction (a single statement sees one snapshot anyway).
     private func readOnce<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try connector.withConnection(body)
+        try retryingLostConnection { try connector.withConnection(body) }
+    }
+
+    /// A read is asked again, once, on another connection when its own was lost: a pooled
+    /// connection the server ended while idle (a restart, `pg_terminate_backend`) is found dead
+    /// only when used. Writes are not: whether a lost one committed is for the caller to find out.
+    private func retryingLostConnection<T>(_ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch let error as StoreError where error.code == .ioError {
+            return try read()
+        }
     }
 
     /// A write transaction holding the log's head (its write lock) from its start.
@@ -112,8 +123,13 @@ public final class PostgresEventStore: EventStore {
         guard !isReadOnly else {
             throw StoreError(.readOnly, "\(location) is open read-only (or is a standby): nothing can be written. Write to the primary.")
         }
-        return try connector.withConnection { session in
-            try session.transaction(lockTimeout: options.lockTimeout) { try body(session) }
+        do {
+            return try connector.withConnection { session in
+                try session.transaction(lockTimeout: options.lockTimeout) { try body(session) }
+            }
+        } catch let error as StoreError where error.message.contains("23505") {
+            // An INSERT answered with the commit: the duplicate is a conflict, as when waited for.
+            throw Self.conflict(error, rows: [])
         }
     }
 
@@ -139,7 +155,7 @@ public final class PostgresEventStore: EventStore {
         if units.count == 1 {
             do {
                 return [.success(try write { session in
-                    let locked = LockedLog(head: try head(session, locking: true))
+                    let locked = LockedLog(head: try head(session, locking: true), isAlone: true)
                     let result = try units[0](Transaction(store: self, session: session, locked: locked))
                     try updateHead(locked, in: session)
                     return result
@@ -214,10 +230,14 @@ public final class PostgresEventStore: EventStore {
         let first: (position: Int64, hash: String)
         var cases: [String: CaseState?] = [:]
         var unusedKeys: Set<String> = []
+        /// True when the unit is the whole transaction: what fails in it fails the commit too, so
+        /// its writes need not be waited for one by one.
+        let isAlone: Bool
 
-        init(head: (position: Int64, hash: String)) {
+        init(head: (position: Int64, hash: String), isAlone: Bool = false) {
             self.head = head
             first = head
+            self.isAlone = isAlone
         }
 
         /// What to restore when a unit is rolled back to its savepoint.
@@ -368,7 +388,8 @@ public final class PostgresEventStore: EventStore {
                 throw Self.conflict(error, rows: [])
             }
         } else {
-            try insert(rows, in: session)
+            // Alone in its transaction, an append's INSERT is answered with the commit.
+            try insert(rows, in: session, waiting: locked.map { !$0.isAlone } ?? false)
         }
         for chunk in stride(from: 0, to: keys.count, by: 1000) {
             let part = keys[chunk..<min(keys.count, chunk + 1000)]
@@ -415,12 +436,15 @@ public final class PostgresEventStore: EventStore {
     /// Inserts `rows` as they are (positions and hashes decided): a few with INSERT, many with
     /// COPY. A duplicate (case, version) can only come from a writer that skipped the head's
     /// lock: it is reported as the conflict it is.
-    func insert(_ rows: [EventRow], in session: PostgresSession) throws {
+    ///
+    /// - Parameter waiting: false to send the INSERTs without waiting for their answers: their
+    ///   errors then come with the commit (as ``write(_:)`` maps them).
+    func insert(_ rows: [EventRow], in session: PostgresSession, waiting: Bool = true) throws {
         do {
             if rows.count >= Self.copyThreshold {
                 try session.copy(into: "events", columns: Self.eventColumnNames, data: Self.copyText(rows))
             } else {
-                try insertStatements(rows, in: session)
+                try insertStatements(rows, in: session, waiting: waiting)
             }
         } catch let error as StoreError where error.message.contains("23505") {
             throw Self.conflict(error, rows: rows)
@@ -494,7 +518,7 @@ public final class PostgresEventStore: EventStore {
     }
 
     /// `rows` as multi-row INSERTs, a thousand to a statement.
-    private func insertStatements(_ rows: [EventRow], in session: PostgresSession) throws {
+    private func insertStatements(_ rows: [EventRow], in session: PostgresSession, waiting: Bool) throws {
         for chunk in stride(from: 0, to: rows.count, by: 1000) {
             let part = rows[chunk..<min(rows.count, chunk + 1000)]
             var binds = PostgresBindings(capacity: part.count * 16)
@@ -520,7 +544,8 @@ public final class PostgresEventStore: EventStore {
                 binds.append(row.encoding)
                 binds.append(row.principal)
             }
-            try session.query(PostgresQuery(unsafeSQL: "INSERT INTO events (\(Self.eventColumns)) VALUES \(values.joined(separator: ", "))", binds: binds))
+            let sent = try session.send(PostgresQuery(unsafeSQL: "INSERT INTO events (\(Self.eventColumns)) VALUES \(values.joined(separator: ", "))", binds: binds))
+            if waiting { _ = try sent.rows() }
         }
     }
 
