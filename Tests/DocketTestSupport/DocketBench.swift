@@ -20,19 +20,56 @@ public enum DocketBinary {
 /// Every process runs with `DOCKET_DB` set to the folder's log and the folder as its working
 /// directory, so no argument can make it touch another database. The folder is removed when the
 /// bench is released. (`environment` is set before any process starts, never while they run.)
+///
+/// A bench may keep its log on PostgreSQL instead (``init(store:)`` with `.postgres`: a database
+/// of its own on the test process's throwaway cluster, `DOCKET_DB` its URL), for the
+/// process-level tests that run against both stores; ``sql(_:)`` then asks it through `psql`.
 public final class DocketBench: @unchecked Sendable {
+    /// Where a bench keeps its log.
+    public enum Store: String, Sendable, CustomStringConvertible {
+        case sqlite
+        case postgres
+
+        public var description: String { rawValue }
+
+        /// Both; PostgreSQL only where its server is installed or a missing one must fail
+        /// (`DOCKET_REQUIRE_PREREQUISITES=1`), as for the store's contract suite.
+        public static var allCases: [Store] {
+            Prerequisite.postgreSQL.isPresent || Prerequisite.areRequired ? [.sqlite, .postgres] : [.sqlite]
+        }
+    }
+
     public let directory: URL
+    /// The log: a file path, or a `postgres://` URL (with the password).
     public let database: String
+    /// Where the log is kept.
+    public let store: Store
     /// Extra environment for every process (e.g. a short `DOCKET_BUSY_TIMEOUT`).
     public var environment: [String: String] = [:]
     private let temporary: TemporaryDirectory
+    private let cluster: PostgresCluster?
 
     public typealias Result = ProcessResult
 
-    public init() {
+    public convenience init() {
+        // An SQLite bench cannot fail to be made.
+        try! self.init(store: .sqlite)
+    }
+
+    /// A bench whose log is kept in `store` (on PostgreSQL: a new database, no log in it yet).
+    public init(store: Store) throws {
         temporary = TemporaryDirectory("docket-bench")
         directory = temporary.url
-        database = temporary.path("docket.sqlite")
+        self.store = store
+        switch store {
+        case .sqlite:
+            cluster = nil
+            database = temporary.path("docket.sqlite")
+        case .postgres:
+            let cluster = try PostgresCluster.require()
+            self.cluster = cluster
+            database = try cluster.createDatabase("bench")
+        }
     }
 
     /// Writes `text` to a file named `name` in the bench's folder and returns its path.
@@ -89,11 +126,33 @@ public final class DocketBench: @unchecked Sendable {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The number of events in the log.
-    public func eventCount() throws -> Int { Int(try sqlite("SELECT count(*) FROM events")) ?? -1 }
+    /// Runs SQL on the log with the store's own tool (`sqlite3`, or `psql` with `-At`: the same
+    /// `a|b` lines), written for SQLite: on PostgreSQL, `json_extract(payload, '$.key')` is read as
+    /// `payload::json->>'key'` (the rest must be SQL both understand).
+    @discardableResult
+    public func sql(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        guard let cluster else { return try sqlite(sql, sourceLocation: sourceLocation) }
+        let text = sql.replacing(/json_extract\(payload, '\$\.(\w+)'\)/) { "(payload::json->>'\($0.output.1)')" }
+        do {
+            return try cluster.sql(text, database: PostgresCluster.databaseName(of: database)).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            Issue.record("psql: \(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
 
-    /// A copy of this bench's log in a new bench (the log must not be open for writing).
-    public func copy() throws -> DocketBench {
+    /// The number of events in the log.
+    public func eventCount() throws -> Int { Int(try sql("SELECT count(*) FROM events")) ?? -1 }
+
+    /// A copy of this bench's log in a new bench kept in `store` (the log must not be open for
+    /// writing): a file copy, or `docket copy` into PostgreSQL.
+    public func copy(to store: Store = .sqlite) throws -> DocketBench {
+        if store == .postgres {
+            let other = try DocketBench(store: .postgres)
+            other.environment = environment
+            try other.ok("copy", "--from", database, "--to", other.database)
+            return other
+        }
         let other = DocketBench()
         other.environment = environment
         for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
