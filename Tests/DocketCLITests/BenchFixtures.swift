@@ -6,10 +6,10 @@ import Testing
 extension DocketBench {
     /// Every event's content (not its position, hash or recording time), by case and version: what
     /// must come out the same however the work was interrupted and resumed.
-    func contents(where condition: String = "1") throws -> String {
-        try sqlite("""
-            SELECT case_id, version, type, workflow_id, workflow_version, payload, actor, ifnull(role, ''),
-                   ifnull(on_behalf_of, ''), occurred_at
+    func contents(where condition: String = "1 = 1") throws -> String {
+        try sql("""
+            SELECT case_id, version, type, workflow_id, workflow_version, payload, actor, coalesce(role, ''),
+                   coalesce(on_behalf_of, ''), occurred_at
             FROM events WHERE \(condition) ORDER BY case_id, version
             """)
     }

@@ -24,11 +24,11 @@ struct ReliabilityCrashTests {
     static func expectConsistent(_ bench: DocketBench, after what: String) throws {
         let verify = try bench.docket("verify")
         #expect(verify.status == 0, "after \(what): \(verify.stdout)\(verify.stderr)")
-        let gaps = try bench.sqlite("SELECT case_id FROM events GROUP BY case_id HAVING count(*) != max(version) OR min(version) != 1")
+        let gaps = try bench.sql("SELECT case_id FROM events GROUP BY case_id HAVING count(*) != max(version) OR min(version) != 1")
         #expect(gaps.isEmpty, "after \(what): cases with missing versions: \(gaps)")
         let cases = try bench.docket("cases", "--json")
         let replayed = (try? JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [Any])?.count
-        let stored = Int(try bench.sqlite("SELECT count(DISTINCT case_id) FROM events"))
+        let stored = Int(try bench.sql("SELECT count(DISTINCT case_id) FROM events"))
         #expect(cases.status == 0 && replayed == stored, "after \(what): cases --json: \(cases.stderr)")
     }
 
@@ -136,9 +136,11 @@ struct ReliabilityCrashTests {
         return commands.enumerated().map { $1 + ["--key", "cmd-\($0)"] }
     }
 
-    @Test func killedCommandsAreAllOrNothingAndRetryingThemWithTheirKeysCompletesTheWork() throws {
-        let bench = try DocketBench.workflowsDeployed.get().copy()
-        let reference = try bench.copy()
+    /// On an SQLite log and on a PostgreSQL one (the uninterrupted reference run is on SQLite).
+    @Test(arguments: DocketBench.Store.allCases)
+    func killedCommandsAreAllOrNothingAndRetryingThemWithTheirKeysCompletesTheWork(_ store: DocketBench.Store) throws {
+        let bench = try DocketBench.workflowsDeployed.get().copy(to: store)
+        let reference = try DocketBench.workflowsDeployed.get().copy()
         let workload = Self.workload
         // The uninterrupted run, on another thread while this one kills.
         let expected = Locked<Swift.Result<String, any Error>?>(nil)
@@ -168,21 +170,21 @@ struct ReliabilityCrashTests {
             #expect(result.status == 0, "command \(index) after \(plan[index]) kills: \(result.stderr)")
         }
         // Every event belongs to exactly one keyed command, whose events share one recording time.
-        #expect(try bench.sqlite("""
+        #expect(try bench.sql("""
             SELECT count(*) FROM events e
             WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE e.position BETWEEN k.first_position AND k.last_position)
             """) == "0")
-        #expect(try bench.sqlite("""
+        #expect(try bench.sql("""
             SELECT k.key FROM idempotency_keys k JOIN events e ON e.position BETWEEN k.first_position AND k.last_position
             GROUP BY k.key HAVING count(DISTINCT e.recorded_at) != 1 OR count(DISTINCT e.case_id) != 1
             """) == "")
-        #expect(try bench.sqlite("SELECT count(*) FROM idempotency_keys") == "\(workload.count)")
+        #expect(try bench.sql("SELECT count(*) FROM idempotency_keys") == "\(workload.count)")
         try Self.expectConsistent(bench, after: "the workload")
 
         while expected.value == nil { usleep(10_000) }
         #expect(try bench.contents() == expected.value?.get())
         // The third approval recorded its vote and the panel's decision together.
-        #expect(try bench.sqlite("SELECT count(*) FROM events WHERE json_extract(payload, '$.transition') = 'panel_approved'") == "1")
+        #expect(try bench.sql("SELECT count(*) FROM events WHERE json_extract(payload, '$.transition') = 'panel_approved'") == "1")
         print("kill -9 during a loop of commands: \(landed) of \(kills) kills landed, data lost: 0")
     }
 }
