@@ -142,7 +142,9 @@ public final class PostgresEventStore: EventStore {
                 do {
                     return .success(try session.savepoint { try unit(transaction) })
                 } catch {
-                    return .failure(connector.mapped(error))
+                    // A unit's own error (a refusal, a conflict) is its answer, as on SQLite:
+                    // only the driver's errors are mapped.
+                    return .failure(error is PSQLError ? connector.mapped(error) : error)
                 }
             }
         }

@@ -54,7 +54,8 @@ struct PostgresCommandTests {
         #expect(try docket.ok("token", "revoke", id).stdout.contains("revoked"))
         #expect(try docket.docket(["token", "verify"], stdin: Data((token + "\n").utf8)).status != 0)
         #expect(try docket.ok("token", "list").stdout.contains("revoked"))
-        #expect(try docket.ok("access-log", "--format", "json").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let reads = try docket.ok("access-log", "--format", "json").stdout
+        #expect((try JSONSerialization.jsonObject(with: Data(reads.utf8)) as? [Any])?.isEmpty == true, "\(reads)")
         // What only an SQLite log keeps is refused, saying so.
         let backup = try docket.docket("backup", "--to", docket.directory.appendingPathComponent("copy.sqlite").path)
         #expect(backup.status != 0)

@@ -447,3 +447,24 @@ enum EncodingVector {
     /// Encoding 1 (tag `docket.event.v1`), what logs written before encoding 2 hold.
     static let firstEventHashV1 = "e097f5bca4b6799508a1d3c97e16e95e1a7da633e8e6a9aac12ab23d8818ad2a"
 }
+
+extension EventStoreContractTests {
+    /// A refusal a unit of `writeTogether` throws comes back as it was thrown, whatever the store
+    /// (a server answers it 422, not as the store's failure), and only that unit is undone.
+    @Test(arguments: StoreKind.allCases)
+    func aUnitsOwnErrorComesBackAsThrownAndOnlyItIsUndone(_ kind: StoreKind) throws {
+        struct UnitRefused: Error, Equatable { var reason: String }
+        let fixture = try kind.make()
+        let results = try fixture.store.writeTogether([
+            { log in try log.append(CaseAppend(caseID: "C-1", expectedVersion: 0, events: [Sample.opened("C-1")])).events.last?.position },
+            { log in
+                _ = try log.append(CaseAppend(caseID: "C-2", expectedVersion: 0, events: [Sample.opened("C-2")]))
+                throw UnitRefused(reason: "not allowed")
+            },
+        ])
+        #expect(try results[0].get() == 1)
+        #expect(throws: UnitRefused(reason: "not allowed")) { try results[1].get() }
+        #expect(try fixture.store.events(of: "C-2").isEmpty)
+        #expect(try fixture.store.lastPosition() == 1)
+    }
+}
