@@ -35,16 +35,16 @@ enum LogCompanions {
     static let noDocumentsOnPostgres = "documents' files are not kept for a PostgreSQL log yet (Docs/store.md, \"PostgreSQL\"): "
         + "name the documents without a file, or use an SQLite log"
 
-    /// What `docket serve` keeps its records in, for `log`: the projection is the one
-    /// `AnalyticsStore.projections(of:calendars:)` gives for the log (caught up before serving).
+    /// What `docket serve` keeps its records in, for `log`. On SQLite the projection tables in
+    /// its file, caught up by the requests that read them (a server started on a read-only file
+    /// system still starts, and answers 503 to what needs writing); on PostgreSQL the projection
+    /// `AnalyticsStore.projections(of:calendars:)` gives for the log, caught up before serving.
     static func serverStores(of log: any EventStore, maxAttachmentSize: Int64) throws -> ServerStores {
-        let projections = try AnalyticsStore.projections(of: log, calendars: try ProjectionCalendars.deployed(in: log))
         switch log {
         case let file as SQLiteEventStore:
-            var stores = ServerStores.sqlite(file, maxAttachmentSize: maxAttachmentSize)
-            stores.projections = projections
-            return stores
+            return ServerStores.sqlite(file, maxAttachmentSize: maxAttachmentSize)
         case let database as PostgresEventStore:
+            let projections = try AnalyticsStore.projections(of: database, calendars: try ProjectionCalendars.deployed(in: database))
             return ServerStores(
                 log: database, projections: projections, accessLog: PostgresAccessLog(log: database), documents: nil,
                 noDocumentsReason: noDocumentsOnPostgres, jobs: PostgresExclusiveJobs(log: database),
