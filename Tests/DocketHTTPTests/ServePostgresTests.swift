@@ -173,4 +173,54 @@ struct ServePostgresTests {
         #expect(try cluster.sql("SELECT max(position) FROM events", database: database) == appended)
         #expect(try bench.docket("verify", "--db", url).status == 0)
     }
+
+    /// `/readyz` follows the database: 503 while it refuses connections (the server stays up and
+    /// says why), 200 again once it takes them, with no restart (the pool recovers).
+    @Test(.timeLimit(.minutes(3)))
+    func readinessFollowsTheDatabaseAndThePoolRecovers() async throws {
+        let cluster = try PostgresCluster.require()
+        let url = try cluster.createDatabase("ready")
+        let database = PostgresCluster.databaseName(of: url)
+        let server = try LiveServer.start(DocketBench(), database: url)
+        defer { if server.isRunning { try? server.stop() } }
+        #expect(try await server.request(.GET, "/readyz", authorized: false).status == 200)
+
+        try cluster.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS false", database: "postgres")
+        try cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'", database: "postgres")
+        let down = try await server.request(.GET, "/readyz", authorized: false)
+        #expect(down.status == 503, "\(down.body)")
+        #expect(down.body.contains(database) && !down.body.contains(cluster.password), "\(down.body)")
+        #expect(try await server.request(.GET, "/healthz", authorized: false).status == 200)
+        #expect(server.isRunning)
+
+        try cluster.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS true", database: "postgres")
+        #expect(try await server.request(.GET, "/readyz", authorized: false).status == 200)
+        #expect(try await server.open("RD-1").status == 201)
+    }
+
+    /// `--head-key` on PostgreSQL: the server signs the head into the heads file, the signed heads
+    /// are recorded in the database, and `verify --heads` proves the log with them.
+    @Test(.timeLimit(.minutes(3)))
+    func theServerSignsThePostgreSQLLogsHead() async throws {
+        let cluster = try PostgresCluster.require()
+        let url = try cluster.createDatabase("heads")
+        let bench = DocketBench()
+        let key = bench.directory.appendingPathComponent("head.key").path
+        let trust = try bench.ok("head", "keygen", "--key", key).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let heads = bench.directory.appendingPathComponent("heads.jsonl").path
+        let server = try LiveServer.start(bench, database: url, extra: ["--head-key", key, "--heads", heads])
+        defer { if server.isRunning { try? server.stop() } }
+        #expect(try await server.open("H-1").status == 201)
+        var signed = ""
+        for _ in 0..<100 where !signed.contains(#""position":1"#) {
+            try await Task.sleep(for: .milliseconds(100))
+            signed = (try? String(contentsOfFile: heads, encoding: .utf8)) ?? ""
+        }
+        #expect(signed.contains(#""position":1"#), "\(signed)")
+        try server.stop()
+        let recorded = try cluster.sql("SELECT count(*) FROM signed_heads WHERE position = 1", database: PostgresCluster.databaseName(of: url))
+        #expect(recorded.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        let checked = try bench.docket("verify", "--db", url, "--heads", heads, "--trust", trust)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+    }
 }
