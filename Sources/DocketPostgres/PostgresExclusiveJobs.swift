@@ -13,12 +13,17 @@ package final class PostgresExclusiveJobs: ExclusiveJobs {
     private let local = LocalExclusiveJobs()
     /// How long ``runAlone(_:_:)`` waits for another process's run to end, in seconds.
     private let wait: Double
+    /// The jobs whose turns are taken across processes; the others only within this one (a
+    /// projection each server keeps in its own memory is no other server's business).
+    private let shared: Set<ExclusiveJob>
 
-    /// Turns taken among the processes using `log`'s database; ``runAlone(_:_:)`` waits at most
-    /// `wait` seconds (long enough for another process's catch-up).
-    package init(log: PostgresEventStore, wait: Double = 60) {
+    /// Turns taken among the processes using `log`'s database (for the jobs in `shared`; within
+    /// the process for the others); ``runAlone(_:_:)`` waits at most `wait` seconds (long enough
+    /// for another process's catch-up).
+    package init(log: PostgresEventStore, wait: Double = 60, shared: Set<ExclusiveJob> = Set(ExclusiveJob.allCases)) {
         self.log = log
         self.wait = wait
+        self.shared = shared
     }
 
     /// The advisory lock's key of `job`: "docket" in ASCII, then the job's number (the migration
@@ -29,13 +34,15 @@ package final class PostgresExclusiveJobs: ExclusiveJobs {
     }
 
     package func runIfFree<T>(_ job: ExclusiveJob, _ body: () throws -> T) throws -> T? {
-        try local.runIfFree(job) { () throws -> T? in
+        guard shared.contains(job) else { return try local.runIfFree(job, body) }
+        return try local.runIfFree(job) { () throws -> T? in
             try holding(job, waiting: false, body)
         } ?? nil
     }
 
     package func runAlone<T>(_ job: ExclusiveJob, _ body: () throws -> T) throws -> T {
-        try local.runAlone(job) {
+        guard shared.contains(job) else { return try local.runAlone(job, body) }
+        return try local.runAlone(job) {
             guard let result = try holding(job, waiting: true, body) else {
                 throw StoreError(.locked, "\(log.location): another process ran \(job) for longer than \(Int(wait)) s; retry.")
             }

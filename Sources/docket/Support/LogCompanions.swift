@@ -47,7 +47,10 @@ enum LogCompanions {
             let projections = try AnalyticsStore.projections(of: database, calendars: try ProjectionCalendars.deployed(in: database))
             return ServerStores(
                 log: database, projections: projections, accessLog: PostgresAccessLog(log: database), documents: nil,
-                noDocumentsReason: noDocumentsOnPostgres, jobs: PostgresExclusiveJobs(log: database),
+                noDocumentsReason: noDocumentsOnPostgres,
+                // A projection folded in each server's memory is caught up by each alone; one kept
+                // in the database, by one server at a time.
+                jobs: PostgresExclusiveJobs(log: database, shared: projections is InMemoryProjectionStore ? [.deadlineTick] : [.deadlineTick, .projectionCatchUp]),
                 checkWritable: { try database.checkWritable() }, close: { database.close() })
         default:
             throw unsupported("docket serve", log)

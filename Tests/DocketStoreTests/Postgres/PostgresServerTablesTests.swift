@@ -141,4 +141,26 @@ struct PostgresServerTablesTests {
         release.signal()
         done.wait()
     }
+
+    /// A job not shared across processes (a projection in each server's memory) takes turns
+    /// within the process only: another process running it does not hold this one up.
+    @Test func aJobNotSharedTakesTurnsWithinTheProcessOnly() throws {
+        let first = PostgresExclusiveJobs(log: try PostgresEventStore(url: url), shared: [.deadlineTick])
+        let second = PostgresExclusiveJobs(log: try PostgresEventStore(url: url), shared: [.deadlineTick])
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? first.runAlone(.projectionCatchUp) {
+                holding.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        holding.wait()
+        #expect(try second.runIfFree(.projectionCatchUp) { 1 } == 1)
+        #expect(try first.runIfFree(.projectionCatchUp) { 1 } == nil)
+        release.signal()
+        done.wait()
+    }
 }
