@@ -27,7 +27,7 @@ struct AccessLogCommand: ParsableCommand {
     func run() throws {
         guard limit > 0 else { throw UsageFailure("--limit must be at least 1") }
         let session = try Session(store, create: false)
-        let records = try SQLiteAccessLog(log: try session.sqlite(for: "the access log")).records(caseID: caseID, limit: limit).map(AccessRecordView.init)
+        let records = try LogCompanions.accessLog(of: session.store).records(caseID: caseID, limit: limit).map(AccessRecordView.init)
         if try output.isJSON() {
             print(try JSONOutput.text(records))
             return

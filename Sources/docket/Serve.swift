@@ -58,13 +58,14 @@ struct Serve: ParsableCommand {
         }
         let signing = try headKey.map { (signer: HeadSigner(key: try HeadSigningKey.load(path: $0)), headsFile: heads ?? "") }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        // The server keeps its access log, API tokens and projections beside an SQLite log.
-        try store.requireSQLite(for: "docket serve")
-        let log = try SQLiteEventStore(path: store.path, options: .init(busyTimeout: try store.busyTimeout()))
+        // An SQLite file or a PostgreSQL database (created when missing, as deploy would), with
+        // what is kept with it (LogCompanions). On PostgreSQL the requests share a pool of
+        // connections; several servers may share the database.
+        let log = try store.openLog(create: true, connections: Self.postgresConnections)
         // Docket's own API tokens (service accounts), and the identity provider's JWTs with --jwks.
-        let verifier = CompositeBearerVerifier(apiTokens: APITokenVerifier(store: SQLiteAPITokenStore(log: log)), jwt: try jwt.verifier())
+        let verifier = CompositeBearerVerifier(apiTokens: APITokenVerifier(store: try LogCompanions.apiTokens(of: log)), jwt: try jwt.verifier())
         let server = DocketServer(
-            services: ServerServices(log: log, maxAttachmentSize: try attachmentOptions.maximumSize()),
+            services: ServerServices(stores: try LogCompanions.serverStores(of: log, maxAttachmentSize: try attachmentOptions.maximumSize())),
             options: ServerOptions(host: host, port: port, tickEvery: tickEvery, maxConnections: maxConnections, idleTimeout: idleTimeout,
                                    headSigning: signing),
             verifier: verifier)
@@ -84,6 +85,10 @@ struct Serve: ParsableCommand {
         done.wait()
         if let error = outcome.failure.withLock({ $0 }) { throw error }
     }
+
+    /// Connections a server opens to a PostgreSQL log at most: its requests' store calls, the
+    /// group commit, and the two held by the jobs it runs alone (the tick, the catch-up).
+    static let postgresConnections = 16
 
     /// `HOST:PORT` (`[::1]:8080` for IPv6).
     static func address(_ text: String) throws -> (String, Int) {

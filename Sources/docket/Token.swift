@@ -53,7 +53,7 @@ struct TokenCreate: ParsableCommand {
         // The operator is recorded as the creator; with a directory deployed, `--by` must hold
         // token_admin, checked before the token exists.
         try session.directories.authorizer().authorize(Operator.principal, administer: .tokenAdmin, by: by)
-        let created = try APITokens(store: SQLiteAPITokenStore(log: try session.sqlite(for: "API tokens (docket token)")))
+        let created = try APITokens(store: try LogCompanions.apiTokens(of: session.store))
             .create(for: person, lifetime: lifetime, by: Operator.principal)
         let record = created.record
         if asJSON {
@@ -81,7 +81,7 @@ struct TokenList: ParsableCommand {
         let asJSON = try output.isJSON()
         let session = try Session(store, create: false)
         let now = SystemWallClock().now()
-        let views = try APITokens(store: SQLiteAPITokenStore(log: try session.sqlite(for: "API tokens (docket token)"))).list().map { APITokenView($0, now: now) }
+        let views = try APITokens(store: try LogCompanions.apiTokens(of: session.store)).list().map { APITokenView($0, now: now) }
         if asJSON {
             print(try JSONOutput.text(views))
             return
@@ -125,7 +125,7 @@ struct TokenRevoke: ParsableCommand {
     func run() throws {
         let asJSON = try output.isJSON()
         let session = try Session(store, create: false)
-        let tokens = APITokens(store: SQLiteAPITokenStore(log: try session.sqlite(for: "API tokens (docket token)")))
+        let tokens = APITokens(store: try LogCompanions.apiTokens(of: session.store))
         let already = try tokens.store.token(id: id)?.revokedAt != nil
         // As for create: with a directory deployed, `--by` must hold token_admin.
         try session.directories.authorizer().authorize(Operator.principal, administer: .tokenAdmin, by: by)
@@ -232,7 +232,7 @@ struct TokenVerify: ParsableCommand {
         let principal: Principal
         if token.hasPrefix(APITokenText.prefix) {
             let session = try Session(store, create: false)
-            principal = try APITokenVerifier(store: SQLiteAPITokenStore(log: try session.sqlite(for: "API tokens (docket token)"))).verify(token)
+            principal = try APITokenVerifier(store: try LogCompanions.apiTokens(of: session.store)).verify(token)
         } else {
             guard let verifier = try jwt.verifier() else {
                 throw UsageFailure("a JWT is checked against an identity provider's keys: pass --jwks FILE (and --issuer, --audience)")

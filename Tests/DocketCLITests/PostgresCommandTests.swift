@@ -47,10 +47,19 @@ struct PostgresCommandTests {
         #expect(cases.stdout.contains("\"Q1\""))
         try docket.ok("report", "--format", "json")
         try docket.ok("verify")
+        // API tokens and the access log are kept in the database too.
+        let token = try docket.ok("token", "create", "--for", "portal").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try docket.docket(["token", "verify"], stdin: Data((token + "\n").utf8)).stdout == "api_token:portal\n")
+        let id = String(token.split(separator: "_")[1])
+        #expect(try docket.ok("token", "revoke", id).stdout.contains("revoked"))
+        #expect(try docket.docket(["token", "verify"], stdin: Data((token + "\n").utf8)).status != 0)
+        #expect(try docket.ok("token", "list").stdout.contains("revoked"))
+        let reads = try docket.ok("access-log", "--format", "json").stdout
+        #expect((try JSONSerialization.jsonObject(with: Data(reads.utf8)) as? [Any])?.isEmpty == true, "\(reads)")
         // What only an SQLite log keeps is refused, saying so.
-        let token = try docket.docket("access-log")
-        #expect(token.status != 0)
-        #expect(token.stderr.contains("not supported on PostgreSQL yet"))
+        let backup = try docket.docket("backup", "--to", docket.directory.appendingPathComponent("copy.sqlite").path)
+        #expect(backup.status != 0)
+        #expect(backup.stderr.contains("pg_basebackup"))
     }
 
     @Test func aMistypedDatabaseIsRefusedAndNothingIsCreated() throws {

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketHTTP
 import DocketService
 import DocketStore
 import Foundation
@@ -46,5 +47,34 @@ import Testing
         }
         #expect(try breaches() == count)
         #expect(try first.log.verify().isOK)
+    }
+
+    /// While the tick is someone else's (another server's turn), a tick skips the round: it
+    /// records nothing and says so with nil; the next round, free, records what is due.
+    @Test func aTickWhileAnotherRunsSkipsTheRound() async throws {
+        let server = try TestServer(now: "2026-03-02T09:00:00Z")
+        try Deployer(catalog: server.server.services.catalog).deploy([ArtifactFile(path: "timed.yaml", text: Self.timed)])
+        let cases = CaseService(catalog: WorkflowCatalog(store: server.log), clock: server.clock)
+        try cases.open(workflowID: "timed-permit", caseID: "T1", actor: "a", role: "applicant", at: Timestamp.parse(iso8601: "2026-02-20T09:00:00Z"))
+        let ticker = DeadlineTicker(services: server.server.services, interval: .seconds(60))
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let jobs = server.server.services.jobs
+        DispatchQueue.global().async {
+            _ = try? jobs.runIfFree(.deadlineTick) {
+                holding.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        holding.wait()
+        let skipped = try await ticker.tick()
+        release.signal()
+        done.wait()
+        #expect(skipped == nil)
+        #expect(try server.log.events(of: "T1").count == 1)
+        #expect(try await ticker.tick() == 1)
+        #expect(try server.log.events(of: "T1").map(\.event.type) == [.caseOpened, .deadlineBreached])
     }
 }

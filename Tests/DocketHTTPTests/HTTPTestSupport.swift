@@ -58,7 +58,7 @@ final class TestServer: Sendable {
                               verifier: verifier)
     }
 
-    var log: SQLiteEventStore { server.services.log }
+    var log: SQLiteEventStore { server.services.log as! SQLiteEventStore }
 
     /// Runs `body` against the server (`.live`: a real server on a loopback port).
     func test<T: Sendable>(_ setup: TestingSetup = .live, _ body: @Sendable (APIClient) async throws -> T) async throws -> T {

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketPostgres
 import DocketStore
 import DocketTestSupport
 import Foundation
@@ -8,8 +9,15 @@ import Testing
 enum APITokenStoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     case inMemory
+    /// In the event log's database on the test process's throwaway PostgreSQL cluster.
+    case postgres
 
     var description: String { rawValue }
+
+    /// Every kind; PostgreSQL as ``StoreKind/allCases`` has it (where installed or required).
+    static var allCases: [APITokenStoreKind] {
+        StoreKind.allCases.contains(.postgres) ? [.sqlite, .inMemory, .postgres] : [.sqlite, .inMemory]
+    }
 
     /// A fresh, empty store of this kind (SQLite: in a new event log in a temporary directory).
     func make() throws -> APITokenFixture {
@@ -20,6 +28,9 @@ enum APITokenStoreKind: String, CaseIterable, CustomStringConvertible, Sendable 
             return APITokenFixture(tokens: SQLiteAPITokenStore(log: log), directory: directory)
         case .inMemory:
             return APITokenFixture(tokens: InMemoryAPITokenStore(), directory: nil)
+        case .postgres:
+            let url = try PostgresCluster.require().createDatabase("tokens")
+            return APITokenFixture(tokens: PostgresAPITokenStore(log: try PostgresEventStore(url: url)), directory: nil)
         }
     }
 }

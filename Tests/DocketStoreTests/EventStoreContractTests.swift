@@ -31,10 +31,17 @@ struct EventStoreContractTests {
                 return try log.append(CaseAppend(caseID: caseID, expectedVersion: 0, events: [Sample.opened(caseID)])).events.count
             }
         }
-        let group = try store.writeTogether([opening("C-1"), opening("C-2"), opening("C-1")])
+        // A unit that appended and then refused is undone alone.
+        let appendsThenRefuses: (any LogTransaction) throws -> Int = { log in
+            _ = try log.append(CaseAppend(caseID: "C-9", expectedVersion: 0, events: [Sample.opened("C-9")]))
+            throw Refused(caseID: "C-9")
+        }
+        let group = try store.writeTogether([opening("C-1"), appendsThenRefuses, opening("C-2"), opening("C-1")])
         #expect(try group[0].get() == 1)
-        #expect(try group[1].get() == 1)
-        #expect(throws: Refused(caseID: "C-1")) { try group[2].get() }
+        #expect(throws: Refused(caseID: "C-9")) { try group[1].get() }
+        #expect(try group[2].get() == 1)
+        #expect(throws: Refused(caseID: "C-1")) { try group[3].get() }
+        #expect(try store.events(of: "C-9").isEmpty)
         let alone = try store.writeTogether([opening("C-2")])
         #expect(throws: Refused(caseID: "C-2")) { try alone[0].get() }
         #expect(try store.writeTogether([opening("C-3")]).map { try $0.get() } == [1])

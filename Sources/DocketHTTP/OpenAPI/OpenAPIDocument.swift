@@ -984,6 +984,9 @@ enum OpenAPIDocument {
           "413": {
             "$ref": "#/components/responses/Problem"
           },
+          "501": {
+            "$ref": "#/components/responses/Problem"
+          },
           "503": {
             "$ref": "#/components/responses/Problem"
           }

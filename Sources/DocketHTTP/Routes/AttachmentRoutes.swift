@@ -43,7 +43,7 @@ struct AttachmentRoutes {
     /// bytes again finds them there.
     @Sendable func upload(_ request: Request, context: DocketRequestContext) async throws -> Response {
         _ = try ReadAccess.principal(context)
-        let documents = services.documents
+        let documents = try services.documents()
         let maximum = documents.store.maximumSize
         let mediaType = request.headers[.contentType].map { $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "" }
             ?? "application/octet-stream"
@@ -78,7 +78,7 @@ struct AttachmentRoutes {
                 throw AttachmentError(.notFound, "no event of case \(caseID) names attachment \(sha256)")
             }
             try ReadAccess.record(.readAttachment, caseID: caseID, by: principal, request: context, in: services)
-            return (try services.documents.bytes(sha256), named.mediaType)
+            return (try services.documents().bytes(sha256), named.mediaType)
         }
         var headers = HTTPFields()
         headers[.contentType] = mediaType

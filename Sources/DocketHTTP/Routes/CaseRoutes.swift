@@ -92,9 +92,9 @@ struct CaseRoutes {
         let body = try await JSONBody.decode(FireBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: body.role, onBehalfOf: body.onBehalfOf)
         let at = try body.at.map { try BusinessTime($0, field: "at") }
-        let cases = services.cases, documents = services.documents
+        let services = self.services, cases = services.cases
         return try await command(request, caseID: caseID, workflow: nil, event: body.event) { key, required in
-            let attachments = try (body.attachments ?? []).map { try $0.resolved(in: documents) }
+            let attachments = try (body.attachments ?? []).map { try $0.resolved(in: try services.documents()) }
             // A missing `as` is answered by the service, naming the roles that could fire the event.
             return try cases.fire(caseID: caseID, event: body.event, actor: actor.actor, role: actor.role, onBehalfOf: actor.onBehalfOf,
                                   documents: body.documents ?? [], reason: body.reason, branch: body.branch, data: body.data ?? [:],
@@ -276,8 +276,7 @@ struct CaseRoutes {
             try ReadAccess.record(.listCases, by: principal, request: context, in: services)
             // The desk tables, caught up first; a page is filled with cases the principal may read,
             // reading on in chunks past those it may not.
-            let projections = SQLiteProjectionStore(log: services.log)
-            try ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: services.log)).catchUp()
+            let projections = try services.caughtUpProjections()
             let desk = DeskQueries(projections: projections, catalog: services.catalog)
             var rows: [DeskCase] = []
             var more = false

@@ -44,9 +44,9 @@ struct CorrectionRoutes {
         let body = try await JSONBody.decode(CorrectionBody.self, from: request)
         let actor = try CommandActor.of(context, by: body.by, role: nil, onBehalfOf: nil)
         let at = try body.at.map { try BusinessTime($0, field: "at") }
-        let cases = services.cases, documents = services.documents
+        let services = self.services, cases = services.cases
         return try await CaseRoutes(services: services).command(request, caseID: caseID, workflow: nil, event: "correct") { _, required in
-            let attachments = try body.attachments.map { try $0.map { try $0.resolved(in: documents) } }
+            let attachments = try body.attachments.map { try $0.map { try $0.resolved(in: try services.documents()) } }
             var names = body.documents
             if let attachments { names = (names ?? []) + attachments.map(\.document).filter { !(names ?? []).contains($0) } }
             return try cases.correct(caseID: caseID, event: body.event, by: actor.actor, reason: body.reason, at: try at.map { try cases.instant(of: $0, caseID: caseID) }, actorCorrected: body.actor,

@@ -76,8 +76,7 @@ struct DeskRoutes {
             try DeskFilterCheck.check(services.catalog, asked)
             let authorizer = try services.authorizer()
             try ReadAccess.record(.listCases, by: principal, request: context, in: services)
-            let projections = SQLiteProjectionStore(log: services.log)
-            try ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: services.log)).catchUp()
+            let projections = try services.caughtUpProjections()
             var view = try DeskQueries(projections: projections, catalog: services.catalog).worklist(asked, now: now)
             let readable = try view.items.filter { item in
                 guard let subject = CaseSubject(events: try services.log.events(of: item.caseID)) else { return false }

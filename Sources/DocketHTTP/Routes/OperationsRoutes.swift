@@ -23,13 +23,14 @@ struct OperationsRoutes {
         try Reply.json(HealthView(status: "up"))
     }
 
-    /// 200 when the log can be read (its last position) and written (the write lock taken and
-    /// released at once, nothing written); 503 with the store's problem otherwise.
+    /// 200 when the log can be read (its last position) and written (on SQLite the write lock
+    /// taken and released at once; on PostgreSQL the database reached and not a standby; nothing
+    /// written); 503 with the store's problem otherwise.
     @Sendable func ready(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let services = self.services
         let position = try await services.blocking {
             let position = try services.log.lastPosition()
-            try services.log.checkWritable()
+            try services.checkWritable()
             return position
         }
         return try Reply.json(HealthView(status: "ready", lastPosition: position))
@@ -42,7 +43,7 @@ struct OperationsRoutes {
         services.metrics.groupCommits(transactions: commits.transactions, commands: commits.commands)
         do {
             let (lag, open) = try await services.blocking { () throws -> (Int64, Int?) in
-                let updater = ProjectionUpdater(SQLiteProjectionStore(log: services.log), calendars: try ProjectionCalendars.deployed(in: services.log))
+                let updater = ProjectionUpdater(services.projections, calendars: try ProjectionCalendars.deployed(in: services.log))
                 return (try updater.pendingEvents(), try updater.openCaseIDs()?.count)
             }
             services.metrics.setProjectionLag(lag)

@@ -49,8 +49,7 @@ struct ReportRoutes {
             try ReadAccess.record(.report, by: principal, request: context, in: services)
             if let workflow = scope.workflowID { _ = try services.catalog.definition(workflow) }
             let calendars = try ProjectionCalendars.deployed(in: services.log)
-            let projections = SQLiteProjectionStore(log: services.log)
-            _ = try ProjectionUpdater(projections, calendars: calendars).catchUp()
+            let projections = try services.caughtUpProjections()
             let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
             switch representation {
             case .csv: return Reply.text(ReportCSV.text(report, by: by), contentType: "text/csv; charset=utf-8")
@@ -79,7 +78,8 @@ struct ReportRoutes {
         let report = try await services.blocking {
             try services.authorizer().authorizeWholeLog(principal, to: "verifying the whole log")
             var report = try services.log.verify()
-            report.problems += try services.documents.problems(in: services.log)
+            // A log that keeps no documents' files (PostgreSQL) has none to check.
+            if let documents = services.documentsIfKept { report.problems += try documents.problems(in: services.log) }
             return report
         }
         if !report.isOK { context.logger.warning("verify found \(report.problems.count) problem(s)") }

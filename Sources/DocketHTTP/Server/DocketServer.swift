@@ -102,7 +102,7 @@ package struct DocketServer: Sendable {
             announce("docket serve listening on \(options.host):\(port)")
         }
         try await app.runService()
-        try services.log.close()
+        try services.close()
         announce("docket serve stopped; the store is closed")
     }
 }

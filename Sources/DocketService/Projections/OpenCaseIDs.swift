@@ -13,10 +13,19 @@ extension ProjectionUpdater {
         in store: SQLiteEventStore, workflowID: String? = nil,
         catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
-        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store), calendars: try ProjectionCalendars.deployed(in: store))
-        if !store.options.readOnly { try catchUp(updater) }
+        try openCaseIDs(in: SQLiteProjectionStore(log: store), workflowID: workflowID, catchUp: store.options.readOnly ? { _ in } : catchUp)
+    }
+
+    /// ``openCaseIDs(in:workflowID:catchUp:)`` on any projection store (`catchUp` does nothing on
+    /// a log that cannot be written): the projection's open cases, or every case of its log when
+    /// the projection is behind.
+    package static func openCaseIDs(
+        in projections: any ProjectionStore, workflowID: String? = nil, catchUp: (ProjectionUpdater) throws -> Void
+    ) throws -> [String] {
+        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: projections.log))
+        try catchUp(updater)
         if let open = try updater.openCaseIDs(workflowID: workflowID) { return open }
-        return try store.cases(workflowID: workflowID).map(\.caseID)
+        return try projections.log.cases(workflowID: workflowID).map(\.caseID)
     }
 
     /// The cases a `tick` at `now` records something on: the projection's open cases with a limit
@@ -30,9 +39,16 @@ extension ProjectionUpdater {
         in store: SQLiteEventStore, by now: Timestamp,
         catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
-        let projections = SQLiteProjectionStore(log: store)
-        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
-        if !store.options.readOnly { try catchUp(updater) }
+        try casesDueForBreach(in: SQLiteProjectionStore(log: store), by: now, catchUp: store.options.readOnly ? { _ in } : catchUp)
+    }
+
+    /// ``casesDueForBreach(in:by:catchUp:)`` on any projection store (`catchUp` does nothing on a
+    /// log that cannot be written).
+    package static func casesDueForBreach(
+        in projections: any ProjectionStore, by now: Timestamp, catchUp: (ProjectionUpdater) throws -> Void
+    ) throws -> [String] {
+        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: projections.log))
+        try catchUp(updater)
         let due = try projections.read { tables -> [String]? in
             guard try tables.installedVersion() == ProjectionSchema.version, try updater.pendingEvents(in: tables) == 0 else { return nil }
             var query = CaseQuery()
@@ -43,6 +59,6 @@ extension ProjectionUpdater {
             return ids
         }
         if let due { return due }
-        return try openCaseIDs(in: store, catchUp: { _ in })
+        return try openCaseIDs(in: projections, catchUp: { _ in })
     }
 }

@@ -67,7 +67,7 @@ package struct APITokenRecord: Hashable, Sendable {
     }
 
     /// Refuses a record no store may hold (the same rules as the table's constraints).
-    func check() throws {
+    package func check() throws {
         guard !tokenID.isEmpty else { throw StoreError(.invalidArgument, "an API token needs an id.") }
         guard !person.isEmpty else { throw StoreError(.invalidArgument, "API token \(tokenID) names no person.") }
         guard secretHash.utf8.count == 64, secretHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
@@ -75,7 +75,7 @@ package struct APITokenRecord: Hashable, Sendable {
         }
     }
 
-    static func idTaken(_ id: String) -> StoreError {
+    package static func idTaken(_ id: String) -> StoreError {
         StoreError(.invalidArgument, "an API token with id \(id) already exists; nothing was stored.")
     }
 }

@@ -23,8 +23,8 @@ struct Session {
         directories = DirectoryService(catalog: catalog)
     }
 
-    /// The SQLite store, for what only it keeps so far (the projection tables, the access log,
-    /// API tokens); on PostgreSQL a clear refusal naming `what`.
+    /// The SQLite store, for what only it keeps so far (the projection tables, backups); on
+    /// PostgreSQL a clear refusal naming `what`. (What goes with either log: ``LogCompanions``.)
     func sqlite(for what: String) throws -> SQLiteEventStore {
         guard let file = store as? SQLiteEventStore else {
             throw UsageFailure("\(what) is not supported on PostgreSQL yet (Docs/store.md, \"PostgreSQL\"): "

@@ -22,20 +22,21 @@ struct StoreOptions: ParsableArguments {
     /// database, at ``path``. Only commands that create a log pass `create`; any other refuses a
     /// place where there is no log. An SQLite file this process may not write is opened
     /// read-only; a PostgreSQL standby is opened read-only by the store itself.
-    func openLog(create: Bool) throws -> any EventStore {
-        if isPostgres { return try openPostgres(create: create) }
+    /// `connections` bounds a PostgreSQL store's pool (a server's requests share it).
+    func openLog(create: Bool, connections: Int = 4) throws -> any EventStore {
+        if isPostgres { return try openPostgres(create: create, connections: connections) }
         if !create { try Self.requireLog(at: path) }
         return try SQLiteEventStore(path: path, options: try openOptions(create: create))
     }
 
     /// The PostgreSQL log at ``path``; without `create`, a database holding no Docket log is
     /// refused rather than given one (as a mistyped file name is).
-    func openPostgres(create: Bool) throws -> PostgresEventStore {
-        try PostgresEventStore(url: path, options: .init(lockTimeout: try busyTimeout(), maximumConnections: 4, mustExist: !create))
+    func openPostgres(create: Bool, connections: Int = 4) throws -> PostgresEventStore {
+        try PostgresEventStore(url: path, options: .init(lockTimeout: try busyTimeout(), maximumConnections: connections, mustExist: !create))
     }
 
-    /// Refuses, naming `what`, a command that needs what only the SQLite store keeps so far (the
-    /// projection tables, the access log, API tokens, documents' files beside the log).
+    /// Refuses, naming `what`, a command that needs what only the SQLite store keeps so far
+    /// (`docket replay`'s projection tables, documents' files beside the log).
     func requireSQLite(for what: String) throws {
         if isPostgres {
             throw UsageFailure("\(what) is not supported on PostgreSQL yet (Docs/store.md, \"PostgreSQL\"): "
