@@ -219,10 +219,12 @@ package struct ProgressEncoder {
 }
 
 /// Reads saved progress back.
-struct ProgressDecoder {
+package struct ProgressDecoder {
     private let decoder = JSONDecoder()
 
-    func decode(_ json: String, caseID: String) throws -> OpenCaseProgress {
+    package init() {}
+
+    package func decode(_ json: String, caseID: String) throws -> OpenCaseProgress {
         do {
             return try decoder.decode(OpenCaseProgress.self, from: Data(json.utf8))
         } catch {
@@ -238,7 +240,7 @@ struct ProgressDecoder {
 extension ReportScope {
     /// Whether a case with these attributes is in the scope's cohort (workflow, version, opening
     /// time, channel); department, role and on-behalf-of are checked by the caller.
-    func selectsCase(_ workflow: WorkflowKey, openedAt: Timestamp, channel: String?) -> Bool {
+    package func selectsCase(_ workflow: WorkflowKey, openedAt: Timestamp, channel: String?) -> Bool {
         if let workflowID, workflow.id != workflowID { return false }
         if let version, workflow.version != version { return false }
         if let from, openedAt < from { return false }
