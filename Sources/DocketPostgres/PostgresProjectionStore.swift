@@ -484,7 +484,8 @@ package final class PostgresProjectionStore: ProjectionStore {
             guard !updates.isEmpty else { return }
             // The last update of each case counts (one statement may not change a row twice).
             var last: [String: EncodedProgress?] = [:]
-            for update in updates { last[update.caseID] = update.progress }
+            // `.some`: assigning a bare nil would remove the key instead of recording the decision.
+            for update in updates { last[update.caseID] = .some(update.progress) }
             var binds = PostgresBindings()
             binds.append(Array(last.keys))
             try session.query(PostgresQuery(
