@@ -61,11 +61,8 @@ package final class PostgresProjectionStore: ProjectionStore {
         private var knownVersion: Int??
         /// Cursors opened in this transaction, for unique names.
         private var cursors = 0
-        private let factEncoder: JSONEncoder = {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return encoder
-        }()
+        /// Keys in the encoder's own order: a fact's JSON is only ever decoded, never compared.
+        private let factEncoder = JSONEncoder()
         private let rowEncoder: JSONEncoder = {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
