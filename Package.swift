@@ -185,7 +185,7 @@ let package = Package(
             name: "DocketServiceTests",
             dependencies: [
                 "DocketService", "DocketStore", "DocketCore", "DocketAnalytics", "DocketInterop", "DocketTestSupport",
-                "DocketSynthetic",
+                "DocketSynthetic", "DocketPostgres",
                 // Raw SQL for the test that edits the analytics tables behind the store's back.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -98,7 +98,7 @@ public final class PostgresEventStore: EventStore {
     // MARK: - Sessions
 
     /// A read in one snapshot (REPEATABLE READ, read-only).
-    private func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try retryingLostConnection { try connector.withConnection { session in try session.transaction(readOnly: true) { try body(session) } } }
     }
 
@@ -119,7 +119,7 @@ public final class PostgresEventStore: EventStore {
     }
 
     /// A write transaction holding the log's head (its write lock) from its start.
-    private func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         guard !isReadOnly else {
             throw StoreError(.readOnly, "\(location) is open read-only (or is a standby): nothing can be written. Write to the primary.")
         }

@@ -23,9 +23,11 @@ struct Replay: ParsableCommand {
     var batchSize: Int = ProjectionUpdater.rebuildBatchSize
 
     func run() throws {
-        try storeOptions.requireSQLite(for: "docket replay (the projection tables)")
         let store = try AnalyticsStore.open(storeOptions)
-        let updater = ProjectionUpdater(SQLiteProjectionStore(log: store as! SQLiteEventStore), calendars: try ProjectionCalendars.deployed(in: store))
+        guard let kept = AnalyticsStore.keptProjections(of: store) else {
+            throw UsageFailure("\(storeOptions.path) keeps no projection tables to rebuild")
+        }
+        let updater = ProjectionUpdater(kept.store, calendars: try ProjectionCalendars.deployed(in: store))
         let bar = ProgressBar(label: "replaying", total: try store.lastPosition())
         let start = DispatchTime.now().uptimeNanoseconds
         let run = try updater.rebuild(batchSize: batchSize) { bar.update($0.done) }

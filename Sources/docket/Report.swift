@@ -2,6 +2,7 @@ import ArgumentParser
 import DocketAnalytics
 import DocketCore
 import DocketInterop
+import DocketPostgres
 import DocketService
 import DocketStore
 import Foundation
@@ -118,31 +119,42 @@ enum AnalyticsStore {
         return try SQLiteEventStore(path: options.path, options: try options.openOptions(create: !readOnlyWhenUnwritable))
     }
 
+    /// The one place that says which projection store goes with which log: SQLite's analytics
+    /// tables in the log's file, PostgreSQL's in the log's database; `readOnly` when this process
+    /// cannot write the log (a read-only copy, a standby), so the projection is read as it stands;
+    /// `name` names the log in notes.
+    static func keptProjections(of log: any EventStore) -> (store: any ProjectionStore, readOnly: Bool, name: String)? {
+        if let store = log as? SQLiteEventStore {
+            return (SQLiteProjectionStore(log: store), store.options.readOnly, store.path)
+        }
+        if let store = log as? PostgresEventStore {
+            return (PostgresProjectionStore(log: store), store.isReadOnly, store.location.description)
+        }
+        return nil
+    }
+
     /// The projections to report from: the log's own, caught up; on a log this process may not
     /// write, the log's own when they are current, else computed in memory from its events.
     /// Which one is said on stderr, so a report of a read-only copy is never mistaken for what
     /// it is not.
     static func projections(of log: any EventStore, calendars: ProjectionCalendars) throws -> any ProjectionStore {
-        guard let store = log as? SQLiteEventStore else {
-            // The projection tables are kept in SQLite only so far: on PostgreSQL they are
-            // folded in memory from the log for each command.
-            Terminal.printError("note: the projections are not kept on PostgreSQL yet: computed in memory from its \(try log.lastPosition()) events")
+        guard let kept = keptProjections(of: log) else {
             let memory = InMemoryProjectionStore(readingOnly: log)
             try ProjectionCatchUp.run(ProjectionUpdater(memory, calendars: calendars))
             return memory
         }
-        let stored = SQLiteProjectionStore(log: store)
-        guard store.options.readOnly else {
+        let stored = kept.store
+        guard kept.readOnly else {
             try ProjectionCatchUp.run(ProjectionUpdater(stored, calendars: calendars))
             return stored
         }
         if try ProjectionUpdater(stored, calendars: calendars).isCurrent() {
-            Terminal.printError("note: \(store.path) is read-only; its projections are up to date and used as they are")
+            Terminal.printError("note: \(kept.name) is read-only; its projections are up to date and used as they are")
             return stored
         }
-        Terminal.printError("note: \(store.path) is read-only and its projections are not up to date: "
-            + "computed in memory from its \(try store.lastPosition()) events (nothing written)")
-        let memory = InMemoryProjectionStore(readingOnly: store)
+        Terminal.printError("note: \(kept.name) is read-only and its projections are not up to date: "
+            + "computed in memory from its \(try log.lastPosition()) events (nothing written)")
+        let memory = InMemoryProjectionStore(readingOnly: log)
         try ProjectionCatchUp.run(ProjectionUpdater(memory, calendars: calendars))
         return memory
     }

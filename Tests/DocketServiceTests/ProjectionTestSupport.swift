@@ -1,5 +1,6 @@
 import DocketAnalytics
 import DocketCore
+import DocketPostgres
 import DocketService
 import DocketStore
 import DocketTestSupport
@@ -24,8 +25,27 @@ enum ProjectionKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     /// `InMemoryEventStore` and `InMemoryProjectionStore`.
     case inMemory
+    /// `PostgresEventStore` and `PostgresProjectionStore` on a database of its own on the test
+    /// process's throwaway PostgreSQL cluster.
+    case postgres
 
     var description: String { rawValue }
+
+    /// Every kind; PostgreSQL where it is installed or required (DOCKET_REQUIRE_PREREQUISITES=1),
+    /// said loudly on stderr when it is left out.
+    static var allCases: [ProjectionKind] {
+        if Prerequisite.postgreSQL.isPresent || Prerequisite.areRequired { return [.sqlite, .inMemory, .postgres] }
+        warnPostgresMissing
+        return [.sqlite, .inMemory]
+    }
+
+    private static let warnPostgresMissing: Void = {
+        FileHandle.standardError.write(Data("""
+            warning: the projection tests did NOT run against PostgreSQL: missing \(Prerequisite.postgreSQL.description) \
+            (\(Prerequisite.postgreSQL.remedy)); DOCKET_REQUIRE_PREREQUISITES=1 makes this a failure.
+
+            """.utf8))
+    }()
 }
 
 /// A fresh event log with its (not yet created) analytics projection.
@@ -38,6 +58,8 @@ struct ProjectionFixture {
     let projections: any ProjectionStore
     /// The SQLite file, for `.sqlite`.
     let path: String?
+    /// The database's URL, for `.postgres`.
+    let url: String?
 
     init(_ kind: ProjectionKind = .sqlite) throws {
         self.kind = kind
@@ -48,14 +70,24 @@ struct ProjectionFixture {
             let store = try SQLiteEventStore(path: path)
             self.directory = directory
             self.path = path
+            url = nil
             self.store = store
             projections = SQLiteProjectionStore(log: store)
         case .inMemory:
             let store = InMemoryEventStore()
             directory = nil
             path = nil
+            url = nil
             self.store = store
             projections = InMemoryProjectionStore(log: store)
+        case .postgres:
+            let url = try PostgresCluster.require().createDatabase("projection")
+            let store = try PostgresEventStore(url: url)
+            directory = nil
+            path = nil
+            self.url = url
+            self.store = store
+            projections = PostgresProjectionStore(log: store)
         }
     }
 
@@ -67,6 +99,7 @@ struct ProjectionFixture {
     /// The projection as another process sees it: another store on the same file (SQLite), the
     /// same stores (in memory, where the lock stands for SQLite's).
     func reopen() throws -> any ProjectionStore {
+        if let url { return PostgresProjectionStore(log: try PostgresEventStore(url: url)) }
         guard let path else { return projections }
         return SQLiteProjectionStore(log: try SQLiteEventStore(path: path))
     }

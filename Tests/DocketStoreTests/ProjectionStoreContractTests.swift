@@ -1,5 +1,6 @@
 import DocketAnalytics
 import DocketCore
+import DocketPostgres
 import DocketStore
 import DocketTestSupport
 import Foundation
@@ -291,8 +292,15 @@ struct ProjectionStoreContractTests {
 enum ProjectionStoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     case inMemory
+    /// A database of its own on the test process's throwaway PostgreSQL cluster.
+    case postgres
 
     var description: String { rawValue }
+
+    /// Every kind; PostgreSQL where ``StoreKind/allCases`` has it (said on stderr when not).
+    static var allCases: [ProjectionStoreKind] {
+        StoreKind.allCases.contains(.postgres) ? [.sqlite, .inMemory, .postgres] : [.sqlite, .inMemory]
+    }
 
     /// A log of `cases` one-event cases, with a projection not yet created.
     func make(cases: Int = 0) throws -> ProjectionStoreFixture {
@@ -305,6 +313,9 @@ enum ProjectionStoreKind: String, CaseIterable, CustomStringConvertible, Sendabl
         case .inMemory:
             let log = InMemoryEventStore()
             fixture = ProjectionStoreFixture(store: log, projections: InMemoryProjectionStore(log: log), directory: nil)
+        case .postgres:
+            let log = try PostgresEventStore(url: try PostgresCluster.require().createDatabase("projection"))
+            fixture = ProjectionStoreFixture(store: log, projections: PostgresProjectionStore(log: log), directory: nil)
         }
         for n in 0..<cases {
             try fixture.store.append([Facts.opened("L-\(n)")], to: "L-\(n)", expectedVersion: 0)

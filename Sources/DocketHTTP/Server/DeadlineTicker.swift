@@ -45,7 +45,7 @@ package struct DeadlineTicker: Service {
         let recorded = try await services.blocking { () throws -> Int? in
             try services.jobs.runIfFree(.deadlineTick) {
                 let now = services.cases.clock.now()
-                let due = try ProjectionUpdater.casesDueForBreach(in: services.projections, by: now) { updater in
+                let due = try ProjectionUpdater.casesDueForBreach(in: services.projections, readOnly: false, by: now) { updater in
                     try services.jobs.runAlone(.projectionCatchUp) { _ = try updater.catchUp() }
                 }
                 let outcomes = try services.cases.tick(caseIDs: due, now: now, principal: .operatingSystemUser)

@@ -13,17 +13,18 @@ extension ProjectionUpdater {
         in store: SQLiteEventStore, workflowID: String? = nil,
         catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
-        try openCaseIDs(in: SQLiteProjectionStore(log: store), workflowID: workflowID, catchUp: store.options.readOnly ? { _ in } : catchUp)
+        try openCaseIDs(in: SQLiteProjectionStore(log: store), readOnly: store.options.readOnly, workflowID: workflowID, catchUp: catchUp)
     }
 
-    /// ``openCaseIDs(in:workflowID:catchUp:)`` on any projection store (`catchUp` does nothing on
-    /// a log that cannot be written): the projection's open cases, or every case of its log when
-    /// the projection is behind.
+    /// ``openCaseIDs(in:workflowID:catchUp:)`` on any projection store; `readOnly` when its log
+    /// cannot be written (the projection is then not caught up).
     package static func openCaseIDs(
-        in projections: any ProjectionStore, workflowID: String? = nil, catchUp: (ProjectionUpdater) throws -> Void
+        in projections: any ProjectionStore, readOnly: Bool, workflowID: String? = nil,
+        catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
-        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: projections.log))
-        try catchUp(updater)
+        let store = projections.log
+        let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
+        if !readOnly { try catchUp(updater) }
         if let open = try updater.openCaseIDs(workflowID: workflowID) { return open }
         return try projections.log.cases(workflowID: workflowID).map(\.caseID)
     }
@@ -39,16 +40,17 @@ extension ProjectionUpdater {
         in store: SQLiteEventStore, by now: Timestamp,
         catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
-        try casesDueForBreach(in: SQLiteProjectionStore(log: store), by: now, catchUp: store.options.readOnly ? { _ in } : catchUp)
+        try casesDueForBreach(in: SQLiteProjectionStore(log: store), readOnly: store.options.readOnly, by: now, catchUp: catchUp)
     }
 
-    /// ``casesDueForBreach(in:by:catchUp:)`` on any projection store (`catchUp` does nothing on a
-    /// log that cannot be written).
+    /// ``casesDueForBreach(in:by:catchUp:)`` on any projection store; `readOnly` when its log
+    /// cannot be written (the projection is then not caught up).
     package static func casesDueForBreach(
-        in projections: any ProjectionStore, by now: Timestamp, catchUp: (ProjectionUpdater) throws -> Void
+        in projections: any ProjectionStore, readOnly: Bool, by now: Timestamp,
+        catchUp: (ProjectionUpdater) throws -> Void = { _ = try $0.catchUp() }
     ) throws -> [String] {
         let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: projections.log))
-        try catchUp(updater)
+        if !readOnly { try catchUp(updater) }
         let due = try projections.read { tables -> [String]? in
             guard try tables.installedVersion() == ProjectionSchema.version, try updater.pendingEvents(in: tables) == 0 else { return nil }
             var query = CaseQuery()
@@ -59,6 +61,6 @@ extension ProjectionUpdater {
             return ids
         }
         if let due { return due }
-        return try openCaseIDs(in: projections, catchUp: { _ in })
+        return try openCaseIDs(in: projections, readOnly: true, catchUp: { _ in })
     }
 }

@@ -8,7 +8,7 @@ import DocketCore
 // and selects them. `Docs/analytics.md` (Desk tables) describes every column.
 
 /// One case, as a search lists it.
-package struct DeskCase: Hashable, Sendable {
+package struct DeskCase: Hashable, Sendable, Codable {
     package var caseID: String
     /// The position of the case's first event: cases are listed in the order they were opened.
     package var position: Int64
@@ -52,7 +52,7 @@ package struct DeskCase: Hashable, Sendable {
 }
 
 /// One piece of work waiting: an open case's state, or one running branch of its parallel state.
-package struct DeskWorkItem: Hashable, Sendable {
+package struct DeskWorkItem: Hashable, Sendable, Codable {
     package var caseID: String
     package var position: Int64
     package var workflow: WorkflowKey

@@ -9,14 +9,15 @@ import Foundation
 /// This protocol is the seam between the projection code (`ProjectionUpdater` and
 /// `ProjectionReporter` in DocketService) and storage, beside ``EventStore``:
 /// `SQLiteProjectionStore` keeps the `analytics_*` tables in the log's SQLite file,
-/// ``InMemoryProjectionStore`` keeps them beside an ``InMemoryEventStore``. Both pass the same
+/// `PostgresProjectionStore` (DocketPostgres) in the log's PostgreSQL database,
+/// ``InMemoryProjectionStore`` beside an ``InMemoryEventStore``. All three pass the same
 /// contract suite (`Tests/DocketStoreTests/ProjectionStoreContractTests`).
 ///
 /// Promises every implementation keeps:
 /// - **One transaction.** Everything done in one ``write(_:)`` (facts, open cases, calendars,
 ///   checkpoint) is committed together, or not at all when the closure throws; a ``read(_:)``
 ///   sees one consistent state, never half a write.
-/// - **Writers in turn.** Writes are serialised (across processes, for SQLite): the checkpoint a
+/// - **Writers in turn.** Writes are serialised (across processes, for SQLite and PostgreSQL): the checkpoint a
 ///   write reads is still the checkpoint when it commits, so a writer can check that nobody moved
 ///   it since it read the log.
 /// - **The checkpoint is the log's.** It is the event store's projection checkpoint
@@ -219,10 +220,12 @@ package struct ProgressEncoder {
 }
 
 /// Reads saved progress back.
-struct ProgressDecoder {
+package struct ProgressDecoder {
     private let decoder = JSONDecoder()
 
-    func decode(_ json: String, caseID: String) throws -> OpenCaseProgress {
+    package init() {}
+
+    package func decode(_ json: String, caseID: String) throws -> OpenCaseProgress {
         do {
             return try decoder.decode(OpenCaseProgress.self, from: Data(json.utf8))
         } catch {
@@ -238,7 +241,7 @@ struct ProgressDecoder {
 extension ReportScope {
     /// Whether a case with these attributes is in the scope's cohort (workflow, version, opening
     /// time, channel); department, role and on-behalf-of are checked by the caller.
-    func selectsCase(_ workflow: WorkflowKey, openedAt: Timestamp, channel: String?) -> Bool {
+    package func selectsCase(_ workflow: WorkflowKey, openedAt: Timestamp, channel: String?) -> Bool {
         if let workflowID, workflow.id != workflowID { return false }
         if let version, workflow.version != version { return false }
         if let from, openedAt < from { return false }

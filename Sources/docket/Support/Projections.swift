@@ -22,20 +22,20 @@ enum ProjectionCatchUp {
 
 extension Session {
     /// The cases a command about open cases only (`tick`, `cases --open`) must look at
-    /// (`ProjectionUpdater.openCaseIDs(in:workflowID:catchUp:)`), caught up with a progress bar
-    /// when that is long.
+    /// (`ProjectionUpdater.openCaseIDs(in:readOnly:workflowID:catchUp:)`), caught up with a
+    /// progress bar when that is long.
     func openCaseIDs(workflowID: String? = nil) throws -> [String] {
-        // No projection is kept on PostgreSQL yet: every case is looked at, as before projections.
-        guard let store = store as? SQLiteEventStore else { return try store.cases(workflowID: workflowID).map(\.caseID) }
-        return try ProjectionUpdater.openCaseIDs(in: store, workflowID: workflowID) { try ProjectionCatchUp.run($0) }
+        guard let kept = AnalyticsStore.keptProjections(of: store) else { return try store.cases(workflowID: workflowID).map(\.caseID) }
+        return try ProjectionUpdater.openCaseIDs(in: kept.store, readOnly: kept.readOnly, workflowID: workflowID) {
+            try ProjectionCatchUp.run($0)
+        }
     }
 
     /// The cases a `tick` at `now` has something to record on
-    /// (`ProjectionUpdater.casesDueForBreach(in:by:catchUp:)`); on PostgreSQL, which keeps no
-    /// projection yet, every case, each decided on by the tick.
+    /// (`ProjectionUpdater.casesDueForBreach(in:readOnly:by:catchUp:)`).
     func casesDueForBreach(by now: Timestamp) throws -> [String] {
-        guard let store = store as? SQLiteEventStore else { return try openCaseIDs() }
-        return try ProjectionUpdater.casesDueForBreach(in: store, by: now) { try ProjectionCatchUp.run($0) }
+        guard let kept = AnalyticsStore.keptProjections(of: store) else { return try openCaseIDs() }
+        return try ProjectionUpdater.casesDueForBreach(in: kept.store, readOnly: kept.readOnly, by: now) { try ProjectionCatchUp.run($0) }
     }
 }
 
@@ -43,21 +43,20 @@ extension Session {
     /// The desk's worklists and searches, on the projection caught up first (a read-only log is
     /// read as its projection stands).
     func deskQueries() throws -> DeskQueries {
-        guard let store = store as? SQLiteEventStore else {
-            // No projection is kept on PostgreSQL yet: the desk is folded in memory from the log.
+        guard let kept = AnalyticsStore.keptProjections(of: store) else {
             return try DeskQueries.computed(from: self.store, catalog: catalog)
         }
-        let projections = SQLiteProjectionStore(log: store)
+        let projections = kept.store
         let updater = ProjectionUpdater(projections, calendars: try ProjectionCalendars.deployed(in: store))
-        if !store.options.readOnly {
+        if !kept.readOnly {
             try ProjectionCatchUp.run(updater)
         } else {
-            // A read-only log (an auditor's copy, a backup) cannot be caught up: answer from the
-            // projection when it is current, else fold the log in memory; say which.
+            // A read-only log (an auditor's copy, a backup, a standby) cannot be caught up: answer
+            // from the projection when it is current, else fold the log in memory; say which.
             let current = try projections.read({ try $0.installedVersion() }) == ProjectionSchema.version
             let behind = current ? try updater.pendingEvents() : 0
             if !current || behind > 0 {
-                Terminal.printError("note: \(store.path) is read-only and its projection is not up to date: "
+                Terminal.printError("note: \(kept.name) is read-only and its projection is not up to date: "
                                     + "computed in memory from the log (run on a writable copy to keep the projection)")
                 return try DeskQueries.computed(from: store, catalog: catalog)
             }
