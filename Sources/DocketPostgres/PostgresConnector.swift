@@ -139,7 +139,10 @@ final class PostgresConnector: Sendable {
     ///
     /// - Throws: ``StoreError/Code/cannotOpen`` when no connection can be had within the
     ///   connect timeout; ``StoreError/Code/database`` when called on an event loop thread.
-    func withConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    ///
+    /// - Parameter seconds: how long to wait for the pool's connection; the connect timeout by
+    ///   default (a readiness probe waits less: a load balancer wants its answer at once).
+    func withConnection<T>(waiting seconds: TimeInterval? = nil, _ body: (PostgresSession) throws -> T) throws -> T {
         guard MultiThreadedEventLoopGroup.currentEventLoop == nil else {
             throw StoreError(.database, "the PostgreSQL store was called on an event loop thread, where waiting for the database would stall the loop; call it from another thread")
         }
@@ -157,7 +160,7 @@ final class PostgresConnector: Sendable {
             }
         }
         let connection: PostgresConnection
-        switch handoff.wait(seconds: connectTimeout) {
+        switch handoff.wait(seconds: seconds ?? connectTimeout) {
         case .lent(let lent):
             connection = lent
         case .failed(let error):
@@ -167,7 +170,7 @@ final class PostgresConnector: Sendable {
             handoff.giveBack()
             // Why: a connection of its own says what the pool keeps retrying.
             try withDirectConnection { _ in }
-            throw StoreError(.cannotOpen, "no connection to \(location) within \(Int(connectTimeout)) s: the server is down, unreachable or has no free connection. Check that it runs and accepts connections from this host.")
+            throw StoreError(.cannotOpen, "no connection to \(location) within \(Int(seconds ?? connectTimeout)) s: the server is down, unreachable or has no free connection. Check that it runs and accepts connections from this host.")
         }
         defer { handoff.giveBack() }
         return try body(PostgresSession(connection: connection, connector: self))

@@ -13,13 +13,17 @@ extension PostgresEventStore {
         }
     }
 
+    /// How long the readiness probe waits for a connection, in seconds.
+    static let readinessTimeout: Double = 2
+
     /// Checks that the database answers and takes writes (a primary, not a standby, and this store
     /// not opened read-only), writing nothing: what `docket serve`'s readiness probe reports.
     package func checkWritable() throws {
         guard !isReadOnly else {
             throw StoreError(.readOnly, "\(location) is open read-only (or is a standby): nothing can be written. Write to the primary.")
         }
-        let standby = try connector.withConnection { session in
+        // Two seconds, not the connect timeout: a probe that hangs is no answer to a load balancer.
+        let standby = try connector.withConnection(waiting: Self.readinessTimeout) { session in
             try session.run("SELECT pg_is_in_recovery()").first?.decode(Bool.self) ?? false
         }
         if standby {

@@ -29,9 +29,9 @@ struct OperationsRoutes {
     @Sendable func ready(_ request: Request, context: DocketRequestContext) async throws -> Response {
         let services = self.services
         let position = try await services.blocking {
-            let position = try services.log.lastPosition()
+            // Writable first: its wait for the database is short (a probe that hangs is no answer).
             try services.checkWritable()
-            return position
+            return try services.log.lastPosition()
         }
         return try Reply.json(HealthView(status: "ready", lastPosition: position))
     }
