@@ -19,7 +19,14 @@ import Testing
 
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events?after=0")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(40))
+        // A client of its own, patient: under the whole suite this test's task may wait long for
+        // a thread of the 2-core cooperative pool, and a stream not read for 90 s (the shared
+        // client's read timeout) failed it though the server was streaming. The server's
+        // heartbeat (15 s) keeps a live stream talking; ten minutes of silence is a hung server.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(timeout: .init(connect: .seconds(60), read: .minutes(10))))
+        defer { _ = client.shutdown() }
+        let response = try await client.execute(request, timeout: .minutes(10))
         #expect(response.status.code == 200)
         var received = ""
         var signalled = false
