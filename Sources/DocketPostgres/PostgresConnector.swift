@@ -284,16 +284,16 @@ struct PostgresSession {
     /// Waits for `outcome`, then for every statement sent before it: the first error among them
     /// is thrown (in the order sent), else `outcome`'s rows.
     fileprivate func rows(of outcome: Outcome<PostgresQueryResult>) throws -> [PostgresRow] {
+        for earlier in sent.takeUpTo(outcome) { _ = try answer(earlier) }
+        return try answer(outcome).rows
+    }
+
+    /// What the server answered to `outcome` (a query, or a COPY), waited for while the
+    /// connection stays open: its error as a ``StoreError``, a connection lost meanwhile as one.
+    fileprivate func answer<Value>(_ outcome: Outcome<Value>) throws -> Value {
         let connection = self.connection
-        for earlier in sent.takeUpTo(outcome) {
-            switch earlier.wait(whileOpen: { !connection.isClosed }) {
-            case .success: continue
-            case .failure(let error): throw connector.mapped(error)
-            case nil: throw lost()
-            }
-        }
         switch outcome.wait(whileOpen: { !connection.isClosed }) {
-        case .success(let result): return result.rows
+        case .success(let value): return value
         case .failure(let error): throw connector.mapped(error)
         case nil: throw lost()
         }
@@ -367,14 +367,8 @@ struct PostgresSession {
     func copyIn(into table: String, columns: [String]) throws -> CopyIn {
         guard !connection.isClosed else { throw lost() }
         // What was sent before must be answered first: COPY is not queued behind it by the driver.
+        for earlier in sent.takeAll() { _ = try answer(earlier) }
         let connection = self.connection
-        for earlier in sent.takeAll() {
-            switch earlier.wait(whileOpen: { !connection.isClosed }) {
-            case .success: continue
-            case .failure(let error): throw connector.mapped(error)
-            case nil: throw lost()
-            }
-        }
         let (chunks, feed) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let outcome = Outcome<Void>()
         let logger = connector.logger
@@ -398,16 +392,6 @@ struct PostgresSession {
         copy.write(data)
         try copy.finish()
     }
-
-    /// Waits for a COPY's end.
-    fileprivate func wait(for outcome: Outcome<Void>) throws {
-        let connection = self.connection
-        switch outcome.wait(whileOpen: { !connection.isClosed }) {
-        case .success: return
-        case .failure(let error): throw connector.mapped(error)
-        case nil: throw lost()
-        }
-    }
 }
 
 /// A `COPY ... FROM STDIN` in progress (``PostgresSession/copyIn(into:columns:)``).
@@ -430,13 +414,13 @@ final class CopyIn {
     /// Ends the data and waits until the server has stored it all; throws what went wrong.
     func finish() throws {
         feed.finish()
-        try session.wait(for: outcome)
+        try session.answer(outcome)
     }
 
     /// Gives up: the server discards what it got (and the transaction can only roll back).
     func abandon() {
         feed.finish(throwing: CancellationError())
-        _ = try? session.wait(for: outcome)
+        _ = try? session.answer(outcome)
     }
 }
 
