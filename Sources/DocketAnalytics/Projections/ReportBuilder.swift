@@ -9,12 +9,15 @@ package struct ReportBuilder {
     /// What the report covers.
     package let scope: ReportScope
     private let calendars: (WorkflowKey) -> WorkflowCalendar
-    private var sections: [SectionKey: Section] = [:]
-    private var versions: [String: Set<Int>] = [:]
-    /// Each workflow version's calendar, looked up once (local weeks and hours of every fact).
-    private var zones: [WorkflowKey: any WorkingTimeCalendar] = [:]
-    /// The workflow version of the fact added last.
-    private var lastWorkflow: WorkflowKey?
+    /// One section per workflow version. A workflow's all-versions section is the merge of its
+    /// versions' (``build()``), made only when it has more than one: adding every fact to two
+    /// sections was half of a report's grouping work, and most workflows have one version.
+    private var sections: [WorkflowKey: Section] = [:]
+    /// The section facts are being added to, out of `sections` while it is (facts come grouped by
+    /// workflow version, so a section is looked up once per run of them, not once per fact).
+    private var current: (workflow: WorkflowKey, section: Section)?
+    /// Each workflow version's calendar, looked up once.
+    private var calendarOf: [WorkflowKey: WorkflowCalendar] = [:]
 
     /// - Parameter calendars: the calendar of each workflow version, for open cases' working ages
     ///   and for naming it.
@@ -26,7 +29,7 @@ package struct ReportBuilder {
     /// Adds a decided case.
     package mutating func add(_ fact: CaseFact) {
         let measure = scope.measure
-        let provisional = !calendars(fact.workflow).calendar.covers(from: fact.openedAt, to: fact.decidedAt)
+        let provisional = !calendar(fact.workflow).calendar.covers(from: fact.openedAt, to: fact.decidedAt)
         let opened = local(fact.openedAt, fact.workflow), decided = local(fact.decidedAt, fact.workflow)
         update(fact.workflow) {
             $0.add(fact, measure: measure)
@@ -59,7 +62,7 @@ package struct ReportBuilder {
 
     /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
     package mutating func add(_ progress: OpenCaseProgress) {
-        let calendar = calendars(progress.workflow).calendar
+        let calendar = calendar(progress.workflow).calendar
         let age = StayClock.measure(from: progress.current.enteredAt, to: scope.asOf, clock: progress.statutoryClock, calendar: calendar)
         let row = OpenCaseRow(
             caseID: progress.caseID, version: progress.workflow.version, state: progress.whereabouts,
@@ -79,40 +82,54 @@ package struct ReportBuilder {
     /// `instant`'s week (its Monday's day number), weekday (0 = Monday) and hour in the time zone
     /// of `workflow`'s calendar.
     private mutating func local(_ instant: Timestamp, _ workflow: WorkflowKey) -> LocalTime {
-        let calendar: any WorkingTimeCalendar
-        if let known = zones[workflow] {
-            calendar = known
-        } else {
-            calendar = calendars(workflow).calendar
-            zones[workflow] = calendar
-        }
+        let calendar = calendar(workflow).calendar
         let seconds = Int(instant.microseconds.dividedRoundingDown(by: 1_000_000)) + calendar.utcOffsetSeconds(at: instant)
         let day = seconds.dividedRoundingDown(by: 86_400)
         let weekday = (day + 3).modulo(7)  // 1970-01-01 was a Thursday
         return LocalTime(week: day - weekday, weekday: weekday, hour: (seconds - day * 86_400) / 3600)
     }
 
+    /// `workflow`'s calendar, asked of `calendars` once.
+    private mutating func calendar(_ workflow: WorkflowKey) -> WorkflowCalendar {
+        if let known = calendarOf[workflow] { return known }
+        let calendar = calendars(workflow)
+        calendarOf[workflow] = calendar
+        return calendar
+    }
+
     private mutating func update(_ workflow: WorkflowKey, _ change: (inout Section) -> Void) {
-        // Facts come grouped by workflow version: the version is noted once per run of them.
-        if workflow != lastWorkflow {
-            versions[workflow.id, default: []].insert(workflow.version)
-            lastWorkflow = workflow
+        if current?.workflow != workflow {
+            putBack()
+            // Taken out of the dictionary, so that changing it copies nothing.
+            current = (workflow, sections.removeValue(forKey: workflow) ?? Section())
         }
-        change(&sections[SectionKey(workflow: workflow.id, version: workflow.version), default: Section()])
-        change(&sections[SectionKey(workflow: workflow.id, version: nil), default: Section()])
+        change(&current!.section)
+    }
+
+    /// Returns the section being added to into `sections`.
+    private mutating func putBack() {
+        if let (workflow, section) = current { sections[workflow] = section }
+        current = nil
     }
 
     /// The report: for each workflow (by id), an all-versions section when it has cases on more
     /// than one version, then one section per version.
     package func build() -> ProcessReport {
+        var builder = self
+        builder.putBack()
+        let sections = builder.sections
         var reports: [WorkflowReport] = []
-        for (workflow, versionSet) in versions.sorted(by: { $0.key < $1.key }) {
-            let sorted = versionSet.sorted()
+        let versions = Dictionary(grouping: sections.keys, by: \.id)
+        for (workflow, keys) in versions.sorted(by: { $0.key < $1.key }) {
+            let sorted = keys.map(\.version).sorted()
             let labels = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).label })
             let layers = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).layers })
             let days = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).calendar.workingDayMicroseconds })
             let limits = Set(sorted.map { calendars(WorkflowKey(id: workflow, version: $0)).statutoryLimit })
-            if sorted.count > 1, let all = sections[SectionKey(workflow: workflow, version: nil)] {
+            if sorted.count > 1 {
+                // In version order, as the facts of all versions would have come.
+                var all = Section()
+                for version in sorted { all.merge(sections[WorkflowKey(id: workflow, version: version)]!) }
                 // One limit for all versions only when they agree on it and on the working day.
                 let first = calendars(WorkflowKey(id: workflow, version: sorted[0]))
                 var report = all.report(
@@ -126,7 +143,7 @@ package struct ReportBuilder {
                 reports.append(report)
             }
             for version in sorted {
-                guard let section = sections[SectionKey(workflow: workflow, version: version)] else { continue }
+                guard let section = sections[WorkflowKey(id: workflow, version: version)] else { continue }
                 let calendar = calendars(WorkflowKey(id: workflow, version: version))
                 var report = section.report(
                     workflow: workflow, version: version, calendar: calendar.label, layers: calendar.layers,
@@ -168,11 +185,6 @@ private struct WeekCounts {
     var opened = 0
     var decided = 0
     var breaches = 0
-}
-
-private struct SectionKey: Hashable {
-    var workflow: String
-    var version: Int?
 }
 
 private struct StayKey: Hashable, Comparable {
@@ -218,6 +230,36 @@ private struct DwellAccumulator {
             split += 1
         }
     }
+
+    mutating func merge(_ other: DwellAccumulator) {
+        values += other.values
+        waiting.add(other.waiting)
+        work.add(other.work)
+        split += other.split
+    }
+}
+
+/// What a report gathers about one state (or branch state): its stays' dwell, and its part of
+/// the cases' time for the ranking. One dictionary entry for both: a report adds millions of stays.
+private struct StayGroup {
+    var dwell = DwellAccumulator()
+    /// `nil` until a stay counts towards the ranking (a parallel state's own stay may not).
+    var ranked: Ranked?
+
+    /// A stay of `value` (`waited` before its work started), counting `caseTime` of the cases'
+    /// time in the ranking (`nil`: not ranked).
+    mutating func add(_ value: Int64, waited: Int64?, caseTime: Int64?) {
+        dwell.add(value, waited: waited)
+        if let caseTime {
+            if ranked == nil { ranked = Ranked() }
+            ranked!.add(caseTime)
+        }
+    }
+
+    mutating func merge(_ other: StayGroup) {
+        dwell.merge(other.dwell)
+        if let theirs = other.ranked { ranked = (ranked ?? Ranked()).merged(theirs) }
+    }
 }
 
 private struct Ranked {
@@ -227,6 +269,13 @@ private struct Ranked {
     mutating func add(_ value: Int64) {
         total.add(value)
         stays += 1
+    }
+
+    func merged(_ other: Ranked) -> Ranked {
+        var result = self
+        result.total.add(other.total)
+        result.stays += other.stays
+        return result
     }
 }
 
@@ -247,6 +296,15 @@ private struct CaseAccumulator {
         counts.opened += 1
         counts.open += 1
     }
+
+    mutating func merge(_ other: CaseAccumulator) {
+        counts.opened += other.counts.opened
+        counts.approved += other.counts.approved
+        counts.rejected += other.counts.rejected
+        counts.otherOutcomes.merge(other.counts.otherOutcomes, uniquingKeysWith: +)
+        counts.open += other.counts.open
+        decision += other.decision
+    }
 }
 
 /// Everything one report section accumulates.
@@ -254,9 +312,9 @@ private struct Section {
     var cases = CaseAccumulator()
     var approval: [[Int64]] = [[], [], []]
     var decision: [[Int64]] = [[], [], []]
-    var dwell: [StayKey: DwellAccumulator] = [:]
-    /// The rankings add up each stay's part of the cases' time (``StayFact/caseTime``).
-    var states: [StayKey: Ranked] = [:]
+    /// Dwell and the state ranking. The rankings add up each stay's part of the cases' time
+    /// (``StayFact/caseTime``).
+    var stays: [StayKey: StayGroup] = [:]
     var departments: [String?: Ranked] = [:]
     var roles: [String?: Ranked] = [:]
     var transitions: [TransitionKey: [Int64]] = [:]
@@ -278,6 +336,40 @@ private struct Section {
     var arrivals = ArrivalCounts.empty
 
     static let measures: [TimeMeasure] = [.wall, .working, .statutory]
+
+    /// Adds what `other` gathered, as if its facts had been added after this one's.
+    mutating func merge(_ other: Section) {
+        cases.merge(other.cases)
+        for i in approval.indices { approval[i] += other.approval[i] }
+        for i in decision.indices { decision[i] += other.decision[i] }
+        stays.merge(other.stays) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        departments.merge(other.departments) { $0.merged($1) }
+        roles.merge(other.roles) { $0.merged($1) }
+        transitions.merge(other.transitions, uniquingKeysWith: +)
+        rounds.merge(other.rounds, uniquingKeysWith: +)
+        breaches.merge(other.breaches) { ($0.count + $1.count, $0.cases.union($1.cases)) }
+        decidedCases += other.decidedCases
+        approvalStatutoryWall += other.approvalStatutoryWall
+        approvedClockNotStarted += other.approvedClockNotStarted
+        stops += other.stops
+        stoppedWall += other.stoppedWall
+        stoppedWorking += other.stoppedWorking
+        open += other.open
+        provisionalCases += other.provisionalCases
+        channels.merge(other.channels) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
+        weeks.merge(other.weeks) { WeekCounts(opened: $0.opened + $1.opened, decided: $0.decided + $1.decided, breaches: $0.breaches + $1.breaches) }
+        for day in arrivals.indices {
+            for hour in arrivals[day].indices { arrivals[day][hour] += other.arrivals[day][hour] }
+        }
+    }
 
     mutating func add(_ fact: CaseFact, measure: TimeMeasure) {
         cases.add(outcome: fact.outcome)
@@ -310,14 +402,15 @@ private struct Section {
     mutating func add(_ fact: StayFact, measure: TimeMeasure) {
         let value = fact.durations[measure]
         let key = StayKey(state: fact.state, region: fact.region, branch: fact.branch)
-        // One look-up of the dwell group per stay (a report adds millions).
-        dwell[key, default: DwellAccumulator()].add(value, waited: fact.waiting.map { min($0[measure], value) })
         // The rankings count each stay's part of the cases' time, so that the same time is not
         // counted twice: branches running together share it, and a parallel state's own stay only
         // counts the time none of its branches ran (normally none: it is then left out).
         let caseTime = fact.caseTime
-        if fact.attributed != nil, fact.region == nil, caseTime.wall == 0 { return }
-        states[key, default: Ranked()].add(caseTime[measure])
+        let ranks = !(fact.attributed != nil && fact.region == nil && caseTime.wall == 0)
+        // One look-up of the state's group per stay (a report adds millions).
+        stays[key, default: StayGroup()].add(value, waited: fact.waiting.map { min($0[measure], value) },
+                                              caseTime: ranks ? caseTime[measure] : nil)
+        guard ranks else { return }
         departments[fact.department, default: Ranked()].add(caseTime[measure])
         roles[fact.role, default: Ranked()].add(caseTime[measure])
     }
@@ -347,10 +440,12 @@ private struct Section {
                 wall: DurationSummary(microseconds: values[0]), working: DurationSummary(microseconds: values[1]),
                 statutory: DurationSummary(microseconds: values[2]))
         }
-        let dwellRows = dwell.sorted { $0.key < $1.key }.map { key, acc in
-            DwellRow(state: key.state, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: acc.values),
-                     waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
+        let dwellRows = stays.sorted { $0.key < $1.key }.map { key, group in
+            let acc = group.dwell
+            return DwellRow(state: key.state, region: key.region, branch: key.branch, summary: DurationSummary(microseconds: acc.values),
+                            waiting: acc.waiting.seconds, work: acc.work.seconds, splitStays: acc.split)
         }
+        let states = stays.compactMapValues(\.ranked)
         // Shares are of the cases' time, which every ranking adds up in full (each stay's part once).
         // Exact: a sum of doubles would depend on the dictionary's order, which differs from run
         // to run, and the shares would change in their last digit.
