@@ -233,12 +233,8 @@ package final class PostgresProjectionStore: ProjectionStore {
             let cases = Filter(scope, openedColumn: "opened_at", parties: true)
             try each("SELECT fact FROM \(PostgresProjectionTables.cases)" + cases.sql + " ORDER BY workflow_id, workflow_version, position",
                      cases.arguments) { try body(.decided(try decoded(CaseFact.self, $0))) }
-            let decoder = ProgressDecoder()
-            try each("SELECT case_id, progress FROM \(PostgresProjectionTables.openCases)" + cases.sql + " ORDER BY case_id",
-                     cases.arguments) { row in
-                let (caseID, progress) = try row.decode((String, String).self)
-                try body(.open(try decoder.decode(progress, caseID: caseID)))
-            }
+            try each("SELECT summary FROM \(PostgresProjectionTables.openCases)" + cases.sql + " ORDER BY case_id",
+                     cases.arguments) { try body(.open(try decoded(OpenCaseSummary.self, $0))) }
             let facts = Filter(scope, openedColumn: "case_opened_at", parties: true)
             try each("SELECT fact FROM \(PostgresProjectionTables.breaches)" + facts.sql + factOrder, facts.arguments) {
                 try body(.breach(try decoded(BreachFact.self, $0)))
@@ -487,9 +483,14 @@ package final class PostgresProjectionStore: ProjectionStore {
             binds.append(Array(last.keys))
             try session.query(PostgresQuery(
                 unsafeSQL: "DELETE FROM \(PostgresProjectionTables.openCases) WHERE case_id = ANY($1::text[])", binds: binds))
-            let rows = last.compactMap { caseID, encoded in
-                encoded.map { OpenCaseRow(caseId: caseID, workflowId: $0.progress.workflow.id, workflowVersion: $0.progress.workflow.version,
-                                          openedAt: $0.progress.openedAt.microseconds, channel: $0.progress.channel, progress: $0.json) }
+            let rows = try last.compactMap { caseID, encoded -> OpenCaseRow? in
+                guard let encoded else { return nil }
+                let progress = encoded.progress
+                var summary = progress.summary
+                summary.caseID = caseID
+                return OpenCaseRow(caseId: caseID, workflowId: progress.workflow.id, workflowVersion: progress.workflow.version,
+                                   openedAt: progress.openedAt.microseconds, channel: progress.channel, summary: try json(summary),
+                                   progress: encoded.json)
             }
             try insert(rows, into: PostgresProjectionTables.openCases)
         }
@@ -600,6 +601,8 @@ private struct OpenCaseRow: Encodable {
     var workflowVersion: Int
     var openedAt: Int64
     var channel: String?
+    /// ``OpenCaseSummary`` as JSON: what a report reads of an open case.
+    var summary: String
     var progress: String
 }
 

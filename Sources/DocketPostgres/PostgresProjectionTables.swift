@@ -69,7 +69,7 @@ enum PostgresProjectionTables {
         """
         CREATE TABLE \(openCases) (
             case_id text COLLATE "C" PRIMARY KEY, workflow_id text COLLATE "C" NOT NULL, workflow_version integer NOT NULL,
-            opened_at bigint NOT NULL, channel text COLLATE "C", progress text NOT NULL)
+            opened_at bigint NOT NULL, channel text COLLATE "C", summary text NOT NULL, progress text NOT NULL)
         """,
     ] + factTable(stays, extra: "department text COLLATE \"C\", role text COLLATE \"C\", on_behalf_of text COLLATE \"C\",")
         + factTable(transitions, extra: "department text COLLATE \"C\", role text COLLATE \"C\", on_behalf_of text COLLATE \"C\",")

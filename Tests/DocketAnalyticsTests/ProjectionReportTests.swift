@@ -19,7 +19,7 @@ import Testing
             case .party: break
             }
         }
-        for progress in fold.openCases.values { builder.add(progress) }
+        for progress in fold.openCases.values { builder.add(progress.summary) }
         return builder.build()
     }
 

@@ -245,7 +245,7 @@ import Testing
                 case .party: break
                 }
             }
-            for progress in fold.openCases.values.sorted(by: { $0.caseID < $1.caseID }) { builder.add(progress) }
+            for progress in fold.openCases.values.sorted(by: { $0.caseID < $1.caseID }) { builder.add(progress.summary) }
             let fromTables = try ProjectionReporter(fixture.projections, calendars: testCalendars).report(scope)
             #expect(fromTables == builder.build(), "\(measure)")
         }

@@ -63,6 +63,69 @@ package struct OpenCaseProgress: Hashable, Sendable, Codable {
     }
 }
 
+extension OpenCaseProgress {
+    /// What a report shows of the case (``OpenCaseSummary``).
+    package var summary: OpenCaseSummary {
+        OpenCaseSummary(
+            caseID: caseID, workflow: workflow, openedAt: openedAt, channel: channel, whereabouts: whereabouts,
+            department: current.departmentShown, since: current.enteredAt, statutoryStartedAt: statutoryStartedAt,
+            clockStops: clockStops, sendBackRounds: sendBackRounds, overdueSince: overdueSince)
+    }
+}
+
+/// What a report shows of an open case: where it is and since when, its statutory clock, its
+/// rounds and whether it is overdue. A projection keeps it beside the case's progress
+/// (``OpenCaseProgress/summary``), so that a report reads a few columns of each open case rather
+/// than decoding its whole progress (a province has hundreds of thousands of open cases).
+package struct OpenCaseSummary: Hashable, Sendable, Codable {
+    /// The case's id.
+    package var caseID: String
+    /// The workflow version the case is pinned to.
+    package var workflow: WorkflowKey
+    /// When the case was opened.
+    package var openedAt: Timestamp
+    /// The case's `channel` attribute.
+    package var channel: String?
+    /// Where the case is (``OpenCaseProgress/whereabouts``).
+    package var whereabouts: String
+    /// The department its case-level stay is shown under (``StayProgress/departmentShown``).
+    package var department: String?
+    /// When its case-level stay began.
+    package var since: Timestamp
+    /// When the statutory clock started; `nil` while it has not.
+    package var statutoryStartedAt: Timestamp?
+    /// Every interval the statutory clock stood stopped, oldest first; the last may be open.
+    package var clockStops: [ClockStopInterval]
+    /// The highest send-back round reached.
+    package var sendBackRounds: Int
+    /// The earliest due time among the breaches still current (``OpenCaseProgress/overdueSince``).
+    package var overdueSince: Timestamp?
+
+    /// Creates the value from its parts.
+    package init(
+        caseID: String, workflow: WorkflowKey, openedAt: Timestamp, channel: String?, whereabouts: String, department: String?,
+        since: Timestamp, statutoryStartedAt: Timestamp?, clockStops: [ClockStopInterval], sendBackRounds: Int, overdueSince: Timestamp?
+    ) {
+        self.caseID = caseID
+        self.workflow = workflow
+        self.openedAt = openedAt
+        self.channel = channel
+        self.whereabouts = whereabouts
+        self.department = department
+        self.since = since
+        self.statutoryStartedAt = statutoryStartedAt
+        self.clockStops = clockStops
+        self.sendBackRounds = sendBackRounds
+        self.overdueSince = overdueSince
+    }
+
+    /// The case's statutory clock.
+    package var statutoryClock: StatutoryClock { StatutoryClock(startedAt: statutoryStartedAt, stops: clockStops) }
+
+    /// Whether the statutory clock is stopped now.
+    package var isClockStopped: Bool { clockStops.last.map { $0.resumedAt == nil } ?? false }
+}
+
 /// A stay in progress: a case or a branch entered `state` at `enteredAt`.
 package struct StayProgress: Hashable, Sendable, Codable {
     /// The state's name.

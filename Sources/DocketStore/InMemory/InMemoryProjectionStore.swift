@@ -146,7 +146,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 guard scope.selectsCase(progress.workflow, openedAt: progress.openedAt, channel: progress.channel),
                       tookPart(caseID)
                 else { continue }
-                try body(.open(try decoder.decode(encoded.json, caseID: caseID)))
+                // What the other stores keep beside the progress, from the progress as saved.
+                try body(.open(try decoder.decode(encoded.json, caseID: caseID).summary))
             }
             for fact in byCohort(state.breaches)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {

@@ -41,8 +41,10 @@ package enum ProjectionSchema {
     /// rebuilt from the log.
     /// 2: the desk tables (cases, their data, work waiting); 3: narrow fact tables (names and
     /// cases as integers, clustered by workflow version and opening time), parallel states' shares
-    /// of the cases' time, the statutory clock's start, and the desk's `next_breach_at` (for tick).
-    package static let version = 3
+    /// of the cases' time, the statutory clock's start, and the desk's `next_breach_at` (for tick);
+    /// 4: open cases' ``OpenCaseSummary`` kept beside their progress (a report decoded every open
+    /// case's progress).
+    package static let version = 4
 
     /// The projection's checkpoint in the event store.
     package static let checkpointName = "analytics"
@@ -152,7 +154,8 @@ package protocol ProjectionWriting: ProjectionReading {
 /// One row `ProjectionReading/select(_:_:)` found.
 package enum ProjectionRow: Hashable, Sendable {
     case decided(CaseFact)
-    case open(OpenCaseProgress)
+    /// An open case, as a report shows it (the projection keeps the summary beside the progress).
+    case open(OpenCaseSummary)
     case breach(BreachFact)
     case stay(StayFact)
     case transition(TransitionFact)

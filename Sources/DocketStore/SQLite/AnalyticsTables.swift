@@ -84,18 +84,34 @@ enum AnalyticsTables {
 
     static let openCases = AnalyticsTable<OpenCaseRow>(
         name: "analytics_open_cases",
-        blank: OpenCaseRow(caseID: "", caseKey: 0, workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, channel: nil, progress: ""),
+        blank: OpenCaseRow(
+            caseKey: 0,
+            summary: OpenCaseSummary(
+                caseID: "", workflow: WorkflowKey(id: "", version: 0), openedAt: .zero, channel: nil, whereabouts: "", department: nil,
+                since: .zero, statutoryStartedAt: nil, clockStops: [], sendBackRounds: 0, overdueSince: nil),
+            progress: ""),
         columns: [
-            .text("case_id", { $0.caseID }, { $0.caseID = $1 }),
+            .text("case_id", { $0.summary.caseID }, { $0.summary.caseID = $1 }),
             .integer("case_key", { $0.caseKey }, { $0.caseKey = $1 }),
-            .name("workflow_id", { $0.workflow.id }, { $0.workflow.id = $1 }),
-            .integer("workflow_version", { $0.workflow.version }, { $0.workflow.version = $1 }),
-            .time("opened_at", { $0.openedAt }, { $0.openedAt = $1 }),
-            .optionalName("channel", { $0.channel }, { $0.channel = $1 }),
+            .name("workflow_id", { $0.summary.workflow.id }, { $0.summary.workflow.id = $1 }),
+            .integer("workflow_version", { $0.summary.workflow.version }, { $0.summary.workflow.version = $1 }),
+            .time("opened_at", { $0.summary.openedAt }, { $0.summary.openedAt = $1 }),
+            .optionalName("channel", { $0.summary.channel }, { $0.summary.channel = $1 }),
+            // What a report shows (``OpenCaseSummary``), so that it need not decode the progress.
+            .text("whereabouts", { $0.summary.whereabouts }, { $0.summary.whereabouts = $1 }),
+            .optionalText("department_shown", { $0.summary.department }, { $0.summary.department = $1 }),
+            .time("since", { $0.summary.since }, { $0.summary.since = $1 }),
+            .optionalTime("statutory_started_at", { $0.summary.statutoryStartedAt }, { $0.summary.statutoryStartedAt = $1 }),
+            .optionalText("clock_stops", { ClockStopsText.text($0.summary.clockStops) }, { $0.summary.clockStops = ClockStopsText.stops($1) }),
+            .integer("send_back_rounds", { $0.summary.sendBackRounds }, { $0.summary.sendBackRounds = $1 }),
+            .optionalTime("overdue_since", { $0.summary.overdueSince }, { $0.summary.overdueSince = $1 }),
             // The progress as JSON (``ProgressEncoder``).
             .text("progress", { $0.progress }, { $0.progress = $1 }),
         ],
         primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
+
+    /// ``openCases`` without the progress, for a report (the progress is most of a row's bytes).
+    static let openCaseSummaries = openCases.omitting("progress")
 
     static let stays = AnalyticsTable<Numbered<StayFact>>(
         name: "analytics_stays",
@@ -333,14 +349,30 @@ struct CaseKeyRow: Sendable {
     var caseID: String
 }
 
-/// An open case: its cohort columns and its progress as JSON.
+/// An open case: what a report shows of it (with its cohort columns) and its progress as JSON.
 struct OpenCaseRow: Sendable {
-    var caseID: String
     var caseKey: Int64
-    var workflow: WorkflowKey
-    var openedAt: Timestamp
-    var channel: String?
+    var summary: OpenCaseSummary
     var progress: String
+}
+
+/// An open case's clock stops in one column: `stopped-resumed` in microseconds, comma-separated,
+/// `resumed` empty while stopped; `NULL` for none (most cases).
+enum ClockStopsText {
+    static func text(_ stops: [ClockStopInterval]) -> String? {
+        guard !stops.isEmpty else { return nil }
+        return stops.map { "\($0.stoppedAt.microseconds)-" + ($0.resumedAt.map { String($0.microseconds) } ?? "") }.joined(separator: ",")
+    }
+
+    /// The stops `text` holds (what ``text(_:)`` wrote; anything else reads as no stop).
+    static func stops(_ text: String?) -> [ClockStopInterval] {
+        guard let text else { return [] }
+        return text.split(separator: ",").compactMap { interval in
+            let parts = interval.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let stopped = Int64(parts[0]) else { return nil }
+            return ClockStopInterval(stoppedAt: Timestamp(microseconds: stopped), resumedAt: Int64(parts[1]).map { Timestamp(microseconds: $0) })
+        }
+    }
 }
 
 /// One key of the data a case was opened with.
@@ -517,6 +549,12 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
 
     /// `verb INTO table (columns)`, e.g. for ``MultiRowInsert``.
     func insertHead(_ verb: String) -> String { "\(verb) INTO \(name) (\(columnList))" }
+
+    /// The same table with column `name` left out of ``select`` (reading leaves the blank's value).
+    func omitting(_ name: String) -> AnalyticsTable {
+        AnalyticsTable(name: self.name, blank: blank, columns: columns.filter { $0.name != name }, primaryKey: primaryKey,
+                       withoutRowID: withoutRowID, scopeIndex: scopeIndex, indexes: indexes, uniqueIndexes: uniqueIndexes)
+    }
 
     /// `SELECT columns FROM table`: read each row with ``read(_:)``.
     var select: String { "SELECT \(columnList) FROM \(name)" }

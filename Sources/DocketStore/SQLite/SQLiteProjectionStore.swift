@@ -98,7 +98,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 start += ids.count
                 try each(AnalyticsTables.openCases, where: " WHERE case_id IN (\(databaseQuestionMarks(count: ids.count)))",
                          ids.map { .text($0) }) { row in
-                    result.append(try decoder.decode(row.progress, caseID: row.caseID))
+                    result.append(try decoder.decode(row.progress, caseID: row.summary.caseID))
                 }
             }
             return result
@@ -118,10 +118,9 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 caseIDs[row.caseKey] = row.fact.caseID
                 try body(.decided(row.fact))
             }
-            let decoder = ProgressDecoder()
-            try each(AnalyticsTables.openCases, where: cohort.sql, cohort.arguments, names: names, order: "case_id") { row in
-                caseIDs[row.caseKey] = row.caseID
-                try body(.open(try decoder.decode(row.progress, caseID: row.caseID)))
+            try each(AnalyticsTables.openCaseSummaries, where: cohort.sql, cohort.arguments, names: names, order: "case_id") { row in
+                caseIDs[row.caseKey] = row.summary.caseID
+                try body(.open(row.summary))
             }
             let factOrder = "workflow_id, workflow_version, position, ordinal"
             let cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
@@ -292,7 +291,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
             try each(AnalyticsTables.cases, names: names) { contents.cases.append($0.fact) }
             contents.cases.sort { precedes($0.caseID, $1.caseID) }
             try each(AnalyticsTables.openCases, names: names, order: "case_id") {
-                contents.openCases.append(try decoder.decode($0.progress, caseID: $0.caseID))
+                contents.openCases.append(try decoder.decode($0.progress, caseID: $0.summary.caseID))
             }
             try each(AnalyticsTables.stays, names: names, order: "position, ordinal") {
                 var fact = $0.fact
@@ -527,7 +526,8 @@ private final class FactWriter {
         let open = AnalyticsTables.openCases
         saveOpenCase = RawStatement(try db.cachedStatement(sql: open.insertHead("INSERT")
             + " VALUES (\(databaseQuestionMarks(count: open.columns.count)))"
-            + " ON CONFLICT (case_id) DO UPDATE SET progress = excluded.progress"))
+            + " ON CONFLICT (case_id) DO UPDATE SET "
+            + open.columns.dropFirst().map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", ")))
         forgetOpenCase = RawStatement(try db.cachedStatement(sql: "DELETE FROM \(open.name) WHERE case_id = ?"))
         findCaseKey = RawStatement(try db.cachedStatement(sql: "SELECT case_key FROM \(AnalyticsTables.caseKeys.name) WHERE case_id = ?"))
         addCaseKey = RawStatement(try db.cachedStatement(sql: "INSERT INTO \(AnalyticsTables.caseKeys.name) (case_id) VALUES (?)"))
@@ -603,9 +603,10 @@ private final class FactWriter {
                 continue
             }
             let progress = encoded.progress
-            AnalyticsTables.openCases.bind(saveOpenCase, offset: 0, OpenCaseRow(
-                caseID: update.caseID, caseKey: try key(update.caseID), workflow: progress.workflow, openedAt: progress.openedAt,
-                channel: progress.channel, progress: encoded.json), names: names)
+            var summary = progress.summary
+            summary.caseID = update.caseID
+            AnalyticsTables.openCases.bind(
+                saveOpenCase, offset: 0, OpenCaseRow(caseKey: try key(update.caseID), summary: summary, progress: encoded.json), names: names)
             try saveOpenCase.execute(db)
         }
         try names.save(db)
