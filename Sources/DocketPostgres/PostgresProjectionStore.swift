@@ -242,14 +242,10 @@ package final class PostgresProjectionStore: ProjectionStore {
             // Stays and transitions come without their case's id, as the protocol says.
             let direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
             try each("SELECT fact FROM \(PostgresProjectionTables.stays)" + direct.sql + factOrder, direct.arguments) {
-                var fact = try decoded(StayFact.self, $0)
-                fact.caseID = ""
-                try body(.stay(fact))
+                try body(.stay(try decoded(StayFact.self, $0).forReport))
             }
             try each("SELECT fact FROM \(PostgresProjectionTables.transitions)" + direct.sql + factOrder, direct.arguments) {
-                var fact = try decoded(TransitionFact.self, $0)
-                fact.caseID = ""
-                try body(.transition(fact))
+                try body(.transition(try decoded(TransitionFact.self, $0).forReport))
             }
         }
 

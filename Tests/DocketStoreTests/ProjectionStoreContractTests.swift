@@ -425,19 +425,11 @@ enum Facts {
         return fixture
     }
 
-    /// `stay` as a report's selection hands it: without its case's id.
-    static func selected(_ stay: StayFact) -> StayFact {
-        var stay = stay
-        stay.caseID = ""
-        return stay
-    }
+    /// `stay` as a report's selection hands it: what a report reads, the rest blank.
+    static func selected(_ stay: StayFact) -> StayFact { stay.forReport }
 
-    /// `transition` as a report's selection hands it: without its case's id.
-    static func selected(_ transition: TransitionFact) -> TransitionFact {
-        var transition = transition
-        transition.caseID = ""
-        return transition
-    }
+    /// `transition` as a report's selection hands it: what a report reads, the rest blank.
+    static func selected(_ transition: TransitionFact) -> TransitionFact { transition.forReport }
 
     static func selected(_ projections: any ProjectionStore, _ scope: ReportScope) throws -> [ProjectionRow] {
         try projections.read { tables throws in

@@ -153,17 +153,15 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.breach(fact))
             }
-            for var fact in byCohort(state.stays)
+            for fact in byCohort(state.stays)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
-                fact.caseID = ""
-                try body(.stay(fact))
+                try body(.stay(fact.forReport))
             }
-            for var fact in byCohort(state.transitions)
+            for fact in byCohort(state.transitions)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
-                fact.caseID = ""
-                try body(.transition(fact))
+                try body(.transition(fact.forReport))
             }
         }
 

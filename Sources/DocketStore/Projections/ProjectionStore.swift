@@ -82,9 +82,9 @@ package protocol ProjectionReading {
     /// decided cases, open cases by case id, then breaches, stays and transitions. Decided cases,
     /// breaches, stays and transitions come by workflow version (in no set order of the
     /// workflows), then in log order. Stays
-    /// and transitions come without their case's id (`caseID` is empty: the report never groups
-    /// them by case, and a string for each of millions of rows cost much of its time; ``contents()``
-    /// has them whole). `scope.measure` and `scope.asOf` select nothing. Nothing when the
+    /// and transitions come with only what a report reads of them (``StayFact/forReport``,
+    /// ``TransitionFact/forReport``: no case id, times or exit; a report reads millions, and each
+    /// column and string read cost time); ``contents()`` has them whole. `scope.measure` and `scope.asOf` select nothing. Nothing when the
     /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
 

@@ -111,7 +111,19 @@ enum AnalyticsTables {
         primaryKey: ["case_id"], scopeIndex: ["workflow_id", "workflow_version", "opened_at"])
 
     /// ``openCases`` without the progress, for a report (the progress is most of a row's bytes).
-    static let openCaseSummaries = openCases.omitting("progress")
+    static let openCaseSummaries = openCases.omitting(["progress"])
+
+    /// ``stays`` with the columns a report reads (``StayFact/forReport``).
+    static let staysForReport = stays.omitting([
+        "case_opened_at", "position", "ordinal", "case_key", "channel", "on_behalf_of", "entered_at", "left_at", "exit",
+        "cancelled", "breached",
+    ])
+
+    /// ``transitions`` with the columns a report reads (``TransitionFact/forReport``).
+    static let transitionsForReport = transitions.omitting([
+        "case_opened_at", "position", "ordinal", "case_key", "channel", "transition", "role", "on_behalf_of", "department", "at",
+        "send_back_round", "trigger",
+    ])
 
     static let stays = AnalyticsTable<Numbered<StayFact>>(
         name: "analytics_stays",
@@ -550,9 +562,11 @@ struct AnalyticsTable<Row: Sendable>: Sendable {
     /// `verb INTO table (columns)`, e.g. for ``MultiRowInsert``.
     func insertHead(_ verb: String) -> String { "\(verb) INTO \(name) (\(columnList))" }
 
-    /// The same table with column `name` left out of ``select`` (reading leaves the blank's value).
-    func omitting(_ name: String) -> AnalyticsTable {
-        AnalyticsTable(name: self.name, blank: blank, columns: columns.filter { $0.name != name }, primaryKey: primaryKey,
+    /// The same table with the columns `names` left out of ``select`` (reading leaves the blank's
+    /// values): for reading, never for creating or inserting.
+    func omitting(_ names: Set<String>) -> AnalyticsTable {
+        precondition(names.isSubset(of: columns.map(\.name)), "omitting a column \(name) does not have")
+        return AnalyticsTable(name: name, blank: blank, columns: columns.filter { !names.contains($0.name) }, primaryKey: primaryKey,
                        withoutRowID: withoutRowID, scopeIndex: scopeIndex, indexes: indexes, uniqueIndexes: uniqueIndexes)
     }
 

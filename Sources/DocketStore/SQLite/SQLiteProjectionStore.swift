@@ -124,19 +124,27 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
             let factOrder = "workflow_id, workflow_version, position, ordinal"
             let cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
-            var breaches: [Numbered<BreachFact>] = []
-            try each(AnalyticsTables.breaches, where: cases.sql, cases.arguments, names: names, order: factOrder) { breaches.append($0) }
-            let missing = Set(breaches.lazy.map(\.caseKey).filter { caseIDs[$0] == nil })
-            for (key, id) in try caseIDsByKey(Array(missing)) { caseIDs[key] = id }
-            for var row in breaches {
-                row.fact.caseID = caseIDs[row.caseKey] ?? ""
-                try body(.breach(row.fact))
+            // Streamed: a breach's case is nearly always one read above; the others are looked up
+            // one by one (holding every breach of a province to look them up together took as much
+            // time in copying and zeroing memory as in reading them).
+            try each(AnalyticsTables.breaches, where: cases.sql, cases.arguments, names: names, order: factOrder) { row in
+                var fact = row.fact
+                if let known = caseIDs[row.caseKey] {
+                    fact.caseID = known
+                } else {
+                    let found = try caseIDsByKey([row.caseKey])[row.caseKey] ?? ""
+                    caseIDs[row.caseKey] = found
+                    fact.caseID = found
+                }
+                try body(.breach(fact))
             }
             // Stays and transitions come without their case's id (the report never asks it):
             // making a string for each of millions of rows was a good part of a report's time.
             let direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
-            try each(AnalyticsTables.stays, where: direct.sql, direct.arguments, names: names, order: factOrder) { try body(.stay($0.fact)) }
-            try each(AnalyticsTables.transitions, where: direct.sql, direct.arguments, names: names, order: factOrder) {
+            try each(AnalyticsTables.staysForReport, where: direct.sql, direct.arguments, names: names, order: factOrder) {
+                try body(.stay($0.fact))
+            }
+            try each(AnalyticsTables.transitionsForReport, where: direct.sql, direct.arguments, names: names, order: factOrder) {
                 try body(.transition($0.fact))
             }
         }
