@@ -214,6 +214,17 @@ private struct BreachKey: Hashable {
     var branch: String?
 }
 
+/// The breaches of one deadline in one state, and the cases they hit.
+private struct BreachGroup {
+    var count = 0
+    var cases: Set<String> = []
+
+    mutating func add(caseID: String) {
+        count += 1
+        cases.insert(caseID)
+    }
+}
+
 /// Sums and samples of one dwell group.
 private struct DwellAccumulator {
     var values: [Int64] = []
@@ -319,7 +330,7 @@ private struct Section {
     var roles: [String?: Ranked] = [:]
     var transitions: [TransitionKey: [Int64]] = [:]
     var rounds: [Int: Int] = [:]
-    var breaches: [BreachKey: (count: Int, cases: Set<String>)] = [:]
+    var breaches: [BreachKey: BreachGroup] = [:]
     var decidedCases = 0
     /// Approved cases whose statutory clock ran: wall-clock time it ran (a limit in days).
     var approvalStatutoryWall: [Int64] = []
@@ -351,7 +362,7 @@ private struct Section {
         roles.merge(other.roles) { $0.merged($1) }
         transitions.merge(other.transitions, uniquingKeysWith: +)
         rounds.merge(other.rounds, uniquingKeysWith: +)
-        breaches.merge(other.breaches) { ($0.count + $1.count, $0.cases.union($1.cases)) }
+        breaches.merge(other.breaches) { BreachGroup(count: $0.count + $1.count, cases: $0.cases.union($1.cases)) }
         decidedCases += other.decidedCases
         approvalStatutoryWall += other.approvalStatutoryWall
         approvedClockNotStarted += other.approvedClockNotStarted
@@ -422,8 +433,7 @@ private struct Section {
 
     mutating func add(_ fact: BreachFact) {
         let key = BreachKey(deadline: fact.deadline, state: fact.state, region: fact.region, branch: fact.branch)
-        breaches[key, default: (0, [])].count += 1
-        breaches[key]?.cases.insert(fact.caseID)
+        breaches[key, default: BreachGroup()].add(caseID: fact.caseID)
     }
 
     mutating func add(open row: OpenCaseRow, rounds caseRounds: Int, channel: String?) {
