@@ -64,10 +64,9 @@ package final class LogExporter: Sendable {
                 let writer = XESLogWriter(sink: sink, logName: logName)
                 return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
             case .csv:
-                // CSV's header names every attribute any trace has: one pass to find them, one to write.
-                var columns = CSVLogWriter.Columns()
-                try Self.forEachTrace(log, workflowID: workflowID, through: head) { columns.include($0) }
-                let writer = CSVLogWriter(sink: sink, columns: columns)
+                // One pass: the writer holds the rows back until the last trace has named its
+                // columns (the header's), in memory up to a limit and beyond it in a temporary file.
+                let writer = CSVLogWriter(sink: sink)
                 return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
             }
         }
