@@ -25,7 +25,9 @@ package struct LogExportSummary: Sendable, Equatable {
 /// Writes the event log back out in the field's formats: `docket export`.
 ///
 /// The export covers the log as it stands when it starts (up to ``LogExportSummary/throughPosition``),
-/// reads one case at a time and streams, so memory does not grow with the log.
+/// reads one case at a time (each row once) and streams, so memory does not grow with the log.
+/// CSV's header names every column some trace fills, so its rows are held back until the last
+/// trace is read: in memory up to 16 MB, beyond it in a temporary file (``CSVLogWriter``).
 ///
 /// For XES and CSV, each case is a trace in the order cases were opened:
 /// - An imported case (its opening records a `source`) is written as the log it came from: the
@@ -110,7 +112,7 @@ package final class LogExporter: Sendable {
         let caseID = imported ? (attributes["concept:name"] ?? opening.caseID) : opening.caseID
         attributes["concept:name"] = nil
         // A trace tells the case's corrected course: voided events and the corrections left out.
-        let resolved = CaseHistory(events.map(\.event))
+        let resolved = CaseHistory(events.lazy.map(\.event))
         if opening.workflowID != ImportedWorkflow.id { attributes[DocketExport.workflowAttribute] = opening.workflowID }
         if !imported {
             attributes[DocketExport.workflowVersionAttribute] = String(opening.workflowVersion)
@@ -141,24 +143,34 @@ package final class LogExporter: Sendable {
             case .eventCorrected, .eventVoided:
                 continue  // resolved above
             }
-            var event = LogEvent(
+            var attributes = p.attributes ?? [:]
+            if !imported {
+                // Each only where the event's own attributes do not name it already.
+                func add(_ key: String, _ value: String?) {
+                    if let value, attributes[key] == nil { attributes[key] = value }
+                }
+                attributes.reserveCapacity(attributes.count + 4 + (p.data?.count ?? 0))
+                add("from", p.from)
+                add("to", p.to)
+                add("outcome", p.outcome)
+                add("reason", p.reason)
+                add("branch", p.branch)
+                add("vote", p.vote)
+                add("state", p.state)
+                add("limit", p.limit)
+                add("trigger", p.trigger)
+                add("on_behalf_of", e.onBehalfOf)
+                add("documents", p.documents?.joined(separator: ", "))
+                // Data given with an event (a risk the assessor records): routes depend on it.
+                if e.type != .caseOpened, let data = p.data {
+                    for (key, value) in data { add(key, value) }
+                }
+            }
+            trace.events.append(LogEvent(
                 caseID: caseID, activity: activity, timestamp: e.occurredAt,
                 lifecycle: imported ? p.lifecycle : (p.lifecycle ?? "complete"),
                 resource: p.actorUnknown == true ? nil : e.actor, group: p.department, role: e.role,
-                instance: p.instance, startTimestamp: p.startedAt, attributes: p.attributes ?? [:])
-            if !imported {
-                let extra: [(String, String?)] = [
-                    ("from", p.from), ("to", p.to), ("outcome", p.outcome), ("reason", p.reason), ("branch", p.branch),
-                    ("vote", p.vote), ("state", p.state), ("limit", p.limit), ("trigger", p.trigger),
-                    ("on_behalf_of", e.onBehalfOf), ("documents", p.documents?.joined(separator: ", ")),
-                ]
-                for case let (key, value?) in extra where event.attributes[key] == nil { event.attributes[key] = value }
-                // Data given with an event (a risk the assessor records): routes depend on it.
-                if e.type != .caseOpened, let data = p.data {
-                    for (key, value) in data where event.attributes[key] == nil { event.attributes[key] = value }
-                }
-            }
-            trace.events.append(event)
+                instance: p.instance, startTimestamp: p.startedAt, attributes: attributes))
         }
         return trace
     }
@@ -214,6 +226,12 @@ package struct JSONLineWriter {
         func string(_ value: String?) {
             if let value { EventJSONWriter.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
         }
+        // A time in ISO 8601 has nothing JSON escapes.
+        func time(_ t: Timestamp) {
+            out.append(UInt8(ascii: "\""))
+            t.appendISO8601(offsetSeconds: 0, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
         key("actor", first: true)
         string(r.event.actor)
         key("case_id")
@@ -221,7 +239,7 @@ package struct JSONLineWriter {
         key("hash")
         string(r.hash)
         key("occurred_at")
-        string(r.event.occurredAt.iso8601(offsetSeconds: 0))
+        time(r.event.occurredAt)
         key("on_behalf_of")
         string(r.event.onBehalfOf)
         key("payload")
@@ -231,7 +249,7 @@ package struct JSONLineWriter {
         key("prev_hash")
         string(r.prevHash)
         key("recorded_at")
-        string(r.recordedAt.iso8601(offsetSeconds: 0))
+        time(r.recordedAt)
         key("role")
         string(r.event.role)
         key("type")
