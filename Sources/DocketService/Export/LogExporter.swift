@@ -112,18 +112,20 @@ package final class LogExporter: Sendable {
         let caseID = imported ? (attributes["concept:name"] ?? opening.caseID) : opening.caseID
         attributes["concept:name"] = nil
         // A trace tells the case's corrected course: voided events and the corrections left out.
-        let resolved = CaseHistory(events.lazy.map(\.event))
+        // (Most cases have no correction: their events are their course, no history to resolve.)
+        let recorded = events.map(\.event)
+        let resolved = recorded.contains { $0.type.isCorrection } ? CaseHistory(recorded) : nil
+        let course = resolved?.effectiveEvents ?? recorded
         if opening.workflowID != ImportedWorkflow.id { attributes[DocketExport.workflowAttribute] = opening.workflowID }
         if !imported {
             attributes[DocketExport.workflowVersionAttribute] = String(opening.workflowVersion)
             // Where the case stood when exported, so a replay (`conform`) tells a running case
             // from a trace that stops short.
-            if let state = CaseState.replay(history: resolved) { attributes[DocketExport.stateAttribute] = state.whereabouts }
+            if let state = resolved.map(CaseState.replay(history:)) ?? CaseState.replay(recorded) { attributes[DocketExport.stateAttribute] = state.whereabouts }
         }
         var trace = LogTrace(caseID: caseID, attributes: attributes)
         trace.events.reserveCapacity(events.count)
-        for entry in resolved.entries where entry.isEffective {
-            let e = entry.event
+        for e in course {
             let p = e.payload
             let activity: String
             switch e.type {
