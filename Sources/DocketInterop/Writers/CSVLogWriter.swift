@@ -13,7 +13,7 @@ import DocketCore
 ///
 /// The header names every column some trace fills (``Columns/include(_:)``), so it is known only
 /// when the last trace is in: the writer takes each trace once, keeps its rows with each value
-/// already written as a field (a ``RecordSpill``: in memory up to a limit, beyond it in a
+/// already written as a field (a `RecordSpill`: in memory up to a limit, beyond it in a
 /// temporary file), and writes the header and then the rows, each cell in its column, when it
 /// finishes.
 public final class CSVLogWriter {
