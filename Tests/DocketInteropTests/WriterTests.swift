@@ -61,6 +61,34 @@ import Testing
         #expect(try Self.read(path) == Self.expected(csv: true))
     }
 
+    @Test func csvRowsHeldInATemporaryFileAreWrittenAsThoseHeldInMemory() throws {
+        // Traces whose attributes appear late, enough to outgrow a small memory limit many times.
+        var traces: [LogTrace] = []
+        for i in 0..<2_000 {
+            var trace = Self.traces[i % 2]
+            trace.caseID = "case-\(i)"
+            trace.attributes["k\(i % 7)"] = "v\(i)"
+            if i > 1_500 { trace.events[0].attributes["late \(i % 3)"] = "x,\(i)" }
+            traces.append(trace)
+        }
+        func written(spillMemory: Int) throws -> (text: String, spilled: Bool, columns: CSVLogWriter.Columns) {
+            let sink = MemoryLogSink()
+            let writer = CSVLogWriter(sink: sink, spillMemory: spillMemory)
+            for trace in traces { try writer.write(trace) }
+            try writer.finish()
+            #expect(sink.isFinished)
+            return (sink.text, writer.spilledToFile, writer.columns)
+        }
+        let inMemory = try written(spillMemory: 64 << 20)
+        let inFile = try written(spillMemory: 4096)
+        #expect(!inMemory.spilled && inFile.spilled)
+        #expect(inFile.text == inMemory.text)
+        #expect(inMemory.columns == .covering(traces))
+        let lines = inMemory.text.split(separator: "\n")
+        #expect(lines.count == 1 + traces.reduce(0) { $0 + $1.events.count } + 2_000 / 2)  // one note has a line break
+        #expect(lines[0].hasSuffix(",case:channel,case:k0,case:k1,case:k2,case:k3,case:k4,case:k5,case:k6,note,late 1,late 2,late 0"))
+    }
+
     @Test func csvColumnsArePm4pyNamesAndOnlyThoseSomeEventFills() {
         let columns = CSVLogWriter.Columns.covering([LogTrace(caseID: "1", events: [
             LogEvent(caseID: "1", activity: "a", timestamp: Self.time("2020-01-01T00:00:00Z"), resource: "r"),

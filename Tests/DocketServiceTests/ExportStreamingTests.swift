@@ -81,11 +81,7 @@ import Testing
         let sink = MemoryLogSink()
         switch format {
         case .csv:
-            var columns = CSVLogWriter.Columns()
-            for trace in traces { columns.include(trace) }
-            let writer = CSVLogWriter(sink: sink, columns: columns)
-            for trace in traces { try writer.write(trace) }
-            try writer.finish()
+            return referenceCSV(traces)
         case .xes:
             let writer = XESLogWriter(sink: sink, logName: workflowID)
             for trace in traces { try writer.write(trace) }
@@ -94,6 +90,36 @@ import Testing
             return try referenceJSONL(store, workflowID: workflowID)
         }
         return sink.bytes
+    }
+
+    /// CSV as the writer wrote it when the exporter found the columns in a first pass: the header
+    /// of the columns covering every trace, then each row straight out, cell by cell.
+    static func referenceCSV(_ traces: [LogTrace]) -> [UInt8] {
+        let columns = CSVLogWriter.Columns.covering(traces)
+        func time(_ t: Timestamp) -> String {
+            let c = CivilDateTime(t, offsetSeconds: 0)
+            func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(n).count)) + String(n) }
+            var text = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+            if c.microsecond != 0 { text += c.microsecond % 1000 == 0 ? ".\(pad(c.microsecond / 1000, 3))" : ".\(pad(c.microsecond, 6))" }
+            return text + "+00:00"
+        }
+        func field(_ value: String?) -> String { value.map(CSVField.text) ?? "" }
+        var text = columns.names.map(CSVField.text).joined(separator: ",") + "\n"
+        for trace in traces {
+            for e in trace.events {
+                var row = [field(trace.caseID), field(e.activity), time(e.timestamp)]
+                if columns.lifecycle { row.append(field(e.lifecycle)) }
+                if columns.resource { row.append(field(e.resource)) }
+                if columns.role { row.append(field(e.role)) }
+                if columns.group { row.append(field(e.group)) }
+                if columns.instance { row.append(field(e.instance)) }
+                if columns.startTimestamp { row.append(e.startTimestamp.map(time) ?? "") }
+                row += columns.caseAttributes.map { field(trace.attributes[$0]) }
+                row += columns.eventAttributes.map { field(e.attributes[$0]) }
+                text += row.joined(separator: ",") + "\n"
+            }
+        }
+        return Array(text.utf8)
     }
 
     static func exported(_ store: any EventStore, _ format: ExportFormat, workflowID: String? = nil) throws -> (bytes: [UInt8], summary: LogExportSummary) {
@@ -119,6 +145,33 @@ import Testing
         let one = try Self.exported(store, format, workflowID: "expert-review")
         #expect(one.bytes == (try Self.referenceTraces(store, format: format, workflowID: "expert-review")))
         #expect(one.summary.cases == (try store.cases(workflowID: "expert-review")).count)
+    }
+
+    @Test func aColumnOnlyALateCaseFillsIsInTheCSVHeader() throws {
+        // The header comes first but is known only at the last trace: the rows wait for it.
+        let cases = try service(clock: backFillingClock())
+        for n in 1...3 {
+            _ = try cases.open(workflowID: "permit-check", caseID: "C-\(n)", actor: "li.wei", role: "applicant",
+                               data: ["channel": "online"], at: at("2020-03-02T10:00:00Z"))
+            _ = try cases.fire(caseID: "C-\(n)", event: "accept", actor: "wang", role: "clerk", at: at("2020-03-02T11:00:00Z"))
+        }
+        _ = try cases.open(workflowID: "permit-check", caseID: "C-4", actor: "li.wei", role: "applicant",
+                           data: ["channel": "post", "urgency": "high, very"], at: at("2020-03-03T10:00:00Z"))
+        _ = try cases.fire(caseID: "C-4", event: "accept", actor: "wang", role: "clerk", reason: "late \"reason\"",
+                           at: at("2020-03-03T11:00:00Z"))
+        let (bytes, summary) = try Self.exported(cases.store, .csv)
+        #expect(summary.cases == 4 && summary.events == 8)
+        #expect(bytes == (try Self.referenceTraces(cases.store, format: .csv)))
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(header.contains("case:urgency") && header.contains("reason"))
+        #expect(header.firstIndex(of: "case:channel")! < header.firstIndex(of: "case:urgency")!)
+        #expect(lines.count == 9)
+        // Every row has every column; the late case's rows hold its value, the others' are empty.
+        #expect(lines.dropFirst(1).prefix(6).allSatisfy { !$0.contains("high") && !$0.contains("late") })
+        #expect(lines[7].hasPrefix("C-4,case_opened,") && lines[7].contains(",\"high, very\""))
+        #expect(lines[8].hasPrefix("C-4,accept,") && lines[8].contains(",\"late \"\"reason\"\"\""))
+        #expect(lines[1].filter { $0 == "," }.count == header.count - 1)
     }
 
     @Test func aJSONLineIsWhatJSONEncoderWrites() throws {

@@ -245,14 +245,22 @@ extension Timestamp {
     ///
     /// Fractional seconds are written only when present, with as many digits as needed (at most 6).
     public func iso8601(offsetSeconds: Int) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(33)
+        appendISO8601(offsetSeconds: offsetSeconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``iso8601(offsetSeconds:)``'s UTF-8 appended to `out` (no string made: the JSON Lines
+    /// export writes two per event).
+    public func appendISO8601(offsetSeconds: Int, to out: inout [UInt8]) {
         let c = CivilDateTime(self, offsetSeconds: offsetSeconds)
         // The common case written digit by digit into one buffer: exports and JSON views write
         // one or two of these per event, and the interpolated form below cost a dozen strings.
         guard (0...9999).contains(c.year), (0..<1_000_000).contains(c.microsecond), abs(offsetSeconds) < 100 * 3600 else {
-            return paddedISO8601(offsetSeconds: offsetSeconds)
+            out.append(contentsOf: paddedISO8601(offsetSeconds: offsetSeconds).utf8)
+            return
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(33)
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -293,7 +301,6 @@ extension Timestamp {
             out.append(UInt8(ascii: ":"))
             digits(a % 3600 / 60, 2)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// ``iso8601(offsetSeconds:)`` as strings padded and joined: what it writes for a year outside

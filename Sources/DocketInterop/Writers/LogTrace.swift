@@ -42,6 +42,10 @@ struct OutputBuffer {
         bytes.append(contentsOf: slice)
     }
 
+    mutating func appendBytes(_ slice: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: slice)
+    }
+
     mutating func append(byte: UInt8) {
         bytes.append(byte)
     }
@@ -57,40 +61,61 @@ struct OutputBuffer {
     }
 
     /// `t` as ISO 8601 in UTC with an explicit `+00:00` offset and `separator` between date and
-    /// time; fractions as milliseconds when that is exact, else microseconds, none when zero.
+    /// time (see ``appendTime(_:separator:to:)``).
     mutating func appendTime(_ t: Timestamp, separator: UInt8) {
-        let c = CivilDateTime(t, offsetSeconds: 0)
-        digits(c.year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(c.month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(c.day, 2)
-        bytes.append(separator)
-        digits(c.hour, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(c.minute, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(c.second, 2)
-        if c.microsecond != 0 {
-            bytes.append(UInt8(ascii: "."))
-            if c.microsecond % 1000 == 0 { digits(c.microsecond / 1000, 3) } else { digits(c.microsecond, 6) }
-        }
-        append("+00:00")
+        Self.appendTime(t, separator: separator, to: &bytes)
     }
 
-    private mutating func digits(_ value: Int, _ width: Int) {
+    /// `t` as ISO 8601 in UTC with an explicit `+00:00` offset and `separator` between date and
+    /// time; fractions as milliseconds when that is exact, else microseconds, none when zero.
+    static func appendTime(_ t: Timestamp, separator: UInt8, to bytes: inout [UInt8]) {
+        let c = CivilDateTime(t, offsetSeconds: 0)
+        digits(c.year, 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(c.month, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(c.day, 2, to: &bytes)
+        bytes.append(separator)
+        digits(c.hour, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(c.minute, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(c.second, 2, to: &bytes)
+        if c.microsecond != 0 {
+            bytes.append(UInt8(ascii: "."))
+            if c.microsecond % 1000 == 0 {
+                digits(c.microsecond / 1000, 3, to: &bytes)
+            } else {
+                digits(c.microsecond, 6, to: &bytes)
+            }
+        }
+        let offset: StaticString = "+00:00"
+        offset.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits (written in place: this runs seven
+    /// times for every time written).
+    private static func digits(_ value: Int, _ width: Int, to bytes: inout [UInt8]) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
-            digits(-value, width)
+            digits(-value, width, to: &bytes)
             return
         }
-        var scratch: [UInt8] = []
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var v = value
-        repeat {
-            scratch.append(UInt8(ascii: "0") + UInt8(v % 10))
+        var at = start + count - 1
+        while at >= start {
+            bytes[at] = UInt8(ascii: "0") + UInt8(v % 10)
             v /= 10
-        } while v > 0
-        if scratch.count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - scratch.count)) }
-        bytes.append(contentsOf: scratch.reversed())
+            at -= 1
+        }
     }
 }

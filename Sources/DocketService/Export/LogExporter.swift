@@ -25,7 +25,9 @@ package struct LogExportSummary: Sendable, Equatable {
 /// Writes the event log back out in the field's formats: `docket export`.
 ///
 /// The export covers the log as it stands when it starts (up to ``LogExportSummary/throughPosition``),
-/// reads one case at a time and streams, so memory does not grow with the log.
+/// reads one case at a time (each row once) and streams, so memory does not grow with the log.
+/// CSV's header names every column some trace fills, so its rows are held back until the last
+/// trace is read: in memory up to 16 MB, beyond it in a temporary file (``CSVLogWriter``).
 ///
 /// For XES and CSV, each case is a trace in the order cases were opened:
 /// - An imported case (its opening records a `source`) is written as the log it came from: the
@@ -64,10 +66,9 @@ package final class LogExporter: Sendable {
                 let writer = XESLogWriter(sink: sink, logName: logName)
                 return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
             case .csv:
-                // CSV's header names every attribute any trace has: one pass to find them, one to write.
-                var columns = CSVLogWriter.Columns()
-                try Self.forEachTrace(log, workflowID: workflowID, through: head) { columns.include($0) }
-                let writer = CSVLogWriter(sink: sink, columns: columns)
+                // One pass: the writer holds the rows back until the last trace has named its
+                // columns (the header's), in memory up to a limit and beyond it in a temporary file.
+                let writer = CSVLogWriter(sink: sink)
                 return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
             }
         }
@@ -111,18 +112,20 @@ package final class LogExporter: Sendable {
         let caseID = imported ? (attributes["concept:name"] ?? opening.caseID) : opening.caseID
         attributes["concept:name"] = nil
         // A trace tells the case's corrected course: voided events and the corrections left out.
-        let resolved = CaseHistory(events.map(\.event))
+        // (Most cases have no correction: their events are their course, no history to resolve.)
+        let recorded = events.map(\.event)
+        let resolved = recorded.contains { $0.type.isCorrection } ? CaseHistory(recorded) : nil
+        let course = resolved?.effectiveEvents ?? recorded
         if opening.workflowID != ImportedWorkflow.id { attributes[DocketExport.workflowAttribute] = opening.workflowID }
         if !imported {
             attributes[DocketExport.workflowVersionAttribute] = String(opening.workflowVersion)
             // Where the case stood when exported, so a replay (`conform`) tells a running case
             // from a trace that stops short.
-            if let state = CaseState.replay(history: resolved) { attributes[DocketExport.stateAttribute] = state.whereabouts }
+            if let state = resolved.map(CaseState.replay(history:)) ?? CaseState.replay(recorded) { attributes[DocketExport.stateAttribute] = state.whereabouts }
         }
         var trace = LogTrace(caseID: caseID, attributes: attributes)
         trace.events.reserveCapacity(events.count)
-        for entry in resolved.entries where entry.isEffective {
-            let e = entry.event
+        for e in course {
             let p = e.payload
             let activity: String
             switch e.type {
@@ -142,24 +145,34 @@ package final class LogExporter: Sendable {
             case .eventCorrected, .eventVoided:
                 continue  // resolved above
             }
-            var event = LogEvent(
+            var attributes = p.attributes ?? [:]
+            if !imported {
+                // Each only where the event's own attributes do not name it already.
+                func add(_ key: String, _ value: String?) {
+                    if let value, attributes[key] == nil { attributes[key] = value }
+                }
+                attributes.reserveCapacity(attributes.count + 4 + (p.data?.count ?? 0))
+                add("from", p.from)
+                add("to", p.to)
+                add("outcome", p.outcome)
+                add("reason", p.reason)
+                add("branch", p.branch)
+                add("vote", p.vote)
+                add("state", p.state)
+                add("limit", p.limit)
+                add("trigger", p.trigger)
+                add("on_behalf_of", e.onBehalfOf)
+                add("documents", p.documents?.joined(separator: ", "))
+                // Data given with an event (a risk the assessor records): routes depend on it.
+                if e.type != .caseOpened, let data = p.data {
+                    for (key, value) in data { add(key, value) }
+                }
+            }
+            trace.events.append(LogEvent(
                 caseID: caseID, activity: activity, timestamp: e.occurredAt,
                 lifecycle: imported ? p.lifecycle : (p.lifecycle ?? "complete"),
                 resource: p.actorUnknown == true ? nil : e.actor, group: p.department, role: e.role,
-                instance: p.instance, startTimestamp: p.startedAt, attributes: p.attributes ?? [:])
-            if !imported {
-                let extra: [(String, String?)] = [
-                    ("from", p.from), ("to", p.to), ("outcome", p.outcome), ("reason", p.reason), ("branch", p.branch),
-                    ("vote", p.vote), ("state", p.state), ("limit", p.limit), ("trigger", p.trigger),
-                    ("on_behalf_of", e.onBehalfOf), ("documents", p.documents?.joined(separator: ", ")),
-                ]
-                for case let (key, value?) in extra where event.attributes[key] == nil { event.attributes[key] = value }
-                // Data given with an event (a risk the assessor records): routes depend on it.
-                if e.type != .caseOpened, let data = p.data {
-                    for (key, value) in data where event.attributes[key] == nil { event.attributes[key] = value }
-                }
-            }
-            trace.events.append(event)
+                instance: p.instance, startTimestamp: p.startedAt, attributes: attributes))
         }
         return trace
     }
@@ -215,6 +228,12 @@ package struct JSONLineWriter {
         func string(_ value: String?) {
             if let value { EventJSONWriter.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
         }
+        // A time in ISO 8601 has nothing JSON escapes.
+        func time(_ t: Timestamp) {
+            out.append(UInt8(ascii: "\""))
+            t.appendISO8601(offsetSeconds: 0, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
         key("actor", first: true)
         string(r.event.actor)
         key("case_id")
@@ -222,7 +241,7 @@ package struct JSONLineWriter {
         key("hash")
         string(r.hash)
         key("occurred_at")
-        string(r.event.occurredAt.iso8601(offsetSeconds: 0))
+        time(r.event.occurredAt)
         key("on_behalf_of")
         string(r.event.onBehalfOf)
         key("payload")
@@ -232,7 +251,7 @@ package struct JSONLineWriter {
         key("prev_hash")
         string(r.prevHash)
         key("recorded_at")
-        string(r.recordedAt.iso8601(offsetSeconds: 0))
+        time(r.recordedAt)
         key("role")
         string(r.event.role)
         key("type")

@@ -17,6 +17,25 @@ package enum ContentHash {
         hex(SHA256.hash(data: data))
     }
 
+    /// Whether `digest` written as ``hex(_:)`` writes it would be `hex`.
+    static func digest(_ digest: SHA256.Digest, isHex hex: String) -> Bool {
+        var hex = hex
+        // The digest's bytes read in place: iterating a Digest makes an array of them each time.
+        return hex.withUTF8 { text in
+            digest.withUnsafeBytes { bytes in
+                guard text.count == 64, bytes.count == 32 else { return false }
+                var i = 0
+                for byte in bytes {
+                    let high = byte >> 4, low = byte & 0x0f
+                    guard text[i] == (high < 10 ? UInt8(ascii: "0") + high : UInt8(ascii: "a") - 10 + high),
+                          text[i + 1] == (low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") - 10 + low) else { return false }
+                    i += 2
+                }
+                return true
+            }
+        }
+    }
+
     static func hex(_ digest: SHA256.Digest) -> String {
         // Digit arithmetic rather than a lookup table: this runs for every event appended.
         @inline(__always) func digit(_ nibble: UInt8) -> UInt8 {

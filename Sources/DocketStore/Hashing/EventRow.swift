@@ -89,6 +89,17 @@ package struct EventRow: Hashable, Sendable {
     ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
     ///              and, from encoding 2 (tag "docket.event.v2"), principal
     package func computedHash(atPosition position: Int64? = nil, algorithm: HashAlgorithm = .sha256) -> String {
+        withCanonicalEncoding(atPosition: position) { algorithm.hexDigest($0) }
+    }
+
+    /// Whether ``hash`` is ``computedHash(atPosition:algorithm:)`` (compared without writing the
+    /// computed one out as text).
+    package func hashMatches(algorithm: HashAlgorithm = .sha256) -> Bool {
+        withCanonicalEncoding(atPosition: nil) { algorithm.digest(of: $0, isHex: hash) }
+    }
+
+    /// Calls `body` with the canonical encoding of this row at `position` (by default its own).
+    private func withCanonicalEncoding<T>(atPosition position: Int64?, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         let tag = Self.encodingTag(encoding)
         let principal = encoding >= 2 ? principal : nil
         // Lengths first, so the encoding is written into one buffer of the exact size.
@@ -148,7 +159,7 @@ package struct EventRow: Hashable, Sendable {
             int(recordedAt)
             text(payload)
             if encoding >= 2 { text(principal) }
-            return algorithm.hexDigest(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at])))
+            return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at])))
         }
     }
 

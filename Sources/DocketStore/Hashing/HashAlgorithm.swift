@@ -14,4 +14,12 @@ public enum HashAlgorithm: String, Hashable, Sendable, Codable, CaseIterable {
         case .sha256: ContentHash.hex(SHA256.hash(data: bytes))
         }
     }
+
+    /// Whether the digest of `bytes` is `hex` (64 lowercase hexadecimal digits), compared
+    /// without writing the digest out as text: reading checks every row this way.
+    func digest(of bytes: UnsafeRawBufferPointer, isHex hex: String) -> Bool {
+        switch self {
+        case .sha256: ContentHash.digest(SHA256.hash(data: bytes), isHex: hex)
+        }
+    }
 }

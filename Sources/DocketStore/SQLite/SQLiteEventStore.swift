@@ -451,7 +451,7 @@ public final class SQLiteEventStore: EventStore {
             role: e.role, onBehalfOf: e.onBehalfOf, occurredAt: e.occurredAt.microseconds,
             recordedAt: event.recordedAt.microseconds, prevHash: event.prevHash, hash: event.hash,
             encoding: encoding, principal: event.principal?.recorded)
-        guard row.computedHash() == event.hash else {
+        guard row.hashMatches() else {
             throw StoreError(
                 .corrupt,
                 "event at position \(event.position) (case \(e.caseID), version \(event.version)) does not match its hash: "
@@ -496,6 +496,19 @@ public final class SQLiteEventStore: EventStore {
         var onBehalfOf = ""
         var hash = ""
 
+        /// The last principal read, as stored and parsed: rows of one session repeat it.
+        var principalText: [UInt8] = []
+        var lastPrincipal: Principal?
+
+        mutating func principal(_ rows: RawStatement) -> Principal? {
+            guard !rows.isNull(15) else { return nil }
+            let bytes = rows.bytes(15)
+            if lastPrincipal != nil, bytes.elementsEqual(principalText) { return lastPrincipal }
+            lastPrincipal = rows.string(15).flatMap(Principal.init(recorded:))
+            principalText = Array(bytes)
+            return lastPrincipal
+        }
+
         mutating func read(_ rows: RawStatement) throws -> RecordedEvent {
             let position = rows.int64(0)
             let caseID = rows.string(1, reusing: &caseID)
@@ -515,7 +528,7 @@ public final class SQLiteEventStore: EventStore {
                     role: rows.isNull(8) ? nil : rows.string(8, reusing: &role),
                     onBehalfOf: rows.isNull(9) ? nil : rows.string(9, reusing: &onBehalfOf),
                     occurredAt: Timestamp(microseconds: rows.int64(10))),
-                principal: rows.isNull(15) ? nil : rows.string(15).flatMap(Principal.init(recorded:)))
+                principal: principal(rows))
             do {
                 try coder.decode(utf8: rows.bytes(6), into: &recorded.event.payload)
             } catch {
