@@ -56,7 +56,7 @@ public struct DurationSummary: Hashable, Sendable, Codable {
         let totalMicroseconds = sum.microseconds
         total = totalMicroseconds / 1_000_000
         guard count > 0 else { return }
-        let sorted = microseconds.sorted().map { Double($0) / 1_000_000 }
+        let sorted = MicrosecondSort.sorted(microseconds).map { Double($0) / 1_000_000 }
         let mean = totalMicroseconds / Double(count) / 1_000_000
         self.mean = mean
         min = sorted.first
