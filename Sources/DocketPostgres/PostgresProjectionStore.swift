@@ -435,24 +435,18 @@ package final class PostgresProjectionStore: ProjectionStore {
                 switch fact {
                 case let .stay(f):
                     at(f.position)
-                    stays.append(FactRow(
-                        position: f.position, ordinal: ordinals.stay, caseId: f.caseID, workflowId: f.workflow.id,
-                        workflowVersion: f.workflow.version, caseOpenedAt: f.caseOpenedAt.microseconds, channel: f.channel,
-                        department: f.department, role: f.role, onBehalfOf: f.onBehalfOf, fact: try json(f)))
+                    stays.append(FactRow(f, ordinal: ordinals.stay, department: f.department, role: f.role, onBehalfOf: f.onBehalfOf,
+                                         fact: try json(f)))
                     ordinals.stay += 1
                 case let .transition(f):
                     at(f.position)
-                    transitions.append(FactRow(
-                        position: f.position, ordinal: ordinals.transition, caseId: f.caseID, workflowId: f.workflow.id,
-                        workflowVersion: f.workflow.version, caseOpenedAt: f.caseOpenedAt.microseconds, channel: f.channel,
-                        department: f.department, role: f.role, onBehalfOf: f.onBehalfOf, fact: try json(f)))
+                    transitions.append(FactRow(f, ordinal: ordinals.transition, department: f.department, role: f.role,
+                                               onBehalfOf: f.onBehalfOf, fact: try json(f)))
                     ordinals.transition += 1
                 case let .breach(f):
                     at(f.position)
-                    breaches.append(FactRow(
-                        position: f.position, ordinal: ordinals.breach, caseId: f.caseID, workflowId: f.workflow.id,
-                        workflowVersion: f.workflow.version, caseOpenedAt: f.caseOpenedAt.microseconds, channel: f.channel,
-                        department: f.department, role: nil, onBehalfOf: nil, fact: try json(f)))
+                    breaches.append(FactRow(f, ordinal: ordinals.breach, department: f.department, role: nil, onBehalfOf: nil,
+                                            fact: try json(f)))
                     ordinals.breach += 1
                 case let .decided(f):
                     cases.append(CaseRow(
@@ -573,6 +567,22 @@ private struct FactRow: Encodable {
     var role: String?
     var onBehalfOf: String?
     var fact: String
+
+    /// The row of `scoped` (its cohort columns), numbered `ordinal` at its position, with its
+    /// filter columns and its JSON.
+    init(_ scoped: some CaseScopedFact, ordinal: Int, department: String?, role: String?, onBehalfOf: String?, fact: String) {
+        position = scoped.position
+        self.ordinal = ordinal
+        caseId = scoped.caseID
+        workflowId = scoped.workflow.id
+        workflowVersion = scoped.workflow.version
+        caseOpenedAt = scoped.caseOpenedAt.microseconds
+        channel = scoped.channel
+        self.department = department
+        self.role = role
+        self.onBehalfOf = onBehalfOf
+        self.fact = fact
+    }
 }
 
 private struct CaseRow: Encodable {

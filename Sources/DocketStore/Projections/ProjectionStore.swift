@@ -151,6 +151,20 @@ package protocol ProjectionWriting: ProjectionReading {
     func recordCalendar(_ label: String, for workflow: WorkflowKey) throws
 }
 
+/// The facts that belong to a case's cohort: stays, transitions, breaches. Every store keeps
+/// these columns of them, to select a report's cohort.
+package protocol CaseScopedFact: Sendable {
+    var position: Int64 { get set }
+    var caseID: String { get set }
+    var workflow: WorkflowKey { get set }
+    var caseOpenedAt: Timestamp { get set }
+    var channel: String? { get set }
+}
+
+extension StayFact: CaseScopedFact {}
+extension TransitionFact: CaseScopedFact {}
+extension BreachFact: CaseScopedFact {}
+
 /// One row `ProjectionReading/select(_:_:)` found.
 package enum ProjectionRow: Hashable, Sendable {
     case decided(CaseFact)

@@ -407,18 +407,6 @@ struct Numbered<Fact: Sendable>: Sendable {
     }
 }
 
-/// The facts that belong to a case's cohort: stays, transitions, breaches.
-protocol CaseScopedFact: Sendable {
-    var position: Int64 { get set }
-    var caseID: String { get set }
-    var workflow: WorkflowKey { get set }
-    var caseOpenedAt: Timestamp { get set }
-    var channel: String? { get set }
-}
-
-extension StayFact: CaseScopedFact {}
-extension TransitionFact: CaseScopedFact {}
-extension BreachFact: CaseScopedFact {}
 
 extension Timestamp {
     fileprivate static let zero = Timestamp(microseconds: 0)
