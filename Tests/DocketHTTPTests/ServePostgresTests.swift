@@ -127,18 +127,6 @@ struct ServePostgresTests {
         #expect(reads.components(separatedBy: "read_case").count - 1 == 2)
     }
 
-    /// A workflow whose first state must be left within a day.
-    static let timed = """
-        workflow: timed-permit
-        version: 1
-        roles: [applicant, clerk]
-        states:
-          submitted: { initial: true, within: 1 days }
-          done: { final: true, outcome: approved }
-        transitions:
-          - { event: accept, from: submitted, to: done, roles: [clerk] }
-        """
-
     /// Two servers ticking often on one database, with breaches due on many cases: each breach is
     /// recorded once.
     @Test(.timeLimit(.minutes(3)))
@@ -147,7 +135,7 @@ struct ServePostgresTests {
         let url = try cluster.createDatabase("ticks")
         let database = PostgresCluster.databaseName(of: url)
         let bench = DocketBench()
-        try bench.ok("deploy", "--db", url, bench.file("timed.yaml", Self.timed))
+        try bench.ok("deploy", "--db", url, bench.file("timed.yaml", DeadlineTickerTests.timed))
         let count = 20
         for n in 1...count {
             try bench.ok("start", "timed-permit", "--db", url, "--case", "D-\(n)", "--by", "a-\(n)", "--as", "applicant",
