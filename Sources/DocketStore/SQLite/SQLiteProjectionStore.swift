@@ -132,14 +132,14 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 if let known = caseIDs[row.caseKey] {
                     fact.caseID = known
                 } else {
-                    let found = try caseIDsByKey([row.caseKey])[row.caseKey] ?? ""
+                    let found = try caseID(ofKey: row.caseKey) ?? ""
                     caseIDs[row.caseKey] = found
                     fact.caseID = found
                 }
                 try body(.breach(fact))
             }
-            // Stays and transitions come without their case's id (the report never asks it):
-            // making a string for each of millions of rows was a good part of a report's time.
+            // Stays and transitions with only the columns a report reads (`forReport`): each
+            // column and string read for millions of rows was a good part of a report's time.
             let direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
             try each(AnalyticsTables.staysForReport, where: direct.sql, direct.arguments, names: names, order: factOrder) {
                 try body(.stay($0.fact))
@@ -149,17 +149,11 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
-        /// The case ids of `keys` (those known), by key.
-        private func caseIDsByKey(_ keys: [Int64]) throws -> [Int64: String] {
-            var result: [Int64: String] = [:]
-            var start = 0
-            while start < keys.count {
-                let chunk = keys[start..<min(start + 500, keys.count)]
-                start += chunk.count
-                try each(AnalyticsTables.caseKeys, where: " WHERE case_key IN (\(databaseQuestionMarks(count: chunk.count)))",
-                         chunk.map { .integer($0) }) { result[$0.caseKey] = $0.caseID }
-            }
-            return result
+        /// The id of the case whose key is `key`, if known.
+        private func caseID(ofKey key: Int64) throws -> String? {
+            var found: String?
+            try each(AnalyticsTables.caseKeys, where: " WHERE case_key = ?", [.integer(key)]) { found = $0.caseID }
+            return found
         }
 
         /// The names of the fact tables, loaded once per transaction.
