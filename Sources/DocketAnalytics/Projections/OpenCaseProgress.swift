@@ -51,7 +51,7 @@ package struct OpenCaseProgress: Hashable, Sendable, Codable {
     }
 
     /// Whether the statutory clock is stopped now.
-    package var isClockStopped: Bool { clockStops.last.map { $0.resumedAt == nil } ?? false }
+    package var isClockStopped: Bool { statutoryClock.isStopped }
 
     /// The statutory clock of the case: when it started, and its stops.
     package var statutoryClock: StatutoryClock { StatutoryClock(startedAt: statutoryStartedAt, stops: clockStops) }
@@ -122,8 +122,8 @@ package struct OpenCaseSummary: Hashable, Sendable, Codable {
     /// The case's statutory clock.
     package var statutoryClock: StatutoryClock { StatutoryClock(startedAt: statutoryStartedAt, stops: clockStops) }
 
-    /// Whether the statutory clock is stopped now.
-    package var isClockStopped: Bool { clockStops.last.map { $0.resumedAt == nil } ?? false }
+    /// Whether a recorded breach is still current (``overdueSince``).
+    package var isOverdue: Bool { overdueSince != nil }
 }
 
 /// A stay in progress: a case or a branch entered `state` at `enteredAt`.
@@ -211,6 +211,9 @@ package struct StatutoryClock: Hashable, Sendable {
         self.startedAt = startedAt
         self.stops = stops
     }
+
+    /// Whether the clock is stopped now: its last stop has not ended.
+    package var isStopped: Bool { stops.last.map { $0.resumedAt == nil } ?? false }
 }
 
 /// Measuring intervals on the three clocks.

@@ -63,12 +63,13 @@ package struct ReportBuilder {
     /// Adds an open case; its age in its current state is measured to the scope's `asOf`.
     package mutating func add(_ progress: OpenCaseSummary) {
         let calendar = calendar(progress.workflow).calendar
-        let age = StayClock.measure(from: progress.since, to: scope.asOf, clock: progress.statutoryClock, calendar: calendar)
+        let clock = progress.statutoryClock
+        let age = StayClock.measure(from: progress.since, to: scope.asOf, clock: clock, calendar: calendar)
         let row = OpenCaseRow(
             caseID: progress.caseID, version: progress.workflow.version, state: progress.whereabouts,
             department: progress.department, openedAt: progress.openedAt, since: progress.since,
-            age: seconds(age[scope.measure]), overdue: progress.overdueSince != nil, overdueSince: progress.overdueSince,
-            clockStopped: progress.isClockStopped, channel: progress.channel)
+            age: seconds(age[scope.measure]), overdue: progress.isOverdue, overdueSince: progress.overdueSince,
+            clockStopped: clock.isStopped, channel: progress.channel)
         var checked = row
         // Its figures run from its opening to the report's moment, and its deadline may lie beyond.
         checked.provisional = !calendar.covers(from: progress.openedAt, to: max(scope.asOf, progress.overdueSince ?? scope.asOf))
