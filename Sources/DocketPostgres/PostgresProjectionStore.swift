@@ -26,6 +26,8 @@ package final class PostgresProjectionStore: ProjectionStore {
 
     package var log: any EventStore { postgres }
 
+    package var isReadOnly: Bool { postgres.isReadOnly }
+
     /// The projection kept in `log`'s database.
     package init(log: PostgresEventStore) {
         postgres = log
@@ -69,6 +71,8 @@ package final class PostgresProjectionStore: ProjectionStore {
             return encoder
         }()
         private let decoder = JSONDecoder()
+        /// The stamp this transaction gives the cohorts whose facts it changes (random, as SQLite's).
+        private lazy var cohortStamp = Int64.random(in: 1...Int64.max)
 
         init(_ session: PostgresSession, log: PostgresEventStore) {
             self.session = session
@@ -249,6 +253,27 @@ package final class PostgresProjectionStore: ProjectionStore {
             }
         }
 
+        func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws {
+            guard try current else { return }
+            let cases = Filter(scope, openedColumn: "opened_at", parties: true)
+            try each("SELECT summary FROM \(PostgresProjectionTables.openCases)" + cases.sql + " ORDER BY case_id",
+                     cases.arguments) { try body(try decoded(OpenCaseSummary.self, $0)) }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+            guard try current else { return [] }
+            var clauses: [String] = []
+            var arguments: [Argument] = []
+            if let workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflowID)) }
+            if let version { clauses.append("workflow_version = ?"); arguments.append(.integer(Int64(version))) }
+            let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            return try query("SELECT workflow_id, workflow_version, day, stamp, \(measure.rawValue) FROM \(PostgresProjectionTables.cohorts)"
+                             + filter + " ORDER BY workflow_id, workflow_version, day", arguments).map { row in
+                let (workflow, version, day, stamp, digest) = try row.decode((String, Int, Int64, Int64, Data?).self)
+                return ReportCohort(workflow: WorkflowKey(id: workflow, version: version), day: day, stamp: stamp, digest: digest.map { [UInt8]($0) })
+            }
+        }
+
         func worklist(_ query: WorkQuery) throws -> WorkPage {
             guard try current else { return WorkPage(items: [], total: 0) }
             var clauses: [String] = []
@@ -410,10 +435,30 @@ package final class PostgresProjectionStore: ProjectionStore {
                 """, [.text(ProjectionSchema.checkpointName), .integer(position)])
         }
 
+        /// What a write that changes a cohort's facts does to it: a new stamp, no digests.
+        private static let forgetDigests = """
+            ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET stamp = excluded.stamp, \
+            wall = NULL, working = NULL, statutory = NULL
+            """
+
         func deleteFacts(of caseIDs: [String]) throws {
             guard !caseIDs.isEmpty else { return }
             var binds = PostgresBindings()
             binds.append(caseIDs)
+            // Their cohorts first, while the facts still say which they are.
+            let day = { (column: String) in "floor(\(column)::numeric / 86400000000)::bigint" }
+            let cohorts = [
+                (PostgresProjectionTables.cases, "opened_at"), (PostgresProjectionTables.stays, "case_opened_at"),
+                (PostgresProjectionTables.transitions, "case_opened_at"), (PostgresProjectionTables.breaches, "case_opened_at"),
+            ].map { table, opened in
+                "SELECT workflow_id, workflow_version, \(day(opened)) AS day FROM \(table) WHERE case_id = ANY($1::text[])"
+            }.joined(separator: " UNION ")
+            var stamped = binds
+            stamped.append(cohortStamp)
+            try session.query(PostgresQuery(
+                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp) "
+                    + "SELECT workflow_id, workflow_version, day, $2 FROM (\(cohorts)) AS touched " + Self.forgetDigests,
+                binds: stamped))
             for table in [PostgresProjectionTables.cases, PostgresProjectionTables.stays, PostgresProjectionTables.transitions,
                           PostgresProjectionTables.breaches, PostgresProjectionTables.parties] {
                 try session.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE case_id = ANY($1::text[])", binds: binds))
@@ -423,6 +468,11 @@ package final class PostgresProjectionStore: ProjectionStore {
         func insert(_ facts: [ProjectionFact]) throws {
             var stays: [FactRow] = [], transitions: [FactRow] = [], breaches: [FactRow] = []
             var cases: [CaseRow] = [], parties: [PartyRow] = []
+            /// The cohorts whose facts change: workflow, version, day.
+            var cohorts: Set<[String]> = []
+            func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
+                cohorts.insert([workflow.id, String(workflow.version), String(ReportCohort.day(of: openedAt))])
+            }
             var position: Int64 = -1
             var ordinals = (stay: 0, transition: 0, breach: 0)
             func at(_ factPosition: Int64) {
@@ -435,20 +485,24 @@ package final class PostgresProjectionStore: ProjectionStore {
                 switch fact {
                 case let .stay(f):
                     at(f.position)
+                    touch(f.workflow, f.caseOpenedAt)
                     stays.append(FactRow(f, ordinal: ordinals.stay, department: f.department, role: f.role, onBehalfOf: f.onBehalfOf,
                                          fact: try json(f)))
                     ordinals.stay += 1
                 case let .transition(f):
                     at(f.position)
+                    touch(f.workflow, f.caseOpenedAt)
                     transitions.append(FactRow(f, ordinal: ordinals.transition, department: f.department, role: f.role,
                                                onBehalfOf: f.onBehalfOf, fact: try json(f)))
                     ordinals.transition += 1
                 case let .breach(f):
                     at(f.position)
+                    touch(f.workflow, f.caseOpenedAt)
                     breaches.append(FactRow(f, ordinal: ordinals.breach, department: f.department, role: nil, onBehalfOf: nil,
                                             fact: try json(f)))
                     ordinals.breach += 1
                 case let .decided(f):
+                    touch(f.workflow, f.openedAt)
                     cases.append(CaseRow(
                         caseId: f.caseID, workflowId: f.workflow.id, workflowVersion: f.workflow.version, position: f.position,
                         openedAt: f.openedAt.microseconds, channel: f.channel, fact: try json(f)))
@@ -461,6 +515,29 @@ package final class PostgresProjectionStore: ProjectionStore {
             try insert(breaches, into: PostgresProjectionTables.breaches)
             try insert(cases, into: PostgresProjectionTables.cases, "ON CONFLICT (case_id) DO NOTHING")
             try insert(parties, into: PostgresProjectionTables.parties, "ON CONFLICT DO NOTHING")
+            guard !cohorts.isEmpty else { return }
+            var binds = PostgresBindings()
+            binds.append(cohorts.map { $0[0] })
+            binds.append(cohorts.map { Int64($0[1])! })
+            binds.append(cohorts.map { Int64($0[2])! })
+            binds.append(cohortStamp)
+            try session.query(PostgresQuery(
+                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp) "
+                    + "SELECT w, v, d, $4 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, v, d) " + Self.forgetDigests,
+                binds: binds))
+        }
+
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+            var binds = PostgresBindings()
+            try binds.append(Data(digest))
+            binds.append(cohort.workflow.id)
+            binds.append(Int64(cohort.workflow.version))
+            binds.append(cohort.day)
+            binds.append(cohort.stamp)
+            try session.query(PostgresQuery(
+                unsafeSQL: "UPDATE \(PostgresProjectionTables.cohorts) SET \(measure.rawValue) = $1 "
+                    + "WHERE workflow_id = $2 AND workflow_version = $3 AND day = $4 AND stamp = $5",
+                binds: binds))
         }
 
         func saveOpenCases(_ updates: [OpenCaseUpdate]) throws {

@@ -24,9 +24,11 @@ enum PostgresProjectionTables {
     static let deskCases = "analytics_desk_cases"
     static let deskData = "analytics_desk_data"
     static let deskWork = "analytics_desk_work"
+    /// Report cohorts and their digests (`ReportCohort`), as SQLite's `analytics_cohorts`.
+    static let cohorts = "analytics_cohorts"
 
     /// Every table, in the order they are created.
-    static let all = [meta, calendars, cases, openCases, stays, transitions, breaches, parties, deskCases, deskData, deskWork]
+    static let all = [meta, calendars, cases, openCases, stays, transitions, breaches, parties, deskCases, deskData, deskWork, cohorts]
 
     /// The key of `meta` that holds the projection's version.
     static let versionKey = "schema_version"
@@ -105,5 +107,11 @@ enum PostgresProjectionTables {
             "CREATE INDEX \(deskWork)_by_case ON \(deskWork) (case_id)",
             "CREATE INDEX \(deskWork)_by_state ON \(deskWork) (state)",
             "CREATE INDEX \(deskWork)_by_due ON \(deskWork) (due_at, entered_at, position)",
+            """
+            CREATE TABLE \(cohorts) (
+                workflow_id text COLLATE "C" NOT NULL, workflow_version integer NOT NULL, day bigint NOT NULL, stamp bigint NOT NULL,
+                wall bytea, working bytea, statutory bytea,
+                PRIMARY KEY (workflow_id, workflow_version, day))
+            """,
         ]
 }

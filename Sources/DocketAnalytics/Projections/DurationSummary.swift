@@ -106,6 +106,15 @@ public struct MicrosecondSum: Hashable, Sendable {
     /// The sum, in microseconds.
     public var microseconds: Double { inexact ?? Double(exact) }
 
+    /// The exact sum, or the floating-point one it carried on in (a report's digest keeps either).
+    package var parts: (exact: Int64, inexact: Double?) { (exact, inexact) }
+
+    /// The sum whose ``parts`` are these.
+    package init(exact: Int64, inexact: Double?) {
+        self.exact = exact
+        self.inexact = inexact
+    }
+
     /// The sum, in seconds.
     public var seconds: Double { microseconds / 1_000_000 }
 }

@@ -107,6 +107,16 @@ package struct ReportBuilder {
         change(&current!.section)
     }
 
+    /// What was added for `workflow` so far (for its digest).
+    func section(of workflow: WorkflowKey) -> Section? {
+        current?.workflow == workflow ? current!.section : sections[workflow]
+    }
+
+    /// Adds what `other` gathered (a cohort's digest) to `workflow`'s section.
+    mutating func merge(_ other: Section, into workflow: WorkflowKey) {
+        update(workflow) { $0.merge(other) }
+    }
+
     /// Returns the section being added to into `sections`.
     private mutating func putBack() {
         if let (workflow, section) = current { sections[workflow] = section }
@@ -173,7 +183,7 @@ extension BinaryInteger {
 }
 
 /// An instant in a workflow's time zone, as the week charts and the arrival heat map count it.
-private struct LocalTime {
+struct LocalTime {
     /// The day number (days since 1970-01-01) of the week's Monday.
     var week: Int
     /// 0 = Monday ... 6 = Sunday.
@@ -182,13 +192,13 @@ private struct LocalTime {
     var hour: Int
 }
 
-private struct WeekCounts {
+struct WeekCounts {
     var opened = 0
     var decided = 0
     var breaches = 0
 }
 
-private struct StayKey: Hashable, Comparable {
+struct StayKey: Hashable, Comparable {
     var state: String
     var region: String?
     var branch: String?
@@ -201,14 +211,14 @@ private struct StayKey: Hashable, Comparable {
     var label: String { [region, branch, state].compactMap { $0 }.joined(separator: "/") }
 }
 
-private struct TransitionKey: Hashable {
+struct TransitionKey: Hashable {
     var from: String
     var to: String
     var region: String?
     var branch: String?
 }
 
-private struct BreachKey: Hashable {
+struct BreachKey: Hashable {
     var deadline: String
     var state: String
     var region: String?
@@ -216,18 +226,30 @@ private struct BreachKey: Hashable {
 }
 
 /// The breaches of one deadline in one state, and the cases they hit.
-private struct BreachGroup {
+struct BreachGroup {
     var count = 0
     var cases: Set<String> = []
+    /// Cases hit in cohorts merged from their digests (``ReportDigest``), which keep how many
+    /// cases, not which: a case belongs to one cohort, so these are none of `cases`.
+    var casesElsewhere = 0
+
+    /// How many cases the breaches hit.
+    var caseCount: Int { cases.count + casesElsewhere }
 
     mutating func add(caseID: String) {
         count += 1
         cases.insert(caseID)
     }
+
+    mutating func merge(_ other: BreachGroup) {
+        count += other.count
+        cases.formUnion(other.cases)
+        casesElsewhere += other.casesElsewhere
+    }
 }
 
 /// Sums and samples of one dwell group.
-private struct DwellAccumulator {
+struct DwellAccumulator {
     var values: [Int64] = []
     var waiting = MicrosecondSum()
     var work = MicrosecondSum()
@@ -253,7 +275,7 @@ private struct DwellAccumulator {
 
 /// What a report gathers about one state (or branch state): its stays' dwell, and its part of
 /// the cases' time for the ranking. One dictionary entry for both: a report adds millions of stays.
-private struct StayGroup {
+struct StayGroup {
     var dwell = DwellAccumulator()
     /// `nil` until a stay counts towards the ranking (a parallel state's own stay may not).
     var ranked: Ranked?
@@ -274,7 +296,7 @@ private struct StayGroup {
     }
 }
 
-private struct Ranked {
+struct Ranked {
     var total = MicrosecondSum()
     var stays = 0
 
@@ -291,7 +313,7 @@ private struct Ranked {
     }
 }
 
-private struct CaseAccumulator {
+struct CaseAccumulator {
     var counts = CaseCounts()
     var decision: [Int64] = []
 
@@ -320,7 +342,7 @@ private struct CaseAccumulator {
 }
 
 /// Everything one report section accumulates.
-private struct Section {
+struct Section {
     var cases = CaseAccumulator()
     var approval: [[Int64]] = [[], [], []]
     var decision: [[Int64]] = [[], [], []]
@@ -363,7 +385,11 @@ private struct Section {
         roles.merge(other.roles) { $0.merged($1) }
         transitions.merge(other.transitions, uniquingKeysWith: +)
         rounds.merge(other.rounds, uniquingKeysWith: +)
-        breaches.merge(other.breaches) { BreachGroup(count: $0.count + $1.count, cases: $0.cases.union($1.cases)) }
+        breaches.merge(other.breaches) { mine, theirs in
+            var merged = mine
+            merged.merge(theirs)
+            return merged
+        }
         decidedCases += other.decidedCases
         approvalStatutoryWall += other.approvalStatutoryWall
         approvedClockNotStarted += other.approvedClockNotStarted
@@ -488,7 +514,7 @@ private struct Section {
 
         let breachRows = breaches.map { key, value in
             BreachRow(deadline: key.deadline, state: key.state, region: key.region, branch: key.branch,
-                      breaches: value.count, cases: value.cases.count)
+                      breaches: value.count, cases: value.caseCount)
         }.sorted { a, b in (b.breaches, a.deadline, a.label) < (a.breaches, b.deadline, b.label) }
 
         let openRows = open.sorted { a, b in

@@ -26,7 +26,18 @@ public struct ProjectionReporter {
     }
 
     /// The report of `scope`, read in one consistent snapshot.
+    ///
+    /// A report of whole workflows (no filter but the workflow and its version) merges its
+    /// cohorts' digests (``ReportCohort``, `ReportDigest`), builds those whose facts changed since
+    /// from the facts, and keeps them for the next report when the projection may be written;
+    /// a filtered report reads the facts it selects. Both give the same figures
+    /// (`ReportDigestTests`).
     public func report(_ scope: ReportScope) throws -> ProcessReport {
+        scope.isWholeWorkflows ? try reportFromDigests(scope) : try reportFromFacts(scope)
+    }
+
+    /// The report of `scope` from the facts it selects, every one read.
+    package func reportFromFacts(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
         try projections.read { tables in
             try tables.select(scope) { row in
@@ -40,5 +51,88 @@ public struct ProjectionReporter {
             }
         }
         return builder.build()
+    }
+
+    /// The report of whole workflows from their cohorts' digests.
+    private func reportFromDigests(_ scope: ReportScope) throws -> ProcessReport {
+        var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
+        let built = try projections.read { tables -> [(ReportCohort, ReportDigest)] in
+            let cohorts = try tables.reportCohorts(workflowID: scope.workflowID, version: scope.version, measure: scope.measure)
+            let built = try digests(of: cohorts.filter { $0.digest == nil }, scope: scope, in: tables)
+            var fresh = built.makeIterator()
+            for cohort in cohorts {
+                let digest: ReportDigest
+                if let bytes = cohort.digest {
+                    do {
+                        digest = try ReportDigest(bytes: bytes)
+                    } catch {
+                        throw StoreError(
+                            .corrupt, "the report digest of \(cohort.workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
+                                + "run `docket replay` to rebuild the projections")
+                    }
+                } else {
+                    digest = fresh.next()!.1
+                }
+                try builder.add(digest, of: cohort.workflow)
+            }
+            try tables.selectOpenCases(scope) { builder.add($0) }
+            return built
+        }
+        // Kept for the next report; a writer that changed a cohort's facts since the read above
+        // gave it a new stamp, and its digest is then not kept.
+        if !built.isEmpty, !projections.isReadOnly {
+            try projections.write { tables in
+                for (cohort, digest) in built { try tables.keepDigest(digest.bytes, of: cohort, measure: scope.measure) }
+            }
+        }
+        return builder.build()
+    }
+
+    /// The digests of `cohorts`, in their order, from their facts: one selection of the cases
+    /// opened from the first cohort's day to the last's, each fact added to its cohort's builder.
+    private func digests(of cohorts: [ReportCohort], scope: ReportScope, in tables: any ProjectionReading) throws -> [(ReportCohort, ReportDigest)] {
+        guard let first = cohorts.map(\.start).min(), let end = cohorts.map(\.end).max() else { return [] }
+        struct Key: Hashable {
+            var workflow: WorkflowKey
+            var day: Int64
+        }
+        var builders: [Key: ReportBuilder] = [:]
+        for cohort in cohorts {
+            builders[Key(workflow: cohort.workflow, day: cohort.day)] = ReportBuilder(
+                scope: ReportScope(workflowID: cohort.workflow.id, version: cohort.workflow.version, from: cohort.start, to: cohort.end,
+                                   measure: scope.measure, asOf: scope.asOf),
+                calendars: { calendars($0) })
+        }
+        var range = scope
+        range.from = first
+        range.to = end
+        func add(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
+            let key = Key(workflow: workflow, day: ReportCohort.day(of: openedAt))
+            guard builders[key] != nil else { return }  // its cohort's digest is kept
+            change(&builders[key]!)
+        }
+        try tables.select(range) { row in
+            switch row {
+            case let .decided(fact): add(fact.workflow, fact.openedAt) { $0.add(fact) }
+            case .open: break  // measured to the report's moment: never digested
+            case let .breach(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
+            case let .stay(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
+            case let .transition(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
+            }
+        }
+        // Through their bytes, as a kept digest is read: every report of whole workflows takes
+        // the same path.
+        return try cohorts.map { cohort in
+            let bytes = builders[Key(workflow: cohort.workflow, day: cohort.day)]!.digest(of: cohort.workflow).bytes
+            return (cohort, try ReportDigest(bytes: bytes))
+        }
+    }
+}
+
+extension ReportScope {
+    /// No filter but the workflow and its version: the report's cohorts are whole days, and it can
+    /// be merged from their digests.
+    var isWholeWorkflows: Bool {
+        from == nil && to == nil && department == nil && role == nil && onBehalfOf == nil && channel == nil
     }
 }

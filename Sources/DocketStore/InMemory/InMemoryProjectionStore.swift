@@ -15,6 +15,9 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
     private var state = State()
     /// The event log the projection follows.
     package let log: any EventStore
+
+    /// Never: the projection is this process's own memory, whatever the log.
+    package var isReadOnly: Bool { false }
     /// Whether the checkpoint is saved in the log (an ``InMemoryEventStore``), or only here (a
     /// log this process may not write: a read-only copy, a backup).
     private let savesCheckpointInLog: Bool
@@ -46,6 +49,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         var parties: Set<PartyFact> = []
         /// The desk's rows, by case id.
         var desk: [String: DeskUpdate] = [:]
+        /// Report cohorts: their stamps and kept digests, by clock.
+        var cohorts: [CohortID: (stamp: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
         /// The checkpoint a write saved, committed to the log with it.
         var savedCheckpoint: Int64?
     }
@@ -81,6 +86,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         let log: any EventStore
         /// The checkpoint kept in memory, when the log does not keep it.
         let ownCheckpoint: Int64?
+        /// The stamp this transaction gives the cohorts whose facts it changes (random, as SQLite's).
+        lazy var cohortStamp = Int64.random(in: 1...Int64.max)
 
         init(_ state: State, log: any EventStore, checkpoint: Int64?) {
             self.state = state
@@ -140,15 +147,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             where scope.selectsCase(fact.workflow, openedAt: fact.openedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.decided(fact))
             }
-            let decoder = ProgressDecoder()
-            for (caseID, encoded) in state.openCases.sorted(by: { precedes($0.key, $1.key) }) {
-                let progress = encoded.progress
-                guard scope.selectsCase(progress.workflow, openedAt: progress.openedAt, channel: progress.channel),
-                      tookPart(caseID)
-                else { continue }
-                // What the other stores keep beside the progress, from the progress as saved.
-                try body(.open(try decoder.decode(encoded.json, caseID: caseID).summary))
-            }
+            try openCases(scope, tookPart: tookPart) { try body(.open($0)) }
             for fact in byCohort(state.breaches)
             where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.breach(fact))
@@ -163,6 +162,36 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
                 try body(.transition(fact.forReport))
             }
+        }
+
+        func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws {
+            guard state.version == ProjectionSchema.version else { return }
+            let parties = state.parties
+            try openCases(scope, tookPart: { caseID in
+                scope.partyFilters.allSatisfy { parties.contains(PartyFact(caseID: caseID, kind: $0.0, value: $0.1)) }
+            }, body)
+        }
+
+        /// The open cases of `scope`'s cohort in which the parties took part, by case id.
+        private func openCases(_ scope: ReportScope, tookPart: (String) -> Bool, _ body: (OpenCaseSummary) throws -> Void) throws {
+            let decoder = ProgressDecoder()
+            for (caseID, encoded) in state.openCases.sorted(by: { precedes($0.key, $1.key) }) {
+                let progress = encoded.progress
+                guard scope.selectsCase(progress.workflow, openedAt: progress.openedAt, channel: progress.channel),
+                      tookPart(caseID)
+                else { continue }
+                // What the other stores keep beside the progress, from the progress as saved.
+                try body(try decoder.decode(encoded.json, caseID: caseID).summary)
+            }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+            guard state.version == ProjectionSchema.version else { return [] }
+            return state.cohorts.compactMap { id, kept in
+                if let workflowID, id.workflow.id != workflowID { return nil }
+                if let version, id.workflow.version != version { return nil }
+                return ReportCohort(workflow: id.workflow, day: id.day, stamp: kept.stamp, digest: kept.digests[measure])
+            }.sorted { ($0.workflow, $0.day) < ($1.workflow, $1.day) }
         }
 
         func worklist(_ query: WorkQuery) throws -> WorkPage {
@@ -272,17 +301,42 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         func insert(_ facts: [ProjectionFact]) throws {
             for fact in facts {
                 switch fact {
-                case let .stay(f): state.stays.append(f)
-                case let .transition(f): state.transitions.append(f)
-                case let .breach(f): state.breaches.append(f)
-                case let .decided(f): if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
+                case let .stay(f):
+                    state.stays.append(f)
+                    touch(f.workflow, f.caseOpenedAt)
+                case let .transition(f):
+                    state.transitions.append(f)
+                    touch(f.workflow, f.caseOpenedAt)
+                case let .breach(f):
+                    state.breaches.append(f)
+                    touch(f.workflow, f.caseOpenedAt)
+                case let .decided(f):
+                    if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
+                    touch(f.workflow, f.openedAt)
                 case let .party(f): state.parties.insert(f)
                 }
             }
         }
 
+        /// A change to the facts of the cohort of a case of `workflow` opened at `openedAt`.
+        private func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
+            state.cohorts[CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))] = (cohortStamp, [:])
+        }
+
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+            let id = CohortID(workflow: cohort.workflow, day: cohort.day)
+            guard state.cohorts[id]?.stamp == cohort.stamp else { return }
+            state.cohorts[id]?.digests[measure] = digest
+        }
+
         func deleteFacts(of caseIDs: [String]) throws {
             let forgotten = Set(caseIDs)
+            for caseID in forgotten {
+                if let fact = state.cases[caseID] { touch(fact.workflow, fact.openedAt) }
+            }
+            for fact in state.stays where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
+            for fact in state.transitions where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
+            for fact in state.breaches where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
             state.stays.removeAll { forgotten.contains($0.caseID) }
             state.transitions.removeAll { forgotten.contains($0.caseID) }
             state.breaches.removeAll { forgotten.contains($0.caseID) }
@@ -314,6 +368,12 @@ extension ReportScope {
 }
 
 /// SQLite's order of text (byte by byte of the UTF-8), which `ORDER BY` on a text column gives.
+/// A report cohort's workflow version and day.
+private struct CohortID: Hashable {
+    var workflow: WorkflowKey
+    var day: Int64
+}
+
 private func precedes(_ a: String, _ b: String) -> Bool {
     a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -26,6 +26,10 @@ package protocol ProjectionStore: Sendable {
     /// The event log the projection follows.
     var log: any EventStore { get }
 
+    /// True when this process may not write the projection (a read-only SQLite file, a standby):
+    /// a report then builds what digests it lacks without keeping them.
+    var isReadOnly: Bool { get }
+
     /// Runs `body` on one consistent state of the projection (on SQLite, one snapshot of the
     /// projection and the log together; in memory, the log may grow between two of its reads).
     func read<T>(_ body: (any ProjectionReading) throws -> T) throws -> T
@@ -43,8 +47,9 @@ package enum ProjectionSchema {
     /// cases as integers, clustered by workflow version and opening time), parallel states' shares
     /// of the cases' time, the statutory clock's start, and the desk's `next_breach_at` (for tick);
     /// 4: open cases' ``OpenCaseSummary`` kept beside their progress (a report decoded every open
-    /// case's progress).
-    package static let version = 4
+    /// case's progress); 5: report cohorts and their digests (``ReportCohort``), and stays and
+    /// transitions read for a report with their case's opening time.
+    package static let version = 5
 
     /// The projection's checkpoint in the event store.
     package static let checkpointName = "analytics"
@@ -87,6 +92,16 @@ package protocol ProjectionReading {
     /// column and string read cost time); ``contents()`` has them whole. `scope.measure` and `scope.asOf` select nothing. Nothing when the
     /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
+
+    /// The cases open in `scope`'s cohort (as ``select(_:_:)`` hands them, without the rest), by
+    /// case id.
+    func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws
+
+    /// The report cohorts of workflow `workflowID` (every workflow when `nil`) at `version` (every
+    /// version when `nil`) that have facts, by workflow version and day, each with its digest on
+    /// the clock `measure` when one was kept since its facts last changed. Nothing when the
+    /// projection does not exist.
+    func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort]
 
     /// The work waiting that `query` selects, in its order (the first `query.limit` items), and
     /// how many items it selects in all. Nothing when the projection does not exist.
@@ -132,14 +147,21 @@ package protocol ProjectionWriting: ProjectionReading {
     func saveCheckpoint(_ position: Int64) throws
 
     /// Forgets every fact of the cases `caseIDs` (stays, transitions, breaches, parties, the
-    /// decided case): a correction made the projection fold them again.
+    /// decided case): a correction made the projection fold them again. Their cohorts get a new
+    /// stamp and lose their digests.
     func deleteFacts(of caseIDs: [String]) throws
 
     /// Adds `facts`, which are in log order. A decided case already held is kept as it is; a
     /// party already held is not added twice. A stay, transition or breach is added once (its
     /// case's facts are deleted before they are folded again; the facts of one position come in one
-    /// call, which numbers them): SQLite refuses one held already.
+    /// call, which numbers them): SQLite refuses one held already. The cohorts of the decided
+    /// cases, stays, transitions and breaches are recorded, with a new stamp and no digests.
     func insert(_ facts: [ProjectionFact]) throws
+
+    /// Keeps `digest` (``ReportDigest/bytes`` on the clock `measure`) as `cohort`'s, when the
+    /// cohort's facts are still those of `cohort.stamp` (else a write since changed them, and the
+    /// digest is dropped: a later report builds it again).
+    func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws
 
     /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).
     func saveOpenCases(_ updates: [OpenCaseUpdate]) throws
@@ -164,6 +186,45 @@ package protocol CaseScopedFact: Sendable {
 extension StayFact: CaseScopedFact {}
 extension TransitionFact: CaseScopedFact {}
 extension BreachFact: CaseScopedFact {}
+
+/// A report's cohort: the cases of one workflow version opened on one day (UTC), which a report
+/// of whole workflows reads as one ``ReportDigest`` of their finished facts.
+///
+/// Every store keeps a cohort for each workflow version and day that has facts, with a `stamp`
+/// that changes with each write that changes them (a new fact, a correction's refold, a clear):
+/// a digest built from facts read at one stamp is kept only while the stamp is still that one,
+/// so a report never keeps a digest of facts a writer changed while it read them.
+package struct ReportCohort: Hashable, Sendable {
+    /// The workflow version.
+    package var workflow: WorkflowKey
+    /// The day the cases were opened: days since 1970-01-01, in UTC.
+    package var day: Int64
+    /// Changes whenever the cohort's facts do.
+    package var stamp: Int64
+    /// The digest on the clock asked for, when one was kept since the facts last changed.
+    package var digest: [UInt8]?
+
+    package init(workflow: WorkflowKey, day: Int64, stamp: Int64, digest: [UInt8]?) {
+        self.workflow = workflow
+        self.day = day
+        self.stamp = stamp
+        self.digest = digest
+    }
+
+    /// The day of the cohort of a case opened at `openedAt`.
+    package static func day(of openedAt: Timestamp) -> Int64 {
+        let micros = openedAt.microseconds
+        let perDay: Int64 = 86_400_000_000
+        let q = micros / perDay
+        return micros % perDay < 0 ? q - 1 : q
+    }
+
+    /// The cohort's first instant.
+    package var start: Timestamp { Timestamp(microseconds: day * 86_400_000_000) }
+
+    /// The instant after its last.
+    package var end: Timestamp { Timestamp(microseconds: (day + 1) * 86_400_000_000) }
+}
 
 /// One row `ProjectionReading/select(_:_:)` found.
 package enum ProjectionRow: Hashable, Sendable {

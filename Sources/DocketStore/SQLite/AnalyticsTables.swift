@@ -115,13 +115,13 @@ enum AnalyticsTables {
 
     /// ``stays`` with the columns a report reads (``StayFact/forReport``).
     static let staysForReport = stays.omitting([
-        "case_opened_at", "position", "ordinal", "case_key", "channel", "on_behalf_of", "entered_at", "left_at", "exit",
+        "position", "ordinal", "case_key", "channel", "on_behalf_of", "entered_at", "left_at", "exit",
         "cancelled", "breached",
     ])
 
     /// ``transitions`` with the columns a report reads (``TransitionFact/forReport``).
     static let transitionsForReport = transitions.omitting([
-        "case_opened_at", "position", "ordinal", "case_key", "channel", "transition", "role", "on_behalf_of", "department", "at",
+        "position", "ordinal", "case_key", "channel", "transition", "role", "on_behalf_of", "department", "at",
         "send_back_round", "trigger",
     ])
 
@@ -300,7 +300,27 @@ enum AnalyticsTables {
         (openCases.name, openCases.createSQL), (stays.name, stays.createSQL), (transitions.name, transitions.createSQL),
         (breaches.name, breaches.createSQL), (parties.name, parties.createSQL),
         (deskCases.name, deskCases.createSQL), (deskData.name, deskData.createSQL), (deskWork.name, deskWork.createSQL),
+        (cohorts, cohortsSQL),
     ]
+
+    /// The report cohorts (``ReportCohort``: a workflow version's cases opened on one UTC day,
+    /// `day` counting from 1970-01-01) and their digests on each clock (`ReportDigest`), `NULL`
+    /// until a report keeps one; `stamp` changes whenever the cohort's facts do, and that forgets
+    /// its digests. A few rows a day: read and written through GRDB.
+    static let cohorts = "analytics_cohorts"
+
+    private static let cohortsSQL = """
+        CREATE TABLE analytics_cohorts (
+            workflow_id INTEGER NOT NULL,
+            workflow_version INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            stamp INTEGER NOT NULL,
+            wall BLOB,
+            working BLOB,
+            statutory BLOB,
+            PRIMARY KEY (workflow_id, workflow_version, day)
+        );
+        """
 
     /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`
     /// hands the row's durations to a change.

@@ -18,6 +18,8 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
     package var log: any EventStore { sqlite }
 
+    package var isReadOnly: Bool { sqlite.options.readOnly }
+
     /// The projection kept in `log`'s file.
     package init(log: SQLiteEventStore) {
         sqlite = log
@@ -39,6 +41,10 @@ package final class SQLiteProjectionStore: ProjectionStore {
         private var writer: FactWriter?
         /// Loaded on first use in the transaction.
         private var loadedNames: Names?
+        /// The stamp this transaction gives the cohorts whose facts it changes (``ReportCohort``):
+        /// random, so that no stamp comes back after a clear or a rebuild, when a report that
+        /// read the old one could otherwise keep a digest of facts no longer there.
+        private lazy var cohortStamp = Int64.random(in: 1...Int64.max)
 
         init(_ db: Database, log: SQLiteEventStore) {
             self.db = db
@@ -147,6 +153,38 @@ package final class SQLiteProjectionStore: ProjectionStore {
             try each(AnalyticsTables.transitionsForReport, where: direct.sql, direct.arguments, names: names, order: factOrder) {
                 try body(.transition($0.fact))
             }
+        }
+
+        func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws {
+            guard try installedVersion() == ProjectionSchema.version else { return }
+            let names = try names()
+            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: true)
+            guard !cohort.empty else { return }
+            try each(AnalyticsTables.openCaseSummaries, where: cohort.sql, cohort.arguments, names: names, order: "case_id") {
+                try body($0.summary)
+            }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+            guard try installedVersion() == ProjectionSchema.version else { return [] }
+            let names = try names()
+            var workflow: Int64?
+            if let workflowID {
+                guard let id = names.existingID(workflowID) else { return [] }
+                workflow = id
+            }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT workflow_id, workflow_version, day, stamp, \(measure.rawValue) FROM \(AnalyticsTables.cohorts)
+                WHERE (?1 IS NULL OR workflow_id = ?1) AND (?2 IS NULL OR workflow_version = ?2)
+                """, arguments: [workflow, version])
+            var cohorts: [ReportCohort] = []
+            while let row = try rows.next() {
+                let digest: Data? = row[4]
+                cohorts.append(ReportCohort(
+                    workflow: WorkflowKey(id: names.name(row[0]), version: row[1]), day: row[2], stamp: row[3],
+                    digest: digest.map { [UInt8]($0) }))
+            }
+            return cohorts.sorted { ($0.workflow, $0.day) < ($1.workflow, $1.day) }
         }
 
         /// The id of the case whose key is `key`, if known.
@@ -383,11 +421,33 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 let chunk = Array(caseIDs[start..<min(caseIDs.count, start + 500)])
                 start += chunk.count
                 let keys = "SELECT case_key FROM \(AnalyticsTables.caseKeys.name) WHERE case_id IN (\(databaseQuestionMarks(count: chunk.count)))"
+                // Their cohorts first, while the facts still say which they are.
+                let day = { (column: String) in "(\(column) - ((\(column) % 86400000000) + 86400000000) % 86400000000) / 86400000000" }
+                let cohorts = [
+                    (AnalyticsTables.cases.name, "opened_at"), (AnalyticsTables.stays.name, "case_opened_at"),
+                    (AnalyticsTables.transitions.name, "case_opened_at"), (AnalyticsTables.breaches.name, "case_opened_at"),
+                ].map { table, opened in
+                    "SELECT workflow_id, workflow_version, \(day(opened)) FROM \(table) WHERE case_key IN (\(keys))"
+                }.joined(separator: " UNION ")
+                try db.execute(
+                    sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp) SELECT *, ? FROM (\(cohorts)) WHERE true "
+                        + forgetDigests,
+                    arguments: StatementArguments([cohortStamp] + Array(repeating: chunk, count: 4).flatMap { $0 }.map { $0 as DatabaseValueConvertible }))
                 for table in [AnalyticsTables.cases.name, AnalyticsTables.stays.name, AnalyticsTables.transitions.name,
                               AnalyticsTables.breaches.name, AnalyticsTables.parties.name] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE case_key IN (\(keys))", arguments: StatementArguments(chunk))
                 }
             }
+        }
+
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+            guard let workflow = try names().existingID(cohort.workflow.id) else { return }
+            try db.execute(
+                sql: """
+                    UPDATE \(AnalyticsTables.cohorts) SET \(measure.rawValue) = ?
+                    WHERE workflow_id = ? AND workflow_version = ? AND day = ? AND stamp = ?
+                    """,
+                arguments: [Data(digest), workflow, cohort.workflow.version, cohort.day, cohort.stamp])
         }
 
         func saveCheckpoint(_ position: Int64) throws {
@@ -441,7 +501,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
 
         private func factWriter() throws -> FactWriter {
             if let writer { return writer }
-            let made = try FactWriter(db, names: try names())
+            let made = try FactWriter(db, names: try names(), cohortStamp: cohortStamp)
             writer = made
             return made
         }
@@ -497,6 +557,18 @@ package final class SQLiteProjectionStore: ProjectionStore {
     }
 }
 
+/// What a write that changes a cohort's facts does to its row: a new stamp, no digests.
+private let forgetDigests = """
+    ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET stamp = excluded.stamp, \
+    wall = NULL, working = NULL, statutory = NULL
+    """
+
+/// A workflow version and a day: the cohort a fact belongs to.
+private struct CohortOfFact: Hashable {
+    var workflow: WorkflowKey
+    var day: Int64
+}
+
 /// Writes the facts and open cases of one batch inside the caller's transaction, on statements
 /// prepared once for it.
 private final class FactWriter {
@@ -511,12 +583,18 @@ private final class FactWriter {
     private let forgetOpenCase: RawStatement
     private let findCaseKey: RawStatement
     private let addCaseKey: RawStatement
+    private let touchCohort: RawStatement
+    private let cohortStamp: Int64
     /// The keys of the cases met in this transaction.
     private var caseKeys: [String: Int64] = [:]
 
-    init(_ db: Database, names: Names) throws {
+    init(_ db: Database, names: Names, cohortStamp: Int64) throws {
         self.db = db
         self.names = names
+        self.cohortStamp = cohortStamp
+        touchCohort = RawStatement(try db.cachedStatement(
+            sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp) VALUES (?, ?, ?, ?) "
+                + forgetDigests))
         func multiRow<Row>(_ table: AnalyticsTable<Row>, _ verb: String, then tail: String = "") -> MultiRowInsert {
             MultiRowInsert(db, table.insertHead(verb), columns: Int32(table.columns.count), then: tail)
         }
@@ -563,6 +641,11 @@ private final class FactWriter {
         var partyRows: [Numbered<PartyFact>] = []
         var position: Int64 = -1
         var ordinals = (stay: 0, transition: 0, breach: 0)
+        /// The cohorts whose facts change (a batch touches a few dozen).
+        var cohorts: Set<CohortOfFact> = []
+        func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
+            cohorts.insert(CohortOfFact(workflow: workflow, day: ReportCohort.day(of: openedAt)))
+        }
         func at(_ factPosition: Int64) {
             if factPosition != position {
                 position = factPosition
@@ -573,17 +656,22 @@ private final class FactWriter {
             switch fact {
             case let .stay(f):
                 at(f.position)
+                touch(f.workflow, f.caseOpenedAt)
                 stayRows.append(Numbered(f, ordinal: ordinals.stay, caseKey: try key(f.caseID)))
                 ordinals.stay += 1
             case let .transition(f):
                 at(f.position)
+                touch(f.workflow, f.caseOpenedAt)
                 transitionRows.append(Numbered(f, ordinal: ordinals.transition, caseKey: try key(f.caseID)))
                 ordinals.transition += 1
             case let .breach(f):
                 at(f.position)
+                touch(f.workflow, f.caseOpenedAt)
                 breachRows.append(Numbered(f, ordinal: ordinals.breach, caseKey: try key(f.caseID)))
                 ordinals.breach += 1
-            case let .decided(f): caseRows.append(Numbered(f, caseKey: try key(f.caseID)))
+            case let .decided(f):
+                touch(f.workflow, f.openedAt)
+                caseRows.append(Numbered(f, caseKey: try key(f.caseID)))
             case let .party(f): partyRows.append(Numbered(f, caseKey: try key(f.caseID)))
             }
         }
@@ -593,6 +681,13 @@ private final class FactWriter {
         try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2, names: names) }
         try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2, names: names) }
         try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2, names: names) }
+        for cohort in cohorts {
+            touchCohort.bind(1, names.id(cohort.workflow.id))
+            touchCohort.bind(2, Int64(cohort.workflow.version))
+            touchCohort.bind(3, cohort.day)
+            touchCohort.bind(4, cohortStamp)
+            try touchCohort.execute(db)
+        }
         try names.save(db)
     }
 

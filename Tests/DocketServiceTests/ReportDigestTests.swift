@@ -1,0 +1,118 @@
+import DocketAnalytics
+import DocketCore
+import DocketService
+import DocketStore
+import Foundation
+import GRDB
+import Testing
+
+/// A report of whole workflows is merged from its cohorts' digests, kept between reports and
+/// forgotten when their facts change; it must give exactly the report built from every fact.
+@Suite struct ReportDigestTests {
+    static let asOf = at("2021-01-01T00:00:00Z")
+
+    func reporter(_ fixture: ProjectionFixture) -> ProjectionReporter {
+        ProjectionReporter(fixture.projections, calendars: testCalendars)
+    }
+
+    func cohorts(_ fixture: ProjectionFixture, _ measure: TimeMeasure = .working) throws -> [ReportCohort] {
+        try fixture.projections.read { try $0.reportCohorts(workflowID: nil, version: nil, measure: measure) }
+    }
+
+    /// Catching up a history with corrections in steps, with reports (keeping digests) between
+    /// them: each report equals the one built from the facts, and the last equals a rebuild's.
+    @Test(arguments: ProjectionKind.allCases)
+    func digestsKeptBetweenCatchUpsGiveTheReportOfEveryFact(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var history = try RandomHistory(seed: 21)
+        history.corrections = true
+        let reporter = reporter(fixture)
+        var everKept = 0
+        for _ in 0..<4 {
+            try fixture.store.append(batch: history.appends(events: 400))
+            try fixture.updater().catchUp(batchSize: 150)
+            let before = try cohorts(fixture)
+            for measure in TimeMeasure.allCases {
+                let scope = ReportScope(measure: measure, asOf: Self.asOf)
+                #expect(try reporter.report(scope) == (try reporter.reportFromFacts(scope)), "\(measure)")
+                // Twice: the second merges only kept digests.
+                #expect(try reporter.report(scope) == (try reporter.reportFromFacts(scope)), "\(measure), kept")
+            }
+            let after = try cohorts(fixture)
+            #expect(after.count == before.count)
+            #expect(after.allSatisfy { $0.digest != nil })
+            everKept += before.filter { $0.digest != nil }.count
+        }
+        // Some cohorts kept their digests across a catch-up (those whose cases saw no new event).
+        #expect(everKept > 0)
+        let scope = ReportScope(workflowID: "tolerant", measure: .statutory, asOf: Self.asOf)
+        let incremental = try reporter.report(scope)
+        try fixture.updater().rebuild()
+        #expect(try cohorts(fixture).allSatisfy { $0.digest == nil })
+        #expect(try reporter.report(scope) == incremental)
+    }
+
+    /// A new fact of a cohort forgets its digests on every clock, and only its.
+    @Test(arguments: ProjectionKind.allCases)
+    func aNewFactForgetsItsCohortsDigests(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
+        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
+        try driver.open("B", "tolerant", channel: "window", at: "2020-03-03T09:00:00Z")
+        try driver.fire("B", "ask_materials", as: "clerk", at: "2020-03-03T09:30:00Z")
+        try fixture.updater().catchUp()
+        for measure in TimeMeasure.allCases { _ = try reporter(fixture).report(ReportScope(measure: measure, asOf: Self.asOf)) }
+        let kept = try cohorts(fixture, .wall)
+        #expect(kept.map(\.day) == [ReportCohort.day(of: at("2020-03-02T09:00:00Z")), ReportCohort.day(of: at("2020-03-03T09:00:00Z"))])
+        #expect(kept.allSatisfy { $0.digest != nil })
+
+        try driver.fire("B", "supply", by: "cai", as: "applicant", documents: ["materials"], at: "2020-03-05T10:00:00Z")
+        try fixture.updater().catchUp()
+        for measure in TimeMeasure.allCases {
+            let now = try cohorts(fixture, measure)
+            #expect(now[0].digest != nil && now[0].stamp == kept[0].stamp, "A's cohort is untouched")
+            #expect(now[1].digest == nil && now[1].stamp != kept[1].stamp, "B's cohort lost its digests")
+        }
+    }
+
+    /// A digest built from facts read before a writer changed them is not kept: the stamp moved.
+    @Test(arguments: ProjectionKind.allCases)
+    func aDigestOfFactsAWriterChangedIsNotKept(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
+        try driver.fire("A", "ask_materials", as: "clerk", at: "2020-03-02T09:30:00Z")
+        try fixture.updater().catchUp()
+        let read = try #require(try cohorts(fixture).first)
+        try driver.fire("A", "supply", by: "cai", as: "applicant", documents: ["materials"], at: "2020-03-02T10:00:00Z")
+        try fixture.updater().catchUp()
+        try fixture.projections.write { try $0.keepDigest([1, 2, 3], of: read, measure: .working) }
+        #expect(try cohorts(fixture).first?.digest == nil)
+        // With the stamp it has now, the same call keeps it.
+        let current = try #require(try cohorts(fixture).first)
+        try fixture.projections.write { try $0.keepDigest([1, 2, 3], of: current, measure: .working) }
+        #expect(try cohorts(fixture).first?.digest == [1, 2, 3])
+        #expect(try cohorts(fixture, .wall).first?.digest == nil)
+    }
+
+    /// A kept digest that is not one (a damaged file) is an error naming the remedy, not a wrong report.
+    @Test func aDamagedDigestIsAnErrorThatSaysToReplay() throws {
+        let fixture = try ProjectionFixture(.sqlite)
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
+        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
+        try fixture.updater().catchUp()
+        let scope = ReportScope(measure: .working, asOf: Self.asOf)
+        let good = try reporter(fixture).report(scope)
+        try fixture.sqlite.write { db in try db.execute(sql: "UPDATE analytics_cohorts SET working = x'0102'") }
+        #expect {
+            _ = try reporter(fixture).report(scope)
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.code == .corrupt && error?.message.contains("docket replay") == true
+        }
+        try fixture.updater().rebuild()
+        #expect(try reporter(fixture).report(scope) == good)
+    }
+}
