@@ -47,8 +47,8 @@ package enum ProjectionSchema {
     /// cases as integers, clustered by workflow version and opening time), parallel states' shares
     /// of the cases' time, the statutory clock's start, and the desk's `next_breach_at` (for tick);
     /// 4: open cases' ``OpenCaseSummary`` kept beside their progress (a report decoded every open
-    /// case's progress); 5: report cohorts and their digests (``ReportCohort``), and stays and
-    /// transitions read for a report with their case's opening time.
+    /// case's progress); 5: report cohorts and their digests (``ReportCohort``: a report of whole
+    /// workflows read every fact).
     package static let version = 5
 
     /// The projection's checkpoint in the event store.
@@ -88,7 +88,7 @@ package protocol ProjectionReading {
     /// breaches, stays and transitions come by workflow version (in no set order of the
     /// workflows), then in log order. Stays
     /// and transitions come with only what a report reads of them (``StayFact/forReport``,
-    /// ``TransitionFact/forReport``: no case id, times or exit; a report reads millions, and each
+    /// ``TransitionFact/forReport``: no case id, times but the case's opening, or exit; a report reads millions, and each
     /// column and string read cost time); ``contents()`` has them whole. `scope.measure` and `scope.asOf` select nothing. Nothing when the
     /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
