@@ -50,6 +50,14 @@ import Testing
         try fixture.updater().rebuild()
         #expect(try cohorts(fixture).allSatisfy { $0.digest == nil })
         #expect(try reporter.report(scope) == incremental)
+
+        // A newly deployed calendar changes figures already digested: the catch-up on it rebuilds,
+        // and the report on it is the one from its facts, not the old calendar's digests.
+        let changed = ProjectionReporter(fixture.projections, calendars: .alwaysWorking)
+        #expect(try fixture.updater(.alwaysWorking).catchUp().rebuilt)
+        let onNewCalendar = try changed.report(scope)
+        #expect(onNewCalendar == (try changed.reportFromFacts(scope)))
+        #expect(onNewCalendar != incremental)
     }
 
     /// A new fact of a cohort forgets its digests on every clock, and only its.
