@@ -56,22 +56,26 @@ public struct ProjectionReporter {
     /// The report of whole workflows from their cohorts' digests.
     private func reportFromDigests(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
-        let built = try projections.read { tables -> [(ReportCohort, ReportDigest)] in
+        let built = try projections.read { tables -> [(ReportCohort, [UInt8])] in
             let cohorts = try tables.reportCohorts(workflowID: scope.workflowID, version: scope.version, measure: scope.measure)
-            let built = try digests(of: cohorts.filter { $0.digest == nil }, scope: scope, in: tables)
+            var built: [(ReportCohort, [UInt8])] = []
+            // One workflow version at a time: its cohorts' builders hold every duration of their
+            // facts, the bytes they leave a fraction of that.
+            for (_, stale) in Dictionary(grouping: cohorts.filter { $0.digest == nil }, by: \.workflow).sorted(by: { $0.key < $1.key }) {
+                built += try digests(of: stale, scope: scope, in: tables)
+            }
             var fresh = built.makeIterator()
             for cohort in cohorts {
+                // Through their bytes, as a kept digest is read: every report of whole workflows
+                // takes the same path.
+                let bytes = cohort.digest ?? fresh.next()!.1
                 let digest: ReportDigest
-                if let bytes = cohort.digest {
-                    do {
-                        digest = try ReportDigest(bytes: bytes)
-                    } catch {
-                        throw StoreError(
-                            .corrupt, "the report digest of \(cohort.workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
-                                + "run `docket replay` to rebuild the projections")
-                    }
-                } else {
-                    digest = fresh.next()!.1
+                do {
+                    digest = try ReportDigest(bytes: bytes)
+                } catch {
+                    throw StoreError(
+                        .corrupt, "the report digest of \(cohort.workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
+                            + "run `docket replay` to rebuild the projections")
                 }
                 try builder.add(digest, of: cohort.workflow)
             }
@@ -82,50 +86,40 @@ public struct ProjectionReporter {
         // gave it a new stamp, and its digest is then not kept.
         if !built.isEmpty, !projections.isReadOnly {
             try projections.write { tables in
-                for (cohort, digest) in built { try tables.keepDigest(digest.bytes, of: cohort, measure: scope.measure) }
+                for (cohort, bytes) in built { try tables.keepDigest(bytes, of: cohort, measure: scope.measure) }
             }
         }
         return builder.build()
     }
 
-    /// The digests of `cohorts`, in their order, from their facts: one selection of the cases
-    /// opened from the first cohort's day to the last's, each fact added to its cohort's builder.
-    private func digests(of cohorts: [ReportCohort], scope: ReportScope, in tables: any ProjectionReading) throws -> [(ReportCohort, ReportDigest)] {
-        guard let first = cohorts.map(\.start).min(), let end = cohorts.map(\.end).max() else { return [] }
-        struct Key: Hashable {
-            var workflow: WorkflowKey
-            var day: Int64
-        }
-        var builders: [Key: ReportBuilder] = [:]
+    /// The digests of `cohorts` (of one workflow version), in their order, from their facts: one
+    /// selection of the cases opened from the first cohort's day to the last's, each fact added to
+    /// its cohort's builder.
+    private func digests(of cohorts: [ReportCohort], scope: ReportScope, in tables: any ProjectionReading) throws -> [(ReportCohort, [UInt8])] {
+        guard let workflow = cohorts.first?.workflow, let first = cohorts.map(\.start).min(), let end = cohorts.map(\.end).max() else { return [] }
+        var builders: [Int64: ReportBuilder] = [:]
         for cohort in cohorts {
-            builders[Key(workflow: cohort.workflow, day: cohort.day)] = ReportBuilder(
-                scope: ReportScope(workflowID: cohort.workflow.id, version: cohort.workflow.version, from: cohort.start, to: cohort.end,
+            builders[cohort.day] = ReportBuilder(
+                scope: ReportScope(workflowID: workflow.id, version: workflow.version, from: cohort.start, to: cohort.end,
                                    measure: scope.measure, asOf: scope.asOf),
                 calendars: { calendars($0) })
         }
-        var range = scope
-        range.from = first
-        range.to = end
-        func add(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
-            let key = Key(workflow: workflow, day: ReportCohort.day(of: openedAt))
-            guard builders[key] != nil else { return }  // its cohort's digest is kept
-            change(&builders[key]!)
+        func add(_ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
+            let day = ReportCohort.day(of: openedAt)
+            guard builders[day] != nil else { return }  // its cohort's digest is kept
+            change(&builders[day]!)
         }
+        let range = ReportScope(workflowID: workflow.id, version: workflow.version, from: first, to: end, measure: scope.measure, asOf: scope.asOf)
         try tables.select(range) { row in
             switch row {
-            case let .decided(fact): add(fact.workflow, fact.openedAt) { $0.add(fact) }
+            case let .decided(fact): add(fact.openedAt) { $0.add(fact) }
             case .open: break  // measured to the report's moment: never digested
-            case let .breach(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
-            case let .stay(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
-            case let .transition(fact): add(fact.workflow, fact.caseOpenedAt) { $0.add(fact) }
+            case let .breach(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            case let .stay(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            case let .transition(fact): add(fact.caseOpenedAt) { $0.add(fact) }
             }
         }
-        // Through their bytes, as a kept digest is read: every report of whole workflows takes
-        // the same path.
-        return try cohorts.map { cohort in
-            let bytes = builders[Key(workflow: cohort.workflow, day: cohort.day)]!.digest(of: cohort.workflow).bytes
-            return (cohort, try ReportDigest(bytes: bytes))
-        }
+        return cohorts.map { ($0, builders[$0.day]!.digest(of: workflow).bytes) }
     }
 }
 
