@@ -232,19 +232,34 @@ package final class PostgresProjectionStore: ProjectionStore {
         }
 
         func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: nil, body)
+        }
+
+        func selectFacts(_ scope: ReportScope, after position: Int64, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: position, body)
+        }
+
+        /// The rows of `scope`: with `position`, only the facts after it and no open case.
+        private func rows(_ scope: ReportScope, after position: Int64?, _ body: (ProjectionRow) throws -> Void) throws {
             guard try current else { return }
             let factOrder = " ORDER BY workflow_id, workflow_version, position, ordinal"
             let cases = Filter(scope, openedColumn: "opened_at", parties: true)
-            try each("SELECT fact FROM \(PostgresProjectionTables.cases)" + cases.sql + " ORDER BY workflow_id, workflow_version, position",
-                     cases.arguments) { try body(.decided(try decoded(CaseFact.self, $0))) }
-            try each("SELECT summary FROM \(PostgresProjectionTables.openCases)" + cases.sql + " ORDER BY case_id",
-                     cases.arguments) { try body(.open(try decoded(OpenCaseSummary.self, $0))) }
-            let facts = Filter(scope, openedColumn: "case_opened_at", parties: true)
+            var decided = cases
+            decided.after(position)
+            try each("SELECT fact FROM \(PostgresProjectionTables.cases)" + decided.sql + " ORDER BY workflow_id, workflow_version, position",
+                     decided.arguments) { try body(.decided(try decoded(CaseFact.self, $0))) }
+            if position == nil {
+                try each("SELECT summary FROM \(PostgresProjectionTables.openCases)" + cases.sql + " ORDER BY case_id",
+                         cases.arguments) { try body(.open(try decoded(OpenCaseSummary.self, $0))) }
+            }
+            var facts = Filter(scope, openedColumn: "case_opened_at", parties: true)
+            facts.after(position)
             try each("SELECT fact FROM \(PostgresProjectionTables.breaches)" + facts.sql + factOrder, facts.arguments) {
                 try body(.breach(try decoded(BreachFact.self, $0)))
             }
             // Stays and transitions come without their case's id, as the protocol says.
-            let direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
+            var direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
+            direct.after(position)
             try each("SELECT fact FROM \(PostgresProjectionTables.stays)" + direct.sql + factOrder, direct.arguments) {
                 try body(.stay(try decoded(StayFact.self, $0).forReport))
             }
@@ -435,7 +450,7 @@ package final class PostgresProjectionStore: ProjectionStore {
                 """, [.text(ProjectionSchema.checkpointName), .integer(position)])
         }
 
-        /// What a write that changes a cohort's facts does to it: a new stamp, no digests.
+        /// What a write that replaces some of a cohort's facts does to it: a new stamp, no digests.
         private static let forgetDigests = """
             ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET stamp = excluded.stamp, \
             wall = NULL, working = NULL, statutory = NULL
@@ -523,7 +538,8 @@ package final class PostgresProjectionStore: ProjectionStore {
             binds.append(cohortStamp)
             try session.query(PostgresQuery(
                 unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp) "
-                    + "SELECT w, v, d, $4 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, v, d) " + Self.forgetDigests,
+                    + "SELECT w, v, d, $4 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, v, d) "
+                    + "ON CONFLICT (workflow_id, workflow_version, day) DO NOTHING",
                 binds: binds))
         }
 
@@ -624,6 +640,13 @@ package final class PostgresProjectionStore: ProjectionStore {
                     arguments.append(.text(value))
                 }
             }
+        }
+
+        /// Only the rows at log positions after `position`, when given.
+        mutating func after(_ position: Int64?) {
+            guard let position else { return }
+            clauses.append("position > ?")
+            arguments.append(.integer(position))
         }
 
         var sql: String { clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ") }

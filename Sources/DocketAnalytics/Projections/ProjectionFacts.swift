@@ -133,12 +133,12 @@ package struct StayFact: Hashable, Sendable, Codable {
 
 extension StayFact {
     /// The stay with only what ``ReportBuilder`` reads of it (its workflow version, state, region,
-    /// branch, department, role and durations) and its case's opening time (its report cohort's
-    /// day), the rest blank: what a projection's selection for a
+    /// branch, department, role and durations), its position and its case's opening time (its
+    /// report cohort and whether a digest holds it), the rest blank: what a projection's selection for a
     /// report hands, so that it reads a dozen columns of each of millions of stays, not 27.
     package var forReport: StayFact {
         StayFact(
-            position: 0, caseID: "", workflow: workflow, caseOpenedAt: caseOpenedAt, channel: nil, state: state,
+            position: position, caseID: "", workflow: workflow, caseOpenedAt: caseOpenedAt, channel: nil, state: state,
             region: region, branch: branch, department: department, role: role, onBehalfOf: nil,
             enteredAt: Timestamp(microseconds: 0), leftAt: Timestamp(microseconds: 0), exit: nil,
             cancelled: false, breached: false, durations: durations, waiting: waiting, attributed: attributed)
@@ -211,11 +211,11 @@ package struct TransitionFact: Hashable, Sendable, Codable {
 
 extension TransitionFact {
     /// The transition with only what ``ReportBuilder`` reads of it (its workflow version, states,
-    /// region, branch and durations) and its case's opening time, the rest blank, as
-    /// ``StayFact/forReport``.
+    /// region, branch and durations), its position and its case's opening time, the rest blank,
+    /// as ``StayFact/forReport``.
     package var forReport: TransitionFact {
         TransitionFact(
-            position: 0, caseID: "", workflow: workflow, caseOpenedAt: caseOpenedAt, channel: nil, transition: "",
+            position: position, caseID: "", workflow: workflow, caseOpenedAt: caseOpenedAt, channel: nil, transition: "",
             from: from, to: to, region: region, branch: branch, role: nil, onBehalfOf: nil, department: nil,
             at: Timestamp(microseconds: 0), durations: durations,
             sendBackRound: nil, trigger: nil)

@@ -229,12 +229,6 @@ struct BreachKey: Hashable {
 struct BreachGroup {
     var count = 0
     var cases: Set<String> = []
-    /// Cases hit in cohorts merged from their digests (``ReportDigest``), which keep how many
-    /// cases, not which: a case belongs to one cohort, so these are none of `cases`.
-    var casesElsewhere = 0
-
-    /// How many cases the breaches hit.
-    var caseCount: Int { cases.count + casesElsewhere }
 
     mutating func add(caseID: String) {
         count += 1
@@ -244,7 +238,6 @@ struct BreachGroup {
     mutating func merge(_ other: BreachGroup) {
         count += other.count
         cases.formUnion(other.cases)
-        casesElsewhere += other.casesElsewhere
     }
 }
 
@@ -514,7 +507,7 @@ struct Section {
 
         let breachRows = breaches.map { key, value in
             BreachRow(deadline: key.deadline, state: key.state, region: key.region, branch: key.branch,
-                      breaches: value.count, cases: value.caseCount)
+                      breaches: value.count, cases: value.cases.count)
         }.sorted { a, b in (b.breaches, a.deadline, a.label) < (a.breaches, b.deadline, b.label) }
 
         let openRows = open.sorted { a, b in

@@ -5,20 +5,26 @@
 /// A cohort is the cases of one workflow version opened on one day. A report of whole workflows
 /// reads each cohort's digest, builds the digests of cohorts whose facts changed since, and adds
 /// the open cases, which are measured to the report's moment and so are never digested. A digest
-/// keeps every duration (sorted, as differences of a few bytes each), so percentiles stay exact;
-/// of the breaches, it keeps how many cases they hit, which adds up across cohorts because a case
-/// belongs to one.
+/// keeps every duration (sorted, as differences of a few bytes each), so percentiles stay exact,
+/// and the ids of the cases each group of breaches hit, so that a later breach of the same case
+/// is not counted as another case. It says up to which log position it holds the facts
+/// (``position``): the facts after it are added to it as they come, by position, since new facts
+/// only ever come at later positions (a correction's refold, which replaces earlier ones, drops
+/// the digest instead).
 ///
 /// Merging digests gives the report that adding their facts one by one gives (the order facts
 /// come in changes no figure: sums are integers, percentiles sort).
 package struct ReportDigest: Sendable {
     /// The clock its durations are on (``ReportScope/measure``).
     package let measure: TimeMeasure
+    /// It holds the cohort's facts at log positions up to this one, and none after.
+    package let position: Int64
     let section: Section
 
-    init(measure: TimeMeasure, section: Section) {
+    init(measure: TimeMeasure, position: Int64, section: Section) {
         precondition(section.open.isEmpty, "open cases are measured to a report's moment: never digested")
         self.measure = measure
+        self.position = position
         self.section = section
     }
 
@@ -35,6 +41,7 @@ package struct ReportDigest: Sendable {
         var out = DigestWriter()
         out.byte(Self.formatVersion)
         out.byte(UInt8(TimeMeasure.allCases.firstIndex(of: measure)!))
+        out.signed(position)
         section.write(to: &out)
         return out.bytes
     }
@@ -51,16 +58,18 @@ package struct ReportDigest: Sendable {
         let measure = Int(try input.byte())
         guard measure < TimeMeasure.allCases.count else { throw DecodingError(description: "a report digest on no known clock") }
         self.measure = TimeMeasure.allCases[measure]
+        position = try input.signed()
         section = try Section(from: &input)
         guard input.atEnd else { throw DecodingError(description: "a report digest with bytes after its end") }
     }
 }
 
 extension ReportBuilder {
-    /// The digest of what was added for `workflow` (empty when nothing was). For a builder fed one
-    /// cohort's finished facts: it must not have been given open cases.
-    package func digest(of workflow: WorkflowKey) -> ReportDigest {
-        ReportDigest(measure: scope.measure, section: section(of: workflow) ?? Section())
+    /// The digest of what was added for `workflow` (empty when nothing was), which holds the facts
+    /// up to log position `position`. For a builder fed one cohort's finished facts (and digests):
+    /// it must not have been given open cases.
+    package func digest(of workflow: WorkflowKey, upTo position: Int64) -> ReportDigest {
+        ReportDigest(measure: scope.measure, position: position, section: section(of: workflow) ?? Section())
     }
 
     /// Adds the facts `digest` summarises, of cases of `workflow`, as if added one by one.
@@ -266,7 +275,8 @@ extension Section {
             out.string(key.region)
             out.string(key.branch)
             out.int(group.count)
-            out.int(group.caseCount)
+            out.count(group.cases)
+            for caseID in group.cases { out.string(caseID) }
         }
         out.int(decidedCases)
         out.durations(approvalStatutoryWall)
@@ -338,7 +348,11 @@ extension Section {
         for _ in 0..<breachCount {
             let key = BreachKey(deadline: try input.string(), state: try input.string(), region: try input.optionalString(),
                                 branch: try input.optionalString())
-            breaches[key] = BreachGroup(count: try input.int(), cases: [], casesElsewhere: try input.int())
+            var group = BreachGroup(count: try input.int())
+            let caseCount = try input.count()
+            group.cases.reserveCapacity(caseCount)
+            for _ in 0..<caseCount { group.cases.insert(try input.string()) }
+            breaches[key] = group
         }
         decidedCases = try input.int()
         approvalStatutoryWall = try input.durations()

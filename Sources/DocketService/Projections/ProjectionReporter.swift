@@ -56,70 +56,88 @@ public struct ProjectionReporter {
     /// The report of whole workflows from their cohorts' digests.
     private func reportFromDigests(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
-        let built = try projections.read { tables -> [(ReportCohort, [UInt8])] in
+        let brought = try projections.read { tables -> [(ReportCohort, [UInt8])] in
+            // The facts the digests are brought up to: those of this snapshot.
+            let checkpoint = try tables.checkpoint()
             let cohorts = try tables.reportCohorts(workflowID: scope.workflowID, version: scope.version, measure: scope.measure)
-            var built: [(ReportCohort, [UInt8])] = []
+            var brought: [(ReportCohort, [UInt8])] = []
             // One workflow version at a time: its cohorts' builders hold every duration of their
             // facts, the bytes they leave a fraction of that.
-            for (_, stale) in Dictionary(grouping: cohorts.filter { $0.digest == nil }, by: \.workflow).sorted(by: { $0.key < $1.key }) {
-                built += try digests(of: stale, scope: scope, in: tables)
-            }
-            var fresh = built.makeIterator()
-            for cohort in cohorts {
-                // Through their bytes, as a kept digest is read: every report of whole workflows
-                // takes the same path.
-                let bytes = cohort.digest ?? fresh.next()!.1
-                let digest: ReportDigest
-                do {
-                    digest = try ReportDigest(bytes: bytes)
-                } catch {
-                    throw StoreError(
-                        .corrupt, "the report digest of \(cohort.workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
-                            + "run `docket replay` to rebuild the projections")
+            for (workflow, cohorts) in Dictionary(grouping: cohorts, by: \.workflow).sorted(by: { $0.key < $1.key }) {
+                for (cohort, digest, bytes) in try upToDate(cohorts, of: workflow, at: checkpoint, scope: scope, in: tables) {
+                    try builder.add(digest, of: workflow)
+                    if let bytes { brought.append((cohort, bytes)) }
                 }
-                try builder.add(digest, of: cohort.workflow)
             }
             try tables.selectOpenCases(scope) { builder.add($0) }
-            return built
+            return brought
         }
-        // Kept for the next report; a writer that changed a cohort's facts since the read above
-        // gave it a new stamp, and its digest is then not kept.
-        if !built.isEmpty, !projections.isReadOnly {
+        // Kept for the next report; a writer that replaced some of a cohort's facts since the
+        // read above gave it a new stamp, and its digest is then not kept.
+        if !brought.isEmpty, !projections.isReadOnly {
             try projections.write { tables in
-                for (cohort, bytes) in built { try tables.keepDigest(bytes, of: cohort, measure: scope.measure) }
+                for (cohort, bytes) in brought { try tables.keepDigest(bytes, of: cohort, measure: scope.measure) }
             }
         }
         return builder.build()
     }
 
-    /// The digests of `cohorts` (of one workflow version), in their order, from their facts: one
-    /// selection of the cases opened from the first cohort's day to the last's, each fact added to
-    /// its cohort's builder.
-    private func digests(of cohorts: [ReportCohort], scope: ReportScope, in tables: any ProjectionReading) throws -> [(ReportCohort, [UInt8])] {
-        guard let workflow = cohorts.first?.workflow, let first = cohorts.map(\.start).min(), let end = cohorts.map(\.end).max() else { return [] }
-        var builders: [Int64: ReportBuilder] = [:]
+    /// The digests of `cohorts` (of workflow version `workflow`) holding their facts up to
+    /// `checkpoint`, in their order, with the bytes of those that had to be brought up to it:
+    /// each kept digest, with the facts after the position it holds them to added (a selection
+    /// from the lowest such position, each fact added to its cohort's builder), or from every
+    /// fact when none is kept.
+    private func upToDate(
+        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
+    ) throws -> [(ReportCohort, ReportDigest, [UInt8]?)] {
+        var kept: [Int64: ReportDigest] = [:]
         for cohort in cohorts {
-            builders[cohort.day] = ReportBuilder(
+            guard let bytes = cohort.digest else { continue }
+            do {
+                kept[cohort.day] = try ReportDigest(bytes: bytes)
+            } catch {
+                throw StoreError(
+                    .corrupt, "the report digest of \(workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
+                        + "run `docket replay` to rebuild the projections")
+            }
+        }
+        let behind = cohorts.filter { (kept[$0.day]?.position ?? -1) < checkpoint }
+        guard let first = behind.map(\.start).min(), let end = behind.map(\.end).max() else {
+            return cohorts.map { ($0, kept[$0.day]!, nil) }
+        }
+        /// Each cohort behind: what it holds so far, and up to which position.
+        var builders: [Int64: (builder: ReportBuilder, since: Int64)] = [:]
+        for cohort in behind {
+            var builder = ReportBuilder(
                 scope: ReportScope(workflowID: workflow.id, version: workflow.version, from: cohort.start, to: cohort.end,
                                    measure: scope.measure, asOf: scope.asOf),
                 calendars: { calendars($0) })
+            if let digest = kept[cohort.day] { try builder.add(digest, of: workflow) }
+            builders[cohort.day] = (builder, kept[cohort.day]?.position ?? 0)
         }
-        func add(_ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
+        func add(_ position: Int64, _ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
             let day = ReportCohort.day(of: openedAt)
-            guard builders[day] != nil else { return }  // its cohort's digest is kept
-            change(&builders[day]!)
+            // Not behind (up to date), or holding this fact already.
+            guard let since = builders[day]?.since, position > since else { return }
+            change(&builders[day]!.builder)
         }
         let range = ReportScope(workflowID: workflow.id, version: workflow.version, from: first, to: end, measure: scope.measure, asOf: scope.asOf)
-        try tables.select(range) { row in
+        try tables.selectFacts(range, after: builders.values.map(\.since).min()!) { row in
             switch row {
-            case let .decided(fact): add(fact.openedAt) { $0.add(fact) }
+            case let .decided(fact): add(fact.position, fact.openedAt) { $0.add(fact) }
             case .open: break  // measured to the report's moment: never digested
-            case let .breach(fact): add(fact.caseOpenedAt) { $0.add(fact) }
-            case let .stay(fact): add(fact.caseOpenedAt) { $0.add(fact) }
-            case let .transition(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            case let .breach(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
+            case let .stay(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
+            case let .transition(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
             }
         }
-        return cohorts.map { ($0, builders[$0.day]!.digest(of: workflow).bytes) }
+        return try cohorts.map { cohort in
+            guard let (builder, _) = builders[cohort.day] else { return (cohort, kept[cohort.day]!, nil) }
+            // Through their bytes, as a kept digest is read: every report of whole workflows
+            // takes the same path.
+            let bytes = builder.digest(of: workflow, upTo: checkpoint).bytes
+            return (cohort, try ReportDigest(bytes: bytes), bytes)
+        }
     }
 }
 

@@ -120,7 +120,17 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         }
 
         func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: nil, body)
+        }
+
+        func selectFacts(_ scope: ReportScope, after position: Int64, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: position, body)
+        }
+
+        /// The rows of `scope`: with `position`, only the facts after it and no open case.
+        private func rows(_ scope: ReportScope, after position: Int64?, _ body: (ProjectionRow) throws -> Void) throws {
             guard state.version == ProjectionSchema.version else { return }
+            let after = position ?? Int64.min
             let parties = state.parties
             /// Whether case `caseID` took part as every party filter of the scope asks.
             func tookPart(_ caseID: String) -> Bool {
@@ -144,21 +154,21 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 }.map(\.element)
             }
             for fact in byCohort(state.cases.values.sorted(by: { $0.position < $1.position }))
-            where scope.selectsCase(fact.workflow, openedAt: fact.openedAt, channel: fact.channel) && tookPart(fact.caseID) {
+            where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.openedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.decided(fact))
             }
-            try openCases(scope, tookPart: tookPart) { try body(.open($0)) }
+            if position == nil { try openCases(scope, tookPart: tookPart) { try body(.open($0)) } }
             for fact in byCohort(state.breaches)
-            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
+            where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
                 try body(.breach(fact))
             }
             for fact in byCohort(state.stays)
-            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
+            where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
                 try body(.stay(fact.forReport))
             }
             for fact in byCohort(state.transitions)
-            where scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
+            where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)
                 && matches(department: fact.department, role: fact.role, onBehalfOf: fact.onBehalfOf) {
                 try body(.transition(fact.forReport))
             }
@@ -318,8 +328,15 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             }
         }
 
-        /// A change to the facts of the cohort of a case of `workflow` opened at `openedAt`.
+        /// New facts of the cohort of a case of `workflow` opened at `openedAt`: it is recorded.
         private func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
+            let id = CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))
+            if state.cohorts[id] == nil { state.cohorts[id] = (cohortStamp, [:]) }
+        }
+
+        /// A change that replaces some of the facts of the cohort of a case of `workflow` opened at
+        /// `openedAt`: a new stamp, no digests.
+        private func replace(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
             state.cohorts[CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))] = (cohortStamp, [:])
         }
 
@@ -332,11 +349,11 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         func deleteFacts(of caseIDs: [String]) throws {
             let forgotten = Set(caseIDs)
             for caseID in forgotten {
-                if let fact = state.cases[caseID] { touch(fact.workflow, fact.openedAt) }
+                if let fact = state.cases[caseID] { replace(fact.workflow, fact.openedAt) }
             }
-            for fact in state.stays where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
-            for fact in state.transitions where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
-            for fact in state.breaches where forgotten.contains(fact.caseID) { touch(fact.workflow, fact.caseOpenedAt) }
+            for fact in state.stays where forgotten.contains(fact.caseID) { replace(fact.workflow, fact.caseOpenedAt) }
+            for fact in state.transitions where forgotten.contains(fact.caseID) { replace(fact.workflow, fact.caseOpenedAt) }
+            for fact in state.breaches where forgotten.contains(fact.caseID) { replace(fact.workflow, fact.caseOpenedAt) }
             state.stays.removeAll { forgotten.contains($0.caseID) }
             state.transitions.removeAll { forgotten.contains($0.caseID) }
             state.breaches.removeAll { forgotten.contains($0.caseID) }

@@ -93,6 +93,12 @@ package protocol ProjectionReading {
     /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
 
+    /// What ``select(_:_:)`` hands but the open cases, and only the facts at log positions after
+    /// `position`: what a report digest (``ReportCohort``) holding the facts up to `position`
+    /// lacks. In the same orders as ``select(_:_:)``; with a workflow and version in `scope`, one
+    /// range of each table's key.
+    func selectFacts(_ scope: ReportScope, after position: Int64, _ body: (ProjectionRow) throws -> Void) throws
+
     /// The cases open in `scope`'s cohort (as ``select(_:_:)`` hands them, without the rest), by
     /// case id.
     func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws
@@ -148,14 +154,15 @@ package protocol ProjectionWriting: ProjectionReading {
 
     /// Forgets every fact of the cases `caseIDs` (stays, transitions, breaches, parties, the
     /// decided case): a correction made the projection fold them again. Their cohorts get a new
-    /// stamp and lose their digests.
+    /// stamp and lose their digests (whose facts are no longer all there).
     func deleteFacts(of caseIDs: [String]) throws
 
     /// Adds `facts`, which are in log order. A decided case already held is kept as it is; a
     /// party already held is not added twice. A stay, transition or breach is added once (its
     /// case's facts are deleted before they are folded again; the facts of one position come in one
     /// call, which numbers them): SQLite refuses one held already. The cohorts of the decided
-    /// cases, stays, transitions and breaches are recorded, with a new stamp and no digests.
+    /// cases, stays, transitions and breaches are recorded; their digests stay, since new facts
+    /// come at positions after those digests hold.
     func insert(_ facts: [ProjectionFact]) throws
 
     /// Keeps `digest` (``ReportDigest/bytes`` on the clock `measure`) as `cohort`'s, when the
@@ -191,9 +198,11 @@ extension BreachFact: CaseScopedFact {}
 /// of whole workflows reads as one ``ReportDigest`` of their finished facts.
 ///
 /// Every store keeps a cohort for each workflow version and day that has facts, with a `stamp`
-/// that changes with each write that changes them (a new fact, a correction's refold, a clear):
-/// a digest built from facts read at one stamp is kept only while the stamp is still that one,
-/// so a report never keeps a digest of facts a writer changed while it read them.
+/// that changes with each write that replaces some of them (a correction's refold, a clear): a
+/// digest built from facts read at one stamp is kept only while the stamp is still that one, so
+/// a report never keeps a digest of facts a writer replaced while it read them. New facts do not
+/// change the stamp: they come at later log positions than the digest holds
+/// (`ReportDigest.position`), and the next report adds them.
 package struct ReportCohort: Hashable, Sendable {
     /// The workflow version.
     package var workflow: WorkflowKey

@@ -115,13 +115,13 @@ enum AnalyticsTables {
 
     /// ``stays`` with the columns a report reads (``StayFact/forReport``).
     static let staysForReport = stays.omitting([
-        "position", "ordinal", "case_key", "channel", "on_behalf_of", "entered_at", "left_at", "exit",
+        "ordinal", "case_key", "channel", "on_behalf_of", "entered_at", "left_at", "exit",
         "cancelled", "breached",
     ])
 
     /// ``transitions`` with the columns a report reads (``TransitionFact/forReport``).
     static let transitionsForReport = transitions.omitting([
-        "position", "ordinal", "case_key", "channel", "transition", "role", "on_behalf_of", "department", "at",
+        "ordinal", "case_key", "channel", "transition", "role", "on_behalf_of", "department", "at",
         "send_back_round", "trigger",
     ])
 

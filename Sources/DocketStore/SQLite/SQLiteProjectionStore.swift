@@ -111,25 +111,39 @@ package final class SQLiteProjectionStore: ProjectionStore {
         }
 
         func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: nil, body)
+        }
+
+        func selectFacts(_ scope: ReportScope, after position: Int64, _ body: (ProjectionRow) throws -> Void) throws {
+            try rows(scope, after: position, body)
+        }
+
+        /// The rows of `scope`: with `position`, only the facts after it and no open case.
+        private func rows(_ scope: ReportScope, after position: Int64?, _ body: (ProjectionRow) throws -> Void) throws {
             guard try installedVersion() == ProjectionSchema.version else { return }
             let names = try names()
             // Each table is read in its primary key's order: one range scan of the workflow
-            // version's rows, no index lookup per row.
+            // version's rows (from the position, when given), no index lookup per row.
             let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: true)
             guard !cohort.empty else { return }
             /// The ids of the cases read, for the breaches (which keep only the case's key).
             var caseIDs: [Int64: String] = [:]
-            try each(AnalyticsTables.cases, where: cohort.sql, cohort.arguments, names: names,
+            var decided = cohort
+            decided.after(position)
+            try each(AnalyticsTables.cases, where: decided.sql, decided.arguments, names: names,
                      order: "workflow_id, workflow_version, position") { row in
                 caseIDs[row.caseKey] = row.fact.caseID
                 try body(.decided(row.fact))
             }
-            try each(AnalyticsTables.openCaseSummaries, where: cohort.sql, cohort.arguments, names: names, order: "case_id") { row in
-                caseIDs[row.caseKey] = row.summary.caseID
-                try body(.open(row.summary))
+            if position == nil {
+                try each(AnalyticsTables.openCaseSummaries, where: cohort.sql, cohort.arguments, names: names, order: "case_id") { row in
+                    caseIDs[row.caseKey] = row.summary.caseID
+                    try body(.open(row.summary))
+                }
             }
             let factOrder = "workflow_id, workflow_version, position, ordinal"
-            let cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
+            var cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
+            cases.after(position)
             // Streamed: a breach's case is nearly always one read above; the others are looked up
             // one by one (holding every breach of a province to look them up together took as much
             // time in copying and zeroing memory as in reading them).
@@ -146,7 +160,8 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
             // Stays and transitions with only the columns a report reads (`forReport`): each
             // column and string read for millions of rows was a good part of a report's time.
-            let direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
+            var direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
+            direct.after(position)
             try each(AnalyticsTables.staysForReport, where: direct.sql, direct.arguments, names: names, order: factOrder) {
                 try body(.stay($0.fact))
             }
@@ -553,11 +568,18 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
+        /// Only the rows at log positions after `position`, when given.
+        mutating func after(_ position: Int64?) {
+            guard let position else { return }
+            clauses.append("position > ?")
+            arguments.append(.integer(position))
+        }
+
         var sql: String { clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ") }
     }
 }
 
-/// What a write that changes a cohort's facts does to its row: a new stamp, no digests.
+/// What a write that replaces some of a cohort's facts does to its row: a new stamp, no digests.
 private let forgetDigests = """
     ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET stamp = excluded.stamp, \
     wall = NULL, working = NULL, statutory = NULL
@@ -594,7 +616,7 @@ private final class FactWriter {
         self.cohortStamp = cohortStamp
         touchCohort = RawStatement(try db.cachedStatement(
             sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp) VALUES (?, ?, ?, ?) "
-                + forgetDigests))
+                + "ON CONFLICT (workflow_id, workflow_version, day) DO NOTHING"))
         func multiRow<Row>(_ table: AnalyticsTable<Row>, _ verb: String, then tail: String = "") -> MultiRowInsert {
             MultiRowInsert(db, table.insertHead(verb), columns: Int32(table.columns.count), then: tail)
         }
