@@ -229,6 +229,12 @@ struct BreachKey: Hashable {
 struct BreachGroup {
     var count = 0
     var cases: Set<String> = []
+    /// Cases hit in cohorts merged from digests read without their ids (``ReportDigest``): a
+    /// case belongs to one cohort, so none of these is in `cases`.
+    var casesElsewhere = 0
+
+    /// How many cases the breaches hit.
+    var caseCount: Int { cases.count + casesElsewhere }
 
     mutating func add(caseID: String) {
         count += 1
@@ -238,6 +244,7 @@ struct BreachGroup {
     mutating func merge(_ other: BreachGroup) {
         count += other.count
         cases.formUnion(other.cases)
+        casesElsewhere += other.casesElsewhere
     }
 }
 
@@ -507,7 +514,7 @@ struct Section {
 
         let breachRows = breaches.map { key, value in
             BreachRow(deadline: key.deadline, state: key.state, region: key.region, branch: key.branch,
-                      breaches: value.count, cases: value.cases.count)
+                      breaches: value.count, cases: value.caseCount)
         }.sorted { a, b in (b.breaches, a.deadline, a.label) < (a.breaches, b.deadline, b.label) }
 
         let openRows = open.sorted { a, b in

@@ -48,8 +48,12 @@ package struct ReportDigest: Sendable {
 
     /// The digest `bytes` hold.
     ///
+    /// - Parameter breachedCases: read the ids of the cases its breaches hit, which a digest that
+    ///   more facts will be added to needs (a later breach of the same case is not another case);
+    ///   without them, it only says how many there were, which is all a report of several cohorts
+    ///   needs (a case belongs to one cohort), and much cheaper than hashing every id.
     /// - Throws: ``DecodingError`` when they are not a digest of this format.
-    package init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8], breachedCases: Bool = true) throws {
         var input = DigestReader(bytes)
         let version = try input.byte()
         guard version == Self.formatVersion else {
@@ -59,7 +63,7 @@ package struct ReportDigest: Sendable {
         guard measure < TimeMeasure.allCases.count else { throw DecodingError(description: "a report digest on no known clock") }
         self.measure = TimeMeasure.allCases[measure]
         position = try input.signed()
-        section = try Section(from: &input)
+        section = try Section(from: &input, breachedCases: breachedCases)
         guard input.atEnd else { throw DecodingError(description: "a report digest with bytes after its end") }
     }
 }
@@ -196,6 +200,10 @@ struct DigestReader {
         return String(decoding: bytes[offset..<offset + length], as: UTF8.self)
     }
 
+    mutating func skipString() throws {
+        offset += try count()
+    }
+
     mutating func optionalString() throws -> String? {
         switch try byte() {
         case 0: return nil
@@ -275,6 +283,7 @@ extension Section {
             out.string(key.region)
             out.string(key.branch)
             out.int(group.count)
+            precondition(group.casesElsewhere == 0, "a digest is made of its cohort's facts and digests read with their breached cases")
             out.count(group.cases)
             for caseID in group.cases { out.string(caseID) }
         }
@@ -303,7 +312,7 @@ extension Section {
         }
     }
 
-    init(from input: inout DigestReader) throws {
+    init(from input: inout DigestReader, breachedCases: Bool) throws {
         self.init()
         cases = try CaseAccumulator(from: &input)
         for i in approval.indices { approval[i] = try input.durations() }
@@ -350,8 +359,13 @@ extension Section {
                                 branch: try input.optionalString())
             var group = BreachGroup(count: try input.int())
             let caseCount = try input.count()
-            group.cases.reserveCapacity(caseCount)
-            for _ in 0..<caseCount { group.cases.insert(try input.string()) }
+            if breachedCases {
+                group.cases.reserveCapacity(caseCount)
+                for _ in 0..<caseCount { group.cases.insert(try input.string()) }
+            } else {
+                for _ in 0..<caseCount { try input.skipString() }
+                group.casesElsewhere = caseCount
+            }
             breaches[key] = group
         }
         decidedCases = try input.int()

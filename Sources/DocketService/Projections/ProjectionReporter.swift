@@ -90,16 +90,22 @@ public struct ProjectionReporter {
     private func upToDate(
         _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
     ) throws -> [(ReportCohort, ReportDigest, [UInt8]?)] {
-        var kept: [Int64: ReportDigest] = [:]
-        for cohort in cohorts {
-            guard let bytes = cohort.digest else { continue }
+        func digest(_ bytes: [UInt8], of cohort: ReportCohort, breachedCases: Bool) throws -> ReportDigest {
             do {
-                kept[cohort.day] = try ReportDigest(bytes: bytes)
+                return try ReportDigest(bytes: bytes, breachedCases: breachedCases)
             } catch {
                 throw StoreError(
                     .corrupt, "the report digest of \(workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
                         + "run `docket replay` to rebuild the projections")
             }
+        }
+        // Read without the breached cases' ids (merged into the report, which only counts them)
+        // unless facts are to be added.
+        var kept: [Int64: ReportDigest] = [:]
+        for cohort in cohorts {
+            guard let bytes = cohort.digest else { continue }
+            kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: false)
+            if kept[cohort.day]!.position < checkpoint { kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: true) }
         }
         let behind = cohorts.filter { (kept[$0.day]?.position ?? -1) < checkpoint }
         guard let first = behind.map(\.start).min(), let end = behind.map(\.end).max() else {
@@ -136,7 +142,7 @@ public struct ProjectionReporter {
             // Through their bytes, as a kept digest is read: every report of whole workflows
             // takes the same path.
             let bytes = builder.digest(of: workflow, upTo: checkpoint).bytes
-            return (cohort, try ReportDigest(bytes: bytes), bytes)
+            return (cohort, try ReportDigest(bytes: bytes, breachedCases: false), bytes)
         }
     }
 }
