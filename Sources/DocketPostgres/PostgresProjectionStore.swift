@@ -282,10 +282,11 @@ package final class PostgresProjectionStore: ProjectionStore {
             if let workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflowID)) }
             if let version { clauses.append("workflow_version = ?"); arguments.append(.integer(Int64(version))) }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            return try query("SELECT workflow_id, workflow_version, day, stamp, \(measure.rawValue) FROM \(PostgresProjectionTables.cohorts)"
-                             + filter + " ORDER BY workflow_id, workflow_version, day", arguments).map { row in
-                let (workflow, version, day, stamp, digest) = try row.decode((String, Int, Int64, Int64, Data?).self)
-                return ReportCohort(workflow: WorkflowKey(id: workflow, version: version), day: day, stamp: stamp, digest: digest.map { [UInt8]($0) })
+            return try query("SELECT workflow_id, workflow_version, day, stamp, last_fact_position, \(measure.rawValue) FROM "
+                             + PostgresProjectionTables.cohorts + filter + " ORDER BY workflow_id, workflow_version, day", arguments).map { row in
+                let (workflow, version, day, stamp, last, digest) = try row.decode((String, Int, Int64, Int64, Int64, Data?).self)
+                return ReportCohort(workflow: WorkflowKey(id: workflow, version: version), day: day, stamp: stamp, lastFactPosition: last,
+                                    digest: digest.map { [UInt8]($0) })
             }
         }
 
@@ -471,8 +472,8 @@ package final class PostgresProjectionStore: ProjectionStore {
             var stamped = binds
             stamped.append(cohortStamp)
             try session.query(PostgresQuery(
-                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp) "
-                    + "SELECT workflow_id, workflow_version, day, $2 FROM (\(cohorts)) AS touched " + Self.forgetDigests,
+                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp, last_fact_position) "
+                    + "SELECT workflow_id, workflow_version, day, $2, 0 FROM (\(cohorts)) AS touched " + Self.forgetDigests,
                 binds: stamped))
             for table in [PostgresProjectionTables.cases, PostgresProjectionTables.stays, PostgresProjectionTables.transitions,
                           PostgresProjectionTables.breaches, PostgresProjectionTables.parties] {
@@ -483,10 +484,11 @@ package final class PostgresProjectionStore: ProjectionStore {
         func insert(_ facts: [ProjectionFact]) throws {
             var stays: [FactRow] = [], transitions: [FactRow] = [], breaches: [FactRow] = []
             var cases: [CaseRow] = [], parties: [PartyRow] = []
-            /// The cohorts whose facts change: workflow, version, day.
-            var cohorts: Set<[String]> = []
-            func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
-                cohorts.insert([workflow.id, String(workflow.version), String(ReportCohort.day(of: openedAt))])
+            /// The cohorts with new facts (workflow, version, day), and their latest positions.
+            var cohorts: [[String]: Int64] = [:]
+            func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
+                let cohort = [workflow.id, String(workflow.version), String(ReportCohort.day(of: openedAt))]
+                cohorts[cohort] = max(cohorts[cohort] ?? position, position)
             }
             var position: Int64 = -1
             var ordinals = (stay: 0, transition: 0, breach: 0)
@@ -500,24 +502,24 @@ package final class PostgresProjectionStore: ProjectionStore {
                 switch fact {
                 case let .stay(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                     stays.append(FactRow(f, ordinal: ordinals.stay, department: f.department, role: f.role, onBehalfOf: f.onBehalfOf,
                                          fact: try json(f)))
                     ordinals.stay += 1
                 case let .transition(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                     transitions.append(FactRow(f, ordinal: ordinals.transition, department: f.department, role: f.role,
                                                onBehalfOf: f.onBehalfOf, fact: try json(f)))
                     ordinals.transition += 1
                 case let .breach(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                     breaches.append(FactRow(f, ordinal: ordinals.breach, department: f.department, role: nil, onBehalfOf: nil,
                                             fact: try json(f)))
                     ordinals.breach += 1
                 case let .decided(f):
-                    touch(f.workflow, f.openedAt)
+                    touch(f.workflow, f.openedAt, f.position)
                     cases.append(CaseRow(
                         caseId: f.caseID, workflowId: f.workflow.id, workflowVersion: f.workflow.version, position: f.position,
                         openedAt: f.openedAt.microseconds, channel: f.channel, fact: try json(f)))
@@ -531,15 +533,18 @@ package final class PostgresProjectionStore: ProjectionStore {
             try insert(cases, into: PostgresProjectionTables.cases, "ON CONFLICT (case_id) DO NOTHING")
             try insert(parties, into: PostgresProjectionTables.parties, "ON CONFLICT DO NOTHING")
             guard !cohorts.isEmpty else { return }
+            let touched = Array(cohorts)
             var binds = PostgresBindings()
-            binds.append(cohorts.map { $0[0] })
-            binds.append(cohorts.map { Int64($0[1])! })
-            binds.append(cohorts.map { Int64($0[2])! })
+            binds.append(touched.map { $0.key[0] })
+            binds.append(touched.map { Int64($0.key[1])! })
+            binds.append(touched.map { Int64($0.key[2])! })
+            binds.append(touched.map(\.value))
             binds.append(cohortStamp)
             try session.query(PostgresQuery(
-                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, stamp) "
-                    + "SELECT w, v, d, $4 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(w, v, d) "
-                    + "ON CONFLICT (workflow_id, workflow_version, day) DO NOTHING",
+                unsafeSQL: "INSERT INTO \(PostgresProjectionTables.cohorts) (workflow_id, workflow_version, day, last_fact_position, stamp) "
+                    + "SELECT w, v, d, p, $5 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t(w, v, d, p) "
+                    + "ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET "
+                    + "last_fact_position = greatest(\(PostgresProjectionTables.cohorts).last_fact_position, excluded.last_fact_position)",
                 binds: binds))
         }
 

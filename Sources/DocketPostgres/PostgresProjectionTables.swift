@@ -110,7 +110,7 @@ enum PostgresProjectionTables {
             """
             CREATE TABLE \(cohorts) (
                 workflow_id text COLLATE "C" NOT NULL, workflow_version integer NOT NULL, day bigint NOT NULL, stamp bigint NOT NULL,
-                wall bytea, working bytea, statutory bytea,
+                last_fact_position bigint NOT NULL, wall bytea, working bytea, statutory bytea,
                 PRIMARY KEY (workflow_id, workflow_version, day))
             """,
         ]

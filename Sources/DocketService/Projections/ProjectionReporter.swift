@@ -82,8 +82,8 @@ public struct ProjectionReporter {
         return builder.build()
     }
 
-    /// The digests of `cohorts` (of workflow version `workflow`) holding their facts up to
-    /// `checkpoint`, in their order, with the bytes of those that had to be brought up to it:
+    /// The digests of `cohorts` (of workflow version `workflow`) holding all their facts, in
+    /// their order, with the bytes of those that had to be brought up to `checkpoint`:
     /// each kept digest, with the facts after the position it holds them to added (a selection
     /// from the lowest such position, each fact added to its cohort's builder), or from every
     /// fact when none is kept.
@@ -105,9 +105,10 @@ public struct ProjectionReporter {
         for cohort in cohorts {
             guard let bytes = cohort.digest else { continue }
             kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: false)
-            if kept[cohort.day]!.position < checkpoint { kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: true) }
+            if kept[cohort.day]!.position < cohort.lastFactPosition { kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: true) }
         }
-        let behind = cohorts.filter { (kept[$0.day]?.position ?? -1) < checkpoint }
+        // A cohort with no fact after its digest's position is up to date, however far the log went.
+        let behind = cohorts.filter { (kept[$0.day]?.position ?? -1) < $0.lastFactPosition }
         guard let first = behind.map(\.start).min(), let end = behind.map(\.end).max() else {
             return cohorts.map { ($0, kept[$0.day]!, nil) }
         }

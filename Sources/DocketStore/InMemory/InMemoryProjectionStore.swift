@@ -50,7 +50,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         /// The desk's rows, by case id.
         var desk: [String: DeskUpdate] = [:]
         /// Report cohorts: their stamps and kept digests, by clock.
-        var cohorts: [CohortID: (stamp: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
+        var cohorts: [CohortID: (stamp: Int64, lastFactPosition: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
         /// The checkpoint a write saved, committed to the log with it.
         var savedCheckpoint: Int64?
     }
@@ -200,7 +200,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             return state.cohorts.compactMap { id, kept in
                 if let workflowID, id.workflow.id != workflowID { return nil }
                 if let version, id.workflow.version != version { return nil }
-                return ReportCohort(workflow: id.workflow, day: id.day, stamp: kept.stamp, digest: kept.digests[measure])
+                return ReportCohort(workflow: id.workflow, day: id.day, stamp: kept.stamp, lastFactPosition: kept.lastFactPosition,
+                                    digest: kept.digests[measure])
             }.sorted { ($0.workflow, $0.day) < ($1.workflow, $1.day) }
         }
 
@@ -313,31 +314,33 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
                 switch fact {
                 case let .stay(f):
                     state.stays.append(f)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                 case let .transition(f):
                     state.transitions.append(f)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                 case let .breach(f):
                     state.breaches.append(f)
-                    touch(f.workflow, f.caseOpenedAt)
+                    touch(f.workflow, f.caseOpenedAt, f.position)
                 case let .decided(f):
                     if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
-                    touch(f.workflow, f.openedAt)
+                    touch(f.workflow, f.openedAt, f.position)
                 case let .party(f): state.parties.insert(f)
                 }
             }
         }
 
-        /// New facts of the cohort of a case of `workflow` opened at `openedAt`: it is recorded.
-        private func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
+        /// A new fact at `position` of the cohort of a case of `workflow` opened at `openedAt`.
+        private func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
             let id = CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))
-            if state.cohorts[id] == nil { state.cohorts[id] = (cohortStamp, [:]) }
+            if state.cohorts[id] == nil { state.cohorts[id] = (cohortStamp, position, [:]) }
+            state.cohorts[id]!.lastFactPosition = max(state.cohorts[id]!.lastFactPosition, position)
         }
 
         /// A change that replaces some of the facts of the cohort of a case of `workflow` opened at
         /// `openedAt`: a new stamp, no digests.
         private func replace(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
-            state.cohorts[CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))] = (cohortStamp, [:])
+            let id = CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))
+            state.cohorts[id] = (cohortStamp, state.cohorts[id]?.lastFactPosition ?? 0, [:])
         }
 
         func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {

@@ -161,8 +161,8 @@ package protocol ProjectionWriting: ProjectionReading {
     /// party already held is not added twice. A stay, transition or breach is added once (its
     /// case's facts are deleted before they are folded again; the facts of one position come in one
     /// call, which numbers them): SQLite refuses one held already. The cohorts of the decided
-    /// cases, stays, transitions and breaches are recorded; their digests stay, since new facts
-    /// come at positions after those digests hold.
+    /// cases, stays, transitions and breaches are recorded with the position of their latest
+    /// fact; their digests stay, since new facts come at positions after those digests hold.
     func insert(_ facts: [ProjectionFact]) throws
 
     /// Keeps `digest` (``ReportDigest/bytes`` on the clock `measure`) as `cohort`'s, when the
@@ -208,15 +208,19 @@ package struct ReportCohort: Hashable, Sendable {
     package var workflow: WorkflowKey
     /// The day the cases were opened: days since 1970-01-01, in UTC.
     package var day: Int64
-    /// Changes whenever the cohort's facts do.
+    /// Changes whenever some of the cohort's facts are replaced.
     package var stamp: Int64
+    /// The log position of the cohort's latest fact: a digest holding the facts up to it or
+    /// later holds them all.
+    package var lastFactPosition: Int64
     /// The digest on the clock asked for, when one was kept since the facts last changed.
     package var digest: [UInt8]?
 
-    package init(workflow: WorkflowKey, day: Int64, stamp: Int64, digest: [UInt8]?) {
+    package init(workflow: WorkflowKey, day: Int64, stamp: Int64, lastFactPosition: Int64, digest: [UInt8]?) {
         self.workflow = workflow
         self.day = day
         self.stamp = stamp
+        self.lastFactPosition = lastFactPosition
         self.digest = digest
     }
 

@@ -305,8 +305,9 @@ enum AnalyticsTables {
 
     /// The report cohorts (``ReportCohort``: a workflow version's cases opened on one UTC day,
     /// `day` counting from 1970-01-01) and their digests on each clock (`ReportDigest`), `NULL`
-    /// until a report keeps one; `stamp` changes whenever the cohort's facts do, and that forgets
-    /// its digests. A few rows a day: read and written through GRDB.
+    /// until a report keeps one; `stamp` changes whenever some of the cohort's facts are replaced
+    /// (a correction's refold), and that forgets its digests; `last_fact_position` is its latest
+    /// fact's log position. A few rows a day: read and written through GRDB.
     static let cohorts = "analytics_cohorts"
 
     private static let cohortsSQL = """
@@ -315,6 +316,7 @@ enum AnalyticsTables {
             workflow_version INTEGER NOT NULL,
             day INTEGER NOT NULL,
             stamp INTEGER NOT NULL,
+            last_fact_position INTEGER NOT NULL,
             wall BLOB,
             working BLOB,
             statutory BLOB,

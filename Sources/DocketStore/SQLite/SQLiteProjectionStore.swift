@@ -189,15 +189,15 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 workflow = id
             }
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT workflow_id, workflow_version, day, stamp, \(measure.rawValue) FROM \(AnalyticsTables.cohorts)
+                SELECT workflow_id, workflow_version, day, stamp, last_fact_position, \(measure.rawValue) FROM \(AnalyticsTables.cohorts)
                 WHERE (?1 IS NULL OR workflow_id = ?1) AND (?2 IS NULL OR workflow_version = ?2)
                 """, arguments: [workflow, version])
             var cohorts: [ReportCohort] = []
             while let row = try rows.next() {
-                let digest: Data? = row[4]
+                let digest: Data? = row[5]
                 cohorts.append(ReportCohort(
                     workflow: WorkflowKey(id: names.name(row[0]), version: row[1]), day: row[2], stamp: row[3],
-                    digest: digest.map { [UInt8]($0) }))
+                    lastFactPosition: row[4], digest: digest.map { [UInt8]($0) }))
             }
             return cohorts.sorted { ($0.workflow, $0.day) < ($1.workflow, $1.day) }
         }
@@ -444,9 +444,10 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 ].map { table, opened in
                     "SELECT workflow_id, workflow_version, \(day(opened)) FROM \(table) WHERE case_key IN (\(keys))"
                 }.joined(separator: " UNION ")
+                // (A cohort met here first gets its latest position when the refold writes its facts.)
                 try db.execute(
-                    sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp) SELECT *, ? FROM (\(cohorts)) WHERE true "
-                        + forgetDigests,
+                    sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp, last_fact_position) "
+                        + "SELECT *, ?, 0 FROM (\(cohorts)) WHERE true " + forgetDigests,
                     arguments: StatementArguments([cohortStamp] + Array(repeating: chunk, count: 4).flatMap { $0 }.map { $0 as DatabaseValueConvertible }))
                 for table in [AnalyticsTables.cases.name, AnalyticsTables.stays.name, AnalyticsTables.transitions.name,
                               AnalyticsTables.breaches.name, AnalyticsTables.parties.name] {
@@ -615,8 +616,9 @@ private final class FactWriter {
         self.names = names
         self.cohortStamp = cohortStamp
         touchCohort = RawStatement(try db.cachedStatement(
-            sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (workflow_id, workflow_version, day) DO NOTHING"))
+            sql: "INSERT INTO \(AnalyticsTables.cohorts) (workflow_id, workflow_version, day, stamp, last_fact_position) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (workflow_id, workflow_version, day) DO UPDATE SET "
+                + "last_fact_position = max(last_fact_position, excluded.last_fact_position)"))
         func multiRow<Row>(_ table: AnalyticsTable<Row>, _ verb: String, then tail: String = "") -> MultiRowInsert {
             MultiRowInsert(db, table.insertHead(verb), columns: Int32(table.columns.count), then: tail)
         }
@@ -663,10 +665,11 @@ private final class FactWriter {
         var partyRows: [Numbered<PartyFact>] = []
         var position: Int64 = -1
         var ordinals = (stay: 0, transition: 0, breach: 0)
-        /// The cohorts whose facts change (a batch touches a few dozen).
-        var cohorts: Set<CohortOfFact> = []
-        func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
-            cohorts.insert(CohortOfFact(workflow: workflow, day: ReportCohort.day(of: openedAt)))
+        /// The cohorts with new facts (a batch touches a few dozen), and their latest positions.
+        var cohorts: [CohortOfFact: Int64] = [:]
+        func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
+            let cohort = CohortOfFact(workflow: workflow, day: ReportCohort.day(of: openedAt))
+            cohorts[cohort] = max(cohorts[cohort] ?? position, position)
         }
         func at(_ factPosition: Int64) {
             if factPosition != position {
@@ -678,21 +681,21 @@ private final class FactWriter {
             switch fact {
             case let .stay(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt)
+                touch(f.workflow, f.caseOpenedAt, f.position)
                 stayRows.append(Numbered(f, ordinal: ordinals.stay, caseKey: try key(f.caseID)))
                 ordinals.stay += 1
             case let .transition(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt)
+                touch(f.workflow, f.caseOpenedAt, f.position)
                 transitionRows.append(Numbered(f, ordinal: ordinals.transition, caseKey: try key(f.caseID)))
                 ordinals.transition += 1
             case let .breach(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt)
+                touch(f.workflow, f.caseOpenedAt, f.position)
                 breachRows.append(Numbered(f, ordinal: ordinals.breach, caseKey: try key(f.caseID)))
                 ordinals.breach += 1
             case let .decided(f):
-                touch(f.workflow, f.openedAt)
+                touch(f.workflow, f.openedAt, f.position)
                 caseRows.append(Numbered(f, caseKey: try key(f.caseID)))
             case let .party(f): partyRows.append(Numbered(f, caseKey: try key(f.caseID)))
             }
@@ -703,11 +706,12 @@ private final class FactWriter {
         try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2, names: names) }
         try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2, names: names) }
         try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2, names: names) }
-        for cohort in cohorts {
+        for (cohort, last) in cohorts {
             touchCohort.bind(1, names.id(cohort.workflow.id))
             touchCohort.bind(2, Int64(cohort.workflow.version))
             touchCohort.bind(3, cohort.day)
             touchCohort.bind(4, cohortStamp)
+            touchCohort.bind(5, last)
             try touchCohort.execute(db)
         }
         try names.save(db)
