@@ -28,10 +28,10 @@ public struct ProjectionReporter {
     /// The report of `scope`, read in one consistent snapshot.
     ///
     /// A report of whole workflows (no filter but the workflow and its version) merges its
-    /// cohorts' digests (``ReportCohort``, `ReportDigest`), builds those whose facts changed since
-    /// from the facts, and keeps them for the next report when the projection may be written;
-    /// a filtered report reads the facts it selects. Both give the same figures
-    /// (`ReportDigestTests`).
+    /// cohorts' digests (`ReportCohort`, `ReportDigest`: a workflow version's cases opened on one
+    /// day), brings those behind up to date with the facts after them, and keeps those for the
+    /// next report when the projection may be written; a filtered report reads the facts it
+    /// selects. Both give the same figures (`ReportDigestTests`).
     public func report(_ scope: ReportScope) throws -> ProcessReport {
         scope.isWholeWorkflows ? try reportFromDigests(scope) : try reportFromFacts(scope)
     }

@@ -105,8 +105,7 @@ package protocol ProjectionReading {
 
     /// The report cohorts of workflow `workflowID` (every workflow when `nil`) at `version` (every
     /// version when `nil`) that have facts, by workflow version and day, each with its digest on
-    /// the clock `measure` when one was kept since its facts last changed. Nothing when the
-    /// projection does not exist.
+    /// the clock `measure` when one is kept. Nothing when the projection does not exist.
     func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort]
 
     /// The work waiting that `query` selects, in its order (the first `query.limit` items), and
@@ -165,9 +164,9 @@ package protocol ProjectionWriting: ProjectionReading {
     /// fact; their digests stay, since new facts come at positions after those digests hold.
     func insert(_ facts: [ProjectionFact]) throws
 
-    /// Keeps `digest` (``ReportDigest/bytes`` on the clock `measure`) as `cohort`'s, when the
-    /// cohort's facts are still those of `cohort.stamp` (else a write since changed them, and the
-    /// digest is dropped: a later report builds it again).
+    /// Keeps `digest` (`ReportDigest/bytes` on the clock `measure`) as `cohort`'s, when the
+    /// cohort's stamp is still `cohort.stamp` (else a refold since replaced some of its facts, and
+    /// the digest is dropped: a later report builds it again).
     func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws
 
     /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).
@@ -213,7 +212,8 @@ package struct ReportCohort: Hashable, Sendable {
     /// The log position of the cohort's latest fact: a digest holding the facts up to it or
     /// later holds them all.
     package var lastFactPosition: Int64
-    /// The digest on the clock asked for, when one was kept since the facts last changed.
+    /// The digest on the clock asked for, when one is kept (it may hold the facts only up to an
+    /// earlier position than ``lastFactPosition``).
     package var digest: [UInt8]?
 
     package init(workflow: WorkflowKey, day: Int64, stamp: Int64, lastFactPosition: Int64, digest: [UInt8]?) {
