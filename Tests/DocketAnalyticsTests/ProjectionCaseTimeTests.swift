@@ -17,15 +17,7 @@ import Testing
         var builder = ReportBuilder(scope: ReportScope(measure: measure, asOf: at(asOf)), calendars: { _ in
             WorkflowCalendar(calendar: calendar, label: "test calendar", statutoryLimit: limit, statutoryStartsOn: startsOn)
         })
-        for fact in facts {
-            switch fact {
-            case let .stay(f): builder.add(f)
-            case let .transition(f): builder.add(f)
-            case let .decided(f): builder.add(f)
-            case let .breach(f): builder.add(f)
-            case .party: break
-            }
-        }
+        for fact in facts { builder.add(fact) }
         for progress in fold.openCases.values { builder.add(progress.summary) }
         return builder.build()
     }

@@ -11,15 +11,7 @@ import Testing
         var builder = ReportBuilder(
             scope: ReportScope(measure: .wall, asOf: at("2020-03-20T12:00:00Z")),
             calendars: { _ in WorkflowCalendar(calendar: calendar, label: "test calendar", statutoryLimit: limit) })
-        for fact in facts {
-            switch fact {
-            case let .stay(f): builder.add(f)
-            case let .transition(f): builder.add(f)
-            case let .decided(f): builder.add(f)
-            case let .breach(f): builder.add(f)
-            case .party: break
-            }
-        }
+        for fact in facts { builder.add(fact) }
         for progress in fold.openCases.values { builder.add(progress.summary) }
         return builder.build().workflows.first
     }

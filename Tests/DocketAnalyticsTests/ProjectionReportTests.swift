@@ -10,15 +10,7 @@ import Testing
         let calendar = history.context.calendar
         var builder = ReportBuilder(scope: ReportScope(measure: measure, asOf: at(asOf)),
                                     calendars: { _ in WorkflowCalendar(calendar: calendar, label: "test calendar") })
-        for fact in facts {
-            switch fact {
-            case let .stay(f): builder.add(f)
-            case let .transition(f): builder.add(f)
-            case let .decided(f): builder.add(f)
-            case let .breach(f): builder.add(f)
-            case .party: break
-            }
-        }
+        for fact in facts { builder.add(fact) }
         for progress in fold.openCases.values { builder.add(progress.summary) }
         return builder.build()
     }

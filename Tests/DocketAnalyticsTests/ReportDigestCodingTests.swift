@@ -32,15 +32,7 @@ import Testing
     }
 
     func add(_ facts: [ProjectionFact], to builder: inout ReportBuilder) {
-        for fact in facts {
-            switch fact {
-            case let .stay(f): builder.add(f)
-            case let .transition(f): builder.add(f)
-            case let .decided(f): builder.add(f)
-            case let .breach(f): builder.add(f)
-            case .party: break
-            }
-        }
+        for fact in facts { builder.add(fact) }
     }
 
     /// Two digests (each half of the facts) through their bytes give the report of every fact.

@@ -236,15 +236,7 @@ import Testing
         for measure in TimeMeasure.allCases {
             let scope = ReportScope(measure: measure, asOf: at("2021-01-01T00:00:00Z"))
             var builder = ReportBuilder(scope: scope, calendars: { testCalendars($0) })
-            for fact in facts {
-                switch fact {
-                case let .stay(f): builder.add(f)
-                case let .transition(f): builder.add(f)
-                case let .decided(f): builder.add(f)
-                case let .breach(f): builder.add(f)
-                case .party: break
-                }
-            }
+            for fact in facts { builder.add(fact) }
             for progress in fold.openCases.values.sorted(by: { $0.caseID < $1.caseID }) { builder.add(progress.summary) }
             let fromTables = try ProjectionReporter(fixture.projections, calendars: testCalendars).report(scope)
             #expect(fromTables == builder.build(), "\(measure)")

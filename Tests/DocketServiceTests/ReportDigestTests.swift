@@ -15,6 +15,22 @@ import Testing
         ProjectionReporter(fixture.projections, calendars: testCalendars)
     }
 
+    /// A approved on 2 March; B opened on 3 March and approved, or waiting for materials; caught up.
+    func twoDays(_ kind: ProjectionKind, bWaits: Bool) throws -> (ProjectionFixture, StoreDriver) {
+        let fixture = try ProjectionFixture(kind)
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
+        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
+        try driver.open("B", "tolerant", channel: "window", at: "2020-03-03T09:00:00Z")
+        if bWaits {
+            try driver.fire("B", "ask_materials", as: "clerk", at: "2020-03-03T09:30:00Z")
+        } else {
+            try driver.fire("B", "approve", by: "dan", as: "approver", at: "2020-03-03T10:00:00Z")
+        }
+        try fixture.updater().catchUp()
+        return (fixture, driver)
+    }
+
     func cohorts(_ fixture: ProjectionFixture, _ measure: TimeMeasure = .working) throws -> [ReportCohort] {
         try fixture.projections.read { try $0.reportCohorts(workflowID: nil, version: nil, measure: measure) }
     }
@@ -65,13 +81,7 @@ import Testing
     /// new facts is left alone.
     @Test(arguments: ProjectionKind.allCases)
     func aNewFactIsAddedToItsCohortsKeptDigest(_ kind: ProjectionKind) throws {
-        let fixture = try ProjectionFixture(kind)
-        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
-        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
-        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
-        try driver.open("B", "tolerant", channel: "window", at: "2020-03-03T09:00:00Z")
-        try driver.fire("B", "ask_materials", as: "clerk", at: "2020-03-03T09:30:00Z")
-        try fixture.updater().catchUp()
+        var (fixture, driver) = try twoDays(kind, bWaits: true)
         let scope = ReportScope(measure: .wall, asOf: Self.asOf)
         _ = try reporter(fixture).report(scope)
         let kept = try cohorts(fixture, .wall)
@@ -100,13 +110,7 @@ import Testing
     /// refold) is not kept: the stamp moved.
     @Test(arguments: ProjectionKind.allCases)
     func aDigestOfFactsAWriterReplacedIsNotKept(_ kind: ProjectionKind) throws {
-        let fixture = try ProjectionFixture(kind)
-        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
-        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
-        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
-        try driver.open("B", "tolerant", channel: "online", at: "2020-03-03T09:00:00Z")
-        try driver.fire("B", "approve", by: "dan", as: "approver", at: "2020-03-03T10:00:00Z")
-        try fixture.updater().catchUp()
+        let (fixture, _) = try twoDays(kind, bWaits: false)
         _ = try reporter(fixture).report(ReportScope(measure: .working, asOf: Self.asOf))
         let read = try cohorts(fixture)
         #expect(read.allSatisfy { $0.digest != nil })
@@ -124,11 +128,7 @@ import Testing
 
     /// A kept digest that is not one (a damaged file) is an error naming the remedy, not a wrong report.
     @Test func aDamagedDigestIsAnErrorThatSaysToReplay() throws {
-        let fixture = try ProjectionFixture(.sqlite)
-        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
-        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
-        try driver.fire("A", "approve", by: "dan", as: "approver", at: "2020-03-02T10:00:00Z")
-        try fixture.updater().catchUp()
+        let (fixture, _) = try twoDays(.sqlite, bWaits: false)
         let scope = ReportScope(measure: .working, asOf: Self.asOf)
         let good = try reporter(fixture).report(scope)
         try fixture.sqlite.write { db in try db.execute(sql: "UPDATE analytics_cohorts SET working = x'0102'") }

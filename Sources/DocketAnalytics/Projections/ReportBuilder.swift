@@ -39,6 +39,17 @@ package struct ReportBuilder {
         }
     }
 
+    /// Adds a fact as the fold emitted it (a party takes part in no figure: filters select by it).
+    package mutating func add(_ fact: ProjectionFact) {
+        switch fact {
+        case let .stay(f): add(f)
+        case let .transition(f): add(f)
+        case let .decided(f): add(f)
+        case let .breach(f): add(f)
+        case .party: break
+        }
+    }
+
     /// Adds a finished stay.
     package mutating func add(_ fact: StayFact) {
         let measure = scope.measure
