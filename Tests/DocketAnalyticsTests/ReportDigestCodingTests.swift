@@ -54,6 +54,30 @@ import Testing
         #expect(merged.build() == report)
     }
 
+    /// A case breached twice in one state (it came back to it) counts once among the cases
+    /// breaches hit, in a report and in its digest.
+    @Test func aCaseBreachedTwiceInOneStateIsOneCase() throws {
+        var history = try History(tolerantYAML(limit: "2 working hours"))
+        try history.open("A-1", at: "2020-03-02T09:00:00Z")
+        _ = try history.tick("A-1", at: "2020-03-02T12:00:00Z")
+        try history.fire("A-1", "send_back", as: "clerk", reason: "stamp", at: "2020-03-02T12:30:00Z")
+        try history.fire("A-1", "resubmit", by: "cai", as: "applicant", at: "2020-03-02T13:00:00Z")
+        _ = try history.tick("A-1", at: "2020-03-02T16:00:00Z")
+        let facts = history.fold().facts
+        let breaches = facts.compactMap { fact -> BreachFact? in
+            if case let .breach(f) = fact { return f } else { return nil }
+        }
+        #expect(breaches.map(\.firstInCase) == [true, false])
+        let calendar = WorkflowCalendar(calendar: history.context.calendar, label: "test calendar")
+        var whole = builder(.working, calendar)
+        add(facts, to: &whole)
+        let row = try #require(whole.build().workflows.first?.breaches.first)
+        #expect(row.breaches == 2 && row.cases == 1)
+        var merged = builder(.working, calendar)
+        try merged.add(try ReportDigest(bytes: whole.digest(of: breaches[0].workflow, upTo: 0).bytes), of: breaches[0].workflow)
+        #expect(merged.build().workflows.first?.breaches == whole.build().workflows.first?.breaches)
+    }
+
     /// Every shortened copy of a digest, and one of another format or clock, is refused.
     @Test func bytesThatAreNotADigestAreRefused() throws {
         let (facts, calendar, workflow) = try facts()

@@ -76,6 +76,26 @@ import Testing
         #expect(onNewCalendar != incremental)
     }
 
+    /// On a random history with corrections, each breach group's first breaches in their cases
+    /// are exactly its distinct cases, as the projection holds them after catching up in steps.
+    @Test(arguments: ProjectionKind.allCases)
+    func firstBreachesInCasesAreTheDistinctCases(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var history = try RandomHistory(seed: 5)
+        history.corrections = true
+        for _ in 0..<3 {
+            try fixture.store.append(batch: history.appends(events: 500))
+            try fixture.updater().catchUp(batchSize: 120)
+        }
+        let breaches = try fixture.dump().breaches
+        #expect(breaches.count > 20)
+        #expect(breaches.contains { !$0.firstInCase })
+        let groups = Dictionary(grouping: breaches) { "\($0.workflow) \($0.group)" }
+        for (group, facts) in groups {
+            #expect(facts.filter(\.firstInCase).count == Set(facts.map(\.caseID)).count, "\(group)")
+        }
+    }
+
     /// A new fact of a cohort keeps its digests (new facts come at later positions than they hold);
     /// the next report adds it, and keeps the digest up to the new checkpoint. A cohort without
     /// new facts is left alone.

@@ -318,12 +318,21 @@ private struct Step {
             }) { ignored = true }
         }
         progress.breaches += 1
-        facts.append(.breach(BreachFact(
+        var fact = BreachFact(
             position: position, caseID: progress.caseID, workflow: progress.workflow, caseOpenedAt: progress.openedAt,
             channel: progress.channel, deadline: kind,
             state: kind == "statutory" ? progress.current.state : (payload.state ?? breached?.state ?? progress.current.state),
             region: kind == "statutory" ? nil : payload.region, branch: kind == "statutory" ? nil : payload.branch,
-            department: breached?.departmentShown, dueAt: dueAt, recordedAt: at, limit: payload.limit)))
+            department: breached?.departmentShown, dueAt: dueAt, recordedAt: at, limit: payload.limit)
+        var groups = progress.breachedGroups ?? []
+        let group = fact.group
+        let index = groups.firstIndex { $0 >= group } ?? groups.endIndex  // a few groups a case
+        fact.firstInCase = index == groups.endIndex || groups[index] != group
+        if fact.firstInCase {
+            groups.insert(group, at: index)
+            progress.breachedGroups = groups
+        }
+        facts.append(.breach(fact))
     }
 
     /// Changes the stay the event concerns (a branch's when it names region and branch, else the

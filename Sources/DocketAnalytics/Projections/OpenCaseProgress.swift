@@ -24,6 +24,9 @@ package struct OpenCaseProgress: Hashable, Sendable, Codable {
     package var breaches: Int
     /// When the statutory limit's breach was due, once recorded.
     package var statutoryBreachDueAt: Timestamp?
+    /// The groups (``BreachFact/group``) of the breaches recorded so far, sorted, each once;
+    /// `nil` for none.
+    package var breachedGroups: [String]? = nil
     /// Business time of the latest event.
     package var lastEventAt: Timestamp
     /// Departments, roles and assisted parties seen so far (sorted, each once).

@@ -316,12 +316,16 @@ package struct BreachFact: Hashable, Sendable, Codable {
     package var recordedAt: Timestamp
     /// The limit as the definition states it (`2 working days`).
     package var limit: String?
+    /// The case's first breach of this deadline in this state (region and branch): a report
+    /// counts the cases breaches hit by these, with no set of case ids, and the counts of
+    /// separate cohorts add up. A case breached again after re-entering the state is not.
+    package var firstInCase: Bool
 
     /// Creates the value from its parts.
     package init(
         position: Int64, caseID: String, workflow: WorkflowKey, caseOpenedAt: Timestamp, channel: String?,
         deadline: String, state: String, region: String?, branch: String?, department: String?,
-        dueAt: Timestamp, recordedAt: Timestamp, limit: String?
+        dueAt: Timestamp, recordedAt: Timestamp, limit: String?, firstInCase: Bool = true
     ) {
         self.position = position
         self.caseID = caseID
@@ -336,6 +340,12 @@ package struct BreachFact: Hashable, Sendable, Codable {
         self.dueAt = dueAt
         self.recordedAt = recordedAt
         self.limit = limit
+        self.firstInCase = firstInCase
+    }
+
+    /// What a report groups breaches by, and ``firstInCase`` is about.
+    package var group: String {
+        [deadline, state, region ?? "", branch ?? ""].joined(separator: "\u{1F}")
     }
 }
 

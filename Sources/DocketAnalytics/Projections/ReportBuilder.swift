@@ -236,26 +236,21 @@ struct BreachKey: Hashable {
     var branch: String?
 }
 
-/// The breaches of one deadline in one state, and the cases they hit.
+/// The breaches of one deadline in one state, and how many cases they hit (each case's first
+/// breach of the group, ``BreachFact/firstInCase``: a case belongs to one cohort, so counts of
+/// separate cohorts add up, and no set of case ids is needed).
 struct BreachGroup {
     var count = 0
-    var cases: Set<String> = []
-    /// Cases hit in cohorts merged from digests read without their ids (``ReportDigest``): a
-    /// case belongs to one cohort, so none of these is in `cases`.
-    var casesElsewhere = 0
+    var cases = 0
 
-    /// How many cases the breaches hit.
-    var caseCount: Int { cases.count + casesElsewhere }
-
-    mutating func add(caseID: String) {
+    mutating func add(_ fact: BreachFact) {
         count += 1
-        cases.insert(caseID)
+        if fact.firstInCase { cases += 1 }
     }
 
     mutating func merge(_ other: BreachGroup) {
         count += other.count
-        cases.formUnion(other.cases)
-        casesElsewhere += other.casesElsewhere
+        cases += other.cases
     }
 }
 
@@ -471,7 +466,7 @@ struct Section {
 
     mutating func add(_ fact: BreachFact) {
         let key = BreachKey(deadline: fact.deadline, state: fact.state, region: fact.region, branch: fact.branch)
-        breaches[key, default: BreachGroup()].add(caseID: fact.caseID)
+        breaches[key, default: BreachGroup()].add(fact)
     }
 
     mutating func add(open row: OpenCaseRow, rounds caseRounds: Int, channel: String?) {
@@ -525,7 +520,7 @@ struct Section {
 
         let breachRows = breaches.map { key, value in
             BreachRow(deadline: key.deadline, state: key.state, region: key.region, branch: key.branch,
-                      breaches: value.count, cases: value.caseCount)
+                      breaches: value.count, cases: value.cases)
         }.sorted { a, b in (b.breaches, a.deadline, a.label) < (a.breaches, b.deadline, b.label) }
 
         let openRows = open.sorted { a, b in

@@ -6,8 +6,8 @@
 /// reads each cohort's digest, builds the digests of cohorts whose facts changed since, and adds
 /// the open cases, which are measured to the report's moment and so are never digested. A digest
 /// keeps every duration (sorted, as differences of a few bytes each), so percentiles stay exact,
-/// and the ids of the cases each group of breaches hit, so that a later breach of the same case
-/// is not counted as another case. It says up to which log position it holds the facts
+/// and how many cases each group of breaches hit (each case's first breach of the group counts
+/// it, ``BreachFact/firstInCase``). It says up to which log position it holds the facts
 /// (``position``): the facts after it are added to it as they come, by position, since new facts
 /// only ever come at later positions (a correction's refold, which replaces earlier ones, drops
 /// the digest instead).
@@ -48,12 +48,8 @@ package struct ReportDigest: Sendable {
 
     /// The digest `bytes` hold.
     ///
-    /// - Parameter breachedCases: read the ids of the cases its breaches hit, which a digest that
-    ///   more facts will be added to needs (a later breach of the same case is not another case);
-    ///   without them, it only says how many there were, which is all a report of several cohorts
-    ///   needs (a case belongs to one cohort), and much cheaper than hashing every id.
     /// - Throws: ``DecodingError`` when they are not a digest of this format.
-    package init(bytes: [UInt8], breachedCases: Bool = true) throws {
+    package init(bytes: [UInt8]) throws {
         var input = DigestReader(bytes)
         let version = try input.byte()
         guard version == Self.formatVersion else {
@@ -63,7 +59,7 @@ package struct ReportDigest: Sendable {
         guard measure < TimeMeasure.allCases.count else { throw DecodingError(description: "a report digest on no known clock") }
         self.measure = TimeMeasure.allCases[measure]
         position = try input.signed()
-        section = try Section(from: &input, breachedCases: breachedCases)
+        section = try Section(from: &input)
         guard input.atEnd else { throw DecodingError(description: "a report digest with bytes after its end") }
     }
 }
@@ -200,10 +196,6 @@ struct DigestReader {
         return String(decoding: bytes[offset..<offset + length], as: UTF8.self)
     }
 
-    mutating func skipString() throws {
-        offset += try count()
-    }
-
     mutating func optionalString() throws -> String? {
         switch try byte() {
         case 0: return nil
@@ -283,9 +275,7 @@ extension Section {
             out.string(key.region)
             out.string(key.branch)
             out.int(group.count)
-            precondition(group.casesElsewhere == 0, "a digest is made of its cohort's facts and digests read with their breached cases")
-            out.count(group.cases)
-            for caseID in group.cases { out.string(caseID) }
+            out.int(group.cases)
         }
         out.int(decidedCases)
         out.durations(approvalStatutoryWall)
@@ -312,7 +302,7 @@ extension Section {
         }
     }
 
-    init(from input: inout DigestReader, breachedCases: Bool) throws {
+    init(from input: inout DigestReader) throws {
         self.init()
         cases = try CaseAccumulator(from: &input)
         for i in approval.indices { approval[i] = try input.durations() }
@@ -357,16 +347,7 @@ extension Section {
         for _ in 0..<breachCount {
             let key = BreachKey(deadline: try input.string(), state: try input.string(), region: try input.optionalString(),
                                 branch: try input.optionalString())
-            var group = BreachGroup(count: try input.int())
-            let caseCount = try input.count()
-            if breachedCases {
-                group.cases.reserveCapacity(caseCount)
-                for _ in 0..<caseCount { group.cases.insert(try input.string()) }
-            } else {
-                for _ in 0..<caseCount { try input.skipString() }
-                group.casesElsewhere = caseCount
-            }
-            breaches[key] = group
+            breaches[key] = BreachGroup(count: try input.int(), cases: try input.int())
         }
         decidedCases = try input.int()
         approvalStatutoryWall = try input.durations()

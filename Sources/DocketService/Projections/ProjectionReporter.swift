@@ -90,22 +90,19 @@ public struct ProjectionReporter {
     private func upToDate(
         _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
     ) throws -> [(ReportCohort, ReportDigest, [UInt8]?)] {
-        func digest(_ bytes: [UInt8], of cohort: ReportCohort, breachedCases: Bool) throws -> ReportDigest {
+        func digest(_ bytes: [UInt8], of cohort: ReportCohort) throws -> ReportDigest {
             do {
-                return try ReportDigest(bytes: bytes, breachedCases: breachedCases)
+                return try ReportDigest(bytes: bytes)
             } catch {
                 throw StoreError(
                     .corrupt, "the report digest of \(workflow) for cases opened on day \(cohort.day) cannot be read (\(error)); "
                         + "run `docket replay` to rebuild the projections")
             }
         }
-        // Read without the breached cases' ids (merged into the report, which only counts them)
-        // unless facts are to be added.
         var kept: [Int64: ReportDigest] = [:]
         for cohort in cohorts {
             guard let bytes = cohort.digest else { continue }
-            kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: false)
-            if kept[cohort.day]!.position < cohort.lastFactPosition { kept[cohort.day] = try digest(bytes, of: cohort, breachedCases: true) }
+            kept[cohort.day] = try digest(bytes, of: cohort)
         }
         // A cohort with no fact after its digest's position is up to date, however far the log went.
         let behind = cohorts.filter { (kept[$0.day]?.position ?? -1) < $0.lastFactPosition }
@@ -143,7 +140,7 @@ public struct ProjectionReporter {
             // Through their bytes, as a kept digest is read: every report of whole workflows
             // takes the same path.
             let bytes = builder.digest(of: workflow, upTo: checkpoint).bytes
-            return (cohort, try ReportDigest(bytes: bytes, breachedCases: false), bytes)
+            return (cohort, try ReportDigest(bytes: bytes), bytes)
         }
     }
 }

@@ -193,6 +193,7 @@ enum AnalyticsTables {
             .time("due_at", { $0.fact.dueAt }, { $0.fact.dueAt = $1 }),
             .time("recorded_at", { $0.fact.recordedAt }, { $0.fact.recordedAt = $1 }),
             .optionalName("limit_text", { $0.fact.limit }, { $0.fact.limit = $1 }),
+            .bool("first_in_case", { $0.fact.firstInCase }, { $0.fact.firstInCase = $1 }),
         ],
         primaryKey: factKey, withoutRowID: true, indexes: [["case_key"]])
 
