@@ -54,6 +54,13 @@ import Testing
                 // Twice: the second merges only kept digests.
                 #expect(try reporter.report(scope) == (try reporter.reportFromFacts(scope)), "\(measure), kept")
             }
+            // Opening times that cut days: whole days from their digests, the cut ones from facts.
+            for (from, to) in [("2020-03-03T07:30:00Z", "2020-03-06T13:15:00Z"), ("2020-03-04T00:00:00Z", nil), (nil, "2020-03-03T19:00:00Z")] {
+                var cut = ReportScope(measure: .working, asOf: Self.asOf)
+                cut.from = from.map(at)
+                cut.to = to.map(at)
+                #expect(try reporter.report(cut) == (try reporter.reportFromFacts(cut)), "\(from ?? "-")...\(to ?? "-")")
+            }
             let after = try cohorts(fixture)
             #expect(after.count == before.count)
             #expect(after.allSatisfy { $0.digest != nil })

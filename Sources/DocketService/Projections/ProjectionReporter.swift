@@ -27,13 +27,14 @@ public struct ProjectionReporter {
 
     /// The report of `scope`, read in one consistent snapshot.
     ///
-    /// A report of whole workflows (no filter but the workflow and its version) merges its
-    /// cohorts' digests (`ReportCohort`, `ReportDigest`: a workflow version's cases opened on one
-    /// day), brings those behind up to date with the facts after them, and keeps those for the
-    /// next report when the projection may be written; a filtered report reads the facts it
-    /// selects. Both give the same figures (`ReportDigestTests`).
+    /// A report of whole cases (no filter but the workflow, its version and `from`/`to`) merges
+    /// its cohorts' digests (`ReportCohort`, `ReportDigest`: a workflow version's cases opened on
+    /// one day), brings those behind up to date with the facts after them, and keeps those for
+    /// the next report when the projection may be written; the days `from` and `to` cut are read
+    /// from their facts. A report filtered by department, role, assisted party or channel reads
+    /// the facts it selects. Both give the same figures (`ReportDigestTests`).
     public func report(_ scope: ReportScope) throws -> ProcessReport {
-        scope.isWholeWorkflows ? try reportFromDigests(scope) : try reportFromFacts(scope)
+        scope.isWholeCases ? try reportFromDigests(scope) : try reportFromFacts(scope)
     }
 
     /// The report of `scope` from the facts it selects, every one read.
@@ -53,7 +54,8 @@ public struct ProjectionReporter {
         return builder.build()
     }
 
-    /// The report of whole workflows from their cohorts' digests.
+    /// The report of whole cases (no filter but workflow, version and opening time) from their
+    /// cohorts' digests.
     private func reportFromDigests(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
         let brought = try projections.read { tables -> [(ReportCohort, [UInt8])] in
@@ -64,9 +66,16 @@ public struct ProjectionReporter {
             // One workflow version at a time: its cohorts' builders hold every duration of their
             // facts, the bytes they leave a fraction of that.
             for (workflow, cohorts) in Dictionary(grouping: cohorts, by: \.workflow).sorted(by: { $0.key < $1.key }) {
-                for (cohort, digest, bytes) in try upToDate(cohorts, of: workflow, at: checkpoint, scope: scope, in: tables) {
+                // With `--from/--to`, the days it covers whole are read from their digests; those
+                // it cuts, from the facts of the cases it keeps.
+                let whole = cohorts.filter { scope.covers($0) }
+                for (cohort, digest, bytes) in try upToDate(whole, of: workflow, at: checkpoint, scope: scope, in: tables) {
                     try builder.add(digest, of: workflow)
                     if let bytes { brought.append((cohort, bytes)) }
+                }
+                let cut = cohorts.filter { !scope.covers($0) && scope.overlaps($0) }
+                if let digest = try partOf(cut, of: workflow, at: checkpoint, scope: scope, in: tables) {
+                    try builder.add(digest, of: workflow)
                 }
             }
             try tables.selectOpenCases(scope) { builder.add($0) }
@@ -80,6 +89,36 @@ public struct ProjectionReporter {
             }
         }
         return builder.build()
+    }
+
+    /// What the report's scope keeps of `cohorts` (of workflow version `workflow`), which its
+    /// opening times cut: one digest of the facts of the cases it keeps, selected in one pass,
+    /// never kept (another scope cuts them elsewhere); `nil` for no cohort.
+    private func partOf(
+        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
+    ) throws -> ReportDigest? {
+        guard !cohorts.isEmpty else { return nil }
+        let days = Set(cohorts.map(\.day))
+        var part = ReportScope(workflowID: workflow.id, version: workflow.version, measure: scope.measure, asOf: scope.asOf)
+        // Only the cut days' cases are added; the range read is theirs when they lie together.
+        let start = cohorts.map(\.start).min()!, end = cohorts.map(\.end).max()!
+        part.from = scope.from.map { max($0, start) } ?? start
+        part.to = scope.to.map { min($0, end) } ?? end
+        var builder = ReportBuilder(scope: part, calendars: { calendars($0) })
+        func add(_ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
+            if days.contains(ReportCohort.day(of: openedAt)) { change(&builder) }
+        }
+        try tables.selectFacts(part, after: 0) { row in
+            switch row {
+            case let .decided(fact): add(fact.openedAt) { $0.add(fact) }
+            case .open: break  // added with the others by the caller
+            case let .breach(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            case let .stay(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            case let .transition(fact): add(fact.caseOpenedAt) { $0.add(fact) }
+            }
+        }
+        // Through its bytes, as the others.
+        return try ReportDigest(bytes: builder.digest(of: workflow, upTo: checkpoint).bytes)
     }
 
     /// The digests of `cohorts` (of workflow version `workflow`) holding all their facts, in
@@ -146,9 +185,20 @@ public struct ProjectionReporter {
 }
 
 extension ReportScope {
-    /// No filter but the workflow and its version: the report's cohorts are whole days, and it can
-    /// be merged from their digests.
-    var isWholeWorkflows: Bool {
-        from == nil && to == nil && department == nil && role == nil && onBehalfOf == nil && channel == nil
+    /// No filter but the workflow, its version and the cases' opening time: the report is of
+    /// whole cases, merged from their cohorts' digests (and the facts of the days `from` and `to`
+    /// cut).
+    var isWholeCases: Bool {
+        department == nil && role == nil && onBehalfOf == nil && channel == nil
+    }
+
+    /// Whether every case of `cohort` is in the scope's opening times.
+    func covers(_ cohort: ReportCohort) -> Bool {
+        (from.map { $0 <= cohort.start } ?? true) && (to.map { cohort.end <= $0 } ?? true)
+    }
+
+    /// Whether some case of `cohort` may be.
+    func overlaps(_ cohort: ReportCohort) -> Bool {
+        (from.map { $0 < cohort.end } ?? true) && (to.map { cohort.start < $0 } ?? true)
     }
 }
