@@ -41,15 +41,7 @@ public struct ProjectionReporter {
     package func reportFromFacts(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
         try projections.read { tables in
-            try tables.select(scope) { row in
-                switch row {
-                case let .decided(fact): builder.add(fact)
-                case let .open(progress): builder.add(progress)
-                case let .breach(fact): builder.add(fact)
-                case let .stay(fact): builder.add(fact)
-                case let .transition(fact): builder.add(fact)
-                }
-            }
+            try tables.select(scope) { builder.add($0) }
         }
         return builder.build()
     }
@@ -105,17 +97,8 @@ public struct ProjectionReporter {
         part.from = scope.from.map { max($0, start) } ?? start
         part.to = scope.to.map { min($0, end) } ?? end
         var builder = ReportBuilder(scope: part, calendars: { calendars($0) })
-        func add(_ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
-            if days.contains(ReportCohort.day(of: openedAt)) { change(&builder) }
-        }
         try tables.selectFacts(part, after: 0) { row in
-            switch row {
-            case let .decided(fact): add(fact.openedAt) { $0.add(fact) }
-            case .open: break  // added with the others by the caller
-            case let .breach(fact): add(fact.caseOpenedAt) { $0.add(fact) }
-            case let .stay(fact): add(fact.caseOpenedAt) { $0.add(fact) }
-            case let .transition(fact): add(fact.caseOpenedAt) { $0.add(fact) }
-            }
+            if let fact = row.cohortFact, days.contains(ReportCohort.day(of: fact.caseOpenedAt)) { builder.add(row) }
         }
         // Through its bytes, as the others.
         return try ReportDigest(bytes: builder.digest(of: workflow, upTo: checkpoint).bytes)
@@ -158,21 +141,13 @@ public struct ProjectionReporter {
             if let digest = kept[cohort.day] { try builder.add(digest, of: workflow) }
             builders[cohort.day] = (builder, kept[cohort.day]?.position ?? 0)
         }
-        func add(_ position: Int64, _ openedAt: Timestamp, _ change: (inout ReportBuilder) -> Void) {
-            let day = ReportCohort.day(of: openedAt)
-            // Not behind (up to date), or holding this fact already.
-            guard let since = builders[day]?.since, position > since else { return }
-            change(&builders[day]!.builder)
-        }
         let range = ReportScope(workflowID: workflow.id, version: workflow.version, from: first, to: end, measure: scope.measure, asOf: scope.asOf)
         try tables.selectFacts(range, after: builders.values.map(\.since).min()!) { row in
-            switch row {
-            case let .decided(fact): add(fact.position, fact.openedAt) { $0.add(fact) }
-            case .open: break  // measured to the report's moment: never digested
-            case let .breach(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
-            case let .stay(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
-            case let .transition(fact): add(fact.position, fact.caseOpenedAt) { $0.add(fact) }
-            }
+            guard let fact = row.cohortFact else { return }
+            let day = ReportCohort.day(of: fact.caseOpenedAt)
+            // Not behind (up to date), or holding this fact already.
+            guard let since = builders[day]?.since, fact.position > since else { return }
+            builders[day]!.builder.add(row)
         }
         return try cohorts.map { cohort in
             guard let (builder, _) = builders[cohort.day] else { return (cohort, kept[cohort.day]!, nil) }
@@ -180,6 +155,33 @@ public struct ProjectionReporter {
             // takes the same path.
             let bytes = builder.digest(of: workflow, upTo: checkpoint).bytes
             return (cohort, try ReportDigest(bytes: bytes), bytes)
+        }
+    }
+}
+
+extension ReportBuilder {
+    /// Adds what `row` is.
+    fileprivate mutating func add(_ row: ProjectionRow) {
+        switch row {
+        case let .decided(fact): add(fact)
+        case let .open(summary): add(summary)
+        case let .breach(fact): add(fact)
+        case let .stay(fact): add(fact)
+        case let .transition(fact): add(fact)
+        }
+    }
+}
+
+extension ProjectionRow {
+    /// A fact's log position and its case's opening (which cohort holds it); `nil` for an open
+    /// case, which no digest holds: it is measured to a report's moment.
+    fileprivate var cohortFact: (position: Int64, caseOpenedAt: Timestamp)? {
+        switch self {
+        case let .decided(fact): (fact.position, fact.openedAt)
+        case .open: nil
+        case let .breach(fact): (fact.position, fact.caseOpenedAt)
+        case let .stay(fact): (fact.position, fact.caseOpenedAt)
+        case let .transition(fact): (fact.position, fact.caseOpenedAt)
         }
     }
 }
