@@ -484,12 +484,6 @@ package final class PostgresProjectionStore: ProjectionStore {
         func insert(_ facts: [ProjectionFact]) throws {
             var stays: [FactRow] = [], transitions: [FactRow] = [], breaches: [FactRow] = []
             var cases: [CaseRow] = [], parties: [PartyRow] = []
-            /// The cohorts with new facts (workflow, version, day), and their latest positions.
-            var cohorts: [[String]: Int64] = [:]
-            func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
-                let cohort = [workflow.id, String(workflow.version), String(ReportCohort.day(of: openedAt))]
-                cohorts[cohort] = max(cohorts[cohort] ?? position, position)
-            }
             var position: Int64 = -1
             var ordinals = (stay: 0, transition: 0, breach: 0)
             func at(_ factPosition: Int64) {
@@ -502,24 +496,20 @@ package final class PostgresProjectionStore: ProjectionStore {
                 switch fact {
                 case let .stay(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
                     stays.append(FactRow(f, ordinal: ordinals.stay, department: f.department, role: f.role, onBehalfOf: f.onBehalfOf,
                                          fact: try json(f)))
                     ordinals.stay += 1
                 case let .transition(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
                     transitions.append(FactRow(f, ordinal: ordinals.transition, department: f.department, role: f.role,
                                                onBehalfOf: f.onBehalfOf, fact: try json(f)))
                     ordinals.transition += 1
                 case let .breach(f):
                     at(f.position)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
                     breaches.append(FactRow(f, ordinal: ordinals.breach, department: f.department, role: nil, onBehalfOf: nil,
                                             fact: try json(f)))
                     ordinals.breach += 1
                 case let .decided(f):
-                    touch(f.workflow, f.openedAt, f.position)
                     cases.append(CaseRow(
                         caseId: f.caseID, workflowId: f.workflow.id, workflowVersion: f.workflow.version, position: f.position,
                         openedAt: f.openedAt.microseconds, channel: f.channel, fact: try json(f)))
@@ -532,12 +522,13 @@ package final class PostgresProjectionStore: ProjectionStore {
             try insert(breaches, into: PostgresProjectionTables.breaches)
             try insert(cases, into: PostgresProjectionTables.cases, "ON CONFLICT (case_id) DO NOTHING")
             try insert(parties, into: PostgresProjectionTables.parties, "ON CONFLICT DO NOTHING")
-            guard !cohorts.isEmpty else { return }
-            let touched = Array(cohorts)
+            // The cohorts with new facts, with their latest positions.
+            let touched = Array(ReportCohort.latestPositions(of: facts))
+            guard !touched.isEmpty else { return }
             var binds = PostgresBindings()
-            binds.append(touched.map { $0.key[0] })
-            binds.append(touched.map { Int64($0.key[1])! })
-            binds.append(touched.map { Int64($0.key[2])! })
+            binds.append(touched.map(\.key.workflow.id))
+            binds.append(touched.map { Int64($0.key.workflow.version) })
+            binds.append(touched.map(\.key.day))
             binds.append(touched.map(\.value))
             binds.append(cohortStamp)
             try session.query(PostgresQuery(

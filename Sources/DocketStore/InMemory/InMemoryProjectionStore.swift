@@ -50,7 +50,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         /// The desk's rows, by case id.
         var desk: [String: DeskUpdate] = [:]
         /// Report cohorts: their stamps and kept digests, by clock.
-        var cohorts: [CohortID: (stamp: Int64, lastFactPosition: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
+        var cohorts: [ReportCohort.Key: (stamp: Int64, lastFactPosition: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
         /// The checkpoint a write saved, committed to the log with it.
         var savedCheckpoint: Int64?
     }
@@ -312,41 +312,29 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         func insert(_ facts: [ProjectionFact]) throws {
             for fact in facts {
                 switch fact {
-                case let .stay(f):
-                    state.stays.append(f)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
-                case let .transition(f):
-                    state.transitions.append(f)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
-                case let .breach(f):
-                    state.breaches.append(f)
-                    touch(f.workflow, f.caseOpenedAt, f.position)
-                case let .decided(f):
-                    if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
-                    touch(f.workflow, f.openedAt, f.position)
+                case let .stay(f): state.stays.append(f)
+                case let .transition(f): state.transitions.append(f)
+                case let .breach(f): state.breaches.append(f)
+                case let .decided(f): if state.cases[f.caseID] == nil { state.cases[f.caseID] = f }
                 case let .party(f): state.parties.insert(f)
                 }
             }
-        }
-
-        /// A new fact at `position` of the cohort of a case of `workflow` opened at `openedAt`.
-        private func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
-            let id = CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))
-            if state.cohorts[id] == nil { state.cohorts[id] = (cohortStamp, position, [:]) }
-            state.cohorts[id]!.lastFactPosition = max(state.cohorts[id]!.lastFactPosition, position)
+            for (key, last) in ReportCohort.latestPositions(of: facts) {
+                if state.cohorts[key] == nil { state.cohorts[key] = (cohortStamp, last, [:]) }
+                state.cohorts[key]!.lastFactPosition = max(state.cohorts[key]!.lastFactPosition, last)
+            }
         }
 
         /// A change that replaces some of the facts of the cohort of a case of `workflow` opened at
         /// `openedAt`: a new stamp, no digests.
         private func replace(_ workflow: WorkflowKey, _ openedAt: Timestamp) {
-            let id = CohortID(workflow: workflow, day: ReportCohort.day(of: openedAt))
-            state.cohorts[id] = (cohortStamp, state.cohorts[id]?.lastFactPosition ?? 0, [:])
+            let key = ReportCohort.Key(workflow: workflow, openedAt: openedAt)
+            state.cohorts[key] = (cohortStamp, state.cohorts[key]?.lastFactPosition ?? 0, [:])
         }
 
         func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
-            let id = CohortID(workflow: cohort.workflow, day: cohort.day)
-            guard state.cohorts[id]?.stamp == cohort.stamp else { return }
-            state.cohorts[id]?.digests[measure] = digest
+            guard state.cohorts[cohort.key]?.stamp == cohort.stamp else { return }
+            state.cohorts[cohort.key]?.digests[measure] = digest
         }
 
         func deleteFacts(of caseIDs: [String]) throws {
@@ -388,12 +376,6 @@ extension ReportScope {
 }
 
 /// SQLite's order of text (byte by byte of the UTF-8), which `ORDER BY` on a text column gives.
-/// A report cohort's workflow version and day.
-private struct CohortID: Hashable {
-    var workflow: WorkflowKey
-    var day: Int64
-}
-
 private func precedes(_ a: String, _ b: String) -> Bool {
     a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -224,6 +224,43 @@ package struct ReportCohort: Hashable, Sendable {
         self.digest = digest
     }
 
+    /// Which cohort: a workflow version and a day.
+    package struct Key: Hashable, Sendable {
+        package var workflow: WorkflowKey
+        package var day: Int64
+
+        package init(workflow: WorkflowKey, day: Int64) {
+            self.workflow = workflow
+            self.day = day
+        }
+
+        /// The cohort of a case of `workflow` opened at `openedAt`.
+        package init(workflow: WorkflowKey, openedAt: Timestamp) {
+            self.init(workflow: workflow, day: ReportCohort.day(of: openedAt))
+        }
+    }
+
+    /// This cohort's key.
+    package var key: Key { Key(workflow: workflow, day: day) }
+
+    /// The cohorts `facts` belong to (decided cases, stays, transitions, breaches; parties belong
+    /// to none), each with the position of its latest fact among them: what an insert records.
+    package static func latestPositions(of facts: [ProjectionFact]) -> [Key: Int64] {
+        var latest: [Key: Int64] = [:]
+        for fact in facts {
+            let key: Key, position: Int64
+            switch fact {
+            case let .stay(f): (key, position) = (Key(workflow: f.workflow, openedAt: f.caseOpenedAt), f.position)
+            case let .transition(f): (key, position) = (Key(workflow: f.workflow, openedAt: f.caseOpenedAt), f.position)
+            case let .breach(f): (key, position) = (Key(workflow: f.workflow, openedAt: f.caseOpenedAt), f.position)
+            case let .decided(f): (key, position) = (Key(workflow: f.workflow, openedAt: f.openedAt), f.position)
+            case .party: continue
+            }
+            latest[key] = max(latest[key] ?? position, position)
+        }
+        return latest
+    }
+
     /// The day of the cohort of a case opened at `openedAt`.
     package static func day(of openedAt: Timestamp) -> Int64 {
         let micros = openedAt.microseconds

@@ -586,12 +586,6 @@ private let forgetDigests = """
     wall = NULL, working = NULL, statutory = NULL
     """
 
-/// A workflow version and a day: the cohort a fact belongs to.
-private struct CohortOfFact: Hashable {
-    var workflow: WorkflowKey
-    var day: Int64
-}
-
 /// Writes the facts and open cases of one batch inside the caller's transaction, on statements
 /// prepared once for it.
 private final class FactWriter {
@@ -665,12 +659,6 @@ private final class FactWriter {
         var partyRows: [Numbered<PartyFact>] = []
         var position: Int64 = -1
         var ordinals = (stay: 0, transition: 0, breach: 0)
-        /// The cohorts with new facts (a batch touches a few dozen), and their latest positions.
-        var cohorts: [CohortOfFact: Int64] = [:]
-        func touch(_ workflow: WorkflowKey, _ openedAt: Timestamp, _ position: Int64) {
-            let cohort = CohortOfFact(workflow: workflow, day: ReportCohort.day(of: openedAt))
-            cohorts[cohort] = max(cohorts[cohort] ?? position, position)
-        }
         func at(_ factPosition: Int64) {
             if factPosition != position {
                 position = factPosition
@@ -681,21 +669,17 @@ private final class FactWriter {
             switch fact {
             case let .stay(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt, f.position)
                 stayRows.append(Numbered(f, ordinal: ordinals.stay, caseKey: try key(f.caseID)))
                 ordinals.stay += 1
             case let .transition(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt, f.position)
                 transitionRows.append(Numbered(f, ordinal: ordinals.transition, caseKey: try key(f.caseID)))
                 ordinals.transition += 1
             case let .breach(f):
                 at(f.position)
-                touch(f.workflow, f.caseOpenedAt, f.position)
                 breachRows.append(Numbered(f, ordinal: ordinals.breach, caseKey: try key(f.caseID)))
                 ordinals.breach += 1
             case let .decided(f):
-                touch(f.workflow, f.openedAt, f.position)
                 caseRows.append(Numbered(f, caseKey: try key(f.caseID)))
             case let .party(f): partyRows.append(Numbered(f, caseKey: try key(f.caseID)))
             }
@@ -706,7 +690,8 @@ private final class FactWriter {
         try breaches.insert(breachRows) { AnalyticsTables.breaches.bind($0, offset: $1, $2, names: names) }
         try cases.insert(caseRows) { AnalyticsTables.cases.bind($0, offset: $1, $2, names: names) }
         try parties.insert(partyRows) { AnalyticsTables.parties.bind($0, offset: $1, $2, names: names) }
-        for (cohort, last) in cohorts {
+        // The cohorts with new facts (a batch touches a few dozen), with their latest positions.
+        for (cohort, last) in ReportCohort.latestPositions(of: facts) {
             touchCohort.bind(1, names.id(cohort.workflow.id))
             touchCohort.bind(2, Int64(cohort.workflow.version))
             touchCohort.bind(3, cohort.day)
