@@ -255,9 +255,9 @@ package final class PostgresProjectionStore: ProjectionStore {
             var facts = Filter(scope, openedColumn: "case_opened_at", parties: true)
             facts.after(position)
             try each("SELECT fact FROM \(PostgresProjectionTables.breaches)" + facts.sql + factOrder, facts.arguments) {
-                try body(.breach(try decoded(BreachFact.self, $0)))
+                try body(.breach(try decoded(BreachFact.self, $0).forReport))
             }
-            // Stays and transitions come without their case's id, as the protocol says.
+            // Breaches, stays and transitions come without their case's id, as the protocol says.
             var direct = Filter(scope, openedColumn: "case_opened_at", parties: false)
             direct.after(position)
             try each("SELECT fact FROM \(PostgresProjectionTables.stays)" + direct.sql + factOrder, direct.arguments) {

@@ -249,7 +249,7 @@ struct ProjectionStoreContractTests {
     func selectFindsEveryKindOfRowInOrder(_ kind: ProjectionStoreKind) throws {
         let fixture = try Facts.filled(kind)
         #expect(try Facts.selected(fixture.projections, ReportScope(asOf: Facts.day)) == [
-            .decided(Facts.caseA), .open(Facts.progress("B").summary), .breach(Facts.breachB),
+            .decided(Facts.caseA), .open(Facts.progress("B").summary), .breach(Facts.breachB.forReport),
             .stay(Facts.selected(Facts.stayA)), .stay(Facts.selected(Facts.stayA2)), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionA)), .transition(Facts.selected(Facts.transitionB)),
         ])
     }
@@ -257,7 +257,7 @@ struct ProjectionStoreContractTests {
     @Test(arguments: ProjectionStoreKind.allCases)
     func workflowVersionOpeningTimeAndChannelSelectCases(_ kind: ProjectionStoreKind) throws {
         let fixture = try Facts.filled(kind)
-        let onlyB: [ProjectionRow] = [.open(Facts.progress("B").summary), .breach(Facts.breachB), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB))]
+        let onlyB: [ProjectionRow] = [.open(Facts.progress("B").summary), .breach(Facts.breachB.forReport), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB))]
         #expect(try Facts.selected(fixture.projections, ReportScope(channel: "window", asOf: Facts.day)) == onlyB)
         #expect(try Facts.selected(fixture.projections, ReportScope(from: Facts.day.adding(seconds: 3600), asOf: Facts.day)) == onlyB)
         #expect(try Facts.selected(fixture.projections, ReportScope(to: Facts.day.adding(seconds: 3600), asOf: Facts.day)).count == 4)
@@ -275,11 +275,11 @@ struct ProjectionStoreContractTests {
         ])
         // B was handled for beth: its case-level rows, and the stay and transition done for her.
         #expect(try Facts.selected(fixture.projections, ReportScope(onBehalfOf: "beth", asOf: Facts.day)) == [
-            .open(Facts.progress("B").summary), .breach(Facts.breachB), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB)),
+            .open(Facts.progress("B").summary), .breach(Facts.breachB.forReport), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionB)),
         ])
         // Both entered licensing; A's second stay was in another department.
         #expect(try Facts.selected(fixture.projections, ReportScope(department: "licensing", asOf: Facts.day)) == [
-            .decided(Facts.caseA), .open(Facts.progress("B").summary), .breach(Facts.breachB),
+            .decided(Facts.caseA), .open(Facts.progress("B").summary), .breach(Facts.breachB.forReport),
             .stay(Facts.selected(Facts.stayA)), .stay(Facts.selected(Facts.stayB)), .transition(Facts.selected(Facts.transitionA)), .transition(Facts.selected(Facts.transitionB)),
         ])
         #expect(try Facts.selected(fixture.projections, ReportScope(department: "licensing", role: "approver", asOf: Facts.day)) == [

@@ -377,6 +377,17 @@ package struct PartyFact: Hashable, Sendable, Codable {
     }
 }
 
+extension BreachFact {
+    /// The breach without its case's id, which ``ReportBuilder`` does not read (it counts cases
+    /// by ``firstInCase``): what a projection's selection for a report hands, so that it need not
+    /// look up the id of every breached case.
+    package var forReport: BreachFact {
+        var fact = self
+        fact.caseID = ""
+        return fact
+    }
+}
+
 /// What the projection fold emits, in log order.
 package enum ProjectionFact: Hashable, Sendable {
     case stay(StayFact)

@@ -38,13 +38,41 @@ public struct ProjectionReporter {
     }
 
     /// The report of `scope` from the facts it selects, every one read.
+    ///
+    /// The store reads and decodes the rows on a thread of its own while this one adds them to
+    /// the builder, in batches: each half is about as long as the other, so the two keep both
+    /// cores busy (a filtered report of a province workflow took 5.8 s on one thread).
     package func reportFromFacts(_ scope: ReportScope) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
-        try projections.read { tables in
-            try tables.select(scope) { builder.add($0) }
+        let projections = self.projections
+        let batches = Handoff<[ProjectionRow]>.start(capacity: 4, name: "docket-report-reader") { emit in
+            var batch: [ProjectionRow] = []
+            batch.reserveCapacity(Self.rowsPerBatch)
+            try projections.read { tables in
+                try tables.select(scope) { row in
+                    batch.append(row)
+                    if batch.count == Self.rowsPerBatch {
+                        guard emit(batch) else { throw CancellationError() }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !batch.isEmpty { _ = emit(batch) }
         }
-        return builder.build()
+        // However this ends, the reader must stop before we return.
+        defer { batches.cancel() }
+        while true {
+            switch batches.take() {
+            case let .item(batch): for row in batch { builder.add(row) }
+            case .done: return builder.build()
+            case let .failed(error): throw error
+            }
+        }
     }
+
+    /// Rows handed over at a time: enough that the hand-over costs nothing beside them, few
+    /// enough that the batches in flight stay small.
+    private static let rowsPerBatch = 4_096
 
     /// The report of whole cases (no filter but workflow, version and opening time) from their
     /// cohorts' digests.

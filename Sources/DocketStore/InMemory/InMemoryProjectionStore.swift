@@ -160,7 +160,7 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             if position == nil { try openCases(scope, tookPart: tookPart) { try body(.open($0)) } }
             for fact in byCohort(state.breaches)
             where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel) && tookPart(fact.caseID) {
-                try body(.breach(fact))
+                try body(.breach(fact.forReport))
             }
             for fact in byCohort(state.stays)
             where fact.position > after && scope.selectsCase(fact.workflow, openedAt: fact.caseOpenedAt, channel: fact.channel)

@@ -86,10 +86,11 @@ package protocol ProjectionReading {
     /// Calls `body` with every row that `scope` selects, as `Docs/analytics.md` (Selection) defines:
     /// decided cases, open cases by case id, then breaches, stays and transitions. Decided cases,
     /// breaches, stays and transitions come by workflow version (in no set order of the
-    /// workflows), then in log order. Stays
-    /// and transitions come with only what a report reads of them (``StayFact/forReport``,
-    /// ``TransitionFact/forReport``: no case id, times but the case's opening, or exit; a report reads millions, and each
-    /// column and string read cost time); ``contents()`` has them whole. `scope.measure` and `scope.asOf` select nothing. Nothing when the
+    /// workflows), then in log order. Breaches, stays and transitions come with only what a
+    /// report reads of them (``BreachFact/forReport``, ``StayFact/forReport``,
+    /// ``TransitionFact/forReport``: no case id; for stays and transitions no times but the
+    /// case's opening, and no exit; a report reads millions, and each column and string read cost
+    /// time); ``contents()`` has them whole. `scope.measure` and `scope.asOf` select nothing. Nothing when the
     /// projection does not exist.
     func select(_ scope: ReportScope, _ body: (ProjectionRow) throws -> Void) throws
 
