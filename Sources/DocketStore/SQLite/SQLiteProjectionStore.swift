@@ -124,30 +124,38 @@ package final class SQLiteProjectionStore: ProjectionStore {
             let names = try names()
             // Each table is read in its primary key's order: one range scan of the workflow
             // version's rows (from the position, when given), no index lookup per row.
-            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: true)
+            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: .tookPart)
             guard !cohort.empty else { return }
+            // With a party filter and every case read (no `position`), the keys of the cases it
+            // keeps: their breaches are the breaches it keeps, looked up here rather than probed
+            // in SQL again (on the province, a department's workflow has 670,000 breaches, nearly
+            // all of its cases').
+            let breachesByKey = position == nil && (scope.department != nil || scope.role != nil || scope.onBehalfOf != nil)
+            var partyCases: Set<Int64> = []
             var decided = cohort
             decided.after(position)
             try each(AnalyticsTables.cases, where: decided.sql(AnalyticsTables.cases), decided.arguments, names: names,
                      order: "workflow_id, workflow_version, position") { row in
+                if breachesByKey { partyCases.insert(row.caseKey) }
                 try body(.decided(row.fact))
             }
             if position == nil {
                 try each(AnalyticsTables.openCaseSummaries, where: cohort.sql(AnalyticsTables.openCaseSummaries), cohort.arguments, names: names, order: "case_id") { row in
+                    if breachesByKey { partyCases.insert(row.caseKey) }
                     try body(.open(row.summary))
                 }
             }
             let factOrder = "workflow_id, workflow_version, position, ordinal"
-            var cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: true)
+            var cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: breachesByKey ? .ignored : .tookPart)
             cases.after(position)
             // Without their case's id (`forReport`): the table keeps only its key, and looking up
             // the id of every breached case was a good part of a filtered report's time.
             try each(AnalyticsTables.breaches, where: cases.sql(AnalyticsTables.breaches), cases.arguments, names: names, order: factOrder) { row in
-                try body(.breach(row.fact.forReport))
+                if !breachesByKey || partyCases.contains(row.caseKey) { try body(.breach(row.fact.forReport)) }
             }
             // Stays and transitions with only the columns a report reads (`forReport`): each
             // column and string read for millions of rows was a good part of a report's time.
-            var direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: false)
+            var direct = Filter(scope, names: names, openedColumn: "case_opened_at", parties: .direct)
             direct.after(position)
             try each(AnalyticsTables.staysForReport, where: direct.sql(AnalyticsTables.staysForReport), direct.arguments, names: names, order: factOrder) {
                 try body(.stay($0.fact))
@@ -160,7 +168,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
         func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws {
             guard try installedVersion() == ProjectionSchema.version else { return }
             let names = try names()
-            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: true)
+            let cohort = Filter(scope, names: names, openedColumn: "opened_at", parties: .tookPart)
             guard !cohort.empty else { return }
             try each(AnalyticsTables.openCaseSummaries, where: cohort.sql(AnalyticsTables.openCaseSummaries), cohort.arguments, names: names, order: "case_id") {
                 try body($0.summary)
@@ -517,8 +525,8 @@ package final class SQLiteProjectionStore: ProjectionStore {
         var empty = false
 
         /// - Parameter parties: filter departments, roles and assisted parties through the cases
-        ///   they took part in (case-level tables) rather than through the row's own columns.
-        init(_ scope: ReportScope, names: Names, openedColumn: String, parties: Bool) {
+        ///   they took part in (case-level tables), through the row's own columns, or not at all.
+        init(_ scope: ReportScope, names: Names, openedColumn: String, parties: PartyFilter) {
             func add(_ clause: String, _ values: Argument...) {
                 clauses.append(clause)
                 arguments += values
@@ -542,14 +550,23 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 (.onBehalfOf, "on_behalf_of", scope.onBehalfOf),
             ]
             for case let (kind, column, value?) in filters {
-                if parties {
-                    add(party, id(kind.rawValue), .text(value))
-                } else if kind == .onBehalfOf {
-                    add("\(column) = ?", .text(value))  // kept as text: many, each used by few cases
-                } else {
-                    add("\(column) = ?", id(value))
+                switch parties {
+                case .tookPart: add(party, id(kind.rawValue), .text(value))
+                case .direct where kind == .onBehalfOf: add("\(column) = ?", .text(value))  // kept as text: many, each used by few cases
+                case .direct: add("\(column) = ?", id(value))
+                case .ignored: break
                 }
             }
+        }
+
+        /// How a filter by department, role or assisted party applies to a table.
+        enum PartyFilter {
+            /// To the rows of the cases the party took part in (`analytics_parties`).
+            case tookPart
+            /// To the rows whose own column names the party (stays and transitions).
+            case direct
+            /// Not in SQL: the caller selects the rows itself.
+            case ignored
         }
 
         /// Only the rows at log positions after `position`, when given.
