@@ -79,7 +79,7 @@ struct Analyze: ParsableCommand {
                 pairs.append(("case_duration_working_s", working.caseDuration?.summaryJSON ?? .null))
                 json = .object(pairs)
             }
-            try destination.emit(try JSONOutput.text(json))
+            try destination.emitJSON(json)
         case .html: try destination.emit(AnalyzePage.make(report, log: log, layout: GraphvizLayout.installed(), working: working))
         case .table, .csv: try destination.emit(AnalyzeSummary(report: report, log: log, working: working).text)
         }

@@ -79,7 +79,7 @@ struct Report: ParsableCommand {
         let report = try ProjectionReporter(projections, calendars: calendars).report(scope)
         let catalog = WorkflowCatalog(store: store)
         switch try output.checked(csv: true, html: true) {
-        case .json: try destination.emit(try JSONOutput.text(ReportView(report, calendars: calendars)))
+        case .json: try destination.emitJSON(ReportView(report, calendars: calendars))
         case .csv: try destination.emit(ReportCSV.text(report, by: by))
         case .table:
             try destination.emit(ReportRendering.table(report, by: by, calendars: calendars) { id, version in

@@ -1,5 +1,7 @@
 import DocketCore
+import DocketStore
 import Foundation
+import Synchronization
 
 /// The one JSON style of Docket's output, in the CLI (`--format json`) and the HTTP API alike.
 ///
@@ -16,7 +18,43 @@ package enum JSONOutput {
 
     /// `value` as pretty-printed JSON bytes.
     package static func data<T: Encodable>(_ value: T) throws -> Data {
+        var data = Data()
+        try write(value) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// `value` as JSONEncoder alone writes it, ``JSONTextList``s included: the text
+    /// ``write(_:to:)`` is held to (tests compare the two).
+    package static func dataFromJSONEncoder<T: Encodable>(_ value: T) throws -> Data {
         try encoder.encode(value)
+    }
+
+    /// `value` as pretty-printed JSON bytes, handed to `sink` piece by piece (pieces of about a
+    /// megabyte), so an answer with a long list (a report's open cases) need not be held whole.
+    ///
+    /// JSONEncoder writes everything but the lists marked ``JSONTextList``: in their place it
+    /// writes a placeholder string, and each list is written there by its elements' own writer
+    /// (``JSONTextWriting``), which writes what JSONEncoder would, byte for byte
+    /// (`JSONTextWritingTests` holds both to the same text). JSONEncoder took half of a report with
+    /// 216,727 open cases, its key conversion alone a fifth (`Docs/performance.md`).
+    package static func write<T: Encodable>(_ value: T, to sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        let lists = TextLists()
+        let encoder = self.encoder
+        encoder.userInfo[TextLists.key] = lists
+        let text = [UInt8](try encoder.encode(value))
+        var written = text.startIndex
+        var buffer = JSONText(indent: 0)
+        for placeholder in lists.placeholders(in: text) {
+            try sink(text[written..<placeholder.range.lowerBound])
+            written = placeholder.range.upperBound
+            buffer = JSONText(indent: placeholder.indent)
+            try placeholder.list.write(to: &buffer) { chunk in
+                try sink(chunk.bytes[...])
+                chunk.bytes.removeAll(keepingCapacity: true)
+            }
+            try sink(buffer.bytes[...])
+        }
+        try sink(text[written...])
     }
 
     /// A JSON array written element by element, as ``text(_:)`` writes the whole array: each
@@ -68,6 +106,202 @@ package enum JSONOutput {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
+    }
+}
+
+// MARK: - Lists written without JSONEncoder
+
+/// A view that writes its own JSON text, byte for byte as ``JSONOutput``'s encoder writes it
+/// (keys in snake_case and sorted, absent optionals left out, pretty-printed): the element type
+/// of a long list marked ``JSONTextList``. `JSONTextWritingTests` holds the two to the same
+/// text, so a field added to the view and not to its writer fails there.
+package protocol JSONTextWriting: Encodable, Sendable {
+    /// Appends this value's JSON to `text`, at `text`'s indentation.
+    func write(to text: inout JSONText)
+}
+
+/// A list ``JSONOutput`` writes with its elements' own writer (``JSONTextWriting``) instead of
+/// JSONEncoder; any other encoder encodes it as the array it is.
+@propertyWrapper
+package struct JSONTextList<Element: JSONTextWriting>: Encodable, Sendable {
+    package var wrappedValue: [Element]
+
+    package init(wrappedValue: [Element]) {
+        self.wrappedValue = wrappedValue
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        // An empty list is JSONEncoder's to write (it has its own shape for one).
+        if !wrappedValue.isEmpty, let lists = encoder.userInfo[JSONOutput.TextLists.key] as? JSONOutput.TextLists {
+            try container.encode(lists.placeholder(for: wrappedValue))
+        } else {
+            try container.encode(wrappedValue)
+        }
+    }
+}
+
+/// Pretty-printed JSON text as ``JSONOutput``'s encoder writes it: two spaces per level, `" : "`
+/// between a key and its value, strings escaped as JSONEncoder escapes them (`/` as is),
+/// numbers as JSONEncoder writes them.
+package struct JSONText {
+    package var bytes: [UInt8] = []
+    /// The indentation of the current line, in spaces.
+    private var indent: Int
+    /// Whether the open object or array has no member yet.
+    private var empty = true
+
+    /// Text starting at a line indented `indent` spaces (a value's first line is not indented:
+    /// it follows its key).
+    package init(indent: Int) {
+        self.indent = indent
+        bytes.reserveCapacity(1 << 20)
+    }
+
+    package mutating func beginObject() { open(UInt8(ascii: "{")) }
+
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+
+    /// The next member's key; `name` must be the key JSONEncoder writes (snake_case), and keys
+    /// must come in its sorted order.
+    package mutating func key(_ name: StaticString) {
+        nextMember()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), 0x20, UInt8(ascii: ":"), 0x20])
+    }
+
+    /// The member `name: value`, left out when `value` is nil (as JSONEncoder leaves out an
+    /// absent optional).
+    package mutating func field(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        EventJSONWriter.appendString(value, to: &bytes)
+    }
+
+    package mutating func field(_ name: StaticString, _ value: Int) {
+        key(name)
+        EventJSONWriter.appendInt(Int64(value), to: &bytes)
+    }
+
+    package mutating func field(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bytes.append(contentsOf: value ? Self.true : Self.false)
+    }
+
+    /// A number as JSONEncoder writes a `Double`: its shortest form without a trailing `.0`;
+    /// a figure that is not a number as the strings ``JSONOutput`` names.
+    package mutating func field(_ name: StaticString, _ value: Double) {
+        key(name)
+        guard value.isFinite else {
+            EventJSONWriter.appendString(value.isNaN ? "nan" : value < 0 ? "-inf" : "inf", to: &bytes)
+            return
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Writes `elements` as an array, handing the text to `flush` whenever a megabyte is written.
+    mutating func array<Element: JSONTextWriting>(_ elements: [Element], flush: (inout JSONText) throws -> Void) rethrows {
+        open(UInt8(ascii: "["))
+        for element in elements {
+            nextMember()
+            element.write(to: &self)
+            if bytes.count >= 1 << 20 { try flush(&self) }
+        }
+        close(UInt8(ascii: "]"))
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        bytes.append(bracket)
+        indent += 2
+        empty = true
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        indent -= 2
+        newLine()
+        bytes.append(bracket)
+        empty = false
+    }
+
+    private mutating func nextMember() {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        newLine()
+    }
+
+    private mutating func newLine() {
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: indent))
+    }
+
+    private static let `true` = Array("true".utf8)
+    private static let `false` = Array("false".utf8)
+}
+
+extension JSONOutput {
+    /// The ``JSONTextList``s of one ``write(_:to:)``: JSONEncoder writes a placeholder string for
+    /// each, `"\u0001<nonce>:<n>"`, which no text of the answer can be (the nonce is new for each
+    /// answer), and `write` finds the placeholders and writes the lists in their place.
+    final class TextLists: Sendable {
+        static let key = CodingUserInfoKey(rawValue: "docket.jsonTextLists")!
+
+        struct Placeholder {
+            /// The placeholder's bytes in the encoder's text, quotes included.
+            var range: Range<Int>
+            /// The indentation of its line.
+            var indent: Int
+            var list: any TextList
+        }
+
+        private let nonce = UUID().uuidString
+        private let lists = Mutex<[any TextList]>([])
+
+        func placeholder<Element: JSONTextWriting>(for elements: [Element]) -> String {
+            let index = lists.withLock { lists in
+                lists.append(Elements(elements: elements))
+                return lists.count - 1
+            }
+            return "\u{1}\(nonce):\(index)"
+        }
+
+        /// The placeholders in `text`, in order.
+        func placeholders(in text: [UInt8]) -> [Placeholder] {
+            let lists = self.lists.withLock { $0 }
+            guard !lists.isEmpty else { return [] }
+            let marker = Array("\"\\u0001\(nonce):".utf8)
+            var found: [Placeholder] = []
+            var searched = text.startIndex
+            while let match = text[searched...].firstRange(of: marker) {
+                var end = match.upperBound
+                var index = 0
+                while text[end] != UInt8(ascii: "\"") {
+                    index = index * 10 + Int(text[end] - UInt8(ascii: "0"))
+                    end += 1
+                }
+                var lineStart = match.lowerBound
+                while lineStart > text.startIndex, text[lineStart - 1] != 0x0A { lineStart -= 1 }
+                let indent = text[lineStart...].prefix { $0 == 0x20 }.count
+                found.append(Placeholder(range: match.lowerBound..<(end + 1), indent: indent, list: lists[index]))
+                searched = end + 1
+            }
+            return found
+        }
+    }
+
+    /// A list of one element type, its type forgotten.
+    protocol TextList: Sendable {
+        func write(to text: inout JSONText, flush: (inout JSONText) throws -> Void) throws
+    }
+
+    struct Elements<Element: JSONTextWriting>: TextList {
+        var elements: [Element]
+
+        func write(to text: inout JSONText, flush: (inout JSONText) throws -> Void) throws {
+            try text.array(elements, flush: flush)
+        }
     }
 }
 

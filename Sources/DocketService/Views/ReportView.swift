@@ -105,7 +105,8 @@ package struct ReportView: Encodable, Sendable {
         package var rework: Rework
         package var breaches: [BreachRow]
         package var clockStops: ClockStopFigures
-        package var openCases: [OpenCaseView]
+        /// Written without JSONEncoder: a workflow may have hundreds of thousands.
+        @JSONTextList package var openCases: [OpenCaseView]
         package var channels: [ChannelRow]
         /// The dates the calendar knows holidays for (`2019-01-01 to 2026-12-31`); nil when it
         /// states none (the weekly hours hold for every date).
@@ -163,5 +164,25 @@ package struct ReportView: Encodable, Sendable {
                 approvalHistograms: ClockHistogramsView(w.approvalHistograms, hasCalendar: hasCalendar, hasStatutoryLimit: w.statutoryLimit != nil), statutoryLimit: w.statutoryLimit,
                 weeks: w.weeks, arrivals: w.arrivals)
         }
+    }
+}
+
+extension ReportView.OpenCaseView: JSONTextWriting {
+    /// The fields as JSONEncoder names and sorts them.
+    package func write(to text: inout JSONText) {
+        text.beginObject()
+        text.field("age", age)
+        text.field("case_id", caseID)
+        text.field("channel", channel)
+        text.field("clock_stopped", clockStopped)
+        text.field("department", department)
+        text.field("opened_at", openedAt)
+        text.field("overdue", overdue)
+        text.field("overdue_since", overdueSince)
+        text.field("provisional", provisional)
+        text.field("since", since)
+        text.field("state", state)
+        text.field("version", version)
+        text.endObject()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import DocketService
 
 /// Options every command that changes a case shares: business time, idempotency, retries.
 struct WriteOptions: ParsableArguments {
@@ -95,6 +96,45 @@ struct OutputFileOptions: ParsableArguments {
         }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw UsageFailure("cannot write --out \(out): \(error.localizedDescription)")
+        }
+    }
+
+    /// Prints `value` as JSON (``JSONOutput``), or writes it to `--out`, as ``emit(_:)`` would its
+    /// text, but piece by piece: a report listing hundreds of thousands of open cases is never
+    /// held whole. A file is written beside `--out` and renamed onto it only when complete.
+    func emitJSON<T: Encodable>(_ value: T) throws {
+        guard let out else {
+            fflush(nil)  // anything print() buffered goes first
+            let output = FileHandle.standardOutput
+            try JSONOutput.write(value) { try output.write(contentsOf: $0) }
+            try output.write(contentsOf: [0x0A])
+            return
+        }
+        let target = URL(fileURLWithPath: out)
+        let partial = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
+        do {
+            guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial.path])
+            }
+            defer { try? FileManager.default.removeItem(at: partial) }
+            let file = try FileHandle(forWritingTo: partial)
+            do {
+                try JSONOutput.write(value) { try file.write(contentsOf: $0) }
+                try file.synchronize()
+                try file.close()
+            } catch {
+                try? file.close()
+                throw error
+            }
+            // rename(2) replaces the target in one step: a reader sees the old file or the new one.
+            guard rename(partial.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch let error as EncodingError {
+            throw error
         } catch {
             throw UsageFailure("cannot write --out \(out): \(error.localizedDescription)")
         }
