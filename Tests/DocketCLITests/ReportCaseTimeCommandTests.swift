@@ -93,4 +93,27 @@ import Testing
         let table = try docket.ok("report", "--workflow", "joint-permit", "--by", "department", "--time", "wall").stdout
         #expect(!table.contains("(none)"), "\(table)")
     }
+
+    /// The JSON report is written piece by piece: to a file beside `--out`, renamed onto it when
+    /// whole; a file that cannot be written leaves nothing behind.
+    @Test func theJSONReportGoesToOutWholeOrNotAtAll() throws {
+        let docket = try bench()
+        try docket.ok("start", "joint-permit", "--case", "P-2", "--by", "wang", "--as", "clerk", "--at", "2020-03-05T09:00:00+08:00")
+        let arguments = ["report", "--workflow", "joint-permit", "--format", "json", "--now", "2020-03-06T09:00:00+08:00"]
+        let printed = try docket.ok(arguments).stdout
+        let openCases = try #require((try json(printed)["workflows"] as? [[String: Any]])?.first?["open_cases"] as? [[String: Any]])
+        #expect(openCases.map { $0["case_id"] as? String } == ["P-2"])
+        let out = docket.directory.appendingPathComponent("report.json").path
+        try Data("an older report".utf8).write(to: URL(fileURLWithPath: out))
+        try docket.ok(arguments + ["--out", out])
+        #expect(try String(contentsOfFile: out, encoding: .utf8) + "\n" == printed)
+        let folder = try FileManager.default.contentsOfDirectory(atPath: docket.directory.path)
+        #expect(!folder.contains { $0.hasSuffix(".partial") }, "\(folder)")
+
+        let nowhere = docket.directory.appendingPathComponent("no-such-folder/report.json").path
+        let failed = try docket.docket(arguments + ["--out", nowhere])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.hasPrefix("error: cannot write --out \(nowhere)"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: nowhere))
+    }
 }
