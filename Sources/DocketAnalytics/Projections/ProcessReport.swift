@@ -79,6 +79,11 @@ public struct ReportScope: Hashable, Sendable {
         self.asOf = asOf
     }
 
+    /// Whether a department, role or assisted-party filter applies: it keeps the cases the party
+    /// took part in, and the stays and transitions that name it (`Docs/analytics.md`).
+    public var filtersByParty: Bool {
+        department != nil || role != nil || onBehalfOf != nil
+    }
 }
 
 /// The figures of `docket report`, per workflow version (and, for a workflow with cases on several

@@ -219,7 +219,7 @@ extension ReportScope {
     /// whole cases, merged from their cohorts' digests (and the facts of the days `from` and `to`
     /// cut).
     var isWholeCases: Bool {
-        department == nil && role == nil && onBehalfOf == nil && channel == nil
+        !filtersByParty && channel == nil
     }
 
     /// Whether every case of `cohort` is in the scope's opening times.

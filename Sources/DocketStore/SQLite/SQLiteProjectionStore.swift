@@ -130,7 +130,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
             // keeps: their breaches are the breaches it keeps, looked up here rather than probed
             // in SQL again (on the province, a department's workflow has 670,000 breaches, nearly
             // all of its cases').
-            let breachesByKey = position == nil && (scope.department != nil || scope.role != nil || scope.onBehalfOf != nil)
+            let breachesByKey = position == nil && scope.filtersByParty
             var partyCases: Set<Int64> = []
             var decided = cohort
             decided.after(position)
