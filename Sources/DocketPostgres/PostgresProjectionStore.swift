@@ -275,15 +275,34 @@ package final class PostgresProjectionStore: ProjectionStore {
                      cases.arguments) { try body(try decoded(OpenCaseSummary.self, $0)) }
         }
 
-        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+        func selectBreaches(_ scope: ReportScope, _ body: (BreachFact) throws -> Void) throws {
+            guard try current else { return }
+            let facts = Filter(scope, openedColumn: "case_opened_at", parties: true)
+            try each("SELECT fact FROM \(PostgresProjectionTables.breaches)" + facts.sql + " ORDER BY workflow_id, workflow_version, position, ordinal",
+                     facts.arguments) { try body(try decoded(BreachFact.self, $0).forReport) }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure, party: DigestedParty?) throws -> [ReportCohort] {
             guard try current else { return [] }
             var clauses: [String] = []
             var arguments: [Argument] = []
-            if let workflowID { clauses.append("workflow_id = ?"); arguments.append(.text(workflowID)) }
-            if let version { clauses.append("workflow_version = ?"); arguments.append(.integer(Int64(version))) }
+            var digest = "c.\(measure.rawValue)", join = ""
+            if let party {
+                let kept = try session.run("SELECT to_regclass('\(PostgresProjectionTables.partyDigests)') IS NOT NULL").first?.decode(Bool.self) ?? false
+                // No table yet: no party digest was ever kept.
+                digest = kept ? "d.digest" : "NULL::bytea"
+                if kept {
+                    join = " LEFT JOIN \(PostgresProjectionTables.partyDigests) d ON d.workflow_id = c.workflow_id"
+                        + " AND d.workflow_version = c.workflow_version AND d.kind = ? AND d.value = ? AND d.measure = ?"
+                        + " AND d.day = c.day AND d.stamp = c.stamp"
+                    arguments += [.text(party.kind.rawValue), .text(party.value), .text(measure.rawValue)]
+                }
+            }
+            if let workflowID { clauses.append("c.workflow_id = ?"); arguments.append(.text(workflowID)) }
+            if let version { clauses.append("c.workflow_version = ?"); arguments.append(.integer(Int64(version))) }
             let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-            return try query("SELECT workflow_id, workflow_version, day, stamp, last_fact_position, \(measure.rawValue) FROM "
-                             + PostgresProjectionTables.cohorts + filter + " ORDER BY workflow_id, workflow_version, day", arguments).map { row in
+            return try query("SELECT c.workflow_id, c.workflow_version, c.day, c.stamp, c.last_fact_position, \(digest) FROM "
+                             + PostgresProjectionTables.cohorts + " c" + join + filter + " ORDER BY c.workflow_id, c.workflow_version, c.day", arguments).map { row in
                 let (workflow, version, day, stamp, last, digest) = try row.decode((String, Int, Int64, Int64, Int64, Data?).self)
                 return ReportCohort(workflow: WorkflowKey(id: workflow, version: version), day: day, stamp: stamp, lastFactPosition: last,
                                     digest: digest.map { [UInt8]($0) })
@@ -433,6 +452,8 @@ package final class PostgresProjectionStore: ProjectionStore {
 
         func clear() throws {
             // DELETE, not TRUNCATE: a reader's older snapshot still sees the rows it began with.
+            // A projection of schema 5 may not have this table yet (it is made when first used).
+            try session.run(PostgresProjectionTables.partyDigestsSQL)
             for table in PostgresProjectionTables.all where table != PostgresProjectionTables.meta {
                 try session.run("DELETE FROM \(table)")
             }
@@ -539,13 +560,28 @@ package final class PostgresProjectionStore: ProjectionStore {
                 binds: binds))
         }
 
-        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure, party: DigestedParty?) throws {
             var binds = PostgresBindings()
             try binds.append(Data(digest))
             binds.append(cohort.workflow.id)
             binds.append(Int64(cohort.workflow.version))
             binds.append(cohort.day)
             binds.append(cohort.stamp)
+            if let party {
+                try session.run(PostgresProjectionTables.partyDigestsSQL)
+                binds.append(party.kind.rawValue)
+                binds.append(party.value)
+                binds.append(measure.rawValue)
+                try session.query(PostgresQuery(
+                    unsafeSQL: "INSERT INTO \(PostgresProjectionTables.partyDigests) "
+                        + "(workflow_id, workflow_version, day, kind, value, measure, stamp, digest) "
+                        + "SELECT workflow_id, workflow_version, day, $6, $7, $8, stamp, $1 FROM \(PostgresProjectionTables.cohorts) "
+                        + "WHERE workflow_id = $2 AND workflow_version = $3 AND day = $4 AND stamp = $5 "
+                        + "ON CONFLICT (workflow_id, workflow_version, kind, value, measure, day) "
+                        + "DO UPDATE SET stamp = excluded.stamp, digest = excluded.digest",
+                    binds: binds))
+                return
+            }
             try session.query(PostgresQuery(
                 unsafeSQL: "UPDATE \(PostgresProjectionTables.cohorts) SET \(measure.rawValue) = $1 "
                     + "WHERE workflow_id = $2 AND workflow_version = $3 AND day = $4 AND stamp = $5",

@@ -27,8 +27,21 @@ enum PostgresProjectionTables {
     /// Report cohorts and their digests (`ReportCohort`), as SQLite's `analytics_cohorts`.
     static let cohorts = "analytics_cohorts"
 
+    /// The digests of one department's or role's facts in a cohort, as SQLite's
+    /// `analytics_party_digests`: added after schema 5 was released, so created when missing
+    /// (``partyDigestsSQL``) by the first report that keeps one, without a rebuild.
+    static let partyDigests = "analytics_party_digests"
+
+    static let partyDigestsSQL = """
+        CREATE TABLE IF NOT EXISTS \(partyDigests) (
+            workflow_id text COLLATE "C" NOT NULL, workflow_version integer NOT NULL, day bigint NOT NULL,
+            kind text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, measure text COLLATE "C" NOT NULL,
+            stamp bigint NOT NULL, digest bytea NOT NULL,
+            PRIMARY KEY (workflow_id, workflow_version, kind, value, measure, day))
+        """
+
     /// Every table, in the order they are created.
-    static let all = [meta, calendars, cases, openCases, stays, transitions, breaches, parties, deskCases, deskData, deskWork, cohorts]
+    static let all = [meta, calendars, cases, openCases, stays, transitions, breaches, parties, deskCases, deskData, deskWork, cohorts, partyDigests]
 
     /// The key of `meta` that holds the projection's version.
     static let versionKey = "schema_version"
@@ -113,5 +126,6 @@ enum PostgresProjectionTables {
                 last_fact_position bigint NOT NULL, wall bytea, working bytea, statutory bytea,
                 PRIMARY KEY (workflow_id, workflow_version, day))
             """,
+            partyDigestsSQL,
         ]
 }

@@ -168,4 +168,101 @@ import Testing
         try fixture.updater().rebuild()
         #expect(try reporter(fixture).report(scope) == good)
     }
+
+    func partyCohorts(_ fixture: ProjectionFixture, _ party: DigestedParty, _ measure: TimeMeasure = .working) throws -> [ReportCohort] {
+        try fixture.projections.read { try $0.reportCohorts(workflowID: nil, version: nil, measure: measure, party: party) }
+    }
+
+    static func scope(_ party: DigestedParty, measure: TimeMeasure = .working) -> ReportScope {
+        ReportScope(department: party.kind == .department ? party.value : nil, role: party.kind == .role ? party.value : nil,
+                    measure: measure, asOf: asOf)
+    }
+
+    /// Reports filtered by one department or one role merge that party's digests in each cohort
+    /// and read the breaches and open cases whole. Caught up in steps on a random history with
+    /// corrections (cases breach in review, then enter the applicant's department, after a
+    /// report kept its digests), each equals the report of the facts, on every clock, kept or
+    /// built, with cut days; a rebuild forgets them. (Two clocks: the third adds time, not cases.)
+    @Test(arguments: ProjectionKind.allCases)
+    func partyDigestsGiveTheReportOfThePartysFacts(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var history = try RandomHistory(seed: 33)
+        history.corrections = true
+        let reporter = reporter(fixture)
+        var everKept = 0
+        var parties: Set<DigestedParty> = [DigestedParty(kind: .department, value: "nowhere")]
+        for _ in 0..<4 {
+            try fixture.store.append(batch: history.appends(events: 400))
+            try fixture.updater().catchUp(batchSize: 150)
+            for fact in try fixture.dump().parties where fact.kind != .onBehalfOf {
+                parties.insert(DigestedParty(kind: fact.kind, value: fact.value))
+            }
+            for party in parties.sorted(by: { "\($0)" < "\($1)" }) {
+                everKept += try partyCohorts(fixture, party).filter { $0.digest != nil }.count
+                for measure in [TimeMeasure.working, .statutory] {
+                    let scope = Self.scope(party, measure: measure)
+                    #expect(try reporter.report(scope) == (try reporter.reportFromFacts(scope)), "\(party) \(measure)")
+                    #expect(try reporter.report(scope) == (try reporter.reportFromFacts(scope)), "\(party) \(measure), kept")
+                }
+                var cut = Self.scope(party)
+                cut.from = at("2020-03-03T07:30:00Z")
+                cut.to = at("2020-03-06T13:15:00Z")
+                #expect(try reporter.report(cut) == (try reporter.reportFromFacts(cut)), "\(party), cut")
+                #expect(try partyCohorts(fixture, party).allSatisfy { $0.digest != nil }, "\(party)")
+            }
+        }
+        #expect(parties.count > 6)
+        #expect(parties.contains(DigestedParty(kind: .department, value: "applicant")))
+        // Digests were kept from one catch-up to the next.
+        #expect(everKept > 0)
+        // A party's digests are not the whole cases' ones.
+        #expect(try cohorts(fixture).allSatisfy { $0.digest == nil })
+        let party = DigestedParty(kind: .department, value: "licensing")
+        let incremental = try reporter.report(Self.scope(party))
+        try fixture.updater().rebuild()
+        #expect(try partyCohorts(fixture, party).allSatisfy { $0.digest == nil })
+        #expect(try reporter.report(Self.scope(party)) == incremental)
+    }
+
+    /// A case that breached before it entered a department brings that breach into the
+    /// department's report when it enters, though the department's digests were kept before.
+    @Test(arguments: ProjectionKind.allCases)
+    func aBreachBeforeACaseEntersTheDepartmentCountsWhenItEnters(_ kind: ProjectionKind) throws {
+        let fixture = try ProjectionFixture(kind)
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        try driver.open("A", "tolerant", channel: "online", at: "2020-03-02T09:00:00Z")
+        try driver.tick("A", at: "2020-03-02T13:00:00Z")  // review's 3 hours are over
+        try driver.open("B", "tolerant", channel: "online", at: "2020-03-02T09:30:00Z")
+        try driver.fire("B", "ask_materials", as: "clerk", at: "2020-03-02T09:45:00Z")
+        try fixture.updater().catchUp()
+        let applicant = DigestedParty(kind: .department, value: "applicant")
+        let scope = Self.scope(applicant, measure: .wall)
+        let before = try reporter(fixture).report(scope)
+        #expect(before.workflows.first?.breaches.isEmpty == true)
+        #expect(try partyCohorts(fixture, applicant, .wall).allSatisfy { $0.digest != nil })
+
+        try driver.fire("A", "ask_materials", as: "clerk", at: "2020-03-02T14:00:00Z")
+        try fixture.updater().catchUp()
+        let after = try reporter(fixture).report(scope)
+        #expect(after == (try reporter(fixture).reportFromFacts(scope)))
+        #expect(after.workflows.first?.breaches.map(\.cases) == [1])
+    }
+
+    /// A party digest is kept only at the cohort's present stamp, and only for its party and clock.
+    @Test(arguments: ProjectionKind.allCases)
+    func aPartyDigestIsKeptForItsPartyAtTheCohortsStamp(_ kind: ProjectionKind) throws {
+        let (fixture, _) = try twoDays(kind, bWaits: false)
+        let clerk = DigestedParty(kind: .role, value: "clerk"), approver = DigestedParty(kind: .role, value: "approver")
+        let read = try partyCohorts(fixture, clerk)
+        #expect(read.count == 2 && read.allSatisfy { $0.digest == nil })
+        try fixture.projections.write { try $0.keepDigest([7], of: read[0], measure: .working, party: clerk) }
+        #expect(try partyCohorts(fixture, clerk).map(\.digest) == [[7], nil])
+        #expect(try partyCohorts(fixture, approver).map(\.digest) == [nil, nil])
+        #expect(try partyCohorts(fixture, clerk, .wall).map(\.digest) == [nil, nil])
+        #expect(try cohorts(fixture).map(\.digest) == [nil, nil])
+        try fixture.projections.write { try $0.deleteFacts(of: ["A"]) }
+        #expect(try partyCohorts(fixture, clerk).map(\.digest) == [nil, nil], "a new stamp: the digest is gone")
+        try fixture.projections.write { try $0.keepDigest([8], of: read[0], measure: .working, party: clerk) }
+        #expect(try partyCohorts(fixture, clerk).first?.digest == nil, "kept at the old stamp: refused")
+    }
 }

@@ -349,6 +349,11 @@ struct CaseAccumulator {
 
 /// Everything one report section accumulates.
 struct Section {
+    /// Whether nothing was added: no decided case, stay, transition, breach or open case.
+    var holdsNoFact: Bool {
+        decidedCases == 0 && stays.isEmpty && transitions.isEmpty && breaches.isEmpty && open.isEmpty
+    }
+
     var cases = CaseAccumulator()
     var approval: [[Int64]] = [[], [], []]
     var decision: [[Int64]] = [[], [], []]

@@ -79,6 +79,9 @@ extension ReportBuilder {
         guard digest.measure == scope.measure else {
             throw ReportDigest.DecodingError(description: "a report digest on the \(digest.measure) clock, for a report on \(scope.measure)")
         }
+        // A digest of no fact (a department with no stay in the cohort) adds no section, as no
+        // fact would.
+        guard !digest.section.holdsNoFact else { return }
         merge(digest.section, into: workflow)
     }
 }

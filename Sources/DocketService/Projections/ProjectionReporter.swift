@@ -31,10 +31,14 @@ public struct ProjectionReporter {
     /// its cohorts' digests (`ReportCohort`, `ReportDigest`: a workflow version's cases opened on
     /// one day), brings those behind up to date with the facts after them, and keeps those for
     /// the next report when the projection may be written; the days `from` and `to` cut are read
-    /// from their facts. A report filtered by department, role, assisted party or channel reads
-    /// the facts it selects. Both give the same figures (`ReportDigestTests`).
+    /// from their facts. A report filtered by one department or one role does the same with the
+    /// digests of that party's facts in each cohort (`DigestedParty`), and reads the breaches of
+    /// the cases it took part in whole. A report filtered by an assisted party or a channel reads
+    /// the facts it selects. All give the figures of the facts (`ReportDigestTests`).
     public func report(_ scope: ReportScope) throws -> ProcessReport {
-        scope.isWholeCases ? try reportFromDigests(scope) : try reportFromFacts(scope)
+        if scope.isWholeCases { return try reportFromDigests(scope, party: nil) }
+        if let party = scope.digestedParty { return try reportFromDigests(scope, party: party) }
+        return try reportFromFacts(scope)
     }
 
     /// The report of `scope` from the facts it selects, every one read.
@@ -74,14 +78,14 @@ public struct ProjectionReporter {
     /// enough that the batches in flight stay small.
     private static let rowsPerBatch = 4_096
 
-    /// The report of whole cases (no filter but workflow, version and opening time) from their
-    /// cohorts' digests.
-    private func reportFromDigests(_ scope: ReportScope) throws -> ProcessReport {
+    /// The report of whole cases (no filter but workflow, version and opening time), or with
+    /// `party` of that party's facts, from their cohorts' digests.
+    private func reportFromDigests(_ scope: ReportScope, party: DigestedParty?) throws -> ProcessReport {
         var builder = ReportBuilder(scope: scope, calendars: { calendars($0) })
         let brought = try projections.read { tables -> [(ReportCohort, [UInt8])] in
             // The facts the digests are brought up to: those of this snapshot.
             let checkpoint = try tables.checkpoint()
-            let cohorts = try tables.reportCohorts(workflowID: scope.workflowID, version: scope.version, measure: scope.measure)
+            let cohorts = try tables.reportCohorts(workflowID: scope.workflowID, version: scope.version, measure: scope.measure, party: party)
             var brought: [(ReportCohort, [UInt8])] = []
             // One workflow version at a time: its cohorts' builders hold every duration of their
             // facts, the bytes they leave a fraction of that.
@@ -89,15 +93,17 @@ public struct ProjectionReporter {
                 // With `--from/--to`, the days it covers whole are read from their digests; those
                 // it cuts, from the facts of the cases it keeps.
                 let whole = cohorts.filter { scope.covers($0) }
-                for (cohort, digest, bytes) in try upToDate(whole, of: workflow, at: checkpoint, scope: scope, in: tables) {
+                for (cohort, digest, bytes) in try upToDate(whole, of: workflow, at: checkpoint, scope: scope, party: party, in: tables) {
                     try builder.add(digest, of: workflow)
                     if let bytes { brought.append((cohort, bytes)) }
                 }
                 let cut = cohorts.filter { !scope.covers($0) && scope.overlaps($0) }
-                if let digest = try partOf(cut, of: workflow, at: checkpoint, scope: scope, in: tables) {
+                if let digest = try partOf(cut, of: workflow, at: checkpoint, scope: scope, party: party, in: tables) {
                     try builder.add(digest, of: workflow)
                 }
             }
+            // A party's digests hold no breach: a case may enter the department after its breach.
+            if party != nil { try tables.selectBreaches(scope) { builder.add($0) } }
             try tables.selectOpenCases(scope) { builder.add($0) }
             return brought
         }
@@ -105,7 +111,7 @@ public struct ProjectionReporter {
         // read above gave it a new stamp, and its digest is then not kept.
         if !brought.isEmpty, !projections.isReadOnly {
             try projections.write { tables in
-                for (cohort, bytes) in brought { try tables.keepDigest(bytes, of: cohort, measure: scope.measure) }
+                for (cohort, bytes) in brought { try tables.keepDigest(bytes, of: cohort, measure: scope.measure, party: party) }
             }
         }
         return builder.build()
@@ -115,18 +121,20 @@ public struct ProjectionReporter {
     /// opening times cut: one digest of the facts of the cases it keeps, selected in one pass,
     /// never kept (another scope cuts them elsewhere); `nil` for no cohort.
     private func partOf(
-        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
+        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, party: DigestedParty?,
+        in tables: any ProjectionReading
     ) throws -> ReportDigest? {
         guard !cohorts.isEmpty else { return nil }
         let days = Set(cohorts.map(\.day))
         var part = ReportScope(workflowID: workflow.id, version: workflow.version, measure: scope.measure, asOf: scope.asOf)
+            .selecting(party)
         // Only the cut days' cases are added; the range read is theirs when they lie together.
         let start = cohorts.map(\.start).min()!, end = cohorts.map(\.end).max()!
         part.from = scope.from.map { max($0, start) } ?? start
         part.to = scope.to.map { min($0, end) } ?? end
         var builder = ReportBuilder(scope: part, calendars: { calendars($0) })
         try tables.selectFacts(part, after: 0) { row in
-            if let fact = row.cohortFact, days.contains(ReportCohort.day(of: fact.caseOpenedAt)) { builder.add(row) }
+            if let fact = row.cohortFact(party), days.contains(ReportCohort.day(of: fact.caseOpenedAt)) { builder.add(row) }
         }
         // Through its bytes, as the others.
         return try ReportDigest(bytes: builder.digest(of: workflow, upTo: checkpoint).bytes)
@@ -138,7 +146,8 @@ public struct ProjectionReporter {
     /// from the lowest such position, each fact added to its cohort's builder), or from every
     /// fact when none is kept.
     private func upToDate(
-        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, in tables: any ProjectionReading
+        _ cohorts: [ReportCohort], of workflow: WorkflowKey, at checkpoint: Int64, scope: ReportScope, party: DigestedParty?,
+        in tables: any ProjectionReading
     ) throws -> [(ReportCohort, ReportDigest, [UInt8]?)] {
         func digest(_ bytes: [UInt8], of cohort: ReportCohort) throws -> ReportDigest {
             do {
@@ -170,8 +179,9 @@ public struct ProjectionReporter {
             builders[cohort.day] = (builder, kept[cohort.day]?.position ?? 0)
         }
         let range = ReportScope(workflowID: workflow.id, version: workflow.version, from: first, to: end, measure: scope.measure, asOf: scope.asOf)
+            .selecting(party)
         try tables.selectFacts(range, after: builders.values.map(\.since).min()!) { row in
-            guard let fact = row.cohortFact else { return }
+            guard let fact = row.cohortFact(party) else { return }
             let day = ReportCohort.day(of: fact.caseOpenedAt)
             // Not behind (up to date), or holding this fact already.
             guard let since = builders[day]?.since, fact.position > since else { return }
@@ -201,12 +211,15 @@ extension ReportBuilder {
 }
 
 extension ProjectionRow {
-    /// A fact's log position and its case's opening (which cohort holds it); `nil` for an open
-    /// case, which no digest holds: it is measured to a report's moment.
-    fileprivate var cohortFact: (position: Int64, caseOpenedAt: Timestamp)? {
+    /// A fact's log position and its case's opening (which cohort holds it), when a digest (of
+    /// whole cases, or of `party`'s facts) holds it: `nil` for an open case, measured to a
+    /// report's moment, and for a breach in a party's digest (a case may enter the department
+    /// after its breach: a report reads them whole).
+    fileprivate func cohortFact(_ party: DigestedParty?) -> (position: Int64, caseOpenedAt: Timestamp)? {
         switch self {
         case let .decided(fact): (fact.position, fact.openedAt)
         case .open: nil
+        case .breach where party != nil: nil
         case let .breach(fact): (fact.position, fact.caseOpenedAt)
         case let .stay(fact): (fact.position, fact.caseOpenedAt)
         case let .transition(fact): (fact.position, fact.caseOpenedAt)
@@ -215,6 +228,18 @@ extension ProjectionRow {
 }
 
 extension ReportScope {
+    /// This scope, with `party`'s filter as well.
+    func selecting(_ party: DigestedParty?) -> ReportScope {
+        var scope = self
+        switch party?.kind {
+        case .department: scope.department = party?.value
+        case .role: scope.role = party?.value
+        case .onBehalfOf: scope.onBehalfOf = party?.value
+        case nil: break
+        }
+        return scope
+    }
+
     /// No filter but the workflow, its version and the cases' opening time: the report is of
     /// whole cases, merged from their cohorts' digests (and the facts of the days `from` and `to`
     /// cut).

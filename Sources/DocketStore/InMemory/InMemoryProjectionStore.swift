@@ -37,6 +37,12 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         savesCheckpointInLog = false
     }
 
+    /// Which of a cohort's digests.
+    fileprivate struct DigestKey: Hashable {
+        var measure: TimeMeasure
+        var party: DigestedParty?
+    }
+
     fileprivate struct State {
         /// `nil` until created.
         var version: Int?
@@ -49,8 +55,8 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
         var parties: Set<PartyFact> = []
         /// The desk's rows, by case id.
         var desk: [String: DeskUpdate] = [:]
-        /// Report cohorts: their stamps and kept digests, by clock.
-        var cohorts: [ReportCohort.Key: (stamp: Int64, lastFactPosition: Int64, digests: [TimeMeasure: [UInt8]])] = [:]
+        /// Report cohorts: their stamps and kept digests, by clock and party (`nil`: whole cases).
+        var cohorts: [ReportCohort.Key: (stamp: Int64, lastFactPosition: Int64, digests: [DigestKey: [UInt8]])] = [:]
         /// The checkpoint a write saved, committed to the log with it.
         var savedCheckpoint: Int64?
     }
@@ -195,13 +201,19 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             }
         }
 
-        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+        func selectBreaches(_ scope: ReportScope, _ body: (BreachFact) throws -> Void) throws {
+            try rows(scope, after: Int64.min) { row in
+                if case let .breach(fact) = row { try body(fact) }
+            }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure, party: DigestedParty?) throws -> [ReportCohort] {
             guard state.version == ProjectionSchema.version else { return [] }
             return state.cohorts.compactMap { id, kept in
                 if let workflowID, id.workflow.id != workflowID { return nil }
                 if let version, id.workflow.version != version { return nil }
                 return ReportCohort(workflow: id.workflow, day: id.day, stamp: kept.stamp, lastFactPosition: kept.lastFactPosition,
-                                    digest: kept.digests[measure])
+                                    digest: kept.digests[DigestKey(measure: measure, party: party)])
             }.sorted { ($0.workflow, $0.day) < ($1.workflow, $1.day) }
         }
 
@@ -332,9 +344,9 @@ package final class InMemoryProjectionStore: ProjectionStore, @unchecked Sendabl
             state.cohorts[key] = (cohortStamp, state.cohorts[key]?.lastFactPosition ?? 0, [:])
         }
 
-        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure, party: DigestedParty?) throws {
             guard state.cohorts[cohort.key]?.stamp == cohort.stamp else { return }
-            state.cohorts[cohort.key]?.digests[measure] = digest
+            state.cohorts[cohort.key]?.digests[DigestKey(measure: measure, party: party)] = digest
         }
 
         func deleteFacts(of caseIDs: [String]) throws {

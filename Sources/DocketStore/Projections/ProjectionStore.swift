@@ -104,10 +104,17 @@ package protocol ProjectionReading {
     /// case id.
     func selectOpenCases(_ scope: ReportScope, _ body: (OpenCaseSummary) throws -> Void) throws
 
+    /// The breaches ``select(_:_:)`` hands for `scope` (as it hands them, without the rest): what
+    /// a report from a party's digests reads whole, since a case may enter a department after
+    /// its breach.
+    func selectBreaches(_ scope: ReportScope, _ body: (BreachFact) throws -> Void) throws
+
     /// The report cohorts of workflow `workflowID` (every workflow when `nil`) at `version` (every
     /// version when `nil`) that have facts, by workflow version and day, each with its digest on
-    /// the clock `measure` when one is kept. Nothing when the projection does not exist.
-    func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort]
+    /// the clock `measure` when one is kept: the digest of its whole cases, or with `party` the
+    /// digest of that party's facts (``DigestedParty``), kept at the cohort's present stamp.
+    /// Nothing when the projection does not exist.
+    func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure, party: DigestedParty?) throws -> [ReportCohort]
 
     /// The work waiting that `query` selects, in its order (the first `query.limit` items), and
     /// how many items it selects in all. Nothing when the projection does not exist.
@@ -165,10 +172,11 @@ package protocol ProjectionWriting: ProjectionReading {
     /// fact; their digests stay, since new facts come at positions after those digests hold.
     func insert(_ facts: [ProjectionFact]) throws
 
-    /// Keeps `digest` (`ReportDigest/bytes` on the clock `measure`) as `cohort`'s, when the
-    /// cohort's stamp is still `cohort.stamp` (else a refold since replaced some of its facts, and
-    /// the digest is dropped: a later report builds it again).
-    func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws
+    /// Keeps `digest` (`ReportDigest/bytes` on the clock `measure`) as `cohort`'s (with `party`,
+    /// as the digest of that party's facts), when the cohort's stamp is still `cohort.stamp`
+    /// (else a refold since replaced some of its facts, and the digest is dropped: a later report
+    /// builds it again).
+    func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure, party: DigestedParty?) throws
 
     /// Saves the progress of cases still open, and forgets those decided (`progress == nil`).
     func saveOpenCases(_ updates: [OpenCaseUpdate]) throws
@@ -193,6 +201,50 @@ package protocol CaseScopedFact: Sendable {
 extension StayFact: CaseScopedFact {}
 extension TransitionFact: CaseScopedFact {}
 extension BreachFact: CaseScopedFact {}
+
+extension ProjectionReading {
+    /// The report cohorts with the digests of their whole cases.
+    package func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+        try reportCohorts(workflowID: workflowID, version: version, measure: measure, party: nil)
+    }
+}
+
+extension ProjectionWriting {
+    /// Keeps `digest` as the digest of `cohort`'s whole cases.
+    package func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+        try keepDigest(digest, of: cohort, measure: measure, party: nil)
+    }
+}
+
+/// The department or role whose facts a cohort's party digest holds, for a report filtered by
+/// it (`--department`, `--role`): the stays and transitions that name it, and the decided cases
+/// it took part in. Both can be digested by log position, as a whole cohort's facts are: a case
+/// takes no part after its decision (the fold ignores a decided case's events, and a correction
+/// gives the cohort a new stamp). Its breaches cannot (a case may enter the department after a
+/// breach) and its open cases are measured to the report's moment: a report reads both whole.
+package struct DigestedParty: Hashable, Sendable {
+    package var kind: PartyFact.Kind
+    package var value: String
+
+    package init(kind: PartyFact.Kind, value: String) {
+        self.kind = kind
+        self.value = value
+    }
+}
+
+extension ReportScope {
+    /// The party whose digests serve this scope: a department or a role alone, with no assisted
+    /// party or channel (those are many and each used by few cases, or select cases, not facts:
+    /// their reports read the facts).
+    package var digestedParty: DigestedParty? {
+        guard onBehalfOf == nil, channel == nil else { return nil }
+        switch (department, role) {
+        case let (department?, nil): return DigestedParty(kind: .department, value: department)
+        case let (nil, role?): return DigestedParty(kind: .role, value: role)
+        default: return nil
+        }
+    }
+}
 
 /// A report's cohort: the cases of one workflow version opened on one day (UTC), which a report
 /// of whole workflows reads as one ``ReportDigest`` of their finished facts.

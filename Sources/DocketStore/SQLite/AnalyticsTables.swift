@@ -301,7 +301,7 @@ enum AnalyticsTables {
         (openCases.name, openCases.createSQL), (stays.name, stays.createSQL), (transitions.name, transitions.createSQL),
         (breaches.name, breaches.createSQL), (parties.name, parties.createSQL),
         (deskCases.name, deskCases.createSQL), (deskData.name, deskData.createSQL), (deskWork.name, deskWork.createSQL),
-        (cohorts, cohortsSQL),
+        (cohorts, cohortsSQL), (partyDigests, partyDigestsSQL),
     ]
 
     /// The report cohorts (``ReportCohort``: a workflow version's cases opened on one UTC day,
@@ -323,6 +323,27 @@ enum AnalyticsTables {
             statutory BLOB,
             PRIMARY KEY (workflow_id, workflow_version, day)
         );
+        """
+
+    /// The digests of one department's or role's facts in a cohort (`DigestedParty`), on a clock
+    /// (`measure`), at the cohort's `stamp` when it was kept: one whose stamp is no longer the
+    /// cohort's is read as none, and replaced when a report keeps a new one. Added after schema 5
+    /// was released: a projection of that schema gets the table when a report first keeps a party
+    /// digest (``partyDigestsSQL`` creates it only when missing), so no rebuild is needed.
+    static let partyDigests = "analytics_party_digests"
+
+    static let partyDigestsSQL = """
+        CREATE TABLE IF NOT EXISTS analytics_party_digests (
+            workflow_id INTEGER NOT NULL,
+            workflow_version INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            measure TEXT NOT NULL,
+            stamp INTEGER NOT NULL,
+            digest BLOB NOT NULL,
+            PRIMARY KEY (workflow_id, workflow_version, kind, value, measure, day)
+        ) WITHOUT ROWID;
         """
 
     /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`

@@ -175,7 +175,16 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
-        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure) throws -> [ReportCohort] {
+        func selectBreaches(_ scope: ReportScope, _ body: (BreachFact) throws -> Void) throws {
+            guard try installedVersion() == ProjectionSchema.version else { return }
+            let names = try names()
+            let cases = Filter(scope, names: names, openedColumn: "case_opened_at", parties: .tookPart)
+            guard !cases.empty else { return }
+            try each(AnalyticsTables.breaches, where: cases.sql(AnalyticsTables.breaches), cases.arguments, names: names,
+                     order: "workflow_id, workflow_version, position, ordinal") { try body($0.fact.forReport) }
+        }
+
+        func reportCohorts(workflowID: String?, version: Int?, measure: TimeMeasure, party: DigestedParty?) throws -> [ReportCohort] {
             guard try installedVersion() == ProjectionSchema.version else { return [] }
             let names = try names()
             var workflow: Int64?
@@ -183,10 +192,22 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 guard let id = names.existingID(workflowID) else { return [] }
                 workflow = id
             }
+            var digest = "c.\(measure.rawValue)", join = ""
+            if let party {
+                // No table yet: no party digest was ever kept.
+                digest = try db.tableExists(AnalyticsTables.partyDigests) ? "d.digest" : "NULL"
+                if digest != "NULL" {
+                    join = """
+                         LEFT JOIN \(AnalyticsTables.partyDigests) d ON d.workflow_id = c.workflow_id
+                        AND d.workflow_version = c.workflow_version AND d.kind = ?3 AND d.value = ?4 AND d.measure = ?5
+                        AND d.day = c.day AND d.stamp = c.stamp
+                        """
+                }
+            }
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT workflow_id, workflow_version, day, stamp, last_fact_position, \(measure.rawValue) FROM \(AnalyticsTables.cohorts)
-                WHERE (?1 IS NULL OR workflow_id = ?1) AND (?2 IS NULL OR workflow_version = ?2)
-                """, arguments: [workflow, version])
+                SELECT c.workflow_id, c.workflow_version, c.day, c.stamp, c.last_fact_position, \(digest) FROM \(AnalyticsTables.cohorts) c\(join)
+                WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.workflow_version = ?2)
+                """, arguments: [workflow, version] + (join.isEmpty ? [] : [party?.kind.rawValue, party?.value, measure.rawValue]))
             var cohorts: [ReportCohort] = []
             while let row = try rows.next() {
                 let digest: Data? = row[5]
@@ -409,7 +430,7 @@ package final class SQLiteProjectionStore: ProjectionStore {
         }
 
         func clear() throws {
-            for table in AnalyticsTables.all where table.name != AnalyticsTables.meta.name {
+            for table in AnalyticsTables.all where try table.name != AnalyticsTables.meta.name && db.tableExists(table.name) {
                 try db.execute(sql: "DELETE FROM \(table.name)")
             }
             loadedNames = Names()
@@ -444,8 +465,22 @@ package final class SQLiteProjectionStore: ProjectionStore {
             }
         }
 
-        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure) throws {
+        func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure, party: DigestedParty?) throws {
             guard let workflow = try names().existingID(cohort.workflow.id) else { return }
+            if let party {
+                try db.execute(sql: AnalyticsTables.partyDigestsSQL)
+                try db.execute(
+                    sql: """
+                        INSERT INTO \(AnalyticsTables.partyDigests) (workflow_id, workflow_version, day, kind, value, measure, stamp, digest)
+                        SELECT workflow_id, workflow_version, day, ?, ?, ?, stamp, ? FROM \(AnalyticsTables.cohorts)
+                        WHERE workflow_id = ? AND workflow_version = ? AND day = ? AND stamp = ?
+                        ON CONFLICT (workflow_id, workflow_version, kind, value, measure, day)
+                        DO UPDATE SET stamp = excluded.stamp, digest = excluded.digest
+                        """,
+                    arguments: [party.kind.rawValue, party.value, measure.rawValue, Data(digest),
+                                workflow, cohort.workflow.version, cohort.day, cohort.stamp])
+                return
+            }
             try db.execute(
                 sql: """
                     UPDATE \(AnalyticsTables.cohorts) SET \(measure.rawValue) = ?
