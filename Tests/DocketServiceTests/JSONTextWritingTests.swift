@@ -1,4 +1,7 @@
+import DocketAnalytics
+import DocketCore
 @testable import DocketService
+import DocketStore
 import Foundation
 import Testing
 
@@ -98,5 +101,40 @@ import Testing
             }
         }
         #expect(written < 3 << 20)
+    }
+
+    static func randomSummaries(_ count: Int, seed: UInt64) -> [CaseSummaryView] {
+        var random = SeededRandom(seed: seed)
+        func string() -> String { strings[Int(random.next() % UInt64(strings.count))] }
+        func optional() -> String? { random.next() % 3 == 0 ? nil : string() }
+        let desk = DeskCase(caseID: "C", position: 1, workflow: WorkflowKey(id: "w", version: 1), openedAt: Timestamp(seconds: 0),
+                            openedBy: "ann", applicant: nil, channel: nil, state: "s", whereabouts: "s", outcome: nil,
+                            nextDueAt: nil, holder: nil)
+        return (0..<count).map { _ in
+            var row = CaseSummaryView(desk: desk, time: TimeText(calendar: nil), overdueSince: nil)
+            row.caseID = string()
+            row.workflow = string()
+            row.workflowVersion = Int(random.next() % 4)
+            row.state = string()
+            row.stateTitle = optional()
+            row.outcome = optional()
+            row.openedAt = string()
+            row.overdue = random.next() % 2 == 0
+            row.overdueSince = optional()
+            row.provisional = random.next() % 2 == 0
+            return row
+        }
+    }
+
+    /// `cases --format json` streams its rows through their own writer: the array's text is
+    /// JSONEncoder's of the whole array.
+    @Test(arguments: [0, 1, 2, 300])
+    func aStreamOfCaseSummariesIsTheWholeArraysText(_ count: Int) throws {
+        let rows = Self.randomSummaries(count, seed: UInt64(count) + 11)
+        var text = ""
+        var stream = JSONOutput.ArrayStream { text += $0 }
+        for row in rows { stream.append(row) }
+        #expect(try stream.finish() == count)
+        #expect(text == String(decoding: try JSONOutput.dataFromJSONEncoder(rows), as: UTF8.self))
     }
 }

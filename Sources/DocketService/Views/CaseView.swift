@@ -145,6 +145,25 @@ package struct CaseSummaryView: Encodable, Sendable {
     }
 }
 
+extension CaseSummaryView: JSONTextWriting {
+    /// The fields as JSONEncoder names and sorts them: `cases --format json` streams hundreds of
+    /// thousands (every overdue case of a province).
+    package func write(to text: inout JSONText) {
+        text.beginObject()
+        text.field("case_id", caseID)
+        text.field("opened_at", openedAt)
+        text.field("outcome", outcome)
+        text.field("overdue", overdue)
+        text.field("overdue_since", overdueSince)
+        text.field("provisional", provisional)
+        text.field("state", state)
+        text.field("state_title", stateTitle)
+        text.field("workflow", workflow)
+        text.field("workflow_version", workflowVersion)
+        text.endObject()
+    }
+}
+
 extension Deadline {
     /// Whether the due time rests on dates `calendar` does not cover: a working-time limit whose
     /// count from its start to its due time needs an uncovered date. Wall-clock limits never are.

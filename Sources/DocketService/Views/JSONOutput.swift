@@ -43,16 +43,15 @@ package enum JSONOutput {
         encoder.userInfo[TextLists.key] = lists
         let text = [UInt8](try encoder.encode(value))
         var written = text.startIndex
-        var buffer = JSONText(indent: 0)
         for placeholder in lists.placeholders(in: text) {
             try sink(text[written..<placeholder.range.lowerBound])
             written = placeholder.range.upperBound
-            buffer = JSONText(indent: placeholder.indent)
-            try placeholder.list.write(to: &buffer) { chunk in
+            var list = JSONText(indent: placeholder.indent)
+            try placeholder.list.write(to: &list) { chunk in
                 try sink(chunk.bytes[...])
                 chunk.bytes.removeAll(keepingCapacity: true)
             }
-            try sink(buffer.bytes[...])
+            try sink(list.bytes[...])
         }
         try sink(text[written...])
     }
@@ -84,6 +83,16 @@ package enum JSONOutput {
                 lineStart = byte == 0x0A
             }
             write(String(decoding: piece, as: UTF8.self))
+            count += 1
+        }
+
+        /// Writes the next element with its own writer (``JSONTextWriting``): the same text,
+        /// without JSONEncoder.
+        package mutating func append<T: JSONTextWriting>(_ value: T) {
+            var text = JSONText(indent: 2, capacity: 1_024)
+            text.bytes.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+            value.write(to: &text)
+            write(String(decoding: text.bytes, as: UTF8.self))
             count += 1
         }
 
@@ -152,10 +161,10 @@ package struct JSONText {
     private var empty = true
 
     /// Text starting at a line indented `indent` spaces (a value's first line is not indented:
-    /// it follows its key).
-    package init(indent: Int) {
+    /// it follows its key), with room for `capacity` bytes.
+    package init(indent: Int, capacity: Int = 1 << 16) {
         self.indent = indent
-        bytes.reserveCapacity(1 << 20)
+        bytes.reserveCapacity(capacity)
     }
 
     package mutating func beginObject() { open(UInt8(ascii: "{")) }

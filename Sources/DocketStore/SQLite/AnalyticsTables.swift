@@ -329,7 +329,8 @@ enum AnalyticsTables {
     /// (`measure`), at the cohort's `stamp` when it was kept: one whose stamp is no longer the
     /// cohort's is read as none, and replaced when a report keeps a new one. Added after schema 5
     /// was released: a projection of that schema gets the table when a report first keeps a party
-    /// digest (``partyDigestsSQL`` creates it only when missing), so no rebuild is needed.
+    /// digest (``partyDigestsSQL`` creates it only when missing), so no rebuild is needed. A rowid
+    /// table, as `analytics_cohorts`: its rows are digests of up to a megabyte.
     static let partyDigests = "analytics_party_digests"
 
     static let partyDigestsSQL = """
@@ -343,7 +344,7 @@ enum AnalyticsTables {
             stamp INTEGER NOT NULL,
             digest BLOB NOT NULL,
             PRIMARY KEY (workflow_id, workflow_version, kind, value, measure, day)
-        ) WITHOUT ROWID;
+        );
         """
 
     /// The three columns of a ``Durations`` (`wall_us`, `working_us`, `statutory_us`); `modify`
