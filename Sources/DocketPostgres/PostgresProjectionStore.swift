@@ -73,6 +73,9 @@ package final class PostgresProjectionStore: ProjectionStore {
         private let decoder = JSONDecoder()
         /// The stamp this transaction gives the cohorts whose facts it changes (random, as SQLite's).
         private lazy var cohortStamp = Int64.random(in: 1...Int64.max)
+        /// Whether this transaction made sure `analytics_party_digests` exists (it may not, in a
+        /// projection of schema 5 made before it).
+        private var partyDigestsExist = false
 
         init(_ session: PostgresSession, log: PostgresEventStore) {
             self.session = session
@@ -568,7 +571,10 @@ package final class PostgresProjectionStore: ProjectionStore {
             binds.append(cohort.day)
             binds.append(cohort.stamp)
             if let party {
-                try session.run(PostgresProjectionTables.partyDigestsSQL)
+                if !partyDigestsExist {
+                    try session.run(PostgresProjectionTables.partyDigestsSQL)
+                    partyDigestsExist = true
+                }
                 binds.append(party.kind.rawValue)
                 binds.append(party.value)
                 binds.append(measure.rawValue)

@@ -18,8 +18,11 @@ package enum JSONOutput {
 
     /// `value` as pretty-printed JSON bytes.
     package static func data<T: Encodable>(_ value: T) throws -> Data {
+        let (encoded, lists) = try encodedWithPlaceholders(value)
+        // Most answers have no list to write in: JSONEncoder's bytes are the answer.
+        guard lists.hasLists else { return encoded }
         var data = Data()
-        try write(value) { data.append(contentsOf: $0) }
+        try write(encoded, lists) { data.append(contentsOf: $0) }
         return data
     }
 
@@ -38,10 +41,21 @@ package enum JSONOutput {
     /// (`JSONTextWritingTests` holds both to the same text). JSONEncoder took half of a report with
     /// 216,727 open cases, its key conversion alone a fifth (`Docs/performance.md`).
     package static func write<T: Encodable>(_ value: T, to sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        let (encoded, lists) = try encodedWithPlaceholders(value)
+        try write(encoded, lists, to: sink)
+    }
+
+    /// JSONEncoder's text of `value`, with a placeholder for each ``JSONTextList``.
+    private static func encodedWithPlaceholders<T: Encodable>(_ value: T) throws -> (Data, TextLists) {
         let lists = TextLists()
         let encoder = self.encoder
         encoder.userInfo[TextLists.key] = lists
-        let text = [UInt8](try encoder.encode(value))
+        return (try encoder.encode(value), lists)
+    }
+
+    /// `encoded`, each of `lists` written in its placeholder's place.
+    private static func write(_ encoded: Data, _ lists: TextLists, to sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        let text = [UInt8](encoded)
         var written = text.startIndex
         for placeholder in lists.placeholders(in: text) {
             try sink(text[written..<placeholder.range.lowerBound])
@@ -267,6 +281,9 @@ extension JSONOutput {
 
         private let nonce = UUID().uuidString
         private let lists = Mutex<[any TextList]>([])
+
+        /// Whether the encoder wrote a placeholder.
+        var hasLists: Bool { lists.withLock { !$0.isEmpty } }
 
         func placeholder<Element: JSONTextWriting>(for elements: [Element]) -> String {
             let index = lists.withLock { lists in

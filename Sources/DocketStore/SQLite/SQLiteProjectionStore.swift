@@ -41,6 +41,9 @@ package final class SQLiteProjectionStore: ProjectionStore {
         private var writer: FactWriter?
         /// Loaded on first use in the transaction.
         private var loadedNames: Names?
+        /// Whether this transaction made sure `analytics_party_digests` exists (it may not, in a
+        /// projection of schema 5 made before it).
+        private var partyDigestsExist = false
         /// The stamp this transaction gives the cohorts whose facts it changes (``ReportCohort``):
         /// random, so that no stamp comes back after a clear or a rebuild, when a report that
         /// read the old one could otherwise keep a digest of facts no longer there.
@@ -468,7 +471,10 @@ package final class SQLiteProjectionStore: ProjectionStore {
         func keepDigest(_ digest: [UInt8], of cohort: ReportCohort, measure: TimeMeasure, party: DigestedParty?) throws {
             guard let workflow = try names().existingID(cohort.workflow.id) else { return }
             if let party {
-                try db.execute(sql: AnalyticsTables.partyDigestsSQL)
+                if !partyDigestsExist {
+                    try db.execute(sql: AnalyticsTables.partyDigestsSQL)
+                    partyDigestsExist = true
+                }
                 try db.execute(
                     sql: """
                         INSERT INTO \(AnalyticsTables.partyDigests) (workflow_id, workflow_version, day, kind, value, measure, stamp, digest)
