@@ -79,7 +79,7 @@ struct Cases: ParsableCommand {
             // Streamed: each case written as it is read, so every overdue case of a province is
             // written with bounded memory, the first at once.
             var stream = JSONOutput.ArrayStream { print($0, terminator: "") }
-            try desk.search(query, now: now) { try stream.append($0) }
+            try desk.search(query, now: now) { stream.append($0) }
             try stream.finish()
             print()
             return
