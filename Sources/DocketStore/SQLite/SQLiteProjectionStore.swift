@@ -196,21 +196,24 @@ package final class SQLiteProjectionStore: ProjectionStore {
                 workflow = id
             }
             var digest = "c.\(measure.rawValue)", join = ""
+            var arguments: StatementArguments = [workflow, version]
             if let party {
                 // No table yet: no party digest was ever kept.
-                digest = try db.tableExists(AnalyticsTables.partyDigests) ? "d.digest" : "NULL"
-                if digest != "NULL" {
+                let kept = try db.tableExists(AnalyticsTables.partyDigests)
+                digest = kept ? "d.digest" : "NULL"
+                if kept {
                     join = """
                          LEFT JOIN \(AnalyticsTables.partyDigests) d ON d.workflow_id = c.workflow_id
                         AND d.workflow_version = c.workflow_version AND d.kind = ?3 AND d.value = ?4 AND d.measure = ?5
                         AND d.day = c.day AND d.stamp = c.stamp
                         """
+                    arguments += [party.kind.rawValue, party.value, measure.rawValue]
                 }
             }
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.workflow_id, c.workflow_version, c.day, c.stamp, c.last_fact_position, \(digest) FROM \(AnalyticsTables.cohorts) c\(join)
                 WHERE (?1 IS NULL OR c.workflow_id = ?1) AND (?2 IS NULL OR c.workflow_version = ?2)
-                """, arguments: [workflow, version] + (join.isEmpty ? [] : [party?.kind.rawValue, party?.value, measure.rawValue]))
+                """, arguments: arguments)
             var cohorts: [ReportCohort] = []
             while let row = try rows.next() {
                 let digest: Data? = row[5]

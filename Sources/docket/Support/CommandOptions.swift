@@ -94,16 +94,12 @@ struct OutputFileOptions: ParsableArguments {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw UsageFailure("cannot write --out \(out): \(error.localizedDescription)")
-        }
+        try write(to: out) { sink in try sink(ArraySlice(text.utf8)) }
     }
 
     /// Prints `value` as JSON (``JSONOutput``), or writes it to `--out`, as ``emit(_:)`` would its
     /// text, but piece by piece: a report listing hundreds of thousands of open cases is never
-    /// held whole. A file is written beside `--out` and renamed onto it only when complete.
+    /// held whole.
     func emitJSON<T: Encodable>(_ value: T) throws {
         guard let out else {
             fflush(nil)  // anything print() buffered goes first
@@ -112,6 +108,12 @@ struct OutputFileOptions: ParsableArguments {
             try output.write(contentsOf: [0x0A])
             return
         }
+        try write(to: out) { sink in try JSONOutput.write(value, to: sink) }
+    }
+
+    /// Writes what `body` hands its sink to the file `out`, whole or not at all: into a file
+    /// beside it, renamed onto it only when complete.
+    private func write(to out: String, _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void) throws {
         let target = URL(fileURLWithPath: out)
         let partial = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
@@ -122,7 +124,7 @@ struct OutputFileOptions: ParsableArguments {
             defer { try? FileManager.default.removeItem(at: partial) }
             let file = try FileHandle(forWritingTo: partial)
             do {
-                try JSONOutput.write(value) { try file.write(contentsOf: $0) }
+                try body { try file.write(contentsOf: $0) }
                 try file.synchronize()
                 try file.close()
             } catch {
