@@ -63,7 +63,23 @@ enum DeskRows {
 struct DeskFold {
     static let maxHeld = 100_000
 
-    private var states: [String: (state: CaseState, position: Int64)] = [:]
+    /// A case's state as the fold holds it. `state` is optional only because `Engine.evolve`
+    /// folds into an optional; a held case always has one.
+    private struct HeldCase {
+        var state: CaseState?
+        /// The position of the case's first event.
+        let position: Int64
+    }
+
+    /// A workflow version's engine context, resolved once per run: an `EngineContext` holds the
+    /// whole definition, and copying it for every case a batch touches cost more than the rows.
+    private final class ResolvedContext {
+        let context: EngineContext?
+        init(_ context: EngineContext?) { self.context = context }
+    }
+
+    private var states: [String: HeldCase] = [:]
+    private var resolved: [WorkflowKey: ResolvedContext] = [:]
     private let contexts: @Sendable (WorkflowKey) -> EngineContext?
 
     init(contexts: @escaping @Sendable (WorkflowKey) -> EngineContext?) {
@@ -75,10 +91,18 @@ struct DeskFold {
     private mutating func reload(_ caseID: String, upTo last: Int64, from log: any EventStore) throws {
         let earlier = try log.events(of: caseID).filter { $0.position <= last }
         if let first = earlier.first, let state = CaseState.replay(earlier.map(\.event)) {
-            states[caseID] = (state, first.position)
+            states[caseID] = HeldCase(state: state, position: first.position)
         } else {
             states[caseID] = nil
         }
+    }
+
+    private mutating func context(of state: CaseState) -> ResolvedContext {
+        let workflow = WorkflowKey(id: state.workflowID, version: state.workflowVersion)
+        if let found = resolved[workflow] { return found }
+        let made = ResolvedContext(contexts(workflow))
+        resolved[workflow] = made
+        return made
     }
 
     /// Folds one batch (of cases' events, in log order, ending at `last`) and returns the desk
@@ -106,24 +130,21 @@ struct DeskFold {
                 loaded.insert(event.caseID)
                 continue
             }
-            if event.type == .caseOpened, states[event.caseID] == nil {
+            if let index = states.index(forKey: event.caseID) {
+                // In place: a copy taken out and put back would copy every list the event changes.
+                Engine.evolve(&states.values[index].state, event)
+            } else if event.type == .caseOpened {
                 var state: CaseState?
                 Engine.evolve(&state, event)
-                if let state { states[event.caseID] = (state, recorded.position) }
-            } else if var held = states[event.caseID] {
-                var state: CaseState? = held.state
-                Engine.evolve(&state, event)
-                held.state = state ?? held.state
-                states[event.caseID] = held
+                if state != nil { states[event.caseID] = HeldCase(state: state, position: recorded.position) }
             }
         }
         var updates: [DeskUpdate] = []
         updates.reserveCapacity(touched.count)
         for caseID in touched {
-            guard let held = states[caseID] else { continue }
-            let workflow = WorkflowKey(id: held.state.workflowID, version: held.state.workflowVersion)
-            updates.append(DeskRows.update(of: held.state, position: held.position, context: contexts(workflow)))
-            if held.state.isClosed { states[caseID] = nil }
+            guard let index = states.index(forKey: caseID), let state = states.values[index].state else { continue }
+            updates.append(DeskRows.update(of: state, position: states.values[index].position, context: context(of: state).context))
+            if state.isClosed { states.remove(at: index) }
         }
         if states.count > Self.maxHeld { states.removeAll(keepingCapacity: true) }
         return updates
