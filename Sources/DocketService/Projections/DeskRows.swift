@@ -71,8 +71,9 @@ struct DeskFold {
         let position: Int64
     }
 
-    /// A workflow version's engine context, resolved once per run: an `EngineContext` holds the
-    /// whole definition, and copying it for every case a batch touches cost more than the rows.
+    /// A workflow version's engine context, resolved once per run and shared by reference: an
+    /// `EngineContext` holds the whole definition, and the lookup returns a copy of it (copying
+    /// and releasing one for every case a batch touched took 3 % of the fold's thread in `perf`).
     private final class ResolvedContext {
         let context: EngineContext?
         init(_ context: EngineContext?) { self.context = context }
