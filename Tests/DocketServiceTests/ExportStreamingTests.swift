@@ -209,6 +209,39 @@ import Testing
         #expect(error?.message.contains("position 4") == true)
     }
 
+    /// A sink whose disk fills after `room` bytes.
+    final class FullDiskSink: LogSink {
+        struct DiskFull: Error {}
+        var room: Int
+        private(set) var written = 0
+        init(room: Int) { self.room = room }
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            guard written + bytes.count <= room else { throw DiskFull() }
+            written += bytes.count
+        }
+        func finish() throws {}
+    }
+
+    @Test(arguments: [ExportFormat.xes, .csv])
+    func aSinkThatFailsStopsTheExportAndItsReader(_ format: ExportFormat) throws {
+        // The cases are read on a thread of their own: the writer's error must reach the caller
+        // (not hang on a reader waiting to hand over more), and the store stays usable.
+        let path = temporaryDatabase()
+        let cases = try Self.mixedLog(path: path)
+        let sink = FullDiskSink(room: 4_096)
+        #expect(throws: FullDiskSink.DiskFull.self) {
+            try LogExporter(store: cases.store).export(format: format, to: sink)
+        }
+        #expect(sink.written <= 4_096)
+        // No read transaction is left open: a checkpoint can take the whole write-ahead log back.
+        let busy = try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        #expect(busy == 0)
+        let again = try Self.exported(cases.store, format)
+        #expect(again.summary.cases == (try cases.store.cases()).count)
+    }
+
     @Test func theExportCoversTheLogAsItStoodWhenItStarted() throws {
         let path = temporaryDatabase()
         let cases = try Self.mixedLog(path: path)

@@ -57,28 +57,24 @@ package final class LogExporter: Sendable {
     /// with ``StoreError/Code/corrupt`` (naming its position) instead of being written out.
     @discardableResult
     package func export(workflowID: String? = nil, format: ExportFormat, to sink: any LogSink, logName: String? = nil) throws -> LogExportSummary {
-        try store.snapshot { (log: any LogSnapshot) -> LogExportSummary in
-            let head = try log.lastPosition()
-            switch format {
-            case .jsonl:
-                return try exportJSONL(log, workflowID: workflowID, through: head, to: sink)
-            case .xes:
-                let writer = XESLogWriter(sink: sink, logName: logName)
-                return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
-            case .csv:
-                // One pass: the writer holds the rows back until the last trace has named its
-                // columns (the header's), in memory up to a limit and beyond it in a temporary file.
-                let writer = CSVLogWriter(sink: sink)
-                return try writeTraces(log, workflowID: workflowID, through: head, write: writer.write, finish: writer.finish)
-            }
+        switch format {
+        case .jsonl:
+            return try store.snapshot { log in try exportJSONL(log, workflowID: workflowID, through: log.lastPosition(), to: sink) }
+        case .xes:
+            let writer = XESLogWriter(sink: sink, logName: logName)
+            return try writeTraces(workflowID: workflowID, write: writer.write, finish: writer.finish)
+        case .csv:
+            // One pass: the writer holds the rows back until the last trace has named its
+            // columns (the header's), in memory up to a limit and beyond it in a temporary file.
+            let writer = CSVLogWriter(sink: sink)
+            return try writeTraces(workflowID: workflowID, write: writer.write, finish: writer.finish)
         }
     }
 
-    /// Writes every case (of `workflowID`) up to `head` as a trace, then finishes the writer.
-    private func writeTraces(_ log: any LogSnapshot, workflowID: String?, through head: Int64, write: (LogTrace) throws -> Void,
-                             finish: () throws -> Void) throws -> LogExportSummary {
-        var summary = LogExportSummary(cases: 0, events: 0, throughPosition: head)
-        try Self.forEachTrace(log, workflowID: workflowID, through: head) { trace in
+    /// Writes every case (of `workflowID`) in the log as it stands as a trace, then finishes the writer.
+    private func writeTraces(workflowID: String?, write: (LogTrace) throws -> Void, finish: () throws -> Void) throws -> LogExportSummary {
+        var summary = LogExportSummary(cases: 0, events: 0, throughPosition: 0)
+        summary.throughPosition = try forEachTrace(workflowID: workflowID, through: nil) { trace in
             try write(trace)
             summary.cases += 1
             summary.events += trace.events.count
@@ -87,22 +83,62 @@ package final class LogExporter: Sendable {
         return summary
     }
 
-    /// Calls `body` with every case (of `workflowID`) as a trace, in opening order.
+    /// Calls `body` with every case (of `workflowID`) as a trace, in opening order, as the log
+    /// stood at `head`.
     package func forEachTrace(workflowID: String? = nil, through head: Int64, _ body: (LogTrace) throws -> Void) throws {
-        try store.snapshot { log in try Self.forEachTrace(log, workflowID: workflowID, through: head, body) }
+        try forEachTrace(workflowID: workflowID, through: Optional(head), body)
     }
 
-    /// ``forEachTrace(workflowID:through:_:)`` on a snapshot: each case's events read by the
-    /// (case, version) index, on one statement of one read transaction.
-    private static func forEachTrace(_ log: any LogSnapshot, workflowID: String?, through head: Int64,
-                                     _ body: (LogTrace) throws -> Void) throws {
-        for caseID in try log.caseIDs(workflowID: workflowID) {
-            var events = try log.events(of: caseID)
-            if let last = events.last, last.position > head { events.removeAll { $0.position > head } }
-            guard !events.isEmpty else { continue }
-            try body(trace(of: events))
+    /// ``forEachTrace(workflowID:through:_:)`` up to `head`, or when `nil` up to the last position
+    /// of the snapshot it reads; returns the position it covered.
+    ///
+    /// A thread of its own reads the cases' events (by the (case, version) index, on one statement
+    /// of one read transaction, each row checked against its hash) while this one makes the
+    /// traces and hands them to `body`: the reading is about half of an export's work, and the
+    /// rest no longer waits for it.
+    private func forEachTrace(workflowID: String?, through head: Int64?, _ body: (LogTrace) throws -> Void) throws -> Int64 {
+        let store = self.store
+        let batches = Handoff<CaseBatch>.start(capacity: 4, name: "docket-export-reader") { emit in
+            try store.snapshot { (log: any LogSnapshot) in
+                let last = try head ?? log.lastPosition()
+                var batch = CaseBatch(head: last)
+                for caseID in try log.caseIDs(workflowID: workflowID) {
+                    var events = try log.events(of: caseID)
+                    if let e = events.last, e.position > last { events.removeAll { $0.position > last } }
+                    guard !events.isEmpty else { continue }
+                    batch.cases.append(events)
+                    if batch.cases.count == Self.casesPerBatch {
+                        guard emit(batch) else { throw CancellationError() }
+                        batch.cases.removeAll(keepingCapacity: true)
+                    }
+                }
+                // Also when empty: it says up to where the log was read.
+                _ = emit(batch)
+            }
+        }
+        // However this ends, the reader must stop before we return.
+        defer { batches.cancel() }
+        var covered = head ?? 0
+        while true {
+            switch batches.take() {
+            case let .item(batch):
+                covered = batch.head
+                for events in batch.cases { try body(Self.trace(of: events)) }
+            case .done: return covered
+            case let .failed(error): throw error
+            }
         }
     }
+
+    /// Cases' events handed from the reading thread, with the last position the reading covers.
+    private struct CaseBatch: Sendable {
+        var head: Int64
+        var cases: [[RecordedEvent]] = []
+    }
+
+    /// Cases handed over at a time: enough that the hand-over costs nothing beside them (a case
+    /// has about ten events), few enough that the batches in flight stay small.
+    private static let casesPerBatch = 64
 
     /// One case's events as a trace (see the type's documentation for what is written).
     package static func trace(of events: [RecordedEvent]) -> LogTrace {
