@@ -46,6 +46,18 @@ struct TamperingTests {
         #expect(report.problems.first?.caseID == "C-2")
     }
 
+    @Test func anEditedPayloadIsRefusedWhenItsCaseIsRead() throws {
+        // A reader checks each row's hash from the payload's stored bytes, as `verify` does from its text.
+        try tamper(#"UPDATE events SET payload = '{"from":"submitted","to":"approved","transition":"accept"}' WHERE position = 4"#)
+        let error = #expect(throws: StoreError.self) { try store.events(of: "C-2") }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("position 4") == true)
+        #expect(try store.events(of: "C-1").map(\.position) == [1, 2])
+        #expect(try store.snapshot { try $0.events(of: "C-3") }.map(\.position) == [5, 6])
+        let scanned = #expect(throws: StoreError.self) { try store.snapshot { try $0.scan(after: 0, through: 6) { _ in } } }
+        #expect(scanned?.message.contains("position 4") == true)
+    }
+
     @Test func anEditedBusinessTimeIsNamedAtItsPosition() throws {
         try tamper("UPDATE events SET occurred_at = occurred_at - 86400000000 WHERE position = 2")
         let report = try store.verify()
