@@ -20,19 +20,22 @@ package enum ContentHash {
     /// Whether `digest` written as ``hex(_:)`` writes it would be `hex`.
     static func digest(_ digest: SHA256.Digest, isHex hex: String) -> Bool {
         var hex = hex
+        return hex.withUTF8 { self.digest(digest, isHex: $0) }
+    }
+
+    /// ``digest(_:isHex:)`` with the hex digits as UTF-8 bytes (a column still in SQLite's buffer).
+    static func digest(_ digest: SHA256.Digest, isHex text: UnsafeBufferPointer<UInt8>) -> Bool {
         // The digest's bytes read in place: iterating a Digest makes an array of them each time.
-        return hex.withUTF8 { text in
-            digest.withUnsafeBytes { bytes in
-                guard text.count == 64, bytes.count == 32 else { return false }
-                var i = 0
-                for byte in bytes {
-                    let high = byte >> 4, low = byte & 0x0f
-                    guard text[i] == (high < 10 ? UInt8(ascii: "0") + high : UInt8(ascii: "a") - 10 + high),
-                          text[i + 1] == (low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") - 10 + low) else { return false }
-                    i += 2
-                }
-                return true
+        digest.withUnsafeBytes { bytes in
+            guard text.count == 64, bytes.count == 32 else { return false }
+            var i = 0
+            for byte in bytes {
+                let high = byte >> 4, low = byte & 0x0f
+                guard text[i] == (high < 10 ? UInt8(ascii: "0") + high : UInt8(ascii: "a") - 10 + high),
+                      text[i + 1] == (low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") - 10 + low) else { return false }
+                i += 2
             }
+            return true
         }
     }
 

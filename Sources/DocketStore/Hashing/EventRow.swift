@@ -98,24 +98,15 @@ package struct EventRow: Hashable, Sendable {
         withCanonicalEncoding(atPosition: nil) { algorithm.digest(of: $0, isHex: hash) }
     }
 
-    /// ``hashMatches(algorithm:)`` with the payload given as its stored UTF-8 bytes (``payload``
-    /// is not read): a reader checks a row straight from the database's buffer, without making
-    /// a string of the payload first.
-    package func hashMatches(payloadUTF8: UnsafeBufferPointer<UInt8>, algorithm: HashAlgorithm = .sha256) -> Bool {
-        withCanonicalEncoding(atPosition: nil, payloadUTF8: payloadUTF8) { algorithm.digest(of: $0, isHex: hash) }
-    }
-
-    /// Calls `body` with the canonical encoding of this row at `position` (by default its own),
-    /// with `payloadUTF8` as the payload's bytes when given.
-    private func withCanonicalEncoding<T>(atPosition position: Int64?, payloadUTF8: UnsafeBufferPointer<UInt8>? = nil,
-                                          _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    /// Calls `body` with the canonical encoding of this row at `position` (by default its own).
+    private func withCanonicalEncoding<T>(atPosition position: Int64?, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         let tag = Self.encodingTag(encoding)
         let principal = encoding >= 2 ? principal : nil
         // Lengths first, so the encoding is written into one buffer of the exact size.
         var size = tag.utf8.count + 1 + 5 * 9 + 6 * 9
         if encoding >= 2 { size += principal.map { 9 + $0.utf8.count } ?? 1 }
         size += prevHash.utf8.count + caseID.utf8.count + type.utf8.count + workflowID.utf8.count
-        size += actor.utf8.count + (payloadUTF8?.count ?? payload.utf8.count)
+        size += actor.utf8.count + payload.utf8.count
         size += role.map { 9 + $0.utf8.count } ?? 1
         size += onBehalfOf.map { 9 + $0.utf8.count } ?? 1
         // On the stack for an ordinary event (a heap buffer only for a large payload): this runs
@@ -166,17 +157,7 @@ package struct EventRow: Hashable, Sendable {
             text(onBehalfOf)
             int(occurredAt)
             int(recordedAt)
-            if let payloadUTF8 {
-                buffer[at] = UInt8(ascii: "s")
-                at += 1
-                bigEndian(UInt64(payloadUTF8.count))
-                if let source = payloadUTF8.baseAddress, payloadUTF8.count > 0 {
-                    (buffer.baseAddress! + at).update(from: source, count: payloadUTF8.count)
-                }
-                at += payloadUTF8.count
-            } else {
-                text(payload)
-            }
+            text(payload)
             if encoding >= 2 { text(principal) }
             return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at])))
         }

@@ -402,9 +402,10 @@ public final class SQLiteEventStore: EventStore {
             rows.bind(1, position)
             rows.bind(2, last)
             var reader = EventRowReader()
+            var stored = StoredRowHash()
             while try rows.step(db) {
                 let event = try reader.read(rows)
-                try SQLiteEventStore.checkHash(of: event, payload: rows.bytes(6), encoding: rows.int(14))
+                guard stored.matches(rows) else { throw SQLiteEventStore.changedBehindDocketsBack(event) }
                 try body(event)
             }
         }
@@ -433,32 +434,23 @@ public final class SQLiteEventStore: EventStore {
         var events: [RecordedEvent] = []
         events.reserveCapacity(expected)
         var reader = EventRowReader()
+        var stored = StoredRowHash()
         while try rows.step(db) {
             let event = try reader.read(rows)
-            if checkingHashes { try checkHash(of: event, payload: rows.bytes(6), encoding: rows.int(14)) }
+            if checkingHashes, !stored.matches(rows) { throw changedBehindDocketsBack(event) }
             events.append(event)
         }
         return events
     }
 
-    /// Recomputes the hash of a row read as `event` (with its stored payload text) and refuses it
-    /// when it differs from the stored one.
-    private static func checkHash(of event: RecordedEvent, payload: UnsafeBufferPointer<UInt8>, encoding: Int) throws {
-        let e = event.event
-        let row = EventRow(
-            position: event.position, caseID: e.caseID, version: event.version, type: e.type.rawValue,
-            workflowID: e.workflowID, workflowVersion: e.workflowVersion, payload: "", actor: e.actor,
-            role: e.role, onBehalfOf: e.onBehalfOf, occurredAt: e.occurredAt.microseconds,
-            recordedAt: event.recordedAt.microseconds, prevHash: event.prevHash, hash: event.hash,
-            encoding: encoding, principal: event.principal?.recorded)
-        guard row.hashMatches(payloadUTF8: payload) else {
-            throw StoreError(
-                .corrupt,
-                "event at position \(event.position) (case \(e.caseID), version \(event.version)) does not match its hash: "
-                    + "it was changed behind Docket's back, so Docket will not use it (nothing was written). "
-                    + "Run docket verify, and restore the database from a backup.",
-                caseID: e.caseID)
-        }
+    /// The error for a row read as `event` that does not match its hash.
+    private static func changedBehindDocketsBack(_ event: RecordedEvent) -> StoreError {
+        StoreError(
+            .corrupt,
+            "event at position \(event.position) (case \(event.event.caseID), version \(event.version)) does not match its hash: "
+                + "it was changed behind Docket's back, so Docket will not use it (nothing was written). "
+                + "Run docket verify, and restore the database from a backup.",
+            caseID: event.event.caseID)
     }
 
     private static func fetchHeaders(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseHeader] {
