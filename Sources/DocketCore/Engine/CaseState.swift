@@ -253,16 +253,50 @@ public struct CaseDuties: Hashable, Sendable {
     public var openedAs: String?
     /// The person the case was opened on behalf of (assisted handling).
     public var openedFor: String?
-    /// Event name → person → the version of the first event of that name they fired.
-    public var fired: [String: [String: Int]] = [:]
-    /// Role → person → the version of their first act in that role (opening, firing, voting).
-    public var actedAs: [String: [String: Int]] = [:]
-    /// Vote state → panel member → the version of the vote cast for them (by them or for them).
-    public var voted: [String: [String: Int]] = [:]
+    /// Every first act recorded, in the order recorded. A list rather than nested dictionaries:
+    /// a case has a few dozen at most, and folding a case (every replay, every command) looked
+    /// each act up and stored it in a dictionary of dictionaries, a tenth of an export's work.
+    private var acts: [Act] = []
+
+    /// One first act: `person`'s first firing of the event named `name`, first act in the role
+    /// `name`, or vote in the vote state `name`, at the case's `version`.
+    private struct Act: Hashable, Sendable {
+        enum Kind: Hashable, Sendable { case fired, actedAs, voted }
+        var kind: Kind
+        var name: String
+        var person: String
+        var version: Int
+    }
 
     public init(openedAs: String? = nil, openedFor: String? = nil) {
         self.openedAs = openedAs
         self.openedFor = openedFor
+    }
+
+    /// Event name → person → the version of the first event of that name they fired.
+    public var fired: [String: [String: Int]] { table(.fired) }
+    /// Role → person → the version of their first act in that role (opening, firing, voting).
+    public var actedAs: [String: [String: Int]] { table(.actedAs) }
+    /// Vote state → panel member → the version of the vote cast for them (by them or for them).
+    public var voted: [String: [String: Int]] { table(.voted) }
+
+    /// The version of `person`'s first firing of `event`, if they fired it.
+    public func firstFiring(of event: String, by person: String) -> Int? { version(.fired, event, person) }
+
+    /// The version of `person`'s first act in `role`, if they acted in it.
+    public func firstAct(as role: String, by person: String) -> Int? { version(.actedAs, role, person) }
+
+    /// Two cases' duties are equal when they hold the same acts, in whatever order recorded.
+    public static func == (a: CaseDuties, b: CaseDuties) -> Bool {
+        a.openedAs == b.openedAs && a.openedFor == b.openedFor && a.fired == b.fired && a.actedAs == b.actedAs && a.voted == b.voted
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(openedAs)
+        hasher.combine(openedFor)
+        hasher.combine(fired)
+        hasher.combine(actedAs)
+        hasher.combine(voted)
     }
 
     /// Records the acts of `event`, the case's `version`-th.
@@ -270,24 +304,34 @@ public struct CaseDuties: Hashable, Sendable {
         guard event.actor != Engine.systemActor else { return }
         switch event.type {
         case .caseOpened:
-            note(role: event.role, event.actor, version)
+            note(.actedAs, event.role, event.actor, version)
         case .transitionFired, .workStarted:
             // Only a person's own command names no trigger; what it sets off is Docket's.
             guard event.payload.trigger == nil else { return }
-            if let name = event.payload.transition, fired[name]?[event.actor] == nil { fired[name, default: [:]][event.actor] = version }
-            note(role: event.role, event.actor, version)
+            note(.fired, event.payload.transition, event.actor, version)
+            note(.actedAs, event.role, event.actor, version)
         case .voteCast:
-            note(role: event.role, event.actor, version)
-            let voter = event.onBehalfOf ?? event.actor
-            if let state = event.payload.state, voted[state]?[voter] == nil { voted[state, default: [:]][voter] = version }
+            note(.actedAs, event.role, event.actor, version)
+            note(.voted, event.payload.state, event.onBehalfOf ?? event.actor, version)
         default:
             return
         }
     }
 
-    private mutating func note(role: String?, _ person: String, _ version: Int) {
-        guard let role, actedAs[role]?[person] == nil else { return }
-        actedAs[role, default: [:]][person] = version
+    /// Keeps `person`'s act under `name` unless an earlier one is kept.
+    private mutating func note(_ kind: Act.Kind, _ name: String?, _ person: String, _ version: Int) {
+        guard let name, self.version(kind, name, person) == nil else { return }
+        acts.append(Act(kind: kind, name: name, person: person, version: version))
+    }
+
+    private func version(_ kind: Act.Kind, _ name: String, _ person: String) -> Int? {
+        acts.first { $0.kind == kind && $0.name == name && $0.person == person }?.version
+    }
+
+    private func table(_ kind: Act.Kind) -> [String: [String: Int]] {
+        var table: [String: [String: Int]] = [:]
+        for act in acts where act.kind == kind { table[act.name, default: [:]][act.person] = act.version }
+        return table
     }
 
     /// The case's applicant: the person it was opened on behalf of; else its opener, when they

@@ -63,12 +63,12 @@ extension Decision {
         let duties = state.duties
         switch rule.party {
         case let .fired(events):
-            let first = events.compactMap { event in duties.fired[event]?[person].map { (event, $0) } }.min { $0.1 < $1.1 }
+            let first = events.compactMap { event in duties.firstFiring(of: event, by: person).map { (event, $0) } }.min { $0.1 < $1.1 }
             return first.map { "\(person) fired '\($0.0)' (event \($0.1) of the case)" }
         case let .actedAs(roles):
             var first: (role: String, version: Int)?
             for role in roles {
-                var versions = [duties.actedAs[role]?[person]]
+                var versions = [duties.firstAct(as: role, by: person)]
                 // A vote cast for a panel member is their act in the vote's role, whoever cast it
                 // (the case's vote states are few: only those it voted in are looked up).
                 for (voteState, voters) in duties.voted {
