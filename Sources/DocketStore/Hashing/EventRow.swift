@@ -78,16 +78,8 @@ package struct EventRow: Hashable, Sendable {
     /// The domain tag that starts an event's canonical encoding; a new encoding gets a new tag.
     static func encodingTag(_ encoding: Int) -> String { encoding == 1 ? "docket.event.v1" : "docket.event.v2" }
 
-    /// SHA-256 over the canonical encoding of this row as if it sat at `position` (by default
-    /// its own). Docs/store.md specifies the encoding byte for byte:
-    ///
-    ///     tag    = UTF-8 "docket.event.v1", then 0x00
-    ///     int    = 'i' (0x69), then 8 bytes big-endian two's complement
-    ///     text   = 's' (0x73), then the UTF-8 length as 8 bytes big-endian, then the UTF-8 bytes
-    ///     null   = 'n' (0x6E)
-    ///     fields = position, prev_hash, case_id, version, type, workflow_id, workflow_version,
-    ///              actor, role, on_behalf_of, occurred_at, recorded_at, payload
-    ///              and, from encoding 2 (tag "docket.event.v2"), principal
+    /// SHA-256 over the canonical encoding (``CanonicalEncoding``, Docs/store.md) of this row as
+    /// if it sat at `position` (by default its own).
     package func computedHash(atPosition position: Int64? = nil, algorithm: HashAlgorithm = .sha256) -> String {
         withCanonicalEncoding(atPosition: position) { algorithm.hexDigest($0) }
     }
@@ -100,66 +92,14 @@ package struct EventRow: Hashable, Sendable {
 
     /// Calls `body` with the canonical encoding of this row at `position` (by default its own).
     private func withCanonicalEncoding<T>(atPosition position: Int64?, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        let tag = Self.encodingTag(encoding)
-        let principal = encoding >= 2 ? principal : nil
-        // Lengths first, so the encoding is written into one buffer of the exact size.
-        var size = tag.utf8.count + 1 + 5 * 9 + 6 * 9
-        if encoding >= 2 { size += principal.map { 9 + $0.utf8.count } ?? 1 }
-        size += prevHash.utf8.count + caseID.utf8.count + type.utf8.count + workflowID.utf8.count
-        size += actor.utf8.count + payload.utf8.count
-        size += role.map { 9 + $0.utf8.count } ?? 1
-        size += onBehalfOf.map { 9 + $0.utf8.count } ?? 1
+        let fields = CanonicalEncoding(
+            encoding: encoding, position: position ?? self.position, prevHash: prevHash, caseID: caseID, version: Int64(version),
+            type: type, workflowID: workflowID, workflowVersion: Int64(workflowVersion), actor: actor, role: role,
+            onBehalfOf: onBehalfOf, occurredAt: occurredAt, recordedAt: recordedAt, payload: payload, principal: principal)
         // On the stack for an ordinary event (a heap buffer only for a large payload): this runs
         // for every event appended and every event verified.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
-            var at = 0
-            func raw(_ text: String) {
-                var text = text
-                text.withUTF8 { utf8 in
-                    if let source = utf8.baseAddress, utf8.count > 0 {
-                        (buffer.baseAddress! + at).update(from: source, count: utf8.count)
-                    }
-                    at += utf8.count
-                }
-            }
-            func bigEndian(_ bits: UInt64) {
-                UnsafeMutableRawPointer(buffer.baseAddress! + at).storeBytes(of: bits.bigEndian, as: UInt64.self)
-                at += 8
-            }
-            func int(_ value: Int64) {
-                buffer[at] = UInt8(ascii: "i")
-                at += 1
-                bigEndian(UInt64(bitPattern: value))
-            }
-            func text(_ value: String?) {
-                guard let value else {
-                    buffer[at] = UInt8(ascii: "n")
-                    at += 1
-                    return
-                }
-                buffer[at] = UInt8(ascii: "s")
-                at += 1
-                bigEndian(UInt64(value.utf8.count))
-                raw(value)
-            }
-            raw(tag)
-            buffer[at] = 0
-            at += 1
-            int(position ?? self.position)
-            text(prevHash)
-            text(caseID)
-            int(Int64(version))
-            text(type)
-            text(workflowID)
-            int(Int64(workflowVersion))
-            text(actor)
-            text(role)
-            text(onBehalfOf)
-            int(occurredAt)
-            int(recordedAt)
-            text(payload)
-            if encoding >= 2 { text(principal) }
-            return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<at])))
+        return withUnsafeTemporaryAllocation(byteCount: fields.count, alignment: 1) { buffer in
+            body(UnsafeRawBufferPointer(rebasing: buffer[..<fields.write(into: buffer)]))
         }
     }
 
