@@ -83,6 +83,30 @@ import Testing
         #expect(try fixture.dump() == before)
     }
 
+    /// A run of many batches checkpoints SQLite's write-ahead log less often while it writes, and
+    /// leaves the writer connection as it found it, whether the run ends well or fails; a run of
+    /// one batch (the catch-up after a command) writes as every other write does.
+    @Test func aRunOfManyBatchesWritesInBulkAndRestoresTheWriter() throws {
+        let fixture = try twoCases(.sqlite)
+        func interval() throws -> Int? { try fixture.sqlite.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } }
+        #expect(try interval() == 1_000)
+        var during: [Int?] = []
+        try fixture.updater().rebuild(batchSize: 1) { _ in during.append(try? interval()) }
+        #expect(during.dropFirst().allSatisfy { $0 == SQLiteEventStore.bulkCheckpointPages } && during.count == 4)
+        #expect(try interval() == 1_000)
+        during = []
+        try fixture.updater().rebuild(batchSize: 10) { _ in during.append(try? interval()) }
+        #expect(during.allSatisfy { $0 == 1_000 } && during.count == 2)
+        // A run that fails half way (a row of saved progress unreadable) restores it too.
+        try fixture.sqlite.write { db in try db.execute(sql: "UPDATE analytics_open_cases SET progress = '{' WHERE case_id = 'B'") }
+        var driver = try StoreDriver(store: fixture.store, workflows: [tolerantYAML])
+        driver.states["B"] = CaseState.replay(try fixture.store.events(of: "B").map(\.event))
+        try driver.fire("B", "reject", by: "dan", as: "approver", at: "2020-03-02T11:00:00Z")
+        try driver.open("C", "tolerant", channel: "online", at: "2020-03-02T12:00:00Z")
+        #expect(throws: StoreError.self) { try fixture.updater().catchUp(batchSize: 1) }
+        #expect(try interval() == 1_000)
+    }
+
     /// Saved progress that cannot be read back stops a catch-up with a `corrupt` error saying to
     /// replay, and a replay mends it (SQLite only: the test edits a row behind the store's back).
     @Test func unreadableSavedProgressIsCorruptUntilAReplay() throws {

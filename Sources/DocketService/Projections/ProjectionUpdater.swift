@@ -130,37 +130,46 @@ public final class ProjectionUpdater {
         // Reading and folding run on a second thread, one batch ahead of the writes here. When
         // another process moves the checkpoint, the batch in hand is stale: stop the reader and
         // continue from that process's checkpoint (and the progress it saved).
-        pipelines: while true {
-            let folded = FoldedBatches.start(log: log, projections: projections, calendars: calendars, after: checkpoint, batchSize: batchSize)
-            defer { folded.cancel() }
-            while true {
-                let batch: FoldedBatch
-                switch folded.take() {
-                case let .item(next): batch = next
-                case .done: break pipelines
-                case let .failed(error): throw error
+        func foldAndWrite() throws {
+            pipelines: while true {
+                let folded = FoldedBatches.start(log: log, projections: projections, calendars: calendars, after: checkpoint, batchSize: batchSize)
+                defer { folded.cancel() }
+                while true {
+                    let batch: FoldedBatch
+                    switch folded.take() {
+                    case let .item(next): batch = next
+                    case .done: break pipelines
+                    case let .failed(error): throw error
+                    }
+                    let movedTo = try projections.write { tables -> Int64? in
+                        let current = try tables.checkpoint()
+                        guard current == batch.after else { return current }
+                        if !batch.refolded.isEmpty { try tables.deleteFacts(of: batch.refolded) }
+                        try tables.insert(batch.facts)
+                        try tables.saveOpenCases(batch.touched)
+                        try tables.saveDesk(batch.desk)
+                        for (workflow, label) in batch.calendars { try tables.recordCalendar(label, for: workflow) }
+                        try tables.saveCheckpoint(batch.last)
+                        return nil
+                    }
+                    if let movedTo {
+                        checkpoint = movedTo
+                        continue pipelines
+                    }
+                    checkpoint = batch.last
+                    ignoredEvents += batch.ignoredEvents
+                    batches += 1
+                    done += Int64(batch.events)
+                    progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
                 }
-                let movedTo = try projections.write { tables -> Int64? in
-                    let current = try tables.checkpoint()
-                    guard current == batch.after else { return current }
-                    if !batch.refolded.isEmpty { try tables.deleteFacts(of: batch.refolded) }
-                    try tables.insert(batch.facts)
-                    try tables.saveOpenCases(batch.touched)
-                    try tables.saveDesk(batch.desk)
-                    for (workflow, label) in batch.calendars { try tables.recordCalendar(label, for: workflow) }
-                    try tables.saveCheckpoint(batch.last)
-                    return nil
-                }
-                if let movedTo {
-                    checkpoint = movedTo
-                    continue pipelines
-                }
-                checkpoint = batch.last
-                ignoredEvents += batch.ignoredEvents
-                batches += 1
-                done += Int64(batch.events)
-                progress(ProjectionProgress(done: min(done, max(total, done)), total: max(total, done)))
             }
+        }
+        // A run of many batches (a rebuild, a long catch-up) writes with the store set for that;
+        // the catch-up after a command, one batch or less, as every other write.
+        if total > Int64(batchSize) {
+            try projections.bulkWriting(foldAndWrite)
+        } else {
+            try foldAndWrite()
         }
         let openCases = try projections.read { try $0.openCaseCount() }
         return ProjectionRun(

@@ -37,6 +37,15 @@ package protocol ProjectionStore: Sendable {
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it
     /// throws. Failures of the store are ``StoreError``s; `body`'s own errors pass through.
     func write<T>(_ body: (any ProjectionWriting) throws -> T) throws -> T
+
+    /// Runs `body`, a long series of ``write(_:)``s (a rebuild, a catch-up of many batches), with
+    /// the store set for writing much at once, and as usual again after it however it ends. On
+    /// SQLite the write-ahead log is checkpointed less often; other stores run `body` as it is.
+    func bulkWriting<T>(_ body: () throws -> T) throws -> T
+}
+
+extension ProjectionStore {
+    package func bulkWriting<T>(_ body: () throws -> T) throws -> T { try body() }
 }
 
 /// What the projection's version and checkpoint are called.

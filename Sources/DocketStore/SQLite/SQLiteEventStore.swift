@@ -190,6 +190,44 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// Runs `body`, a long series of ``write(_:)``s, with the writer connection checkpointing the
+    /// write-ahead log every ``bulkCheckpointPages`` pages instead of SQLite's 1,000, and back to
+    /// 1,000 after it however it ends.
+    ///
+    /// A rebuild of the projection rewrites the same index pages batch after batch: checkpointed
+    /// every 4 MB, each page went to the log and then to the database again and again; in a log
+    /// of 400 MB most are written back once. (The province month's `replay`: 307 s, 119 s of it
+    /// in the kernel, against 249 s and 100 s.) The log shrinks back to ``walSizeLimit`` after the
+    /// next checkpoint that empties it, so a server does not keep 400 MB on disk.
+    package func bulkWriting<T>(_ body: () throws -> T) throws -> T {
+        guard !options.readOnly else { return try body() }
+        try setCheckpointInterval(Self.bulkCheckpointPages)
+        do {
+            let result = try body()
+            try setCheckpointInterval(1_000)
+            return result
+        } catch {
+            try? setCheckpointInterval(1_000)
+            throw error
+        }
+    }
+
+    /// Write-ahead log pages between checkpoints in ``bulkWriting(_:)``: about 400 MB at SQLite's
+    /// 4 KB pages.
+    package static let bulkCheckpointPages = 100_000
+
+    /// The size the write-ahead log file is cut back to after a checkpoint empties it.
+    package static let walSizeLimit = 64 << 20
+
+    private func setCheckpointInterval(_ pages: Int) throws {
+        try mappingErrors {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+            }
+        }
+    }
+
     /// Runs `body` in a read transaction: a consistent snapshot of the database.
     package func read<T>(_ body: (Database) throws -> T) throws -> T {
         try mappingErrors { try pool.read(body) }

@@ -33,6 +33,10 @@ package final class SQLiteProjectionStore: ProjectionStore {
         try sqlite.write { db in try body(Transaction(db, log: sqlite)) }
     }
 
+    package func bulkWriting<T>(_ body: () throws -> T) throws -> T {
+        try sqlite.bulkWriting(body)
+    }
+
     /// One read or write transaction on the tables.
     private final class Transaction: ProjectionWriting {
         let db: Database
