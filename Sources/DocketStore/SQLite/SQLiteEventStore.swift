@@ -197,7 +197,7 @@ public final class SQLiteEventStore: EventStore {
     /// A rebuild of the projection rewrites the same index pages batch after batch: checkpointed
     /// every 4 MB, each page went to the log and then to the database again and again; in a log
     /// of 400 MB most are written back once. (The province month's `replay`: 307 s, 119 s of it
-    /// in the kernel, against 249 s and 100 s.) The log shrinks back to ``walSizeLimit`` after the
+    /// in the kernel, against 250 s and 91 s.) The log shrinks back to ``walSizeLimit`` after the
     /// next checkpoint that empties it, so a server does not keep 400 MB on disk.
     package func bulkWriting<T>(_ body: () throws -> T) throws -> T {
         guard !options.readOnly else { return try body() }
