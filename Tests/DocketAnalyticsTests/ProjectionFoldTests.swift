@@ -51,6 +51,25 @@ import Testing
         #expect(fold.openCases.isEmpty)
     }
 
+    /// The fold holds each open case in a box of its own (memory); a copy of the fold must still
+    /// be a value, as a `[String: OpenCaseProgress]` was.
+    @Test func aCopyOfTheFoldKeepsItsOwnProgress() throws {
+        let history = try linearApproval()
+        let calendar = history.context.calendar
+        var fold = CaseFlowFold(calendars: { _ in calendar })
+        var facts: [ProjectionFact] = []
+        for (offset, event) in history.log.prefix(2).enumerated() { fold.apply(event, position: Int64(offset + 1), into: &facts) }
+        let before = fold.openCases["C-1"]
+        let copy = fold
+        fold.apply(history.log[2], position: 3, into: &facts)
+        #expect(fold.openCases.isEmpty)
+        #expect(copy.openCases["C-1"] == before)
+        var other = copy
+        other.apply(history.log[2], position: 3, into: &facts)
+        #expect(copy.openCases["C-1"] == before)
+        #expect(other.openCases.isEmpty)
+    }
+
     // MARK: Parallel region with three branches
 
     /// Verification 01:00-07:00; health starts work at 02:00 and passes at 05:00, environment

@@ -60,15 +60,21 @@ enum DeskRows {
 /// from its opening is folded event by event; one the run meets in the middle is read from the
 /// log up to the batch. States of closed cases are dropped; when too many are held (a rebuild of
 /// millions of cases), all are dropped and read again when next met.
-struct DeskFold {
+struct DeskFold: ~Copyable {
     static let maxHeld = 100_000
 
     /// A case's state as the fold holds it. `state` is optional only because `Engine.evolve`
-    /// folds into an optional; a held case always has one.
-    private struct HeldCase {
+    /// folds into an optional; a held case always has one. A box, evolved in place: the
+    /// dictionary's slots are then a pointer each, not a whole `CaseState`.
+    private final class HeldCase {
         var state: CaseState?
         /// The position of the case's first event.
         let position: Int64
+
+        init(state: CaseState?, position: Int64) {
+            self.state = state
+            self.position = position
+        }
     }
 
     /// A workflow version's engine context, resolved once per run and shared by reference: an
@@ -131,9 +137,10 @@ struct DeskFold {
                 loaded.insert(event.caseID)
                 continue
             }
-            if let index = states.index(forKey: event.caseID) {
+            if let held = states[event.caseID] {
                 // In place: a copy taken out and put back would copy every list the event changes.
-                Engine.evolve(&states.values[index].state, event)
+                // (The fold cannot be copied, so nothing else shares the box.)
+                Engine.evolve(&held.state, event)
             } else if event.type == .caseOpened {
                 var state: CaseState?
                 Engine.evolve(&state, event)
