@@ -284,3 +284,32 @@ import Testing
         #expect(asked == [WorkflowKey(id: "permit-check", version: 1), WorkflowKey(id: "tolerant", version: 1)])
     }
 }
+
+/// The fold's shared lists of names: one copy of each list many open cases hold, and a bound on
+/// how many it keeps.
+@Suite struct SharedListsTests {
+    private func storage(_ list: [String]) -> UnsafeRawPointer? {
+        list.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    @Test func anEqualListComesBackAsTheOneKept() {
+        let lists = SharedLists()
+        let first = lists.shared(["fire", "health"])
+        let second = lists.shared(["fire"] + ["health"])
+        #expect(second == ["fire", "health"])
+        #expect(storage(second) == storage(first))
+        #expect(storage(lists.shared(["fire"])) != storage(first))
+    }
+
+    @Test func pastTheLimitNewListsAreNotKept() {
+        let lists = SharedLists()
+        for n in 0..<SharedLists.limit { _ = lists.shared(["role-\(n)"]) }
+        let late = lists.shared(["late"])
+        let again = lists.shared(["la"] .map { $0 + "te" })
+        #expect(again == ["late"])
+        #expect(storage(again) != storage(late))
+        // The lists kept before the limit are still shared.
+        let kept = lists.shared(["role-7"])
+        #expect(storage(lists.shared(["role-" + "7"])) == storage(kept))
+    }
+}

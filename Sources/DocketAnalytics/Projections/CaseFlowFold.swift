@@ -32,6 +32,9 @@ package struct CaseFlowFold {
     private let lookup: (WorkflowKey) -> any WorkingTimeCalendar
     private let startsOnLookup: (WorkflowKey) -> [String]
     private var calendars: [WorkflowKey: any WorkingTimeCalendar] = [:]
+    /// Lists of names the open cases share (see ``SharedLists``); a copy of the fold shares them
+    /// too, which is safe: a shared list is never changed, only replaced.
+    private let lists = SharedLists()
     private var startsOn: [WorkflowKey: [String]] = [:]
 
     /// A fold that resumes with `openCases` (empty for a fold from the start of the log).
@@ -108,7 +111,8 @@ package struct CaseFlowFold {
         if !isKnownUniquelyReferenced(&held.values[index]) { held.values[index] = HeldProgress(held.values[index].progress) }
         let box = held.values[index]
         let workflow = box.progress.workflow
-        var step = Step(event: event, position: position, calendar: calendar(for: workflow), startsOn: statutoryStartsOn(for: workflow))
+        var step = Step(
+            event: event, position: position, calendar: calendar(for: workflow), startsOn: statutoryStartsOn(for: workflow), lists: lists)
         let closed = step.apply(to: &box.progress, into: &facts)
         if step.ignored { ignoredEvents += 1 }
         touched.insert(event.caseID)
@@ -138,8 +142,8 @@ package struct CaseFlowFold {
         // Without `starts_on` the statutory clock starts at opening, as the engine's does.
         let startEvents = statutoryStartsOn(for: workflow)
         progress.statutoryStartedAt = StatutoryLimit.clockStart(startsOn: startEvents, openedAt: event.occurredAt) { _ in nil }
-        Step.noteParties(of: event, in: &progress, into: &facts)
-        Step.noteDepartment(p.department, in: &progress, into: &facts)
+        Step.noteParties(of: event, in: &progress, into: &facts, sharing: lists)
+        Step.noteDepartment(p.department, in: &progress, into: &facts, sharing: lists)
         held[event.caseID] = HeldProgress(progress)
         touched.insert(event.caseID)
     }
@@ -161,14 +165,16 @@ private struct Step {
     let calendar: any WorkingTimeCalendar
     /// The events that start the workflow's statutory clock (empty: it started at opening).
     let startsOn: [String]
+    let lists: SharedLists
     /// Set when the event could not be placed.
     var ignored = false
 
-    init(event: CaseEvent, position: Int64, calendar: any WorkingTimeCalendar, startsOn: [String]) {
+    init(event: CaseEvent, position: Int64, calendar: any WorkingTimeCalendar, startsOn: [String], lists: SharedLists) {
         self.event = event
         self.position = position
         self.calendar = calendar
         self.startsOn = startsOn
+        self.lists = lists
     }
 
     var at: Timestamp { event.occurredAt }
@@ -180,7 +186,7 @@ private struct Step {
     /// Applies the event; returns true when the case was decided (and must be forgotten).
     mutating func apply(to progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) -> Bool {
         progress.lastEventAt = max(progress.lastEventAt, at)
-        Step.noteParties(of: event, in: &progress, into: &facts)
+        Step.noteParties(of: event, in: &progress, into: &facts, sharing: lists)
         switch event.type {
         case .caseOpened:
             ignored = true  // handled by the fold; a second opening is not placed
@@ -213,9 +219,9 @@ private struct Step {
             stay.shared = .zero
             progress.branches.append(stay)
             if let department = payload.department, !(progress.current.branchDepartments ?? []).contains(department) {
-                progress.current.branchDepartments = (progress.current.branchDepartments ?? []) + [department]
+                progress.current.branchDepartments = lists.shared((progress.current.branchDepartments ?? []) + [department])
             }
-            Step.noteDepartment(payload.department, in: &progress, into: &facts)
+            Step.noteDepartment(payload.department, in: &progress, into: &facts, sharing: lists)
         case .branchCancelled:
             guard let region = payload.region, let branch = payload.branch,
                   let index = progress.branches.firstIndex(where: { $0.region == region && $0.branch == branch }) else {
@@ -265,7 +271,7 @@ private struct Step {
             return true
         }
         progress.current = StayProgress(state: payload.to ?? "", department: payload.department, enteredAt: at)
-        Step.noteDepartment(payload.department, in: &progress, into: &facts)
+        Step.noteDepartment(payload.department, in: &progress, into: &facts, sharing: lists)
         return false
     }
 
@@ -290,7 +296,7 @@ private struct Step {
             var next = StayProgress(state: payload.to ?? "", region: region, branch: branch, department: payload.department, enteredAt: at)
             next.shared = .zero
             progress.branches[index] = next
-            Step.noteDepartment(payload.department, in: &progress, into: &facts)
+            Step.noteDepartment(payload.department, in: &progress, into: &facts, sharing: lists)
         }
     }
 
@@ -350,7 +356,7 @@ private struct Step {
         fact.firstInCase = index == groups.endIndex || groups[index] != group
         if fact.firstInCase {
             groups.insert(group, at: index)
-            progress.breachedGroups = groups
+            progress.breachedGroups = lists.shared(groups)
         }
         facts.append(.breach(fact))
     }
@@ -413,9 +419,12 @@ private struct Step {
 
     // MARK: Parties
 
-    static func noteParties(of event: CaseEvent, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
+    static func noteParties(
+        of event: CaseEvent, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact], sharing lists: SharedLists
+    ) {
         guard event.actor != Engine.systemActor else { return }
         if let role = event.role, insertSorted(role, into: &progress.roles) {
+            progress.roles = lists.shared(progress.roles)
             facts.append(.party(PartyFact(caseID: progress.caseID, kind: .role, value: role)))
         }
         if let party = event.onBehalfOf, insertSorted(party, into: &progress.onBehalfOf) {
@@ -423,8 +432,11 @@ private struct Step {
         }
     }
 
-    static func noteDepartment(_ department: String?, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact]) {
+    static func noteDepartment(
+        _ department: String?, in progress: inout OpenCaseProgress, into facts: inout [ProjectionFact], sharing lists: SharedLists
+    ) {
         if let department, insertSorted(department, into: &progress.departments) {
+            progress.departments = lists.shared(progress.departments)
             facts.append(.party(PartyFact(caseID: progress.caseID, kind: .department, value: department)))
         }
     }
@@ -440,5 +452,26 @@ private struct Step {
         if low < list.count, list[low] == value { return false }
         list.insert(value, at: low)
         return true
+    }
+}
+
+/// Lists of names that many open cases hold alike (their departments, roles, a parallel state's
+/// branch departments, the deadlines they breached), kept once and shared: a province holds
+/// hundreds of thousands of open cases, and a few hundred distinct lists among them. Lists of
+/// people (on behalf of whom) are not shared: nearly every case has its own.
+///
+/// Bounded: past ``limit`` lists (names an imported log makes up without end) a new list is
+/// kept by its case alone, and the lists already kept are still shared.
+package final class SharedLists {
+    package static let limit = 10_000
+    private var kept: Set<[String]> = []
+
+    package init() {}
+
+    /// `list`, or the equal list already kept.
+    package func shared(_ list: [String]) -> [String] {
+        if let index = kept.firstIndex(of: list) { return kept[index] }
+        if kept.count < Self.limit { kept.insert(list) }
+        return list
     }
 }
