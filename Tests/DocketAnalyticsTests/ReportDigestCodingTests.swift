@@ -54,6 +54,24 @@ import Testing
         #expect(merged.build() == report)
     }
 
+    /// The same facts give the same bytes, whatever order the builder met the cases in: a
+    /// dictionary's own order follows a seed drawn per instance, and a digest kept in the
+    /// projection is compared and copied as bytes.
+    @Test(arguments: TimeMeasure.allCases)
+    func theSameFactsGiveTheSameBytes(_ measure: TimeMeasure) throws {
+        let (facts, calendar, workflow) = try facts()
+        let cases = Set(facts.map(\.caseID)).sorted()
+        var digests: Set<[UInt8]> = []
+        for order in [cases, cases.reversed(), [cases[1], cases[0], cases[2]]] {
+            for _ in 0..<4 {
+                var builder = builder(measure, calendar)
+                for caseID in order { add(facts.filter { $0.caseID == caseID }, to: &builder) }
+                digests.insert(builder.digest(of: workflow, upTo: 0).bytes)
+            }
+        }
+        #expect(digests.count == 1)
+    }
+
     /// A case breached twice in one state (it came back to it) counts once among the cases
     /// breaches hit, in a report and in its digest.
     @Test func aCaseBreachedTwiceInOneStateIsOneCase() throws {

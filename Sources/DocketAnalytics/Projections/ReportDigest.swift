@@ -236,7 +236,7 @@ extension Section {
         for values in approval { out.durations(values) }
         for values in decision { out.durations(values) }
         out.count(stays)
-        for (key, group) in stays {
+        for (key, group) in inKeyOrder(stays, { [$0.state, $0.region, $0.branch] }) {
             out.string(key.state)
             out.string(key.region)
             out.string(key.branch)
@@ -253,13 +253,13 @@ extension Section {
         }
         for groups in [departments, roles] {
             out.count(groups)
-            for (name, ranked) in groups {
+            for (name, ranked) in inKeyOrder(groups, { [$0] }) {
                 out.string(name)
                 ranked.write(to: &out)
             }
         }
         out.count(transitions)
-        for (key, values) in transitions {
+        for (key, values) in inKeyOrder(transitions, { [$0.from, $0.to, $0.region, $0.branch] }) {
             out.string(key.from)
             out.string(key.to)
             out.string(key.region)
@@ -267,12 +267,12 @@ extension Section {
             out.durations(values)
         }
         out.count(rounds)
-        for (rounds, cases) in rounds {
+        for (rounds, cases) in rounds.sorted(by: { $0.key < $1.key }) {
             out.int(rounds)
             out.int(cases)
         }
         out.count(breaches)
-        for (key, group) in breaches {
+        for (key, group) in inKeyOrder(breaches, { [$0.deadline, $0.state, $0.region, $0.branch] }) {
             out.string(key.deadline)
             out.string(key.state)
             out.string(key.region)
@@ -289,12 +289,12 @@ extension Section {
         out.count(provisionalCases)
         for caseID in provisionalCases { out.string(caseID) }
         out.count(channels)
-        for (channel, accumulator) in channels {
+        for (channel, accumulator) in inKeyOrder(channels, { [$0] }) {
             out.string(channel)
             accumulator.write(to: &out)
         }
         out.count(weeks)
-        for (monday, counts) in weeks {
+        for (monday, counts) in weeks.sorted(by: { $0.key < $1.key }) {
             out.int(monday)
             out.int(counts.opened)
             out.int(counts.decided)
@@ -382,7 +382,7 @@ extension CaseAccumulator {
         out.int(counts.approved)
         out.int(counts.rejected)
         out.count(counts.otherOutcomes)
-        for (outcome, cases) in counts.otherOutcomes {
+        for (outcome, cases) in counts.otherOutcomes.sorted(by: { $0.key < $1.key }) {
             out.string(outcome)
             out.int(cases)
         }
@@ -415,5 +415,22 @@ extension Ranked {
         self.init()
         total = try input.sum()
         stays = try input.int()
+    }
+}
+
+/// A dictionary's entries in the order of their keys' names (`nil` first), for writing a digest:
+/// the same figures are then the same bytes in every process, where a dictionary's own order
+/// follows a hash seed drawn per process.
+private func inKeyOrder<Key, Value>(_ entries: [Key: Value], _ names: (Key) -> [String?]) -> [(key: Key, value: Value)] {
+    let named: [(names: [String?], entry: (key: Key, value: Value))] = entries.map { (names($0.key), $0) }
+    return named.sorted { $0.names.lexicographicallyPrecedes($1.names, by: namePrecedes) }.map(\.entry)
+}
+
+/// `nil` before any name, names in `String` order.
+private func namePrecedes(_ a: String?, _ b: String?) -> Bool {
+    switch (a, b) {
+    case let (a?, b?): a < b
+    case (nil, _?): true
+    default: false
     }
 }
