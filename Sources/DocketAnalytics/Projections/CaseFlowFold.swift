@@ -57,9 +57,6 @@ package struct CaseFlowFold {
     /// The open cases, by case id (a copy: for tests and small folds).
     package var openCases: [String: OpenCaseProgress] { held.mapValues(\.progress) }
 
-    /// How many cases are open.
-    package var openCaseCount: Int { held.count }
-
     /// Takes up a case that was open when a previous run stopped, with the progress it saved:
     /// a persisted projection resumes only the cases its new events concern, not every open case.
     /// A case the fold already holds keeps its own progress.
