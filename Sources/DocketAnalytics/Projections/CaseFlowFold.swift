@@ -467,8 +467,7 @@ package final class SharedLists {
 
     /// `list`, or the equal list already kept.
     package func shared(_ list: [String]) -> [String] {
-        if let index = kept.firstIndex(of: list) { return kept[index] }
-        if kept.count < Self.limit { kept.insert(list) }
-        return list
+        if kept.count < Self.limit { return kept.insert(list).memberAfterInsert }
+        return kept.firstIndex(of: list).map { kept[$0] } ?? list
     }
 }
