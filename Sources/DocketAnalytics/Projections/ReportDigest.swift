@@ -382,7 +382,7 @@ extension CaseAccumulator {
         out.int(counts.approved)
         out.int(counts.rejected)
         out.count(counts.otherOutcomes)
-        for (outcome, cases) in counts.otherOutcomes.sorted(by: { $0.key < $1.key }) {
+        for (outcome, cases) in inKeyOrder(counts.otherOutcomes, { [$0] }) {
             out.string(outcome)
             out.int(cases)
         }
@@ -426,10 +426,11 @@ private func inKeyOrder<Key, Value>(_ entries: [Key: Value], _ names: (Key) -> [
     return named.sorted { $0.names.lexicographicallyPrecedes($1.names, by: namePrecedes) }.map(\.entry)
 }
 
-/// `nil` before any name, names in `String` order.
+/// `nil` before any name, names in byte order (a total order: `String`'s own treats canonically
+/// equivalent spellings as equal, and two such keys would then come in either order).
 private func namePrecedes(_ a: String?, _ b: String?) -> Bool {
     switch (a, b) {
-    case let (a?, b?): a < b
+    case let (a?, b?): a.utf8.lexicographicallyPrecedes(b.utf8)
     case (nil, _?): true
     default: false
     }
