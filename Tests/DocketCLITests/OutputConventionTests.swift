@@ -44,6 +44,21 @@ import Testing
         #expect("e\u{301}".terminalWidth == 1)
     }
 
+    @Test func aTableLineEndsAtItsLastCharacter() {
+        var table = TextTable(["case", "days", "note"], rightAligned: [1])
+        table.append(["P-1", "3", "waiting for the applicant"])
+        table.append(["P-22", "12", ""])
+        table.append(["王秘书", "1", "审批"])
+        let lines = table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines == [
+            "case    days  note",
+            "------  ----  -------------------------",
+            "P-1        3  waiting for the applicant",
+            "P-22      12",
+            "王秘书     1  审批",
+        ])
+    }
+
     @Test func everyJSONKeyIsSnakeCaseAndDataKeysAreKeptAsWritten() throws {
         struct Probe: Encodable {
             var caseID = "P-1"

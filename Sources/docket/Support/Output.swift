@@ -25,10 +25,14 @@ struct TextTable {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.terminalWidth) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
+            var text = cells.enumerated().map { i, cell in
                 let padding = String(repeating: " ", count: max(0, widths[i] - cell.terminalWidth))
                 return rightAligned.contains(i) ? padding + cell : cell + padding
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ")
+            // No trailing blanks. (A regular expression did this: compiling it was a tenth of a
+            // `docket history`.)
+            while text.last?.isWhitespace == true { text.removeLast() }
+            return text
         }
         var out = [line(headers), line(widths.map { String(repeating: "-", count: $0) })]
         out += rows.map(line)
