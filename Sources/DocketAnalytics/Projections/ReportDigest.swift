@@ -430,7 +430,7 @@ private func inKeyOrder<Key, Value>(_ entries: [Key: Value], _ names: (Key) -> [
 /// equivalent spellings as equal, and two such keys would then come in either order).
 private func namePrecedes(_ a: String?, _ b: String?) -> Bool {
     switch (a, b) {
-    case let (a?, b?): a.utf8.lexicographicallyPrecedes(b.utf8)
+    case let (a?, b?): codePointPrecedes(a, b)
     case (nil, _?): true
     default: false
     }
